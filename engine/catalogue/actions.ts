@@ -1,0 +1,148 @@
+import { allocateFen, yuanToFen } from '../allocate';
+import { getPath, setPath } from '../dataPath';
+import type { CaseContext } from '../types';
+import { type ActionEntry, dataPathSchema, type RunEvent } from './entry';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const withData = (ctx: CaseContext, data: Record<string, unknown>): CaseContext => ({ ...ctx, data });
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const stamp = (ev: RunEvent) => ({ _at: new Date(ev.now).toISOString(), _by: ev.actorName || ev.actorId });
+
+/** The built-in actions, by name. */
+export const actionEntries: ActionEntry[] = [
+  {
+    name: 'save',
+    summary: '保存本次提交的表单数据到案件数据（默认保存在表单编号下）。',
+    params: { type: 'object', additionalProperties: false, properties: { to: dataPathSchema } },
+    example: { type: 'save', params: { to: 'register' } },
+    reads: () => [],
+    writes: (p) => (typeof p.to === 'string' ? [p.to] : []),
+    update: (ctx, ev, p) => {
+      const to = str(p.to) || ev.formId || '';
+      return to && ev.data !== undefined ? withData(ctx, setPath(ctx.data, to, ev.data)) : ctx;
+    },
+  },
+  {
+    name: 'append',
+    summary: '把本次提交的数据追加到一个列表（如每次入户动员记录），可记下时间和提交人。',
+    params: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: dataPathSchema, stamp: { type: 'boolean' } } },
+    example: { type: 'append', params: { to: 'visits', stamp: true } },
+    reads: () => [],
+    writes: (p) => [str(p.to)],
+    update: (ctx, ev, p) => {
+      const list = getPath(ctx.data, str(p.to));
+      const item = isRecord(ev.data) && p.stamp ? { ...ev.data, ...stamp(ev) } : ev.data;
+      return withData(ctx, setPath(ctx.data, str(p.to), [...(Array.isArray(list) ? list : []), item]));
+    },
+  },
+  {
+    name: 'set',
+    summary: '把某个数据项设为固定值，或设为当前时间（now: true）。',
+    params: {
+      type: 'object',
+      required: ['path'],
+      additionalProperties: false,
+      properties: { path: dataPathSchema, value: {}, now: { const: true } },
+      oneOf: [{ required: ['value'] }, { required: ['now'] }],
+    },
+    example: { type: 'set', params: { path: 'review.result', value: '达标' } },
+    reads: () => [],
+    writes: (p) => [str(p.path)],
+    update: (ctx, ev, p) => withData(ctx, setPath(ctx.data, str(p.path), p.now ? new Date(ev.now).toISOString() : p.value)),
+  },
+  {
+    name: 'clear',
+    summary: '删除某个数据项（如重新提交后清除退回意见）。',
+    params: { type: 'object', required: ['path'], additionalProperties: false, properties: { path: dataPathSchema } },
+    example: { type: 'clear', params: { path: 'returned' } },
+    reads: () => [],
+    writes: (p) => [str(p.path)],
+    update: (ctx, _ev, p) => withData(ctx, setPath(ctx.data, str(p.path), undefined)),
+  },
+  {
+    name: 'allocate',
+    summary: '按份额把总金额分到名册每一行，以分为单位、最大余额法，各行之和恰好等于总额。',
+    params: {
+      type: 'object',
+      required: ['total', 'roster', 'shares', 'to'],
+      additionalProperties: false,
+      properties: {
+        total: dataPathSchema,
+        unit: { enum: ['yuan', 'fen'] },
+        roster: dataPathSchema,
+        shares: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' },
+        to: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' },
+      },
+    },
+    example: { type: 'allocate', params: { total: 'plan.amount', unit: 'yuan', roster: 'plan.households', shares: 'shares', to: 'amountFen' } },
+    reads: (p) => [str(p.total), str(p.roster), `${str(p.roster)}.*.${str(p.shares)}`],
+    writes: (p) => [`${str(p.roster)}.*.${str(p.to)}`],
+    update: (ctx, _ev, p) => {
+      const rows = getPath(ctx.data, str(p.roster));
+      const rawTotal = getPath(ctx.data, str(p.total));
+      if (!Array.isArray(rows) || typeof rawTotal !== 'number' || !(rawTotal >= 0)) return ctx;
+      const total = p.unit === 'fen' ? Math.round(rawTotal) : yuanToFen(rawTotal);
+      const shares = rows.map((r) => {
+        const s = isRecord(r) ? r[str(p.shares)] : undefined;
+        return typeof s === 'number' && s >= 0 && Number.isFinite(s) ? s : 0;
+      });
+      const parts = allocateFen(total, shares);
+      const next = rows.map((r, i) => ({ ...(isRecord(r) ? r : {}), [str(p.to)]: parts[i] }));
+      return withData(ctx, setPath(ctx.data, str(p.roster), next));
+    },
+  },
+  {
+    name: 'spawn',
+    summary: '按列表每一行派生一个子案件（如每户一个签收确认），子案件全部完成后可汇总回本案件。',
+    params: {
+      type: 'object',
+      required: ['from', 'process'],
+      additionalProperties: false,
+      properties: {
+        from: dataPathSchema,
+        process: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' },
+        fields: { type: 'object', additionalProperties: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } },
+      },
+    },
+    example: { type: 'spawn', params: { from: 'plan.households', process: 'dividend-receipt', fields: { name: 'name', amountFen: 'amountFen' } } },
+    reads: (p) => [str(p.from)],
+    writes: () => [],
+    update: (ctx, _ev, p) => {
+      const rows = getPath(ctx.data, str(p.from));
+      return { ...ctx, children: { total: Array.isArray(rows) ? rows.length : 0, done: 0 } };
+    },
+    effect: (ctx, p) => {
+      const rows = getPath(ctx.data, str(p.from));
+      const fields = isRecord(p.fields) ? (p.fields as Record<string, string>) : null;
+      const items = (Array.isArray(rows) ? rows : []).map((r) => {
+        const row = isRecord(r) ? r : {};
+        if (!fields) return row;
+        return Object.fromEntries(Object.entries(fields).map(([to, from]) => [to, row[from]]));
+      });
+      return { type: 'spawn', processId: str(p.process), items };
+    },
+  },
+  {
+    name: 'countChild',
+    summary: '记下一个子案件已完成（用于子案件完成事件 CHILD.DONE）。',
+    params: { type: 'object', additionalProperties: false, properties: {} },
+    example: 'countChild',
+    reads: () => [],
+    writes: () => [],
+    update: (ctx) => ({ ...ctx, children: { ...ctx.children, done: ctx.children.done + 1 } }),
+  },
+  {
+    name: 'notify',
+    summary: '通知某些角色（站内消息），如“待乡镇审核”。',
+    params: {
+      type: 'object',
+      required: ['roles', 'message'],
+      additionalProperties: false,
+      properties: { roles: { type: 'array', minItems: 1, items: { type: 'string' } }, message: { type: 'string', minLength: 1, maxLength: 200 } },
+    },
+    example: { type: 'notify', params: { roles: ['township_reviewer'], message: '有新的登记待审核' } },
+    reads: () => [],
+    writes: () => [],
+    effect: (_ctx, p) => ({ type: 'notify', roles: (p.roles as string[]) ?? [], message: str(p.message) }),
+  },
+];

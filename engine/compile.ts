@@ -1,0 +1,296 @@
+import { type AnyStateMachine, assign, createActor, createMachine } from 'xstate';
+import cnCalendar from '../definitions/calendars/CN.json';
+import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
+import { contentHash } from './contentHash';
+import { delayEnd, resolveDelay } from './delays';
+import { createConditionAjv, createFormAjv, type ValidateFunction } from './formAjv';
+import { actionList, walkStates } from './stateWalk';
+import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
+
+/** A form ready to validate submissions. */
+export interface CompiledForm {
+  id: string;
+  title: string;
+  schema: Record<string, unknown>;
+  validate: ValidateFunction;
+}
+
+/** What the engine knows about one state node, by XState id. */
+export interface StateInfo {
+  id: string;
+  path: string[];
+  label: string;
+  form?: string;
+  assignee?: string;
+  sla?: string;
+  final: boolean;
+  outcome?: string;
+}
+
+/** A definition compiled once: frozen, cached by content hash, safe to share. */
+export interface CompiledProcess {
+  readonly definition: Definition;
+  readonly hash: string;
+  readonly calendar: Calendar;
+  readonly machine: AnyStateMachine;
+  readonly forms: Readonly<Record<string, CompiledForm>>;
+  readonly states: ReadonlyMap<string, StateInfo>;
+  /** The pure XState runner, reused across transitions (see transition.ts). */
+  readonly runner: Runner;
+}
+
+/** XState's actor scope, made once per compiled process; `actions` collects one call's actions. */
+export interface Runner {
+  scope: Parameters<AnyStateMachine['transition']>[2];
+  actions: { type: string; params?: unknown }[];
+}
+
+/** Thrown when a definition cannot be compiled; run the checker first for the reasons. */
+export class DefinitionError extends Error {
+  constructor(message: string, readonly pointer: string) {
+    super(message);
+    this.name = 'DefinitionError';
+  }
+}
+
+/** The built-in calendar (China's public holidays and make-up workdays). */
+export const defaultCalendar: Calendar = cnCalendar;
+
+const cache = new Map<string, CompiledProcess>();
+const CACHE_LIMIT = 200;
+
+/** Compiles a checked definition, or returns the cached one with the same content. */
+export function compile(definition: Definition, calendar: Calendar = defaultCalendar): CompiledProcess {
+  const hash = contentHash({ definition, calendar });
+  const hit = cache.get(hash);
+  if (hit) return hit;
+  const compiled = build(structuredClone(definition), calendar, hash);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(hash, compiled);
+  return compiled;
+}
+
+/** Turns an XState event (or the init event) into the catalogue's view of it. */
+export function runEvent(event: unknown): RunEvent {
+  const e = event as { type: string; input?: RunEvent } & RunEvent;
+  return e.type === 'xstate.init' ? { ...(e.input ?? { now: 0, actorId: '', actorName: '' }), type: e.type } : e;
+}
+
+const refName = (ref: CatalogueRef) => (typeof ref === 'string' ? ref : ref.type);
+const refParams = (ref: CatalogueRef) => (typeof ref === 'string' ? {} : (ref.params ?? {}));
+const UPDATE = '#update';
+
+/** Splits actions that both update the case and produce an effect into two XState actions. */
+function expandActions(value: unknown): CatalogueRef[] {
+  return actionList(value).flatMap((ref) => {
+    const entry = findAction(refName(ref));
+    if (entry?.update && entry.effect) return [{ type: refName(ref) + UPDATE, params: refParams(ref) }, ref];
+    return [ref];
+  });
+}
+
+function expandTransition(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(expandTransition);
+  if (value === null || typeof value !== 'object') return value;
+  const t = value as Record<string, unknown>;
+  return t.actions === undefined ? t : { ...t, actions: expandActions(t.actions) };
+}
+
+function transformNode(node: StateNodeConfig, id: string): StateNodeConfig {
+  const out: Record<string, unknown> = { ...node };
+  const entry = expandActions(node.entry);
+  const exit = expandActions(node.exit);
+  if (node.meta?.sla) {
+    entry.unshift({ type: 'cf.slaStart', params: { state: id, sla: node.meta.sla } });
+    exit.push({ type: 'cf.slaStop', params: { state: id } });
+  }
+  if (entry.length) out.entry = entry;
+  if (exit.length) out.exit = exit;
+  const mapValues = (o: Record<string, unknown> | undefined) =>
+    o && Object.fromEntries(Object.entries(o).map(([k, v]) => [k, expandTransition(v)]));
+  if (node.on) out.on = mapValues(node.on);
+  if (node.after) out.after = mapValues(node.after);
+  if (node.always !== undefined) out.always = expandTransition(node.always);
+  return out as StateNodeConfig;
+}
+
+function transformTree(node: StateNodeConfig, machineId: string, path: string[]): StateNodeConfig {
+  const id = node.id ?? [machineId, ...path].join('.');
+  const out = transformNode(node, id);
+  if (node.states) {
+    out.states = Object.fromEntries(Object.entries(node.states).map(([k, child]) => [k, transformTree(child, machineId, [...path, k])]));
+  }
+  return out;
+}
+
+function nominalMs(def: Definition, name: string): number {
+  const d = resolveDelay(def, name);
+  if (!d) throw new DefinitionError(`未知的时限「${name}」`, '/machine');
+  const p = d.parts;
+  return ((((p.years * 365 + p.months * 30 + p.weeks * 7 + p.days) * 24 + p.hours) * 60 + p.minutes) * 60 + p.seconds) * 1000;
+}
+
+function build(def: Definition, calendar: Calendar, hash: string): CompiledProcess {
+  const ajv = createFormAjv();
+  const forms: Record<string, CompiledForm> = Object.create(null);
+  for (const [id, f] of Object.entries(def.forms)) {
+    try {
+      forms[id] = { id, title: f.title, schema: f.schema as Record<string, unknown>, validate: ajv.compile(f.schema) };
+    } catch (e) {
+      throw new DefinitionError(`表单「${id}」的 schema 无法编译：${(e as Error).message}`, `/forms/${id}/schema`);
+    }
+  }
+  const conditions = createConditionAjv();
+  const conditionCache = new WeakMap<object, ValidateFunction>();
+  const condition = (schema: object) => {
+    let v = conditionCache.get(schema);
+    if (!v) {
+      v = conditions.compile(schema);
+      conditionCache.set(schema, v);
+    }
+    return v;
+  };
+  const tools: GuardTools = {
+    test: (schema, value) => condition(schema)(value) === true,
+    evaluate(ref, context, event) {
+      const entry = findGuard(refName(ref));
+      return entry ? entry.evaluate(context, event, refParams(ref), tools) : false;
+    },
+  };
+
+  const machineId = def.machine.id ?? 'case';
+  const walked = walkStates(machineId, def.machine as StateNodeConfig);
+  const guardImpls: Record<string, unknown> = Object.create(null);
+  const actionImpls: Record<string, unknown> = Object.create(null);
+  const delayImpls: Record<string, number> = Object.create(null);
+
+  const addAction = (entry: ActionEntry) => {
+    if (entry.update) {
+      const update = entry.update;
+      actionImpls[entry.effect ? entry.name + UPDATE : entry.name] = assign(({ context, event }, params) =>
+        update(context as CaseContext, runEvent(event), (params ?? {}) as Record<string, unknown>),
+      );
+    }
+    if (entry.effect) actionImpls[entry.name] = () => undefined;
+  };
+  for (const s of walked) {
+    for (const ref of [...actionList(s.node.entry), ...actionList(s.node.exit)]) {
+      const e = findAction(refName(ref));
+      if (e) addAction(e);
+    }
+    for (const key of Object.keys(s.node.after ?? {})) delayImpls[key] = nominalMs(def, key);
+  }
+  const refs = walkAllTransitionRefs(def.machine as StateNodeConfig);
+  for (const schema of refs.conditions) {
+    try {
+      condition(schema);
+    } catch (e) {
+      throw new DefinitionError(`条件无法编译：${(e as Error).message}`, '/machine');
+    }
+  }
+  for (const t of refs.names) {
+    const a = findAction(t);
+    if (a) addAction(a);
+    const g = findGuard(t);
+    if (g) guardImpls[t] = ({ context, event }: { context: CaseContext; event: unknown }, params: unknown) =>
+      g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools);
+  }
+  actionImpls['cf.slaStart'] = assign(({ context, event }, params: { state: string; sla: string }) => {
+    const delay = resolveDelay(def, params.sla);
+    const now = runEvent(event).now;
+    if (!delay) return {};
+    return { due: { ...(context as CaseContext).due, [params.state]: new Date(delayEnd(delay, now, calendar)).toISOString() } };
+  });
+  actionImpls['cf.slaStop'] = assign(({ context }, params: { state: string }) => {
+    const due = { ...(context as CaseContext).due };
+    delete due[params.state];
+    return { due };
+  });
+
+  const config = {
+    ...transformTree(def.machine as StateNodeConfig, machineId, []),
+    id: machineId,
+    context: ({ input }: { input?: { data?: Record<string, unknown> } }): CaseContext => ({
+      data: input?.data ?? {},
+      due: {},
+      children: { total: 0, done: 0 },
+    }),
+  };
+  let machine: AnyStateMachine;
+  try {
+    machine = createMachine(config as never).provide({ guards: guardImpls, actions: actionImpls, delays: delayImpls } as never);
+  } catch (e) {
+    throw new DefinitionError(`流程无法编译：${(e as Error).message}`, '/machine');
+  }
+
+  const states = new Map<string, StateInfo>();
+  for (const s of walked) {
+    const meta = s.node.meta ?? {};
+    const info: StateInfo = { id: s.id, path: s.path, label: meta.label ?? s.path[s.path.length - 1] ?? def.title, final: s.kind === 'final' };
+    if (meta.form) info.form = meta.form;
+    if (meta.assignee) info.assignee = meta.assignee;
+    if (meta.sla) info.sla = meta.sla;
+    if (meta.outcome) info.outcome = meta.outcome;
+    states.set(s.id, Object.freeze(info));
+  }
+
+  const self = createActor(machine);
+  const runner: Runner = { actions: [], scope: undefined as unknown as Runner['scope'] };
+  runner.scope = {
+    self,
+    defer: () => undefined,
+    id: '',
+    logger: () => undefined,
+    sessionId: '',
+    stopChild: () => undefined,
+    system: (self as unknown as { system: unknown }).system,
+    emit: () => undefined,
+    actionExecutor: (action: { type: string; params?: unknown }) => {
+      runner.actions.push(action);
+    },
+  } as unknown as Runner['scope'];
+
+  return Object.freeze({ definition: deepFreeze(def), hash, calendar, machine, forms: Object.freeze(forms), states, runner });
+}
+
+/** Every guard and action name used in transitions (nested guards included), and every condition schema. */
+function walkAllTransitionRefs(root: StateNodeConfig): { names: Set<string>; conditions: object[] } {
+  const names = new Set<string>();
+  const conditions: object[] = [];
+  const visitRef = (ref: unknown) => {
+    if (typeof ref === 'string') names.add(ref);
+    else if (ref && typeof ref === 'object' && typeof (ref as { type?: unknown }).type === 'string') {
+      const r = ref as { type: string; params?: Record<string, unknown> };
+      names.add(r.type);
+      const p = r.params ?? {};
+      if (r.type === 'matches' && p.schema && typeof p.schema === 'object') conditions.push(p.schema);
+      if (Array.isArray(p.guards)) p.guards.forEach(visitRef);
+      if (p.guard !== undefined) visitRef(p.guard);
+    }
+  };
+  const visitTransition = (t: unknown) => {
+    for (const item of Array.isArray(t) ? t : [t]) {
+      if (item && typeof item === 'object') {
+        const o = item as { guard?: unknown; actions?: unknown };
+        if (o.guard !== undefined) visitRef(o.guard);
+        actionList(o.actions).forEach(visitRef);
+      }
+    }
+  };
+  const visitNode = (n: StateNodeConfig) => {
+    Object.values(n.on ?? {}).forEach(visitTransition);
+    Object.values(n.after ?? {}).forEach(visitTransition);
+    if (n.always !== undefined) visitTransition(n.always);
+    Object.values(n.states ?? {}).forEach(visitNode);
+  };
+  visitNode(root);
+  return { names, conditions };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

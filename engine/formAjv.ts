@@ -1,0 +1,27 @@
+import Ajv2020 from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { cnFormats } from './formats';
+
+export type { ErrorObject, ValidateFunction };
+
+/**
+ * A strict draft 2020-12 ajv for form schemas and conditions: all errors, standard and
+ * Chinese formats, unknown keywords and formats refused. Each compiled process owns one.
+ */
+export function createFormAjv(): Ajv2020 {
+  return configure(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }));
+}
+
+/** An ajv for conditions over case data: strict about keywords, but `type` may be left out. */
+export function createConditionAjv(): Ajv2020 {
+  return configure(new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, allErrors: false }));
+}
+
+function configure(ajv: Ajv2020): Ajv2020 {
+  addFormats(ajv);
+  for (const [name, f] of Object.entries(cnFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
+  // rjsf and form authors use these annotation keywords; they change no validation.
+  ajv.addVocabulary(['enumNames', 'ui:options']);
+  return ajv;
+}

@@ -1,0 +1,100 @@
+import type { CatalogueRef, StateNodeConfig } from './types';
+
+/** One state node of a definition's machine, with where it sits. */
+export interface WalkedState {
+  /** Keys from the root, e.g. ['mobilising', 'visiting']. */
+  path: string[];
+  /** XState id: the explicit `id`, else machineId.path.joined. */
+  id: string;
+  /** JSON pointer of the node in the definition file. */
+  pointer: string;
+  node: StateNodeConfig;
+  parent: WalkedState | null;
+  kind: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+}
+
+/** A transition found anywhere in the machine, with where it sits in the file. */
+export interface WalkedTransition {
+  source: WalkedState;
+  /** The event type, `always`, or `after:<delay>`. */
+  trigger: string;
+  pointer: string;
+  targets: string[];
+  guard?: CatalogueRef;
+  actions: CatalogueRef[];
+}
+
+const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function kindOf(node: StateNodeConfig): WalkedState['kind'] {
+  if (node.type) return node.type;
+  return node.states && Object.keys(node.states).length ? 'compound' : 'atomic';
+}
+
+/** Every state node, depth first, starting with the root (path []). */
+export function walkStates(machineId: string, root: StateNodeConfig, rootPointer = '/machine'): WalkedState[] {
+  const out: WalkedState[] = [];
+  const visit = (node: StateNodeConfig, path: string[], pointer: string, parent: WalkedState | null) => {
+    const id = node.id ?? [machineId, ...path].join('.');
+    const w: WalkedState = { path, id, pointer, node, parent, kind: path.length === 0 ? (node.type === 'parallel' ? 'parallel' : 'compound') : kindOf(node) };
+    out.push(w);
+    for (const [key, child] of Object.entries(node.states ?? {})) {
+      visit(child, [...path, key], `${pointer}/states/${escape(key)}`, w);
+    }
+  };
+  visit(root, [], rootPointer, null);
+  return out;
+}
+
+/** Normalises an actions field (one ref or a list) to a list. */
+export function actionList(value: unknown): CatalogueRef[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]) as CatalogueRef[];
+}
+
+type TransitionValue = string | { target?: string | string[]; guard?: CatalogueRef; actions?: unknown } | undefined;
+
+function expand(source: WalkedState, trigger: string, pointer: string, value: unknown): WalkedTransition[] {
+  const list = (Array.isArray(value) ? value : [value]) as TransitionValue[];
+  return list.map((t, i) => {
+    const p = Array.isArray(value) ? `${pointer}/${i}` : pointer;
+    if (typeof t === 'string') return { source, trigger, pointer: p, targets: [t], actions: [] };
+    const targets = t?.target === undefined ? [] : Array.isArray(t.target) ? t.target : [t.target];
+    const out: WalkedTransition = { source, trigger, pointer: p, targets, actions: actionList(t?.actions) };
+    if (t?.guard !== undefined) out.guard = t.guard;
+    return out;
+  });
+}
+
+/** Every transition of every state: `on`, `always` and `after`. */
+export function walkTransitions(states: WalkedState[]): WalkedTransition[] {
+  const out: WalkedTransition[] = [];
+  for (const s of states) {
+    for (const [ev, t] of Object.entries(s.node.on ?? {})) out.push(...expand(s, ev, `${s.pointer}/on/${escape(ev)}`, t));
+    if (s.node.always !== undefined) out.push(...expand(s, 'always', `${s.pointer}/always`, s.node.always));
+    for (const [delay, t] of Object.entries(s.node.after ?? {})) out.push(...expand(s, `after:${delay}`, `${s.pointer}/after/${escape(delay)}`, t));
+  }
+  return out;
+}
+
+/** Resolves an XState target string from a source state: `#id`, `.child`, or a sibling path. */
+export function resolveTarget(states: WalkedState[], source: WalkedState, target: string): WalkedState | undefined {
+  if (target.startsWith('#')) {
+    const [id, ...rest] = target.slice(1).split('.');
+    const base = states.find((s) => s.id === id);
+    return base && descend(states, base, rest);
+  }
+  if (target.startsWith('.')) return descend(states, source, target.slice(1).split('.'));
+  const parent = source.parent ?? source;
+  return descend(states, parent, target.split('.'));
+}
+
+function descend(states: WalkedState[], from: WalkedState, keys: string[]): WalkedState | undefined {
+  let cur: WalkedState | undefined = from;
+  for (const key of keys) {
+    if (!cur) return undefined;
+    const path: string[] = [...cur.path, key];
+    cur = states.find((s) => s.path.length === path.length && s.path.every((p, i) => p === path[i]));
+  }
+  return cur;
+}

@@ -1,0 +1,237 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import { findAction } from './catalogue/index';
+import type { CompiledProcess, StateInfo } from './compile';
+import { delayEnd, resolveDelay } from './delays';
+import { toFieldErrors } from './fieldErrors';
+import { mayAct } from './rights';
+import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
+
+/** Inputs a transition needs besides the snapshot and event: time and who acts where. */
+export interface TransitionOptions {
+  /** Current time, given by the caller: the engine never reads a clock. */
+  now: number | Date;
+  actor: Actor;
+  /** Org-unit ids from the county root down to the case's unit. */
+  unitPath: readonly string[];
+  /** Set by the server for timer and child-case events, which no user may send. */
+  system?: boolean;
+}
+
+/** An accepted transition: the new snapshot and what the server must do in the same transaction. */
+export interface Accepted {
+  ok: true;
+  snapshot: CaseSnapshot;
+  effects: Effect[];
+  /** The form the event's data was validated against, if any. */
+  formId?: string;
+  state: StateValue;
+  status: 'active' | 'done';
+  outcome?: string;
+  /** The earliest SLA due instant of the active states, or null. */
+  dueAt: string | null;
+}
+
+/** A refused transition: nothing changed. */
+export interface Rejected {
+  ok: false;
+  rejection: Rejection;
+}
+
+export type TransitionResult = Accepted | Rejected;
+
+const MESSAGES: Record<RejectionCode, string> = {
+  'unknown-event': '流程中没有这个操作',
+  'forbidden-role': '您的角色或所在单位无权执行此操作',
+  'not-allowed-in-state': '案件当前所处环节不能执行此操作',
+  'condition-not-met': '不满足执行此操作的条件',
+  'invalid-data': '提交的数据有误，请按提示修改',
+  'case-closed': '案件已办结，不能再操作',
+  'invalid-snapshot': '案件状态数据已损坏，无法继续办理',
+};
+
+const reject = (code: RejectionCode, details: FieldError[] = [], message = MESSAGES[code]): Rejected => ({
+  ok: false,
+  rejection: { code, message, details },
+});
+
+const toMs = (now: number | Date) => (typeof now === 'number' ? now : now.getTime());
+
+/** Restores a stored snapshot into XState, or null when it does not fit the machine. */
+function restore(compiled: CompiledProcess, snapshot: CaseSnapshot): AnyMachineSnapshot | null {
+  try {
+    const live = compiled.machine.restoreSnapshot(snapshot as never, compiled.runner.scope) as AnyMachineSnapshot;
+    return nodesOf(live).length ? live : null;
+  } catch {
+    return null;
+  }
+}
+
+interface LiveNode {
+  id: string;
+  type: string;
+  ownEvents: string[];
+  parent?: LiveNode;
+  meta?: { form?: string };
+}
+const nodesOf = (s: AnyMachineSnapshot) => (s as unknown as { _nodes: LiveNode[] })._nodes;
+
+/** The active atomic states, outermost first, with what the engine knows of each. */
+export function currentSteps(compiled: CompiledProcess, snapshot: CaseSnapshot): StateInfo[] {
+  const live = restore(compiled, snapshot);
+  if (!live) return [];
+  return nodesOf(live)
+    .filter((n) => n.type === 'atomic' || n.type === 'final')
+    .map((n) => compiled.states.get(n.id))
+    .filter((s): s is StateInfo => s !== undefined);
+}
+
+function handles(node: LiveNode, type: string): boolean {
+  for (let n: LiveNode | undefined = node; n; n = n.parent) if (n.ownEvents.includes(type)) return true;
+  return false;
+}
+
+/** The form of the active step that handles this event. */
+function stepForm(live: AnyMachineSnapshot, type: string): string | undefined {
+  return nodesOf(live).find((n) => n.type === 'atomic' && n.meta?.form && handles(n, type))?.meta?.form;
+}
+
+type EventRoles = CompiledProcess['definition']['events'][string]['roles'];
+
+/**
+ * The roles that may send an event in the current step: when the step that handles it
+ * has an assignee among the event's roles, only the assignee (so one APPROVE event can
+ * serve the township step and the county step, each for its own reviewer).
+ */
+function stepRoles(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, roles: EventRoles): EventRoles {
+  const names = (roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
+  for (const n of nodesOf(live)) {
+    if (!(n.type === 'atomic' && handles(n, type))) continue;
+    for (let cur: LiveNode | undefined = n; cur; cur = cur.parent) {
+      const assignee = compiled.states.get(cur.id)?.assignee;
+      if (assignee && names.includes(assignee)) return (roles ?? []).filter((r) => (typeof r === 'string' ? r : r.role) === assignee);
+    }
+  }
+  return roles;
+}
+
+function emptyData(data: unknown): boolean {
+  return data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0);
+}
+
+/** The events an actor may send now: declared, not system, handled by an active state, role and unit allowed. */
+export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapshot, actor: Actor, unitPath: readonly string[]) {
+  if (snapshot.status !== 'active') return [];
+  const live = restore(compiled, snapshot);
+  if (!live) return [];
+  const events = compiled.definition.events;
+  const out: { type: string; label: string; kind: string; form?: string }[] = [];
+  for (const type of Object.keys(events)) {
+    const spec = events[type]!;
+    if (spec.system || !nodesOf(live).some((n) => n.ownEvents.includes(type))) continue;
+    if (!mayAct(stepRoles(compiled, live, type, spec.roles), actor, unitPath)) continue;
+    const form = spec.data === 'step' ? stepForm(live, type) : spec.data;
+    out.push({ type, label: spec.label, kind: spec.kind ?? 'other', ...(form ? { form } : {}) });
+  }
+  return out;
+}
+
+/** The earliest SLA due instant among the active states, or null. */
+export function dueAtOf(context: CaseContext): string | null {
+  const values = Object.values(context.due ?? {});
+  return values.length ? values.reduce((a, b) => (a < b ? a : b)) : null;
+}
+
+function outcomeOf(compiled: CompiledProcess, live: AnyMachineSnapshot): string | undefined {
+  for (const n of nodesOf(live)) {
+    const info = compiled.states.get(n.id);
+    if (info?.final && info.outcome) return info.outcome;
+  }
+  return live.status === 'done' ? 'completed' : undefined;
+}
+
+function collectEffects(compiled: CompiledProcess, context: CaseContext, now: number): Effect[] {
+  const effects: Effect[] = [];
+  for (const a of compiled.runner.actions) {
+    const params = (a.params ?? {}) as Record<string, unknown>;
+    if (a.type === 'xstate.raise' && typeof params.delay === 'number') {
+      const event = params.event as { type: string };
+      const delay = resolveDelay(compiled.definition, event.type.split('.')[2] ?? '');
+      if (delay) effects.push({ type: 'schedule', timerId: String(params.id), event: { type: event.type }, dueAt: new Date(delayEnd(delay, now, compiled.calendar)).toISOString() });
+    } else if (a.type === 'xstate.cancel') {
+      effects.push({ type: 'cancel', timerId: String(params.sendId) });
+    } else {
+      const entry = findAction(a.type);
+      if (entry?.effect) effects.push(entry.effect(context, params));
+    }
+  }
+  return effects;
+}
+
+function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string): Accepted {
+  const context = next.context as CaseContext;
+  const effects = collectEffects(compiled, context, now);
+  const snapshot = compiled.machine.getPersistedSnapshot(next) as unknown as CaseSnapshot;
+  const status = next.status === 'done' ? 'done' : 'active';
+  const result: Accepted = { ok: true, snapshot, effects, state: next.value as StateValue, status, dueAt: status === 'done' ? null : dueAtOf(context) };
+  const outcome = outcomeOf(compiled, next);
+  if (outcome) result.outcome = outcome;
+  if (formId) result.formId = formId;
+  return result;
+}
+
+/** Starts a case: the initial snapshot, with optional prefilled data. Refused unless the actor may start cases here. */
+export function startCase(
+  compiled: CompiledProcess,
+  options: { now: number | Date; actor: Actor; unitPath: readonly string[]; data?: Record<string, unknown>; system?: boolean },
+): TransitionResult {
+  const def = compiled.definition;
+  const initial = compiled.states.get(`${def.machine.id ?? 'case'}.${def.machine.initial}`);
+  const roles = def.startRoles ?? (initial?.assignee ? [initial.assignee] : []);
+  if (!options.system && !mayAct(roles, options.actor, options.unitPath)) return reject('forbidden-role');
+  const now = toMs(options.now);
+  compiled.runner.actions = [];
+  const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
+  const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
+  return accepted(compiled, live, now);
+}
+
+/**
+ * The pure transition: checks the event, the actor's role and unit, the data against the
+ * step's form, then runs the machine. Returns the new snapshot and effects, or a typed
+ * rejection. Time and identity are inputs; nothing here does I/O.
+ */
+export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
+  if (snapshot.status !== 'active') return reject('case-closed');
+  const def = compiled.definition;
+  const type = typeof event.type === 'string' ? event.type : '';
+  const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
+  const isTimer = type.startsWith('xstate.after.');
+  if (!spec && !isTimer) return reject('unknown-event');
+  if (isTimer || spec?.system) {
+    if (!options.system) return reject('forbidden-role');
+  } else if (!options.system && !mayAct(spec!.roles, options.actor, options.unitPath)) {
+    return reject('forbidden-role');
+  }
+  const live = restore(compiled, snapshot);
+  if (!live) return reject('invalid-snapshot');
+  if (!nodesOf(live).some((n) => n.ownEvents.includes(type))) return reject('not-allowed-in-state');
+  if (!options.system && spec && !mayAct(stepRoles(compiled, live, type, spec.roles), options.actor, options.unitPath)) {
+    return reject('forbidden-role');
+  }
+
+  const formId = spec?.data === 'step' ? stepForm(live, type) : spec?.data;
+  if (formId) {
+    const form = compiled.forms[formId];
+    if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);
+    if (!form.validate(event.data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
+  } else if (!emptyData(event.data)) {
+    return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
+  }
+
+  const now = toMs(options.now);
+  compiled.runner.actions = [];
+  const runEvent = { type, data: formId ? event.data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
+  const next = compiled.machine.transition(live, runEvent as never, compiled.runner.scope) as AnyMachineSnapshot;
+  if (next === live) return reject('condition-not-met');
+  return accepted(compiled, next, now, formId);
+}

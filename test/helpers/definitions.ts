@@ -1,0 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Definition } from '../../engine/types';
+
+export const definitionsDir = join(import.meta.dirname, '../../definitions');
+
+/** Reads one template by id. */
+export function template(id: string): Definition {
+  return JSON.parse(readFileSync(join(definitionsDir, 'templates', `${id}.json`), 'utf8')) as Definition;
+}
+
+/** Every template id in definitions/templates. */
+export function templateIds(): string[] {
+  return readdirSync(join(definitionsDir, 'templates')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+}
