@@ -111,6 +111,7 @@ function transformNode(node: StateNodeConfig, id: string): StateNodeConfig {
   if (node.on) out.on = mapValues(node.on);
   if (node.after) out.after = mapValues(node.after);
   if (node.always !== undefined) out.always = expandTransition(node.always);
+  if (node.onDone !== undefined) out.onDone = expandTransition(node.onDone);
   return out as StateNodeConfig;
 }
 
@@ -281,6 +282,7 @@ function walkAllTransitionRefs(root: StateNodeConfig): { names: Set<string>; con
     Object.values(n.on ?? {}).forEach(visitTransition);
     Object.values(n.after ?? {}).forEach(visitTransition);
     if (n.always !== undefined) visitTransition(n.always);
+    if (n.onDone !== undefined) visitTransition(n.onDone);
     Object.values(n.states ?? {}).forEach(visitNode);
   };
   visitNode(root);

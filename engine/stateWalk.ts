@@ -16,12 +16,14 @@ export interface WalkedState {
 /** A transition found anywhere in the machine, with where it sits in the file. */
 export interface WalkedTransition {
   source: WalkedState;
-  /** The event type, `always`, or `after:<delay>`. */
+  /** The event type, `always`, `done` (onDone), or `after:<delay>`. */
   trigger: string;
   pointer: string;
   targets: string[];
   guard?: CatalogueRef;
   actions: CatalogueRef[];
+  /** The `actions` field as written: one ref or a list. */
+  rawActions?: unknown;
 }
 
 const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -60,7 +62,7 @@ function expand(source: WalkedState, trigger: string, pointer: string, value: un
     const p = Array.isArray(value) ? `${pointer}/${i}` : pointer;
     if (typeof t === 'string') return { source, trigger, pointer: p, targets: [t], actions: [] };
     const targets = t?.target === undefined ? [] : Array.isArray(t.target) ? t.target : [t.target];
-    const out: WalkedTransition = { source, trigger, pointer: p, targets, actions: actionList(t?.actions) };
+    const out: WalkedTransition = { source, trigger, pointer: p, targets, actions: actionList(t?.actions), rawActions: t?.actions };
     if (t?.guard !== undefined) out.guard = t.guard;
     return out;
   });
@@ -72,6 +74,7 @@ export function walkTransitions(states: WalkedState[]): WalkedTransition[] {
   for (const s of states) {
     for (const [ev, t] of Object.entries(s.node.on ?? {})) out.push(...expand(s, ev, `${s.pointer}/on/${escape(ev)}`, t));
     if (s.node.always !== undefined) out.push(...expand(s, 'always', `${s.pointer}/always`, s.node.always));
+    if (s.node.onDone !== undefined) out.push(...expand(s, 'done', `${s.pointer}/onDone`, s.node.onDone));
     for (const [delay, t] of Object.entries(s.node.after ?? {})) out.push(...expand(s, `after:${delay}`, `${s.pointer}/after/${escape(delay)}`, t));
   }
   return out;

@@ -1,0 +1,110 @@
+import { resolveDelay } from '../delays';
+import { resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
+import type { Definition } from '../types';
+import { type Problem, problem } from './problems';
+
+const name = (s: WalkedState) => s.path.join('.') || '(根)';
+
+/** Checks the machine's graph: initials, targets, reachability, dead ends, delays, finals, history. */
+export function checkFlow(def: Definition, states: WalkedState[], transitions: WalkedTransition[]): Problem[] {
+  const out: Problem[] = [];
+  const ids = new Map<string, WalkedState>();
+  for (const s of states) {
+    if (s.node.id !== undefined) {
+      if (ids.has(s.node.id)) out.push(problem('state-id-duplicate', `${s.pointer}/id`, { id: s.node.id }));
+      ids.set(s.node.id, s);
+    }
+    const children = Object.keys(s.node.states ?? {});
+    if (s.kind === 'compound' && children.length) {
+      if (s.node.initial === undefined) out.push(problem('initial-missing', s.pointer, { state: name(s) }));
+      else if (!children.includes(s.node.initial)) out.push(problem('initial-invalid', `${s.pointer}/initial`, { initial: s.node.initial, state: name(s) }));
+    } else if (s.kind === 'compound' && s.path.length === 0) {
+      out.push(problem('initial-missing', s.pointer, { state: name(s) }));
+    }
+    if (s.kind === 'final' && (s.node.on || s.node.always || s.node.after || s.node.onDone || children.length)) {
+      out.push(problem('final-has-transitions', s.pointer, { state: name(s) }));
+    }
+    if (s.kind === 'history' && (children.length || s.parent?.kind !== 'compound')) out.push(problem('history-invalid', s.pointer, { state: name(s) }));
+    if (s.node.meta?.sla !== undefined) {
+      if (!resolveDelay(def, s.node.meta.sla)) out.push(problem('delay-unknown', `${s.pointer}/meta/sla`, { delay: s.node.meta.sla }));
+      else if (s.kind === 'final') out.push(problem('sla-on-final', `${s.pointer}/meta/sla`, { state: name(s) }));
+    }
+    for (const delay of Object.keys(s.node.after ?? {})) {
+      if (!resolveDelay(def, delay)) out.push(problem('delay-unknown', `${s.pointer}/after/${delay}`, { delay }));
+    }
+  }
+
+  const resolved = new Map<WalkedTransition, WalkedState[]>();
+  for (const t of transitions) {
+    const targets: WalkedState[] = [];
+    t.targets.forEach((target, i) => {
+      const hit = resolveTarget(states, t.source, target);
+      if (hit) targets.push(hit);
+      else out.push(problem('state-target-unknown', t.targets.length > 1 ? `${t.pointer}/target/${i}` : t.pointer, { target }));
+    });
+    resolved.set(t, targets);
+    if (t.trigger.startsWith('after:') && t.targets.length === 0) {
+      out.push(problem('after-without-target', t.pointer, { delay: t.trigger.slice(6) }));
+    }
+  }
+  if (out.some((p) => p.severity === 'error')) return out;
+
+  const reachable = reachableStates(states, transitions, resolved);
+  for (const s of states) {
+    if (!reachable.has(s) && s.kind !== 'history') out.push(problem('state-unreachable', s.pointer, { state: name(s) }));
+  }
+  for (const s of states) {
+    if (reachable.has(s) && isDeadEnd(s, transitions, resolved)) out.push(problem('state-dead-end', s.pointer, { state: name(s) }));
+  }
+  return out;
+}
+
+const isWithin = (s: WalkedState, ancestor: WalkedState) =>
+  s.path.length >= ancestor.path.length && ancestor.path.every((k, i) => s.path[i] === k);
+
+/** States that can become active, following initials, parallel regions and every transition. */
+function reachableStates(states: WalkedState[], transitions: WalkedTransition[], resolved: Map<WalkedTransition, WalkedState[]>): Set<WalkedState> {
+  const seen = new Set<WalkedState>();
+  const queue: WalkedState[] = [];
+  const childrenOf = (s: WalkedState) => states.filter((c) => c.parent === s);
+  const enter = (s: WalkedState | undefined) => {
+    for (let cur = s; cur; cur = cur.parent ?? undefined) {
+      if (seen.has(cur)) continue;
+      seen.add(cur);
+      queue.push(cur);
+    }
+  };
+  enter(states[0]);
+  while (queue.length) {
+    const s = queue.shift()!;
+    const kids = childrenOf(s);
+    if (s.kind === 'parallel') kids.forEach(enter);
+    if (s.kind === 'compound' && s.node.initial) enter(kids.find((k) => k.path[k.path.length - 1] === s.node.initial));
+    if (s.kind === 'history') {
+      if (s.node.target) enter(resolveTarget(states, s, s.node.target));
+      else if (s.parent?.node.initial) enter(childrenOf(s.parent).find((k) => k.path[k.path.length - 1] === s.parent!.node.initial));
+    }
+    for (const t of transitions) if (t.source === s) (resolved.get(t) ?? []).forEach(enter);
+  }
+  return seen;
+}
+
+/**
+ * A non-final state with no transition leading out of it (on itself or an ancestor), or a
+ * final state inside a nested state that nothing leaves when it is reached (no onDone).
+ */
+function isDeadEnd(s: WalkedState, transitions: WalkedTransition[], resolved: Map<WalkedTransition, WalkedState[]>): boolean {
+  if (s.path.length === 0 || s.kind === 'history' || s.kind === 'parallel') return false;
+  if (s.kind === 'compound' && Object.keys(s.node.states ?? {}).length) return false;
+  const leaves = (from: WalkedState, scope: WalkedState) =>
+    transitions.some((t) => t.source === from && (resolved.get(t) ?? []).some((target) => !isWithin(target, scope) || t.trigger.startsWith('after:')));
+  if (s.kind === 'final') {
+    if (!s.parent || s.parent.path.length === 0) return false;
+    for (let cur: WalkedState | null = s.parent; cur && cur.path.length; cur = cur.parent) {
+      if (cur.node.onDone !== undefined || leaves(cur, s.parent)) return false;
+    }
+    return true;
+  }
+  for (let cur: WalkedState | null = s; cur; cur = cur.parent) if (leaves(cur, s)) return false;
+  return true;
+}

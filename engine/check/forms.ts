@@ -1,0 +1,64 @@
+import safeRegex from 'safe-regex2';
+import { createFormAjv } from '../formAjv';
+import type { Definition } from '../types';
+import { type Problem, problem } from './problems';
+
+type Schema = Record<string, unknown>;
+const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Calls `visit` on every sub-schema with its JSON pointer. */
+function eachSchema(schema: unknown, pointer: string, visit: (s: Schema, pointer: string) => void) {
+  if (!isSchema(schema)) return;
+  visit(schema, pointer);
+  for (const key of ['properties', 'patternProperties', '$defs', 'dependentSchemas']) {
+    const group = schema[key];
+    if (isSchema(group)) for (const [k, sub] of Object.entries(group)) eachSchema(sub, `${pointer}/${key}/${k}`, visit);
+  }
+  for (const key of ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']) {
+    eachSchema(schema[key], `${pointer}/${key}`, visit);
+  }
+  for (const key of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) {
+    const list = schema[key];
+    if (Array.isArray(list)) list.forEach((sub, i) => eachSchema(sub, `${pointer}/${key}/${i}`, visit));
+  }
+}
+
+function checkPattern(pattern: string, pointer: string, out: Problem[]) {
+  try {
+    new RegExp(pattern, 'u');
+  } catch {
+    out.push(problem('pattern-invalid', pointer, { pattern }));
+    return;
+  }
+  if (pattern.length > 500 || !safeRegex(pattern)) out.push(problem('pattern-unsafe', pointer, { pattern }));
+}
+
+/** Checks each form: an object schema that ajv compiles in strict mode, safe regexes, titled fields. */
+export function checkForms(def: Definition): Problem[] {
+  const out: Problem[] = [];
+  const ajv = createFormAjv();
+  for (const [id, form] of Object.entries(def.forms)) {
+    const at = `/forms/${id}/schema`;
+    const schema = form.schema as Schema;
+    if (schema.type !== 'object') out.push(problem('form-not-object', at, { form: id }));
+    const before = out.length;
+    eachSchema(schema, at, (s, pointer) => {
+      if (typeof s.pattern === 'string') checkPattern(s.pattern, `${pointer}/pattern`, out);
+      if (isSchema(s.patternProperties)) for (const key of Object.keys(s.patternProperties)) checkPattern(key, `${pointer}/patternProperties/${key}`, out);
+      if (isSchema(s.properties)) {
+        for (const [key, prop] of Object.entries(s.properties)) {
+          if (isSchema(prop) && typeof prop.title !== 'string' && prop.$ref === undefined) {
+            out.push(problem('field-title-missing', `${pointer}/properties/${key}`, { field: key }));
+          }
+        }
+      }
+    });
+    if (out.slice(before).some((p) => p.severity === 'error')) continue;
+    try {
+      ajv.compile(schema);
+    } catch (e) {
+      out.push(problem('form-schema-invalid', at, { detail: (e as Error).message }));
+    }
+  }
+  return out;
+}

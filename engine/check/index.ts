@@ -1,0 +1,92 @@
+import { compile, DefinitionError } from '../compile';
+import { walkStates, walkTransitions } from '../stateWalk';
+import type { Definition, StateNodeConfig } from '../types';
+import { checkCatalogueRefs, findRefs } from './catalogueRefs';
+import { checkDataPaths } from './dataPaths';
+import { checkFlow } from './flow';
+import { checkForms } from './forms';
+import { type Problem, problem } from './problems';
+import { checkReferences } from './references';
+import { type ReviewerGate, reviewerGates } from './reviewerGates';
+import { checkShape } from './shape';
+import { checkLimits, isVariation, parseSource, resolveVariation } from './source';
+
+export type { Problem, ProblemCode, Severity } from './problems';
+export { problemCatalogue } from './problems';
+export type { ReviewerGate } from './reviewerGates';
+
+/** What the checker found: errors (the definition cannot be used), warnings, and the reviewer gates. */
+export interface CheckReport {
+  ok: boolean;
+  errors: Problem[];
+  warnings: Problem[];
+  /** States a cadre can never leave without a reviewer. */
+  reviewerGates: ReviewerGate[];
+  /** The definition the engine will run (the merged result for a county variation). */
+  definition?: Definition;
+}
+
+function report(problems: Problem[], gates: ReviewerGate[] = [], definition?: Definition): CheckReport {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const out: CheckReport = { ok: errors.length === 0, errors, warnings: problems.filter((p) => p.severity === 'warning'), reviewerGates: gates };
+  if (definition && out.ok) out.definition = definition;
+  return out;
+}
+
+/** Checks a parsed definition (a whole one, not a variation). Never throws. */
+export function checkDefinition(value: unknown): CheckReport {
+  const limited = checkLimits(value);
+  if (limited.problems.length) return report(limited.problems);
+  const shape = checkShape(value);
+  if (shape.length) return report(shape);
+  const def = value as Definition;
+  const machineId = def.machine.id ?? 'case';
+  const states = walkStates(machineId, def.machine as StateNodeConfig);
+  const transitions = walkTransitions(states);
+  const refs = findRefs(states, transitions);
+  const problems = [
+    ...checkFlow(def, states, transitions),
+    ...checkReferences(def, states, transitions, refs),
+    ...checkCatalogueRefs(refs),
+    ...checkForms(def),
+  ];
+  if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
+    problems.push(...checkDataPaths(def, transitions, refs));
+  }
+  if (!problems.some((p) => p.severity === 'error')) {
+    try {
+      compile(def);
+    } catch (e) {
+      problems.push(problem('machine-invalid', e instanceof DefinitionError ? e.pointer : '/machine', { detail: (e as Error).message }));
+    }
+  }
+  return report(problems, reviewerGates(def, states, transitions), def);
+}
+
+/**
+ * Checks definition text: a whole definition, or a county variation (`extends` + `patch`)
+ * merged over its template first. Problem paths point into the file the author edits:
+ * under /patch where the patch sets that place, else into the merged definition.
+ */
+export function checkSource(text: string, findTemplate: (id: string) => Definition | undefined = () => undefined): CheckReport {
+  const parsed = parseSource(text);
+  if (parsed.problems.length) return report(parsed.problems);
+  if (!isVariation(parsed.value)) return checkDefinition(parsed.value);
+  const merged = resolveVariation(parsed.value, findTemplate);
+  if (!merged.definition) return report(merged.problems);
+  const result = checkDefinition(merged.definition);
+  const patch = (parsed.value as { patch: unknown }).patch;
+  const relocate = (p: Problem): Problem => (pointerExists(patch, p.path) ? { ...p, path: `/patch${p.path}` } : p);
+  return { ...result, errors: result.errors.map(relocate), warnings: result.warnings.map(relocate) };
+}
+
+function pointerExists(root: unknown, pointer: string): boolean {
+  if (!pointer) return false;
+  let cur: unknown = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return false;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return true;
+}

@@ -1,0 +1,73 @@
+/** The checker's problem catalogue: every code, its severity, and its message in Chinese and English. */
+
+export type Severity = 'error' | 'warning';
+
+/** One problem found in a definition: a stable code, where (JSON pointer), and what, in Chinese. */
+export interface Problem {
+  code: ProblemCode;
+  severity: Severity;
+  /** JSON pointer into the file the author edits. */
+  path: string;
+  message: string;
+  messageEn: string;
+}
+
+type Args = Record<string, string | number>;
+interface Entry {
+  severity: Severity;
+  zh: (a: Args) => string;
+  en: (a: Args) => string;
+}
+
+const e = (zh: Entry['zh'], en: Entry['en']): Entry => ({ severity: 'error', zh, en });
+const w = (zh: Entry['zh'], en: Entry['en']): Entry => ({ severity: 'warning', zh, en });
+
+/** Every problem code the checker can report. Codes are stable: tools and tests rely on them. */
+export const problemCatalogue = {
+  'json-invalid': e((a) => `不是有效的 JSON：${a.detail}`, (a) => `not valid JSON: ${a.detail}`),
+  'too-large': e((a) => `文件过大（${a.size} 字节，上限 ${a.limit}）`, (a) => `file too large (${a.size} bytes, limit ${a.limit})`),
+  'too-deep': e((a) => `嵌套层级过深（上限 ${a.limit} 层）`, (a) => `nesting deeper than ${a.limit}`),
+  'too-many-nodes': e((a) => `内容过多（超过 ${a.limit} 个值）`, (a) => `more than ${a.limit} values`),
+  'schema-violation': e((a) => `不符合流程定义格式：${a.detail}`, (a) => `does not match the definition format: ${a.detail}`),
+  'variation-invalid': e((a) => `县级变更文件格式不对：${a.detail}`, (a) => `county variation file is malformed: ${a.detail}`),
+  'extends-unknown': e((a) => `继承的模板「${a.id}」不存在`, (a) => `template "${a.id}" does not exist`),
+  'initial-invalid': e((a) => `初始状态「${a.initial}」不是「${a.state}」的子状态`, (a) => `initial "${a.initial}" is not a child of "${a.state}"`),
+  'initial-missing': e((a) => `复合状态「${a.state}」缺少初始状态（initial）`, (a) => `compound state "${a.state}" has no initial`),
+  'state-id-duplicate': e((a) => `状态编号「${a.id}」重复`, (a) => `state id "${a.id}" is used twice`),
+  'state-target-unknown': e((a) => `目标状态「${a.target}」不存在`, (a) => `target state "${a.target}" does not exist`),
+  'state-unreachable': e((a) => `状态「${a.state}」永远无法到达`, (a) => `state "${a.state}" can never be reached`),
+  'state-dead-end': e((a) => `非终止状态「${a.state}」没有出口，案件会卡在这里`, (a) => `non-final state "${a.state}" has no way out`),
+  'final-has-transitions': e((a) => `终止状态「${a.state}」不能再有流转`, (a) => `final state "${a.state}" cannot have transitions`),
+  'history-invalid': e((a) => `历史状态「${a.state}」必须位于复合状态中，且没有子状态`, (a) => `history state "${a.state}" must sit in a compound state and have no children`),
+  'after-without-target': e((a) => `定时流转「${a.delay}」没有目标状态`, (a) => `delayed transition "${a.delay}" has no target`),
+  'delay-unknown': e((a) => `时限「${a.delay}」未在 delays 中定义，也不是 ISO 8601 时长（如 P7D）`, (a) => `delay "${a.delay}" is neither declared nor an ISO 8601 duration`),
+  'sla-on-final': w((a) => `终止状态「${a.state}」设置了办理时限，不会生效`, (a) => `final state "${a.state}" has an SLA that never applies`),
+  'event-undeclared': e((a) => `事件「${a.event}」未在 events 中声明`, (a) => `event "${a.event}" is not declared in events`),
+  'event-no-role': e((a) => `事件「${a.event}」没有任何角色可以发送`, (a) => `no role may send event "${a.event}"`),
+  'event-unused': w((a) => `事件「${a.event}」在流程中没有用到`, (a) => `event "${a.event}" is never handled`),
+  'role-undeclared': e((a) => `角色「${a.role}」未在 roles 中声明`, (a) => `role "${a.role}" is not declared`),
+  'role-unused': w((a) => `角色「${a.role}」没有用到`, (a) => `role "${a.role}" is never used`),
+  'form-unknown': e((a) => `表单「${a.form}」不存在`, (a) => `form "${a.form}" does not exist`),
+  'form-unused': w((a) => `表单「${a.form}」没有用到`, (a) => `form "${a.form}" is never used`),
+  'step-form-missing': e((a) => `事件「${a.event}」提交本环节表单，但环节「${a.state}」没有设置表单`, (a) => `event "${a.event}" submits the step form but state "${a.state}" has none`),
+  'form-not-object': e((a) => `表单「${a.form}」的 schema 顶层必须是 type: object`, (a) => `form "${a.form}" schema must be type: object at the top`),
+  'form-schema-invalid': e((a) => `表单 schema 无法编译（严格模式）：${a.detail}`, (a) => `form schema does not compile in strict mode: ${a.detail}`),
+  'field-title-missing': w((a) => `字段「${a.field}」没有中文标题（title）`, (a) => `field "${a.field}" has no title`),
+  'pattern-invalid': e((a) => `正则表达式无效：${a.pattern}`, (a) => `invalid regular expression: ${a.pattern}`),
+  'pattern-unsafe': e((a) => `正则表达式可能灾难性回溯（会卡死服务器）：${a.pattern}`, (a) => `regular expression may backtrack catastrophically: ${a.pattern}`),
+  'guard-unknown': e((a) => `条件「${a.name}」不在条件目录中`, (a) => `guard "${a.name}" is not in the catalogue`),
+  'guard-params-invalid': e((a) => `条件「${a.name}」的参数不对：${a.detail}`, (a) => `guard "${a.name}" params are invalid: ${a.detail}`),
+  'condition-invalid': e((a) => `条件中的 JSON Schema 无法编译：${a.detail}`, (a) => `condition schema does not compile: ${a.detail}`),
+  'action-unknown': e((a) => `动作「${a.name}」不在动作目录中`, (a) => `action "${a.name}" is not in the catalogue`),
+  'action-params-invalid': e((a) => `动作「${a.name}」的参数不对：${a.detail}`, (a) => `action "${a.name}" params are invalid: ${a.detail}`),
+  'data-path-unknown': e((a) => `读取的数据项「${a.dataPath}」没有任何表单或动作定义`, (a) => `data path "${a.dataPath}" is defined by no form or action`),
+  'machine-invalid': e((a) => `流程无法编译：${a.detail}`, (a) => `the machine does not compile: ${a.detail}`),
+} satisfies Record<string, Entry>;
+
+export type ProblemCode = keyof typeof problemCatalogue;
+
+/** Makes a problem from its code, the JSON pointer, and the message's arguments. */
+export function problem(code: ProblemCode, path: string, args: Args = {}): Problem {
+  const entry: Entry = problemCatalogue[code];
+  return { code, severity: entry.severity, path, message: entry.zh(args), messageEn: entry.en(args) };
+}

@@ -1,0 +1,69 @@
+import { type WalkedState, type WalkedTransition } from '../stateWalk';
+import type { Definition } from '../types';
+import type { FoundRef } from './catalogueRefs';
+import { type Problem, problem } from './problems';
+
+const roleName = (r: string | { role: string }) => (typeof r === 'string' ? r : r.role);
+
+/** The state's own form, or its nearest ancestor's. */
+function formOf(s: WalkedState): string | undefined {
+  for (let cur: WalkedState | null = s; cur; cur = cur.parent) if (cur.node.meta?.form) return cur.node.meta.form;
+  return undefined;
+}
+
+/** Checks that events, roles and forms used anywhere are declared, and flags declared ones never used. */
+export function checkReferences(def: Definition, states: WalkedState[], transitions: WalkedTransition[], refs: FoundRef[]): Problem[] {
+  const out: Problem[] = [];
+  const has = (o: object, k: string) => Object.hasOwn(o, k);
+  const usedRoles = new Set<string>();
+  const usedForms = new Set<string>();
+  const useRole = (role: string, pointer: string) => {
+    usedRoles.add(role);
+    if (!has(def.roles, role)) out.push(problem('role-undeclared', pointer, { role }));
+  };
+  const useForm = (form: string, pointer: string) => {
+    usedForms.add(form);
+    if (!has(def.forms, form)) out.push(problem('form-unknown', pointer, { form }));
+  };
+
+  for (const [type, spec] of Object.entries(def.events)) {
+    const at = `/events/${type}`;
+    if (!spec.system && !(spec.roles ?? []).length) out.push(problem('event-no-role', `${at}/roles`, { event: type }));
+    (spec.roles ?? []).forEach((r, i) => useRole(roleName(r), `${at}/roles/${i}`));
+    if (spec.data && spec.data !== 'step') useForm(spec.data, `${at}/data`);
+  }
+  (def.startRoles ?? []).forEach((r, i) => useRole(r, `/startRoles/${i}`));
+  for (const s of states) {
+    if (s.node.meta?.form) useForm(s.node.meta.form, `${s.pointer}/meta/form`);
+    if (s.node.meta?.assignee) useRole(s.node.meta.assignee, `${s.pointer}/meta/assignee`);
+  }
+  for (const ref of refs) {
+    if (ref.kind === 'action' && ref.name === 'notify' && Array.isArray(ref.params.roles)) {
+      ref.params.roles.forEach((r, i) => typeof r === 'string' && useRole(r, `${ref.pointer}/params/roles/${i}`));
+    }
+  }
+
+  const handled = new Set<string>();
+  for (const t of transitions) {
+    if (t.trigger === 'always' || t.trigger === 'done' || t.trigger.startsWith('after:')) continue;
+    handled.add(t.trigger);
+    const spec = has(def.events, t.trigger) ? def.events[t.trigger] : undefined;
+    if (!spec) {
+      out.push(problem('event-undeclared', t.pointer, { event: t.trigger }));
+      continue;
+    }
+    if (spec.data === 'step') {
+      const atomics = states.filter((s) => (s === t.source || isUnder(s, t.source)) && s.kind === 'atomic');
+      for (const s of atomics.length ? atomics : [t.source]) {
+        if (!formOf(s)) out.push(problem('step-form-missing', t.pointer, { event: t.trigger, state: s.path.join('.') }));
+      }
+    }
+  }
+  for (const type of Object.keys(def.events)) if (!handled.has(type)) out.push(problem('event-unused', `/events/${type}`, { event: type }));
+  for (const role of Object.keys(def.roles)) if (!usedRoles.has(role)) out.push(problem('role-unused', `/roles/${role}`, { role }));
+  for (const form of Object.keys(def.forms)) if (!usedForms.has(form)) out.push(problem('form-unused', `/forms/${form}`, { form }));
+  return out;
+}
+
+const isUnder = (s: WalkedState, ancestor: WalkedState) =>
+  s.path.length > ancestor.path.length && ancestor.path.every((k, i) => s.path[i] === k);
