@@ -1,0 +1,48 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkSource, type CheckReport } from '../engine/check/index';
+import type { Definition } from '../engine/types';
+
+/** The repository's definitions folder. */
+export const definitionsRoot = resolve(import.meta.dirname, '../definitions');
+
+/** Files in a definitions tree that are not process definitions. */
+const NOT_DEFINITIONS = new Set(['definition.schema.json', 'county.json', 'users.json']);
+
+/** Every process definition file under the given paths (files or folders), sorted. */
+export function definitionFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      if (basename(p) === 'calendars' || basename(p) === 'node_modules') return;
+      for (const name of readdirSync(p).sort()) visit(join(p, name));
+    } else if (p.endsWith('.json') && !NOT_DEFINITIONS.has(basename(p))) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) visit(resolve(p));
+  return out;
+}
+
+/** The definitions root a file belongs to: the nearest folder above it holding definition.schema.json. */
+export function rootOf(file: string): string {
+  for (let dir = dirname(resolve(file)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'definition.schema.json'))) return dir;
+  }
+  return definitionsRoot;
+}
+
+/** Looks up shared templates by id in <root>/templates. */
+export function templateFinder(root: string): (id: string) => Definition | undefined {
+  return (id) => {
+    if (!/^[a-z][a-z0-9-]{1,62}$/.test(id)) return undefined;
+    const file = join(root, 'templates', `${id}.json`);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Definition) : undefined;
+  };
+}
+
+/** Checks one file: a whole definition, or a county variation merged over its template. */
+export function checkFile(file: string): CheckReport {
+  return checkSource(readFileSync(file, 'utf8'), templateFinder(rootOf(file)));
+}
