@@ -36,6 +36,32 @@ export function fieldLabel(schema: Schema, pointer: string): string {
   return names.length ? names.join(' › ') : typeof schema.title === 'string' ? schema.title : '表单';
 }
 
+const TYPE_NAMES: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是/否', array: '列表', object: '一组内容', null: '空' };
+
+/** Plain Chinese for the keywords cadres meet most; others keep ajv-i18n's wording. */
+function plainMessage(e: ErrorObject): string | undefined {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'minimum': return `不能小于 ${p.limit}`;
+    case 'maximum': return `不能大于 ${p.limit}`;
+    case 'exclusiveMinimum': return `必须大于 ${p.limit}`;
+    case 'exclusiveMaximum': return `必须小于 ${p.limit}`;
+    case 'minLength': return `至少填写 ${p.limit} 个字`;
+    case 'maxLength': return `最多填写 ${p.limit} 个字`;
+    case 'minItems': return `至少需要 ${p.limit} 项`;
+    case 'maxItems': return `最多只能有 ${p.limit} 项`;
+    case 'uniqueItems': return '不能有重复的项';
+    case 'enum': return '请从给出的选项中选择';
+    case 'const': return '取值不对';
+    case 'multipleOf': return `必须是 ${p.multipleOf} 的整数倍`;
+    case 'pattern': return '格式不对';
+    case 'type': return `应填写${String(p.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join('或')}`;
+    case 'format':
+      return ({ date: '应为日期（年-月-日）', 'date-time': '应为日期时间', email: '不是有效的电子邮箱', uri: '不是有效的网址' } as Record<string, string>)[String(p.format)];
+    default: return undefined;
+  }
+}
+
 /** Turns ajv errors into field errors with Chinese messages that name the field. */
 export function toFieldErrors(schema: Schema, errors: readonly ErrorObject[]): FieldError[] {
   const copies = errors.map((e) => ({ ...e }));
@@ -47,7 +73,7 @@ export function toFieldErrors(schema: Schema, errors: readonly ErrorObject[]): F
       if (copies.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword !== e.keyword)) continue;
     }
     let path = e.instancePath;
-    let message = e.message ?? '不符合要求';
+    let message = plainMessage(e) ?? e.message ?? '不符合要求';
     if (e.keyword === 'required') {
       path = `${path}/${String(e.params.missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
       message = '必须填写';
