@@ -98,9 +98,8 @@ function stepForm(live: AnyMachineSnapshot, type: string): string | undefined {
 type EventRoles = CompiledProcess['definition']['events'][string]['roles'];
 
 /**
- * The roles that may send an event in the current step: when the step that handles it
- * has an assignee among the event's roles, only the assignee (so one APPROVE event can
- * serve the township step and the county step, each for its own reviewer).
+ * For an `onlyAssignee` event, the roles that may send it in the current step: the
+ * assignee of the step that handles it, when the assignee is among the event's roles.
  */
 function stepRoles(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, roles: EventRoles): EventRoles {
   const names = (roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
@@ -128,7 +127,7 @@ export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapsho
   for (const type of Object.keys(events)) {
     const spec = events[type]!;
     if (spec.system || !nodesOf(live).some((n) => n.ownEvents.includes(type))) continue;
-    if (!mayAct(stepRoles(compiled, live, type, spec.roles), actor, unitPath)) continue;
+    if (!mayAct(spec.onlyAssignee ? stepRoles(compiled, live, type, spec.roles) : spec.roles, actor, unitPath)) continue;
     const form = spec.data === 'step' ? stepForm(live, type) : spec.data;
     out.push({ type, label: spec.label, kind: spec.kind ?? 'other', ...(form ? { form } : {}) });
   }
@@ -215,7 +214,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const live = restore(compiled, snapshot);
   if (!live) return reject('invalid-snapshot');
   if (!nodesOf(live).some((n) => n.ownEvents.includes(type))) return reject('not-allowed-in-state');
-  if (!options.system && spec && !mayAct(stepRoles(compiled, live, type, spec.roles), options.actor, options.unitPath)) {
+  if (!options.system && spec?.onlyAssignee && !mayAct(stepRoles(compiled, live, type, spec.roles), options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
 

@@ -33,7 +33,7 @@ export function reviewerGates(def: Definition, states: WalkedState[], transition
         if (t.source !== cur || !t.targets.length || !Object.hasOwn(def.events, t.trigger)) continue;
         const spec = def.events[t.trigger]!;
         const names = (spec.roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
-        for (const role of assignee && names.includes(assignee) ? [assignee] : names) {
+        for (const role of spec.onlyAssignee && assignee && names.includes(assignee) ? [assignee] : names) {
           roles.add(role);
           if (isCadreRole(def, role)) cadreCan = true;
         }
