@@ -35,6 +35,8 @@ export interface CompiledProcess {
   readonly machine: AnyStateMachine;
   readonly forms: Readonly<Record<string, CompiledForm>>;
   readonly states: ReadonlyMap<string, StateInfo>;
+  /** The event types each state (by XState id) has transitions for, `after` timer events included. */
+  readonly handledEvents: ReadonlyMap<string, ReadonlySet<string>>;
   /** The pure XState runner, reused across transitions (see transition.ts). */
   readonly runner: Runner;
 }
@@ -43,6 +45,8 @@ export interface CompiledProcess {
 export interface Runner {
   scope: Parameters<AnyStateMachine['transition']>[2];
   actions: { type: string; params?: unknown }[];
+  /** Live XState snapshots behind the (frozen) snapshots this process returned, so they need no restoring. */
+  live: WeakMap<object, unknown>;
 }
 
 /** Thrown when a definition cannot be compiled; run the checker first for the reasons. */
@@ -225,7 +229,11 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
   }
 
   const states = new Map<string, StateInfo>();
+  const handledEvents = new Map<string, Set<string>>();
   for (const s of walked) {
+    const events = new Set(Object.keys(s.node.on ?? {}));
+    for (const delay of Object.keys(s.node.after ?? {})) events.add(`xstate.after.${delay}.${s.id}`);
+    handledEvents.set(s.id, events);
     const meta = s.node.meta ?? {};
     const info: StateInfo = { id: s.id, path: s.path, label: meta.label ?? s.path[s.path.length - 1] ?? def.title, final: s.kind === 'final' };
     if (meta.form) info.form = meta.form;
@@ -236,7 +244,7 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
   }
 
   const self = createActor(machine);
-  const runner: Runner = { actions: [], scope: undefined as unknown as Runner['scope'] };
+  const runner: Runner = { actions: [], live: new WeakMap(), scope: undefined as unknown as Runner['scope'] };
   runner.scope = {
     self,
     defer: () => undefined,
@@ -251,7 +259,7 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
     },
   } as unknown as Runner['scope'];
 
-  return Object.freeze({ definition: deepFreeze(def), hash, calendar, machine, forms: Object.freeze(forms), states, runner });
+  return Object.freeze({ definition: deepFreeze(def), hash, calendar, machine, forms: Object.freeze(forms), states, handledEvents, runner });
 }
 
 /** Every guard and action name used in transitions (nested guards included), and every condition schema. */
@@ -289,10 +297,12 @@ function walkAllTransitionRefs(root: StateNodeConfig): { names: Set<string>; con
   return { names, conditions };
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a value and everything in it, skipping parts already frozen (so repeat calls cost only what is new). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    const obj = value as Record<string, unknown>;
+    for (const key in obj) deepFreeze(obj[key]);
   }
   return value;
 }

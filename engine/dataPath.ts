@@ -1,8 +1,15 @@
 /** Dot paths into case data (`plan.households`): read and immutable write. */
 
-/** Splits a dot path into its segments; the empty path is the root. */
+const splitCache = new Map<string, string[]>();
+
+/** Splits a dot path into its segments; the empty path is the root. Paths come from definitions, so few: cached. */
 export function splitPath(path: string): string[] {
-  return path === '' ? [] : path.split('.');
+  let keys = splitCache.get(path);
+  if (!keys) {
+    keys = path === '' ? [] : path.split('.');
+    if (splitCache.size < 10_000) splitCache.set(path, keys);
+  }
+  return keys;
 }
 
 /** Reads the value at a dot path, or undefined when any step is missing. */
@@ -17,16 +24,20 @@ export function getPath(root: unknown, path: string): unknown {
 
 /** Returns a copy of `root` with `value` at the dot path, creating objects on the way; `undefined` deletes. */
 export function setPath(root: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
-  const [head, ...rest] = splitPath(path);
-  if (head === undefined) return root;
+  const keys = splitPath(path);
+  return keys.length ? setKeys(root, keys, 0, value) : root;
+}
+
+function setKeys(root: Record<string, unknown>, keys: string[], i: number, value: unknown): Record<string, unknown> {
+  const key = keys[i]!;
   const copy: Record<string, unknown> = { ...root };
-  if (rest.length === 0) {
-    if (value === undefined) delete copy[head];
-    else copy[head] = value;
+  if (i === keys.length - 1) {
+    if (value === undefined) delete copy[key];
+    else copy[key] = value;
     return copy;
   }
-  const child = Object.hasOwn(root, head) ? root[head] : undefined;
+  const child = Object.hasOwn(root, key) ? root[key] : undefined;
   const base = child !== null && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {};
-  copy[head] = setPath(base, rest.join('.'), value);
+  copy[key] = setKeys(base, keys, i + 1, value);
   return copy;
 }

@@ -23,6 +23,31 @@ export function parseDuration(text: string): DurationParts | null {
 
 const DAY = 86_400_000;
 
+interface DaySets {
+  holidays: Set<number>;
+  workdays: Set<number>;
+}
+const daySets = new WeakMap<Calendar, DaySets>();
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+const dayNumber = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
+
+function setsOf(calendar: Calendar): DaySets {
+  let sets = daySets.get(calendar);
+  if (!sets) {
+    sets = { holidays: new Set(calendar.holidays.map(dayNumber)), workdays: new Set(calendar.workdays.map(dayNumber)) };
+    daySets.set(calendar, sets);
+  }
+  return sets;
+}
+
+function isWorkingDayNumber(day: number, sets: DaySets): boolean {
+  if (sets.workdays.has(day)) return true;
+  if (sets.holidays.has(day)) return false;
+  const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
+  return weekday !== 0 && weekday !== 6;
+}
+
 /** The local calendar date (YYYY-MM-DD) of an instant in the calendar's time zone. */
 export function localDate(instantMs: number, calendar: Calendar): string {
   return new Date(instantMs + calendar.timeZoneOffsetMinutes * 60_000).toISOString().slice(0, 10);
@@ -30,10 +55,7 @@ export function localDate(instantMs: number, calendar: Calendar): string {
 
 /** True when the local date is a working day: a weekday that is not a holiday, or a make-up workday. */
 export function isWorkingDay(date: string, calendar: Calendar): boolean {
-  if (calendar.workdays.includes(date)) return true;
-  if (calendar.holidays.includes(date)) return false;
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+  return isWorkingDayNumber(dayNumber(date), setsOf(calendar));
 }
 
 /**
@@ -48,9 +70,12 @@ export function addDuration(startMs: number, parts: DurationParts, calendar: Cal
   let ms = local.getTime() - offset;
   const days = parts.weeks * 7 + parts.days;
   if (workingDays) {
+    const sets = setsOf(calendar);
+    let day = Math.floor((ms + offset) / DAY);
     for (let left = days; left > 0; ) {
       ms += DAY;
-      if (isWorkingDay(localDate(ms, calendar), calendar)) left--;
+      day++;
+      if (isWorkingDayNumber(day, sets)) left--;
     }
   } else {
     ms += days * DAY;

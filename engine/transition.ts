@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { findAction } from './catalogue/index';
-import type { CompiledProcess, StateInfo } from './compile';
+import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { delayEnd, resolveDelay } from './delays';
 import { toFieldErrors } from './fieldErrors';
 import { mayAct } from './rights';
@@ -58,6 +58,8 @@ const toMs = (now: number | Date) => (typeof now === 'number' ? now : now.getTim
 
 /** Restores a stored snapshot into XState, or null when it does not fit the machine. */
 function restore(compiled: CompiledProcess, snapshot: CaseSnapshot): AnyMachineSnapshot | null {
+  const held = compiled.runner.live.get(snapshot);
+  if (held) return held as AnyMachineSnapshot;
   try {
     const live = compiled.machine.restoreSnapshot(snapshot as never, compiled.runner.scope) as AnyMachineSnapshot;
     return nodesOf(live).length ? live : null;
@@ -69,7 +71,6 @@ function restore(compiled: CompiledProcess, snapshot: CaseSnapshot): AnyMachineS
 interface LiveNode {
   id: string;
   type: string;
-  ownEvents: string[];
   parent?: LiveNode;
   meta?: { form?: string };
 }
@@ -85,14 +86,20 @@ export function currentSteps(compiled: CompiledProcess, snapshot: CaseSnapshot):
     .filter((s): s is StateInfo => s !== undefined);
 }
 
-function handles(node: LiveNode, type: string): boolean {
-  for (let n: LiveNode | undefined = node; n; n = n.parent) if (n.ownEvents.includes(type)) return true;
+/** True when the node or one of its ancestors has a transition for the event. */
+function handles(compiled: CompiledProcess, node: LiveNode, type: string): boolean {
+  for (let n: LiveNode | undefined = node; n; n = n.parent) if (compiled.handledEvents.get(n.id)?.has(type)) return true;
   return false;
 }
 
+/** True when some active state has a transition for the event. */
+function anyHandles(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): boolean {
+  return nodesOf(live).some((n) => compiled.handledEvents.get(n.id)?.has(type));
+}
+
 /** The form of the active step that handles this event. */
-function stepForm(live: AnyMachineSnapshot, type: string): string | undefined {
-  return nodesOf(live).find((n) => n.type === 'atomic' && n.meta?.form && handles(n, type))?.meta?.form;
+function stepForm(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): string | undefined {
+  return nodesOf(live).find((n) => n.type === 'atomic' && n.meta?.form && handles(compiled, n, type))?.meta?.form;
 }
 
 type EventRoles = CompiledProcess['definition']['events'][string]['roles'];
@@ -104,7 +111,7 @@ type EventRoles = CompiledProcess['definition']['events'][string]['roles'];
 function stepRoles(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, roles: EventRoles): EventRoles {
   const names = (roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
   for (const n of nodesOf(live)) {
-    if (!(n.type === 'atomic' && handles(n, type))) continue;
+    if (!(n.type === 'atomic' && handles(compiled, n, type))) continue;
     for (let cur: LiveNode | undefined = n; cur; cur = cur.parent) {
       const assignee = compiled.states.get(cur.id)?.assignee;
       if (assignee && names.includes(assignee)) return (roles ?? []).filter((r) => (typeof r === 'string' ? r : r.role) === assignee);
@@ -126,9 +133,9 @@ export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapsho
   const out: { type: string; label: string; kind: string; form?: string }[] = [];
   for (const type of Object.keys(events)) {
     const spec = events[type]!;
-    if (spec.system || !nodesOf(live).some((n) => n.ownEvents.includes(type))) continue;
+    if (spec.system || !anyHandles(compiled, live, type)) continue;
     if (!mayAct(spec.onlyAssignee ? stepRoles(compiled, live, type, spec.roles) : spec.roles, actor, unitPath)) continue;
-    const form = spec.data === 'step' ? stepForm(live, type) : spec.data;
+    const form = spec.data === 'step' ? stepForm(compiled, live, type) : spec.data;
     out.push({ type, label: spec.label, kind: spec.kind ?? 'other', ...(form ? { form } : {}) });
   }
   return out;
@@ -166,10 +173,26 @@ function collectEffects(compiled: CompiledProcess, context: CaseContext, now: nu
   return effects;
 }
 
+/**
+ * XState's persisted form of a snapshot, built directly: CountyFlow contexts hold only JSON
+ * and cases have no child actors, so XState's walk over the context for actor refs is skipped.
+ */
+function persist(live: AnyMachineSnapshot): CaseSnapshot {
+  const history = (live as unknown as { historyValue?: Record<string, { id: string }[]> }).historyValue ?? {};
+  const historyValue: Record<string, { id: string }[]> = {};
+  for (const key of Object.keys(history)) historyValue[key] = history[key]!.map((n) => ({ id: n.id }));
+  const out: CaseSnapshot = { status: live.status, value: live.value as StateValue, historyValue, context: live.context as CaseContext, children: {} };
+  if (live.output !== undefined) out.output = live.output;
+  if (live.error !== undefined) out.error = live.error;
+  return out;
+}
+
 function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string): Accepted {
   const context = next.context as CaseContext;
   const effects = collectEffects(compiled, context, now);
-  const snapshot = compiled.machine.getPersistedSnapshot(next) as unknown as CaseSnapshot;
+  // Frozen, so the live snapshot kept for it can never disagree with what the caller holds.
+  const snapshot = deepFreeze(persist(next));
+  compiled.runner.live.set(snapshot, next);
   const status = next.status === 'done' ? 'done' : 'active';
   const result: Accepted = { ok: true, snapshot, effects, state: next.value as StateValue, status, dueAt: status === 'done' ? null : dueAtOf(context) };
   const outcome = outcomeOf(compiled, next);
@@ -213,12 +236,12 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   }
   const live = restore(compiled, snapshot);
   if (!live) return reject('invalid-snapshot');
-  if (!nodesOf(live).some((n) => n.ownEvents.includes(type))) return reject('not-allowed-in-state');
+  if (!anyHandles(compiled, live, type)) return reject('not-allowed-in-state');
   if (!options.system && spec?.onlyAssignee && !mayAct(stepRoles(compiled, live, type, spec.roles), options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
 
-  const formId = spec?.data === 'step' ? stepForm(live, type) : spec?.data;
+  const formId = spec?.data === 'step' ? stepForm(compiled, live, type) : spec?.data;
   if (formId) {
     const form = compiled.forms[formId];
     if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);

@@ -1,0 +1,73 @@
+// In-process transitions per second on the relocation process, against plain XState
+// `transition()` over the same machine measured in the same run (the baseline).
+// Run: npm run bench:engine
+import { readFileSync } from 'node:fs';
+import { transition as xstateTransition, type AnyMachineSnapshot } from 'xstate';
+import { compile } from '../engine/compile';
+import { startCase, transition } from '../engine/transition';
+import type { Actor, CaseSnapshot, Definition } from '../engine/types';
+
+const def = JSON.parse(readFileSync(new URL('../definitions/templates/relocation.json', import.meta.url), 'utf8')) as Definition;
+const compiled = compile(def);
+const unitPath = ['county', 'township', 'village'];
+const cadre: Actor = { id: 'c', grants: [{ role: 'village_cadre', unitPath, level: 'village' }] };
+const reviewer: Actor = { id: 't', grants: [{ role: 'township_reviewer', unitPath: unitPath.slice(0, 2), level: 'township' }] };
+const register = JSON.parse(readFileSync(new URL('./fixtures/registration.json', import.meta.url), 'utf8'));
+
+// One loop: submit a registration (validated), return it with a reason, submit again, approve... back to start.
+const cycle: { actor: Actor; type: string; data?: unknown }[] = [
+  { actor: cadre, type: 'SUBMIT', data: register },
+  { actor: reviewer, type: 'RETURN', data: { reason: '请补充家庭成员信息' } },
+];
+const now = Date.parse('2026-03-02T02:00:00Z');
+const start = startCase(compiled, { now, actor: cadre, unitPath });
+if (!start.ok) throw new Error('start refused');
+
+function runEngine(n: number): number {
+  let s: CaseSnapshot = start.ok ? start.snapshot : (undefined as never);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const step = cycle[i % cycle.length]!;
+    const r = transition(compiled, s, { type: step.type, data: step.data }, { now: now + i, actor: step.actor, unitPath });
+    if (!r.ok) throw new Error(`${r.rejection.code} at ${i}`);
+    s = r.snapshot;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** The server's path: every transition starts from the stored JSON of the previous snapshot. */
+function runEngineFromJson(n: number): number {
+  let text = JSON.stringify(start.ok ? start.snapshot : null);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const step = cycle[i % cycle.length]!;
+    const r = transition(compiled, JSON.parse(text) as CaseSnapshot, { type: step.type, data: step.data }, { now: now + i, actor: step.actor, unitPath });
+    if (!r.ok) throw new Error(`${r.rejection.code} at ${i}`);
+    text = JSON.stringify(r.snapshot);
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+function runXState(n: number): number {
+  let s = compiled.machine.resolveState({ value: 'registering', context: (start.ok ? start.snapshot : (undefined as never)).context }) as AnyMachineSnapshot;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const step = cycle[i % cycle.length]!;
+    [s] = xstateTransition(compiled.machine, s, { type: step.type, data: step.data, formId: 'register', now: now + i, actorId: step.actor.id, actorName: '' } as never);
+  }
+  if (s.value !== 'registering') throw new Error(`baseline ended in ${JSON.stringify(s.value)}`);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+const N = Number(process.env.BENCH_N ?? 200_000);
+runEngine(20_000);
+runXState(20_000);
+const baseline = runXState(N);
+const engine = runEngine(N);
+const cold = runEngineFromJson(Math.round(N / 4));
+const heapMb = process.memoryUsage().heapUsed / 1048576;
+console.log(`relocation, ${N} transitions (submit with a validated registration form, then return with a reason)`);
+console.log(`  plain XState transition():      ${Math.round(baseline).toLocaleString('en')} /s (baseline)`);
+console.log(`  CountyFlow transition():        ${Math.round(engine).toLocaleString('en')} /s = ${(engine / baseline).toFixed(2)} × baseline (snapshot held in memory)`);
+console.log(`  CountyFlow, from stored JSON:   ${Math.round(cold).toLocaleString('en')} /s = ${(cold / baseline).toFixed(2)} × baseline (parse, restore, transition, stringify)`);
+console.log(`  heap after run: ${heapMb.toFixed(1)} MB`);
