@@ -7,7 +7,7 @@ import type { Definition } from '../engine/types';
 export const definitionsRoot = resolve(import.meta.dirname, '../definitions');
 
 /** Files in a definitions tree that are not process definitions. */
-const NOT_DEFINITIONS = new Set(['definition.schema.json', 'county.json', 'users.json']);
+const NOT_DEFINITIONS = new Set(['definition.schema.json', 'variation.schema.json', 'county.json', 'users.json']);
 
 /** Every process definition file under the given paths (files or folders), sorted. */
 export function definitionFiles(paths: string[]): string[] {
