@@ -1,0 +1,26 @@
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+
+/** scrypt cost: OWASP's N=2^17, r=8, p=1 by default; SCRYPT_LOG_N lowers it for tests. */
+const logN = () => Number(process.env.SCRYPT_LOG_N ?? 17);
+
+/** Hashes a password as `scrypt$logN$r$p$salt$hash` (parameters stored, so they can be raised later). */
+export async function hashPassword(password: string): Promise<string> {
+  const n = logN();
+  const salt = randomBytes(16);
+  const key = await scrypt(password.normalize('NFKC'), salt, 32, { N: 2 ** n, r: 8, p: 1, maxmem: 256 * 2 ** n * 8 });
+  return `scrypt$${n}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+/** Checks a password against a stored hash, in constant time. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [kind, n, r, p, salt, hash] = stored.split('$');
+  if (kind !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const key = await scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, {
+    N: 2 ** Number(n), r: Number(r), p: Number(p), maxmem: 256 * 2 ** Number(n) * Number(r),
+  });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { startCase } from '../../engine/transition';
+import type { Accepted } from '../../engine/transition';
+import type { CaseSnapshot, Effect } from '../../engine/types';
+import type { Database } from '../db/schema';
+import { loadProcess } from '../processes';
+import type { UserActor } from '../rights';
+import { caseTitle, type CaseView, caseView } from './caseView';
+import { stateKey } from './stateKey';
+import { type CaseColumns, type Step, writeStep } from './writeStep';
+
+/** The case columns an accepted transition writes. */
+export function columnsOf(r: Accepted): CaseColumns {
+  return { snapshot: r.snapshot, state: stateKey(r.state), status: r.status, outcome: r.outcome ?? null, dueAt: r.dueAt };
+}
+
+/** A system actor for timers and child cases. */
+export const systemActor = (county: string): UserActor => ({ county, id: 'system', username: 'system', name: '系统', grants: [] });
+
+/** Where a new case goes and who starts it. */
+export interface NewCase {
+  county: string;
+  processId: string;
+  processVersion: number;
+  orgUnitId: string;
+  orgPath: string;
+  parentId: string | null;
+  title: string;
+  actor: UserActor;
+  now: Date;
+}
+
+/** The view of a case that was just written (so it can be answered without reading it back). */
+export function writtenView(n: NewCase, id: string, r: Accepted, rev: number, createdAt: Date): CaseView {
+  return caseView({
+    id, process_id: n.processId, process_version: n.processVersion, org_unit_id: n.orgUnitId, state: stateKey(r.state),
+    status: r.status, outcome: r.outcome ?? null, snapshot: r.snapshot, rev, due_at: r.dueAt ? new Date(r.dueAt) : null,
+    parent_id: n.parentId, title: n.title, created_at: createdAt, updated_at: n.now,
+  }, n.now);
+}
+
+/** The step that creates a case from an accepted start. */
+export function creationStep(n: NewCase, id: string, r: Accepted): Step {
+  return {
+    county: n.county, caseId: id, columns: columnsOf(r),
+    create: { processId: n.processId, processVersion: n.processVersion, orgUnitId: n.orgUnitId, orgPath: n.orgPath, parentId: n.parentId, title: n.title, createdBy: n.actor.id },
+    event: { caseId: id, rev: 1, at: n.now.toISOString(), actor: { id: n.actor.id, name: n.actor.name }, type: 'xstate.init', data: (r.snapshot as CaseSnapshot).context.data, from: '', to: stateKey(r.state) },
+    effects: r.effects,
+  };
+}
+
+/** Creates the child cases a `spawn` effect asks for, in the caller's transaction. */
+export async function spawnChildren(db: Kysely<Database>, parent: NewCase & { id: string }, effects: Effect[]): Promise<void> {
+  for (const effect of effects) {
+    if (effect.type !== 'spawn') continue;
+    const child = await loadProcess(db, parent.county, effect.processId);
+    if (!child) throw new Error(`spawned process ${effect.processId} is not published in county ${parent.county}`);
+    for (const item of effect.items) {
+      const actor = systemActor(parent.county);
+      const started = startCase(child.compiled, { now: parent.now, actor, unitPath: parent.orgPath.split('/'), data: item, system: true });
+      if (!started.ok) throw new Error(`child case refused: ${started.rejection.code}`);
+      const def = child.compiled.definition;
+      const n: NewCase = { ...parent, processId: child.processId, processVersion: child.version, parentId: parent.id, actor, title: caseTitle(def.caseTitle, started.snapshot.context.data, def.title) };
+      await writeStep(db, creationStep(n, randomUUID(), started));
+    }
+  }
+}

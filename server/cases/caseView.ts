@@ -1,0 +1,60 @@
+import { getPath } from '../../engine/dataPath';
+import type { CaseSnapshot, StateValue } from '../../engine/types';
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/schema';
+
+/** A case row as selected. */
+export type CaseRow = Selectable<Database['cases']>;
+type Row = Pick<CaseRow, 'id' | 'process_id' | 'process_version' | 'org_unit_id' | 'state' | 'status' | 'outcome' | 'snapshot' | 'rev' | 'due_at' | 'parent_id' | 'title' | 'created_at' | 'updated_at'>;
+
+/** A case as the API returns it. */
+export interface CaseView {
+  id: string;
+  processId: string;
+  processVersion: number;
+  orgUnitId: string;
+  state: StateValue;
+  stateKey: string;
+  status: string;
+  outcome: string | null;
+  title: string;
+  data: Record<string, unknown>;
+  rev: number;
+  createdAt: string;
+  updatedAt: string;
+  dueAt: string | null;
+  overdue: boolean;
+  parentId: string | null;
+}
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** Maps a case row to its API form; `now` decides whether it is overdue. */
+export function caseView(row: Row, now: Date): CaseView {
+  const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+  const dueAt = iso(row.due_at);
+  return {
+    id: row.id,
+    processId: row.process_id,
+    processVersion: row.process_version,
+    orgUnitId: row.org_unit_id,
+    state: snapshot.value,
+    stateKey: row.state,
+    status: row.status,
+    outcome: row.outcome,
+    title: row.title,
+    data: snapshot.context.data,
+    rev: row.rev,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+    dueAt,
+    overdue: row.status === 'active' && dueAt !== null && new Date(dueAt) < now,
+    parentId: row.parent_id,
+  };
+}
+
+/** The case's display title: the definition's `caseTitle` data path, else the fallback. */
+export function caseTitle(titlePath: string | undefined, data: Record<string, unknown>, fallback: string): string {
+  const v = titlePath ? getPath(data, titlePath) : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 200) : fallback;
+}

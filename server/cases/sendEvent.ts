@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { transition } from '../../engine/transition';
+import type { CaseSnapshot } from '../../engine/types';
+import type { Db } from '../db/open';
+import type { Database } from '../db/schema';
+import { AppError, fromRejection } from '../errors';
+import { loadProcess } from '../processes';
+import { canSee, type UserActor } from '../rights';
+import { columnsOf, type NewCase, spawnChildren } from './acceptedStep';
+import { caseTitle, type CaseView, caseView } from './caseView';
+import { logAuthFailure } from './authFailures';
+import { canonical, type Step, writeStep } from './writeStep';
+
+/** How an event arrives: from a user (with optional If-Match and Idempotency-Key) or from the scheduler. */
+export interface SendOptions {
+  now?: Date;
+  ifMatch?: number;
+  idempotencyKey?: string;
+  /** Set by the scheduler: the event is this timer firing (or a child case finishing). */
+  firedTimer?: string;
+}
+
+/** The answer to an event: the new case, or the stored answer of an earlier identical request. */
+export interface SendResult {
+  status: number;
+  case: CaseView;
+  replayed: boolean;
+}
+
+/** Thrown as 409: carries the case as it now is, so the user can see what changed and redo their step. */
+export class StaleError extends AppError {
+  constructor(readonly current: CaseView) {
+    super('CF_STALE');
+  }
+}
+
+const requestHash = (caseId: string, type: string, data: unknown, ifMatch: number | undefined) =>
+  createHash('sha256').update(canonical({ caseId, type, data: data ?? null, ifMatch: ifMatch ?? null })).digest('hex');
+
+async function replay(k: Kysely<Database>, actor: UserActor, key: string, hash: string): Promise<SendResult | null> {
+  const row = await k.selectFrom('idempotency').select(['request_hash', 'status', 'response'])
+    .where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('key', '=', key).executeTakeFirst();
+  if (!row) return null;
+  if (row.request_hash !== hash) throw new AppError('CF_IDEMPOTENCY_MISMATCH');
+  return { status: row.status, case: row.response as CaseView, replayed: true };
+}
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
+
+/**
+ * Sends an event to a case: loads it (404 unless the actor may see it), checks the revision,
+ * runs the engine, and writes the step in one statement (a transaction when it spawns children).
+ */
+export async function sendEvent(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown }, options: SendOptions = {}): Promise<SendResult> {
+  const now = options.now ?? new Date();
+  const county = actor.county;
+  const key = options.idempotencyKey;
+  const hash = requestHash(caseId, event.type, event.data, options.ifMatch);
+  const system = actor.id === 'system';
+  const attempt = () => db.run(county, async (k): Promise<SendResult> => {
+    if (key) {
+      const earlier = await replay(k, actor, key, hash);
+      if (earlier) return earlier;
+    }
+    const row = await k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirst();
+    if (!row || (!system && !canSee(actor, row.org_path))) {
+      if (row) await logAuthFailure(k, actor, 'view-case', caseId, now);
+      throw new AppError('CF_NOT_FOUND');
+    }
+    const current = caseView(row, now);
+    if (options.ifMatch !== undefined && options.ifMatch !== row.rev) throw new StaleError(current);
+    const process = await loadProcess(k, county, row.process_id, row.process_version);
+    if (!process) throw new AppError('CF_CASE_CORRUPT');
+    const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+    const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system });
+    if (!result.ok) {
+      if (result.rejection.code === 'forbidden-role') await logAuthFailure(k, actor, `event:${event.type}`, caseId, now);
+      throw fromRejection(result.rejection);
+    }
+    const def = process.compiled.definition;
+    const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title);
+    const view = caseView({ ...row, ...{ state: columnsOf(result).state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot, rev: row.rev + 1, due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title } }, now);
+    const step: Step = {
+      county, caseId, columns: columnsOf(result), expectedRev: row.rev,
+      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? event.data : undefined, from: row.state, to: columnsOf(result).state },
+      effects: result.effects,
+    };
+    if (options.firedTimer) step.firedTimer = options.firedTimer;
+    if (result.status === 'done' && row.parent_id) {
+      step.outbox = [{ caseId: row.parent_id, timerId: `child:${caseId}`, eventType: 'CHILD.DONE', dueAt: now.toISOString() }];
+    }
+    if (key) step.idempotency = { userId: actor.id, key, requestHash: hash, status: 200, response: view };
+    const spawns = result.effects.some((e) => e.type === 'spawn');
+    const write = async (w: Kysely<Database>) => {
+      const rev = await writeStep(w, step);
+      if (rev !== null && spawns) {
+        const parent: NewCase & { id: string } = { id: caseId, county, processId: row.process_id, processVersion: row.process_version, orgUnitId: row.org_unit_id, orgPath: row.org_path, parentId: row.parent_id, title, actor, now };
+        await spawnChildren(w, parent, result.effects);
+      }
+      return rev;
+    };
+    const rev = spawns ? await k.transaction().execute(write) : await write(k);
+    if (rev === null) {
+      const latest = await k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirstOrThrow();
+      throw new StaleError(caseView(latest, now));
+    }
+    return { status: 200, case: view, replayed: false };
+  });
+  try {
+    return await attempt();
+  } catch (e) {
+    // A retry with the same key raced the first request: answer with what the first one stored.
+    if (key && isUniqueViolation(e)) return db.run(county, async (k) => (await replay(k, actor, key, hash))!);
+    throw e;
+  }
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { startCase } from '../../engine/transition';
+import type { Db } from '../db/open';
+import { AppError, fromRejection } from '../errors';
+import { loadProcess } from '../processes';
+import type { UserActor } from '../rights';
+import { creationStep, type NewCase, writtenView } from './acceptedStep';
+import { caseTitle, type CaseView } from './caseView';
+import { writeStep } from './writeStep';
+
+/** Starts a case of a published process at an org unit the actor may start it at. */
+export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date()): Promise<CaseView> {
+  const county = actor.county;
+  return db.run(county, async (k) => {
+    const unit = await k.selectFrom('org_units').select(['id', 'path']).where('county_id', '=', county).where('id', '=', input.orgUnitId).executeTakeFirst();
+    if (!unit) throw new AppError('CF_NOT_FOUND', '找不到该组织单位', [{ path: '/orgUnitId', message: '「组织单位」不存在' }]);
+    const process = await loadProcess(k, county, input.processId);
+    if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程', [{ path: '/processId', message: '「流程」不存在或未发布' }]);
+    const def = process.compiled.definition;
+    const started = startCase(process.compiled, { now, actor, unitPath: unit.path.split('/'), data: input.data ?? {} });
+    if (!started.ok) throw fromRejection(started.rejection);
+    const n: NewCase = {
+      county, processId: process.processId, processVersion: process.version, orgUnitId: unit.id, orgPath: unit.path, parentId: null,
+      title: caseTitle(def.caseTitle, started.snapshot.context.data, def.title), actor, now,
+    };
+    const id = randomUUID();
+    await writeStep(k, creationStep(n, id, started));
+    return writtenView(n, id, started, 1, now);
+  });
+}

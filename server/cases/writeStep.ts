@@ -1,0 +1,122 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Effect } from '../../engine/types';
+import type { Database } from '../db/schema';
+
+/** The event row's content; its canonical JSON is what the county hash chain covers. */
+export interface EventBody {
+  caseId: string;
+  rev: number;
+  at: string;
+  actor: { id: string; name: string };
+  type: string;
+  data: unknown;
+  from: string;
+  to: string;
+}
+
+/** The case columns a step writes. */
+export interface CaseColumns {
+  snapshot: unknown;
+  state: string;
+  status: string;
+  outcome: string | null;
+  dueAt: string | null;
+}
+
+/** One accepted step, written atomically: the case, one event, timers, notifications, the idempotency record. */
+export interface Step {
+  county: string;
+  caseId: string;
+  columns: CaseColumns;
+  /** Insert a new case with these extra columns, or update the existing one at `expectedRev`. */
+  create?: { processId: string; processVersion: number; orgUnitId: string; orgPath: string; parentId: string | null; title: string; createdBy: string };
+  expectedRev?: number;
+  /** A timer event must still be pending for the step to apply (so a timer fires once). */
+  firedTimer?: string;
+  event: EventBody;
+  effects: Effect[];
+  /** Extra timer rows for other cases (e.g. CHILD.DONE for the parent when a child finishes). */
+  outbox?: { caseId: string; timerId: string; eventType: string; dueAt: string }[];
+  idempotency?: { userId: string; key: string; requestHash: string; status: number; response: unknown };
+}
+
+/** Canonical JSON: sorted keys, so the same event always hashes the same. */
+export function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+}
+
+/** Timer changes netted per timer id: the last word wins, so no row is touched twice in one statement. */
+export function netTimers(effects: Effect[]): { upsert: { timer_id: string; event_type: string; due_at: string }[]; cancel: string[] } {
+  const last = new Map<string, Effect>();
+  for (const e of effects) if (e.type === 'schedule' || e.type === 'cancel') last.set(e.timerId, e);
+  const upsert: { timer_id: string; event_type: string; due_at: string }[] = [];
+  const cancel: string[] = [];
+  for (const [id, e] of last) {
+    if (e.type === 'schedule') upsert.push({ timer_id: id, event_type: e.event.type, due_at: e.dueAt });
+    else cancel.push(id);
+  }
+  return { upsert, cancel };
+}
+
+function caseCte(s: Step): RawBuilder<unknown> {
+  const c = s.columns;
+  const snapshot = JSON.stringify(s.columns.snapshot);
+  if (s.create) {
+    const k = s.create;
+    return sql`INSERT INTO cases (county_id, id, process_id, process_version, org_unit_id, org_path, state, status, outcome, snapshot, rev, due_at, parent_id, title, created_by, created_at, updated_at)
+      VALUES (${s.county}, ${s.caseId}, ${k.processId}, ${k.processVersion}, ${k.orgUnitId}, ${k.orgPath}, ${c.state}, ${c.status}, ${c.outcome}, ${snapshot}::jsonb, 1, ${c.dueAt}::timestamptz, ${k.parentId}, ${k.title}, ${k.createdBy}, ${s.event.at}::timestamptz, ${s.event.at}::timestamptz)
+      RETURNING id, rev`;
+  }
+  const timerCheck = s.firedTimer
+    ? sql`AND EXISTS (SELECT 1 FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ${s.firedTimer})`
+    : sql``;
+  return sql`UPDATE cases SET snapshot = ${snapshot}::jsonb, state = ${c.state}, status = ${c.status}, outcome = ${c.outcome},
+      due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz
+    WHERE county_id = ${s.county} AND id = ${s.caseId} AND rev = ${s.expectedRev ?? -1} ${timerCheck}
+    RETURNING id, rev`;
+}
+
+/**
+ * Writes one step in a single statement. Returns the new revision, or null when the case
+ * was not at the expected revision (or the timer had already fired): then nothing changed.
+ */
+export async function writeStep(db: Kysely<Database>, s: Step): Promise<number | null> {
+  const body = canonical(s.event);
+  const { upsert, cancel } = netTimers(s.effects);
+  if (s.firedTimer && !upsert.some((t) => t.timer_id === s.firedTimer) && !cancel.includes(s.firedTimer)) cancel.push(s.firedTimer);
+  const timers = JSON.stringify([...upsert.map((t) => ({ ...t, case_id: s.caseId })), ...(s.outbox ?? []).map((o) => ({ case_id: o.caseId, timer_id: o.timerId, event_type: o.eventType, due_at: o.dueAt }))]);
+  const notes = JSON.stringify(s.effects.flatMap((e) => (e.type === 'notify' ? [{ roles: e.roles.join(','), message: e.message }] : [])));
+  const idem = s.idempotency;
+  const result = await sql<{ rev: number }>`
+    WITH c AS (${caseCte(s)}),
+    h AS (
+      UPDATE county_chain SET seq = seq + 1, prev_head = head,
+        head = encode(sha256(convert_to(head || ':' || (seq + 1)::text || ':' || ${body}, 'UTF8')), 'hex')
+      WHERE county_id = ${s.county} AND EXISTS (SELECT 1 FROM c)
+      RETURNING seq, prev_head, head),
+    e AS (
+      INSERT INTO case_events (county_id, seq, case_id, rev, at, actor_id, actor_name, type, from_state, to_state, body, prev_hash, hash)
+      SELECT ${s.county}, h.seq, c.id, c.rev, ${s.event.at}::timestamptz, ${s.event.actor.id}, ${s.event.actor.name}, ${s.event.type}, ${s.event.from}, ${s.event.to}, ${body}, h.prev_head, h.head
+      FROM c, h RETURNING seq),
+    td AS (
+      DELETE FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ANY(${cancel}::text[]) AND EXISTS (SELECT 1 FROM c)),
+    ti AS (
+      INSERT INTO timers (county_id, case_id, timer_id, event_type, due_at)
+      SELECT ${s.county}, x.case_id, x.timer_id, x.event_type, x.due_at
+      FROM jsonb_to_recordset(${timers}::jsonb) AS x(case_id text, timer_id text, event_type text, due_at timestamptz)
+      WHERE EXISTS (SELECT 1 FROM c)
+      ON CONFLICT (county_id, case_id, timer_id) DO UPDATE SET event_type = excluded.event_type, due_at = excluded.due_at, claimed_until = NULL),
+    n AS (
+      INSERT INTO notifications (county_id, case_id, roles, message, created_at)
+      SELECT ${s.county}, ${s.caseId}, x.roles, x.message, ${s.event.at}::timestamptz
+      FROM jsonb_to_recordset(${notes}::jsonb) AS x(roles text, message text) WHERE EXISTS (SELECT 1 FROM c)),
+    i AS (
+      INSERT INTO idempotency (county_id, user_id, key, request_hash, status, response, created_at)
+      SELECT ${s.county}, ${idem?.userId ?? ''}, ${idem?.key ?? ''}, ${idem?.requestHash ?? ''}, ${idem?.status ?? 0}, ${JSON.stringify(idem?.response ?? null)}::jsonb, ${s.event.at}::timestamptz
+      WHERE ${idem ? 1 : 0} = 1 AND EXISTS (SELECT 1 FROM c))
+    SELECT c.rev FROM c, e`.execute(db);
+  return result.rows[0]?.rev ?? null;
+}

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+
+/** Server settings, from the environment with defaults that make `npm start` work anywhere. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; when absent the embedded PGlite database in `dataDir` is used. */
+  databaseUrl?: string;
+  /** PGlite data folder; `memory://` keeps everything in memory (tests). */
+  dataDir: string;
+  /** PostgreSQL schema to use (tests give each run its own). */
+  dbSchema: string;
+  /** Session lifetime in hours. */
+  sessionHours: number;
+  /** Largest request body, in bytes. */
+  bodyLimit: number;
+  /** How often the scheduler looks for due timers, in ms (0 disables it). */
+  timerIntervalMs: number;
+  /** Set cookies with `Secure` (behind HTTPS). */
+  secureCookies: boolean;
+  logLevel: string;
+}
+
+/** Reads the configuration from environment variables. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Config = {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: env.DATA_DIR ?? resolve(process.cwd(), 'data'),
+    dbSchema: env.DB_SCHEMA ?? 'public',
+    sessionHours: Number(env.SESSION_HOURS ?? 12),
+    bodyLimit: Number(env.BODY_LIMIT ?? 2 * 1024 * 1024),
+    timerIntervalMs: Number(env.TIMER_INTERVAL_MS ?? 1000),
+    secureCookies: env.SECURE_COOKIES === '1',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+  if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
+  return config;
+}

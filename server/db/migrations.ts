@@ -1,0 +1,91 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+
+/** The role the server works as: neither owner nor superuser, so row-level security applies to it. */
+export const APP_ROLE = 'countyflow_app';
+
+const TENANT_TABLES = [
+  'counties', 'county_chain', 'org_units', 'users', 'grants', 'sessions', 'definition_versions', 'definition_drafts',
+  'cases', 'case_events', 'timers', 'idempotency', 'notifications', 'auth_failures',
+];
+
+/** The tables of the first version (PGlite runs one statement per query). */
+const SCHEMA = `
+        CREATE TABLE counties (county_id text PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE county_chain (county_id text PRIMARY KEY, seq bigint NOT NULL DEFAULT 0, head text NOT NULL, prev_head text NOT NULL);
+        CREATE TABLE org_units (
+          county_id text NOT NULL, id text NOT NULL, parent_id text, level text NOT NULL, name text NOT NULL,
+          path text NOT NULL, sort int NOT NULL DEFAULT 0,
+          PRIMARY KEY (county_id, id));
+        CREATE INDEX org_units_path ON org_units (county_id, path text_pattern_ops);
+        CREATE TABLE users (
+          county_id text NOT NULL, id text NOT NULL, username text NOT NULL, display_name text NOT NULL,
+          password_hash text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (county_id, id), UNIQUE (county_id, username));
+        CREATE TABLE grants (county_id text NOT NULL, user_id text NOT NULL, role text NOT NULL, unit_id text NOT NULL,
+          PRIMARY KEY (county_id, user_id, role, unit_id));
+        CREATE TABLE sessions (
+          county_id text NOT NULL, id text NOT NULL, user_id text NOT NULL, csrf text NOT NULL,
+          created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL, revoked_at timestamptz,
+          PRIMARY KEY (county_id, id));
+        CREATE TABLE definition_versions (
+          county_id text NOT NULL, process_id text NOT NULL, version int NOT NULL, body jsonb NOT NULL, hash text NOT NULL,
+          note text NOT NULL DEFAULT '', published_at timestamptz NOT NULL, published_by text NOT NULL,
+          PRIMARY KEY (county_id, process_id, version));
+        CREATE TABLE definition_drafts (
+          county_id text NOT NULL, process_id text NOT NULL, body jsonb NOT NULL, updated_at timestamptz NOT NULL, updated_by text NOT NULL,
+          PRIMARY KEY (county_id, process_id));
+        CREATE TABLE cases (
+          county_id text NOT NULL, id text NOT NULL, process_id text NOT NULL, process_version int NOT NULL,
+          org_unit_id text NOT NULL, org_path text NOT NULL, state text NOT NULL, status text NOT NULL, outcome text,
+          snapshot jsonb NOT NULL, rev int NOT NULL, due_at timestamptz, parent_id text, title text NOT NULL DEFAULT '',
+          created_by text NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+          PRIMARY KEY (county_id, id));
+        CREATE INDEX cases_scope ON cases (county_id, process_id, org_path text_pattern_ops);
+        CREATE INDEX cases_state ON cases (county_id, process_id, state);
+        CREATE INDEX cases_due ON cases (county_id, due_at) WHERE status = 'active';
+        CREATE INDEX cases_parent ON cases (county_id, parent_id) WHERE parent_id IS NOT NULL;
+        CREATE TABLE case_events (
+          county_id text NOT NULL, seq bigint NOT NULL, case_id text NOT NULL, rev int NOT NULL, at timestamptz NOT NULL,
+          actor_id text NOT NULL, actor_name text NOT NULL, type text NOT NULL, from_state text NOT NULL, to_state text NOT NULL,
+          body text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,
+          PRIMARY KEY (county_id, seq));
+        CREATE INDEX case_events_case ON case_events (county_id, case_id, rev);
+        CREATE TABLE timers (
+          county_id text NOT NULL, case_id text NOT NULL, timer_id text NOT NULL, event_type text NOT NULL,
+          due_at timestamptz NOT NULL, claimed_until timestamptz,
+          PRIMARY KEY (county_id, case_id, timer_id));
+        CREATE INDEX timers_due ON timers (due_at);
+        CREATE TABLE idempotency (
+          county_id text NOT NULL, user_id text NOT NULL, key text NOT NULL, request_hash text NOT NULL,
+          status int NOT NULL, response jsonb NOT NULL, created_at timestamptz NOT NULL,
+          PRIMARY KEY (county_id, user_id, key));
+        CREATE TABLE notifications (
+          county_id text NOT NULL, id bigint GENERATED ALWAYS AS IDENTITY, case_id text NOT NULL, roles text NOT NULL,
+          message text NOT NULL, created_at timestamptz NOT NULL,
+          PRIMARY KEY (county_id, id));
+        CREATE TABLE auth_failures (
+          county_id text NOT NULL, id bigint GENERATED ALWAYS AS IDENTITY, user_id text, action text NOT NULL,
+          target text NOT NULL, at timestamptz NOT NULL,
+          PRIMARY KEY (county_id, id));
+`;
+
+/** The schema, as ordered migrations. The same SQL runs on PGlite and PostgreSQL. */
+export const migrations: Record<string, Migration> = {
+  '001_initial': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of SCHEMA.split(';').map((s) => s.trim()).filter(Boolean)) await sql.raw(statement).execute(db);
+      await sql`
+        DO $$ BEGIN
+          CREATE ROLE countyflow_app NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$;
+      `.execute(db);
+      for (const table of TENANT_TABLES) {
+        // The county comes from the session: app.county is set per connection; '*' is for the scheduler and seeding.
+        await sql`ALTER TABLE ${sql.table(table)} ENABLE ROW LEVEL SECURITY`.execute(db);
+        await sql`CREATE POLICY county_only ON ${sql.table(table)} USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
+        await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.table(table)} TO ${sql.raw(APP_ROLE)}`.execute(db);
+      }
+    },
+  },
+};

@@ -1,0 +1,121 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Config } from '../config';
+import { lockDataDir } from './dataDirLock';
+import { APP_ROLE, migrations } from './migrations';
+import type { Database } from './schema';
+
+/** The county a unit of work runs for, or '*' for system work (scheduler, seeding) across counties. */
+export type Scope = string;
+
+/** The database, embedded or PostgreSQL, behind one interface. */
+export interface Db {
+  kind: 'pglite' | 'postgres';
+  /** Runs `fn` on one connection, as the restricted role, with row-level security set to the county. */
+  run<T>(scope: Scope, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** The same, inside one transaction. */
+  transaction<T>(scope: Scope, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const SCOPE = /^(\d{6}|\*)$/;
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+/** A queue that lets one unit of work at a time use PGlite's single connection. */
+function mutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = tail.then(fn, fn);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+async function openPglite(config: Config): Promise<Db> {
+  const inMemory = config.dataDir.startsWith('memory://');
+  const release = inMemory ? () => undefined : lockDataDir(config.dataDir);
+  const pglite = new PGlite(inMemory ? undefined : config.dataDir);
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  await migrate(db);
+  await pglite.exec(`SET ROLE ${APP_ROLE}`);
+  const exclusive = mutex();
+  let current = '';
+  const scoped = async (scope: Scope) => {
+    if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
+    if (scope !== current) {
+      await pglite.query(`SELECT set_config('app.county', $1, false)`, [scope]);
+      current = scope;
+    }
+  };
+  return {
+    kind: 'pglite',
+    run: (scope, fn) => exclusive(async () => (await scoped(scope), fn(db))),
+    transaction: (scope, fn) => exclusive(async () => (await scoped(scope), db.transaction().execute(fn))),
+    ping: async () => (await pglite.query('SELECT 1')).rows.length === 1,
+    close: async () => {
+      await exclusive(async () => {
+        await pglite.close();
+        release();
+      });
+    },
+  };
+}
+
+async function openPostgres(config: Config): Promise<Db> {
+  const schema = config.dbSchema;
+  const ownerPool = new pg.Pool({ connectionString: config.databaseUrl, max: 1 });
+  if (schema !== 'public') await ownerPool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  ownerPool.on('connect', (client) => void client.query(`SET search_path TO ${quoteIdent(schema)}`));
+  const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownerPool }) });
+  await sql`SELECT pg_advisory_lock(4711)`.execute(owner);
+  try {
+    await migrate(owner);
+    await sql.raw(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${APP_ROLE}`).execute(owner);
+    await sql.raw(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${quoteIdent(schema)} TO ${APP_ROLE}`).execute(owner);
+  } finally {
+    await sql`SELECT pg_advisory_unlock(4711)`.execute(owner);
+  }
+  await owner.destroy();
+
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: Number(process.env.PG_POOL ?? 10) });
+  // Each connection works as the restricted role, in the configured schema; the county is set per unit of work.
+  pool.on('connect', (client) => void client.query(`SET search_path TO ${quoteIdent(schema)}; SET ROLE ${APP_ROLE}`));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const withScope = <T>(scope: Scope, fn: (conn: Kysely<Database>) => Promise<T>) => {
+    if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
+    return db.connection().execute(async (conn) => {
+      await sql`SELECT set_config('app.county', ${scope}, false)`.execute(conn);
+      return fn(conn);
+    });
+  };
+  return {
+    kind: 'postgres',
+    run: withScope,
+    transaction: (scope, fn) => withScope(scope, (conn) => conn.transaction().execute(fn)),
+    ping: async () => {
+      try {
+        await sql`SELECT 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite) and migrates it. */
+export function openDb(config: Config): Promise<Db> {
+  return config.databaseUrl ? openPostgres(config) : openPglite(config);
+}

@@ -1,0 +1,54 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Json = ColumnType<unknown, string, string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** The database tables. Every table's primary key starts with county_id. */
+export interface Database {
+  counties: { county_id: string; name: string; created_at: Generated<Timestamp> };
+  county_chain: { county_id: string; seq: ColumnType<string | number, number, number>; head: string; prev_head: string };
+  org_units: { county_id: string; id: string; parent_id: string | null; level: string; name: string; path: string; sort: number };
+  users: { county_id: string; id: string; username: string; display_name: string; password_hash: string; created_at: Generated<Timestamp> };
+  grants: { county_id: string; user_id: string; role: string; unit_id: string };
+  sessions: { county_id: string; id: string; user_id: string; csrf: string; created_at: Timestamp; expires_at: Timestamp; revoked_at: Timestamp | null };
+  definition_versions: { county_id: string; process_id: string; version: number; body: Json; hash: string; note: string; published_at: Timestamp; published_by: string };
+  definition_drafts: { county_id: string; process_id: string; body: Json; updated_at: Timestamp; updated_by: string };
+  cases: {
+    county_id: string;
+    id: string;
+    process_id: string;
+    process_version: number;
+    org_unit_id: string;
+    org_path: string;
+    state: string;
+    status: string;
+    outcome: string | null;
+    snapshot: Json;
+    rev: number;
+    due_at: Timestamp | null;
+    parent_id: string | null;
+    title: string;
+    created_by: string;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  case_events: {
+    county_id: string;
+    seq: ColumnType<string | number, number, number>;
+    case_id: string;
+    rev: number;
+    at: Timestamp;
+    actor_id: string;
+    actor_name: string;
+    type: string;
+    from_state: string;
+    to_state: string;
+    body: string;
+    prev_hash: string;
+    hash: string;
+  };
+  timers: { county_id: string; case_id: string; timer_id: string; event_type: string; due_at: Timestamp; claimed_until: Timestamp | null };
+  idempotency: { county_id: string; user_id: string; key: string; request_hash: string; status: number; response: Json; created_at: Timestamp };
+  notifications: { county_id: string; id: Generated<number>; case_id: string; roles: string; message: string; created_at: Timestamp };
+  auth_failures: { county_id: string; id: Generated<number>; user_id: string | null; action: string; target: string; at: Timestamp };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { contentHash } from '../../engine/contentHash';
+import { hashPassword } from '../auth/password';
+import type { Db } from '../db/open';
+import type { Database } from '../db/schema';
+import { countyCodes, countyDefinitions, type CountySpec, readCounty, type UnitSpec } from './countyFiles';
+
+/** The password every demo user gets (printed by `npm start`; change it before real use). */
+export const DEMO_PASSWORD = 'demo1234';
+
+/** The genesis value of every county's event hash chain. */
+export const GENESIS = '0'.repeat(64);
+
+async function insertUnits(k: Kysely<Database>, county: string, units: UnitSpec[], parent: { id: string; path: string }) {
+  let sort = 0;
+  for (const u of units) {
+    const path = `${parent.path}/${u.id}`;
+    await k.insertInto('org_units').values({ county_id: county, id: u.id, parent_id: parent.id, level: u.level, name: u.name, path, sort: sort++ }).execute();
+    if (u.children) await insertUnits(k, county, u.children, { id: u.id, path });
+  }
+}
+
+/** Seeds one county: the county, its hash chain, org tree, demo users and published definitions. */
+export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string, now = new Date()): Promise<void> {
+  const county = spec.code;
+  await db.transaction(county, async (k) => {
+    await k.insertInto('counties').values({ county_id: county, name: spec.name }).execute();
+    await k.insertInto('county_chain').values({ county_id: county, seq: 0, head: GENESIS, prev_head: GENESIS }).execute();
+    await k.insertInto('org_units').values({ county_id: county, id: county, parent_id: null, level: 'county', name: spec.name, path: county, sort: 0 }).execute();
+    await insertUnits(k, county, spec.units, { id: county, path: county });
+    for (const u of spec.users) {
+      const id = randomUUID();
+      await k.insertInto('users').values({ county_id: county, id, username: u.username, display_name: u.name, password_hash: passwordHash }).execute();
+      for (const g of u.grants) await k.insertInto('grants').values({ county_id: county, user_id: id, role: g.role, unit_id: g.unit }).execute();
+    }
+    for (const def of countyDefinitions(county)) {
+      await k.insertInto('definition_versions').values({
+        county_id: county, process_id: def.id, version: 1, body: JSON.stringify(def), hash: contentHash(def),
+        note: '初始版本（演示数据）', published_at: now, published_by: 'seed',
+      }).execute();
+    }
+  });
+}
+
+/** Seeds every county folder not yet in the database; returns the codes seeded. */
+export async function seedAll(db: Db, codes = countyCodes()): Promise<string[]> {
+  const existing = await db.run('*', (k) => k.selectFrom('counties').select('county_id').execute());
+  const todo = codes.filter((c) => !existing.some((e) => e.county_id === c));
+  if (!todo.length) return [];
+  // Demo users share one hash of the demo password: one slow scrypt instead of dozens.
+  const hash = await hashPassword(DEMO_PASSWORD);
+  for (const code of todo) await seedCounty(db, readCounty(code), hash);
+  return todo;
+}
