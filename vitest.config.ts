@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Cheap password hashing in tests; production keeps OWASP's scrypt cost.
+    env: { SCRYPT_LOG_N: '10' },
   },
 });

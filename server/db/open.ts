@@ -23,10 +23,11 @@ export interface Db {
 }
 
 const SCOPE = /^(\d{6}|\*)$/;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }
@@ -74,13 +75,19 @@ async function openPglite(config: Config): Promise<Db> {
 
 async function openPostgres(config: Config): Promise<Db> {
   const schema = config.dbSchema;
-  const ownerPool = new pg.Pool({ connectionString: config.databaseUrl, max: 1 });
-  if (schema !== 'public') await ownerPool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-  ownerPool.on('connect', (client) => void client.query(`SET search_path TO ${quoteIdent(schema)}`));
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`DB_SCHEMA 只能含小写字母、数字和下划线：${schema}`);
+  // Settings go in the startup packet, so they hold before the connection's first query.
+  const startup = (extra = '') => `-c search_path=${schema}${extra}`;
+  if (schema !== 'public') {
+    const setup = new pg.Client({ connectionString: config.databaseUrl });
+    await setup.connect();
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).finally(() => setup.end());
+  }
+  const ownerPool = new pg.Pool({ connectionString: config.databaseUrl, max: 1, options: startup() });
   const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownerPool }) });
   await sql`SELECT pg_advisory_lock(4711)`.execute(owner);
   try {
-    await migrate(owner);
+    await migrate(owner, schema);
     await sql.raw(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${APP_ROLE}`).execute(owner);
     await sql.raw(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${quoteIdent(schema)} TO ${APP_ROLE}`).execute(owner);
   } finally {
@@ -88,9 +95,8 @@ async function openPostgres(config: Config): Promise<Db> {
   }
   await owner.destroy();
 
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: Number(process.env.PG_POOL ?? 10) });
   // Each connection works as the restricted role, in the configured schema; the county is set per unit of work.
-  pool.on('connect', (client) => void client.query(`SET search_path TO ${quoteIdent(schema)}; SET ROLE ${APP_ROLE}`));
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: Number(process.env.PG_POOL ?? 10), options: startup(` -c role=${APP_ROLE}`) });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const withScope = <T>(scope: Scope, fn: (conn: Kysely<Database>) => Promise<T>) => {
     if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);

@@ -1,0 +1,48 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installAuth } from './authPlugin';
+import type { Config } from './config';
+import type { Db } from './db/open';
+import { installErrorHandler } from './errorHandler';
+import { auditRoutes } from './routes/auditRoutes';
+import { caseRoutes } from './routes/caseRoutes';
+import { healthRoutes } from './routes/healthRoutes';
+import { orgRoutes } from './routes/orgRoutes';
+import { processRoutes } from './routes/processRoutes';
+import { caseSchema, errorSchema } from './routes/schemas';
+import { sessionRoutes } from './routes/sessionRoutes';
+
+/** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
+export async function buildApp(db: Db, config: Config, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    trustProxy: true,
+  });
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, error: { code: 'CF_RATE_LIMITED', message: '尝试过于频繁，请稍后再试', details: [] } }) });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'CountyFlow 县域流程 API', version: '1.0.0', description: '会话 Cookie 认证；写操作需带 X-CSRF-Token。错误格式：{ error: { code, message, details } }。' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.addSchema(caseSchema);
+  app.addSchema(errorSchema);
+  installAuth(app, db);
+  healthRoutes(app, db);
+  sessionRoutes(app, db, config);
+  orgRoutes(app, db);
+  processRoutes(app, db, config);
+  caseRoutes(app, db);
+  auditRoutes(app, db);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,126 @@
+import { type Kysely, sql } from 'kysely';
+import type { CompiledProcess } from '../../engine/compile';
+import { mayAct } from '../../engine/rights';
+import type { Database } from '../db/schema';
+import { loadProcess } from '../processes';
+import { type UserActor, underRoots, visibleRoots } from '../rights';
+import { type CaseView, caseView } from './caseView';
+
+/** Filters of GET /api/cases. */
+export interface CaseFilter {
+  processId?: string;
+  state?: string;
+  orgUnitId?: string;
+  overdue?: boolean;
+  status?: string;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** The org paths a filter's unit narrows the actor's sight to (never wider than what they may see). */
+async function scopeRoots(k: Kysely<Database>, actor: UserActor, orgUnitId: string | undefined): Promise<string[]> {
+  const roots = visibleRoots(actor);
+  if (!orgUnitId) return roots;
+  const unit = await k.selectFrom('org_units').select('path').where('county_id', '=', actor.county).where('id', '=', orgUnitId).executeTakeFirst();
+  if (!unit) return [];
+  if (roots.some((r) => unit.path === r || unit.path.startsWith(`${r}/`))) return [unit.path];
+  return roots.filter((r) => r.startsWith(`${unit.path}/`));
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One page of the cases the actor may see, newest activity first, with the total. */
+export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFilter, now: Date): Promise<{ items: CaseView[]; total: number; page: number; pageSize: number }> {
+  const roots = await scopeRoots(k, actor, f.orgUnitId);
+  const page = f.page ?? 1;
+  const pageSize = f.pageSize ?? 20;
+  let q = k.selectFrom('cases').where('county_id', '=', actor.county).where(underRoots('org_path', roots));
+  if (f.processId) q = q.where('process_id', '=', f.processId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.state) {
+    const s = f.state;
+    q = q.where(sql<boolean>`(state = ${s} OR state LIKE ${`${likeEscape(s)}.%`} OR (',' || state || ',') LIKE ${`%,${likeEscape(s)}%`})`);
+  }
+  if (f.overdue) q = q.where('status', '=', 'active').where('due_at', '<', now);
+  if (f.q) q = q.where((eb) => eb.or([eb('title', 'ilike', `%${likeEscape(f.q!)}%`), eb('id', '=', f.q!)]));
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('updated_at', 'desc').orderBy('id').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map((r) => caseView(r, now)), total: Number(count.n), page, pageSize };
+}
+
+/** The leaf state keys of a process where some role of the actor can act (event roles, assignee narrowing). */
+function actionableStates(compiled: CompiledProcess, actor: UserActor): string[] {
+  const def = compiled.definition;
+  const out: string[] = [];
+  const infos = [...compiled.states.values()];
+  for (const s of infos) {
+    const isLeaf = !infos.some((o) => o.path.length > s.path.length && s.path.every((p, i) => o.path[i] === p));
+    if (!isLeaf || s.final || !s.path.length) continue;
+    const chain = infos.filter((o) => o.path.length <= s.path.length && o.path.every((p, i) => s.path[i] === p));
+    const assignee = [...chain].reverse().find((o) => o.assignee)?.assignee;
+    const events = new Set(chain.flatMap((o) => [...(compiled.handledEvents.get(o.id) ?? [])]));
+    const can = [...events].some((type) => {
+      const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
+      if (!spec || spec.system) return false;
+      const names = (spec.roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
+      const roles = spec.onlyAssignee && assignee && names.includes(assignee) ? spec.roles!.filter((r) => (typeof r === 'string' ? r : r.role) === assignee) : spec.roles;
+      return actor.grants.some((g) => mayAct(roles, actor, g.unitPath));
+    });
+    if (can) out.push(s.path.join('.'));
+  }
+  return out;
+}
+
+/** The actor's inbox: active cases waiting for an event they may send, soonest due first. */
+export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFilter, now: Date) {
+  const page = f.page ?? 1;
+  const pageSize = f.pageSize ?? 20;
+  const versions = await k.selectFrom('cases').select(['process_id', 'process_version']).distinct()
+    .where('county_id', '=', actor.county).where('status', '=', 'active').where(underRoots('org_path', visibleRoots(actor))).execute();
+  // Per role the user holds: the states where that role can act, only under the units where it is held.
+  const conditions = [];
+  for (const role of new Set(actor.grants.map((g) => g.role))) {
+    const asRole: UserActor = { ...actor, grants: actor.grants.filter((g) => g.role === role) };
+    const roots = await scopeRoots(k, asRole, f.orgUnitId);
+    if (!roots.length) continue;
+    for (const v of versions) {
+      if (f.processId && v.process_id !== f.processId) continue;
+      const p = await loadProcess(k, actor.county, v.process_id, v.process_version);
+      const states = p ? actionableStates(p.compiled, asRole) : [];
+      if (states.length) conditions.push(sql<boolean>`(process_id = ${v.process_id} AND process_version = ${v.process_version} AND string_to_array(state, ',') && ${states}::text[] AND ${underRoots('org_path', roots)})`);
+    }
+  }
+  if (!conditions.length) return { items: [] as CaseView[], total: 0, page, pageSize };
+  let q = k.selectFrom('cases').where('county_id', '=', actor.county).where('status', '=', 'active').where(sql<boolean>`(${sql.join(conditions, sql` OR `)})`);
+  if (f.overdue) q = q.where('due_at', '<', now);
+  if (f.q) q = q.where('title', 'ilike', `%${likeEscape(f.q)}%`);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy(sql`due_at ASC NULLS LAST`).orderBy('updated_at', 'asc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map((r) => caseView(r, now)), total: Number(count.n), page, pageSize };
+}
+
+/** Counts by org unit (one level below each of the actor's roots) × state, with overdue counts. */
+export async function dashboard(k: Kysely<Database>, actor: UserActor, processId: string, now: Date) {
+  const rows: { rootId: string; unitId: string; unitName: string; state: string; count: number; overdue: number }[] = [];
+  for (const root of visibleRoots(actor)) {
+    const depth = root.split('/').length + 1;
+    const result = await k.selectFrom('cases')
+      .select([sql<string>`split_part(org_path, '/', ${depth})`.as('unit'), 'state', sql<number>`count(*)::int`.as('n'),
+        sql<number>`(count(*) FILTER (WHERE status = 'active' AND due_at < ${now}))::int`.as('late')])
+      .where('county_id', '=', actor.county).where('process_id', '=', processId).where(underRoots('org_path', [root]))
+      .groupBy([sql`1`, 'state']).execute();
+    const rootId = root.split('/').at(-1)!;
+    const ids = [...new Set(result.map((r) => r.unit || rootId))];
+    const names = ids.length ? await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).where('id', 'in', ids).execute() : [];
+    for (const r of result) {
+      const unitId = r.unit || rootId;
+      rows.push({ rootId, unitId, unitName: names.find((n) => n.id === unitId)?.name ?? unitId, state: r.state, count: Number(r.n), overdue: Number(r.late) });
+    }
+  }
+  return rows;
+}

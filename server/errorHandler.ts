@@ -1,0 +1,48 @@
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, type ErrorDetail } from './errors';
+import { StaleError } from './cases/sendEvent';
+
+type ValidationItem = NonNullable<FastifyError['validation']>[number];
+
+const PART_NAMES: Record<string, string> = { body: '请求内容', querystring: '查询参数', params: '路径参数', headers: '请求头' };
+
+/** Field-level details for a failed route schema, in Chinese, naming the field. */
+function validationDetails(items: ValidationItem[], context: string | undefined): ErrorDetail[] {
+  const copies = items.map((i) => ({ ...i })) as Parameters<typeof localizeZh>[0] & ValidationItem[];
+  localizeZh(copies);
+  return copies.map((e) => {
+    const missing = (e.params as { missingProperty?: string }).missingProperty;
+    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+    const path = `${e.instancePath}${missing ? `/${missing}` : extra ? `/${extra}` : ''}` || '/';
+    const field = path === '/' ? (PART_NAMES[context ?? 'body'] ?? '请求') : path.slice(1).replace(/\//g, '.');
+    const message = missing ? '必须填写' : extra ? '不认识的字段' : (e.message ?? '不符合要求');
+    return { path, field, message: `「${field}」${message}` };
+  });
+}
+
+/** Maps every error to `{ error: { code, message, details } }` with the catalogue's status: no 500 for user input. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    let error: AppError;
+    if (err instanceof AppError) error = err;
+    else if (err.validation) error = new AppError('CF_VALIDATION', undefined, validationDetails(err.validation, err.validationContext));
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') error = new AppError('CF_TOO_LARGE');
+    else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) error = new AppError('CF_BAD_JSON');
+    else if (err.message?.includes('__proto__') || err.message?.includes('constructor.prototype')) error = new AppError('CF_UNSAFE_INPUT');
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') error = new AppError('CF_VALIDATION', err.message);
+    else if (err.statusCode === 429) error = new AppError('CF_RATE_LIMITED');
+    else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) error = new AppError('CF_VALIDATION', err.message);
+    else {
+      request.log.error({ err }, 'unhandled error');
+      error = new AppError('CF_INTERNAL');
+    }
+    const body: Record<string, unknown> = { error: { code: error.code, message: error.message, details: error.details } };
+    if (error instanceof StaleError) body.case = error.current;
+    if (error.status >= 500 && error.code !== 'CF_INTERNAL') request.log.error({ err }, error.code);
+    void reply.status(error.status).send(body);
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    void reply.status(404).send({ error: { code: 'CF_NOT_FOUND', message: '没有这个接口', details: [] } });
+  });
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import { availableEvents, currentSteps } from '../../engine/transition';
+import type { CaseSnapshot } from '../../engine/types';
+import { requireActor } from '../authPlugin';
+import { type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
+import { caseView } from '../cases/caseView';
+import { sendEvent } from '../cases/sendEvent';
+import { startCaseService } from '../cases/startCaseService';
+import { logAuthFailure } from '../cases/authFailures';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import { loadProcess } from '../processes';
+import { canSee, type UserActor } from '../rights';
+import { errors, idParam, processIdPattern } from './schemas';
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    processId: { type: 'string', pattern: processIdPattern },
+    state: { type: 'string', maxLength: 200 },
+    status: { enum: ['active', 'done'] },
+    orgUnitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' },
+    overdue: { type: 'boolean' },
+    q: { type: 'string', maxLength: 100 },
+    page: { type: 'integer', minimum: 1, maximum: 100000 },
+    pageSize: { type: 'integer', minimum: 1, maximum: 100 },
+  },
+} as const;
+
+const pageResponse = { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Case#' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } };
+
+/** Loads a case the actor may see, or 404 (also for another county's or another township's ids). */
+async function visibleCase(db: Db, actor: UserActor, id: string, now: Date) {
+  return db.run(actor.county, async (k) => {
+    const row = await k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where('id', '=', id).executeTakeFirst();
+    if (!row || !canSee(actor, row.org_path)) {
+      if (row) await logAuthFailure(k, actor, 'view-case', id, now);
+      throw new AppError('CF_NOT_FOUND');
+    }
+    const process = await loadProcess(k, actor.county, row.process_id, row.process_version);
+    if (!process) throw new AppError('CF_CASE_CORRUPT');
+    return { row, process };
+  });
+}
+
+/** Cases: start, list, one case with its step's form and the caller's actions, events, history, inbox. */
+export function caseRoutes(app: FastifyInstance, db: Db): void {
+  app.post('/api/cases', {
+    schema: {
+      tags: ['cases'], summary: '发起案件',
+      body: {
+        type: 'object', required: ['processId', 'orgUnitId'], additionalProperties: false,
+        properties: { processId: { type: 'string', pattern: processIdPattern }, orgUnitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' }, data: { type: 'object' } },
+      },
+      response: { 201: { $ref: 'Case#' }, ...errors(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const actor = await requireActor(request, db);
+    const created = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> });
+    return reply.status(201).send(created);
+  });
+
+  app.get('/api/cases', { schema: { tags: ['cases'], summary: '案件列表（限本人可见范围）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
+    const actor = await requireActor(request, db);
+    return db.run(actor.county, (k) => listCases(k, actor, request.query as CaseFilter, new Date()));
+  });
+
+  app.get('/api/tasks', { schema: { tags: ['cases'], summary: '我的待办（按到期时间排序）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
+    const actor = await requireActor(request, db);
+    return db.run(actor.county, (k) => listTasks(k, actor, request.query as CaseFilter, new Date()));
+  });
+
+  app.get('/api/cases/:id', { schema: { tags: ['cases'], summary: '案件详情：当前环节表单与可执行的操作', params: idParam, response: errors(401, 404) } }, async (request) => {
+    const actor = await requireActor(request, db);
+    const now = new Date();
+    const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, now);
+    const compiled = process.compiled;
+    const def = compiled.definition;
+    const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+    const unitPath = row.org_path.split('/');
+    const events = availableEvents(compiled, snapshot, actor, unitPath);
+    const steps = currentSteps(compiled, snapshot);
+    const stepForm = steps.find((s) => s.form)?.form;
+    const formIds = new Set([...(stepForm ? [stepForm] : []), ...events.flatMap((e) => (e.form ? [e.form] : []))]);
+    const forms = Object.fromEntries([...formIds].map((id) => [id, def.forms[id]]));
+    return {
+      case: caseView(row, now),
+      process: { id: def.id, title: def.title, version: process.version },
+      steps: steps.map((s) => ({ label: s.label, form: s.form ?? null, assignee: s.assignee ?? null, assigneeLabel: s.assignee ? (def.roles[s.assignee]?.label ?? s.assignee) : null, final: s.final })),
+      form: stepForm ? { id: stepForm, ...def.forms[stepForm] } : null,
+      forms,
+      events,
+      doneForms: Object.keys(snapshot.context.data).filter((k) => Object.hasOwn(def.forms, k)).map((id) => ({ id, title: def.forms[id]!.title, schema: def.forms[id]!.schema, uiSchema: def.forms[id]!.uiSchema ?? {}, print: def.forms[id]!.print ?? false, signatures: def.forms[id]!.signatures ?? [] })),
+    };
+  });
+
+  app.post('/api/cases/:id/events', {
+    schema: {
+      tags: ['cases'], summary: '对案件执行操作（提交、审核通过、退回……）',
+      params: idParam,
+      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
+      body: { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { type: 'string', minLength: 1, maxLength: 100 }, data: {} } },
+      response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
+    },
+  }, async (request, reply) => {
+    const actor = await requireActor(request, db);
+    const headers = request.headers as Record<string, string | undefined>;
+    const ifMatch = headers['if-match'] ? Number(headers['if-match'].replace(/"/g, '')) : undefined;
+    const body = request.body as { type: string; data?: unknown };
+    const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+      ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
+    });
+    if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
+    return reply.status(200).send(result.case);
+  });
+
+  app.get('/api/cases/:id/history', {
+    schema: {
+      tags: ['cases'], summary: '案件办理记录', params: idParam,
+      response: {
+        200: { type: 'array', items: { type: 'object', properties: { rev: { type: 'integer' }, at: { type: 'string' }, actorId: { type: 'string' }, actorName: { type: 'string' }, type: { type: 'string' }, label: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, data: {} } } },
+        ...errors(401, 404),
+      },
+    },
+  }, async (request) => {
+    const actor = await requireActor(request, db);
+    const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, new Date());
+    const def = process.compiled.definition;
+    const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])
+      .where('county_id', '=', actor.county).where('case_id', '=', row.id).orderBy('rev').execute());
+    const label = (type: string) => (type === 'xstate.init' ? '发起' : type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type));
+    return events.map((e) => ({
+      rev: e.rev, at: new Date(e.at).toISOString(), actorId: e.actor_id, actorName: e.actor_name, type: e.type, label: label(e.type),
+      from: e.from_state, to: e.to_state, data: (JSON.parse(e.body) as { data?: unknown }).data ?? null,
+    }));
+  });
+}

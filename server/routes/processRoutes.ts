@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { checkDefinition, checkSource, type CheckReport } from '../../engine/check/index';
+import { contentHash } from '../../engine/contentHash';
+import type { Definition } from '../../engine/types';
+import { requireActor } from '../authPlugin';
+import type { Config } from '../config';
+import { logAuthFailure } from '../cases/authFailures';
+import type { Db } from '../db/open';
+import { definitionsRoot, templateFinder } from '../definitionFiles';
+import { AppError } from '../errors';
+import type { UserActor } from '../rights';
+import { errors, processIdPattern } from './schemas';
+
+const processParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: processIdPattern } } } as const;
+const problemList = { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' }, severity: { type: 'string' } } } };
+const checkResponse = { type: 'object', properties: { ok: { type: 'boolean' }, problems: problemList, warnings: problemList, reviewerGates: { type: 'array', items: { type: 'object', additionalProperties: true } } } };
+
+/** Checks a body: a whole definition, or a county variation of a shared template. */
+function check(body: unknown): CheckReport {
+  const isVariation = body !== null && typeof body === 'object' && Object.hasOwn(body, 'extends');
+  return isVariation ? checkSource(JSON.stringify(body), templateFinder(definitionsRoot)) : checkDefinition(body);
+}
+
+const asResponse = (r: CheckReport) => ({ ok: r.ok, problems: r.errors, warnings: r.warnings, reviewerGates: r.reviewerGates });
+
+/** Only IT staff holding the `author` role at the county may save drafts and publish. */
+async function requireAuthor(db: Db, actor: UserActor, target: string): Promise<void> {
+  if (actor.grants.some((g) => g.role === 'author' && g.unitPath.length === 1)) return;
+  await db.run(actor.county, (k) => logAuthFailure(k, actor, 'author', target, new Date()));
+  throw new AppError('CF_FORBIDDEN', '只有县级流程管理员（author 角色）可以编辑和发布流程');
+}
+
+/** Published processes, one definition, checking, drafts and publishing. */
+export function processRoutes(app: FastifyInstance, db: Db, _config: Config): void {
+  app.get('/api/processes', {
+    schema: {
+      tags: ['processes'], summary: '本县已发布的流程（最新版本）',
+      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, caseLevel: { type: 'string' }, version: { type: 'integer' }, publishedAt: { type: 'string' }, hasDraft: { type: 'boolean' } } } }, ...errors(401) },
+    },
+  }, async (request) => {
+    const actor = await requireActor(request, db);
+    const rows = await db.run(actor.county, (k) => k.selectFrom('definition_versions as v')
+      .select(['v.process_id', 'v.version', 'v.body', 'v.published_at', sql<boolean>`EXISTS (SELECT 1 FROM definition_drafts d WHERE d.county_id = v.county_id AND d.process_id = v.process_id)`.as('has_draft')])
+      .where('v.county_id', '=', actor.county)
+      .where('v.version', '=', (eb) => eb.selectFrom('definition_versions as w').select((w) => w.fn.max('w.version').as('m')).whereRef('w.county_id', '=', 'v.county_id').whereRef('w.process_id', '=', 'v.process_id'))
+      .orderBy('v.process_id').execute());
+    return rows.map((r) => {
+      const d = r.body as Definition;
+      return { id: r.process_id, title: d.title, description: d.description ?? '', caseLevel: d.caseLevel, version: r.version, publishedAt: new Date(r.published_at).toISOString(), hasDraft: Boolean(r.has_draft) };
+    });
+  });
+
+  app.get('/api/processes/:id', {
+    schema: { tags: ['processes'], summary: '一个流程定义（最新版本，或 ?version=）', params: processParams, querystring: { type: 'object', additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } }, response: errors(400, 401, 404) },
+  }, async (request) => {
+    const actor = await requireActor(request, db);
+    const { id } = request.params as { id: string };
+    const { version } = request.query as { version?: number };
+    const row = await db.run(actor.county, (k) => {
+      let q = k.selectFrom('definition_versions').select(['version', 'body', 'published_at', 'note']).where('county_id', '=', actor.county).where('process_id', '=', id);
+      q = version ? q.where('version', '=', version) : q.orderBy('version', 'desc').limit(1);
+      return q.executeTakeFirst();
+    });
+    if (!row) throw new AppError('CF_NOT_FOUND', '找不到该流程或版本');
+    return { id, version: row.version, publishedAt: new Date(row.published_at).toISOString(), note: row.note, definition: row.body };
+  });
+
+  app.post('/api/processes/:id/check', {
+    schema: { tags: ['processes'], summary: '检查流程定义（不保存）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401) } },
+  }, async (request) => {
+    await requireActor(request, db);
+    return asResponse(check(request.body));
+  });
+
+  app.put('/api/processes/:id/draft', {
+    schema: { tags: ['processes'], summary: '保存草稿（流程管理员）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401, 403) } },
+  }, async (request) => {
+    const actor = await requireActor(request, db);
+    const { id } = request.params as { id: string };
+    await requireAuthor(db, actor, id);
+    await db.run(actor.county, (k) => k.insertInto('definition_drafts')
+      .values({ county_id: actor.county, process_id: id, body: JSON.stringify(request.body), updated_at: new Date(), updated_by: actor.id })
+      .onConflict((oc) => oc.columns(['county_id', 'process_id']).doUpdateSet({ body: JSON.stringify(request.body), updated_at: new Date(), updated_by: actor.id })).execute());
+    return asResponse(check(request.body));
+  });
+
+  app.post('/api/processes/:id/publish', {
+    schema: {
+      tags: ['processes'], summary: '发布草稿为下一个不可变版本', params: processParams,
+      body: { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 500 } } },
+      response: { 200: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } }, ...errors(400, 401, 403, 404, 422) },
+    },
+  }, async (request) => {
+    const actor = await requireActor(request, db);
+    const { id } = request.params as { id: string };
+    await requireAuthor(db, actor, id);
+    return db.transaction(actor.county, async (k) => {
+      const draft = await k.selectFrom('definition_drafts').select('body').where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
+      if (!draft) throw new AppError('CF_NOT_FOUND', '没有可发布的草稿');
+      const report = check(draft.body);
+      if (!report.ok || !report.definition) throw new AppError('CF_DEFINITION_INVALID', undefined, report.errors.map((p) => ({ path: p.path, message: p.message })));
+      if (report.definition.id !== id) throw new AppError('CF_DEFINITION_INVALID', `草稿的 id「${report.definition.id}」与地址中的「${id}」不一致`);
+      const last = await k.selectFrom('definition_versions').select((eb) => eb.fn.max('version').as('m')).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
+      const version = Number(last?.m ?? 0) + 1;
+      await k.insertInto('definition_versions').values({
+        county_id: actor.county, process_id: id, version, body: JSON.stringify(report.definition), hash: contentHash(report.definition),
+        note: (request.body as { note?: string } | undefined)?.note ?? '', published_at: new Date(), published_by: actor.id,
+      }).execute();
+      await k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).execute();
+      return { id, version };
+    });
+  });
+}

@@ -1,0 +1,48 @@
+/** JSON Schemas shared by routes (request parts and responses), registered for OpenAPI. */
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+    case: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+export const caseSchema = {
+  $id: 'Case',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    processId: { type: 'string' },
+    processVersion: { type: 'integer' },
+    orgUnitId: { type: 'string' },
+    state: {},
+    stateKey: { type: 'string' },
+    status: { type: 'string' },
+    outcome: { type: ['string', 'null'] },
+    title: { type: 'string' },
+    data: { type: 'object', additionalProperties: true },
+    rev: { type: 'integer' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    dueAt: { type: ['string', 'null'] },
+    overdue: { type: 'boolean' },
+    parentId: { type: ['string', 'null'] },
+  },
+} as const;
+
+/** An id in a URL: a UUID or a short slug. */
+export const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } } } as const;
+
+export const processIdPattern = '^[a-z][a-z0-9-]{1,62}$';
+
+/** Standard error responses for the OpenAPI document. */
+export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { $ref: 'Error#' }]));

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
+import { registration } from '../helpers/people';
+
+let t: TestApp;
+let cadre: Client;
+let township: Client;
+let county: Client;
+let otherTownship: Client;
+let otherCounty: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  cadre = await login(t.app, '532326', 'cun');
+  township = await login(t.app, '532326', 'xiang');
+  county = await login(t.app, '532326', 'banqian');
+  otherTownship = await login(t.app, '532326', 'xiang2');
+  otherCounty = await login(t.app, '621226', 'xiang');
+});
+afterAll(() => t.close());
+
+async function newCase() {
+  const res = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
+  expect(res.statusCode).toBe(201);
+  return res.json() as { id: string; rev: number; state: string };
+}
+
+async function countRows() {
+  return t.db.run('*', async (k) => ({
+    cases: (await k.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    events: (await k.selectFrom('case_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    snapshots: JSON.stringify(await k.selectFrom('cases').select(['id', 'rev', 'snapshot']).orderBy('id').execute()),
+  }));
+}
+
+describe(`cases through the API (${dbKind})`, () => {
+  it('starts a case, submits a registration, and the township reviewer approves it', async () => {
+    const c = await newCase();
+    expect(c).toMatchObject({ state: 'registering', rev: 1 });
+    const submitted = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' });
+    expect(submitted.statusCode).toBe(200);
+    expect(submitted.json()).toMatchObject({ state: 'townshipReview', rev: 2, title: '李明华' });
+    const approved = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' }, { 'if-match': '2' });
+    expect(approved.json()).toMatchObject({ state: 'countyReview', rev: 3 });
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as { label: string; actorName: string; to: string }[];
+    expect(history.map((h) => [h.label, h.to])).toEqual([['发起', 'registering'], ['提交', 'townshipReview'], ['审核通过', 'countyReview']]);
+    expect(history[2]!.actorName).toBe('杨建国（金碧镇审核）');
+  });
+
+  it('shows the step form and only the actions the caller may take', async () => {
+    const c = await newCase();
+    const forCadre = (await cadre.get(`/api/cases/${c.id}`)).json() as { form: { id: string; title: string }; events: { type: string }[] };
+    expect(forCadre.form).toMatchObject({ id: 'register', title: '摸底登记' });
+    expect(forCadre.events.map((e) => e.type)).toEqual(['SUBMIT']);
+    const forReviewer = (await township.get(`/api/cases/${c.id}`)).json() as { events: unknown[] };
+    expect(forReviewer.events).toEqual([]);
+  });
+
+  it('answers 400 naming the field in Chinese, and changes nothing', async () => {
+    const c = await newCase();
+    const before = await countRows();
+    const bad = registration();
+    bad.members[0]!.idNumber = '123';
+    const res = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: bad }, { 'if-match': '1' });
+    expect(res.statusCode).toBe(400);
+    const body = res.json() as { error: { code: string; details: { path: string; message: string }[] } };
+    expect(body.error.code).toBe('CF_INVALID_DATA');
+    expect(body.error.details).toEqual([expect.objectContaining({ path: '/members/0/idNumber', message: expect.stringContaining('「家庭成员 › 第 1 项 › 身份证号」') })]);
+    expect(await countRows()).toEqual(before);
+  });
+
+  it('answers 403 to a role that may not send the event, 422 to an event the state does not take', async () => {
+    const c = await newCase();
+    const before = await countRows();
+    const forbidden = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe('CF_FORBIDDEN');
+    const early = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().error.code).toBe('CF_NOT_ALLOWED_IN_STATE');
+    expect(await countRows()).toEqual(before);
+  });
+
+  it('answers 404 for another county and another township, and keeps them out of lists', async () => {
+    const c = await newCase();
+    for (const other of [otherCounty, otherTownship]) {
+      expect((await other.get(`/api/cases/${c.id}`)).statusCode).toBe(404);
+      expect((await other.get(`/api/cases/${c.id}/history`)).statusCode).toBe(404);
+      const sent = await other.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' });
+      expect(sent.statusCode).toBe(404);
+      const list = (await other.get('/api/cases?processId=relocation')).json() as { items: { id: string }[] };
+      expect(list.items.map((i) => i.id)).not.toContain(c.id);
+    }
+    const mine = (await township.get('/api/cases?processId=relocation')).json() as { items: { id: string }[]; total: number };
+    expect(mine.items.map((i) => i.id)).toContain(c.id);
+  });
+
+  it('answers 409 with the current case when the revision is stale', async () => {
+    const c = await newCase();
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' });
+    const before = await countRows();
+    const stale = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ error: { code: 'CF_STALE' }, case: { rev: 2, state: 'townshipReview' } });
+    expect(await countRows()).toEqual(before);
+  });
+
+  it('replays an Idempotency-Key retry without a second transition; refuses the key with another body', async () => {
+    const c = await newCase();
+    const key = { 'idempotency-key': `key-${c.id}` };
+    const first = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { ...key, 'if-match': '1' });
+    const again = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { ...key, 'if-match': '1' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as unknown[];
+    expect(history).toHaveLength(2);
+    const other = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { ...registration(), householder: '王五' } }, { ...key, 'if-match': '1' });
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error.code).toBe('CF_IDEMPOTENCY_MISMATCH');
+  });
+
+  it('refuses bodies over the limit (413), bad JSON and prototype poisoning (400), missing fields (400, named)', async () => {
+    const c = await newCase();
+    const big = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { x: 'x'.repeat(3 * 1024 * 1024) } });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('CF_TOO_LARGE');
+    const poisoned = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/events`, cookies: { cf_session: cadre.cookie }, headers: { 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, payload: '{"type":"SUBMIT","__proto__":{"admin":true}}' });
+    expect(poisoned.statusCode).toBe(400);
+    const broken = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/events`, cookies: { cf_session: cadre.cookie }, headers: { 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, payload: '{"type":' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.code).toBe('CF_BAD_JSON');
+    const missing = await cadre.send('POST', '/api/cases', { orgUnitId: 'xiaokangyuan' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details[0].message).toContain('「processId」必须填写');
+  });
+
+  it('requires login, and the CSRF token for writes', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/cases' })).statusCode).toBe(401);
+    const noToken = await t.app.inject({ method: 'POST', url: '/api/cases', cookies: { cf_session: cadre.cookie }, payload: { processId: 'relocation', orgUnitId: 'xiaokangyuan' } });
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.json().error.code).toBe('CF_CSRF');
+  });
+
+  it('lists the reviewer inbox by due time, and the county office sees its step only', async () => {
+    const c = await newCase();
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() });
+    const inbox = (await township.get('/api/tasks')).json() as { items: { id: string; dueAt: string }[] };
+    expect(inbox.items.map((i) => i.id)).toContain(c.id);
+    expect(inbox.items.every((i, n) => n === 0 || (inbox.items[n - 1]!.dueAt ?? '') <= (i.dueAt ?? '~'))).toBe(true);
+    const countyInbox = (await county.get('/api/tasks')).json() as { items: { id: string }[] };
+    expect(countyInbox.items.map((i) => i.id)).not.toContain(c.id);
+    const cadreInbox = (await cadre.get('/api/tasks')).json() as { items: { id: string }[] };
+    expect(cadreInbox.items.map((i) => i.id)).not.toContain(c.id);
+  });
+
+  it('logs out: the session is revoked server-side', async () => {
+    const c = await login(t.app, '532326', 'jiandu');
+    expect((await c.get('/api/me')).statusCode).toBe(200);
+    expect((await c.send('DELETE', '/api/session')).statusCode).toBe(204);
+    expect((await c.get('/api/me')).statusCode).toBe(401);
+  });
+
+  it('refuses a wrong password with 401', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/session', payload: { county: '532326', username: 'cun', password: 'wrong' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('CF_LOGIN_FAILED');
+  });
+
+  it('keeps a verifiable hash chain, and detects tampering', async () => {
+    expect((await county.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
+    const c = await newCase();
+    await t.db.run('*', (k) => k.updateTable('case_events').set({ actor_name: 'x', body: '{"tampered":true}' }).where('case_id', '=', c.id).execute());
+    const report = (await county.get('/api/audit/verify')).json() as { ok: boolean; broken: { caseId: string } };
+    expect(report.ok).toBe(false);
+    expect(report.broken.caseId).toBe(c.id);
+  });
+});

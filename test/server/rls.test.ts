@@ -1,0 +1,27 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dbKind, type TestApp } from '../helpers/testApp';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe(`row-level security, the second wall (${dbKind})`, () => {
+  it('works as a role that is neither superuser nor owner', async () => {
+    const who = await t.db.run('532326', (k) => sql<{ user: string; su: string }>`SELECT current_user AS user, current_setting('is_superuser') AS su`.execute(k));
+    expect(who.rows[0]).toEqual({ user: 'countyflow_app', su: 'off' });
+  });
+
+  it('hides another county\'s rows even from a query that forgets to filter by county', async () => {
+    const all = await t.db.run('*', (k) => k.selectFrom('users').select('county_id').distinct().execute());
+    expect(all.map((r) => r.county_id).sort()).toEqual(['532326', '621226']);
+    const seen = await t.db.run('532326', (k) => k.selectFrom('users').select('county_id').distinct().execute());
+    expect(seen.map((r) => r.county_id)).toEqual(['532326']);
+  });
+
+  it('refuses to write a row into another county', async () => {
+    await expect(t.db.run('532326', (k) => k.insertInto('org_units').values({ county_id: '621226', id: 'x', parent_id: null, level: 'village', name: 'x', path: 'x', sort: 0 }).execute())).rejects.toThrow();
+  });
+});
