@@ -1,7 +1,13 @@
 import { runCheck } from './check';
+import { migrateOnly, seedOnly, serve } from './serve';
 
 const USAGE = `用法：countyflow <命令>
+  serve             启动服务（迁移数据库、首次启动写入演示数据、运行定时器）
+  migrate           只迁移数据库结构
+  seed              写入尚未存在的演示县、用户和流程
   check [路径...]   检查流程定义（默认 definitions/），有错误时退出码为 1
+
+环境变量：PORT（默认 3000）、DATA_DIR（嵌入式数据库目录，默认 ./data）、DATABASE_URL（使用 PostgreSQL）
 `;
 
 /** Dispatches the countyflow command line. */
@@ -10,10 +16,17 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check':
       return runCheck(rest);
+    case 'serve':
+      return serve();
+    case 'migrate':
+      return migrateOnly();
+    case 'seed':
+      return seedOnly();
     default:
       process.stderr.write(USAGE);
       return command === undefined || command === 'help' ? 0 : 2;
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;

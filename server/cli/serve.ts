@@ -1,0 +1,65 @@
+import { buildApp } from '../app';
+import { loadConfig } from '../config';
+import { DataDirLockedError } from '../db/dataDirLock';
+import { openDb } from '../db/open';
+import { countyCodes, readCounty } from '../seed/countyFiles';
+import { DEMO_PASSWORD, seedAll } from '../seed/seed';
+import { startScheduler } from '../timers/fireDueTimers';
+
+/** Prints the demo counties and their users, so a first-time user can log in. */
+function printLogins(url: string): void {
+  const lines = [`\nCountyFlow 县域流程 已启动：${url}`, `API 文档：${url}/docs`, `演示账号（密码均为 ${DEMO_PASSWORD}）：`];
+  for (const code of countyCodes()) {
+    const county = readCounty(code);
+    lines.push(`  ${county.name}（县代码 ${code}）`);
+    for (const u of county.users) lines.push(`    ${u.username.padEnd(10)} ${u.name}  ${u.grants.map((g) => g.role).join('、')}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+/** `countyflow serve`: migrate, seed on first start, serve HTTP, run the timer scheduler. */
+export async function serve(): Promise<number> {
+  const config = loadConfig();
+  let db;
+  try {
+    db = await openDb(config);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const seeded = await seedAll(db);
+  const app = await buildApp(db, config);
+  if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
+  const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
+  const shutdown = async () => {
+    await stopTimers();
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ port: config.port, host: config.host });
+  printLogins(`http://localhost:${config.port}`);
+  return 0;
+}
+
+/** `countyflow migrate`: brings the database schema up to date. */
+export async function migrateOnly(): Promise<number> {
+  const db = await openDb(loadConfig());
+  await db.close();
+  process.stdout.write('数据库结构已是最新\n');
+  return 0;
+}
+
+/** `countyflow seed`: adds the demo counties not yet in the database. */
+export async function seedOnly(): Promise<number> {
+  const db = await openDb(loadConfig());
+  const seeded = await seedAll(db);
+  await db.close();
+  process.stdout.write(seeded.length ? `已写入：${seeded.join('、')}\n` : '演示数据已存在，未改动\n');
+  return 0;
+}

@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import { systemActor } from '../cases/acceptedStep';
+import { sendEvent, StaleError } from '../cases/sendEvent';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+
+/** How long a claimed timer stays reserved for the process that claimed it. */
+const CLAIM_MS = 30_000;
+
+/**
+ * Claims up to `limit` due timers (skipping rows another process holds), and fires each
+ * through the ordinary transition path. A timer fires once: its row is deleted in the same
+ * statement that applies its transition. Returns how many fired.
+ */
+export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: string, extra?: object) => void = () => undefined): Promise<number> {
+  const claimed = await db.run('*', (k) => sql<{ county_id: string; case_id: string; timer_id: string; event_type: string }>`
+    UPDATE timers SET claimed_until = ${new Date(now.getTime() + CLAIM_MS)}
+    WHERE (county_id, case_id, timer_id) IN (
+      SELECT county_id, case_id, timer_id FROM timers
+      WHERE due_at <= ${now} AND (claimed_until IS NULL OR claimed_until < ${now})
+      ORDER BY due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING county_id, case_id, timer_id, event_type`.execute(k));
+  let fired = 0;
+  for (const t of claimed.rows) {
+    try {
+      await sendEvent(db, systemActor(t.county_id), t.case_id, { type: t.event_type }, { now, firedTimer: t.timer_id });
+      fired++;
+    } catch (e) {
+      if (e instanceof StaleError) {
+        // A user acted on the case at the same moment: try again on the next round.
+        await db.run(t.county_id, (k) => k.updateTable('timers').set({ claimed_until: null }).where('county_id', '=', t.county_id).where('case_id', '=', t.case_id).where('timer_id', '=', t.timer_id).execute());
+        continue;
+      }
+      // The case moved on (or closed) without cancelling this timer: it can never apply.
+      log('timer dropped', { county: t.county_id, caseId: t.case_id, timer: t.timer_id, reason: e instanceof AppError ? e.code : String(e) });
+      await db.run(t.county_id, (k) => k.deleteFrom('timers').where('county_id', '=', t.county_id).where('case_id', '=', t.case_id).where('timer_id', '=', t.timer_id).execute());
+    }
+  }
+  return fired;
+}
+
+/** Runs fireDueTimers every `intervalMs` until stopped; never two rounds at once in one process. */
+export function startScheduler(db: Db, intervalMs: number, log: (msg: string, extra?: object) => void): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = async () => {
+    try {
+      while (!stopped && (await fireDueTimers(db, new Date(), 50, log)) === 50);
+    } catch (e) {
+      log('timer round failed', { err: String(e) });
+    }
+  };
+  const handle = setInterval(() => {
+    running = running.then(tick);
+  }, intervalMs);
+  return async () => {
+    stopped = true;
+    clearInterval(handle);
+    await running;
+  };
+}
