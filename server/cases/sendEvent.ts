@@ -43,7 +43,7 @@ async function replay(k: Kysely<Database>, actor: UserActor, key: string, hash: 
     .where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('key', '=', key).executeTakeFirst();
   if (!row) return null;
   if (row.request_hash !== hash) throw new AppError('CF_IDEMPOTENCY_MISMATCH');
-  return { status: row.status, case: row.response as CaseView, replayed: true };
+  return { status: row.status, case: JSON.parse(row.response) as CaseView, replayed: true };
 }
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
@@ -102,6 +102,9 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     };
     const rev = spawns ? await k.transaction().execute(write) : await write(k);
     if (rev === null) {
+      // Lost the race: if it was to a retry of this same request, answer as the winner did.
+      const earlier = key ? await replay(k, actor, key, hash) : null;
+      if (earlier) return earlier;
       const latest = await k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirstOrThrow();
       throw new StaleError(caseView(latest, now));
     }

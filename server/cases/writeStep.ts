@@ -115,7 +115,7 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
       FROM jsonb_to_recordset(${notes}::jsonb) AS x(roles text, message text) WHERE EXISTS (SELECT 1 FROM c)),
     i AS (
       INSERT INTO idempotency (county_id, user_id, key, request_hash, status, response, created_at)
-      SELECT ${s.county}, ${idem?.userId ?? ''}, ${idem?.key ?? ''}, ${idem?.requestHash ?? ''}, ${idem?.status ?? 0}, ${JSON.stringify(idem?.response ?? null)}::jsonb, ${s.event.at}::timestamptz
+      SELECT ${s.county}, ${idem?.userId ?? ''}, ${idem?.key ?? ''}, ${idem?.requestHash ?? ''}, ${idem?.status ?? 0}, ${JSON.stringify(idem?.response ?? null)}, ${s.event.at}::timestamptz
       WHERE ${idem ? 1 : 0} = 1 AND EXISTS (SELECT 1 FROM c))
     SELECT c.rev FROM c, e`.execute(db);
   return result.rows[0]?.rev ?? null;

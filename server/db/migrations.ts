@@ -57,7 +57,7 @@ const SCHEMA = `
         CREATE INDEX timers_due ON timers (due_at);
         CREATE TABLE idempotency (
           county_id text NOT NULL, user_id text NOT NULL, key text NOT NULL, request_hash text NOT NULL,
-          status int NOT NULL, response jsonb NOT NULL, created_at timestamptz NOT NULL,
+          status int NOT NULL, response text NOT NULL, created_at timestamptz NOT NULL,
           PRIMARY KEY (county_id, user_id, key));
         CREATE TABLE notifications (
           county_id text NOT NULL, id bigint GENERATED ALWAYS AS IDENTITY, case_id text NOT NULL, roles text NOT NULL,
