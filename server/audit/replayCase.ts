@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CompiledProcess } from '../../engine/compile';
-import { startCase, transition } from '../../engine/transition';
+import { startCase, transition, type TransitionResult } from '../../engine/transition';
 import type { CaseSnapshot } from '../../engine/types';
 import type { Database } from '../db/schema';
 import type { EventBody } from '../cases/writeStep';
@@ -15,7 +15,7 @@ export async function replayCase(k: Kysely<Database>, county: string, caseId: st
   for (const row of rows) {
     const e = JSON.parse(row.body) as EventBody;
     const options = { now: Date.parse(e.at), actor: { id: e.actor.id, name: e.actor.name, grants: [] }, unitPath, system: true };
-    const r = snapshot === null
+    const r: TransitionResult = snapshot === null
       ? startCase(compiled, { ...options, data: (e.data ?? {}) as Record<string, unknown> })
       : transition(compiled, snapshot, { type: e.type, data: e.data }, options);
     if (!r.ok) return null;
