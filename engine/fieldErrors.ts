@@ -38,8 +38,8 @@ export function fieldLabel(schema: Schema, pointer: string): string {
 
 const TYPE_NAMES: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是/否', array: '列表', object: '一组内容', null: '空' };
 
-/** Plain Chinese for the keywords cadres meet most; others keep ajv-i18n's wording. */
-function plainMessage(e: ErrorObject): string | undefined {
+/** Plain Chinese for the keywords cadres meet most; undefined where ajv-i18n's wording stays. */
+export function plainMessage(e: ErrorObject): string | undefined {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'minimum': return `不能小于 ${p.limit}`;

@@ -10,6 +10,7 @@ import { installErrorHandler } from './errorHandler';
 import { auditRoutes } from './routes/auditRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { healthRoutes } from './routes/healthRoutes';
+import { ledgerRoutes } from './routes/ledgerRoutes';
 import { orgRoutes } from './routes/orgRoutes';
 import { processRoutes } from './routes/processRoutes';
 import { caseSchema, errorSchema } from './routes/schemas';
@@ -41,6 +42,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   sessionRoutes(app, db, config);
   orgRoutes(app, db);
   processRoutes(app, db, config);
+  ledgerRoutes(app, db);
   caseRoutes(app, db);
   auditRoutes(app, db);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

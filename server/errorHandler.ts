@@ -1,5 +1,6 @@
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { plainMessage } from '../engine/fieldErrors';
 import { AppError, type ErrorDetail } from './errors';
 import { StaleError } from './cases/sendEvent';
 
@@ -16,7 +17,7 @@ function validationDetails(items: ValidationItem[], context: string | undefined)
     const extra = (e.params as { additionalProperty?: string }).additionalProperty;
     const path = `${e.instancePath}${missing ? `/${missing}` : extra ? `/${extra}` : ''}` || '/';
     const field = path === '/' ? (PART_NAMES[context ?? 'body'] ?? '请求') : path.slice(1).replace(/\//g, '.');
-    const message = missing ? '必须填写' : extra ? '不认识的字段' : (e.message ?? '不符合要求');
+    const message = missing ? '必须填写' : extra ? '不认识的字段' : (plainMessage(e) ?? e.message ?? '不符合要求');
     return { path, field, message: `「${field}」${message}` };
   });
 }

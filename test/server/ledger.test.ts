@@ -1,0 +1,86 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
+import { idNumber, registration } from '../helpers/people';
+
+let t: TestApp;
+let cadre: Client;
+let township: Client;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+beforeAll(async () => {
+  t = await createTestApp();
+  cadre = await login(t.app, '532326', 'cun');
+  township = await login(t.app, '532326', 'xiang2');
+});
+afterAll(() => t.close());
+
+async function roster(rows: unknown[][]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('名册');
+  sheet.addRow(['组织单位', '户主姓名', '户主身份证号', '建档立卡贫困户', '现住房情况']);
+  for (const r of rows) sheet.addRow(r);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+const upload = (who: Client, file: Buffer, dryRun: boolean) =>
+  t.app.inject({ method: 'POST', url: `/api/cases/import?processId=relocation&dryRun=${dryRun ? 1 : 0}`, cookies: { cf_session: who.cookie }, headers: { 'x-csrf-token': who.csrf, 'content-type': XLSX }, payload: file });
+
+const countCases = async () => Number((await t.db.run('*', (k) => k.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow())).n);
+
+describe(`ledgers (${dbKind})`, () => {
+  it('dry-runs a roster: every row problem listed, nothing created', async () => {
+    const before = await countCases();
+    const file = await roster([
+      ['小康苑社区', '李明华', idNumber(), '是', '土木结构危房'],
+      ['不存在的村', '王五', idNumber('532326', '19900101', '777'), '否', '砖木结构'],
+      ['昙华村', '张三', '123', '是', '草房'],
+    ]);
+    const res = await upload(cadre, file, true);
+    expect(res.statusCode).toBe(200);
+    const report = res.json() as { rows: number; created: number; errors: { row: number; column: string; message: string }[] };
+    expect(report.rows).toBe(3);
+    expect(report.created).toBe(0);
+    expect(report.errors).toEqual(expect.arrayContaining([
+      { row: 3, column: '组织单位', message: '找不到单位「不存在的村」' },
+      { row: 4, column: '组织单位', message: '无权在「昙华村」发起案件' },
+      expect.objectContaining({ row: 4, column: '户主身份证号', message: expect.stringContaining('身份证号') }),
+      expect.objectContaining({ row: 4, column: '现住房情况', message: '「现住房情况」请从给出的选项中选择' }),
+    ]));
+    expect(report.errors.some((e) => e.row === 2)).toBe(false);
+    expect(await countCases()).toBe(before);
+    expect((await upload(cadre, file, false)).statusCode).toBe(422);
+    expect(await countCases()).toBe(before);
+  });
+
+  it('imports a clean roster: one case per row, prefilled', async () => {
+    const file = await roster([
+      ['小康苑社区', '赵大山', idNumber('532326', '19700505', '101'), '是', '土木结构危房'],
+      ['xiaokangyuan', '钱小花', idNumber('532326', '19750505', '102'), '否', '砖木结构'],
+    ]);
+    const res = await upload(cadre, file, false);
+    expect(res.json()).toMatchObject({ rows: 2, created: 2, errors: [] });
+    const list = (await cadre.get('/api/cases?processId=relocation&q=赵大山')).json() as { items: { data: { register: { registeredPoor: boolean } } }[] };
+    expect(list.items[0]!.data.register.registeredPoor).toBe(true);
+  });
+
+  it('exports the ledger as csv and xlsx with Chinese headers, only what the caller may see', async () => {
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() });
+    const csv = await cadre.get('/api/cases/export?processId=relocation&format=csv');
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toContain('摸底登记·户主姓名');
+    expect(lines.some((l) => l.startsWith(c.id) && l.includes('李明华') && l.includes('乡镇审核'))).toBe(true);
+    const other = await township.get('/api/cases/export?processId=relocation&format=csv');
+    expect(other.body).not.toContain(c.id);
+    const xlsx = await cadre.get('/api/cases/export?processId=relocation&format=xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('案件编号');
+    const ids: unknown[] = [];
+    sheet.eachRow((row, n) => n > 1 && ids.push(row.getCell(1).value));
+    expect(ids).toContain(c.id);
+  });
+});
