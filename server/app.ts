@@ -25,6 +25,11 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     trustProxy: true,
+    disableRequestLogging: true,
+  });
+  // One structured line per request (pino): what, who, how it ended, how long it took.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), county: request.session?.county, user: request.session?.userId }, 'request');
   });
   installErrorHandler(app);
   await app.register(cookie);

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCatalogue } from '../../server/errors';
+import { createTestApp, dbKind, dropSchema, login, type Client, type TestApp } from '../helpers/testApp';
+import { template } from '../helpers/definitions';
+import { registration } from '../helpers/people';
+
+let t: TestApp;
+let author: Client;
+let cadre: Client;
+let township: Client;
+let supervisor: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  author = await login(t.app, '532326', 'xinxi');
+  cadre = await login(t.app, '532326', 'cun');
+  township = await login(t.app, '532326', 'xiang');
+  supervisor = await login(t.app, '532326', 'jiandu');
+});
+afterAll(() => t.close());
+
+describe(`the rest of the API (${dbKind})`, () => {
+  it('GET /health answers ok', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true });
+  });
+
+  it('GET /api/me names the user, county and grants', async () => {
+    const me = (await township.get('/api/me')).json();
+    expect(me).toMatchObject({ username: 'xiang', county: { code: '532326', name: '大姚县' }, grants: [{ role: 'township_reviewer', unitId: 'jinbi', unitName: '金碧镇', level: 'township' }] });
+  });
+
+  it('GET /api/org-units shows the caller\'s subtree only', async () => {
+    const units = (await township.get('/api/org-units')).json() as { id: string }[];
+    expect(units.map((u) => u.id)).toEqual(['jinbi', 'jinbi-dongshan', 'xiaokangyuan']);
+    const all = (await supervisor.get('/api/org-units')).json() as { id: string }[];
+    expect(all.map((u) => u.id)).toContain('tanhua');
+  });
+
+  it('lists processes and returns one definition', async () => {
+    const list = (await cadre.get('/api/processes')).json() as { id: string; version: number }[];
+    expect(list.map((p) => p.id)).toEqual(['dividend', 'dividend-receipt', 'relocation']);
+    const one = (await cadre.get('/api/processes/relocation')).json() as { version: number; definition: { title: string } };
+    expect(one).toMatchObject({ version: 1, definition: { title: '易地扶贫搬迁动员' } });
+    expect((await cadre.get('/api/processes/nope')).statusCode).toBe(404);
+  });
+
+  it('checks a definition without saving; lets only the author save and publish; refuses a draft with problems', async () => {
+    const def = template('relocation');
+    def.title = '易地扶贫搬迁动员（礼县试点）';
+    const checked = (await cadre.send('POST', '/api/processes/relocation/check', def)).json();
+    expect(checked).toMatchObject({ ok: true, problems: [] });
+    const broken = { ...def, machine: { ...def.machine, initial: 'nowhere' } };
+    const bad = (await cadre.send('POST', '/api/processes/relocation/check', broken)).json() as { ok: boolean; problems: { code: string; path: string }[] };
+    expect(bad.problems).toContainEqual(expect.objectContaining({ code: 'initial-invalid', path: '/machine/initial' }));
+    expect((await cadre.send('PUT', '/api/processes/relocation/draft', def)).statusCode).toBe(403);
+    expect((await author.send('PUT', '/api/processes/relocation/draft', broken)).statusCode).toBe(200);
+    const refused = await author.send('POST', '/api/processes/relocation/publish', {});
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('CF_DEFINITION_INVALID');
+    expect((await cadre.get('/api/processes/relocation')).json().version).toBe(1);
+    await author.send('PUT', '/api/processes/relocation/draft', def);
+    const published = await author.send('POST', '/api/processes/relocation/publish', { note: '试点' });
+    expect(published.json()).toEqual({ id: 'relocation', version: 2 });
+    expect((await cadre.get('/api/processes/relocation')).json()).toMatchObject({ version: 2, definition: { title: '易地扶贫搬迁动员（礼县试点）' } });
+  });
+
+  it('keeps running cases on their version after a new one is published', async () => {
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string; processVersion: number };
+    const def = template('relocation');
+    def.description = '第三版';
+    await author.send('PUT', '/api/processes/relocation/draft', def);
+    await author.send('POST', '/api/processes/relocation/publish', {});
+    const after = (await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() })).json() as { processVersion: number };
+    expect(after.processVersion).toBe(c.processVersion);
+  });
+
+  it('GET /api/dashboard counts by unit and state for the caller\'s subtree', async () => {
+    for (let i = 0; i < 2; i++) await cadre.send('POST', '/api/cases', { processId: 'dividend', orgUnitId: 'xiaokangyuan' });
+    const dash = (await township.get('/api/dashboard?processId=dividend')).json() as { total: number; rows: { unitId: string; unitName: string; state: string; count: number }[] };
+    expect(dash.rows).toContainEqual(expect.objectContaining({ unitId: 'xiaokangyuan', unitName: '小康苑社区', state: 'planning', count: 2 }));
+    const county = (await supervisor.get('/api/dashboard?processId=dividend')).json() as { rows: { unitId: string; count: number }[] };
+    expect(county.rows).toContainEqual(expect.objectContaining({ unitId: 'jinbi', count: 2 }));
+    const other = await login(t.app, '532326', 'xiang2');
+    expect(((await other.get('/api/dashboard?processId=dividend')).json() as { total: number }).total).toBe(0);
+  });
+
+  it('serves the OpenAPI document and the docs page', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of ['/api/session', '/api/cases', '/api/cases/{id}/events', '/api/tasks', '/api/dashboard', '/api/audit/verify', '/api/cases/export', '/api/cases/import']) expect(Object.keys(doc.paths)).toContain(path);
+    expect((await t.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
+  });
+
+  it('documents every error code in the catalogue with a Chinese message', () => {
+    for (const [code, e] of Object.entries(errorCatalogue)) {
+      expect(code).toMatch(/^CF_[A-Z_]+$/);
+      expect(e.message).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+});
+
+describe(`health when the database is down (${dbKind})`, () => {
+  it('answers 503', async () => {
+    const down = await createTestApp();
+    await down.db.close();
+    const res = await down.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(503);
+    await down.app.close();
+    if (down.config.databaseUrl) await dropSchema(down.config.databaseUrl, down.config.dbSchema);
+  });
+});
