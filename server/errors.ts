@@ -27,7 +27,6 @@ export const errorCatalogue = {
   CF_DEFINITION_INVALID: { status: 422, message: '流程定义有错误，不能发布' },
   CF_CASE_CORRUPT: { status: 500, message: '案件状态数据已损坏，请联系管理员' },
   CF_RATE_LIMITED: { status: 429, message: '尝试过于频繁，请稍后再试' },
-  CF_UNAVAILABLE: { status: 503, message: '数据库暂时不可用' },
   CF_INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
 } satisfies Record<string, ErrorEntry>;
 

@@ -127,12 +127,43 @@ describe(`cases through the API (${dbKind})`, () => {
     expect(big.json().error.code).toBe('CF_TOO_LARGE');
     const poisoned = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/events`, cookies: { cf_session: cadre.cookie }, headers: { 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, payload: '{"type":"SUBMIT","__proto__":{"admin":true}}' });
     expect(poisoned.statusCode).toBe(400);
+    expect(poisoned.json().error.code).toBe('CF_UNSAFE_INPUT');
     const broken = await t.app.inject({ method: 'POST', url: `/api/cases/${c.id}/events`, cookies: { cf_session: cadre.cookie }, headers: { 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, payload: '{"type":' });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().error.code).toBe('CF_BAD_JSON');
     const missing = await cadre.send('POST', '/api/cases', { orgUnitId: 'xiaokangyuan' });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.details[0].message).toContain('「processId」必须填写');
+  });
+
+  it('answers 422 for an unknown event, an unmet condition, and a closed case', async () => {
+    const c = await newCase();
+    const unknown = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'constructor' });
+    expect(unknown.json().error.code).toBe('CF_UNKNOWN_EVENT');
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() });
+    await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' });
+    await county.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' });
+    const early = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SIGN', data: { signedOn: '2026-03-01', agreementNo: 'DY-001' } });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().error.code).toBe('CF_CONDITION_NOT_MET');
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'REFUSE', data: { reason: '老人故土难离' } });
+    const closed = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'LOG_VISIT', data: { date: '2026-03-02', visitors: '村支书', concerns: '无' } });
+    expect(closed.statusCode).toBe(422);
+    expect(closed.json().error.code).toBe('CF_CASE_CLOSED');
+  });
+
+  it('reports a case whose stored state no longer fits its process as corrupt, changing nothing', async () => {
+    const c = await newCase();
+    await t.db.run('*', (k) => k.updateTable('cases').set({ snapshot: JSON.stringify({ status: 'active', value: 'vanished', context: { data: {}, due: {}, children: { total: 0, done: 0 } } }) }).where('id', '=', c.id).execute());
+    const res = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() });
+    expect(res.json().error.code).toBe('CF_CASE_CORRUPT');
+  });
+
+  it('rate-limits repeated logins', async () => {
+    const attempts = await Promise.all(Array.from({ length: 12 }, () => t.app.inject({ method: 'POST', url: '/api/session', remoteAddress: '10.9.8.7', payload: { county: '532326', username: 'cun', password: 'guess' } })));
+    const last = attempts.at(-1)!;
+    expect(last.statusCode).toBe(429);
+    expect(last.json().error.code).toBe('CF_RATE_LIMITED');
   });
 
   it('requires login, and the CSRF token for writes', async () => {
