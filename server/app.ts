@@ -3,6 +3,8 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { AppError } from './errors';
 import { installAuth } from './authPlugin';
 import type { Config } from './config';
 import type { Db } from './db/open';
@@ -32,6 +34,15 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), county: request.session?.county, user: request.session?.userId }, 'request');
   });
   installErrorHandler(app);
+  // Our own JSON parser, so prototype poisoning (400 CF_UNSAFE_INPUT) is told apart from broken JSON (400 CF_BAD_JSON).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, secureJson.parse(body as string, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (e) {
+      done(new AppError(/forbidden/.test((e as Error).message) ? 'CF_UNSAFE_INPUT' : 'CF_BAD_JSON'), undefined);
+    }
+  });
   await app.register(cookie);
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, error: { code: 'CF_RATE_LIMITED', message: '尝试过于频繁，请稍后再试', details: [] } }) });
   await app.register(swagger, {

@@ -29,7 +29,6 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) error = err;
     else if (err.validation) error = new AppError('CF_VALIDATION', undefined, validationDetails(err.validation, err.validationContext));
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') error = new AppError('CF_TOO_LARGE');
-    else if (/forbidden (prototype|constructor) property/.test(err.message ?? '')) error = new AppError('CF_UNSAFE_INPUT');
     else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) error = new AppError('CF_BAD_JSON');
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') error = new AppError('CF_VALIDATION', err.message);
     else if (err.statusCode === 429) error = new AppError('CF_RATE_LIMITED');
