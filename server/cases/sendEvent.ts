@@ -68,8 +68,13 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       if (row) await logAuthFailure(k, actor, 'view-case', caseId, now);
       throw new AppError('CF_NOT_FOUND');
     }
-    const current = caseView(row, now);
-    if (options.ifMatch !== undefined && options.ifMatch !== row.rev) throw new StaleError(current);
+    // Lost a race: if it was to a retry of this same request, answer as the winner did; else 409.
+    const staleOrReplay = async (latest: CaseView): Promise<SendResult> => {
+      const earlier = key ? await replay(k, actor, key, hash) : null;
+      if (earlier) return earlier;
+      throw new StaleError(latest);
+    };
+    if (options.ifMatch !== undefined && options.ifMatch !== row.rev) return staleOrReplay(caseView(row, now));
     const process = await loadProcess(k, county, row.process_id, row.process_version);
     if (!process) throw new AppError('CF_CASE_CORRUPT');
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
@@ -102,11 +107,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     };
     const rev = spawns ? await k.transaction().execute(write) : await write(k);
     if (rev === null) {
-      // Lost the race: if it was to a retry of this same request, answer as the winner did.
-      const earlier = key ? await replay(k, actor, key, hash) : null;
-      if (earlier) return earlier;
       const latest = await k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirstOrThrow();
-      throw new StaleError(caseView(latest, now));
+      return staleOrReplay(caseView(latest, now));
     }
     return { status: 200, case: view, replayed: false };
   });
