@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findSession, type Session } from './auth/sessions';
 import type { Db } from './db/open';
 import { AppError } from './errors';
-import { loadActor, type UserActor } from './rights';
+import type { UserActor } from './rights';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +22,9 @@ export function installAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
-    request.session = await findSession(db, request.cookies[COOKIE]);
+    const found = await findSession(db, request.cookies[COOKIE]);
+    request.session = found?.session ?? null;
+    if (found) request.actorCache = found.actor;
     const login = request.method === 'POST' && request.url.split('?')[0] === '/api/session';
     if (request.session && WRITE_METHODS.has(request.method) && !login && request.headers['x-csrf-token'] !== request.session.csrf) {
       throw new AppError('CF_CSRF');
@@ -30,13 +32,8 @@ export function installAuth(app: FastifyInstance, db: Db): void {
   });
 }
 
-/** The signed-in actor (user + grants), or 401. */
-export async function requireActor(request: FastifyRequest, db: Db): Promise<UserActor> {
-  if (request.actorCache) return request.actorCache;
-  const s = request.session;
-  if (!s) throw new AppError('CF_UNAUTHENTICATED');
-  const actor = await db.run(s.county, (k) => loadActor(k, s.county, s.userId));
-  if (!actor) throw new AppError('CF_UNAUTHENTICATED');
-  request.actorCache = actor;
-  return actor;
+/** The signed-in actor (user + grants, loaded with the session), or 401. */
+export function requireActor(request: FastifyRequest): UserActor {
+  if (!request.actorCache) throw new AppError('CF_UNAUTHENTICATED');
+  return request.actorCache;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { CHAIN_LANES, laneOf } from '../cases/writeStep';
 import { GENESIS } from '../seed/seed';
 
 /** What re-checking a county's event chain found. */
@@ -8,37 +9,50 @@ export interface ChainReport {
   ok: boolean;
   events: number;
   /** The first event that does not fit the chain, if any. */
-  broken?: { seq: number; caseId: string; reason: string };
+  broken?: { lane: number; seq: number; caseId: string; reason: string };
 }
 
 /** The hash of one chain link: sha256(prev ':' seq ':' body), as the write statement computes it in SQL. */
 export const linkHash = (prev: string, seq: number, body: string) => createHash('sha256').update(`${prev}:${seq}:${body}`, 'utf8').digest('hex');
 
-/** Walks the county's events in order and re-computes every link; reports the first that does not fit. */
-export async function verifyChain(k: Kysely<Database>, county: string): Promise<ChainReport> {
+/** Walks one lane of the county's chain and re-computes every link. */
+async function verifyLane(k: Kysely<Database>, county: string, lane: number): Promise<ChainReport> {
   let prev = GENESIS;
-  let expectedSeq = 1;
   let count = 0;
   const pageSize = 5000;
   for (let after = 0; ; ) {
     const rows = await k.selectFrom('case_events').select(['seq', 'case_id', 'rev', 'type', 'actor_id', 'body', 'prev_hash', 'hash'])
-      .where('county_id', '=', county).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+      .where('county_id', '=', county).where('lane', '=', lane).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
     for (const r of rows) {
       const seq = Number(r.seq);
-      const fail = (reason: string): ChainReport => ({ ok: false, events: count, broken: { seq, caseId: r.case_id, reason } });
-      if (seq !== expectedSeq) return fail(`序号不连续：应为 ${expectedSeq}`);
+      const fail = (reason: string): ChainReport => ({ ok: false, events: count, broken: { lane, seq, caseId: r.case_id, reason } });
+      if (seq !== count + 1) return fail(`序号不连续：应为 ${count + 1}（记录被删除）`);
       if (r.prev_hash !== prev) return fail('前一条记录的哈希不符（记录被删除或改动）');
       if (r.hash !== linkHash(prev, seq, r.body)) return fail('记录内容与哈希不符（记录被改动）');
       const body = JSON.parse(r.body) as { caseId: string; rev: number; type: string; actor: { id: string } };
-      if (body.caseId !== r.case_id || body.rev !== r.rev || body.type !== r.type || body.actor.id !== r.actor_id) return fail('记录的字段与已签名的内容不符');
+      if (body.caseId !== r.case_id || body.rev !== r.rev || body.type !== r.type || body.actor.id !== r.actor_id || laneOf(r.case_id) !== lane) {
+        return fail('记录的字段与已签名的内容不符');
+      }
       prev = r.hash;
-      expectedSeq++;
       count++;
     }
     if (rows.length < pageSize) break;
     after = Number(rows.at(-1)!.seq);
   }
-  const head = await k.selectFrom('county_chain').select(['seq', 'head']).where('county_id', '=', county).executeTakeFirst();
-  if (head && (Number(head.seq) !== count || head.head !== prev)) return { ok: false, events: count, broken: { seq: count + 1, caseId: '', reason: '链尾与最后一条记录不符（末尾的记录被删除）' } };
+  const head = await k.selectFrom('county_chain').select(['seq', 'head']).where('county_id', '=', county).where('lane', '=', lane).executeTakeFirst();
+  if (!head || Number(head.seq) !== count || head.head !== prev) {
+    return { ok: false, events: count, broken: { lane, seq: count + 1, caseId: '', reason: '链尾与最后一条记录不符（末尾的记录被删除）' } };
+  }
   return { ok: true, events: count };
+}
+
+/** Re-checks every lane of the county's hash chain; reports the first broken link. */
+export async function verifyChain(k: Kysely<Database>, county: string): Promise<ChainReport> {
+  let events = 0;
+  for (let lane = 0; lane < CHAIN_LANES; lane++) {
+    const r = await verifyLane(k, county, lane);
+    if (!r.ok) return { ...r, events: events + r.events };
+    events += r.events;
+  }
+  return { ok: true, events };
 }

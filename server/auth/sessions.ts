@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Level } from '../../engine/types';
 import type { Db } from '../db/open';
+import type { UserActor } from '../rights';
 
 /** A signed-in user's session, as the routes see it. */
 export interface Session {
@@ -30,16 +32,29 @@ export function parseCookie(value: string | undefined): { county: string; token:
   return m ? { county: m[1]!, token: m[2]! } : null;
 }
 
-/** The live session for a cookie, or null (unknown, expired or revoked). */
-export async function findSession(db: Db, cookie: string | undefined, now = new Date()): Promise<Session | null> {
+/**
+ * The live session for a cookie with its user and role grants, in one query, or null
+ * (unknown, expired or revoked).
+ */
+export async function findSession(db: Db, cookie: string | undefined, now = new Date()): Promise<{ session: Session; actor: UserActor } | null> {
   const parsed = parseCookie(cookie);
   if (!parsed) return null;
-  const row = await db.run(parsed.county, (k) =>
-    k.selectFrom('sessions').select(['id', 'user_id', 'csrf', 'expires_at', 'revoked_at'])
-      .where('county_id', '=', parsed.county).where('id', '=', sha256(parsed.token)).executeTakeFirst(),
+  const county = parsed.county;
+  const rows = await db.run(county, (k) =>
+    k.selectFrom('sessions as s')
+      .innerJoin('users as u', (j) => j.onRef('u.county_id', '=', 's.county_id').onRef('u.id', '=', 's.user_id'))
+      .leftJoin('grants as g', (j) => j.onRef('g.county_id', '=', 's.county_id').onRef('g.user_id', '=', 's.user_id'))
+      .leftJoin('org_units as o', (j) => j.onRef('o.county_id', '=', 'g.county_id').onRef('o.id', '=', 'g.unit_id'))
+      .select(['s.id', 's.user_id', 's.csrf', 's.expires_at', 's.revoked_at', 'u.username', 'u.display_name', 'g.role', 'o.path', 'o.level'])
+      .where('s.county_id', '=', county).where('s.id', '=', sha256(parsed.token)).execute(),
   );
-  if (!row || row.revoked_at || new Date(row.expires_at) <= now) return null;
-  return { county: parsed.county, userId: row.user_id, sessionId: row.id, csrf: row.csrf };
+  const first = rows[0];
+  if (!first || first.revoked_at || new Date(first.expires_at) <= now) return null;
+  const grants = rows.flatMap((r) => (r.role && r.path && r.level ? [{ role: r.role, unitPath: r.path.split('/'), level: r.level as Level }] : []));
+  return {
+    session: { county, userId: first.user_id, sessionId: first.id, csrf: first.csrf },
+    actor: { county, id: first.user_id, username: first.username, name: first.display_name, grants },
+  };
 }
 
 /** Revokes a session server-side: the cookie stops working everywhere at once. */

@@ -40,6 +40,19 @@ export interface Step {
   idempotency?: { userId: string; key: string; requestHash: string; status: number; response: unknown };
 }
 
+/**
+ * Each county's event log is hash-chained in this many lanes (a case always uses the same
+ * lane), so steps of different cases commit in parallel instead of queueing on one head row.
+ */
+export const CHAIN_LANES = 16;
+
+/** The chain lane of a case: a stable hash of its id. */
+export function laneOf(caseId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < caseId.length; i++) h = Math.imul(h ^ caseId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % CHAIN_LANES;
+}
+
 /** Canonical JSON: sorted keys, so the same event always hashes the same. */
 export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -87,36 +100,45 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
   const body = canonical(s.event);
   const { upsert, cancel } = netTimers(s.effects);
   if (s.firedTimer && !upsert.some((t) => t.timer_id === s.firedTimer) && !cancel.includes(s.firedTimer)) cancel.push(s.firedTimer);
-  const timers = JSON.stringify([...upsert.map((t) => ({ ...t, case_id: s.caseId })), ...(s.outbox ?? []).map((o) => ({ case_id: o.caseId, timer_id: o.timerId, event_type: o.eventType, due_at: o.dueAt }))]);
-  const notes = JSON.stringify(s.effects.flatMap((e) => (e.type === 'notify' ? [{ roles: e.roles.join(','), message: e.message }] : [])));
   const idem = s.idempotency;
-  const result = await sql<{ rev: number }>`
-    WITH c AS (${caseCte(s)}),
-    h AS (
+  const timerRows = [...upsert.map((t) => ({ ...t, case_id: s.caseId })), ...(s.outbox ?? []).map((o) => ({ case_id: o.caseId, timer_id: o.timerId, event_type: o.eventType, due_at: o.dueAt }))];
+  const notes = s.effects.flatMap((e) => (e.type === 'notify' ? [{ roles: e.roles.join(','), message: e.message }] : []));
+  // Only the parts this step needs: fewer sub-statements for PostgreSQL to plan and run.
+  const parts = [
+    sql`c AS (${caseCte(s)})`,
+    sql`h AS (
       UPDATE county_chain SET seq = seq + 1, prev_head = head,
         head = encode(sha256(convert_to(head || ':' || (seq + 1)::text || ':' || ${body}, 'UTF8')), 'hex')
-      WHERE county_id = ${s.county} AND EXISTS (SELECT 1 FROM c)
-      RETURNING seq, prev_head, head),
-    e AS (
-      INSERT INTO case_events (county_id, seq, case_id, rev, at, actor_id, actor_name, type, from_state, to_state, body, prev_hash, hash)
-      SELECT ${s.county}, h.seq, c.id, c.rev, ${s.event.at}::timestamptz, ${s.event.actor.id}, ${s.event.actor.name}, ${s.event.type}, ${s.event.from}, ${s.event.to}, ${body}, h.prev_head, h.head
-      FROM c, h RETURNING seq),
-    td AS (
-      DELETE FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ANY(${cancel}::text[]) AND EXISTS (SELECT 1 FROM c)),
-    ti AS (
+      WHERE county_id = ${s.county} AND lane = ${laneOf(s.caseId)} AND EXISTS (SELECT 1 FROM c)
+      RETURNING seq, prev_head, head)`,
+    sql`e AS (
+      INSERT INTO case_events (county_id, lane, seq, case_id, rev, at, actor_id, actor_name, type, from_state, to_state, body, prev_hash, hash)
+      SELECT ${s.county}, ${laneOf(s.caseId)}, h.seq, c.id, c.rev, ${s.event.at}::timestamptz, ${s.event.actor.id}, ${s.event.actor.name}, ${s.event.type}, ${s.event.from}, ${s.event.to}, ${body}, h.prev_head, h.head
+      FROM c, h RETURNING seq)`,
+  ];
+  if (cancel.length) {
+    parts.push(sql`td AS (DELETE FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ANY(${cancel}::text[]) AND EXISTS (SELECT 1 FROM c))`);
+  }
+  if (timerRows.length) {
+    parts.push(sql`ti AS (
       INSERT INTO timers (county_id, case_id, timer_id, event_type, due_at)
       SELECT ${s.county}, x.case_id, x.timer_id, x.event_type, x.due_at
-      FROM jsonb_to_recordset(${timers}::jsonb) AS x(case_id text, timer_id text, event_type text, due_at timestamptz)
+      FROM jsonb_to_recordset(${JSON.stringify(timerRows)}::jsonb) AS x(case_id text, timer_id text, event_type text, due_at timestamptz)
       WHERE EXISTS (SELECT 1 FROM c)
-      ON CONFLICT (county_id, case_id, timer_id) DO UPDATE SET event_type = excluded.event_type, due_at = excluded.due_at, claimed_until = NULL),
-    n AS (
+      ON CONFLICT (county_id, case_id, timer_id) DO UPDATE SET event_type = excluded.event_type, due_at = excluded.due_at, claimed_until = NULL)`);
+  }
+  if (notes.length) {
+    parts.push(sql`n AS (
       INSERT INTO notifications (county_id, case_id, roles, message, created_at)
       SELECT ${s.county}, ${s.caseId}, x.roles, x.message, ${s.event.at}::timestamptz
-      FROM jsonb_to_recordset(${notes}::jsonb) AS x(roles text, message text) WHERE EXISTS (SELECT 1 FROM c)),
-    i AS (
+      FROM jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS x(roles text, message text) WHERE EXISTS (SELECT 1 FROM c))`);
+  }
+  if (idem) {
+    parts.push(sql`i AS (
       INSERT INTO idempotency (county_id, user_id, key, request_hash, status, response, created_at)
-      SELECT ${s.county}, ${idem?.userId ?? ''}, ${idem?.key ?? ''}, ${idem?.requestHash ?? ''}, ${idem?.status ?? 0}, ${JSON.stringify(idem?.response ?? null)}, ${s.event.at}::timestamptz
-      WHERE ${idem ? 1 : 0} = 1 AND EXISTS (SELECT 1 FROM c))
-    SELECT c.rev FROM c, e`.execute(db);
+      SELECT ${s.county}, ${idem.userId}, ${idem.key}, ${idem.requestHash}, ${idem.status}, ${JSON.stringify(idem.response)}, ${s.event.at}::timestamptz
+      WHERE EXISTS (SELECT 1 FROM c))`);
+  }
+  const result = await sql<{ rev: number }>`WITH ${sql.join(parts, sql`, `)} SELECT c.rev FROM c, e`.execute(db);
   return result.rows[0]?.rev ?? null;
 }

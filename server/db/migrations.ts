@@ -11,7 +11,7 @@ const TENANT_TABLES = [
 /** The tables of the first version (PGlite runs one statement per query). */
 const SCHEMA = `
         CREATE TABLE counties (county_id text PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
-        CREATE TABLE county_chain (county_id text PRIMARY KEY, seq bigint NOT NULL DEFAULT 0, head text NOT NULL, prev_head text NOT NULL);
+        CREATE TABLE county_chain (county_id text NOT NULL, lane int NOT NULL, seq bigint NOT NULL DEFAULT 0, head text NOT NULL, prev_head text NOT NULL, PRIMARY KEY (county_id, lane));
         CREATE TABLE org_units (
           county_id text NOT NULL, id text NOT NULL, parent_id text, level text NOT NULL, name text NOT NULL,
           path text NOT NULL, sort int NOT NULL DEFAULT 0,
@@ -45,10 +45,10 @@ const SCHEMA = `
         CREATE INDEX cases_due ON cases (county_id, due_at) WHERE status = 'active';
         CREATE INDEX cases_parent ON cases (county_id, parent_id) WHERE parent_id IS NOT NULL;
         CREATE TABLE case_events (
-          county_id text NOT NULL, seq bigint NOT NULL, case_id text NOT NULL, rev int NOT NULL, at timestamptz NOT NULL,
+          county_id text NOT NULL, lane int NOT NULL, seq bigint NOT NULL, case_id text NOT NULL, rev int NOT NULL, at timestamptz NOT NULL,
           actor_id text NOT NULL, actor_name text NOT NULL, type text NOT NULL, from_state text NOT NULL, to_state text NOT NULL,
           body text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,
-          PRIMARY KEY (county_id, seq));
+          PRIMARY KEY (county_id, lane, seq));
         CREATE INDEX case_events_case ON case_events (county_id, case_id, rev);
         CREATE TABLE timers (
           county_id text NOT NULL, case_id text NOT NULL, timer_id text NOT NULL, event_type text NOT NULL,

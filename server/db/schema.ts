@@ -6,7 +6,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** The database tables. Every table's primary key starts with county_id. */
 export interface Database {
   counties: { county_id: string; name: string; created_at: Generated<Timestamp> };
-  county_chain: { county_id: string; seq: ColumnType<string | number, number, number>; head: string; prev_head: string };
+  county_chain: { county_id: string; lane: number; seq: ColumnType<string | number, number, number>; head: string; prev_head: string };
   org_units: { county_id: string; id: string; parent_id: string | null; level: string; name: string; path: string; sort: number };
   users: { county_id: string; id: string; username: string; display_name: string; password_hash: string; created_at: Generated<Timestamp> };
   grants: { county_id: string; user_id: string; role: string; unit_id: string };
@@ -34,6 +34,7 @@ export interface Database {
   };
   case_events: {
     county_id: string;
+    lane: number;
     seq: ColumnType<string | number, number, number>;
     case_id: string;
     rev: number;

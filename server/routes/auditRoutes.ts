@@ -9,10 +9,10 @@ export function auditRoutes(app: FastifyInstance, db: Db): void {
   app.get('/api/audit/verify', {
     schema: {
       tags: ['audit'], summary: '校验本县办理记录的哈希链',
-      response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, events: { type: 'integer' }, broken: { type: 'object', properties: { seq: { type: 'integer' }, caseId: { type: 'string' }, reason: { type: 'string' } } } } }, ...errors(401) },
+      response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, events: { type: 'integer' }, broken: { type: 'object', properties: { lane: { type: 'integer' }, seq: { type: 'integer' }, caseId: { type: 'string' }, reason: { type: 'string' } } } } }, ...errors(401) },
     },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     return db.run(actor.county, (k) => verifyChain(k, actor.county));
   });
 }

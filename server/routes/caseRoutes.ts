@@ -56,23 +56,23 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       response: { 201: { $ref: 'Case#' }, ...errors(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const created = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> });
     return reply.status(201).send(created);
   });
 
   app.get('/api/cases', { schema: { tags: ['cases'], summary: '案件列表（限本人可见范围）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     return db.run(actor.county, (k) => listCases(k, actor, request.query as CaseFilter, new Date()));
   });
 
   app.get('/api/tasks', { schema: { tags: ['cases'], summary: '我的待办（按到期时间排序）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     return db.run(actor.county, (k) => listTasks(k, actor, request.query as CaseFilter, new Date()));
   });
 
   app.get('/api/cases/:id', { schema: { tags: ['cases'], summary: '案件详情：当前环节表单与可执行的操作', params: idParam, response: errors(401, 404) } }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const now = new Date();
     const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, now);
     const compiled = process.compiled;
@@ -104,7 +104,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
     },
   }, async (request, reply) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const headers = request.headers as Record<string, string | undefined>;
     const ifMatch = headers['if-match'] ? Number(headers['if-match'].replace(/"/g, '')) : undefined;
     const body = request.body as { type: string; data?: unknown };
@@ -125,7 +125,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       },
     },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, new Date());
     const def = process.compiled.definition;
     const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])

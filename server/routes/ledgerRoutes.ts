@@ -24,7 +24,7 @@ export function ledgerRoutes(app: FastifyInstance, db: Db): void {
       response: errors(400, 401, 404),
     },
   }, async (request, reply) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const { processId, format } = request.query as { processId: string; format: 'xlsx' | 'csv' };
     const { stream, filename } = await exportLedger(db, actor, processId, format);
     void reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX);
@@ -39,7 +39,7 @@ export function ledgerRoutes(app: FastifyInstance, db: Db): void {
       response: { 200: importReport, 422: importReport, ...errors(400, 401, 403, 404, 413) },
     },
   }, async (request, reply) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const { processId, dryRun: flag } = request.query as { processId: string; dryRun: string };
     const dryRun = flag === '1' || flag === 'true';
     if (!Buffer.isBuffer(request.body)) throw new AppError('CF_VALIDATION', `请以 ${XLSX} 上传 Excel 名册`);

@@ -13,7 +13,7 @@ export function orgRoutes(app: FastifyInstance, db: Db): void {
       response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, parentId: { type: ['string', 'null'] }, level: { type: 'string' }, name: { type: 'string' }, path: { type: 'string' } } } }, ...errors(401) },
     },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const rows = await db.run(actor.county, (k) => k.selectFrom('org_units').select(['id', 'parent_id', 'level', 'name', 'path'])
       .where('county_id', '=', actor.county).where(underRoots('path', visibleRoots(actor))).orderBy('path').execute());
     return rows.map((r) => ({ id: r.id, parentId: r.parent_id, level: r.level, name: r.name, path: r.path }));
@@ -37,7 +37,7 @@ export function orgRoutes(app: FastifyInstance, db: Db): void {
       },
     },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const { processId } = request.query as { processId: string };
     const rows = await db.run(actor.county, (k) => dashboard(k, actor, processId, new Date()));
     return { processId, rows, total: rows.reduce((a, r) => a + r.count, 0), overdue: rows.reduce((a, r) => a + r.overdue, 0) };

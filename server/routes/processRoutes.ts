@@ -39,7 +39,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
       response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, caseLevel: { type: 'string' }, version: { type: 'integer' }, publishedAt: { type: 'string' }, hasDraft: { type: 'boolean' } } } }, ...errors(401) },
     },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const rows = await db.run(actor.county, (k) => k.selectFrom('definition_versions as v')
       .select(['v.process_id', 'v.version', 'v.body', 'v.published_at', sql<boolean>`EXISTS (SELECT 1 FROM definition_drafts d WHERE d.county_id = v.county_id AND d.process_id = v.process_id)`.as('has_draft')])
       .where('v.county_id', '=', actor.county)
@@ -54,7 +54,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
   app.get('/api/processes/:id', {
     schema: { tags: ['processes'], summary: '一个流程定义（最新版本，或 ?version=）', params: processParams, querystring: { type: 'object', additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } }, response: errors(400, 401, 404) },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const { id } = request.params as { id: string };
     const { version } = request.query as { version?: number };
     const row = await db.run(actor.county, (k) => {
@@ -69,14 +69,14 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
   app.post('/api/processes/:id/check', {
     schema: { tags: ['processes'], summary: '检查流程定义（不保存）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401) } },
   }, async (request) => {
-    await requireActor(request, db);
+    requireActor(request);
     return asResponse(check(request.body));
   });
 
   app.put('/api/processes/:id/draft', {
     schema: { tags: ['processes'], summary: '保存草稿（流程管理员）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401, 403) } },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const { id } = request.params as { id: string };
     await requireAuthor(db, actor, id);
     await db.run(actor.county, (k) => k.insertInto('definition_drafts')
@@ -92,7 +92,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
       response: { 200: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } }, ...errors(400, 401, 403, 404, 422) },
     },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const { id } = request.params as { id: string };
     await requireAuthor(db, actor, id);
     return db.transaction(actor.county, async (k) => {

@@ -58,7 +58,7 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config): voi
       },
     },
   }, async (request) => {
-    const actor = await requireActor(request, db);
+    const actor = requireActor(request);
     const [county, units] = await db.run(actor.county, async (k) => [
       await k.selectFrom('counties').select(['county_id', 'name']).where('county_id', '=', actor.county).executeTakeFirstOrThrow(),
       await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).where('id', 'in', actor.grants.map((g) => g.unitPath.at(-1)!)).execute(),

@@ -4,6 +4,7 @@ import { contentHash } from '../../engine/contentHash';
 import { hashPassword } from '../auth/password';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
+import { CHAIN_LANES } from '../cases/writeStep';
 import { countyCodes, countyDefinitions, type CountySpec, readCounty, type UnitSpec } from './countyFiles';
 
 /** The password every demo user gets (printed by `npm start`; change it before real use). */
@@ -26,7 +27,7 @@ export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string,
   const county = spec.code;
   await db.transaction(county, async (k) => {
     await k.insertInto('counties').values({ county_id: county, name: spec.name }).execute();
-    await k.insertInto('county_chain').values({ county_id: county, seq: 0, head: GENESIS, prev_head: GENESIS }).execute();
+    await k.insertInto('county_chain').values(Array.from({ length: CHAIN_LANES }, (_, lane) => ({ county_id: county, lane, seq: 0, head: GENESIS, prev_head: GENESIS }))).execute();
     await k.insertInto('org_units').values({ county_id: county, id: county, parent_id: null, level: 'county', name: spec.name, path: county, sort: 0 }).execute();
     await insertUnits(k, county, spec.units, { id: county, path: county });
     for (const u of spec.users) {
