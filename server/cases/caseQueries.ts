@@ -104,22 +104,30 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
   return { items: rows.map((r) => caseView(r, now)), total: Number(count.n), page, pageSize };
 }
 
-/** Counts by org unit (one level below each of the actor's roots) × state, with overdue counts. */
+/**
+ * Counts by org unit (one level below each of the actor's roots) × state, with overdue counts:
+ * totals from the counters the write statement keeps, overdue from the active cases past due.
+ */
 export async function dashboard(k: Kysely<Database>, actor: UserActor, processId: string, now: Date) {
   const rows: { rootId: string; unitId: string; unitName: string; state: string; count: number; overdue: number }[] = [];
   for (const root of visibleRoots(actor)) {
     const depth = root.split('/').length + 1;
-    const result = await k.selectFrom('cases')
-      .select([sql<string>`split_part(org_path, '/', ${depth})`.as('unit'), 'state', sql<number>`count(*)::int`.as('n'),
-        sql<number>`(count(*) FILTER (WHERE status = 'active' AND due_at < ${now}))::int`.as('late')])
-      .where('county_id', '=', actor.county).where('process_id', '=', processId).where(underRoots('org_path', [root]))
-      .groupBy([sql`1`, 'state']).execute();
+    const unit = sql<string>`split_part(org_path, '/', ${depth})`;
+    const [totals, late] = await Promise.all([
+      k.selectFrom('case_counts').select([unit.as('unit'), 'state', sql<number>`sum(n)::int`.as('n')])
+        .where('county_id', '=', actor.county).where('process_id', '=', processId).where(underRoots('org_path', [root]))
+        .groupBy([sql`1`, 'state']).having(sql`sum(n)`, '>', 0).execute(),
+      k.selectFrom('cases').select([unit.as('unit'), 'state', sql<number>`count(*)::int`.as('n')])
+        .where('county_id', '=', actor.county).where('process_id', '=', processId).where('status', '=', 'active').where('due_at', '<', now)
+        .where(underRoots('org_path', [root])).groupBy([sql`1`, 'state']).execute(),
+    ]);
     const rootId = root.split('/').at(-1)!;
-    const ids = [...new Set(result.map((r) => r.unit || rootId))];
+    const ids = [...new Set(totals.map((r) => r.unit || rootId))];
     const names = ids.length ? await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).where('id', 'in', ids).execute() : [];
-    for (const r of result) {
+    for (const r of totals) {
       const unitId = r.unit || rootId;
-      rows.push({ rootId, unitId, unitName: names.find((n) => n.id === unitId)?.name ?? unitId, state: r.state, count: Number(r.n), overdue: Number(r.late) });
+      const overdue = late.filter((l) => (l.unit || rootId) === unitId && l.state === r.state).reduce((a, l) => a + Number(l.n), 0);
+      rows.push({ rootId, unitId, unitName: names.find((n) => n.id === unitId)?.name ?? unitId, state: r.state, count: Number(r.n), overdue });
     }
   }
   return rows;

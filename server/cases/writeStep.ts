@@ -31,6 +31,8 @@ export interface Step {
   /** Insert a new case with these extra columns, or update the existing one at `expectedRev`. */
   create?: { processId: string; processVersion: number; orgUnitId: string; orgPath: string; parentId: string | null; title: string; createdBy: string };
   expectedRev?: number;
+  /** For an update: the case's process, place and state before the step (to move its count). */
+  previous?: { processId: string; orgPath: string; state: string; status: string };
   /** A timer event must still be pending for the step to apply (so a timer fires once). */
   firedTimer?: string;
   event: EventBody;
@@ -116,6 +118,21 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
       SELECT ${s.county}, ${laneOf(s.caseId)}, h.seq, c.id, c.rev, ${s.event.at}::timestamptz, ${s.event.actor.id}, ${s.event.actor.name}, ${s.event.type}, ${s.event.from}, ${s.event.to}, ${body}, h.prev_head, h.head
       FROM c, h RETURNING seq)`,
   ];
+  // The dashboard's counters move with the case, in the same statement.
+  const counts: { process_id: string; org_path: string; state: string; status: string; n: number }[] = [];
+  const place = s.create ? { processId: s.create.processId, orgPath: s.create.orgPath } : s.previous;
+  if (place && (!s.previous || s.previous.state !== s.columns.state || s.previous.status !== s.columns.status)) {
+    counts.push({ process_id: place.processId, org_path: place.orgPath, state: s.columns.state, status: s.columns.status, n: 1 });
+    if (s.previous) counts.push({ process_id: place.processId, org_path: place.orgPath, state: s.previous.state, status: s.previous.status, n: -1 });
+  }
+  if (counts.length) {
+    parts.push(sql`cc AS (
+      INSERT INTO case_counts (county_id, process_id, org_path, state, status, n)
+      SELECT ${s.county}, x.process_id, x.org_path, x.state, x.status, x.n
+      FROM jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) AS x(process_id text, org_path text, state text, status text, n bigint)
+      WHERE EXISTS (SELECT 1 FROM c)
+      ON CONFLICT (county_id, process_id, org_path, state, status) DO UPDATE SET n = case_counts.n + excluded.n)`);
+  }
   if (cancel.length) {
     parts.push(sql`td AS (DELETE FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ANY(${cancel}::text[]) AND EXISTS (SELECT 1 FROM c))`);
   }

@@ -5,7 +5,7 @@ export const APP_ROLE = 'countyflow_app';
 
 const TENANT_TABLES = [
   'counties', 'county_chain', 'org_units', 'users', 'grants', 'sessions', 'definition_versions', 'definition_drafts',
-  'cases', 'case_events', 'timers', 'idempotency', 'notifications', 'auth_failures',
+  'cases', 'case_counts', 'case_events', 'timers', 'idempotency', 'notifications', 'auth_failures',
 ];
 
 /** The tables of the first version (PGlite runs one statement per query). */
@@ -42,7 +42,10 @@ const SCHEMA = `
           PRIMARY KEY (county_id, id));
         CREATE INDEX cases_scope ON cases (county_id, process_id, org_path text_pattern_ops);
         CREATE INDEX cases_state ON cases (county_id, process_id, state);
-        CREATE INDEX cases_due ON cases (county_id, due_at) WHERE status = 'active';
+        CREATE INDEX cases_due ON cases (county_id, process_id, due_at) INCLUDE (org_path, state) WHERE status = 'active';
+        CREATE TABLE case_counts (
+          county_id text NOT NULL, process_id text NOT NULL, org_path text NOT NULL, state text NOT NULL, status text NOT NULL, n bigint NOT NULL,
+          PRIMARY KEY (county_id, process_id, org_path, state, status));
         CREATE INDEX cases_parent ON cases (county_id, parent_id) WHERE parent_id IS NOT NULL;
         CREATE TABLE case_events (
           county_id text NOT NULL, lane int NOT NULL, seq bigint NOT NULL, case_id text NOT NULL, rev int NOT NULL, at timestamptz NOT NULL,

@@ -32,6 +32,7 @@ export interface Database {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
+  case_counts: { county_id: string; process_id: string; org_path: string; state: string; status: string; n: ColumnType<string | number, number, number> };
   case_events: {
     county_id: string;
     lane: number;

@@ -109,3 +109,26 @@ describe(`health when the database is down (${dbKind})`, () => {
     if (down.config.databaseUrl) await dropSchema(down.config.databaseUrl, down.config.dbSchema);
   });
 });
+
+describe(`dashboard counters (${dbKind})`, () => {
+  it('agree with the case rows after starts, steps, returns and closes', async () => {
+    const app = await createTestApp();
+    try {
+      const cadre = await login(app.app, '532326', 'cun');
+      const reviewer = await login(app.app, '532326', 'xiang');
+      for (let i = 0; i < 4; i++) {
+        const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+        if (i > 0) await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() });
+        if (i > 1) await reviewer.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', data: { reason: '补充材料' } });
+      }
+      const fromCounters = await app.db.run('*', (k) => k.selectFrom('case_counts').select(['process_id', 'org_path', 'state', 'status', 'n']).where('n', '<>', 0).orderBy(['process_id', 'org_path', 'state', 'status']).execute());
+      const fromRows = await app.db.run('*', (k) => k.selectFrom('cases').select(['process_id', 'org_path', 'state', 'status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['process_id', 'org_path', 'state', 'status']).orderBy(['process_id', 'org_path', 'state', 'status']).execute());
+      expect(fromCounters.map((r) => ({ ...r, n: Number(r.n) }))).toEqual(fromRows.map((r) => ({ ...r, n: Number(r.n) })));
+      const dash = (await reviewer.get('/api/dashboard?processId=relocation')).json() as { rows: { state: string; count: number }[] };
+      expect(dash.rows.find((r) => r.state === 'registering')!.count).toBe(3);
+      expect(dash.rows.find((r) => r.state === 'townshipReview')!.count).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
