@@ -92,6 +92,41 @@ export const actionEntries: ActionEntry[] = [
     },
   },
   {
+    name: 'score',
+    summary: '按检查项计分：每项为“是”、或数量达到下限即得分，总分写入指定数据项（如支部规范化自评得分）。',
+    params: {
+      type: 'object',
+      required: ['items', 'to'],
+      additionalProperties: false,
+      properties: {
+        to: dataPathSchema,
+        items: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 200,
+          items: {
+            type: 'object',
+            required: ['path', 'points'],
+            additionalProperties: false,
+            properties: { path: dataPathSchema, points: { type: 'number', minimum: 0, maximum: 1000 }, min: { type: 'number' } },
+          },
+        },
+      },
+    },
+    example: { type: 'score', params: { to: 'selfAssessment.score', items: [{ path: 'selfAssessment.organisation.committeeComplete', points: 10 }, { path: 'selfAssessment.activities.themeDays', points: 10, min: 12 }] } },
+    reads: (p) => (Array.isArray(p.items) ? p.items.map((i) => str((i as { path?: unknown }).path)) : []),
+    writes: (p) => [str(p.to)],
+    update: (ctx, _ev, p) => {
+      const items = Array.isArray(p.items) ? (p.items as { path: string; points: number; min?: number }[]) : [];
+      const total = items.reduce((sum, item) => {
+        const v = getPath(ctx.data, item.path);
+        const met = item.min !== undefined ? typeof v === 'number' && v >= item.min : v === true || (typeof v === 'number' && v > 0);
+        return met ? sum + item.points : sum;
+      }, 0);
+      return withData(ctx, setPath(ctx.data, str(p.to), Math.round(total * 100) / 100));
+    },
+  },
+  {
     name: 'spawn',
     summary: '按列表每一行派生一个子案件（如每户一个签收确认），子案件全部完成后可汇总回本案件。',
     params: {
