@@ -10,10 +10,14 @@ const LEVELS: Level[] = ['county', 'township', 'village', 'site', 'branch', 'gri
 const UNIT = ['c1', 't1', 'v1', 's1', 'b1', 'g1'];
 const REJECTIONS = ['unknown-event', 'forbidden-role', 'not-allowed-in-state', 'condition-not-met', 'invalid-data', 'case-closed', 'invalid-snapshot'];
 
-/** One actor per declared role, held at the role's level on the case's branch of the tree; plus outsiders. */
+const depthOf = (level: Level | undefined) => Math.max(0, LEVELS.indexOf(level ?? 'village'));
+/** Where a definition's cases sit: the unit path down to its case level. */
+const caseUnitOf = (def: Definition) => UNIT.slice(0, depthOf(def.caseLevel) + 1);
+
+/** One actor per declared role, held at the role's level (no deeper than the case) on the case's branch; plus outsiders. */
 function actorsFor(def: Definition): Actor[] {
   const actors: Actor[] = Object.entries(def.roles).map(([role, r]) => {
-    const depth = Math.max(0, LEVELS.indexOf(r.level ?? 'village'));
+    const depth = Math.min(depthOf(r.level), depthOf(def.caseLevel));
     return { id: role, name: r.label, grants: [{ role, unitPath: UNIT.slice(0, depth + 1), level: r.level ?? 'village' }] };
   });
   const firstRole = Object.keys(def.roles)[0]!;
@@ -32,13 +36,13 @@ function timerEvents(compiled: CompiledProcess): string[] {
   return out;
 }
 
-const caseUnit = UNIT.slice(0, 3);
 const strip = (r: TransitionResult) => JSON.parse(JSON.stringify(r));
 
 describe.each(templateIds())('random event sequences through %s', (id) => {
   const def = template(id);
   const compiled = compile(def);
   const actors = actorsFor(def);
+  const caseUnit = caseUnitOf(def);
   const types = [...Object.keys(def.events), ...timerEvents(compiled), 'constructor', '__proto__', 'toString', 'xstate.init', ''];
   const formArb = Object.fromEntries(Object.entries(def.forms).map(([k, f]) => [k, validData(f.schema as Record<string, unknown>)]));
   const formData = Object.values(formArb);

@@ -39,7 +39,7 @@ describe(`durability across SIGKILL (${dbKind})`, () => {
 
     // A dividend in 公示, whose timer we will make due while the server is down.
     const div = (await cadre.call('POST', '/api/cases', { processId: 'dividend', orgUnitId: 'xiaokangyuan' })).body.id as string;
-    await cadre.call('POST', `/api/cases/${div}/events`, { type: 'SUBMIT', data: { project: '茶叶合作社分红', amount: 500, households: [{ name: '李四', idNumber: idNumber('532326', '19700101', '301'), shares: 1 }] } });
+    await cadre.call('POST', `/api/cases/${div}/events`, { type: 'SUBMIT', data: { project: '茶叶合作社分红', source: '股金', amount: 500, households: [{ name: '李四', idNumber: idNumber('532326', '19700101', '301'), shares: 1 }] } });
     await cadre.call('POST', `/api/cases/${div}/events`, { type: 'RECORD_MEETING', data: { heldOn: '2026-06-01', attendees: 20, approved: true } });
 
     // A stream of events; the server is killed in the middle of it.

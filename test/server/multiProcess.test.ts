@@ -40,7 +40,7 @@ describe(`two server processes (${dbKind})`, () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
       const id = (await cadre.call('POST', '/api/cases', { processId: 'dividend', orgUnitId: 'xiaokangyuan' })).body.id as string;
-      await cadre.call('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: { project: `项目${i}`, amount: 100 + i, households: [{ name: '李四', idNumber: idNumber('532326', '19700101', '401'), shares: 1 }] } });
+      await cadre.call('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: { project: `项目${i}`, source: '股金', amount: 100 + i, households: [{ name: '李四', idNumber: idNumber('532326', '19700101', '401'), shares: 1 }] } });
       await cadre.call('POST', `/api/cases/${id}/events`, { type: 'RECORD_MEETING', data: { heldOn: '2026-06-01', attendees: 20, approved: true } });
       ids.push(id);
     }

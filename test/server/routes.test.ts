@@ -31,14 +31,15 @@ describe(`the rest of the API (${dbKind})`, () => {
 
   it('GET /api/org-units shows the caller\'s subtree only', async () => {
     const units = (await township.get('/api/org-units')).json() as { id: string }[];
-    expect(units.map((u) => u.id)).toEqual(['jinbi', 'jinbi-dongshan', 'xiaokangyuan']);
+    expect(units.map((u) => u.id)).toEqual(['jinbi', 'jinbi-dongshan', 'dongshan-branch', 'xiaokangyuan', 'xky-site', 'xky-committee', 'xky-branch', 'xky-station', 'xky-b1', 'xky-b2', 'xky-b3']);
+    expect(units.map((u) => u.id)).not.toContain('tanhua');
     const all = (await supervisor.get('/api/org-units')).json() as { id: string }[];
     expect(all.map((u) => u.id)).toContain('tanhua');
   });
 
   it('lists processes and returns one definition', async () => {
     const list = (await cadre.get('/api/processes')).json() as { id: string; version: number }[];
-    expect(list.map((p) => p.id)).toEqual(['dividend', 'dividend-receipt', 'relocation']);
+    expect(list.map((p) => p.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);
     const one = (await cadre.get('/api/processes/relocation')).json() as { version: number; definition: { title: string } };
     expect(one).toMatchObject({ version: 1, definition: { title: '易地扶贫搬迁动员' } });
     expect((await cadre.get('/api/processes/nope')).statusCode).toBe(404);
