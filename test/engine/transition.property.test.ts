@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, type CompiledProcess } from '../../engine/compile';
 import { availableEvents, startCase, transition, type TransitionResult } from '../../engine/transition';
 import type { Actor, CaseSnapshot, Definition, Level } from '../../engine/types';
-import { template, templateIds } from '../helpers/definitions';
+import { allDefinitions } from '../helpers/definitions';
 import { validData } from '../helpers/sampleData';
 
 const LEVELS: Level[] = ['county', 'township', 'village', 'site', 'branch', 'grid'];
@@ -38,8 +38,7 @@ function timerEvents(compiled: CompiledProcess): string[] {
 
 const strip = (r: TransitionResult) => JSON.parse(JSON.stringify(r));
 
-describe.each(templateIds())('random event sequences through %s', (id) => {
-  const def = template(id);
+describe.each(allDefinitions())('random event sequences through %s', (_file, def) => {
   const compiled = compile(def);
   const actors = actorsFor(def);
   const caseUnit = caseUnitOf(def);
