@@ -7,7 +7,7 @@ import type { Definition } from '../engine/types';
 export const definitionsRoot = resolve(import.meta.dirname, '../definitions');
 
 /** Files in a definitions tree that are not process definitions. */
-const NOT_DEFINITIONS = new Set(['definition.schema.json', 'variation.schema.json', 'county.json', 'users.json']);
+const NOT_DEFINITIONS = new Set(['definition.schema.json', 'variation.schema.json', 'county.json', 'demo.json']);
 
 /** Every process definition file under the given paths (files or folders), sorted. */
 export function definitionFiles(paths: string[]): string[] {
@@ -15,7 +15,7 @@ export function definitionFiles(paths: string[]): string[] {
   const visit = (p: string) => {
     const st = statSync(p);
     if (st.isDirectory()) {
-      if (basename(p) === 'calendars' || basename(p) === 'node_modules') return;
+      if (['calendars', 'demo', 'node_modules'].includes(basename(p))) return;
       for (const name of readdirSync(p).sort()) visit(join(p, name));
     } else if (p.endsWith('.json') && !NOT_DEFINITIONS.has(basename(p))) {
       out.push(p);

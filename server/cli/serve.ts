@@ -30,7 +30,7 @@ export async function serve(): Promise<number> {
     }
     throw e;
   }
-  const seeded = await seedAll(db);
+  const seeded = await seedAll(db, undefined, { demo: true, progress: (line) => process.stdout.write(`${line}\n`) });
   const app = await buildApp(db, config);
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
@@ -58,7 +58,7 @@ export async function migrateOnly(): Promise<number> {
 /** `countyflow seed`: adds the demo counties not yet in the database. */
 export async function seedOnly(): Promise<number> {
   const db = await openDb(loadConfig());
-  const seeded = await seedAll(db);
+  const seeded = await seedAll(db, undefined, { demo: true, progress: (line) => process.stdout.write(`${line}\n`) });
   await db.close();
   process.stdout.write(seeded.length ? `已写入：${seeded.join('、')}\n` : '演示数据已存在，未改动\n');
   return 0;

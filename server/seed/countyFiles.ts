@@ -45,7 +45,7 @@ export function countyDefinitions(code: string, root = definitionsRoot): Definit
     if (def) byId.set(def.id, def);
   }
   const dir = join(root, 'counties', code);
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'county.json').sort()) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'county.json' && f !== 'demo.json').sort()) {
     const report = checkSource(readFileSync(join(dir, file), 'utf8'), find);
     if (!report.definition) throw new Error(`${code}/${file}: ${report.errors.map((e) => `${e.code} ${e.path} ${e.message}`).join('; ')}`);
     byId.set(report.definition.id, report.definition);

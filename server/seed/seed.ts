@@ -6,6 +6,7 @@ import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
 import { CHAIN_LANES } from '../cases/writeStep';
 import { countyCodes, countyDefinitions, type CountySpec, readCounty, type UnitSpec } from './countyFiles';
+import { seedDemoCases } from './demoCases';
 
 /** The password every demo user gets (printed by `npm start`; change it before real use). */
 export const DEMO_PASSWORD = 'demo1234';
@@ -44,13 +45,17 @@ export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string,
   });
 }
 
-/** Seeds every county folder not yet in the database; returns the codes seeded. */
-export async function seedAll(db: Db, codes = countyCodes()): Promise<string[]> {
+/** Seeds every county folder not yet in the database (with demo cases when asked); returns the codes seeded. */
+export async function seedAll(db: Db, codes = countyCodes(), options: { demo?: boolean; progress?: (line: string) => void } = {}): Promise<string[]> {
   const existing = await db.run('*', (k) => k.selectFrom('counties').select('county_id').execute());
   const todo = codes.filter((c) => !existing.some((e) => e.county_id === c));
   if (!todo.length) return [];
   // Demo users share one hash of the demo password: one slow scrypt instead of dozens.
   const hash = await hashPassword(DEMO_PASSWORD);
-  for (const code of todo) await seedCounty(db, readCounty(code), hash);
+  for (const code of todo) {
+    const spec = readCounty(code);
+    await seedCounty(db, spec, hash);
+    if (options.demo) await seedDemoCases(db, code, (line) => options.progress?.(`${spec.name}：演示案件 ${line}`));
+  }
   return todo;
 }
