@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../auth/password';
 import { createSession, revokeSession } from '../auth/sessions';
 import { COOKIE, requireActor } from '../authPlugin';
@@ -10,7 +10,16 @@ import { errors } from './schemas';
 /** Log in, log out, and who am I. */
 export function sessionRoutes(app: FastifyInstance, db: Db, config: Config): void {
   app.post('/api/session', {
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    // Per account and address: a township office behind one NAT address must not lock out its cadres.
+    config: {
+      rateLimit: {
+        max: 10, timeWindow: '1 minute', hook: 'preHandler',
+        keyGenerator: (request: FastifyRequest) => {
+          const body = (request.body ?? {}) as { county?: unknown; username?: unknown };
+          return `${request.ip}|${String(body.county)}|${String(body.username)}`;
+        },
+      },
+    },
     schema: {
       tags: ['session'],
       summary: '登录',
