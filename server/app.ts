@@ -17,6 +17,7 @@ import { orgRoutes } from './routes/orgRoutes';
 import { processRoutes } from './routes/processRoutes';
 import { caseSchema, errorSchema } from './routes/schemas';
 import { sessionRoutes } from './routes/sessionRoutes';
+import { serveWebApp } from './webApp';
 
 /** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
 export async function buildApp(db: Db, config: Config, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -62,5 +63,6 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   caseRoutes(app, db);
   auditRoutes(app, db);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await serveWebApp(app);
   return app;
 }

@@ -6,6 +6,18 @@ import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { type CaseView, caseView } from './caseView';
 
+/** Adds each case's step label and process title (from its compiled version) for lists. */
+export async function withLabels(k: Kysely<Database>, county: string, items: CaseView[]): Promise<CaseView[]> {
+  for (const c of items) {
+    const p = await loadProcess(k, county, c.processId, c.processVersion);
+    if (!p) continue;
+    const labels = new Map([...p.compiled.states.values()].map((s) => [s.path.join('.'), s.label]));
+    c.stepLabel = c.stateKey.split(',').map((key) => labels.get(key) ?? key).join('、');
+    c.processTitle = p.compiled.definition.title;
+  }
+  return items;
+}
+
 /** Filters of GET /api/cases. */
 export interface CaseFilter {
   processId?: string;
@@ -48,7 +60,7 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q.selectAll().orderBy('updated_at', 'desc').orderBy('id').limit(pageSize).offset((page - 1) * pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map((r) => caseView(r, now)), total: Number(count.n), page, pageSize };
+  return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now))), total: Number(count.n), page, pageSize };
 }
 
 /** The leaf state keys of a process where some role of the actor can act (event roles, assignee narrowing). */
@@ -101,7 +113,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q.selectAll().orderBy(sql`due_at ASC NULLS LAST`).orderBy('updated_at', 'asc').limit(pageSize).offset((page - 1) * pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map((r) => caseView(r, now)), total: Number(count.n), page, pageSize };
+  return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now))), total: Number(count.n), page, pageSize };
 }
 
 /**

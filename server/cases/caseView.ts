@@ -25,6 +25,9 @@ export interface CaseView {
   dueAt: string | null;
   overdue: boolean;
   parentId: string | null;
+  /** The current step's Chinese name(s) and the process title, filled in for lists. */
+  stepLabel?: string;
+  processTitle?: string;
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

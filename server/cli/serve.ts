@@ -30,7 +30,7 @@ export async function serve(): Promise<number> {
     }
     throw e;
   }
-  const seeded = await seedAll(db, undefined, { demo: true, progress: (line) => process.stdout.write(`${line}\n`) });
+  const seeded = await seedAll(db, undefined, { demo: process.env.SEED_DEMO !== '0', progress: (line) => process.stdout.write(`${line}\n`) });
   const app = await buildApp(db, config);
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;

@@ -8,7 +8,7 @@ const TENANT_TABLES = [
   'cases', 'case_counts', 'case_events', 'timers', 'idempotency', 'notifications', 'auth_failures',
 ];
 
-/** The tables of the first version (PGlite runs one statement per query). */
+/** The tables of the first version (PGlite runs one statement per query). Definitions are `json`, not `jsonb`: jsonb re-sorts keys, and field order is the form's order. */
 const SCHEMA = `
         CREATE TABLE counties (county_id text PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
         CREATE TABLE county_chain (county_id text NOT NULL, lane int NOT NULL, seq bigint NOT NULL DEFAULT 0, head text NOT NULL, prev_head text NOT NULL, PRIMARY KEY (county_id, lane));
@@ -28,11 +28,11 @@ const SCHEMA = `
           created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL, revoked_at timestamptz,
           PRIMARY KEY (county_id, id));
         CREATE TABLE definition_versions (
-          county_id text NOT NULL, process_id text NOT NULL, version int NOT NULL, body jsonb NOT NULL, hash text NOT NULL,
+          county_id text NOT NULL, process_id text NOT NULL, version int NOT NULL, body json NOT NULL, hash text NOT NULL,
           note text NOT NULL DEFAULT '', published_at timestamptz NOT NULL, published_by text NOT NULL,
           PRIMARY KEY (county_id, process_id, version));
         CREATE TABLE definition_drafts (
-          county_id text NOT NULL, process_id text NOT NULL, body jsonb NOT NULL, updated_at timestamptz NOT NULL, updated_by text NOT NULL,
+          county_id text NOT NULL, process_id text NOT NULL, body json NOT NULL, updated_at timestamptz NOT NULL, updated_by text NOT NULL,
           PRIMARY KEY (county_id, process_id));
         CREATE TABLE cases (
           county_id text NOT NULL, id text NOT NULL, process_id text NOT NULL, process_version int NOT NULL,

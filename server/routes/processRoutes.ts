@@ -36,7 +36,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
   app.get('/api/processes', {
     schema: {
       tags: ['processes'], summary: '本县已发布的流程（最新版本）',
-      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, caseLevel: { type: 'string' }, version: { type: 'integer' }, publishedAt: { type: 'string' }, hasDraft: { type: 'boolean' } } } }, ...errors(401) },
+      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, caseLevel: { type: 'string' }, version: { type: 'integer' }, publishedAt: { type: 'string' }, hasDraft: { type: 'boolean' }, canStart: { type: 'boolean' } } } }, ...errors(401) },
     },
   }, async (request) => {
     const actor = requireActor(request);
@@ -47,7 +47,9 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
       .orderBy('v.process_id').execute());
     return rows.map((r) => {
       const d = r.body as Definition;
-      return { id: r.process_id, title: d.title, description: d.description ?? '', caseLevel: d.caseLevel, version: r.version, publishedAt: new Date(r.published_at).toISOString(), hasDraft: Boolean(r.has_draft) };
+      const starters = d.startRoles ?? [d.machine.states[d.machine.initial]?.meta?.assignee].filter((x): x is string => Boolean(x));
+      const canStart = actor.grants.some((g) => starters.includes(g.role));
+      return { id: r.process_id, title: d.title, description: d.description ?? '', caseLevel: d.caseLevel, version: r.version, publishedAt: new Date(r.published_at).toISOString(), hasDraft: Boolean(r.has_draft), canStart };
     });
   });
 

@@ -36,6 +36,8 @@ export const caseSchema = {
     dueAt: { type: ['string', 'null'] },
     overdue: { type: 'boolean' },
     parentId: { type: ['string', 'null'] },
+    stepLabel: { type: 'string' },
+    processTitle: { type: 'string' },
   },
 } as const;
 

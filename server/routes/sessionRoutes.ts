@@ -43,6 +43,13 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config): voi
     return { csrfToken: csrf };
   });
 
+  app.get('/api/counties', {
+    schema: { tags: ['session'], summary: '可登录的县（登录页用）', response: { 200: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } } } },
+  }, async () => {
+    const rows = await db.run('*', (k) => k.selectFrom('counties').select(['county_id', 'name']).orderBy('county_id').execute());
+    return rows.map((r) => ({ code: r.county_id, name: r.name }));
+  });
+
   app.delete('/api/session', { schema: { tags: ['session'], summary: '退出登录', response: { 204: { type: 'null' }, ...errors(401, 403) } } }, async (request, reply) => {
     if (!request.session) throw new AppError('CF_UNAUTHENTICATED');
     await revokeSession(db, request.session);

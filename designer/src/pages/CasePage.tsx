@@ -1,0 +1,186 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { UiSchema } from '@rjsf/utils';
+import { api, ApiError, type CaseView, type FieldDetail, type Me } from '../api';
+import { formatTime, t } from '../i18n';
+import { discard, onOutboxChange, pending, sendEvent } from '../outbox';
+import { StepForm } from '../stepForm';
+
+interface FormDef {
+  title: string;
+  schema: { properties?: Record<string, { title?: string }> } & object;
+  uiSchema?: UiSchema;
+  print?: boolean;
+  signatures?: string[];
+}
+interface Detail {
+  case: CaseView;
+  process: { id: string; title: string; version: number };
+  steps: { label: string; form: string | null; assigneeLabel: string | null; final: boolean }[];
+  form: (FormDef & { id: string }) | null;
+  forms: Record<string, FormDef>;
+  events: { type: string; label: string; kind: string; form?: string }[];
+  doneForms: (FormDef & { id: string })[];
+}
+interface HistoryItem {
+  rev: number;
+  at: string;
+  actorName: string;
+  label: string;
+  from: string;
+  to: string;
+}
+
+const draftKey = (caseId: string, formId: string) => `cf_draft:${caseId}:${formId}`;
+
+/** A case: its current step's form and the actions the user may take, earlier steps, and the history. */
+export default function CasePage({ id }: { id: string; me: Me }) {
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [history, setHistory] = useState<HistoryItem[]>([]);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'warn' | 'error'; text: string } | null>(null);
+  const [serverErrors, setServerErrors] = useState<FieldDetail[]>([]);
+  const [openEvent, setOpenEvent] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [refused, setRefused] = useState(pending().filter((p) => p.caseId === id && p.error));
+  useEffect(() => onOutboxChange(() => setRefused(pending().filter((p) => p.caseId === id && p.error))), [id]);
+
+  const load = async () => {
+    const [d, h] = await Promise.all([api<Detail>('GET', `/api/cases/${id}`), api<HistoryItem[]>('GET', `/api/cases/${id}/history`)]);
+    setDetail(d);
+    setHistory(h);
+  };
+  useEffect(() => {
+    void load().catch((e: ApiError) => setMessage({ kind: 'error', text: e.message }));
+  }, [id]);
+
+  const stepForm = detail?.form ?? null;
+  const [draft, setDraft] = useState<unknown>(undefined);
+  useEffect(() => {
+    if (!detail || !stepForm) return;
+    const saved = localStorage.getItem(draftKey(id, stepForm.id));
+    setDraft(saved ? JSON.parse(saved) : (detail.case.data[stepForm.id] ?? {}));
+  }, [detail?.case.rev, stepForm?.id]);
+
+  // A return's reason is shown on the field it concerns (and at the top).
+  const returned = detail?.case.data.returned as { reason?: string; field?: string } | undefined;
+  const uiSchema = useMemo(() => {
+    const ui: UiSchema = { ...(stepForm?.uiSchema ?? {}) };
+    if (returned?.reason && returned.field && stepForm?.schema.properties) {
+      const field = Object.entries(stepForm.schema.properties).find(([k, p]) => k === returned.field || p.title === returned.field)?.[0];
+      if (field) ui[field] = { ...(ui[field] as object), 'ui:help': `⚠ ${t('returned')}：${returned.reason}`, classNames: 'returned-field' };
+    }
+    return ui;
+  }, [stepForm, returned?.reason, returned?.field]);
+
+  if (!detail) return <p className="muted">{message?.text ?? t('loading')}</p>;
+  const c = detail.case;
+  const stepEvent = detail.events.find((e) => stepForm && e.form === stepForm.id);
+  const otherEvents = detail.events.filter((e) => e !== stepEvent);
+
+  const send = async (type: string, data: unknown) => {
+    setBusy(true);
+    setServerErrors([]);
+    setMessage(null);
+    try {
+      const result = await sendEvent(id, type, data, c.rev);
+      if (!result.sent) {
+        setMessage({ kind: 'warn', text: t('offlineSaved') });
+        return;
+      }
+      if (stepForm) localStorage.removeItem(draftKey(id, stepForm.id));
+      setOpenEvent(null);
+      setMessage({ kind: 'ok', text: `已${detail.events.find((e) => e.type === type)?.label ?? '提交'}` });
+      await load();
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (e.status === 409) {
+        setMessage({ kind: 'warn', text: t('stale') });
+        await load();
+      } else {
+        setServerErrors(e.details);
+        setMessage({ kind: 'error', text: e.details.length ? `${e.message}：${e.details.map((d) => d.message).join('；')}` : e.message });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article className="case">
+      <header className="card">
+        <h2>{c.title}</h2>
+        <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join('、')}{detail.steps[0]?.assigneeLabel ? `（${detail.steps[0].assigneeLabel}）` : ''}</p>
+        {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}</p>}
+      </header>
+      {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
+      {refused.map((p) => (
+        <div key={p.key} className="banner error" role="alert">{t('refused')}（{formatTime(p.at)}）：{p.error} <button className="link" onClick={() => discard(p.key)}>{t('discard')}</button></div>
+      ))}
+      {returned?.reason && <div className="banner warn">{t('returned')}：{returned.reason}{returned.field ? `（${returned.field}）` : ''}</div>}
+
+      {stepForm && stepEvent && draft !== undefined && (
+        <section className="card">
+          <h3>{stepForm.title}</h3>
+          <StepForm
+            schema={stepForm.schema}
+            uiSchema={uiSchema}
+            formData={draft}
+            serverErrors={serverErrors}
+            busy={busy}
+            submitLabel={stepEvent.label}
+            onChange={(d) => {
+              setDraft(d);
+              localStorage.setItem(draftKey(id, stepForm.id), JSON.stringify(d));
+            }}
+            onSubmit={(d) => void send(stepEvent.type, d)}
+          />
+        </section>
+      )}
+
+      <section className="actions">
+        {detail.events.length === 0 && c.status === 'active' && <p className="muted">{t('noActions')}</p>}
+        {otherEvents.map((e) => (
+          <div key={e.type} className="action">
+            {e.form ? (
+              openEvent === e.type ? (
+                <div className="card">
+                  <h3>{detail.forms[e.form]?.title ?? e.label}</h3>
+                  <StepForm schema={detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} busy={busy} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
+                  <button className="link" onClick={() => setOpenEvent(null)}>{t('cancel')}</button>
+                </div>
+              ) : (
+                <button className={`kind-${e.kind}`} onClick={() => setOpenEvent(e.type)}>{e.label}</button>
+              )
+            ) : (
+              <button className={`kind-${e.kind}`} disabled={busy} onClick={() => void send(e.type, undefined)}>{e.label}</button>
+            )}
+          </div>
+        ))}
+      </section>
+
+      {detail.doneForms.filter((f) => f.id !== stepForm?.id).length > 0 && (
+        <section className="card">
+          <h3>{t('earlierSteps')}</h3>
+          {detail.doneForms.filter((f) => f.id !== stepForm?.id).map((f) => (
+            <details key={f.id} className="done-form">
+              <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); document.body.dataset.print = f.id; window.print(); }}>{t('print')}</button>}</summary>
+              <div className={`print-area print-${f.id}`}>
+                <h2 className="print-only">{detail.process.title} · {f.title}</h2>
+                <StepForm schema={f.schema} uiSchema={f.uiSchema} formData={c.data[f.id]} readOnly />
+                {f.signatures?.length ? <div className="signatures print-only">{f.signatures.map((s) => <p key={s}>{s}：＿＿＿＿＿＿＿＿　日期：＿＿＿＿</p>)}</div> : null}
+              </div>
+            </details>
+          ))}
+        </section>
+      )}
+
+      <section className="card">
+        <h3>{t('history')}</h3>
+        <ol className="timeline">
+          {history.map((h) => (
+            <li key={h.rev}><time>{formatTime(h.at)}</time> <strong>{h.actorName}</strong> {h.label}</li>
+          ))}
+        </ol>
+      </section>
+    </article>
+  );
+}

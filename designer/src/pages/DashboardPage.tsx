@@ -1,0 +1,66 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api';
+import { t } from '../i18n';
+
+interface Row { unitId: string; unitName: string; state: string; count: number; overdue: number }
+interface Dashboard { rows: Row[]; total: number; overdue: number }
+interface Process { id: string; title: string }
+interface Definition { machine: { states: Record<string, { meta?: { label?: string }; states?: Record<string, { meta?: { label?: string } }> }> } }
+
+/** Counts by unit × step for the user's subtree, overdue marked; every number drills down to its cases. */
+export default function DashboardPage() {
+  const [processes, setProcesses] = useState<Process[]>([]);
+  const [processId, setProcessId] = useState('');
+  const [data, setData] = useState<Dashboard | null>(null);
+  const [labels, setLabels] = useState<Record<string, string>>({});
+  useEffect(() => {
+    void api<Process[]>('GET', '/api/processes').then((p) => {
+      setProcesses(p);
+      setProcessId(p.find((x) => x.id === 'relocation')?.id ?? p[0]?.id ?? '');
+    });
+  }, []);
+  useEffect(() => {
+    if (!processId) return;
+    void api<Dashboard>('GET', `/api/dashboard?processId=${processId}`).then(setData);
+    void api<{ definition: Definition }>('GET', `/api/processes/${processId}`).then(({ definition }) => {
+      const out: Record<string, string> = {};
+      for (const [k, s] of Object.entries(definition.machine.states)) {
+        out[k] = s.meta?.label ?? k;
+        for (const [k2, s2] of Object.entries(s.states ?? {})) out[`${k}.${k2}`] = s2.meta?.label ?? k2;
+      }
+      setLabels(out);
+    });
+  }, [processId]);
+  const units = useMemo(() => [...new Map((data?.rows ?? []).map((r) => [r.unitId, r.unitName])).entries()], [data]);
+  const states = useMemo(() => [...new Set((data?.rows ?? []).map((r) => r.state))], [data]);
+  const cell = (unit: string, state: string) => data?.rows.find((r) => r.unitId === unit && r.state === state);
+  const drill = (params: Record<string, string>) => `#/tasks?all=1&processId=${processId}&${new URLSearchParams(params)}`;
+  return (
+    <section>
+      <h2>{t('dashboard')}</h2>
+      <div className="filters">
+        <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('process')}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select>
+        <a className="button" href={`/api/cases/export?processId=${processId}&format=xlsx`}>{t('export')}</a>
+      </div>
+      {data && (
+        <p className="summary">{t('total')} <a href={drill({})}>{data.total}</a> · {t('overdue')} <a className="late" href={drill({ overdue: 'true' })}>{data.overdue}</a></p>
+      )}
+      <div className="scroll">
+        <table className="grid">
+          <thead><tr><th>{t('unit')}</th>{states.map((s) => <th key={s}>{labels[s] ?? s}</th>)}</tr></thead>
+          <tbody>
+            {units.map(([id, name]) => (
+              <tr key={id}>
+                <th>{name}</th>
+                {states.map((s) => {
+                  const r = cell(id, s);
+                  return <td key={s}>{r ? <a href={drill({ orgUnitId: id, state: s })}>{r.count}{r.overdue ? <span className="late"> ({r.overdue})</span> : null}</a> : '·'}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

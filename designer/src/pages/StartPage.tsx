@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError, type CaseView } from '../api';
+import { t } from '../i18n';
+
+interface Process { id: string; title: string; caseLevel: string; canStart: boolean }
+interface Unit { id: string; name: string; level: string }
+interface ImportReport { dryRun: boolean; rows: number; created: number; errors: { row: number; column: string; message: string }[] }
+
+/** Start a case of a process at an org unit; or import a roster (dry run first). */
+export default function StartPage() {
+  const [processes, setProcesses] = useState<Process[]>([]);
+  const [units, setUnits] = useState<Unit[]>([]);
+  const [processId, setProcessId] = useState('');
+  const [unitId, setUnitId] = useState('');
+  const [error, setError] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  useEffect(() => {
+    void Promise.all([api<Process[]>('GET', '/api/processes'), api<Unit[]>('GET', '/api/org-units')]).then(([p, u]) => {
+      const startable = p.filter((x) => x.canStart);
+      setProcesses(startable);
+      setUnits(u);
+      setProcessId(startable[0]?.id ?? '');
+    });
+  }, []);
+  const process = processes.find((p) => p.id === processId);
+  const choices = units.filter((u) => u.level === process?.caseLevel);
+  useEffect(() => setUnitId(choices[0]?.id ?? ''), [processId, units.length]);
+
+  const start = async () => {
+    setError('');
+    try {
+      const c = await api<CaseView>('POST', '/api/cases', { processId, orgUnitId: unitId });
+      location.hash = `#/cases/${c.id}`;
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const upload = async (dryRun: boolean) => {
+    if (!file) return;
+    setError('');
+    const res = await fetch(`/api/cases/import?processId=${processId}&dryRun=${dryRun ? 1 : 0}`, {
+      method: 'POST', credentials: 'same-origin', body: file,
+      headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'x-csrf-token': sessionStorage.getItem('cf_csrf') ?? '' },
+    });
+    const body = await res.json();
+    if (body.error) setError(body.error.message);
+    else setReport(body as ImportReport);
+  };
+  return (
+    <section>
+      <h2>{t('startCase')}</h2>
+      <div className="card">
+        <label>{t('process')}<select value={processId} onChange={(e) => setProcessId(e.target.value)}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select></label>
+        <label>{t('unit')}<select value={unitId} onChange={(e) => setUnitId(e.target.value)}>{choices.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}</select></label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button className="primary" disabled={!unitId} onClick={() => void start()}>{t('startCase')}</button>
+      </div>
+      <div className="card">
+        <h3>{t('import')}</h3>
+        <input type="file" accept=".xlsx" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setReport(null); }} />
+        <button disabled={!file} onClick={() => void upload(true)}>{t('dryRun')}</button>
+        {report && (
+          <div>
+            <p>共 {report.rows} 行，{report.dryRun ? `发现 ${report.errors.length} 个问题` : `已创建 ${report.created} 个案件`}</p>
+            {report.errors.length > 0 && <table><thead><tr><th>行</th><th>列</th><th>问题</th></tr></thead><tbody>{report.errors.map((e, i) => <tr key={i}><td>{e.row}</td><td>{e.column}</td><td>{e.message}</td></tr>)}</tbody></table>}
+            {report.dryRun && report.errors.length === 0 && <button className="primary" onClick={() => void upload(false)}>{t('doImport')}</button>}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+import Form from '@rjsf/core';
+import type { ErrorSchema, RJSFValidationError, UiSchema } from '@rjsf/utils';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import Ajv2020 from 'ajv/dist/2020.js';
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
+import type { ErrorObject } from 'ajv';
+import { plainMessage } from '../../engine/fieldErrors';
+import { cnFormats } from '../../engine/formats';
+import type { FieldDetail } from './api';
+import { buttonTemplates } from './formButtons';
+
+/** One validator for every form: draft 2020-12, the Chinese formats, Chinese messages (the server stays the judge). */
+const validator = customizeValidator(
+  { AjvClass: Ajv2020 as never, customFormats: Object.fromEntries(Object.entries(cnFormats).map(([k, f]) => [k, f.validate])) },
+  localizeZh as never,
+);
+
+/** The same plain Chinese the server uses for the commonest rules. */
+function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+  return errors.map((e) => {
+    const custom = e.name === 'format' && Object.hasOwn(cnFormats, String(e.params?.format)) ? cnFormats[String(e.params.format)]!.message : undefined;
+    const plain = custom ?? plainMessage({ keyword: e.name ?? '', params: e.params ?? {} } as ErrorObject) ?? (e.name === 'required' ? '必须填写' : undefined);
+    return plain ? { ...e, message: plain, stack: plain } : e;
+  });
+}
+
+/** Server field errors (JSON pointers) as rjsf's error schema, so each shows on its field. */
+export function toErrorSchema(details: FieldDetail[]): ErrorSchema {
+  const root: Record<string, unknown> = {};
+  for (const d of details) {
+    let node = root;
+    for (const key of d.path.split('/').filter(Boolean)) node = (node[key] ??= {}) as Record<string, unknown>;
+    ((node.__errors ??= []) as string[]).push(d.message.replace(/^「[^」]*」/, ''));
+  }
+  return root as ErrorSchema;
+}
+
+interface Props {
+  schema: object;
+  uiSchema?: UiSchema;
+  formData: unknown;
+  onChange?: (data: unknown) => void;
+  onSubmit?: (data: unknown) => void;
+  serverErrors?: FieldDetail[];
+  readOnly?: boolean;
+  submitLabel?: string;
+  busy?: boolean;
+}
+
+/** A step form rendered from its JSON Schema and uiSchema: one look for all forms. */
+export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serverErrors, readOnly, submitLabel, busy }: Props) {
+  return (
+    <Form
+      schema={schema as never}
+      uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: Boolean(readOnly), submitText: submitLabel ?? '提交', props: { disabled: busy, className: 'primary' } } }}
+      formData={formData}
+      validator={validator}
+      templates={{ ButtonTemplates: buttonTemplates }}
+      noHtml5Validate
+      showErrorList={false}
+      readonly={readOnly}
+      transformErrors={transformErrors}
+      extraErrors={serverErrors?.length ? toErrorSchema(serverErrors) : undefined}
+      onChange={(e) => onChange?.(e.formData)}
+      onSubmit={(e) => onSubmit?.(e.formData)}
+    />
+  );
+}
