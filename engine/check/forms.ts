@@ -33,6 +33,22 @@ function checkPattern(pattern: string, pointer: string, out: Problem[]) {
   if (pattern.length > 500 || !safeRegex(pattern)) out.push(problem('pattern-unsafe', pointer, { pattern }));
 }
 
+/** rjsf refuses a ui:order that leaves out a property (without "*") or names one that does not exist. */
+function checkUiOrder(schema: Schema, ui: unknown, pointer: string, out: Problem[]) {
+  if (!isSchema(ui) || !isSchema(schema.properties)) return;
+  const props = Object.keys(schema.properties);
+  const order = ui['ui:order'];
+  if (Array.isArray(order)) {
+    const listed = order.filter((x): x is string => typeof x === 'string');
+    const missing = listed.includes('*') ? [] : props.filter((p) => !listed.includes(p));
+    const extra = listed.filter((x) => x !== '*' && !props.includes(x));
+    if (missing.length || extra.length) out.push(problem('ui-order-incomplete', `${pointer}/ui:order`, { fields: [...missing, ...extra].join('、') }));
+  }
+  for (const [key, sub] of Object.entries(schema.properties)) {
+    if (isSchema(sub)) checkUiOrder(sub, ui[key], `${pointer}/${key}`, out);
+  }
+}
+
 /** Checks each form: an object schema that ajv compiles in strict mode, safe regexes, titled fields. */
 export function checkForms(def: Definition): Problem[] {
   const out: Problem[] = [];
@@ -53,6 +69,7 @@ export function checkForms(def: Definition): Problem[] {
         }
       }
     });
+    checkUiOrder(schema, form.uiSchema, `/forms/${id}/uiSchema`, out);
     if (out.slice(before).some((p) => p.severity === 'error')) continue;
     try {
       ajv.compile(schema);

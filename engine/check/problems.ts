@@ -53,6 +53,7 @@ export const problemCatalogue = {
   'form-not-object': e((a) => `表单「${a.form}」的 schema 顶层必须是 type: object`, (a) => `form "${a.form}" schema must be type: object at the top`),
   'form-schema-invalid': e((a) => `表单 schema 无法编译（严格模式）：${a.detail}`, (a) => `form schema does not compile in strict mode: ${a.detail}`),
   'field-title-missing': w((a) => `字段「${a.field}」没有中文标题（title）`, (a) => `field "${a.field}" has no title`),
+  'ui-order-incomplete': e((a) => `uiSchema 的 ui:order 未列出字段「${a.fields}」，也没有 "*"：表单将无法显示`, (a) => `ui:order misses "${a.fields}" and has no "*": the form cannot render`),
   'pattern-invalid': e((a) => `正则表达式无效：${a.pattern}`, (a) => `invalid regular expression: ${a.pattern}`),
   'pattern-unsafe': e((a) => `正则表达式可能灾难性回溯（会卡死服务器）：${a.pattern}`, (a) => `regular expression may backtrack catastrophically: ${a.pattern}`),
   'guard-unknown': e((a) => `条件「${a.name}」不在条件目录中`, (a) => `guard "${a.name}" is not in the catalogue`),

@@ -87,7 +87,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title);
     const view = caseView({ ...row, ...{ state: columnsOf(result).state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot, rev: row.rev + 1, due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title } }, now);
     const step: Step = {
-      county, caseId, columns: columnsOf(result), expectedRev: row.rev,
+      county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
       event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? event.data : undefined, from: row.state, to: columnsOf(result).state },
       effects: result.effects,

@@ -21,6 +21,8 @@ export interface CaseColumns {
   status: string;
   outcome: string | null;
   dueAt: string | null;
+  /** The case's display title, when the step changes it. */
+  title?: string;
 }
 
 /** One accepted step, written atomically: the case, one event, timers, notifications, the idempotency record. */
@@ -89,7 +91,7 @@ function caseCte(s: Step): RawBuilder<unknown> {
     ? sql`AND EXISTS (SELECT 1 FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ${s.firedTimer})`
     : sql``;
   return sql`UPDATE cases SET snapshot = ${snapshot}::jsonb, state = ${c.state}, status = ${c.status}, outcome = ${c.outcome},
-      due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz
+      due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz${c.title === undefined ? sql`` : sql`, title = ${c.title}`}
     WHERE county_id = ${s.county} AND id = ${s.caseId} AND rev = ${s.expectedRev ?? -1} ${timerCheck}
     RETURNING id, rev`;
 }

@@ -51,6 +51,7 @@ const mutations: Mutation[] = [
   { name: 'step form missing where the event submits it', mutate: (d) => (d.machine.states.townshipReview.on.SUBMIT = 'countyReview'), code: 'step-form-missing', path: `${S}/townshipReview/on/SUBMIT` },
   { name: 'form schema ajv rejects in strict mode', mutate: (d) => (d.forms.register.schema.properties.householder.minLenght = 2), code: 'form-schema-invalid', path: '/forms/register/schema' },
   { name: 'form schema not an object', mutate: (d) => (d.forms.followUp.schema = { type: 'array', title: 'x', items: { type: 'string' } }), code: 'form-not-object', path: '/forms/followUp/schema' },
+  { name: 'ui:order that leaves a field out', mutate: (d) => (d.forms.register.uiSchema['ui:order'] = ['householder', 'idNumber']), code: 'ui-order-incomplete', path: '/forms/register/uiSchema/ui:order' },
   { name: 'catastrophic regex', mutate: (d) => (d.forms.agreement.schema.properties.agreementNo.pattern = '^(a+)+$'), code: 'pattern-unsafe', path: '/forms/agreement/schema/properties/agreementNo/pattern' },
   { name: 'invalid regex', mutate: (d) => (d.forms.agreement.schema.properties.agreementNo.pattern = '(['), code: 'pattern-invalid', path: '/forms/agreement/schema/properties/agreementNo/pattern' },
   { name: 'initial state not a child', mutate: (d) => (d.machine.initial = 'start'), code: 'initial-invalid', path: '/machine/initial' },

@@ -40,6 +40,8 @@ describe(`cases through the API (${dbKind})`, () => {
     const submitted = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' });
     expect(submitted.statusCode).toBe(200);
     expect(submitted.json()).toMatchObject({ state: 'townshipReview', rev: 2, title: '李明华' });
+    const listed = (await township.get('/api/tasks')).json() as { items: { id: string; title: string }[] };
+    expect(listed.items.find((i) => i.id === c.id)?.title).toBe('李明华');
     const approved = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' }, { 'if-match': '2' });
     expect(approved.json()).toMatchObject({ state: 'countyReview', rev: 3 });
     const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as { label: string; actorName: string; to: string }[];

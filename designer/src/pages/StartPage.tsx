@@ -20,7 +20,7 @@ export default function StartPage() {
       const startable = p.filter((x) => x.canStart);
       setProcesses(startable);
       setUnits(u);
-      setProcessId(startable[0]?.id ?? '');
+      setProcessId((chosen) => chosen || startable[0]?.id || '');
     });
   }, []);
   const process = processes.find((p) => p.id === processId);
@@ -51,8 +51,8 @@ export default function StartPage() {
     <section>
       <h2>{t('startCase')}</h2>
       <div className="card">
-        <label>{t('process')}<select value={processId} onChange={(e) => setProcessId(e.target.value)}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select></label>
-        <label>{t('unit')}<select value={unitId} onChange={(e) => setUnitId(e.target.value)}>{choices.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}</select></label>
+        <label>{t('process')}<select name="processId" value={processId} onChange={(e) => setProcessId(e.target.value)}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select></label>
+        <label>{t('unit')}<select name="orgUnitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>{choices.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}</select></label>
         {error && <p className="error" role="alert">{error}</p>}
         <button className="primary" disabled={!unitId} onClick={() => void start()}>{t('startCase')}</button>
       </div>
