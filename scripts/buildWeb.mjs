@@ -1,6 +1,7 @@
 // Builds the web app when its sources are newer than the last build (npm start calls this).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 const root = new URL('../designer', import.meta.url).pathname;
@@ -13,4 +14,12 @@ const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'index.h
 if (process.argv.includes('--force') || !existsSync(built) || statSync(built).mtimeMs < sources) {
   process.stdout.write('正在构建网页应用…\n');
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // Precompressed copies: phones on a weak signal get brotli or gzip without the server compressing per request.
+  const dist = join(root, 'dist');
+  const files = [join(dist, 'index.html'), ...readdirSync(join(dist, 'assets')).map((f) => join(dist, 'assets', f))].filter((f) => /\.(js|css|html)$/.test(f));
+  for (const file of files) {
+    const body = readFileSync(file);
+    writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+    writeFileSync(`${file}.br`, brotliCompressSync(body));
+  }
 }
