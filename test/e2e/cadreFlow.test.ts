@@ -128,3 +128,28 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
     }
   });
 });
+
+describe(`rights in the browser (${dbKind})`, () => {
+  it('a reviewer of another township never sees the case: not in the inbox, the case list, the dashboard, nor by its address', async () => {
+    const api = await (await import('../helpers/serverProcess')).httpLogin(server.url, '532326', 'cun');
+    const id = (await api.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body.id as string;
+    const other = await openBrowser(375);
+    try {
+      await uiLogin(other.page, server.url, '532326', 'xiang2');
+      await other.page.waitForSelector('h2:has-text("待办（0）")');
+      expect(await other.page.locator('main').innerText()).not.toContain('小康苑');
+      await other.page.goto(`${server.url}/#/tasks?all=1`);
+      await other.page.waitForSelector('h2:has-text("案件（0）")');
+      expect(await other.page.locator('.list').innerText()).toBe('');
+      await other.page.goto(`${server.url}/#/dashboard`);
+      await other.page.waitForSelector('table.grid');
+      await other.page.waitForTimeout(400);
+      expect(await other.page.locator('table.grid').innerText()).not.toContain('金碧镇');
+      await other.page.goto(`${server.url}/#/cases/${id}`);
+      await other.page.waitForSelector('text=找不到该记录，或您无权查看');
+      await shot(other.page, 'other-township-375');
+    } finally {
+      await other.context.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api';
 import { t } from '../i18n';
 
@@ -34,6 +34,35 @@ export default function DashboardPage() {
   const units = useMemo(() => [...new Map((data?.rows ?? []).map((r) => [r.unitId, r.unitName])).entries()], [data]);
   const states = useMemo(() => [...new Set((data?.rows ?? []).map((r) => r.state))], [data]);
   const cell = (unit: string, state: string) => data?.rows.find((r) => r.unitId === unit && r.state === state);
+  // The chart library loads only here, and only once there is something to draw.
+  const chartRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!data || !chartRef.current || !units.length) return;
+    let disposed = false;
+    let chart: { dispose(): void } | undefined;
+    void import('echarts').then((echarts) => {
+      if (disposed || !chartRef.current) return;
+      const c = echarts.init(chartRef.current);
+      chart = c;
+      c.setOption({
+        tooltip: { trigger: 'axis' },
+        legend: { type: 'scroll', bottom: 0 },
+        grid: { left: 8, right: 8, top: 16, bottom: 48, containLabel: true },
+        xAxis: { type: 'category', data: units.map(([, name]) => name) },
+        yAxis: { type: 'value', minInterval: 1 },
+        series: states.map((s) => ({ name: labels[s] ?? s, type: 'bar', stack: 'cases', data: units.map(([id]) => cell(id, s)?.count ?? 0) })),
+      });
+      c.on('click', (p) => {
+        const unit = units[p.dataIndex];
+        const state = states[p.seriesIndex ?? -1];
+        if (unit && state) location.hash = drill({ orgUnitId: unit[0], state }).slice(1);
+      });
+    });
+    return () => {
+      disposed = true;
+      chart?.dispose();
+    };
+  }, [data, labels]);
   const drill = (params: Record<string, string>) => `#/tasks?all=1&processId=${processId}&${new URLSearchParams(params)}`;
   return (
     <section>
@@ -45,6 +74,7 @@ export default function DashboardPage() {
       {data && (
         <p className="summary">{t('total')} <a href={drill({})}>{data.total}</a> · {t('overdue')} <a className="late" href={drill({ overdue: 'true' })}>{data.overdue}</a></p>
       )}
+      <div ref={chartRef} className="chart" role="img" aria-label="各单位各环节案件数" />
       <div className="scroll">
         <table className="grid">
           <thead><tr><th>{t('unit')}</th>{states.map((s) => <th key={s}>{labels[s] ?? s}</th>)}</tr></thead>

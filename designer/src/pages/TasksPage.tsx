@@ -8,18 +8,22 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   const [q, setQ] = useState(query.get('q') ?? '');
   const [processes, setProcesses] = useState<{ id: string; title: string }[]>([]);
   const [processId, setProcessId] = useState(query.get('processId') ?? '');
+  const [units, setUnits] = useState<{ id: string; name: string; level: string }[]>([]);
+  const [unitId, setUnitId] = useState(query.get('orgUnitId') ?? '');
   const all = query.get('all') === '1';
   useEffect(() => {
     void api<{ id: string; title: string }[]>('GET', '/api/processes').then(setProcesses);
+    void api<{ id: string; name: string; level: string }[]>('GET', '/api/org-units').then((u) => setUnits(u.filter((x) => ['county', 'township', 'village'].includes(x.level))));
   }, []);
   useEffect(() => {
     const params = new URLSearchParams({ pageSize: '50' });
-    for (const key of ['state', 'orgUnitId', 'overdue']) if (query.get(key)) params.set(key, query.get(key)!);
+    for (const key of ['state', 'overdue']) if (query.get(key)) params.set(key, query.get(key)!);
+    if (unitId) params.set('orgUnitId', unitId);
     if (processId) params.set('processId', processId);
     if (q) params.set('q', q);
     const timer = setTimeout(() => void api<Page>('GET', `${all ? '/api/cases' : '/api/tasks'}?${params}`).then(setPage), 200);
     return () => clearTimeout(timer);
-  }, [q, processId, all, query.toString()]);
+  }, [q, processId, unitId, all, query.toString()]);
   return (
     <section>
       <h2>{all ? t('cases') : t('tasks')}{page ? `（${page.total}）` : ''}</h2>
@@ -29,6 +33,12 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
           <option value="">{t('allProcesses')}</option>
           {processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}
         </select>
+        {units.length > 1 && (
+          <select value={unitId} onChange={(e) => setUnitId(e.target.value)} aria-label={t('unit')}>
+            <option value="">{t('allUnits')}</option>
+            {units.map((u) => <option key={u.id} value={u.id}>{u.level === 'village' ? '　' : ''}{u.name}</option>)}
+          </select>
+        )}
       </div>
       {page && page.items.length === 0 && <p className="muted">{t('noTasks')}</p>}
       <ul className="list">
