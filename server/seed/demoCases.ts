@@ -89,7 +89,7 @@ export async function seedDemoCases(db: Db, county: string, progress: (line: str
     return 0;
   }
   const names = read<{ surnames: string[]; given: string[] }>('demo', 'names.json');
-  const total = entries.reduce((a, e) => a + e.count, 0);
+  let total = entries.reduce((a, e) => a + e.count, 0);
   let made = 0;
   const start = Date.now() - 60 * DAY;
   for (const entry of entries) {
@@ -111,7 +111,11 @@ export async function seedDemoCases(db: Db, county: string, progress: (line: str
       };
       const depth = entry.playAll ? script.steps.length : i % (script.steps.length + 1);
       const starter = actorFor(script.steps[0]!.as);
-      if (!starter) continue;
+      if (!starter) {
+        total -= entry.count;
+        progress(`跳过 ${entry.count} 个「${entry.process}」演示案件：单位 ${entry.unit} 没有「${script.steps[0]!.as}」角色的用户`);
+        break;
+      }
       const created = await startCaseService(db, starter, { processId: entry.process, orgUnitId: entry.unit }, new Date(now));
       for (let s = 0; s < depth; s++) {
         const step = script.steps[s]!;
