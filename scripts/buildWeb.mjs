@@ -13,7 +13,9 @@ const built = join(root, 'dist/index.html');
 const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'index.html')).mtimeMs, newest(new URL('../engine', import.meta.url).pathname));
 if (process.argv.includes('--force') || !existsSync(built) || statSync(built).mtimeMs < sources) {
   process.stdout.write('正在构建网页应用…\n');
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // Always a production build: run from the tests, NODE_ENV is 'test' and would ship React's development build.
+  process.env.NODE_ENV = 'production';
+  await build({ configFile: join(root, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
   // Precompressed copies: phones on a weak signal get brotli or gzip without the server compressing per request.
   const dist = join(root, 'dist');
   const files = [join(dist, 'index.html'), ...readdirSync(join(dist, 'assets')).map((f) => join(dist, 'assets', f))].filter((f) => /\.(js|css|html)$/.test(f));
