@@ -3,6 +3,13 @@
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
+/** The check digit (GB 11643) for the first 17 digits of a resident ID number. */
+export function idCheckDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * (ID_WEIGHTS[i] ?? 0);
+  return ID_CHECK[sum % 11]!;
+}
+
 /** True for an 18-digit resident ID number (居民身份证号) with a real birth date and a valid check digit. */
 export function isResidentIdNumber(text: string): boolean {
   if (!/^\d{17}[\dX]$/.test(text)) return false;
@@ -11,9 +18,7 @@ export function isResidentIdNumber(text: string): boolean {
   const d = Number(text.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
   if (y < 1900 || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(text[i]) * (ID_WEIGHTS[i] ?? 0);
-  return ID_CHECK[sum % 11] === text[17];
+  return idCheckDigit(text) === text[17];
 }
 
 /** The formats CountyFlow adds to ajv's standard ones, with their Chinese failure messages. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { idCheckDigit } from '../../engine/formats';
 import type { Level } from '../../engine/types';
 import { systemActor } from '../cases/acceptedStep';
 import { sendEvent } from '../cases/sendEvent';
@@ -35,9 +36,7 @@ const SKIPPABLE = new Set(['CF_NOT_ALLOWED_IN_STATE', 'CF_FORBIDDEN', 'CF_UNKNOW
 /** A valid 18-digit resident ID for a region code, birth date and sequence. */
 export function demoIdNumber(region: string, birth: string, seq: number): string {
   const body = `${region}${birth}${String(seq % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((a, w, i) => a + w * Number(body[i]), 0);
-  return body + '10X98765432'[sum % 11];
+  return body + idCheckDigit(body);
 }
 
 /** Replaces {{placeholders}}: a whole-string placeholder keeps the value's type. */

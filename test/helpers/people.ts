@@ -1,12 +1,10 @@
+import { idCheckDigit } from '../../engine/formats';
 import type { Actor, Grant } from '../../engine/types';
 
 /** A valid resident ID number for the region code, birth date and sequence (check digit computed). */
 export function idNumber(region = '532326', birth = '19800101', seq = '001'): string {
   const body = `${region}${birth}${seq}0`.slice(0, 17);
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(body[i]) * weights[i]!;
-  return body + '10X98765432'[sum % 11];
+  return body + idCheckDigit(body);
 }
 
 /** An actor holding one role at the unit path. */
