@@ -1,6 +1,20 @@
 import type { Actor, Definition } from './types';
 
-type EventRoles = NonNullable<Definition['events'][string]['roles']>;
+type EventSpec = Definition['events'][string];
+type EventRoles = NonNullable<EventSpec['roles']>;
+
+const roleName = (r: EventRoles[number]) => (typeof r === 'string' ? r : r.role);
+
+/**
+ * The roles that may send an event in a step. With `onlyAssignee`, only the step's assignee:
+ * the first of `assignees` (innermost state first) that the event lists; otherwise all its roles.
+ */
+export function rolesInStep(spec: Pick<EventSpec, 'roles' | 'onlyAssignee'>, assignees: readonly string[]): EventRoles {
+  const roles = spec.roles ?? [];
+  if (!spec.onlyAssignee) return roles;
+  const assignee = assignees.find((a) => roles.some((r) => roleName(r) === a));
+  return assignee ? roles.filter((r) => roleName(r) === assignee) : roles;
+}
 
 /** True when `ancestor` (ids from the county root) is the unit itself or one above it. */
 export function coversUnit(ancestor: readonly string[], unitPath: readonly string[]): boolean {
@@ -12,6 +26,6 @@ export function mayAct(roles: EventRoles | undefined, actor: Actor, unitPath: re
   return actor.grants.some(
     (g) =>
       coversUnit(g.unitPath, unitPath) &&
-      (roles ?? []).some((r) => (typeof r === 'string' ? r === g.role : r.role === g.role && (!r.level || r.level === g.level))),
+      (roles ?? []).some((r) => roleName(r) === g.role && (typeof r === 'string' || !r.level || r.level === g.level)),
   );
 }

@@ -3,7 +3,7 @@ import { findAction } from './catalogue/index';
 import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { delayEnd, resolveDelay } from './delays';
 import { toFieldErrors } from './fieldErrors';
-import { mayAct } from './rights';
+import { mayAct, rolesInStep } from './rights';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
 
 /** Inputs a transition needs besides the snapshot and event: time and who acts where. */
@@ -102,22 +102,17 @@ function stepForm(compiled: CompiledProcess, live: AnyMachineSnapshot, type: str
   return nodesOf(live).find((n) => n.type === 'atomic' && n.meta?.form && handles(compiled, n, type))?.meta?.form;
 }
 
-type EventRoles = CompiledProcess['definition']['events'][string]['roles'];
-
-/**
- * For an `onlyAssignee` event, the roles that may send it in the current step: the
- * assignee of the step that handles it, when the assignee is among the event's roles.
- */
-function stepRoles(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, roles: EventRoles): EventRoles {
-  const names = (roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
+/** The assignees of the active steps that handle the event, innermost state first. */
+function stepAssignees(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): string[] {
+  const out: string[] = [];
   for (const n of nodesOf(live)) {
     if (!(n.type === 'atomic' && handles(compiled, n, type))) continue;
     for (let cur: LiveNode | undefined = n; cur; cur = cur.parent) {
       const assignee = compiled.states.get(cur.id)?.assignee;
-      if (assignee && names.includes(assignee)) return (roles ?? []).filter((r) => (typeof r === 'string' ? r : r.role) === assignee);
+      if (assignee) out.push(assignee);
     }
   }
-  return roles;
+  return out;
 }
 
 function emptyData(data: unknown): boolean {
@@ -134,7 +129,7 @@ export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapsho
   for (const type of Object.keys(events)) {
     const spec = events[type]!;
     if (spec.system || !anyHandles(compiled, live, type)) continue;
-    if (!mayAct(spec.onlyAssignee ? stepRoles(compiled, live, type, spec.roles) : spec.roles, actor, unitPath)) continue;
+    if (!mayAct(spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, live, type)) : spec.roles, actor, unitPath)) continue;
     const form = spec.data === 'step' ? stepForm(compiled, live, type) : spec.data;
     out.push({ type, label: spec.label, kind: spec.kind ?? 'other', ...(form ? { form } : {}) });
   }
@@ -237,7 +232,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const live = restore(compiled, snapshot);
   if (!live) return reject('invalid-snapshot');
   if (!anyHandles(compiled, live, type)) return reject('not-allowed-in-state');
-  if (!options.system && spec?.onlyAssignee && !mayAct(stepRoles(compiled, live, type, spec.roles), options.actor, options.unitPath)) {
+  if (!options.system && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, live, type)), options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
 

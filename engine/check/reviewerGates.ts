@@ -1,4 +1,5 @@
 import type { WalkedState, WalkedTransition } from '../stateWalk';
+import { rolesInStep } from '../rights';
 import type { Definition } from '../types';
 
 /** A state that no cadre can move on from: only reviewers (or timers) take the case further. */
@@ -26,14 +27,13 @@ export function reviewerGates(def: Definition, states: WalkedState[], transition
     if (s.kind !== 'atomic') continue;
     const roles = new Set<string>();
     let cadreCan = false;
-    let assignee: string | undefined;
-    for (let cur: WalkedState | null = s; cur && !assignee; cur = cur.parent) assignee = cur.node.meta?.assignee;
+    const assignees: string[] = [];
+    for (let cur: WalkedState | null = s; cur; cur = cur.parent) if (cur.node.meta?.assignee) assignees.push(cur.node.meta.assignee);
     for (let cur: WalkedState | null = s; cur; cur = cur.parent) {
       for (const t of transitions) {
         if (t.source !== cur || !t.targets.length || !Object.hasOwn(def.events, t.trigger)) continue;
         const spec = def.events[t.trigger]!;
-        const names = (spec.roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
-        for (const role of spec.onlyAssignee && assignee && names.includes(assignee) ? [assignee] : names) {
+        for (const role of rolesInStep(spec, assignees).map((r) => (typeof r === 'string' ? r : r.role))) {
           roles.add(role);
           if (isCadreRole(def, role)) cadreCan = true;
         }

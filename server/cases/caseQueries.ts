@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { CompiledProcess } from '../../engine/compile';
-import { mayAct } from '../../engine/rights';
+import { mayAct, rolesInStep } from '../../engine/rights';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
@@ -72,13 +72,12 @@ function actionableStates(compiled: CompiledProcess, actor: UserActor): string[]
     const isLeaf = !infos.some((o) => o.path.length > s.path.length && s.path.every((p, i) => o.path[i] === p));
     if (!isLeaf || s.final || !s.path.length) continue;
     const chain = infos.filter((o) => o.path.length <= s.path.length && o.path.every((p, i) => s.path[i] === p));
-    const assignee = [...chain].reverse().find((o) => o.assignee)?.assignee;
+    const assignees = [...chain].reverse().flatMap((o) => (o.assignee ? [o.assignee] : []));
     const events = new Set(chain.flatMap((o) => [...(compiled.handledEvents.get(o.id) ?? [])]));
     const can = [...events].some((type) => {
       const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
       if (!spec || spec.system) return false;
-      const names = (spec.roles ?? []).map((r) => (typeof r === 'string' ? r : r.role));
-      const roles = spec.onlyAssignee && assignee && names.includes(assignee) ? spec.roles!.filter((r) => (typeof r === 'string' ? r : r.role) === assignee) : spec.roles;
+      const roles = rolesInStep(spec, assignees);
       return actor.grants.some((g) => mayAct(roles, actor, g.unitPath));
     });
     if (can) out.push(s.path.join('.'));
