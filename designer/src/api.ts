@@ -1,4 +1,8 @@
 /** The HTTP client: session cookie + CSRF header, errors as ApiError with the server's Chinese details. */
+import type { CaseView } from '../../server/cases/caseView';
+
+/** A case as the API returns it: the server's own type. */
+export type { CaseView };
 
 export interface FieldDetail {
   path: string;
@@ -41,27 +45,6 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
     throw new ApiError(res.status, e.code ?? 'CF_INTERNAL', e.message ?? `请求失败（${res.status}）`, e.details ?? [], data);
   }
   return data as T;
-}
-
-/** A case as the API returns it. */
-export interface CaseView {
-  id: string;
-  processId: string;
-  processVersion: number;
-  orgUnitId: string;
-  state: unknown;
-  stateKey: string;
-  status: string;
-  outcome: string | null;
-  title: string;
-  data: Record<string, unknown>;
-  rev: number;
-  createdAt: string;
-  updatedAt: string;
-  dueAt: string | null;
-  overdue: boolean;
-  stepLabel?: string;
-  processTitle?: string;
 }
 
 /** One page of cases. */

@@ -36,7 +36,11 @@ function report(problems: Problem[], gates: ReviewerGate[] = [], definition?: De
 /** Checks a parsed definition (a whole one, not a variation). Never throws. */
 export function checkDefinition(value: unknown): CheckReport {
   const limited = checkLimits(value);
-  if (limited.problems.length) return report(limited.problems);
+  return limited.problems.length ? report(limited.problems) : checkWithinLimits(value);
+}
+
+/** The checks after the size limits (which parseSource has already applied to text). */
+function checkWithinLimits(value: unknown): CheckReport {
   const shape = checkShape(value);
   if (shape.length) return report(shape);
   const def = value as Definition;
@@ -71,7 +75,7 @@ export function checkDefinition(value: unknown): CheckReport {
 export function checkSource(text: string, findTemplate: (id: string) => Definition | undefined = () => undefined): CheckReport {
   const parsed = parseSource(text);
   if (parsed.problems.length) return report(parsed.problems);
-  if (!isVariation(parsed.value)) return checkDefinition(parsed.value);
+  if (!isVariation(parsed.value)) return checkWithinLimits(parsed.value);
   const merged = resolveVariation(parsed.value, findTemplate);
   if (!merged.definition) return report(merged.problems);
   const result = checkDefinition(merged.definition);

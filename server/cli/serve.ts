@@ -6,6 +6,10 @@ import { countyCodes, readCounty } from '../seed/countyFiles';
 import { DEMO_PASSWORD, seedAll } from '../seed/seed';
 import { startScheduler } from '../timers/fireDueTimers';
 
+/** Seeds the counties not yet in the database, with demo cases unless SEED_DEMO=0, printing progress. */
+const seedWithDemo = (db: Awaited<ReturnType<typeof openDb>>) =>
+  seedAll(db, undefined, { demo: process.env.SEED_DEMO !== '0', progress: (line) => process.stdout.write(`${line}\n`) });
+
 /** Prints the demo counties and their users, so a first-time user can log in. */
 function printLogins(url: string): void {
   const lines = [`\nCountyFlow 县域流程 已启动：${url}`, `API 文档：${url}/docs`, `演示账号（密码均为 ${DEMO_PASSWORD}）：`];
@@ -30,7 +34,7 @@ export async function serve(): Promise<number> {
     }
     throw e;
   }
-  const seeded = await seedAll(db, undefined, { demo: process.env.SEED_DEMO !== '0', progress: (line) => process.stdout.write(`${line}\n`) });
+  const seeded = await seedWithDemo(db);
   const app = await buildApp(db, config);
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
@@ -58,7 +62,7 @@ export async function migrateOnly(): Promise<number> {
 /** `countyflow seed`: adds the demo counties not yet in the database. */
 export async function seedOnly(): Promise<number> {
   const db = await openDb(loadConfig());
-  const seeded = await seedAll(db, undefined, { demo: true, progress: (line) => process.stdout.write(`${line}\n`) });
+  const seeded = await seedWithDemo(db);
   await db.close();
   process.stdout.write(seeded.length ? `已写入：${seeded.join('、')}\n` : '演示数据已存在，未改动\n');
   return 0;
