@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/healthRoutes';
 import { ledgerRoutes } from './routes/ledgerRoutes';
 import { orgRoutes } from './routes/orgRoutes';
 import { processRoutes } from './routes/processRoutes';
+import { authoringRoutes } from './routes/authoringRoutes';
 import { caseSchema, errorSchema } from './routes/schemas';
 import { sessionRoutes } from './routes/sessionRoutes';
 import { serveWebApp } from './webApp';
@@ -59,6 +60,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   sessionRoutes(app, db, config);
   orgRoutes(app, db);
   processRoutes(app, db, config);
+  authoringRoutes(app, db);
   ledgerRoutes(app, db);
   caseRoutes(app, db);
   auditRoutes(app, db);

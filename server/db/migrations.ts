@@ -90,5 +90,10 @@ export const migrations: Record<string, Migration> = {
         await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.table(table)} TO ${sql.raw(APP_ROLE)}`.execute(db);
       }
     },
+  },  '002_definition_source': {
+    // What a version was published from: a county variation ({ extends, patch }) or null for a whole definition.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE definition_versions ADD COLUMN source json`.execute(db);
+    },
   },
 };

@@ -11,7 +11,7 @@ export interface Database {
   users: { county_id: string; id: string; username: string; display_name: string; password_hash: string; created_at: Generated<Timestamp> };
   grants: { county_id: string; user_id: string; role: string; unit_id: string };
   sessions: { county_id: string; id: string; user_id: string; csrf: string; created_at: Timestamp; expires_at: Timestamp; revoked_at: Timestamp | null };
-  definition_versions: { county_id: string; process_id: string; version: number; body: Json; hash: string; note: string; published_at: Timestamp; published_by: string };
+  definition_versions: { county_id: string; process_id: string; version: number; body: Json; source: ColumnType<unknown, string | null | undefined, string | null>; hash: string; note: string; published_at: Timestamp; published_by: string };
   definition_drafts: { county_id: string; process_id: string; body: Json; updated_at: Timestamp; updated_by: string };
   cases: {
     county_id: string;

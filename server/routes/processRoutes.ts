@@ -5,11 +5,10 @@ import { contentHash } from '../../engine/contentHash';
 import type { Definition } from '../../engine/types';
 import { requireActor } from '../authPlugin';
 import type { Config } from '../config';
-import { logAuthFailure } from '../cases/authFailures';
 import type { Db } from '../db/open';
 import { definitionsRoot, templateFinder } from '../definitionFiles';
 import { AppError } from '../errors';
-import type { UserActor } from '../rights';
+import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
 
 const processParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: processIdPattern } } } as const;
@@ -17,19 +16,13 @@ const problemList = { type: 'array', items: { type: 'object', properties: { code
 const checkResponse = { type: 'object', properties: { ok: { type: 'boolean' }, problems: problemList, warnings: problemList, reviewerGates: { type: 'array', items: { type: 'object', additionalProperties: true } } } };
 
 /** Checks a body: a whole definition, or a county variation of a shared template. */
+const isVariation = (body: unknown) => body !== null && typeof body === 'object' && Object.hasOwn(body, 'extends');
+
 function check(body: unknown): CheckReport {
-  const isVariation = body !== null && typeof body === 'object' && Object.hasOwn(body, 'extends');
-  return isVariation ? checkSource(JSON.stringify(body), templateFinder(definitionsRoot)) : checkDefinition(body);
+  return isVariation(body) ? checkSource(JSON.stringify(body), templateFinder(definitionsRoot)) : checkDefinition(body);
 }
 
 const asResponse = (r: CheckReport) => ({ ok: r.ok, problems: r.errors, warnings: r.warnings, reviewerGates: r.reviewerGates });
-
-/** Only IT staff holding the `author` role at the county may save drafts and publish. */
-async function requireAuthor(db: Db, actor: UserActor, target: string): Promise<void> {
-  if (actor.grants.some((g) => g.role === 'author' && g.unitPath.length === 1)) return;
-  await db.run(actor.county, (k) => logAuthFailure(k, actor, 'author', target, new Date()));
-  throw new AppError('CF_FORBIDDEN', '只有县级流程管理员（author 角色）可以编辑和发布流程');
-}
 
 /** Published processes, one definition, checking, drafts and publishing. */
 export function processRoutes(app: FastifyInstance, db: Db, _config: Config): void {
@@ -107,6 +100,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
       const version = Number(last?.m ?? 0) + 1;
       await k.insertInto('definition_versions').values({
         county_id: actor.county, process_id: id, version, body: JSON.stringify(report.definition), hash: contentHash(report.definition),
+        source: isVariation(draft.body) ? JSON.stringify(draft.body) : null,
         note: (request.body as { note?: string } | undefined)?.note ?? '', published_at: new Date(), published_by: actor.id,
       }).execute();
       await k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).execute();

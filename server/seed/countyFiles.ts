@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSource } from '../../engine/check/index';
+import type { Variation } from '../../engine/check/source';
 import type { Definition, Level } from '../../engine/types';
 import { definitionsRoot, templateFinder } from '../definitionFiles';
 
@@ -36,19 +37,23 @@ export function readCounty(code: string, root = definitionsRoot): CountySpec {
  * The definitions a county runs: every shared template, replaced by the county's own file
  * of the same id (a whole definition, or a variation merged over the template).
  */
-export function countyDefinitions(code: string, root = definitionsRoot): Definition[] {
-  const byId = new Map<string, Definition>();
+export function countyDefinitions(code: string, root = definitionsRoot): { definition: Definition; source: Variation | null }[] {
+  const byId = new Map<string, { definition: Definition; source: Variation | null }>();
   const find = templateFinder(root);
   const templatesDir = join(root, 'templates');
   for (const file of readdirSync(templatesDir).filter((f) => f.endsWith('.json')).sort()) {
     const def = find(file.replace(/\.json$/, ''));
-    if (def) byId.set(def.id, def);
+    // A county running a shared template unchanged extends it with an empty patch.
+    if (def) byId.set(def.id, { definition: def, source: { extends: def.id, patch: {} } });
   }
   const dir = join(root, 'counties', code);
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'county.json' && f !== 'demo.json').sort()) {
-    const report = checkSource(readFileSync(join(dir, file), 'utf8'), find);
+    const text = readFileSync(join(dir, file), 'utf8');
+    const report = checkSource(text, find);
     if (!report.definition) throw new Error(`${code}/${file}: ${report.errors.map((e) => `${e.code} ${e.path} ${e.message}`).join('; ')}`);
-    byId.set(report.definition.id, report.definition);
+    const raw = JSON.parse(text) as Partial<Variation>;
+    const source = typeof raw.extends === 'string' ? { extends: raw.extends, patch: raw.patch ?? {} } : null;
+    byId.set(report.definition.id, { definition: report.definition, source });
   }
   return [...byId.values()];
 }

@@ -36,9 +36,9 @@ export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string,
       await k.insertInto('users').values({ county_id: county, id, username: u.username, display_name: u.name, password_hash: passwordHash }).execute();
       for (const g of u.grants) await k.insertInto('grants').values({ county_id: county, user_id: id, role: g.role, unit_id: g.unit }).execute();
     }
-    for (const def of countyDefinitions(county)) {
+    for (const { definition: def, source } of countyDefinitions(county)) {
       await k.insertInto('definition_versions').values({
-        county_id: county, process_id: def.id, version: 1, body: JSON.stringify(def), hash: contentHash(def),
+        county_id: county, process_id: def.id, version: 1, body: JSON.stringify(def), source: source && JSON.stringify(source), hash: contentHash(def),
         note: '初始版本（演示数据）', published_at: now, published_by: 'seed',
       }).execute();
     }

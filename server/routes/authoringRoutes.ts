@@ -1,0 +1,87 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Definition } from '../../engine/types';
+import { requireActor } from '../authPlugin';
+import type { Db } from '../db/open';
+import { definitionsRoot, templateFinder } from '../definitionFiles';
+import { AppError } from '../errors';
+import { requireAuthor } from './requireAuthor';
+import { errors, processIdPattern } from './schemas';
+
+const processParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: processIdPattern } } } as const;
+
+interface VersionRow { process_id: string; version: number; published_at: Date | string; note: string; title: string | null; extends: string | null; by: string | null }
+
+/** What IT staff need to author processes: the library, drafts, and the shared templates. */
+export function authoringRoutes(app: FastifyInstance, db: Db): void {
+  app.get('/api/library', {
+    schema: { tags: ['authoring'], summary: '流程库：草稿、已发布版本、继承的模板、各版本在办案件数（流程管理员）', response: errors(401, 403) },
+  }, async (request) => {
+    const actor = requireActor(request);
+    await requireAuthor(db, actor, 'library');
+    const { versions, drafts, counts } = await db.run(actor.county, async (k) => ({
+      versions: await k.selectFrom('definition_versions as v').leftJoin('users as u', (j) => j.onRef('u.county_id', '=', 'v.county_id').onRef('u.id', '=', 'v.published_by'))
+        .select(['v.process_id', 'v.version', 'v.published_at', 'v.note', sql<string | null>`v.body->>'title'`.as('title'), sql<string | null>`v.source->>'extends'`.as('extends'), 'u.display_name as by'])
+        .where('v.county_id', '=', actor.county).orderBy('v.process_id').orderBy('v.version', 'desc').execute() as VersionRow[],
+      drafts: await k.selectFrom('definition_drafts as d').leftJoin('users as u', (j) => j.onRef('u.county_id', '=', 'd.county_id').onRef('u.id', '=', 'd.updated_by'))
+        .select(['d.process_id', 'd.updated_at', 'd.body', 'u.display_name as by']).where('d.county_id', '=', actor.county).execute(),
+      counts: await k.selectFrom('cases').select(['process_id', 'process_version', 'status', (eb) => eb.fn.countAll<string>().as('n')])
+        .where('county_id', '=', actor.county).groupBy(['process_id', 'process_version', 'status']).execute(),
+    }));
+    const ids = [...new Set([...versions.map((v) => v.process_id), ...drafts.map((d) => d.process_id)])].sort();
+    const count = (id: string, version: number, active: boolean) => counts
+      .filter((c) => c.process_id === id && c.process_version === version && (c.status === 'active') === active)
+      .reduce((sum, c) => sum + Number(c.n), 0);
+    return ids.map((id) => {
+      const own = versions.filter((v) => v.process_id === id);
+      const draft = drafts.find((d) => d.process_id === id);
+      const draftBody = draft?.body as { title?: string; extends?: string; patch?: { title?: string } } | undefined;
+      return {
+        id,
+        title: draftBody?.title ?? draftBody?.patch?.title ?? own[0]?.title ?? (draftBody?.extends ? templateFinder(definitionsRoot)(draftBody.extends)?.title : undefined) ?? id,
+        extends: draftBody ? draftBody.extends ?? null : own[0]?.extends ?? null,
+        draft: draft ? { updatedAt: new Date(draft.updated_at).toISOString(), updatedBy: draft.by ?? '' } : null,
+        versions: own.map((v) => ({
+          version: v.version, publishedAt: new Date(v.published_at).toISOString(), note: v.note, publishedBy: v.by ?? '系统初始化',
+          activeCases: count(id, v.version, true), closedCases: count(id, v.version, false),
+        })),
+      };
+    });
+  });
+
+  app.get('/api/processes/:id/draft', {
+    schema: { tags: ['authoring'], summary: '读取草稿（流程管理员）', params: processParams, response: errors(400, 401, 403, 404) },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params as { id: string };
+    await requireAuthor(db, actor, id);
+    const row = await db.run(actor.county, (k) => k.selectFrom('definition_drafts').select(['body', 'updated_at']).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
+    if (!row) throw new AppError('CF_NOT_FOUND', '该流程没有草稿');
+    return { id, updatedAt: new Date(row.updated_at).toISOString(), body: row.body };
+  });
+
+  app.delete('/api/processes/:id/draft', {
+    schema: { tags: ['authoring'], summary: '放弃草稿（流程管理员）', params: processParams, response: errors(400, 401, 403, 404) },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params as { id: string };
+    await requireAuthor(db, actor, id);
+    const result = await db.run(actor.county, (k) => k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
+    if (!result.numDeletedRows) throw new AppError('CF_NOT_FOUND', '该流程没有草稿');
+    return { id, deleted: true };
+  });
+
+  app.get('/api/templates', {
+    schema: { tags: ['authoring'], summary: '全省共享的流程模板（县里可继承后修改）', response: errors(401) },
+  }, async (request) => {
+    requireActor(request);
+    const find = templateFinder(definitionsRoot);
+    return readdirSync(join(definitionsRoot, 'templates')).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => find(f.replace(/\.json$/, '')))
+      .filter((d): d is Definition => Boolean(d))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((definition) => ({ id: definition.id, title: definition.title, description: definition.description ?? '', definition }));
+  });
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
+import { registration } from '../helpers/people';
+
+let t: TestApp;
+let author: Client;
+let cadre: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  author = await login(t.app, '532326', 'xinxi');
+  cadre = await login(t.app, '532326', 'cun');
+});
+afterAll(() => t.close());
+
+interface LibraryEntry { id: string; title: string; extends: string | null; draft: { updatedAt: string } | null; versions: { version: number; activeCases: number; closedCases: number; note: string }[] }
+
+describe(`authoring API (${dbKind})`, () => {
+  it('the library lists every process with the template it extends and live cases per version; authors only', async () => {
+    expect((await cadre.get('/api/library')).statusCode).toBe(403);
+    const started = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xky-b1', data: registration() });
+    expect(started.statusCode).toBe(201);
+    const lib = (await author.get('/api/library')).json() as LibraryEntry[];
+    expect(lib.map((p) => p.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);
+    const relocation = lib.find((p) => p.id === 'relocation')!;
+    expect(relocation).toMatchObject({ extends: 'relocation', draft: null, versions: [{ version: 1, activeCases: 1, closedCases: 0 }] });
+  });
+
+  it('a brand-new process: saved as a draft, read back, published as version 1, discarded drafts are gone', async () => {
+    const def = {
+      id: 'job-apply', title: '公益性岗位申请', caseLevel: 'village',
+      roles: { village_cadre: { label: '村干部', level: 'village', kind: 'cadre' } },
+      forms: { apply: { title: '申请', schema: { type: 'object', properties: { name: { type: 'string', title: '姓名' } } } } },
+      events: { SUBMIT: { label: '提交', kind: 'submit', roles: ['village_cadre'], data: 'step' } },
+      machine: { id: 'job', initial: 'filling', states: { filling: { meta: { label: '填写', form: 'apply', assignee: 'village_cadre' }, on: { SUBMIT: { target: 'done', actions: [{ type: 'save' }] } } }, done: { type: 'final', meta: { label: '完成', outcome: 'completed' } } } },
+    };
+    expect((await author.get('/api/processes/job-apply/draft')).statusCode).toBe(404);
+    expect((await author.send('PUT', '/api/processes/job-apply/draft', def)).json()).toMatchObject({ ok: true });
+    expect((await author.get('/api/processes/job-apply/draft')).json()).toMatchObject({ id: 'job-apply', body: def });
+    let lib = (await author.get('/api/library')).json() as LibraryEntry[];
+    expect(lib.find((p) => p.id === 'job-apply')).toMatchObject({ title: '公益性岗位申请', extends: null, versions: [] });
+    expect((await author.send('POST', '/api/processes/job-apply/publish', { note: '首版' })).json()).toEqual({ id: 'job-apply', version: 1 });
+    lib = (await author.get('/api/library')).json() as LibraryEntry[];
+    expect(lib.find((p) => p.id === 'job-apply')).toMatchObject({ draft: null, versions: [{ version: 1, note: '首版', activeCases: 0 }] });
+    await author.send('PUT', '/api/processes/job-apply/draft', { ...def, title: '改' });
+    expect((await author.send('DELETE', '/api/processes/job-apply/draft')).statusCode).toBe(200);
+    expect((await author.get('/api/processes/job-apply/draft')).statusCode).toBe(404);
+  });
+
+  it('a county variation is kept as its patch: the version records what it extends, the server runs the merge', async () => {
+    const variation = { extends: 'dividend-receipt', patch: { title: '分红签收（大姚）', forms: { receipt: { schema: { properties: { phone: { type: 'string', title: '联系电话', format: 'cn-mobile' } } } } } } };
+    await author.send('PUT', '/api/processes/dividend-receipt/draft', variation);
+    expect((await author.get('/api/processes/dividend-receipt/draft')).json()).toMatchObject({ body: variation });
+    expect((await author.send('POST', '/api/processes/dividend-receipt/publish', {})).json()).toEqual({ id: 'dividend-receipt', version: 2 });
+    const one = (await author.get('/api/processes/dividend-receipt')).json() as { definition: { title: string; forms: { receipt: { schema: { properties: Record<string, unknown> } } } } };
+    expect(one.definition.title).toBe('分红签收（大姚）');
+    expect(Object.keys(one.definition.forms.receipt.schema.properties)).toEqual(['received', 'signedOn', 'note', 'phone']);
+    const lib = (await author.get('/api/library')).json() as LibraryEntry[];
+    expect(lib.find((p) => p.id === 'dividend-receipt')).toMatchObject({ title: '分红签收（大姚）', extends: 'dividend-receipt' });
+  });
+
+  it('lists the shared templates with their definitions', async () => {
+    const list = (await cadre.get('/api/templates')).json() as { id: string; definition: { id: string } }[];
+    expect(list.map((x) => x.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);
+    expect(list.every((x) => x.definition.id === x.id)).toBe(true);
+  });
+});
