@@ -10,17 +10,18 @@ export type { ErrorObject, ValidateFunction };
  * Chinese formats, unknown keywords and formats refused. Each compiled process owns one.
  */
 export function createFormAjv(): Ajv2020 {
-  return configure(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }));
+  return configure(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, multipleOfPrecision: 9 }));
 }
 
 /** An ajv for conditions over case data: strict about keywords, but `type` may be left out. */
 export function createConditionAjv(): Ajv2020 {
-  return configure(new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, allErrors: false }));
+  return configure(new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, allErrors: false, multipleOfPrecision: 9 }));
 }
 
 function configure(ajv: Ajv2020): Ajv2020 {
   addFormats(ajv);
   for (const [name, f] of Object.entries(cnFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
+  // multipleOfPrecision: money in yuan (multipleOf 0.01) must accept 19.99, which binary floating point makes 1998.9999….
   // rjsf and form authors use these annotation keywords; they change no validation.
   ajv.addVocabulary(['enumNames', 'ui:options']);
   return ajv;

@@ -11,7 +11,7 @@ import { buttonTemplates } from './formButtons';
 
 /** One validator for every form: draft 2020-12, the Chinese formats, Chinese messages (the server stays the judge). */
 const validator = customizeValidator(
-  { AjvClass: Ajv2020 as never, customFormats: Object.fromEntries(Object.entries(cnFormats).map(([k, f]) => [k, f.validate])) },
+  { AjvClass: Ajv2020 as never, ajvOptionsOverrides: { multipleOfPrecision: 9 }, customFormats: Object.fromEntries(Object.entries(cnFormats).map(([k, f]) => [k, f.validate])) },
   localizeZh as never,
 );
 

@@ -37,6 +37,13 @@ describe('dividend distribution', () => {
     expect(r.effects).toContainEqual(expect.objectContaining({ type: 'schedule', timerId: TIMER, dueAt: '2026-06-08T01:00:00.000Z' }));
   });
 
+  it('accepts any amount in yuan and fen (19.99, 0.07), refuses a third decimal', () => {
+    for (const amount of [19.99, 0.07, 83000.33]) expect(toNotice(amount, 3).snapshot.value).toBeTruthy();
+    const s = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
+    const r = transition(compiled, s, { type: 'SUBMIT', data: { project: '项目', amount: 19.999, households: households(2) } }, { now: NOW, actor: cadre, unitPath: VILLAGE });
+    expect(r.ok).toBe(false);
+  });
+
   it('sends a plan the meeting voted down back to planning', () => {
     let s = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
     s = send(s, cadre, 'SUBMIT', { project: '光伏收益', amount: 1000, households: households(3) }).snapshot;
