@@ -73,6 +73,22 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
     return { id, deleted: true };
   });
 
+  app.get('/api/county-roles', {
+    schema: { tags: ['authoring'], summary: '本县用户持有的角色（新流程可用的角色）及其名称、层级、人数', response: errors(401, 403) },
+  }, async (request) => {
+    const actor = requireActor(request);
+    await requireAuthor(db, actor, 'county-roles');
+    const { held, bodies } = await db.run(actor.county, async (k) => ({
+      held: await k.selectFrom('grants as g').innerJoin('org_units as u', (j) => j.onRef('u.county_id', '=', 'g.county_id').onRef('u.id', '=', 'g.unit_id'))
+        .select(['g.role', 'u.level', (eb) => eb.fn.count<string>('g.user_id').distinct().as('n')]).where('g.county_id', '=', actor.county)
+        .groupBy(['g.role', 'u.level']).orderBy('g.role').execute(),
+      bodies: await k.selectFrom('definition_versions').select('body').where('county_id', '=', actor.county).orderBy('version', 'desc').execute(),
+    }));
+    const labels = new Map<string, { label: string; kind?: string }>();
+    for (const b of bodies) for (const [id, r] of Object.entries((b.body as Definition).roles)) if (!labels.has(id)) labels.set(id, { label: r.label, kind: r.kind });
+    return held.filter((h) => h.role !== 'author').map((h) => ({ role: h.role, level: h.level, holders: Number(h.n), label: labels.get(h.role)?.label ?? h.role, kind: labels.get(h.role)?.kind ?? 'cadre' }));
+  });
+
   app.get('/api/templates', {
     schema: { tags: ['authoring'], summary: '全省共享的流程模板（县里可继承后修改）', response: errors(401) },
   }, async (request) => {

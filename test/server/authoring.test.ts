@@ -59,6 +59,13 @@ describe(`authoring API (${dbKind})`, () => {
     expect(lib.find((p) => p.id === 'dividend-receipt')).toMatchObject({ title: '分红签收（大姚）', extends: 'dividend-receipt' });
   });
 
+  it('names the roles the county\'s users hold, for new processes', async () => {
+    const roles = (await author.get('/api/county-roles')).json() as { role: string; level: string; label: string; holders: number }[];
+    expect(roles).toContainEqual(expect.objectContaining({ role: 'township_reviewer', level: 'township', label: expect.stringMatching(/乡|镇/) }));
+    expect(roles.find((r) => r.role === 'township_reviewer')!.holders).toBeGreaterThanOrEqual(2);
+    expect(roles.some((r) => r.role === 'author')).toBe(false);
+  });
+
   it('lists the shared templates with their definitions', async () => {
     const list = (await cadre.get('/api/templates')).json() as { id: string; definition: { id: string } }[];
     expect(list.map((x) => x.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);

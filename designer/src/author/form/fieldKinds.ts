@@ -1,0 +1,62 @@
+/** The builder's palette: each kind of field, what it produces in JSON Schema + uiSchema, and how to recognise it again. */
+
+export type Json = Record<string, unknown>;
+
+export type FieldKind =
+  | 'text' | 'longText' | 'number' | 'money' | 'date' | 'choice' | 'multiChoice' | 'yesNo'
+  | 'idNumber' | 'phone' | 'address' | 'table' | 'file' | 'signature';
+
+interface KindSpec {
+  label: string;
+  /** What a field of this kind limits: characters, a value, or rows/choices. */
+  limits?: 'length' | 'value' | 'items';
+  options?: true;
+  make(): { schema: Json; ui: Json };
+}
+
+/** The palette, in the order it is shown. */
+export const KINDS: Record<FieldKind, KindSpec> = {
+  text: { label: '单行文字', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 100 }, ui: {} }) },
+  longText: { label: '多行文字', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 1000 }, ui: { 'ui:widget': 'textarea' } }) },
+  number: { label: '数字', limits: 'value', make: () => ({ schema: { type: 'number' }, ui: {} }) },
+  money: { label: '金额（元）', limits: 'value', make: () => ({ schema: { type: 'number', minimum: 0, multipleOf: 0.01 }, ui: { 'ui:placeholder': '单位：元，最多两位小数' } }) },
+  date: { label: '日期', make: () => ({ schema: { type: 'string', format: 'date' }, ui: {} }) },
+  choice: { label: '单选', options: true, make: () => ({ schema: { type: 'string', enum: ['选项一', '选项二'] }, ui: {} }) },
+  multiChoice: { label: '多选', limits: 'items', options: true, make: () => ({ schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['选项一', '选项二'] } }, ui: { 'ui:widget': 'checkboxes' } }) },
+  yesNo: { label: '是 / 否', make: () => ({ schema: { type: 'boolean' }, ui: { 'ui:widget': 'radio' } }) },
+  idNumber: { label: '身份证号', make: () => ({ schema: { type: 'string', format: 'cn-id-card' }, ui: { 'ui:placeholder': '18 位居民身份证号' } }) },
+  phone: { label: '手机号', make: () => ({ schema: { type: 'string', format: 'cn-mobile' }, ui: { 'ui:options': { inputType: 'tel' } } }) },
+  address: { label: '地址', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 200 }, ui: { 'ui:widget': 'textarea', 'ui:autocomplete': 'street-address', 'ui:placeholder': '乡镇、村、组、门牌号' } }) },
+  table: { label: '表格（多行）', limits: 'items', make: () => ({ schema: { type: 'array', items: { type: 'object', properties: {} } }, ui: {} }) },
+  file: { label: '照片 / 附件', make: () => ({ schema: { type: 'string', maxLength: 3_000_000 }, ui: { 'ui:widget': 'file', 'ui:options': { accept: 'image/*,.pdf' } } }) },
+  signature: { label: '手写签名', make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
+};
+
+/** Kinds a table's columns may have (no tables in tables, no files in cells). */
+export const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'date', 'choice', 'yesNo', 'idNumber', 'phone'];
+
+/** Recognises the kind of an existing field; anything unusual is edited as the nearest plain kind. */
+export function kindOf(schema: Json, ui: Json = {}): FieldKind {
+  const widget = ui['ui:widget'];
+  if (widget === 'signature') return 'signature';
+  if (widget === 'file' || schema.format === 'data-url') return 'file';
+  if (schema.type === 'boolean') return 'yesNo';
+  if (schema.type === 'array') return (schema.items as Json | undefined)?.type === 'object' ? 'table' : 'multiChoice';
+  if (schema.type === 'number' || schema.type === 'integer') return schema.multipleOf === 0.01 ? 'money' : 'number';
+  if (Array.isArray(schema.enum) || Array.isArray(schema.oneOf)) return 'choice';
+  if (schema.format === 'date') return 'date';
+  if (schema.format === 'cn-id-card') return 'idNumber';
+  if (schema.format === 'cn-mobile' || schema.format === 'cn-phone') return 'phone';
+  if (ui['ui:autocomplete'] === 'street-address') return 'address';
+  if (widget === 'textarea') return 'longText';
+  return 'text';
+}
+
+/** The schema keywords holding a kind's lower and upper limit. */
+export function limitKeys(kind: FieldKind): [string, string] | undefined {
+  const l = KINDS[kind].limits;
+  if (l === 'length') return ['minLength', 'maxLength'];
+  if (l === 'value') return ['minimum', 'maximum'];
+  if (l === 'items') return ['minItems', 'maxItems'];
+  return undefined;
+}
