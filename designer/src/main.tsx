@@ -11,6 +11,7 @@ const TasksPage = lazy(() => import('./pages/TasksPage'));
 const CasePage = lazy(() => import('./pages/CasePage'));
 const StartPage = lazy(() => import('./pages/StartPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
+const AuthorPage = lazy(() => import('./author/AuthorPage'));
 
 /** The current hash route: `#/cases/abc?x=1` → ['cases', 'abc'] and its query. */
 function useRoute(): { parts: string[]; query: URLSearchParams } {
@@ -44,9 +45,10 @@ function App() {
   if (page === 'login' || me === null) return <Suspense fallback={<p className="muted">{t('loading')}</p>}><LoginPage onLogin={(m) => { setMe(m); location.hash = '#/tasks'; }} /></Suspense>;
   if (me === undefined) return <p className="muted pad">{t('loading')}</p>;
   const supervisor = me.grants.some((g) => g.level === 'county' || g.level === 'township');
-  const nav = [['tasks', t('tasks')], ['start', t('start')], ...(supervisor ? [['dashboard', t('dashboard')]] : [])] as const;
+  const author = me.grants.some((g) => g.role === 'author');
+  const nav = [['tasks', t('tasks')], ['start', t('start')], ...(supervisor ? [['dashboard', t('dashboard')]] : []), ...(author ? [['author', t('author')]] : [])] as const;
   return (
-    <div className="app">
+    <div className={page === 'author' ? 'app wide' : 'app'}>
       <header className="top">
         <strong>{t('appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>
@@ -60,6 +62,7 @@ function App() {
           {page === 'cases' && route.parts[1] && <CasePage id={route.parts[1]} me={me} />}
           {page === 'start' && <StartPage />}
           {page === 'dashboard' && <DashboardPage />}
+          {page === 'author' && <AuthorPage processId={route.parts[1]} />}
         </Suspense>
       </main>
       <nav className="bottom">

@@ -8,6 +8,9 @@ import { plainMessage } from '../../engine/fieldErrors';
 import { cnFormats } from '../../engine/formats';
 import type { FieldDetail } from './api';
 import { buttonTemplates } from './formButtons';
+import { SignatureWidget } from './signatureWidget';
+
+const widgets = { signature: SignatureWidget };
 
 /** One validator for every form: draft 2020-12, the Chinese formats, Chinese messages (the server stays the judge). */
 const validator = customizeValidator(
@@ -45,17 +48,20 @@ interface Props {
   readOnly?: boolean;
   submitLabel?: string;
   busy?: boolean;
+  /** No submit button: the form is part of a larger editor. */
+  hideSubmit?: boolean;
 }
 
 /** A step form rendered from its JSON Schema and uiSchema: one look for all forms. */
-export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serverErrors, readOnly, submitLabel, busy }: Props) {
+export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serverErrors, readOnly, submitLabel, busy, hideSubmit }: Props) {
   return (
     <Form
       schema={schema as never}
-      uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: Boolean(readOnly), submitText: submitLabel ?? '提交', props: { disabled: busy, className: 'primary' } } }}
+      uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: Boolean(readOnly || hideSubmit), submitText: submitLabel ?? '提交', props: { disabled: busy, className: 'primary' } } }}
       formData={formData}
       validator={validator}
       templates={{ ButtonTemplates: buttonTemplates }}
+      widgets={widgets}
       noHtml5Validate
       showErrorList={false}
       readonly={readOnly}

@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import type { Problem } from '../../../../engine/check/problems';
+import { COLUMN_KINDS, type FieldKind, KINDS } from './fieldKinds';
+import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
+
+const LIMIT_WORDS = { length: ['最少字数', '最多字数'], value: ['最小值', '最大值'], items: ['最少几项', '最多几项'] } as const;
+
+const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
+/** The chosen field's properties: title, key, help, required, limits, options, conditional display; a table's columns. */
+export default function FieldPanel({ field, siblings, problems, onChange, nested }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean }) {
+  const set = (patch: Partial<Field>) => onChange({ ...field, ...patch });
+  const limits = KINDS[field.kind].limits;
+  const controllers = siblings.filter((s) => s.key !== field.key && !s.showIf && (s.kind === 'yesNo' || s.kind === 'choice'));
+  const controller = controllers.find((c) => c.key === field.showIf?.field);
+  const [column, setColumn] = useState<string>();
+  const columns = field.columns ?? [];
+  const currentColumn = columns.find((c) => c.key === column);
+  return (
+    <div className="field-panel">
+      <h3>{KINDS[field.kind].label}</h3>
+      {problems.map((p, i) => <p key={i} className="field-problem">{p.message}</p>)}
+      <label>标题（办事人员看到的名称）<input value={field.title} onChange={(e) => set({ title: e.target.value })} /></label>
+      <label>字段编号（英文，存数据用）<input value={field.key} onChange={(e) => set({ key: cleanKey(e.target.value) })} /></label>
+      <label>填写说明<input value={field.help} onChange={(e) => set({ help: e.target.value })} placeholder="显示在标题下方" /></label>
+      <label className="inline"><input type="checkbox" checked={field.required} onChange={(e) => set({ required: e.target.checked })} />必填</label>
+      {limits && (
+        <div className="pair">
+          <label>{LIMIT_WORDS[limits][0]}<input type="number" value={field.min ?? ''} onChange={(e) => set({ min: num(e.target.value) })} /></label>
+          <label>{LIMIT_WORDS[limits][1]}<input type="number" value={field.max ?? ''} onChange={(e) => set({ max: num(e.target.value) })} /></label>
+        </div>
+      )}
+      {KINDS[field.kind].options && (
+        <label>选项（每行一个）<textarea rows={4} value={(field.options ?? []).join('\n')} onChange={(e) => set({ options: e.target.value.split('\n').map((s) => s.trim()).filter(Boolean) })} /></label>
+      )}
+      {!nested && (
+        <fieldset className="show-if">
+          <legend>显示条件</legend>
+          <label>仅当<select value={field.showIf?.field ?? ''} onChange={(e) => {
+            const c = controllers.find((x) => x.key === e.target.value);
+            set({ showIf: c ? { field: c.key, equals: c.kind === 'yesNo' ? true : c.options?.[0] ?? '' } : undefined });
+          }}>
+            <option value="">（总是显示）</option>
+            {controllers.map((c) => <option key={c.key} value={c.key}>{c.title}</option>)}
+          </select></label>
+          {controller && field.showIf && (
+            <label>等于<select value={String(field.showIf.equals)} onChange={(e) => {
+              const v: ConditionValue = controller.kind === 'yesNo' ? e.target.value === 'true' : e.target.value;
+              set({ showIf: { field: controller.key, equals: v } });
+            }}>
+              {controller.kind === 'yesNo' ? <><option value="true">是</option><option value="false">否</option></> : controller.options?.map((o) => <option key={o} value={o}>{o}</option>)}
+            </select>时显示</label>
+          )}
+        </fieldset>
+      )}
+      {field.kind === 'table' && (
+        <fieldset className="columns">
+          <legend>表格的列（{columns.length}）</legend>
+          <ol>
+            {columns.map((c) => (
+              <li key={c.key} className={c.key === column ? 'on' : ''}>
+                <button className="field-pick" onClick={() => setColumn(c.key)}>{c.title || c.key}{c.required && <span className="req">*</span>} <span className="muted">{KINDS[c.kind].label}</span></button>
+                <button aria-label="删除列" onClick={() => set({ columns: columns.filter((x) => x.key !== c.key) })}>✕</button>
+              </li>
+            ))}
+          </ol>
+          <label>添加一列<select value="" onChange={(e) => {
+            if (!e.target.value) return;
+            const c = newField(e.target.value as FieldKind, columns.map((x) => x.key));
+            set({ columns: [...columns, c] });
+            setColumn(c.key);
+          }}>
+            <option value="">选择列的类型…</option>
+            {COLUMN_KINDS.map((k) => <option key={k} value={k}>{KINDS[k].label}</option>)}
+          </select></label>
+          {currentColumn && (
+            <div className="nested">
+              <FieldPanel nested field={currentColumn} siblings={columns} problems={[]} onChange={(c) => {
+                set({ columns: columns.map((x) => (x.key === currentColumn.key ? c : x)) });
+                setColumn(c.key);
+              }} />
+            </div>
+          )}
+        </fieldset>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { useState } from 'react';
+import type { Definition } from '../../../../engine/types';
+import { StepForm } from '../../stepForm';
+
+/** The form exactly as cadres will see it (the same component as the web app), in a phone or a desktop frame. */
+export default function Preview({ form }: { form: Definition['forms'][string] }) {
+  const [frame, setFrame] = useState<'phone' | 'desktop'>('phone');
+  const [data, setData] = useState<unknown>({});
+  const [sent, setSent] = useState(false);
+  return (
+    <div className="preview">
+      <div className="preview-head">
+        <h3>预览</h3>
+        <button className={frame === 'phone' ? 'on' : ''} onClick={() => setFrame('phone')}>手机</button>
+        <button className={frame === 'desktop' ? 'on' : ''} onClick={() => setFrame('desktop')}>电脑</button>
+      </div>
+      <div className={`frame ${frame}`} data-testid={`preview-${frame}`}>
+        <h3>{form.title}</h3>
+        <StepForm schema={form.schema} uiSchema={form.uiSchema as never} formData={data} onChange={(d) => { setData(d); setSent(false); }} onSubmit={() => setSent(true)} submitLabel="试提交" />
+        {sent && <p className="banner">填写无误（预览，不保存）</p>}
+      </div>
+    </div>
+  );
+}

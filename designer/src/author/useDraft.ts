@@ -1,0 +1,128 @@
+/** The definition being edited: loaded from the draft (or the published version), checked as it changes, saved as the author works. */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { checkDefinition, type CheckReport } from '../../../engine/check/index';
+import { applyMergePatch, diffMergePatch } from '../../../engine/mergePatch';
+import type { Definition } from '../../../engine/types';
+import { api, ApiError } from '../api';
+
+export interface Template { id: string; title: string; description: string; definition: Definition }
+
+export interface DraftState {
+  /** The whole definition as the engine will run it. */
+  definition: Definition;
+  /** The shared template it extends (a county variation), or null for a process of its own. */
+  template: Definition | null;
+  /** What is saved: the definition, or { extends, patch } for a variation. */
+  body: unknown;
+  report: CheckReport;
+  saved: 'saved' | 'saving' | 'unsaved' | 'error';
+  saveError?: string;
+  publishedVersion: number | null;
+  update(next: Definition): void;
+  /** Undo the last change (the author's safety net). */
+  undo(): void;
+  canUndo: boolean;
+}
+
+/** The body saved for a definition: a county's patch over its template, or the definition itself. */
+export function bodyOf(definition: Definition, template: Definition | null): unknown {
+  return template ? { extends: template.id, patch: diffMergePatch(template, definition) } : definition;
+}
+
+interface Loaded { definition: Definition; template: Definition | null; publishedVersion: number | null }
+
+async function load(id: string, fresh: Definition | null): Promise<Loaded> {
+  const templates = await api<Template[]>('GET', '/api/templates');
+  const templateOf = (tid: string | undefined) => templates.find((t) => t.id === tid)?.definition ?? null;
+  const published = await api<{ version: number; definition: Definition }>('GET', `/api/processes/${id}`).catch((e: unknown) => {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  });
+  const library = await api<{ id: string; extends: string | null }[]>('GET', '/api/library');
+  const draft = await api<{ body: Definition | { extends: string; patch: object } }>('GET', `/api/processes/${id}/draft`).catch((e: unknown) => {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  });
+  const publishedVersion = published?.version ?? null;
+  if (draft) {
+    const body = draft.body;
+    if ('extends' in body) {
+      const template = templateOf(body.extends);
+      if (template) return { definition: applyMergePatch(template, body.patch) as Definition, template, publishedVersion };
+    }
+    return { definition: body as Definition, template: null, publishedVersion };
+  }
+  if (published) return { definition: published.definition, template: templateOf(library.find((p) => p.id === id)?.extends ?? undefined), publishedVersion };
+  if (fresh) return { definition: fresh, template: null, publishedVersion };
+  throw new ApiError(404, 'CF_NOT_FOUND', '找不到该流程');
+}
+
+/** Loads, checks and autosaves one process's draft. */
+export function useDraft(id: string, fresh: Definition | null): { state?: DraftState; error?: string } {
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [error, setError] = useState<string>();
+  const [history, setHistory] = useState<Definition[]>([]);
+  const [definition, setDefinition] = useState<Definition>();
+  const [saved, setSaved] = useState<DraftState['saved']>('saved');
+  const [saveError, setSaveError] = useState<string>();
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  useEffect(() => {
+    load(id, fresh).then((l) => {
+      setLoaded(l);
+      setDefinition(l.definition);
+      if (fresh) setSaved('unsaved');
+    }, (e: Error) => setError(e.message));
+  }, [id]);
+
+  const save = useCallback(async (def: Definition) => {
+    if (!loaded) return;
+    setSaved('saving');
+    try {
+      await api('PUT', `/api/processes/${id}/draft`, bodyOf(def, loaded.template));
+      setSaved('saved');
+      setSaveError(undefined);
+    } catch (e) {
+      setSaved('error');
+      setSaveError((e as Error).message);
+    }
+  }, [id, loaded]);
+
+  // A new process is saved as soon as it exists, so leaving the page loses nothing.
+  useEffect(() => {
+    if (fresh && loaded && definition === loaded.definition) void save(definition);
+  }, [loaded]);
+
+  const update = useCallback((next: Definition) => {
+    setDefinition((prev) => {
+      if (prev) setHistory((h) => [...h.slice(-49), prev]);
+      return next;
+    });
+    setSaved('unsaved');
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void save(next), 600);
+  }, [save]);
+
+  const undo = useCallback(() => {
+    setHistory((h) => {
+      const prev = h.at(-1);
+      if (prev) {
+        setDefinition(prev);
+        setSaved('unsaved');
+        clearTimeout(timer.current);
+        timer.current = setTimeout(() => void save(prev), 600);
+      }
+      return h.slice(0, -1);
+    });
+  }, [save]);
+
+  const report = useMemo(() => (definition ? checkDefinition(definition) : undefined), [definition]);
+  if (error) return { error };
+  if (!loaded || !definition || !report) return {};
+  return {
+    state: {
+      definition, template: loaded.template, body: bodyOf(definition, loaded.template), report, saved, saveError,
+      publishedVersion: loaded.publishedVersion, update, undo, canUndo: history.length > 0,
+    },
+  };
+}

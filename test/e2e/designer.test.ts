@@ -1,0 +1,236 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFile } from '../../server/definitionFiles';
+import { buildWebApp, openBrowser, shot, uiLogin } from '../helpers/browser';
+import { dbKind, dropSchema } from '../helpers/testApp';
+import { idNumber } from '../helpers/people';
+import { httpLogin, type ServerProcess, startServer } from '../helpers/serverProcess';
+
+const pgUrl = process.env.DATABASE_URL;
+const schema = `t_e2e_designer_${process.pid}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'cf-e2e-designer-'));
+let server: ServerProcess;
+
+beforeAll(async () => {
+  buildWebApp();
+  server = await startServer({ SEED_DEMO: '0', ...(pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: schema } : { DATA_DIR: dataDir }) }, 5700 + (process.pid % 200));
+}, 180_000);
+afterAll(async () => {
+  await server?.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+  if (pgUrl) await dropSchema(pgUrl, schema);
+});
+
+/** Fails with what the page shows, and a screenshot, instead of a bare timeout. */
+async function see(page: Page, selector: string, name: string) {
+  await page.waitForSelector(selector).catch(async (e) => {
+    await shot(page, `failed-${name}`);
+    throw new Error(`${e}\n${await page.locator('main').innerText()}`);
+  });
+}
+
+const props = (page: Page) => page.locator('.field-panel').first();
+
+/** Adds a field from the palette and names it. */
+async function addField(page: Page, kind: string, title: string, key: string, required = true) {
+  await page.click(`.palette button:has-text("${kind}")`);
+  await props(page).getByLabel('标题（办事人员看到的名称）').first().fill(title);
+  await props(page).getByLabel('字段编号（英文，存数据用）').first().fill(key);
+  if (required) await props(page).getByLabel('必填').first().check();
+}
+
+async function saved(page: Page) {
+  await page.waitForSelector('.save-state.saved');
+}
+
+describe(`designer in Chromium (${dbKind})`, () => {
+  it('an IT user builds 公益性岗位申请 from a blank page, fixes a flagged problem, simulates, publishes; a cadre and a reviewer then run a case', async () => {
+    const { context, page } = await openBrowser(1280);
+    try {
+      await uiLogin(page, server.url, '532326', 'xinxi');
+      await page.click('nav.bottom >> text=流程设计');
+      await see(page, 'table.lib', 'library');
+      expect(await page.locator('table.lib').innerText()).toMatch(/易地扶贫搬迁[\s\S]*模板 relocation[\s\S]*第 1 版/);
+      await shot(page, 'designer-1280-library');
+
+      await page.click('button:has-text("新建流程")');
+      await page.getByLabel('流程名称').fill('公益性岗位申请');
+      await page.getByLabel('流程编号（英文，创建后不能改）').fill('job-apply');
+      await page.getByLabel('谁发起（第一步由谁填写）').selectOption('village_cadre');
+      await page.click('button:has-text("创建并开始设计")');
+      await see(page, '.palette', 'editor');
+      await saved(page);
+
+      // The application form: name, ID number, a table of household members, a yes/no, and a field shown only when it is yes.
+      await addField(page, '单行文字', '申请人姓名', 'name');
+      await addField(page, '身份证号', '申请人身份证号', 'idNumber');
+      await addField(page, '表格（多行）', '家庭成员', 'members', false);
+      await props(page).getByLabel('最少几项').first().fill('1');
+      for (const [kind, title, key] of [['单行文字', '姓名', 'name'], ['身份证号', '身份证号', 'idNumber'], ['单行文字', '与申请人关系', 'relation']]) {
+        await props(page).getByLabel('添加一列').selectOption({ label: kind });
+        const col = page.locator('.nested');
+        await col.getByLabel('标题（办事人员看到的名称）').fill(title);
+        await col.getByLabel('字段编号（英文，存数据用）').fill(key);
+        await col.getByLabel('必填').check();
+      }
+      await addField(page, '是 / 否', '是否为低保户', 'dibao');
+      await addField(page, '单行文字', '低保证号', 'dibaoNo');
+      await props(page).getByLabel('仅当').selectOption({ label: '是否为低保户' });
+      await props(page).getByLabel('等于').selectOption('true');
+      const preview = page.locator('[data-testid=preview-phone]');
+      await expect.poll(() => preview.innerText()).toContain('家庭成员');
+      expect(await preview.locator('#root_dibaoNo').count()).toBe(0);
+      await preview.locator('#root_dibao-0, input[name=root_dibao][value="0"], #root_dibao').first().check().catch(() => undefined);
+      await preview.getByText('是', { exact: true }).first().click();
+      await expect.poll(() => preview.locator('#root_dibaoNo').count()).toBe(1);
+      await shot(page, 'designer-1280-form-builder');
+      await page.click('.preview-head button:has-text("电脑")');
+      await shot(page, 'designer-1280-form-preview-desktop');
+
+      // The township reviewer joins the process.
+      await page.click('.tabs button:has-text("基本信息与角色")');
+      await page.getByLabel('添加本县已有的角色').selectOption('township_reviewer');
+      await expect.poll(() => page.locator('table.roles').innerText()).toContain('township_reviewer');
+
+      // The flow, on the graph only.
+      await page.click('.tabs button:has-text("流程图")');
+      await see(page, '.flow-canvas[data-ready=yes]', 'graph');
+      await page.click('.toolbar button:has-text("＋ 环节")');
+      const side = page.locator('.side-panel');
+      await side.getByLabel('环节名称').fill('乡镇审核');
+      await side.getByLabel('办理人（角色）').selectOption('township_reviewer');
+      await side.getByLabel('办理时限').fill('5');
+      // The new step cannot be reached and has no way out: the checker flags it on the node.
+      await see(page, '.state-node.has-problem:has-text("乡镇审核")', 'flagged');
+      expect(await page.locator('.problems').innerText()).toMatch(/乡镇审核|step1/);
+      await shot(page, 'designer-1280-flow-problem');
+
+      // Fix: submit goes to the review; the review approves to the end or returns to the applicant.
+      await page.click('.state-node:has-text("填写申请")');
+      await side.locator('.out-list button').first().click();
+      await side.getByLabel('转到').selectOption({ label: '乡镇审核' });
+      await page.click('.state-node:has-text("乡镇审核")');
+      await side.getByLabel('流转到').selectOption({ label: '办结' });
+      await side.locator('button:has-text("添加")').click();
+      await side.getByLabel('操作名称').fill('审核通过');
+      await side.getByLabel('按钮样式').selectOption('approve');
+      await page.click('.state-node:has-text("乡镇审核")');
+      await side.getByLabel('流转到').selectOption({ label: '填写申请' });
+      await side.locator('button:has-text("添加")').click();
+      await side.getByLabel('操作名称').fill('退回修改');
+      await side.getByLabel('按钮样式').selectOption('return');
+      await see(page, '.problems h3:has-text("没有错误")', 'fixed');
+      expect(await page.locator('.state-node.has-problem').count()).toBe(0);
+      expect(await page.locator('.state-node:has-text("乡镇审核")').innerText()).toContain('5 个工作日');
+      await saved(page);
+      await shot(page, 'designer-1280-flow');
+
+      // Simulate to the end: submit, return, step back, let the deadline pass, approve.
+      await page.click('.tabs button:has-text("模拟运行")');
+      await page.click('button:has-text("发起一个模拟案件")');
+      const sim = page.locator('.sim-side');
+      await see(page, '.sim-side #root_name', 'sim-start');
+      await sim.locator('#root_name').fill('张秀英');
+      await sim.locator('#root_idNumber').fill(idNumber('532326', '19800101', '123'));
+      await sim.locator('button:has-text("添加")').first().click();
+      await sim.locator('#root_members_0_name').fill('李大山');
+      await sim.locator('#root_members_0_idNumber').fill(idNumber('532326', '19780202', '456'));
+      await sim.locator('#root_members_0_relation').fill('配偶');
+      await sim.getByText('否', { exact: true }).first().click();
+      await sim.locator('button[type=submit]').click();
+      await expect.poll(() => sim.locator('.sim-now').innerText()).toContain('乡镇审核');
+      await expect.poll(() => page.locator('.sim-graph .state-node.active').innerText()).toContain('乡镇审核');
+      await sim.locator('button:has-text("切换为本环节办理人")').click();
+      await sim.locator('button:has-text("退回修改")').click();
+      await expect.poll(() => sim.locator('.sim-now').innerText()).toContain('填写申请');
+      await sim.locator('button:has-text("退回上一步")').click();
+      await expect.poll(() => sim.locator('.sim-now').innerText()).toContain('乡镇审核');
+      await sim.locator('button:has-text("到下一个时限")').click();
+      await see(page, '.sim-side .late:has-text("已超期")', 'sim-overdue');
+      await sim.locator('button:has-text("审核通过")').click();
+      await see(page, '.sim-side .badge:has-text("已办结")', 'sim-done');
+      await shot(page, 'designer-1280-simulate');
+
+      await page.click('.tabs button:has-text("JSON")');
+      await see(page, '.cm-content', 'json');
+      expect(await page.locator('.cm-content').innerText()).toContain('"title": "公益性岗位申请"');
+      await shot(page, 'designer-1280-json');
+
+      await page.click('.tabs button:has-text("发布")');
+      await page.getByLabel('发布说明（写给以后查看版本的人）').fill('首版：按县人社局通知');
+      await page.click('.publish button.primary:has-text("发布")');
+      await see(page, 'text=已发布为第 1 版', 'published');
+      await shot(page, 'designer-1280-publish');
+    } finally {
+      await context.close();
+    }
+
+    // A cadre of the county starts a case of the new process; the township reviewer approves it.
+    const cadre = await openBrowser(375);
+    const reviewer = await openBrowser(1280);
+    try {
+      await uiLogin(cadre.page, server.url, '532326', 'cun');
+      await cadre.page.click('nav.bottom >> text=发起');
+      await cadre.page.waitForSelector('select[name=processId] option[value=job-apply]', { state: 'attached' });
+      await cadre.page.selectOption('select[name=processId]', 'job-apply');
+      await cadre.page.click('button.primary:has-text("发起案件")');
+      await see(cadre.page, '#root_name', 'cadre-start');
+      await cadre.page.fill('#root_name', '王桂兰');
+      await cadre.page.fill('#root_idNumber', idNumber('532326', '19750505', '321'));
+      await cadre.page.click('button:has-text("添加")');
+      await cadre.page.fill('#root_members_0_name', '王小军');
+      await cadre.page.fill('#root_members_0_idNumber', idNumber('532326', '20050606', '654'));
+      await cadre.page.fill('#root_members_0_relation', '儿子');
+      await cadre.page.getByText('是', { exact: true }).first().click();
+      await cadre.page.fill('#root_dibaoNo', 'DB-2026-0133');
+      await cadre.page.click('button[type=submit]');
+      await see(cadre.page, 'text=乡镇审核', 'cadre-submitted');
+
+      await uiLogin(reviewer.page, server.url, '532326', 'xiang');
+      await see(reviewer.page, 'text=王桂兰', 'reviewer-inbox');
+      await reviewer.page.click('text=王桂兰');
+      await reviewer.page.click('button:has-text("审核通过")');
+      await see(reviewer.page, 'text=办结', 'reviewer-approved');
+      await shot(reviewer.page, 'designer-1280-new-process-approved');
+    } finally {
+      await cadre.context.close();
+      await reviewer.context.close();
+    }
+  }, 240_000);
+
+  it('a county change made in the designer is saved as a patch; the exported file passes the checker and is what the server runs', async () => {
+    const { context, page } = await openBrowser(1280);
+    try {
+      await uiLogin(page, server.url, '532622', 'xinxi');
+      await page.goto(`${server.url}/#/author/dividend-receipt`);
+      await see(page, '.palette', 'variation-editor');
+      await addField(page, '手机号', '户主手机号', 'phone', false);
+      await saved(page);
+      await page.click('.tabs button:has-text("本县改动")');
+      await see(page, '[data-testid=patch]', 'variation');
+      expect(JSON.parse(await page.locator('[data-testid=patch]').innerText())).toEqual({
+        forms: { receipt: { schema: { properties: { phone: { type: 'string', format: 'cn-mobile', title: '户主手机号' } } }, uiSchema: { phone: { 'ui:options': { inputType: 'tel' } } } } },
+      });
+      await shot(page, 'designer-1280-variation');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("导出本县补丁文件")')]);
+      const file = join(dataDir, 'dividend-receipt.json');
+      await download.saveAs(file);
+      const report = checkFile(file);
+      expect(report.errors).toEqual([]);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ extends: 'dividend-receipt' });
+
+      await page.click('.tabs button:has-text("发布")');
+      await see(page, '.changes li:has-text("户主手机号")', 'publish-diff');
+      await page.click('.publish button.primary:has-text("发布")');
+      await see(page, 'text=已发布为第 2 版', 'variation-published');
+      const api = await httpLogin(server.url, '532622', 'xinxi');
+      const running = await api.call('GET', '/api/processes/dividend-receipt');
+      expect(running.body.definition).toEqual(report.definition);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
