@@ -1,5 +1,5 @@
 import Form from '@rjsf/core';
-import type { ErrorSchema, RJSFValidationError, UiSchema } from '@rjsf/utils';
+import { englishStringTranslator, type ErrorSchema, type RJSFValidationError, TranslatableString, type UiSchema } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import Ajv2020 from 'ajv/dist/2020.js';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
@@ -11,6 +11,16 @@ import { buttonTemplates } from './formButtons';
 import { SignatureWidget } from './signatureWidget';
 
 const widgets = { signature: SignatureWidget };
+
+/** rjsf's own words in Chinese (yes/no radios, empty tables, file widget, optional parts). */
+const ZH: Partial<Record<TranslatableString, string>> = {
+  [TranslatableString.YesLabel]: '是', [TranslatableString.NoLabel]: '否', [TranslatableString.ArrayItemTitle]: '项',
+  [TranslatableString.EmptyArray]: '还没有内容，点下面的按钮添加。', [TranslatableString.AddItemButton]: '添加', [TranslatableString.AddButton]: '添加',
+  [TranslatableString.RemoveButton]: '删除', [TranslatableString.MoveUpButton]: '上移', [TranslatableString.MoveDownButton]: '下移',
+  [TranslatableString.NowLabel]: '现在', [TranslatableString.ClearLabel]: '清除', [TranslatableString.PreviewLabel]: '预览',
+  [TranslatableString.FilesInfo]: '**%1**（%2，%3 字节）', [TranslatableString.OptionalObjectAdd]: '填写此项', [TranslatableString.OptionalObjectRemove]: '不填此项',
+};
+const translateString = (s: TranslatableString, params?: string[]) => englishStringTranslator((ZH[s] ?? s) as TranslatableString, params);
 
 /** One validator for every form: draft 2020-12, the Chinese formats, Chinese messages (the server stays the judge). */
 const validator = customizeValidator(
@@ -62,6 +72,7 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
       validator={validator}
       templates={{ ButtonTemplates: buttonTemplates }}
       widgets={widgets}
+      translateString={translateString}
       noHtml5Validate
       showErrorList={false}
       readonly={readOnly}

@@ -61,7 +61,8 @@ export function checkForms(def: Definition): Problem[] {
     eachSchema(schema, at, (s, pointer) => {
       if (typeof s.pattern === 'string') checkPattern(s.pattern, `${pointer}/pattern`, out);
       if (isSchema(s.patternProperties)) for (const key of Object.keys(s.patternProperties)) checkPattern(key, `${pointer}/patternProperties/${key}`, out);
-      if (isSchema(s.properties)) {
+      // Properties under if / not / contains are tests of other fields' values, not fields a cadre fills.
+      if (isSchema(s.properties) && !/\/(if|not|contains|propertyNames)(\/|$)/.test(pointer)) {
         for (const [key, prop] of Object.entries(s.properties)) {
           if (isSchema(prop) && typeof prop.title !== 'string' && prop.$ref === undefined) {
             out.push(problem('field-title-missing', `${pointer}/properties/${key}`, { field: key }));

@@ -29,6 +29,7 @@ export async function openBrowser(width: number): Promise<{ context: BrowserCont
 /** Saves a screenshot for people to look at (CI artifact, not committed). */
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshots, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
 

@@ -52,14 +52,23 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
   const [positions, setPositions] = useState<Map<string, { x: number; y: number; w: number; h: number }>>(new Map());
   const shape = JSON.stringify([graph.nodes.map((n) => n.key), graph.edges.map((e) => [e.source, e.target])]);
   useEffect(() => {
+    // Nodes in the order a case meets them (breadth first from the first step), so elk breaks cycles at the returns.
+    const rank = new Map<string, number>();
+    const queue = graph.nodes.filter((n) => n.initial).map((n) => n.key);
+    queue.forEach((k) => rank.set(k, rank.size));
+    for (let i = 0; i < queue.length; i++) {
+      for (const e of graph.edges) if (e.source === queue[i] && !rank.has(e.target)) { rank.set(e.target, rank.size); queue.push(e.target); }
+    }
+    const order = (k: string) => rank.get(k) ?? Number.MAX_SAFE_INTEGER;
     const children = (parent: string[]): ElkNode[] => graph.nodes
+      .slice().sort((a, b) => order(a.key) - order(b.key))
       .filter((n) => n.path.length === parent.length + 1 && parent.every((p, i) => n.path[i] === p))
       .map((n) => (n.compound
         ? { id: n.key, layoutOptions: { 'elk.padding': '[top=40,left=16,bottom=16,right=16]' }, children: children(n.path) }
         : { id: n.key, width: W, height: H }));
     const root: ElkNode = {
       id: 'root',
-      layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN', 'elk.layered.spacing.nodeNodeBetweenLayers': '60', 'elk.spacing.nodeNode': '40' },
+      layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN', 'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER', 'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES', 'elk.layered.spacing.nodeNodeBetweenLayers': '60', 'elk.spacing.nodeNode': '40' },
       children: children([]),
       edges: graph.edges.filter((e) => e.source !== e.target).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
     };
