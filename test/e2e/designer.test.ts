@@ -69,7 +69,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await addField(page, '身份证号', '申请人身份证号', 'idNumber');
       await addField(page, '表格（多行）', '家庭成员', 'members', false);
       await props(page).getByLabel('最少几项').first().fill('1');
-      for (const [kind, title, key] of [['单行文字', '姓名', 'name'], ['身份证号', '身份证号', 'idNumber'], ['单行文字', '与申请人关系', 'relation']]) {
+      for (const [kind, title, key] of [['单行文字', '姓名', 'name'], ['身份证号', '身份证号', 'idNumber'], ['单行文字', '与申请人关系', 'relation']] as const) {
         await props(page).getByLabel('添加一列').selectOption({ label: kind });
         const col = page.locator('.nested');
         await col.getByLabel('标题（办事人员看到的名称）').fill(title);
