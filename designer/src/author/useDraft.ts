@@ -4,6 +4,7 @@ import { checkDefinition, type CheckReport } from '../../../engine/check/index';
 import { applyMergePatch, diffMergePatch } from '../../../engine/mergePatch';
 import type { Definition } from '../../../engine/types';
 import { api, ApiError } from '../api';
+import { readable } from './problemTargets';
 
 export interface Template { id: string; title: string; description: string; definition: Definition }
 
@@ -116,7 +117,12 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
     });
   }, [save]);
 
-  const report = useMemo(() => (definition ? checkDefinition(definition) : undefined), [definition]);
+  const report = useMemo(() => {
+    if (!definition) return undefined;
+    const r = checkDefinition(definition);
+    const words = (list: CheckReport['errors']) => list.map((p) => ({ ...p, message: readable(definition, p.message) }));
+    return { ...r, errors: words(r.errors), warnings: words(r.warnings) };
+  }, [definition]);
   if (error) return { error };
   if (!loaded || !definition || !report) return {};
   return {

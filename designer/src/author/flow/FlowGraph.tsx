@@ -1,4 +1,4 @@
-import { Background, Controls, type Edge, Handle, MarkerType, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
+import { Background, type Edge, Handle, MarkerType, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { useEffect, useMemo, useState } from 'react';
@@ -50,6 +50,7 @@ interface Props {
 export default function FlowGraph({ definition, byState, byEvent, active = [], selected, selectedEdge, onNode, onEdge, onConnect }: Props) {
   const graph = useMemo(() => graphOf(definition), [definition]);
   const [positions, setPositions] = useState<Map<string, { x: number; y: number; w: number; h: number }>>(new Map());
+  const [layouts, setLayouts] = useState(0);
   const shape = JSON.stringify([graph.nodes.map((n) => n.key), graph.edges.map((e) => [e.source, e.target])]);
   useEffect(() => {
     // Nodes in the order a case meets them (breadth first from the first step), so elk breaks cycles at the returns.
@@ -84,6 +85,7 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
       };
       visit(out);
       setPositions(map);
+      setLayouts((n) => n + 1);
     }, () => undefined);
     return () => { live = false; };
   }, [shape]);
@@ -110,7 +112,7 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
   return (
     <div className="flow-canvas" data-ready={positions.size > 0 ? 'yes' : 'no'}>
       <ReactFlow
-        nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView={positions.size > 0} key={positions.size > 0 ? 'laid' : 'raw'}
+        nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1, padding: 0.15 }} key={layouts}
         minZoom={0.2} proOptions={{ hideAttribution: true }} nodesConnectable={Boolean(onConnect)}
         onNodeClick={(_, n) => onNode?.(n.id)}
         onEdgeClick={(_, e) => {
@@ -120,7 +122,6 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
         onConnect={(c) => c.source && c.target && onConnect?.(c.source, c.target)}
       >
         <Background />
-        <Controls showInteractive={false} />
       </ReactFlow>
     </div>
   );
