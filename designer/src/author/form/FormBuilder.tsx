@@ -3,7 +3,7 @@ import type { Definition } from '../../../../engine/types';
 import type { DraftState } from '../useDraft';
 import { fieldProblems } from '../problemTargets';
 import FieldPanel from './FieldPanel';
-import { type FieldKind, type Json, KINDS } from './fieldKinds';
+import { type FieldKind, type Json, KINDS, PALETTE } from './fieldKinds';
 import { type Field, newField, readFields, writeFields } from './formModel';
 import Preview from './Preview';
 
@@ -68,7 +68,7 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
         <div className="builder-grid">
           <div className="palette" aria-label="字段类型">
             <h3>添加字段</h3>
-            {(Object.keys(KINDS) as FieldKind[]).map((k) => <button key={k} onClick={() => add(k)}>＋ {KINDS[k].label}</button>)}
+            {PALETTE.map((k) => <button key={k} onClick={() => add(k)}>＋ {KINDS[k].label}</button>)}
           </div>
           <div className="field-list">
             <h3>字段（{fields.length}）</h3>

@@ -4,7 +4,7 @@ export type Json = Record<string, unknown>;
 
 export type FieldKind =
   | 'text' | 'longText' | 'number' | 'money' | 'date' | 'choice' | 'multiChoice' | 'yesNo'
-  | 'idNumber' | 'phone' | 'address' | 'table' | 'file' | 'signature';
+  | 'idNumber' | 'phone' | 'address' | 'table' | 'file' | 'signature' | 'custom';
 
 interface KindSpec {
   label: string;
@@ -30,7 +30,11 @@ export const KINDS: Record<FieldKind, KindSpec> = {
   table: { label: '表格（多行）', limits: 'items', make: () => ({ schema: { type: 'array', items: { type: 'object', properties: {} } }, ui: {} }) },
   file: { label: '照片 / 附件', make: () => ({ schema: { type: 'string', maxLength: 3_000_000 }, ui: { 'ui:widget': 'file', 'ui:options': { accept: 'image/*,.pdf' } } }) },
   signature: { label: '手写签名', make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
+  custom: { label: '其他（在 JSON 页编辑）', make: () => ({ schema: { type: 'string' }, ui: {} }) },
 };
+
+/** The kinds offered in the palette (custom fields come only from JSON). */
+export const PALETTE = (Object.keys(KINDS) as FieldKind[]).filter((k) => k !== 'custom');
 
 /** Kinds a table's columns may have (no tables in tables, no files in cells). */
 export const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'date', 'choice', 'yesNo', 'idNumber', 'phone'];
@@ -41,7 +45,11 @@ export function kindOf(schema: Json, ui: Json = {}): FieldKind {
   if (widget === 'signature') return 'signature';
   if (widget === 'file' || schema.format === 'data-url') return 'file';
   if (schema.type === 'boolean') return 'yesNo';
-  if (schema.type === 'array') return (schema.items as Json | undefined)?.type === 'object' ? 'table' : 'multiChoice';
+  if (schema.type === 'array') {
+    const items = (schema.items ?? {}) as Json;
+    return items.type === 'object' ? 'table' : Array.isArray(items.enum) ? 'multiChoice' : 'custom';
+  }
+  if (schema.type === 'object' || schema.type === undefined) return 'custom';
   if (schema.type === 'number' || schema.type === 'integer') return schema.multipleOf === 0.01 ? 'money' : 'number';
   if (Array.isArray(schema.enum) || Array.isArray(schema.oneOf)) return 'choice';
   if (schema.format === 'date') return 'date';

@@ -135,7 +135,10 @@ export function writeFields(fields: Field[], base: Json = { type: 'object' }, ba
     }
   }
   schema.properties = properties;
-  setOrDelete(schema, 'required', required.length ? required : undefined);
+  // Keep the author's own order of `required` when the set is unchanged: a county patch then stays minimal.
+  const before = Array.isArray(base.required) ? (base.required as string[]) : [];
+  const sameSet = before.length === required.length && required.every((k) => before.includes(k));
+  setOrDelete(schema, 'required', required.length ? (sameSet ? before : required) : undefined);
   const otherParts = (Array.isArray(base.allOf) ? base.allOf : []).filter((p) => !asCondition(p));
   const parts = [...otherParts, ...[...groups.values()].map((g) => ({
     if: { properties: { [g.when.field]: { const: g.when.equals } }, required: [g.when.field] },

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { checkDefinition } from '../../engine/check/index';
+import { withFields } from '../../designer/src/author/form/FormBuilder';
+import { kindOf, PALETTE } from '../../designer/src/author/form/fieldKinds';
+import { newField, readFields, writeField, writeFields } from '../../designer/src/author/form/formModel';
+import { allDefinitions } from '../helpers/definitions';
+import { blankDefinition } from '../../designer/src/author/blank';
+
+type Json = Record<string, unknown>;
+const starter = { role: 'village_cadre', level: 'village', label: '村委会经办人', kind: 'cadre', holders: 2 } as const;
+
+describe('the form builder model', () => {
+  it('reads and writes back every form of every shipped definition unchanged', () => {
+    let forms = 0;
+    for (const [, def] of allDefinitions()) {
+      for (const form of Object.values(def.forms)) {
+        const fields = readFields(form.schema as Json, (form.uiSchema ?? {}) as Json);
+        const out = writeFields(fields, form.schema as Json, (form.uiSchema ?? {}) as Json);
+        expect(out.schema).toEqual(form.schema);
+        const ui = { ...(form.uiSchema ?? {}) } as Json;
+        // ui:order is rewritten from the fields' order; it must still list every field.
+        if (Array.isArray(ui['ui:order'])) expect(out.uiSchema['ui:order']).toEqual([...Object.keys((form.schema as { properties: object }).properties), '*']);
+        delete ui['ui:order'];
+        delete out.uiSchema['ui:order'];
+        expect(out.uiSchema).toEqual(ui);
+        forms++;
+      }
+    }
+    expect(forms).toBeGreaterThan(15);
+  });
+
+  it('every palette kind is recognised again from what it produces, and a form of all of them passes the checker', () => {
+    const kinds = PALETTE;
+    const fields = kinds.map((k, i) => ({ ...newField(k, kinds.slice(0, i).map((_, j) => `field${j + 1}`)), required: true }));
+    for (const f of fields) expect(kindOf(f.schema, f.ui)).toBe(f.kind);
+    fields.find((f) => f.kind === 'table')!.columns = [newField('text', []), newField('idNumber', ['field1'])];
+    const def = withFields(blankDefinition('all-kinds', '全部字段', 'village', starter), 'apply', fields);
+    const report = checkDefinition(def);
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.filter((w) => w.code === 'field-title-missing')).toEqual([]);
+  });
+
+  it('a field shown on a condition is written as if/then, validated only when shown, and read back with its condition', () => {
+    const yes = { ...newField('yesNo', []), key: 'dibao', title: '是否低保户', required: true };
+    const no = { ...newField('text', ['dibao']), key: 'dibaoNo', title: '低保证号', required: true, showIf: { field: 'dibao', equals: true } };
+    const def = withFields(blankDefinition('cond', '条件显示', 'village', starter), 'apply', [yes, no]);
+    expect(checkDefinition(def).errors).toEqual([]);
+    const schema = def.forms.apply!.schema as Json;
+    expect(schema.allOf).toEqual([{ if: { properties: { dibao: { const: true } }, required: ['dibao'] }, then: { properties: { dibaoNo: writeField(no).schema }, required: ['dibaoNo'] } }]);
+    expect(readFields(schema, def.forms.apply!.uiSchema as Json).map((f) => [f.key, f.showIf])).toEqual([['dibao', undefined], ['dibaoNo', { field: 'dibao', equals: true }]]);
+  });
+
+  it('limits, options and help text land on the right JSON Schema keywords', () => {
+    const money = { ...newField('money', []), min: 1, max: 5000, help: '单位：元' };
+    const multi = { ...newField('multiChoice', ['field1']), options: ['种植', '养殖', '务工'], min: 1 };
+    const out = writeFields([money, multi]);
+    expect((out.schema.properties as Json).field1).toMatchObject({ type: 'number', minimum: 1, maximum: 5000, multipleOf: 0.01, description: '单位：元' });
+    expect((out.schema.properties as Json).field2).toMatchObject({ type: 'array', minItems: 1, items: { enum: ['种植', '养殖', '务工'] } });
+  });
+});
