@@ -4,7 +4,7 @@ import { api } from '../api';
 import type { CountyRole } from './blank';
 import type { Json } from './form/fieldKinds';
 import { readFields } from './form/formModel';
-import { LEVELS, ROLE_KINDS } from './labels';
+import { CASE_LEVELS, LEVELS, ROLE_KINDS } from './labels';
 import type { DraftState } from './useDraft';
 
 type Role = Definition['roles'][string];
@@ -22,7 +22,7 @@ export default function BasicsPanel({ state }: { state: DraftState }) {
     <div className="basics">
       <label>流程名称<input value={d.title} onChange={(e) => set({ title: e.target.value })} /></label>
       <label>说明（办事人员看得到）<textarea value={d.description ?? ''} onChange={(e) => set({ description: e.target.value })} /></label>
-      <label>案件挂在哪一级<select value={d.caseLevel} onChange={(e) => set({ caseLevel: e.target.value as Level })}>{Object.entries(LEVELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
+      <label>案件挂在哪一级<select value={d.caseLevel} onChange={(e) => set({ caseLevel: e.target.value as Level })}>{Object.entries(CASE_LEVELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
       <label>案件标题取自（待办和台账里显示的名称）<select value={d.caseTitle ?? ''} onChange={(e) => set({ caseTitle: e.target.value || undefined })}>
         <option value="">（用流程名称）</option>
         {Object.entries(d.forms).flatMap(([fid, f]) => readFields(f.schema as Json).filter((x) => ['text', 'idNumber', 'phone', 'address'].includes(x.kind))

@@ -3,7 +3,7 @@ import type { Level } from '../../../engine/types';
 import { api } from '../api';
 import { formatTime } from '../i18n';
 import { blankDefinition, type CountyRole } from './blank';
-import { LEVELS } from './labels';
+import { CASE_LEVELS, LEVELS } from './labels';
 
 interface LibraryEntry {
   id: string;
@@ -79,7 +79,7 @@ function NewProcess({ roles, taken, onCancel, onCreate }: { roles: CountyRole[];
       {!title.trim() && <p className="field-problem">请填写流程名称</p>}
       <label>流程编号（英文，创建后不能改）<input value={id} onChange={(e) => setId(e.target.value.trim())} placeholder="如：job-apply" /></label>
       {idProblem && id && <p className="field-problem">{idProblem}</p>}
-      <label>案件挂在哪一级<select value={level} onChange={(e) => setLevel(e.target.value as Level)}>{Object.entries(LEVELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
+      <label>案件挂在哪一级<select value={level} onChange={(e) => setLevel(e.target.value as Level)}>{Object.entries(CASE_LEVELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
       <label>谁发起（第一步由谁填写）<select value={chosen?.role ?? ''} onChange={(e) => setStarter(e.target.value)}>{starters.map((r) => <option key={r.role} value={r.role}>{r.label}（{LEVELS[r.level]}，{r.holders} 人）</option>)}</select></label>
       <div className="actions"><button type="submit" className="primary" disabled={!title.trim() || Boolean(idProblem) || !chosen}>创建并开始设计</button><button type="button" onClick={onCancel}>取消</button></div>
     </form>

@@ -10,3 +10,6 @@ export const ROLE_KINDS = { cadre: '经办（填表）', reviewer: '审核', sup
 export const EVENT_KINDS = { submit: '提交', approve: '通过', return: '退回', reject: '不通过', other: '其他' } as const;
 
 export const OUTCOMES = { completed: '办结', rejected: '不通过', refused: '拒绝', cancelled: '撤销' } as const;
+
+/** The levels a case can sit at within one county (the province and prefecture are above it). */
+export const CASE_LEVELS = Object.fromEntries(Object.entries(LEVELS).filter(([k]) => k !== 'province' && k !== 'prefecture')) as Record<Level, string>;

@@ -19,6 +19,8 @@ export interface DraftState {
   saved: 'saved' | 'saving' | 'unsaved' | 'error';
   saveError?: string;
   publishedVersion: number | null;
+  /** After a publish: the server has dropped the draft and holds a new version. */
+  published(version: number): void;
   update(next: Definition): void;
   /** Undo the last change (the author's safety net). */
   undo(): void;
@@ -67,11 +69,13 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   const [saved, setSaved] = useState<DraftState['saved']>('saved');
   const [saveError, setSaveError] = useState<string>();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const [publishedVersion, setPublishedVersion] = useState<number | null>(null);
 
   useEffect(() => {
     load(id, fresh).then((l) => {
       setLoaded(l);
       setDefinition(l.definition);
+      setPublishedVersion(l.publishedVersion);
       if (fresh) setSaved('unsaved');
     }, (e: Error) => setError(e.message));
   }, [id]);
@@ -128,7 +132,7 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   return {
     state: {
       definition, template: loaded.template, body: bodyOf(definition, loaded.template), report, saved, saveError,
-      publishedVersion: loaded.publishedVersion, update, undo, canUndo: history.length > 0,
+      publishedVersion, published: setPublishedVersion, update, undo, canUndo: history.length > 0,
     },
   };
 }

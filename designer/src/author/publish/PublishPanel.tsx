@@ -36,6 +36,7 @@ export default function PublishPanel({ id, state, onProblem }: { id: string; sta
         try {
           const r = await api<{ version: number }>('POST', `/api/processes/${id}/publish`, { note });
           setResult(`已发布为第 ${r.version} 版`);
+          state.published(r.version);
           setNote('');
         } catch (e) {
           setError(e instanceof ApiError && e.details.length ? `${e.message}：${e.details.map((d) => d.message).join('；')}` : (e as Error).message);
