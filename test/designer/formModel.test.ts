@@ -50,6 +50,14 @@ describe('the form builder model', () => {
     expect(readFields(schema, def.forms.apply!.uiSchema as Json).map((f) => [f.key, f.showIf])).toEqual([['dibao', undefined], ['dibaoNo', { field: 'dibao', equals: true }]]);
   });
 
+  it('a group is an object of its own fields, shown under its title, read back as a group', () => {
+    const group = { ...newField('group', []), title: '现住址', columns: [{ ...newField('text', []), key: 'village', title: '村（社区）', required: true }, { ...newField('text', ['village']), key: 'room', title: '门牌号' }] };
+    const out = writeFields([group]);
+    expect((out.schema.properties as Json).field1).toMatchObject({ type: 'object', title: '现住址', properties: { village: { title: '村（社区）' }, room: { title: '门牌号' } }, required: ['village'] });
+    const back = readFields(out.schema, out.uiSchema)[0]!;
+    expect([back.kind, back.columns!.map((c) => [c.key, c.required])]).toEqual(['group', [['village', true], ['room', false]]]);
+  });
+
   it('limits, options and help text land on the right JSON Schema keywords', () => {
     const money = { ...newField('money', []), min: 1, max: 5000, help: '单位：元' };
     const multi = { ...newField('multiChoice', ['field1']), options: ['种植', '养殖', '务工'], min: 1 };

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Problem } from '../../../../engine/check/problems';
-import { COLUMN_KINDS, type FieldKind, KINDS } from './fieldKinds';
+import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
 import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
 
 const LIMIT_WORDS = { length: ['最少字数', '最多字数'], value: ['最小值', '最大值'], items: ['最少几项', '最多几项'] } as const;
@@ -53,9 +53,9 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
           )}
         </fieldset>
       )}
-      {field.kind === 'table' && (
+      {(field.kind === 'table' || field.kind === 'group') && (
         <fieldset className="columns">
-          <legend>表格的列（{columns.length}）</legend>
+          <legend>{field.kind === 'table' ? `表格的列（${columns.length}）` : `组内字段（${columns.length}）`}</legend>
           <ol>
             {columns.map((c) => (
               <li key={c.key} className={c.key === column ? 'on' : ''}>
@@ -64,18 +64,18 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
               </li>
             ))}
           </ol>
-          <label>添加一列<select value="" onChange={(e) => {
+          <label>{field.kind === 'table' ? '添加一列' : '添加组内字段'}<select value="" onChange={(e) => {
             if (!e.target.value) return;
             const c = newField(e.target.value as FieldKind, columns.map((x) => x.key));
             set({ columns: [...columns, c] });
             setColumn(c.key);
           }}>
-            <option value="">选择列的类型…</option>
-            {COLUMN_KINDS.map((k) => <option key={k} value={k}>{KINDS[k].label}</option>)}
+            <option value="">选择类型…</option>
+            {(field.kind === 'table' ? COLUMN_KINDS : GROUP_KINDS).map((k) => <option key={k} value={k}>{KINDS[k].label}</option>)}
           </select></label>
           {currentColumn && (
             <div className="nested">
-              <FieldPanel nested field={currentColumn} siblings={columns} problems={[]} onChange={(c) => {
+              <FieldPanel nested={field.kind === 'table'} field={currentColumn} siblings={columns} problems={[]} onChange={(c) => {
                 set({ columns: columns.map((x) => (x.key === currentColumn.key ? c : x)) });
                 setColumn(c.key);
               }} />

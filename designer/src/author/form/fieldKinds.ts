@@ -4,7 +4,7 @@ export type Json = Record<string, unknown>;
 
 export type FieldKind =
   | 'text' | 'longText' | 'number' | 'money' | 'date' | 'choice' | 'multiChoice' | 'yesNo'
-  | 'idNumber' | 'phone' | 'address' | 'table' | 'file' | 'signature' | 'custom';
+  | 'idNumber' | 'phone' | 'address' | 'table' | 'group' | 'file' | 'signature' | 'custom';
 
 interface KindSpec {
   label: string;
@@ -28,6 +28,7 @@ export const KINDS: Record<FieldKind, KindSpec> = {
   phone: { label: '手机号', make: () => ({ schema: { type: 'string', format: 'cn-mobile' }, ui: { 'ui:options': { inputType: 'tel' } } }) },
   address: { label: '地址', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 200 }, ui: { 'ui:widget': 'textarea', 'ui:autocomplete': 'street-address', 'ui:placeholder': '乡镇、村、组、门牌号' } }) },
   table: { label: '表格（多行）', limits: 'items', make: () => ({ schema: { type: 'array', items: { type: 'object', properties: {} } }, ui: {} }) },
+  group: { label: '分组（带小标题）', make: () => ({ schema: { type: 'object', properties: {} }, ui: {} }) },
   file: { label: '照片 / 附件', make: () => ({ schema: { type: 'string', maxLength: 3_000_000 }, ui: { 'ui:widget': 'file', 'ui:options': { accept: 'image/*,.pdf' } } }) },
   signature: { label: '手写签名', make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
   custom: { label: '其他（在 JSON 页编辑）', make: () => ({ schema: { type: 'string' }, ui: {} }) },
@@ -39,6 +40,14 @@ export const PALETTE = (Object.keys(KINDS) as FieldKind[]).filter((k) => k !== '
 /** Kinds a table's columns may have (no tables in tables, no files in cells). */
 export const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'date', 'choice', 'yesNo', 'idNumber', 'phone'];
 
+/** Kinds a group may hold (a group holds plain fields, not more groups). */
+export const GROUP_KINDS: FieldKind[] = ['text', 'longText', 'number', 'money', 'date', 'choice', 'multiChoice', 'yesNo', 'idNumber', 'phone', 'address', 'table', 'file', 'signature'];
+
+/** An object field the builder can edit as a group: properties only, no conditions or extra keywords. */
+function isPlainGroup(schema: Json): boolean {
+  return Object.keys(schema).every((k) => ['type', 'title', 'description', 'properties', 'required'].includes(k));
+}
+
 /** Recognises the kind of an existing field; anything unusual is edited as the nearest plain kind. */
 export function kindOf(schema: Json, ui: Json = {}): FieldKind {
   const widget = ui['ui:widget'];
@@ -49,7 +58,8 @@ export function kindOf(schema: Json, ui: Json = {}): FieldKind {
     const items = (schema.items ?? {}) as Json;
     return items.type === 'object' ? 'table' : Array.isArray(items.enum) ? 'multiChoice' : 'custom';
   }
-  if (schema.type === 'object' || schema.type === undefined) return 'custom';
+  if (schema.type === 'object') return isPlainGroup(schema) ? 'group' : 'custom';
+  if (schema.type === undefined) return 'custom';
   if (schema.type === 'number' || schema.type === 'integer') return schema.multipleOf === 0.01 ? 'money' : 'number';
   if (Array.isArray(schema.enum) || Array.isArray(schema.oneOf)) return 'choice';
   if (schema.format === 'date') return 'date';

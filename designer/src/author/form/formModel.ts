@@ -44,6 +44,7 @@ function readField(key: string, schema: Json, ui: Json, required: boolean): Fiel
   const enumSource = kind === 'multiChoice' ? (schema.items as Json | undefined) : schema;
   if (KINDS[kind].options && Array.isArray(enumSource?.enum)) field.options = (enumSource.enum as unknown[]).map(String);
   if (kind === 'table') field.columns = readFields(isObject(schema.items) ? schema.items : {}, isObject(ui.items) ? ui.items : {});
+  if (kind === 'group') field.columns = readFields(schema, ui);
   return field;
 }
 
@@ -109,6 +110,10 @@ export function writeField(f: Field): { schema: Json; ui: Json } {
     schema.items = cols.schema;
     if (Object.keys(cols.uiSchema).length) ui.items = cols.uiSchema;
     else delete ui.items;
+  }
+  if (f.kind === 'group') {
+    const inner = writeFields(f.columns ?? [], schema, ui);
+    return { schema: inner.schema, ui: inner.uiSchema };
   }
   return { schema, ui };
 }
