@@ -80,7 +80,10 @@ describe('the flow editor model', () => {
     const g = toGuard({ on: 'data', form: 'apply', field: 'disabled', op: 'eq', value: true });
     expect(fromGuard(g)).toEqual({ on: 'data', form: 'apply', field: 'disabled', op: 'eq', value: true });
     let d = jobApplication();
-    expect(describeGuard(d, g)).toBe('「申请表 › 是否残疾人」等于 是');
+    expect(describeGuard(d, g)).toBe('「申请表 › 是否残疾人」为 是');
+    const branch = template('branch-standard');
+    const weak = (branch.machine.states!.countyAcceptance!.on as Record<string, { guard?: never }[]>).ACCEPT!.find((t) => t.guard)!.guard!;
+    expect(describeGuard(branch, weak)).toBe(`「${branch.forms.townshipReview!.title} › 认定为软弱涣散党组织」为 是`);
     d = setTransition(d, ['step1'], 'NEXT', 0, { target: 'done', guard: g });
     expect(checkDefinition(d).errors).toEqual([]);
     const compiled = compile(d);

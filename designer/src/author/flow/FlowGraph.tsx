@@ -28,6 +28,8 @@ function StateBox({ data }: NodeProps<Node<Data>>) {
       {data.final && <span className="state-lines"><span>结束</span></span>}
       {data.problems.length > 0 && <span className="node-problem">⚠ {data.problems[0]!.message}{data.problems.length > 1 ? `（另 ${data.problems.length - 1} 个）` : ''}</span>}
       <Handle type="source" position={Position.Bottom} />
+      <Handle type="source" id="back-out" position={Position.Right} style={{ top: '35%' }} />
+      <Handle type="target" id="back-in" position={Position.Right} style={{ top: '65%' }} />
     </div>
   );
 }
@@ -51,6 +53,8 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
   const graph = useMemo(() => graphOf(definition), [definition]);
   const [positions, setPositions] = useState<Map<string, { x: number; y: number; w: number; h: number }>>(new Map());
   const [layouts, setLayouts] = useState(0);
+  // The canvas grows with the flow (the page scrolls), so a long process stays readable instead of shrinking to fit.
+  const [height, setHeight] = useState(480);
   const shape = JSON.stringify([graph.nodes.map((n) => n.key), graph.edges.map((e) => [e.source, e.target])]);
   useEffect(() => {
     // Nodes in the order a case meets them (breadth first from the first step), so elk breaks cycles at the returns.
@@ -85,6 +89,7 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
       };
       visit(out);
       setPositions(map);
+      setHeight(Math.max(480, Math.min((out.height ?? 0) + 100, 2600)));
       setLayouts((n) => n + 1);
     }, () => undefined);
     return () => { live = false; };
@@ -102,18 +107,23 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
   const edges: Edge[] = graph.edges.map((e) => {
     const problems = byEvent?.get(e.trigger) ?? [];
     const picked = selectedEdge === `${e.source}|${e.trigger}|${e.index}`;
+    // A way back (return, rework) runs along the right side, so its label does not sit on the way forward.
+    const from = positions.get(e.source);
+    const to = positions.get(e.target);
+    const back = Boolean(from && to && to.y < from.y);
     return {
-      id: e.id, source: e.source, target: e.target, label: `${e.label}${e.detail ? `（${e.detail}）` : ''}${problems.length ? ' ⚠' : ''}`,
+      id: e.id, source: e.source, target: e.target, label: `${e.label}${e.detail ? ` · ${e.detail}` : ''}${problems.length ? ' ⚠' : ''}`,
+      ...(back ? { sourceHandle: 'back-out', targetHandle: 'back-in', type: 'smoothstep' } : {}),
       markerEnd: { type: MarkerType.ArrowClosed }, data: e,
       className: [problems.length ? 'edge-problem' : '', picked ? 'edge-picked' : '', e.trigger.startsWith('after:') ? 'edge-timer' : ''].join(' '),
       labelStyle: { fontSize: 12 }, labelBgPadding: [4, 2] as [number, number],
     };
   });
   return (
-    <div className="flow-canvas" data-ready={positions.size > 0 ? 'yes' : 'no'}>
+    <div className="flow-canvas" style={{ height }} data-ready={positions.size > 0 ? 'yes' : 'no'}>
       <ReactFlow
         nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1, padding: 0.15 }} key={layouts}
-        minZoom={0.2} proOptions={{ hideAttribution: true }} nodesConnectable={Boolean(onConnect)}
+        minZoom={0.2} preventScrolling={false} zoomOnScroll={false} proOptions={{ hideAttribution: true }} nodesConnectable={Boolean(onConnect)}
         onNodeClick={(_, n) => onNode?.(n.id)}
         onEdgeClick={(_, e) => {
           const d = e.data as { source: string; trigger: string; index: number };

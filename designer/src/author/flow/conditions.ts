@@ -1,6 +1,7 @@
 /** Conditions built from form fields (never typed as code), stored as the catalogue's `matches` guard. */
 import type { CatalogueRef, Definition } from '../../../../engine/types';
 import { findGuard } from '../../../../engine/catalogue/index';
+import { walkStates, walkTransitions } from '../../../../engine/stateWalk';
 import type { Json } from '../form/fieldKinds';
 import { readFields } from '../form/formModel';
 
@@ -82,15 +83,71 @@ export function fromGuard(g: CatalogueRef | undefined, eventForm?: string): Simp
 
 const valueText = (v: unknown) => (v === true ? '是' : v === false ? '否' : String(v));
 
-/** A condition in words, for edge labels and the diff. */
-export function describeGuard(d: Definition, g: CatalogueRef): string {
-  const c = fromGuard(g);
-  if (c) {
-    const form = d.forms[c.form];
-    const field = form ? readFields(form.schema as Json).find((f) => f.key === c.field) : undefined;
-    const where = c.on === 'event' ? `本次提交的「${field?.title ?? c.field}」` : `「${form?.title ?? c.form} › ${field?.title ?? c.field}」`;
-    return c.op === 'filled' ? `${where}已填写` : `${where}${OPS[c.op]} ${valueText(c.value)}`;
+/** The form an event carries: its own, or the step's form for `data: "step"`. */
+export function eventFormOf(d: Definition, event: string, stepForm: string | undefined): string | undefined {
+  const data = d.events[event]?.data;
+  return data === 'step' ? stepForm : data;
+}
+
+/** Where forms are saved in the case data: `save` to X (or under the form's id) of the event's form. */
+function savedForms(d: Definition): Map<string, string> {
+  const out = new Map<string, string>(Object.keys(d.forms).map((f) => [f, f]));
+  for (const t of walkTransitions(walkStates(d.machine.id ?? 'case', d.machine as never))) {
+    const form = eventFormOf(d, t.trigger, t.source.node.meta?.form);
+    if (!form) continue;
+    for (const a of t.actions) {
+      const ref = typeof a === 'string' ? { type: a } : a;
+      const to = (ref.params as { to?: unknown } | undefined)?.to;
+      if ((ref.type === 'save' || ref.type === 'append') && typeof to === 'string' && !to.includes('.')) out.set(to, form);
+    }
   }
+  return out;
+}
+
+/** The title of a data path (form id, then field keys), as the author named them. */
+function pathTitle(d: Definition, path: string[], onEvent: boolean, eventForm?: string): string {
+  const [first, ...rest] = path;
+  const formId = onEvent ? eventForm : savedForms(d).get(first ?? '');
+  const form = formId ? d.forms[formId] : undefined;
+  const keys = onEvent ? path : rest;
+  if (!form) return path.join(' › ');
+  let fields = readFields(form.schema as Json);
+  const names = onEvent ? [] : [form.title];
+  for (const k of keys) {
+    const f = fields.find((x) => x.key === k);
+    names.push(f?.title || k);
+    fields = f?.columns ?? [];
+  }
+  return names.join(' › ');
+}
+
+/** The tests a condition schema makes, in words: 「…」等于 是, 「…」至少 1 项, 「…」已填写. */
+function schemaWords(d: Definition, schema: Json, path: string[], onEvent: boolean, eventForm?: string): string[] {
+  const out: string[] = [];
+  const name = () => `「${pathTitle(d, path, onEvent, eventForm)}」`;
+  if ('const' in schema) out.push(`${name()}为 ${valueText(schema.const)}`);
+  if (typeof schema.minimum === 'number') out.push(`${name()}不小于 ${schema.minimum}`);
+  if (typeof schema.maximum === 'number') out.push(`${name()}不大于 ${schema.maximum}`);
+  if (typeof schema.minItems === 'number') out.push(`${name()}至少 ${schema.minItems} 项`);
+  const props = (schema.properties ?? {}) as Record<string, Json>;
+  for (const [k, sub] of Object.entries(props)) out.push(...schemaWords(d, sub, [...path, k], onEvent, eventForm));
+  for (const k of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+    if (!props[k] || Object.keys(props[k]!).every((x) => x === 'type')) out.push(`「${pathTitle(d, [...path, k], onEvent, eventForm)}」已填写`);
+  }
+  return out;
+}
+
+/** A condition in words, for edge labels and the diff. */
+export function describeGuard(d: Definition, g: CatalogueRef, eventForm?: string): string {
   const name = typeof g === 'string' ? g : g.type;
+  const params = (typeof g === 'string' ? {} : g.params ?? {}) as Json;
+  if (name === 'matches' && params.schema && typeof params.schema === 'object') {
+    const words = schemaWords(d, params.schema as Json, [], params.on === 'event', eventForm);
+    if (words.length) return words.join(' 并且 ');
+  }
+  const list = Array.isArray(params.guards) ? (params.guards as CatalogueRef[]) : [];
+  if (name === 'all' && list.length) return list.map((x) => describeGuard(d, x, eventForm)).join(' 并且 ');
+  if (name === 'any' && list.length) return list.map((x) => describeGuard(d, x, eventForm)).join(' 或者 ');
+  if (name === 'not' && params.guard) return `并非（${describeGuard(d, params.guard as CatalogueRef, eventForm)}）`;
   return findGuard(name)?.summary.replace(/^条件：/, '').replace(/。$/, '') ?? name;
 }

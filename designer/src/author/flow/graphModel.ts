@@ -1,7 +1,7 @@
 /** The machine as nodes and edges with the words a reviewer reads on the graph. */
 import { resolveTarget, walkStates, walkTransitions } from '../../../../engine/stateWalk';
 import type { CatalogueRef, Definition } from '../../../../engine/types';
-import { describeGuard } from './conditions';
+import { describeGuard, eventFormOf } from './conditions';
 import { deadlineOf } from './machineEdit';
 
 export interface StateNodeData {
@@ -75,7 +75,7 @@ export function graphOf(d: Definition): { nodes: StateNodeData[]; edges: FlowEdg
       const who = t.trigger.includes(':') || t.trigger === 'done' || t.trigger === 'always' ? '' : rolesText(d, t.trigger);
       edges.push({
         id: `${key}|${index}|${to.path.join('.')}`, source: t.source.path.join('.'), target: to.path.join('.'), trigger: t.trigger, index,
-        label, detail: [who && `由 ${who}`, guard && `条件：${describeGuard(d, guard)}`].filter(Boolean).join('；'),
+        label, detail: [who, guard && `当${describeGuard(d, guard, eventFormOf(d, t.trigger, t.source.node.meta?.form))}`].filter(Boolean).join(' · '),
       });
     }
   }
