@@ -227,6 +227,17 @@ describe(`designer in Chromium (${dbKind})`, () => {
       const api = await httpLogin(server.url, '532622', 'xinxi');
       const running = await api.call('GET', '/api/processes/dividend-receipt');
       expect(running.body.definition).toEqual(report.definition);
+
+      // A change the author thinks better of: discard the draft, back to the published version.
+      await page.click('.tabs button:has-text("表单")');
+      await addField(page, '日期', '发放日期', 'paidOn', false);
+      await saved(page);
+      page.once('dialog', (d) => void d.accept());
+      await page.click('button:has-text("放弃草稿")');
+      await see(page, '.field-list', 'discarded');
+      await expect.poll(() => page.locator('.field-list').innerText()).toContain('户主手机号');
+      expect(await page.locator('.field-list').innerText()).not.toContain('发放日期');
+      expect((await api.call('GET', '/api/processes/dividend-receipt/draft')).status).toBe(404);
     } finally {
       await context.close();
     }

@@ -1,4 +1,5 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { api, ApiError } from '../api';
 import type { Definition } from '../../../engine/types';
 import BasicsPanel from './BasicsPanel';
 import FormBuilder from './form/FormBuilder';
@@ -20,6 +21,14 @@ export default function EditorPage({ id, fresh }: { id: string; fresh: Definitio
   const { state, error } = useDraft(id, fresh);
   const [tab, setTab] = useState<Tab>('form');
   const [focus, setFocus] = useState<Target>();
+  const unsaved = state !== undefined && state.saved !== 'saved';
+  // Leaving with changes not yet on the server asks first.
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsaved]);
   if (error) return <p className="error">{error}</p>;
   if (!state) return <p className="muted">正在打开流程…</p>;
   const { definition, report } = state;
@@ -39,6 +48,11 @@ export default function EditorPage({ id, fresh }: { id: string; fresh: Definitio
         <h2>{definition.title} <span className="muted">{id}{state.template ? ` · 继承模板 ${state.template.id}` : ''}{state.publishedVersion ? ` · 已发布第 ${state.publishedVersion} 版` : ' · 未发布'}</span></h2>
         <span className={`save-state ${state.saved}`} role="status">{SAVE_WORDS[state.saved]}{state.saveError ? `：${state.saveError}` : ''}</span>
         <button onClick={state.undo} disabled={!state.canUndo}>撤销</button>
+        {state.publishedVersion !== null && <button onClick={async () => {
+          if (!confirm(`放弃草稿中的所有改动，回到已发布的第 ${state.publishedVersion} 版？`)) return;
+          await api('DELETE', `/api/processes/${id}/draft`).catch((e: unknown) => { if (!(e instanceof ApiError && e.status === 404)) throw e; });
+          location.reload();
+        }}>放弃草稿</button>}
       </div>
       <nav className="tabs" role="tablist">
         {tabs.map(([k, label]) => <button key={k} role="tab" aria-selected={tab === k} className={tab === k ? 'on' : ''} onClick={() => setTab(k)}>{label}{k === 'publish' && report.errors.length ? ` (${report.errors.length} 个问题)` : ''}</button>)}
