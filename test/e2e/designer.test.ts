@@ -143,6 +143,10 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await see(page, '.sim-now:has-text("乡镇审核")', 'sim-乡镇审核');
       await see(page, '.sim-graph .state-node.active:has-text("乡镇审核")', 'sim-graph-moved');
       await sim.locator('button:has-text("切换为本环节办理人")').click();
+      // The same role in another township may not act on this case.
+      await sim.getByLabel('模拟单位').selectOption('tanhua');
+      await see(page, '.sim-side :text("当前角色在这一步没有可做的操作")', 'sim-stranger');
+      await sim.getByLabel('模拟单位').selectOption('jinbi');
       await sim.locator('button:has-text("退回修改")').click();
       await see(page, '.sim-now:has-text("填写申请")', 'sim-填写申请');
       await sim.locator('button:has-text("退回上一步")').click();

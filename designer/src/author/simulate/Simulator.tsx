@@ -38,6 +38,7 @@ export default function Simulator({ definition, report }: { definition: Definiti
   const compiled = useMemo(() => (report.ok ? compile(definition) : null), [definition, report.ok]);
   const [caseUnit, setCaseUnit] = useState('');
   const [role, setRole] = useState('');
+  const [actorUnitId, setActorUnitId] = useState('');
   const [history, setHistory] = useState<Entry[]>([]);
   const [data, setData] = useState<unknown>({});
   const [refusal, setRefusal] = useState<string>();
@@ -47,7 +48,10 @@ export default function Simulator({ definition, report }: { definition: Definiti
   const unitPath = unit ? unit.path.split('/') : [];
   const roleDef = definition.roles[role];
   // The actor holds the role at the case's unit or the ancestor at the role's level.
-  const actorUnit = unitPath.map((id) => units.find((u) => u.id === id)).reverse().find((u) => u && (!roleDef?.level || u.level === roleDef.level));
+  const covering = unitPath.map((id) => units.find((u) => u.id === id)).reverse().find((u) => u && (!roleDef?.level || u.level === roleDef.level));
+  // By default the role is held where it covers the case; any other unit may be chosen to see what a stranger is refused.
+  const actorUnit = units.find((u) => u.id === actorUnitId && (!roleDef?.level || u.level === roleDef.level)) ?? covering;
+  const actorUnits = units.filter((u) => !roleDef?.level || u.level === roleDef.level);
   const actor: Actor = { id: 'sim', name: `模拟：${roleDef?.label ?? ''}`, grants: role && actorUnit ? [{ role, unitPath: actorUnit.path.split('/'), level: actorUnit.level }] : [] };
   const current = history.at(-1);
   const steps = current ? currentSteps(compiled, current.snapshot) : [];
@@ -101,12 +105,17 @@ export default function Simulator({ definition, report }: { definition: Definiti
           <label>案件所在单位（{LEVELS[definition.caseLevel]}）<select value={unit?.id ?? ''} onChange={(e) => { setCaseUnit(e.target.value); setHistory([]); }}>
             {caseUnits.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select></label>
-          <label>谁来操作（角色）<select aria-label="模拟角色" value={role} onChange={(e) => setRole(e.target.value)}>
+          <label>谁来操作（角色）<select aria-label="模拟角色" value={role} onChange={(e) => { setRole(e.target.value); setActorUnitId(''); }}>
             <option value="">选择角色…</option>
             {Object.entries(definition.roles).map(([id, r]) => <option key={id} value={id}>{r.label}</option>)}
           </select></label>
         </div>
-        {role && <p className="muted">以「{roleDef?.label}」身份，在 {actorUnit?.name ?? '（本案件上级没有该层级的单位）'} 操作</p>}
+        {role && (
+          <label>在哪个单位（{roleDef?.label}）<select aria-label="模拟单位" value={actorUnit?.id ?? ''} onChange={(e) => setActorUnitId(e.target.value)}>
+            {!actorUnit && <option value="">（本案件上级没有该层级的单位）</option>}
+            {actorUnits.map((u) => <option key={u.id} value={u.id}>{u.name}{u.id === covering?.id ? '（管辖本案件）' : ''}</option>)}
+          </select></label>
+        )}
         {!current && <button className="primary" disabled={!unit} onClick={start}>发起一个模拟案件</button>}
         {current && (
           <>
@@ -115,7 +124,7 @@ export default function Simulator({ definition, report }: { definition: Definiti
             {dueSteps.length > 0 && <p className={overdue ? 'late' : 'muted'}>办理期限：{dueSteps.map(([, at]) => fmt(at)).join('、')}{overdue ? '（已超期）' : ''}</p>}
             {refusal && <p className="error" role="alert">被拒绝：{refusal}</p>}
             {steps.some((s) => s.assignee && s.assignee !== role) && current.snapshot.status === 'active' && (
-              <button onClick={() => setRole(steps.find((s) => s.assignee)!.assignee!)}>切换为本环节办理人（{definition.roles[steps.find((s) => s.assignee)!.assignee!]?.label}）</button>
+              <button onClick={() => { setRole(steps.find((s) => s.assignee)!.assignee!); setActorUnitId(''); }}>切换为本环节办理人（{definition.roles[steps.find((s) => s.assignee)!.assignee!]?.label}）</button>
             )}
             {events.length === 0 && current.snapshot.status === 'active' && <p className="muted">当前角色在这一步没有可做的操作。</p>}
             {events.map((ev) => (
