@@ -3,7 +3,7 @@ import cnCalendar from '../definitions/calendars/CN.json';
 import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
 import { contentHash } from './contentHash';
 import { delayEnd, resolveDelay } from './delays';
-import { createConditionAjv, createFormAjv, type ValidateFunction } from './formAjv';
+import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
 import { actionList, walkStates } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
 
@@ -136,21 +136,19 @@ function nominalMs(def: Definition, name: string): number {
 }
 
 function build(def: Definition, calendar: Calendar, hash: string): CompiledProcess {
-  const ajv = createFormAjv();
   const forms: Record<string, CompiledForm> = Object.create(null);
   for (const [id, f] of Object.entries(def.forms)) {
     try {
-      forms[id] = { id, title: f.title, schema: f.schema as Record<string, unknown>, validate: ajv.compile(f.schema) };
+      forms[id] = { id, title: f.title, schema: f.schema as Record<string, unknown>, validate: compileForm(f.schema) };
     } catch (e) {
       throw new DefinitionError(`表单「${id}」的 schema 无法编译：${(e as Error).message}`, `/forms/${id}/schema`);
     }
   }
-  const conditions = createConditionAjv();
   const conditionCache = new WeakMap<object, ValidateFunction>();
   const condition = (schema: object) => {
     let v = conditionCache.get(schema);
     if (!v) {
-      v = conditions.compile(schema);
+      v = compileCondition(schema);
       conditionCache.set(schema, v);
     }
     return v;

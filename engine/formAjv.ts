@@ -26,3 +26,39 @@ function configure(ajv: Ajv2020): Ajv2020 {
   ajv.addVocabulary(['enumNames', 'ui:options']);
   return ajv;
 }
+
+/** A small least-recently-used cache of compiled schemas, keyed by their JSON text. */
+function schemaCache(create: () => Ajv2020, limit = 256): (schema: object) => ValidateFunction {
+  const cache = new Map<string, ValidateFunction>();
+  let ajv: Ajv2020 | undefined;
+  return (schema) => {
+    const key = JSON.stringify(schema);
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    ajv ??= create();
+    let validate: ValidateFunction;
+    try {
+      validate = ajv.compile(schema);
+    } finally {
+      // ajv would otherwise keep every schema it ever compiled (even a refused one); the validator works on without it.
+      ajv.removeSchema(schema);
+    }
+    cache.set(key, validate);
+    if (cache.size > limit) cache.delete(cache.keys().next().value as string);
+    return validate;
+  };
+}
+
+/**
+ * Compiles a form schema once per distinct content (throws as ajv.compile does). The designer
+ * re-checks the whole definition after every edit, and most of its forms did not change;
+ * ajv compilation is most of a check's time.
+ */
+export const compileForm = schemaCache(createFormAjv);
+
+/** Compiles a condition schema once per distinct content (throws as ajv.compile does). */
+export const compileCondition = schemaCache(createConditionAjv);

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import { findAction, findGuard } from '../catalogue/index';
-import { createConditionAjv } from '../formAjv';
+import { compileCondition } from '../formAjv';
 import { actionList, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { CatalogueRef } from '../types';
 import { type Problem, problem } from './problems';
@@ -60,7 +60,6 @@ export function findRefs(states: WalkedState[], transitions: WalkedTransition[])
 /** Checks each reference names a catalogue entry (own entries only) and that its params fit. */
 export function checkCatalogueRefs(refs: FoundRef[]): Problem[] {
   const out: Problem[] = [];
-  const conditions = createConditionAjv();
   for (const ref of refs) {
     const entry = ref.kind === 'guard' ? findGuard(ref.name) : findAction(ref.name);
     if (!entry) {
@@ -75,7 +74,7 @@ export function checkCatalogueRefs(refs: FoundRef[]): Problem[] {
     }
     if (ref.kind === 'guard' && ref.name === 'matches') {
       try {
-        conditions.compile(ref.params.schema as object);
+        compileCondition(ref.params.schema as object);
       } catch (e) {
         out.push(problem('condition-invalid', `${ref.pointer}/params/schema`, { detail: (e as Error).message }));
       }

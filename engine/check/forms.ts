@@ -1,5 +1,5 @@
 import safeRegex from 'safe-regex2';
-import { createFormAjv } from '../formAjv';
+import { compileForm } from '../formAjv';
 import type { Definition } from '../types';
 import { type Problem, problem } from './problems';
 
@@ -52,7 +52,6 @@ function checkUiOrder(schema: Schema, ui: unknown, pointer: string, out: Problem
 /** Checks each form: an object schema that ajv compiles in strict mode, safe regexes, titled fields. */
 export function checkForms(def: Definition): Problem[] {
   const out: Problem[] = [];
-  const ajv = createFormAjv();
   for (const [id, form] of Object.entries(def.forms)) {
     const at = `/forms/${id}/schema`;
     const schema = form.schema as Schema;
@@ -73,7 +72,7 @@ export function checkForms(def: Definition): Problem[] {
     checkUiOrder(schema, form.uiSchema, `/forms/${id}/uiSchema`, out);
     if (out.slice(before).some((p) => p.severity === 'error')) continue;
     try {
-      ajv.compile(schema);
+      compileForm(schema);
     } catch (e) {
       out.push(problem('form-schema-invalid', at, { detail: (e as Error).message }));
     }
