@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { AppError } from './errors';
 import { installAuth } from './authPlugin';
@@ -29,7 +29,8 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     trustProxy: true,
-    disableRequestLogging: true,
+    // fastify's own per-request lines are replaced by the one line below.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   // One structured line per request (pino): what, who, how it ended, how long it took.
   app.addHook('onResponse', async (request, reply) => {
