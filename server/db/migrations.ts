@@ -95,5 +95,10 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await sql`ALTER TABLE definition_versions ADD COLUMN source json`.execute(db);
     },
+  },  '003_draft_rev': {
+    // Drafts carry a revision: two IT staff editing one process must not overwrite each other unseen.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE definition_drafts ADD COLUMN rev int NOT NULL DEFAULT 1`.execute(db);
+    },
   },
 };

@@ -12,7 +12,7 @@ export interface Database {
   grants: { county_id: string; user_id: string; role: string; unit_id: string };
   sessions: { county_id: string; id: string; user_id: string; csrf: string; created_at: Timestamp; expires_at: Timestamp; revoked_at: Timestamp | null };
   definition_versions: { county_id: string; process_id: string; version: number; body: Json; source: ColumnType<unknown, string | null | undefined, string | null>; hash: string; note: string; published_at: Timestamp; published_by: string };
-  definition_drafts: { county_id: string; process_id: string; body: Json; updated_at: Timestamp; updated_by: string };
+  definition_drafts: { county_id: string; process_id: string; body: Json; updated_at: Timestamp; updated_by: string; rev: ColumnType<number, number | undefined, number> };
   cases: {
     county_id: string;
     id: string;

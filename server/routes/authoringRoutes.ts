@@ -57,9 +57,9 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
     await requireAuthor(db, actor, id);
-    const row = await db.run(actor.county, (k) => k.selectFrom('definition_drafts').select(['body', 'updated_at']).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
+    const row = await db.run(actor.county, (k) => k.selectFrom('definition_drafts').select(['body', 'updated_at', 'rev']).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
     if (!row) throw new AppError('CF_NOT_FOUND', '该流程没有草稿');
-    return { id, updatedAt: new Date(row.updated_at).toISOString(), body: row.body };
+    return { id, rev: row.rev, updatedAt: new Date(row.updated_at).toISOString(), body: row.body };
   });
 
   app.delete('/api/processes/:id/draft', {

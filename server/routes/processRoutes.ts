@@ -69,15 +69,27 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
   });
 
   app.put('/api/processes/:id/draft', {
-    schema: { tags: ['processes'], summary: '保存草稿（流程管理员）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401, 403) } },
+    schema: {
+      tags: ['processes'], summary: '保存草稿（流程管理员）；带 If-Match: <rev> 时，草稿已被他人改过则 409', params: processParams, body: { type: 'object' },
+      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' } } },
+      response: { 200: { ...checkResponse, properties: { ...checkResponse.properties, rev: { type: 'integer' } } }, ...errors(400, 401, 403, 409) },
+    },
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
+    const header = (request.headers as { 'if-match'?: string })['if-match'];
+    const expected = header === undefined ? undefined : Number(header.replace(/"/g, ''));
     await requireAuthor(db, actor, id);
-    await db.run(actor.county, (k) => k.insertInto('definition_drafts')
-      .values({ county_id: actor.county, process_id: id, body: JSON.stringify(request.body), updated_at: new Date(), updated_by: actor.id })
-      .onConflict((oc) => oc.columns(['county_id', 'process_id']).doUpdateSet({ body: JSON.stringify(request.body), updated_at: new Date(), updated_by: actor.id })).execute());
-    return asResponse(check(request.body));
+    const rev = await db.transaction(actor.county, async (k) => {
+      const current = await k.selectFrom('definition_drafts').select('rev').where('county_id', '=', actor.county).where('process_id', '=', id).forUpdate().executeTakeFirst();
+      if (expected !== undefined && (current?.rev ?? 0) !== expected) throw new AppError('CF_DRAFT_STALE', undefined, [{ path: '', message: `草稿现在是第 ${current?.rev ?? 0} 次保存的内容` }]);
+      const next = (current?.rev ?? 0) + 1;
+      const values = { body: JSON.stringify(request.body), updated_at: new Date(), updated_by: actor.id, rev: next };
+      await k.insertInto('definition_drafts').values({ county_id: actor.county, process_id: id, ...values })
+        .onConflict((oc) => oc.columns(['county_id', 'process_id']).doUpdateSet(values)).execute();
+      return next;
+    });
+    return { ...asResponse(check(request.body)), rev };
   });
 
   app.post('/api/processes/:id/publish', {

@@ -237,11 +237,25 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await addField(page, '日期', '发放日期', 'paidOn', false);
       await saved(page);
       page.once('dialog', (d) => void d.accept());
-      await page.click('button:has-text("放弃草稿")');
+      await Promise.all([page.waitForEvent('load'), page.click('button:has-text("放弃草稿")')]);
       await see(page, '.field-list', 'discarded');
       await expect.poll(() => page.locator('.field-list').innerText()).toContain('户主手机号');
       expect(await page.locator('.field-list').innerText()).not.toContain('发放日期');
       expect((await api.call('GET', '/api/processes/dividend-receipt/draft')).status).toBe(404);
+
+      // Another IT colleague saves the same draft meanwhile: this author's next save is refused, their work kept on the page.
+      await page.click('.tabs button:has-text("基本信息与角色")');
+      await page.getByLabel('流程名称', { exact: true }).fill('分红签收确认（砚山）');
+      await saved(page);
+      const colleague = await httpLogin(server.url, '532622', 'xinxi');
+      const theirs = await colleague.call('GET', '/api/processes/dividend-receipt/draft');
+      expect((await colleague.call('PUT', '/api/processes/dividend-receipt/draft', theirs.body.body, { 'if-match': String(theirs.body.rev) })).status).toBe(200);
+      await page.getByLabel('流程名称', { exact: true }).fill('分红签收确认（砚山县）');
+      await see(page, '[role=alert]:has-text("草稿已被其他管理员修改")', 'draft-conflict');
+      await shot(page, 'designer-1280-draft-conflict');
+      await page.click('button:has-text("保留我的版本")');
+      await saved(page);
+      expect((await colleague.call('GET', '/api/processes/dividend-receipt/draft')).body.body).toMatchObject({ patch: { title: '分红签收确认（砚山县）' } });
     } finally {
       await context.close();
     }

@@ -47,6 +47,19 @@ describe(`authoring API (${dbKind})`, () => {
     expect((await author.get('/api/processes/job-apply/draft')).statusCode).toBe(404);
   });
 
+  it('two authors on one draft: the second save made from an old revision is refused (409) and changes nothing', async () => {
+    const other = await login(t.app, '532326', 'xinxi');
+    const base = { extends: 'relocation', patch: { title: '易地搬迁（甲）' } };
+    const first = await author.send('PUT', '/api/processes/relocation/draft', base, { 'if-match': '0' });
+    expect(first.json()).toMatchObject({ ok: true, rev: 1 });
+    expect((await other.send('PUT', '/api/processes/relocation/draft', { extends: 'relocation', patch: { title: '乙' } }, { 'if-match': '1' })).json()).toMatchObject({ rev: 2 });
+    const late = await author.send('PUT', '/api/processes/relocation/draft', { extends: 'relocation', patch: { title: '甲改' } }, { 'if-match': '1' });
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ error: { code: 'CF_DRAFT_STALE', message: expect.stringContaining('其他管理员') } });
+    expect((await author.get('/api/processes/relocation/draft')).json()).toMatchObject({ rev: 2, body: { patch: { title: '乙' } } });
+    expect((await author.send('DELETE', '/api/processes/relocation/draft')).statusCode).toBe(200);
+  });
+
   it('a county variation is kept as its patch: the version records what it extends, the server runs the merge', async () => {
     const variation = { extends: 'dividend-receipt', patch: { title: '分红签收（大姚）', forms: { receipt: { schema: { properties: { phone: { type: 'string', title: '联系电话', format: 'cn-mobile' } } } } } } };
     await author.send('PUT', '/api/processes/dividend-receipt/draft', variation);

@@ -15,7 +15,7 @@ const VariationView = lazy(() => import('./variation/VariationView'));
 
 type Tab = 'basic' | 'form' | 'flow' | 'simulate' | 'variation' | 'json' | 'publish';
 
-const SAVE_WORDS = { saved: '已保存草稿', saving: '正在保存…', unsaved: '有改动未保存', error: '保存失败' } as const;
+const SAVE_WORDS = { saved: '已保存草稿', saving: '正在保存…', unsaved: '有改动未保存', error: '保存失败', conflict: '未保存（与他人的改动冲突）' } as const;
 
 export default function EditorPage({ id, fresh }: { id: string; fresh: Definition | null }) {
   const { state, error } = useDraft(id, fresh);
@@ -46,7 +46,7 @@ export default function EditorPage({ id, fresh }: { id: string; fresh: Definitio
       <div className="editor-head">
         <a href="#/author" className="link">← 流程库</a>
         <h2>{definition.title} <span className="muted">{id}{state.template ? ` · 继承模板 ${state.template.id}` : ''}{state.publishedVersion ? ` · 已发布第 ${state.publishedVersion} 版` : ' · 未发布'}</span></h2>
-        <span className={`save-state ${state.saved}`} role="status">{SAVE_WORDS[state.saved]}{state.saveError ? `：${state.saveError}` : ''}</span>
+        <span className={`save-state ${state.saved}`} role="status">{SAVE_WORDS[state.saved]}{state.saveError && state.saved === 'error' ? `：${state.saveError}` : ''}</span>
         <button onClick={state.undo} disabled={!state.canUndo}>撤销</button>
         {state.publishedVersion !== null && <button onClick={async () => {
           if (!confirm(`放弃草稿中的所有改动，回到已发布的第 ${state.publishedVersion} 版？`)) return;
@@ -54,6 +54,13 @@ export default function EditorPage({ id, fresh }: { id: string; fresh: Definitio
           location.reload();
         }}>放弃草稿</button>}
       </div>
+      {state.saved === 'conflict' && (
+        <div className="banner warn" role="alert">
+          {state.saveError}。您的改动仍在本页，请选择：
+          <button onClick={() => state.resolveConflict('mine')}>保留我的版本（覆盖对方的改动）</button>
+          <button onClick={() => state.resolveConflict('theirs')}>载入对方的最新草稿（放弃我的改动）</button>
+        </div>
+      )}
       <nav className="tabs" role="tablist">
         {tabs.map(([k, label]) => <button key={k} role="tab" aria-selected={tab === k} className={tab === k ? 'on' : ''} onClick={() => setTab(k)}>{label}{k === 'publish' && report.errors.length ? ` (${report.errors.length} 个问题)` : ''}</button>)}
       </nav>

@@ -16,12 +16,14 @@ export interface DraftState {
   /** What is saved: the definition, or { extends, patch } for a variation. */
   body: unknown;
   report: CheckReport;
-  saved: 'saved' | 'saving' | 'unsaved' | 'error';
+  saved: 'saved' | 'saving' | 'unsaved' | 'error' | 'conflict';
   saveError?: string;
   publishedVersion: number | null;
   /** After a publish: the server has dropped the draft and holds a new version. */
   published(version: number): void;
   update(next: Definition): void;
+  /** After another author saved the draft meanwhile: keep this author's version (save over theirs) or load theirs. */
+  resolveConflict(keep: 'mine' | 'theirs'): void;
   /** Undo the last change (the author's safety net). */
   undo(): void;
   canUndo: boolean;
@@ -32,7 +34,7 @@ export function bodyOf(definition: Definition, template: Definition | null): unk
   return template ? { extends: template.id, patch: diffMergePatch(template, definition) } : definition;
 }
 
-interface Loaded { definition: Definition; template: Definition | null; publishedVersion: number | null }
+interface Loaded { definition: Definition; template: Definition | null; publishedVersion: number | null; rev: number }
 
 async function load(id: string, fresh: Definition | null): Promise<Loaded> {
   const templates = await api<Template[]>('GET', '/api/templates');
@@ -42,7 +44,7 @@ async function load(id: string, fresh: Definition | null): Promise<Loaded> {
     throw e;
   });
   const library = await api<{ id: string; extends: string | null }[]>('GET', '/api/library');
-  const draft = await api<{ body: Definition | { extends: string; patch: object } }>('GET', `/api/processes/${id}/draft`).catch((e: unknown) => {
+  const draft = await api<{ rev: number; body: Definition | { extends: string; patch: object } }>('GET', `/api/processes/${id}/draft`).catch((e: unknown) => {
     if (e instanceof ApiError && e.status === 404) return null;
     throw e;
   });
@@ -51,12 +53,12 @@ async function load(id: string, fresh: Definition | null): Promise<Loaded> {
     const body = draft.body;
     if ('extends' in body) {
       const template = templateOf(body.extends);
-      if (template) return { definition: applyMergePatch(template, body.patch) as Definition, template, publishedVersion };
+      if (template) return { definition: applyMergePatch(template, body.patch) as Definition, template, publishedVersion, rev: draft.rev };
     }
-    return { definition: body as Definition, template: null, publishedVersion };
+    return { definition: body as Definition, template: null, publishedVersion, rev: draft.rev };
   }
-  if (published) return { definition: published.definition, template: templateOf(library.find((p) => p.id === id)?.extends ?? undefined), publishedVersion };
-  if (fresh) return { definition: fresh, template: null, publishedVersion };
+  if (published) return { definition: published.definition, template: templateOf(library.find((p) => p.id === id)?.extends ?? undefined), publishedVersion, rev: 0 };
+  if (fresh) return { definition: fresh, template: null, publishedVersion, rev: 0 };
   throw new ApiError(404, 'CF_NOT_FOUND', '找不到该流程');
 }
 
@@ -70,27 +72,39 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   const [saveError, setSaveError] = useState<string>();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [publishedVersion, setPublishedVersion] = useState<number | null>(null);
+  // The draft revision this editor last saw: a save says so (If-Match), and another author's save in between is refused.
+  const rev = useRef(0);
+  const conflict = useRef(false);
 
   useEffect(() => {
     load(id, fresh).then((l) => {
       setLoaded(l);
       setDefinition(l.definition);
       setPublishedVersion(l.publishedVersion);
+      rev.current = l.rev;
       if (fresh) setSaved('unsaved');
     }, (e: Error) => setError(e.message));
   }, [id]);
 
-  const save = useCallback(async (def: Definition) => {
-    if (!loaded) return;
-    setSaved('saving');
-    try {
-      await api('PUT', `/api/processes/${id}/draft`, bodyOf(def, loaded.template));
-      setSaved('saved');
-      setSaveError(undefined);
-    } catch (e) {
-      setSaved('error');
-      setSaveError((e as Error).message);
-    }
+  // Saves run one after another, each with the revision the previous one returned.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const save = useCallback((def: Definition) => {
+    if (!loaded) return Promise.resolve();
+    const run = async () => {
+      setSaved('saving');
+      try {
+        const r = await api<{ rev: number }>('PUT', `/api/processes/${id}/draft`, bodyOf(def, loaded.template), { 'if-match': String(rev.current) });
+        rev.current = r.rev;
+        setSaved('saved');
+        setSaveError(undefined);
+      } catch (e) {
+        conflict.current = e instanceof ApiError && e.code === 'CF_DRAFT_STALE';
+        setSaved(conflict.current ? 'conflict' : 'error');
+        setSaveError((e as Error).message);
+      }
+    };
+    queue.current = queue.current.then(run);
+    return queue.current;
   }, [id, loaded]);
 
   // A new process is saved as soon as it exists, so leaving the page loses nothing.
@@ -98,14 +112,26 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
     if (fresh && loaded && definition === loaded.definition) void save(definition);
   }, [loaded]);
 
+  const resolveConflict = useCallback(async (keep: 'mine' | 'theirs') => {
+    if (keep === 'theirs' || !definition) {
+      location.reload();
+      return;
+    }
+    const theirs = await api<{ rev: number }>('GET', `/api/processes/${id}/draft`).catch(() => ({ rev: 0 }));
+    rev.current = theirs.rev;
+    conflict.current = false;
+    await save(definition);
+  }, [id, definition, save]);
+
   const update = useCallback((next: Definition) => {
     setDefinition((prev) => {
       if (prev) setHistory((h) => [...h.slice(-49), prev]);
       return next;
     });
-    setSaved('unsaved');
+    // While another author's save is unresolved, keep editing locally; saving waits for the author's choice.
+    setSaved((s) => (s === 'conflict' ? s : 'unsaved'));
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => void save(next), 600);
+    timer.current = setTimeout(() => { if (!conflict.current) void save(next); }, 600);
   }, [save]);
 
   const undo = useCallback(() => {
@@ -132,7 +158,12 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   return {
     state: {
       definition, template: loaded.template, body: bodyOf(definition, loaded.template), report, saved, saveError,
-      publishedVersion, published: setPublishedVersion, update, undo, canUndo: history.length > 0,
+      publishedVersion, update, resolveConflict: (keep) => void resolveConflict(keep),
+      published: (v) => {
+        // Publishing consumed the draft on the server.
+        rev.current = 0;
+        setPublishedVersion(v);
+      }, undo, canUndo: history.length > 0,
     },
   };
 }
