@@ -5,8 +5,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, openBrowser, shot, uiLogin } from '../helpers/browser';
 import { dbKind, dropSchema } from '../helpers/testApp';
-import { idNumber } from '../helpers/people';
-import { type ServerProcess, startServer } from '../helpers/serverProcess';
+import { idNumber, registration } from '../helpers/people';
+import ExcelJS from 'exceljs';
+import { httpLogin, type ServerProcess, startServer } from '../helpers/serverProcess';
 
 const pgUrl = process.env.DATABASE_URL;
 const schema = `t_e2e_${process.pid}`;
@@ -150,6 +151,121 @@ describe(`rights in the browser (${dbKind})`, () => {
       await shot(other.page, 'other-township-375');
     } finally {
       await other.context.close();
+    }
+  });
+});
+
+/** A relocation case brought to 思想动员 over the API (registered, approved by township and county). */
+async function caseInMobilising(): Promise<string> {
+  const cun = await httpLogin(server.url, '532326', 'cun');
+  const xiang = await httpLogin(server.url, '532326', 'xiang');
+  const banqian = await httpLogin(server.url, '532326', 'banqian');
+  let c = (await cun.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body as { id: string; rev: number };
+  for (const [who, type, data] of [[cun, 'SUBMIT', registration()], [xiang, 'APPROVE'], [banqian, 'APPROVE']] as const) {
+    const r = await who.call('POST', `/api/cases/${c.id}/events`, { type, ...(data ? { data } : {}) }, { 'if-match': String(c.rev) });
+    expect(r.status).toBe(200);
+    c = r.body as typeof c;
+  }
+  return c.id;
+}
+
+describe(`the case page's harder moments (${dbKind})`, () => {
+  it('two phones on one case: the second submission gets 409, is told plainly, keeps what was typed, and goes through when sent again', async () => {
+    const id = await caseInMobilising();
+    const a = await openBrowser(375);
+    const b = await openBrowser(375);
+    try {
+      for (const p of [a.page, b.page]) {
+        await uiLogin(p, server.url, '532326', 'cun');
+        await p.goto(`${server.url}/#/cases/${id}`);
+        await p.waitForSelector('#root_visitors');
+      }
+      await a.page.fill('#root_date', '2026-11-20');
+      await a.page.fill('#root_visitors', '村支书王刚、乡贤李老师');
+      await a.page.fill('#root_concerns', '担心搬迁后没有收入');
+      await a.page.click('button[type=submit]');
+      await a.page.waitForSelector('text=已记录入户动员');
+
+      await b.page.fill('#root_date', '2026-11-21');
+      await b.page.fill('#root_visitors', '驻村工作队张队长');
+      await b.page.fill('#root_concerns', '老人不愿离开老屋');
+      await b.page.click('button[type=submit]');
+      await b.page.waitForSelector('text=案件已被他人处理，下面是最新情况；您填写的内容已保留，可重新提交。');
+      expect(await b.page.inputValue('#root_visitors')).toBe('驻村工作队张队长');
+      expect(await b.page.inputValue('#root_concerns')).toBe('老人不愿离开老屋');
+      await shot(b.page, 'case-409-375');
+      await b.page.click('button[type=submit]');
+      await b.page.waitForSelector('text=已记录入户动员');
+      const api = await httpLogin(server.url, '532326', 'cun');
+      const visits = ((await api.call('GET', `/api/cases/${id}`)).body as { case: { data: { visits: { visitors: string }[] } } }).case.data.visits;
+      expect(visits.map((v) => v.visitors)).toEqual(['村支书王刚、乡贤李老师', '驻村工作队张队长']);
+    } finally {
+      await Promise.all([a.context.close(), b.context.close()]);
+    }
+  });
+
+  it('a signed agreement prints on A4 with its signature lines, and only that form', async () => {
+    const id = await caseInMobilising();
+    const api = await httpLogin(server.url, '532326', 'cun');
+    let c = (await api.call('GET', `/api/cases/${id}`)).body as { case: { rev: number } };
+    const visit = await api.call('POST', `/api/cases/${id}/events`, { type: 'LOG_VISIT', data: { date: '2026-11-20', visitors: '村支书王刚', concerns: '无' } }, { 'if-match': String(c.case.rev) });
+    const signed = await api.call('POST', `/api/cases/${id}/events`, { type: 'SIGN', data: { signedOn: '2026-11-22', agreementNo: 'DY-2026-0042' } }, { 'if-match': String((visit.body as { rev: number }).rev) });
+    expect(signed.status).toBe(200);
+    const { page, context } = await openBrowser(1280);
+    try {
+      await uiLogin(page, server.url, '532326', 'cun');
+      await page.goto(`${server.url}/#/cases/${id}`);
+      await page.evaluate(() => { (window as unknown as { printed: number }).printed = 0; window.print = () => { (window as unknown as { printed: number }).printed++; }; });
+      await page.click('details.done-form:has-text("签订搬迁协议") button:has-text("打印")');
+      expect(await page.evaluate(() => [document.body.dataset.print, (window as unknown as { printed: number }).printed])).toEqual(['agreement', 1]);
+      await page.emulateMedia({ media: 'print' });
+      const sheet = page.locator('.print-agreement');
+      await expect.poll(() => sheet.isVisible()).toBe(true);
+      expect(await sheet.innerText()).toMatch(/户主签字：＿+[\s\S]*村委会（盖章）：＿+[\s\S]*乡镇人民政府（盖章）：＿+/);
+      expect(await sheet.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['2026-11-22', 'DY-2026-0042']);
+      expect(await page.locator('.print-register').isVisible()).toBe(false);
+      expect(await page.locator('nav.bottom').isVisible()).toBe(false);
+      await shot(page, 'case-print-agreement');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a roster import shows every row problem in Chinese before anything is created, then creates the cases', async () => {
+    const book = (rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const sheet = wb.addWorksheet('名册');
+      sheet.addRow(['组织单位', '户主姓名', '户主身份证号', '建档立卡贫困户', '现住房情况']);
+      for (const r of rows) sheet.addRow(r);
+      return wb.xlsx.writeBuffer();
+    };
+    const good = ['小康苑社区', '孙有福', idNumber('532326', '19660606', '201'), '是', '土木结构危房'];
+    const bad = await book([good, ['小康苑社区', '周二妹', '12345', '否', '草房']]);
+    const fixed = await book([good, ['小康苑社区', '周二妹', idNumber('532326', '19700707', '202'), '否', '砖木结构']]);
+    const { page, context } = await openBrowser(1280);
+    try {
+      await uiLogin(page, server.url, '532326', 'cun');
+      await page.click('nav.bottom >> text=发起');
+      await page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
+      await page.selectOption('select[name=processId]', 'relocation');
+      await page.setInputFiles('input[type=file]', { name: '名册.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(bad) });
+      await page.click('button:has-text("检查名册（不创建）")');
+      await page.waitForSelector('text=共 2 行，发现');
+      const report = await page.locator('section:has-text("导入名册") table').innerText();
+      expect(report).toMatch(/3\s+户主身份证号\s+.*身份证号/);
+      expect(report).toContain('「现住房情况」请从给出的选项中选择');
+      expect(await page.locator('button:has-text("确认导入")').count()).toBe(0);
+      await shot(page, 'import-dry-run-1280');
+      await page.setInputFiles('input[type=file]', { name: '名册.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(fixed) });
+      await page.click('button:has-text("检查名册（不创建）")');
+      await page.waitForSelector('text=共 2 行，发现 0 个问题');
+      await page.click('button:has-text("确认导入")');
+      await page.waitForSelector('text=已创建 2 个案件');
+      const api = await httpLogin(server.url, '532326', 'cun');
+      const found = (await api.call('GET', '/api/cases?processId=relocation&q=周二妹')).body as { total: number };
+      expect(found.total).toBe(1);
+    } finally {
+      await context.close();
     }
   });
 });

@@ -33,6 +33,19 @@ interface HistoryItem {
 const draftKey = (caseId: string, formId: string) => `cf_draft:${caseId}:${formId}`;
 
 /** A case: its current step's form and the actions the user may take, earlier steps, and the history. */
+/** Prints one earlier form on A4 with its signature lines: opens it (a closed <details> prints nothing) and marks it as the only thing to print. */
+function printForm(details: HTMLDetailsElement | null, formId: string): void {
+  if (!details) return;
+  details.open = true;
+  details.dataset.printing = 'yes';
+  document.body.dataset.print = formId;
+  window.addEventListener('afterprint', () => {
+    delete details.dataset.printing;
+    delete document.body.dataset.print;
+  }, { once: true });
+  window.print();
+}
+
 export default function CasePage({ id }: { id: string; me: Me }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [history, setHistory] = useState<HistoryItem[]>([]);
@@ -158,11 +171,11 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       </section>
 
       {detail.doneForms.filter((f) => f.id !== stepForm?.id).length > 0 && (
-        <section className="card">
+        <section className="card earlier">
           <h3>{t('earlierSteps')}</h3>
           {detail.doneForms.filter((f) => f.id !== stepForm?.id).map((f) => (
             <details key={f.id} className="done-form">
-              <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); document.body.dataset.print = f.id; window.print(); }}>{t('print')}</button>}</summary>
+              <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('print')}</button>}</summary>
               <div className={`print-area print-${f.id}`}>
                 <h2 className="print-only">{detail.process.title} · {f.title}</h2>
                 <StepForm schema={f.schema} uiSchema={f.uiSchema} formData={c.data[f.id]} readOnly />
