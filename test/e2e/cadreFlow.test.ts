@@ -207,7 +207,7 @@ describe(`the case page's harder moments (${dbKind})`, () => {
   it('a signed agreement prints on A4 with its signature lines, and only that form', async () => {
     const id = await caseInMobilising();
     const api = await httpLogin(server.url, '532326', 'cun');
-    let c = (await api.call('GET', `/api/cases/${id}`)).body as { case: { rev: number } };
+    const c = (await api.call('GET', `/api/cases/${id}`)).body as { case: { rev: number } };
     const visit = await api.call('POST', `/api/cases/${id}/events`, { type: 'LOG_VISIT', data: { date: '2026-11-20', visitors: '村支书王刚', concerns: '无' } }, { 'if-match': String(c.case.rev) });
     const signed = await api.call('POST', `/api/cases/${id}/events`, { type: 'SIGN', data: { signedOn: '2026-11-22', agreementNo: 'DY-2026-0042' } }, { 'if-match': String((visit.body as { rev: number }).rev) });
     expect(signed.status).toBe(200);
