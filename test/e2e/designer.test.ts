@@ -256,6 +256,15 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await page.click('button:has-text("保留我的版本")');
       await saved(page);
       expect((await colleague.call('GET', '/api/processes/dividend-receipt/draft')).body.body).toMatchObject({ patch: { title: '分红签收确认（砚山县）' } });
+
+      // The library tells what each version changed.
+      await page.click('a:has-text("← 流程库")');
+      await see(page, 'table.lib', 'library-again');
+      const row = page.locator('tr:has-text("dividend-receipt")');
+      expect(await row.innerText()).toMatch(/第 2 版[\s\S]*第 1 版/);
+      await row.locator('summary:has-text("与第 1 版相比改了什么")').click();
+      await see(page, '.version-changes li:has-text("新增字段「户主手机号」")', 'version-changes');
+      await shot(page, 'designer-1280-library-versions');
     } finally {
       await context.close();
     }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { Level } from '../../../engine/types';
+import type { Definition, Level } from '../../../engine/types';
 import { api } from '../api';
 import { formatTime } from '../i18n';
 import { blankDefinition, type CountyRole } from './blank';
 import { CASE_LEVELS, LEVELS } from './labels';
+import { describeChanges } from './publish/describeChanges';
 
 interface LibraryEntry {
   id: string;
@@ -48,6 +49,7 @@ export default function LibraryPage({ onCreate }: { onCreate: (id: string, fresh
                       <strong>第 {v.version} 版</strong> {formatTime(v.publishedAt)} · {v.publishedBy}
                       {' · '}<span className={v.activeCases ? 'live' : 'muted'}>在办 {v.activeCases} 件</span> · 已办结 {v.closedCases} 件
                       {v.note && <div className="muted">说明：{v.note}</div>}
+                      {v.version > 1 && <VersionChanges id={p.id} version={v.version} />}
                     </li>
                   ))}
                 </ul>
@@ -57,6 +59,23 @@ export default function LibraryPage({ onCreate }: { onCreate: (id: string, fresh
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** What a version changed against the one before it, in words, loaded when asked for. */
+function VersionChanges({ id, version }: { id: string; version: number }) {
+  const [words, setWords] = useState<string[] | string>();
+  return (
+    <details className="version-changes" onToggle={(e) => {
+      if (!(e.currentTarget as HTMLDetailsElement).open || words) return;
+      const get = (v: number) => api<{ definition: Definition }>('GET', `/api/processes/${id}?version=${v}`).then((r) => r.definition);
+      Promise.all([get(version - 1), get(version)]).then(([a, b]) => setWords(describeChanges(a, b)), (err: Error) => setWords(err.message));
+    }}>
+      <summary>与第 {version - 1} 版相比改了什么</summary>
+      {words === undefined && <p className="muted">正在比较…</p>}
+      {typeof words === 'string' && <p className="error">{words}</p>}
+      {Array.isArray(words) && (words.length ? <ul className="changes">{words.map((w, i) => <li key={i}>{w}</li>)}</ul> : <p className="muted">内容没有区别。</p>)}
+    </details>
   );
 }
 
