@@ -94,6 +94,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await page.getByLabel('案件标题取自（待办和台账里显示的名称）').selectOption('apply.name');
       await page.getByLabel('添加本县已有的角色').selectOption('township_reviewer');
       await expect.poll(() => page.locator('table.roles').innerText()).toContain('township_reviewer');
+      await shot(page, 'designer-1280-basics');
 
       // The flow, on the graph only.
       await page.click('.tabs button:has-text("流程图")');
