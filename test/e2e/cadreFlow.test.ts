@@ -155,11 +155,16 @@ describe(`rights in the browser (${dbKind})`, () => {
   });
 });
 
+/** One API session per demo user for the whole file: logins are rate-limited per account (10 a minute). */
+const sessions = new Map<string, ReturnType<typeof httpLogin>>();
+const apiAs = (username: string) => {
+  if (!sessions.has(username)) sessions.set(username, httpLogin(server.url, '532326', username));
+  return sessions.get(username)!;
+};
+
 /** A relocation case brought to 思想动员 over the API (registered, approved by township and county). */
 async function caseInMobilising(): Promise<string> {
-  const cun = await httpLogin(server.url, '532326', 'cun');
-  const xiang = await httpLogin(server.url, '532326', 'xiang');
-  const banqian = await httpLogin(server.url, '532326', 'banqian');
+  const [cun, xiang, banqian] = await Promise.all([apiAs('cun'), apiAs('xiang'), apiAs('banqian')]);
   let c = (await cun.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body as { id: string; rev: number };
   for (const [who, type, data] of [[cun, 'SUBMIT', registration()], [xiang, 'APPROVE'], [banqian, 'APPROVE']] as const) {
     const r = await who.call('POST', `/api/cases/${c.id}/events`, { type, ...(data ? { data } : {}) }, { 'if-match': String(c.rev) });
@@ -196,7 +201,7 @@ describe(`the case page's harder moments (${dbKind})`, () => {
       await shot(b.page, 'case-409-375');
       await b.page.click('button[type=submit]');
       await b.page.waitForSelector('text=已记录入户动员');
-      const api = await httpLogin(server.url, '532326', 'cun');
+      const api = await apiAs('cun');
       const visits = ((await api.call('GET', `/api/cases/${id}`)).body as { case: { data: { visits: { visitors: string }[] } } }).case.data.visits;
       expect(visits.map((v) => v.visitors)).toEqual(['村支书王刚、乡贤李老师', '驻村工作队张队长']);
     } finally {
@@ -206,7 +211,7 @@ describe(`the case page's harder moments (${dbKind})`, () => {
 
   it('a signed agreement prints on A4 with its signature lines, and only that form', async () => {
     const id = await caseInMobilising();
-    const api = await httpLogin(server.url, '532326', 'cun');
+    const api = await apiAs('cun');
     const c = (await api.call('GET', `/api/cases/${id}`)).body as { case: { rev: number } };
     const visit = await api.call('POST', `/api/cases/${id}/events`, { type: 'LOG_VISIT', data: { date: '2026-11-20', visitors: '村支书王刚', concerns: '无' } }, { 'if-match': String(c.case.rev) });
     const signed = await api.call('POST', `/api/cases/${id}/events`, { type: 'SIGN', data: { signedOn: '2026-11-22', agreementNo: 'DY-2026-0042' } }, { 'if-match': String((visit.body as { rev: number }).rev) });
@@ -261,7 +266,7 @@ describe(`the case page's harder moments (${dbKind})`, () => {
       await page.waitForSelector('text=共 2 行，发现 0 个问题');
       await page.click('button:has-text("确认导入")');
       await page.waitForSelector('text=已创建 2 个案件');
-      const api = await httpLogin(server.url, '532326', 'cun');
+      const api = await apiAs('cun');
       const found = (await api.call('GET', '/api/cases?processId=relocation&q=周二妹')).body as { total: number };
       expect(found.total).toBe(1);
     } finally {

@@ -100,7 +100,8 @@ export default function FlowGraph({ definition, byState, byEvent, active = [], s
     const parent = n.path.length > 1 ? n.path.slice(0, -1).join('.') : undefined;
     return {
       id: n.key, type: 'state', position: { x: p.x, y: p.y }, ...(parent ? { parentId: parent, extent: 'parent' as const } : {}),
-      style: { width: p.w, height: p.h }, draggable: false,
+      // Fixed sizes from the layout: React Flow then never hides a node while waiting to measure it again.
+      width: p.w, height: p.h, measured: { width: p.w, height: p.h }, draggable: false,
       data: { ...n, problems: byState?.get(n.key) ?? [], active: active.includes(n.key), selected: selected === n.key },
     };
   });
