@@ -1,28 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, openBrowser, shot, uiLogin } from '../helpers/browser';
-import { dbKind, dropSchema } from '../helpers/testApp';
+import { describe, expect, it } from 'vitest';
+import { openBrowser, shot, uiLogin } from '../helpers/browser';
+import { dbKind } from '../helpers/testApp';
+import { webServerForFile } from '../helpers/webServer';
 import { idNumber, registration } from '../helpers/people';
 import ExcelJS from 'exceljs';
-import { httpLogin, type ServerProcess, startServer } from '../helpers/serverProcess';
+import { httpLogin } from '../helpers/serverProcess';
 
-const pgUrl = process.env.DATABASE_URL;
-const schema = `t_e2e_${process.pid}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'cf-e2e-'));
-let server: ServerProcess;
-
-beforeAll(async () => {
-  buildWebApp();
-  server = await startServer({ SEED_DEMO: '0', ...(pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: schema } : { DATA_DIR: dataDir }) }, 5200 + (process.pid % 500));
-}, 180_000);
-afterAll(async () => {
-  await server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-  if (pgUrl) await dropSchema(pgUrl, schema);
-});
+const e2e = webServerForFile('cadre', 5200);
 
 /** Starts a relocation case from the start page and waits for its form. */
 async function startRelocation(page: Page) {
@@ -65,7 +50,7 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
     const reviewer = await openBrowser(1280);
     const supervisor = await openBrowser(1280);
     try {
-      await uiLogin(cadre.page, server.url, '532326', 'cun');
+      await uiLogin(cadre.page, e2e.server.url, '532326', 'cun');
       await shot(cadre.page, 'tasks-375');
       await startRelocation(cadre.page);
       const wrong = idNumber().slice(0, 17) + (idNumber().endsWith('0') ? '1' : '0');
@@ -78,7 +63,7 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
       await cadre.page.waitForSelector('text=已提交');
       await cadre.page.waitForSelector('text=乡镇审核');
 
-      await uiLogin(reviewer.page, server.url, '532326', 'xiang');
+      await uiLogin(reviewer.page, e2e.server.url, '532326', 'xiang');
       await shot(reviewer.page, 'tasks-1280');
       await reviewer.page.click('text=李明华');
       await reviewer.page.click('button:has-text("退回修改")');
@@ -94,14 +79,14 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
       await cadre.page.click('button[type=submit]');
       await cadre.page.waitForSelector('text=已提交');
 
-      await uiLogin(supervisor.page, server.url, '532326', 'jiandu');
-      const before = await dashboardCell(supervisor.page, server.url);
+      await uiLogin(supervisor.page, e2e.server.url, '532326', 'jiandu');
+      const before = await dashboardCell(supervisor.page, e2e.server.url);
       expect(before).not.toContain('县搬迁办审批');
-      await reviewer.page.goto(`${server.url}/#/tasks`);
+      await reviewer.page.goto(`${e2e.server.url}/#/tasks`);
       await reviewer.page.click('text=李明华');
       await reviewer.page.click('button:has-text("审核通过")');
       await reviewer.page.waitForSelector('text=已审核通过');
-      const after = await dashboardCell(supervisor.page, server.url);
+      const after = await dashboardCell(supervisor.page, e2e.server.url);
       expect(after).toContain('县搬迁办审批');
       expect(after).toMatch(/金碧镇\s+1/);
       await shot(supervisor.page, 'dashboard-1280');
@@ -113,7 +98,7 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
   it('a submission made while offline is kept, said so plainly, and sent once when the network returns', async () => {
     const cadre = await openBrowser(375);
     try {
-      await uiLogin(cadre.page, server.url, '532326', 'cun');
+      await uiLogin(cadre.page, e2e.server.url, '532326', 'cun');
       const id = await startRelocation(cadre.page);
       await fillRegistration(cadre.page, idNumber());
       await cadre.context.setOffline(true);
@@ -132,21 +117,21 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
 
 describe(`rights in the browser (${dbKind})`, () => {
   it('a reviewer of another township never sees the case: not in the inbox, the case list, the dashboard, nor by its address', async () => {
-    const api = await (await import('../helpers/serverProcess')).httpLogin(server.url, '532326', 'cun');
+    const api = await (await import('../helpers/serverProcess')).httpLogin(e2e.server.url, '532326', 'cun');
     const id = (await api.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body.id as string;
     const other = await openBrowser(375);
     try {
-      await uiLogin(other.page, server.url, '532326', 'xiang2');
+      await uiLogin(other.page, e2e.server.url, '532326', 'xiang2');
       await other.page.waitForSelector('h2:has-text("待办（0）")');
       expect(await other.page.locator('main').innerText()).not.toContain('小康苑');
-      await other.page.goto(`${server.url}/#/tasks?all=1`);
+      await other.page.goto(`${e2e.server.url}/#/tasks?all=1`);
       await other.page.waitForSelector('h2:has-text("案件（0）")');
       expect(await other.page.locator('.list').innerText()).toBe('');
-      await other.page.goto(`${server.url}/#/dashboard`);
+      await other.page.goto(`${e2e.server.url}/#/dashboard`);
       await other.page.waitForSelector('table.grid');
       await other.page.waitForTimeout(400);
       expect(await other.page.locator('table.grid').innerText()).not.toContain('金碧镇');
-      await other.page.goto(`${server.url}/#/cases/${id}`);
+      await other.page.goto(`${e2e.server.url}/#/cases/${id}`);
       await other.page.waitForSelector('text=找不到该记录，或您无权查看');
       await shot(other.page, 'other-township-375');
     } finally {
@@ -158,7 +143,7 @@ describe(`rights in the browser (${dbKind})`, () => {
 /** One API session per demo user for the whole file: logins are rate-limited per account (10 a minute). */
 const sessions = new Map<string, ReturnType<typeof httpLogin>>();
 const apiAs = (username: string) => {
-  if (!sessions.has(username)) sessions.set(username, httpLogin(server.url, '532326', username));
+  if (!sessions.has(username)) sessions.set(username, httpLogin(e2e.server.url, '532326', username));
   return sessions.get(username)!;
 };
 
@@ -181,8 +166,8 @@ describe(`the case page's harder moments (${dbKind})`, () => {
     const b = await openBrowser(375);
     try {
       for (const p of [a.page, b.page]) {
-        await uiLogin(p, server.url, '532326', 'cun');
-        await p.goto(`${server.url}/#/cases/${id}`);
+        await uiLogin(p, e2e.server.url, '532326', 'cun');
+        await p.goto(`${e2e.server.url}/#/cases/${id}`);
         await p.waitForSelector('#root_visitors');
       }
       await a.page.fill('#root_date', '2026-11-20');
@@ -218,8 +203,8 @@ describe(`the case page's harder moments (${dbKind})`, () => {
     expect(signed.status).toBe(200);
     const { page, context } = await openBrowser(1280);
     try {
-      await uiLogin(page, server.url, '532326', 'cun');
-      await page.goto(`${server.url}/#/cases/${id}`);
+      await uiLogin(page, e2e.server.url, '532326', 'cun');
+      await page.goto(`${e2e.server.url}/#/cases/${id}`);
       await page.evaluate(() => { (window as unknown as { printed: number }).printed = 0; window.print = () => { (window as unknown as { printed: number }).printed++; }; });
       await page.click('details.done-form:has-text("签订搬迁协议") button:has-text("打印")');
       expect(await page.evaluate(() => [document.body.dataset.print, (window as unknown as { printed: number }).printed])).toEqual(['agreement', 1]);
@@ -249,7 +234,7 @@ describe(`the case page's harder moments (${dbKind})`, () => {
     const fixed = await book([good, ['小康苑社区', '周二妹', idNumber('532326', '19700707', '202'), '否', '砖木结构']]);
     const { page, context } = await openBrowser(1280);
     try {
-      await uiLogin(page, server.url, '532326', 'cun');
+      await uiLogin(page, e2e.server.url, '532326', 'cun');
       await page.click('nav.bottom >> text=发起');
       await page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
       await page.selectOption('select[name=processId]', 'relocation');

@@ -1,28 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../server/definitionFiles';
-import { buildWebApp, openBrowser, shot, uiLogin } from '../helpers/browser';
-import { dbKind, dropSchema } from '../helpers/testApp';
+import { openBrowser, shot, uiLogin } from '../helpers/browser';
+import { dbKind } from '../helpers/testApp';
+import { webServerForFile } from '../helpers/webServer';
 import { idNumber } from '../helpers/people';
-import { httpLogin, type ServerProcess, startServer } from '../helpers/serverProcess';
+import { httpLogin } from '../helpers/serverProcess';
 
-const pgUrl = process.env.DATABASE_URL;
-const schema = `t_e2e_designer_${process.pid}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'cf-e2e-designer-'));
-let server: ServerProcess;
-
-beforeAll(async () => {
-  buildWebApp();
-  server = await startServer({ SEED_DEMO: '0', ...(pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: schema } : { DATA_DIR: dataDir }) }, 5700 + (process.pid % 200));
-}, 180_000);
-afterAll(async () => {
-  await server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-  if (pgUrl) await dropSchema(pgUrl, schema);
-});
+const e2e = webServerForFile('designer', 5700);
 
 /** Fails with what the page shows, and a screenshot, instead of a bare timeout. */
 async function see(page: Page, selector: string, name: string) {
@@ -50,7 +37,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
   it('an IT user builds 公益性岗位申请 from a blank page, fixes a flagged problem, simulates, publishes; a cadre and a reviewer then run a case', async () => {
     const { context, page } = await openBrowser(1280);
     try {
-      await uiLogin(page, server.url, '532326', 'xinxi');
+      await uiLogin(page, e2e.server.url, '532326', 'xinxi');
       await page.click('nav.bottom >> text=流程设计');
       await see(page, 'table.lib', 'library');
       expect(await page.locator('table.lib').innerText()).toMatch(/易地扶贫搬迁[\s\S]*模板 relocation[\s\S]*第 1 版/);
@@ -176,7 +163,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
     const cadre = await openBrowser(375);
     const reviewer = await openBrowser(1280);
     try {
-      await uiLogin(cadre.page, server.url, '532326', 'cun');
+      await uiLogin(cadre.page, e2e.server.url, '532326', 'cun');
       await cadre.page.click('nav.bottom >> text=发起');
       await cadre.page.waitForSelector('select[name=processId] option[value=job-apply]', { state: 'attached' });
       await cadre.page.selectOption('select[name=processId]', 'job-apply');
@@ -192,7 +179,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await cadre.page.click('button[type=submit]');
       await see(cadre.page, 'text=乡镇审核', 'cadre-submitted');
 
-      await uiLogin(reviewer.page, server.url, '532326', 'xiang');
+      await uiLogin(reviewer.page, e2e.server.url, '532326', 'xiang');
       await see(reviewer.page, 'text=王桂兰', 'reviewer-inbox');
       await reviewer.page.click('text=王桂兰');
       await reviewer.page.click('button:has-text("审核通过")');
@@ -207,8 +194,8 @@ describe(`designer in Chromium (${dbKind})`, () => {
   it('a county change made in the designer is saved as a patch; the exported file passes the checker and is what the server runs', async () => {
     const { context, page } = await openBrowser(1280);
     try {
-      await uiLogin(page, server.url, '532622', 'xinxi');
-      await page.goto(`${server.url}/#/author/dividend-receipt`);
+      await uiLogin(page, e2e.server.url, '532622', 'xinxi');
+      await page.goto(`${e2e.server.url}/#/author/dividend-receipt`);
       await see(page, '.palette', 'variation-editor');
       await addField(page, '手机号', '户主手机号', 'phone', false);
       await saved(page);
@@ -219,7 +206,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
       });
       await shot(page, 'designer-1280-variation');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("导出本县补丁文件")')]);
-      const file = join(dataDir, 'dividend-receipt.json');
+      const file = join(e2e.dataDir, 'dividend-receipt.json');
       await download.saveAs(file);
       const report = checkFile(file);
       expect(report.errors).toEqual([]);
@@ -229,7 +216,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await see(page, '.changes li:has-text("户主手机号")', 'publish-diff');
       await page.click('.publish button.primary:has-text("发布")');
       await see(page, 'text=已发布为第 2 版', 'variation-published');
-      const api = await httpLogin(server.url, '532622', 'xinxi');
+      const api = await httpLogin(e2e.server.url, '532622', 'xinxi');
       const running = await api.call('GET', '/api/processes/dividend-receipt');
       expect(running.body.definition).toEqual(report.definition);
 
@@ -248,7 +235,7 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await page.click('.tabs button:has-text("基本信息与角色")');
       await page.getByLabel('流程名称', { exact: true }).fill('分红签收确认（砚山）');
       await saved(page);
-      const colleague = await httpLogin(server.url, '532622', 'xinxi');
+      const colleague = await httpLogin(e2e.server.url, '532622', 'xinxi');
       const theirs = await colleague.call('GET', '/api/processes/dividend-receipt/draft');
       expect((await colleague.call('PUT', '/api/processes/dividend-receipt/draft', theirs.body.body, { 'if-match': String(theirs.body.rev) })).status).toBe(200);
       await page.getByLabel('流程名称', { exact: true }).fill('分红签收确认（砚山县）');

@@ -36,18 +36,20 @@ export function bodyOf(definition: Definition, template: Definition | null): unk
 
 interface Loaded { definition: Definition; template: Definition | null; publishedVersion: number | null; rev: number }
 
+/** A GET that answers null for 404 (no draft yet, never published). */
+const getOrNull = <T,>(path: string) => api<T>('GET', path).catch((e: unknown) => {
+  if (e instanceof ApiError && e.status === 404) return null;
+  throw e;
+});
+
 async function load(id: string, fresh: Definition | null): Promise<Loaded> {
-  const templates = await api<Template[]>('GET', '/api/templates');
+  const [templates, published, library, draft] = await Promise.all([
+    api<Template[]>('GET', '/api/templates'),
+    getOrNull<{ version: number; definition: Definition }>(`/api/processes/${id}`),
+    api<{ id: string; extends: string | null }[]>('GET', '/api/library'),
+    getOrNull<{ rev: number; body: Definition | { extends: string; patch: object } }>(`/api/processes/${id}/draft`),
+  ]);
   const templateOf = (tid: string | undefined) => templates.find((t) => t.id === tid)?.definition ?? null;
-  const published = await api<{ version: number; definition: Definition }>('GET', `/api/processes/${id}`).catch((e: unknown) => {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  });
-  const library = await api<{ id: string; extends: string | null }[]>('GET', '/api/library');
-  const draft = await api<{ rev: number; body: Definition | { extends: string; patch: object } }>('GET', `/api/processes/${id}/draft`).catch((e: unknown) => {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  });
   const publishedVersion = published?.version ?? null;
   if (draft) {
     const body = draft.body;
