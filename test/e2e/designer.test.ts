@@ -29,6 +29,22 @@ async function addField(page: Page, kind: string, title: string, key: string, re
   if (required) await props(page).getByLabel('必填').first().check();
 }
 
+/** Draws a transition on the graph: from one step's lower edge to another step's upper edge. */
+async function dragConnect(page: Page, from: string, to: string) {
+  const source = page.locator(`.react-flow__node[data-id="${from}"] .react-flow__handle-bottom`);
+  const target = page.locator(`.react-flow__node[data-id="${to}"] .react-flow__handle-top`);
+  await source.waitFor();
+  await target.waitFor();
+  const a = (await source.boundingBox())!;
+  const b = (await target.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForSelector('.side-panel[aria-label="流转属性"]');
+}
+
 async function saved(page: Page) {
   await page.waitForSelector('.save-state.saved');
 }
@@ -100,9 +116,8 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await page.click('.state-node:has-text("填写申请")');
       await side.locator('.out-list button').first().click();
       await side.getByLabel('转到').selectOption({ label: '乡镇审核' });
-      await page.click('.state-node:has-text("乡镇审核")');
-      await side.getByLabel('流转到').selectOption({ label: '办结' });
-      await side.locator('button:has-text("添加")').click();
+      // Approve: drawn on the graph, from the review's lower edge to the end.
+      await dragConnect(page, 'step1', 'done');
       await side.getByLabel('操作名称').fill('审核通过');
       await side.getByLabel('按钮样式').selectOption('approve');
       await page.click('.state-node:has-text("乡镇审核")');
