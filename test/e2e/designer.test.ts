@@ -260,6 +260,23 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await saved(page);
       expect((await colleague.call('GET', '/api/processes/dividend-receipt/draft')).body.body).toMatchObject({ patch: { title: '分红签收确认（砚山县）' } });
 
+      // Power users may edit the JSON: a change there reaches the builder; broken JSON is flagged on its line and not taken.
+      await page.click('.tabs button:has-text("JSON")');
+      const line = page.locator('.cm-line:has-text("分红签收确认（砚山县）")').first();
+      await line.click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('·试点",');
+      await see(page, '.editor-head h2:has-text("分红签收确认（砚山县）·试点")', 'json-sync');
+      await page.keyboard.type('}');
+      await see(page, 'text=JSON 格式有误，改正前不会同步', 'json-broken');
+      await expect.poll(() => page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
+      await shot(page, 'designer-1280-json-error');
+      await page.keyboard.press('Backspace');
+      await see(page, 'text=已同步到表单和流程图', 'json-fixed');
+      await saved(page);
+
       // The library tells what each version changed.
       await page.click('a:has-text("← 流程库")');
       await see(page, 'table.lib', 'library-again');
