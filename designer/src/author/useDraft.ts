@@ -152,14 +152,17 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   const report = useMemo(() => {
     if (!definition) return undefined;
     const r = checkDefinition(definition);
-    const words = (list: CheckReport['errors']) => list.map((p) => ({ ...p, message: readable(definition, p.message) }));
+    const inWords = readable(definition);
+    const words = (list: CheckReport['errors']) => list.map((p) => ({ ...p, message: inWords(p.message) }));
     return { ...r, errors: words(r.errors), warnings: words(r.warnings) };
   }, [definition]);
+  // The saved body (a county's patch is a diff over the whole template): once per change, not once per render.
+  const body = useMemo(() => (definition && loaded ? bodyOf(definition, loaded.template) : undefined), [definition, loaded]);
   if (error) return { error };
   if (!loaded || !definition || !report) return {};
   return {
     state: {
-      definition, template: loaded.template, body: bodyOf(definition, loaded.template), report, saved, saveError,
+      definition, template: loaded.template, body, report, saved, saveError,
       publishedVersion, update, resolveConflict: (keep) => void resolveConflict(keep),
       published: (v) => {
         // Publishing consumed the draft on the server.
