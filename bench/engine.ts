@@ -3,12 +3,14 @@
 // Run: npm run bench:engine
 import { readFileSync } from 'node:fs';
 import { transition as xstateTransition, type AnyMachineSnapshot } from 'xstate';
-import { compile } from '../engine/compile';
+import { compile, compileUnmetered } from '../engine/compile';
 import { startCase, transition } from '../engine/transition';
 import type { Actor, CaseSnapshot, Definition } from '../engine/types';
 
 const def = JSON.parse(readFileSync(new URL('../definitions/templates/relocation.json', import.meta.url), 'utf8')) as Definition;
-const compiled = compile(def);
+const compiledMetered = compile(def);
+const compiled = compiledMetered;
+const unmetered = compileUnmetered(def);
 const unitPath = ['county', 'township', 'village'];
 const cadre: Actor = { id: 'c', grants: [{ role: 'village_cadre', unitPath, level: 'village' }] };
 const reviewer: Actor = { id: 't', grants: [{ role: 'township_reviewer', unitPath: unitPath.slice(0, 2), level: 'township' }] };
@@ -23,7 +25,7 @@ const now = Date.parse('2026-03-02T02:00:00Z');
 const start = startCase(compiled, { now, actor: cadre, unitPath });
 if (!start.ok) throw new Error('start refused');
 
-function runEngine(n: number): number {
+function runEngine(n: number, compiled = compiledMetered): number {
   let s: CaseSnapshot = start.ok ? start.snapshot : (undefined as never);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
@@ -49,11 +51,11 @@ function runEngineFromJson(n: number): number {
 }
 
 function runXState(n: number): number {
-  let s = compiled.machine.resolveState({ value: 'registering', context: (start.ok ? start.snapshot : (undefined as never)).context }) as AnyMachineSnapshot;
+  let s = unmetered.machine.resolveState({ value: 'registering', context: (start.ok ? start.snapshot : (undefined as never)).context }) as AnyMachineSnapshot;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const step = cycle[i % cycle.length]!;
-    [s] = xstateTransition(compiled.machine, s, { type: step.type, data: step.data, formId: 'register', now: now + i, actorId: step.actor.id, actorName: '' } as never);
+    [s] = xstateTransition(unmetered.machine, s, { type: step.type, data: step.data, formId: 'register', now: now + i, actorId: step.actor.id, actorName: '' } as never);
   }
   if (s.value !== 'registering') throw new Error(`baseline ended in ${JSON.stringify(s.value)}`);
   return n / ((performance.now() - t0) / 1000);
@@ -61,13 +63,22 @@ function runXState(n: number): number {
 
 const N = Number(process.env.BENCH_N ?? 200_000);
 runEngine(20_000);
+runEngine(20_000, unmetered);
 runXState(20_000);
 const baseline = runXState(N);
 const engine = runEngine(N);
+// The budget's cost is small against the noise of one run: alternate short runs with and without it, keep each one's best.
+let metered = 0;
+let withoutBudget = 0;
+for (let round = 0; round < 8; round++) {
+  metered = Math.max(metered, runEngine(N / 8));
+  withoutBudget = Math.max(withoutBudget, runEngine(N / 8, unmetered));
+}
 const cold = runEngineFromJson(Math.round(N / 4));
 const heapMb = process.memoryUsage().heapUsed / 1048576;
 console.log(`relocation, ${N} transitions (submit with a validated registration form, then return with a reason)`);
 console.log(`  plain XState transition():      ${Math.round(baseline).toLocaleString('en')} /s (baseline)`);
 console.log(`  CountyFlow transition():        ${Math.round(engine).toLocaleString('en')} /s = ${(engine / baseline).toFixed(2)} × baseline (snapshot held in memory)`);
+console.log(`  the budget's counting costs:    ${(100 * (1 - metered / withoutBudget)).toFixed(1)}% of transition speed (best of 8 alternating runs: ${Math.round(metered).toLocaleString('en')} /s with it, ${Math.round(withoutBudget).toLocaleString('en')} /s without)`);
 console.log(`  CountyFlow, from stored JSON:   ${Math.round(cold).toLocaleString('en')} /s = ${(cold / baseline).toFixed(2)} × baseline (parse, restore, transition, stringify)`);
 console.log(`  heap after run: ${heapMb.toFixed(1)} MB`);

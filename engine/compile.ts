@@ -1,5 +1,6 @@
 import { type AnyStateMachine, assign, createActor, createMachine } from 'xstate';
 import cnCalendar from '../definitions/calendars/CN.json';
+import { BUDGET, Meter, UncountedMeter } from './budget';
 import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
 import { contentHash } from './contentHash';
 import { delayEnd, resolveDelay } from './delays';
@@ -47,6 +48,8 @@ export interface Runner {
   actions: { type: string; params?: unknown }[];
   /** Live XState snapshots behind the (frozen) snapshots this process returned, so they need no restoring. */
   live: WeakMap<object, unknown>;
+  /** Counts one call against the budget (see budget.ts); reset before each call. */
+  meter: Meter;
 }
 
 /** Thrown when a definition cannot be compiled; run the checker first for the reasons. */
@@ -135,7 +138,15 @@ function nominalMs(def: Definition, name: string): number {
   return ((((p.years * 365 + p.months * 30 + p.weeks * 7 + p.days) * 24 + p.hours) * 60 + p.minutes) * 60 + p.seconds) * 1000;
 }
 
-function build(def: Definition, calendar: Calendar, hash: string): CompiledProcess {
+/**
+ * Compiles without the budget's counting (uncached): only for `npm run bench:engine`, which
+ * measures what the budget costs. Never run cases on it.
+ */
+export function compileUnmetered(definition: Definition, calendar: Calendar = defaultCalendar): CompiledProcess {
+  return build(structuredClone(definition), calendar, contentHash({ definition, calendar }), false);
+}
+
+function build(def: Definition, calendar: Calendar, hash: string, metered = true): CompiledProcess {
   const forms: Record<string, CompiledForm> = Object.create(null);
   for (const [id, f] of Object.entries(def.forms)) {
     try {
@@ -153,9 +164,14 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
     }
     return v;
   };
+  const meter = metered ? new Meter() : new UncountedMeter();
   const tools: GuardTools = {
-    test: (schema, value) => condition(schema)(value) === true,
+    test: (schema, value) => {
+      meter.evaluation();
+      return condition(schema)(value) === true;
+    },
     evaluate(ref, context, event) {
+      meter.evaluation();
       const entry = findGuard(refName(ref));
       return entry ? entry.evaluate(context, event, refParams(ref), tools) : false;
     },
@@ -169,10 +185,14 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
 
   const addAction = (entry: ActionEntry) => {
     if (entry.update) {
-      const update = entry.update;
-      actionImpls[entry.effect ? entry.name + UPDATE : entry.name] = assign(({ context, event }, params) =>
-        update(context as CaseContext, runEvent(event), (params ?? {}) as Record<string, unknown>),
-      );
+      const { update, written } = entry;
+      actionImpls[entry.effect ? entry.name + UPDATE : entry.name] = assign(({ context, event }, params) => {
+        meter.action();
+        const ev = runEvent(event);
+        const p = (params ?? {}) as Record<string, unknown>;
+        if (written) meter.wrote(written(ev, p));
+        return update(context as CaseContext, ev, p);
+      });
     }
     if (entry.effect) actionImpls[entry.name] = () => undefined;
   };
@@ -195,16 +215,20 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
     const a = findAction(t);
     if (a) addAction(a);
     const g = findGuard(t);
-    if (g) guardImpls[t] = ({ context, event }: { context: CaseContext; event: unknown }, params: unknown) =>
-      g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools);
+    if (g) guardImpls[t] = ({ context, event }: { context: CaseContext; event: unknown }, params: unknown) => {
+      meter.evaluation();
+      return g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools);
+    };
   }
   actionImpls['cf.slaStart'] = assign(({ context, event }, params: { state: string; sla: string }) => {
+    meter.action();
     const delay = resolveDelay(def, params.sla);
     const now = runEvent(event).now;
     if (!delay) return {};
     return { due: { ...(context as CaseContext).due, [params.state]: new Date(delayEnd(delay, now, calendar)).toISOString() } };
   });
   actionImpls['cf.slaStop'] = assign(({ context }, params: { state: string }) => {
+    meter.action();
     const due = { ...(context as CaseContext).due };
     delete due[params.state];
     return { due };
@@ -213,6 +237,8 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
   const config = {
     ...transformTree(def.machine as StateNodeConfig, machineId, []),
     id: machineId,
+    // XState's own loop guard, a backstop behind the meter's microstep count.
+    options: { maxIterations: BUDGET.microsteps + 1 },
     context: ({ input }: { input?: { data?: Record<string, unknown> } }): CaseContext => ({
       data: input?.data ?? {},
       due: {},
@@ -242,7 +268,17 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
   }
 
   const self = createActor(machine);
-  const runner: Runner = { actions: [], live: new WeakMap(), scope: undefined as unknown as Runner['scope'] };
+  const runner: Runner = { actions: [], live: new WeakMap(), meter, scope: undefined as unknown as Runner['scope'] };
+  // XState reports every microstep to the system's inspection hook: the meter counts them there.
+  const system = (self as unknown as { system: { _sendInspectionEvent(ev: { type: string; snapshot?: unknown }): void } }).system;
+  const meteredSystem = Object.create(system, {
+    _sendInspectionEvent: {
+      value: (ev: { type: string; snapshot?: unknown }) => {
+        if (ev.type === '@xstate.microstep') meter.step(ev.snapshot);
+        system._sendInspectionEvent(ev);
+      },
+    },
+  });
   runner.scope = {
     self,
     defer: () => undefined,
@@ -250,9 +286,10 @@ function build(def: Definition, calendar: Calendar, hash: string): CompiledProce
     logger: () => undefined,
     sessionId: '',
     stopChild: () => undefined,
-    system: (self as unknown as { system: unknown }).system,
+    system: metered ? meteredSystem : system,
     emit: () => undefined,
     actionExecutor: (action: { type: string; params?: unknown }) => {
+      meter.action();
       runner.actions.push(action);
     },
   } as unknown as Runner['scope'];

@@ -1,4 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import { BudgetExceeded, budgetMessage } from './budget';
 import { findAction } from './catalogue/index';
 import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { delayEnd, resolveDelay } from './delays';
@@ -47,6 +48,7 @@ const MESSAGES: Record<RejectionCode, string> = {
   'invalid-data': '提交的数据有误，请按提示修改',
   'case-closed': '案件已办结，不能再操作',
   'invalid-snapshot': '案件状态数据已损坏，无法继续办理',
+  'over-budget': '流程定义有误：这一步超出了单次操作的上限，已停止，案件没有任何改变',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = MESSAGES[code]): Rejected => ({
@@ -196,6 +198,34 @@ function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: numb
   return result;
 }
 
+/**
+ * Runs the machine within the budget (budget.ts). An overrun, or XState's own loop guard,
+ * becomes an `over-budget` rejection naming the states involved; nothing is kept of the run.
+ */
+function metered(compiled: CompiledProcess, run: () => AnyMachineSnapshot): AnyMachineSnapshot | Rejected {
+  const meter = compiled.runner.meter;
+  meter.arm();
+  compiled.runner.actions = [];
+  const refuse = (over: BudgetExceeded) => reject('over-budget', [], budgetMessage(over, (id) => compiled.states.get(id)?.label ?? id));
+  try {
+    const next = run();
+    // XState's getInitialSnapshot catches what its run throws and answers with an error snapshot.
+    const error = next.status === 'error' ? (next as { error?: unknown }).error : undefined;
+    return meter.exceeded ? refuse(meter.exceeded) : isLoopGuard(error) ? refuse(new BudgetExceeded('microsteps', [])) : next;
+  } catch (e) {
+    const over = meter.exceeded ?? (e instanceof BudgetExceeded ? e : isLoopGuard(e) ? new BudgetExceeded('microsteps', []) : null);
+    if (!over) throw e;
+    return refuse(over);
+  } finally {
+    meter.disarm();
+  }
+}
+
+/** XState's own loop guard (machine option maxIterations), the backstop behind the meter. */
+const isLoopGuard = (e: unknown) => e instanceof Error && e.message.startsWith('Infinite loop detected');
+
+const isRejected = (r: AnyMachineSnapshot | Rejected): r is Rejected => (r as Rejected).ok === false;
+
 /** Starts a case: the initial snapshot, with optional prefilled data. Refused unless the actor may start cases here. */
 export function startCase(
   compiled: CompiledProcess,
@@ -206,10 +236,9 @@ export function startCase(
   const roles = def.startRoles ?? (initial?.assignee ? [initial.assignee] : []);
   if (!options.system && !mayAct(roles, options.actor, options.unitPath)) return reject('forbidden-role');
   const now = toMs(options.now);
-  compiled.runner.actions = [];
   const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
-  const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
-  return accepted(compiled, live, now);
+  const live = metered(compiled, () => compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot);
+  return isRejected(live) ? live : accepted(compiled, live, now);
 }
 
 /**
@@ -246,9 +275,9 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   }
 
   const now = toMs(options.now);
-  compiled.runner.actions = [];
   const runEvent = { type, data: formId ? event.data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
-  const next = compiled.machine.transition(live, runEvent as never, compiled.runner.scope) as AnyMachineSnapshot;
+  const next = metered(compiled, () => compiled.machine.transition(live, runEvent as never, compiled.runner.scope) as AnyMachineSnapshot);
+  if (isRejected(next)) return next;
   if (next === live) return reject('condition-not-met');
   return accepted(compiled, next, now, formId);
 }

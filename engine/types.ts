@@ -85,7 +85,8 @@ export type RejectionCode =
   | 'condition-not-met'
   | 'invalid-data'
   | 'case-closed'
-  | 'invalid-snapshot';
+  | 'invalid-snapshot'
+  | 'over-budget';
 
 /** A typed refusal: nothing changed. */
 export interface Rejection {

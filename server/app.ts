@@ -21,9 +21,9 @@ import { sessionRoutes } from './routes/sessionRoutes';
 import { serveWebApp } from './webApp';
 
 /** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
-export async function buildApp(db: Db, config: Config, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger: options.logStream ? { level: 'info', stream: options.logStream } : options.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

@@ -40,6 +40,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     const body: Record<string, unknown> = { error: { code: error.code, message: error.message, details: error.details } };
     if (error instanceof StaleError) body.case = error.current;
     if (error.status >= 500 && error.code !== 'CF_INTERNAL') request.log.error({ err }, error.code);
+    if (error.fault) request.log.error({ fault: error.fault, county: request.session?.county }, error.code);
     void reply.status(error.status).send(body);
   });
   app.setNotFoundHandler((_request, reply) => {

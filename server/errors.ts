@@ -26,6 +26,7 @@ export const errorCatalogue = {
   CF_UNKNOWN_EVENT: { status: 422, message: '流程中没有这个操作' },
   CF_CASE_CLOSED: { status: 422, message: '案件已办结，不能再操作' },
   CF_DEFINITION_INVALID: { status: 422, message: '流程定义有错误，不能发布' },
+  CF_DEFINITION_RUNAWAY: { status: 422, message: '流程定义有误：这一步超出了单次操作的上限，已停止，案件没有任何改变' },
   CF_CASE_CORRUPT: { status: 500, message: '案件状态数据已损坏，请联系管理员' },
   CF_RATE_LIMITED: { status: 429, message: '尝试过于频繁，请稍后再试' },
   CF_INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
@@ -43,6 +44,8 @@ export interface ErrorDetail {
 /** An error the API answers with: `{ error: { code, message, details } }` and the catalogue's status. */
 export class AppError extends Error {
   readonly status: number;
+  /** What the server log must record besides the code (a definition's fault: which process and version). */
+  fault?: Record<string, unknown>;
   constructor(
     readonly code: ErrorCode,
     message?: string,
@@ -61,9 +64,15 @@ const REJECTION_CODES: Record<RejectionCode, ErrorCode> = {
   'invalid-data': 'CF_INVALID_DATA',
   'case-closed': 'CF_CASE_CLOSED',
   'invalid-snapshot': 'CF_CASE_CORRUPT',
+  'over-budget': 'CF_DEFINITION_RUNAWAY',
 };
 
-/** The API error for an engine rejection. */
-export function fromRejection(rejection: { code: RejectionCode; message: string; details: FieldError[] }): AppError {
-  return new AppError(REJECTION_CODES[rejection.code], rejection.message, rejection.details.map((d) => ({ path: d.path, field: d.field, message: d.message })));
+/**
+ * The API error for an engine rejection. An overrun is the definition's fault, not the user's:
+ * it carries the process and version for the server log.
+ */
+export function fromRejection(rejection: { code: RejectionCode; message: string; details: FieldError[] }, process?: { processId: string; version: number }): AppError {
+  const error = new AppError(REJECTION_CODES[rejection.code], rejection.message, rejection.details.map((d) => ({ path: d.path, field: d.field, message: d.message })));
+  if (rejection.code === 'over-budget') error.fault = { processId: process?.processId, version: process?.version, message: rejection.message };
+  return error;
 }

@@ -17,6 +17,7 @@ export const actionEntries: ActionEntry[] = [
     example: { type: 'save', params: { to: 'register' } },
     reads: () => [],
     writes: (p) => (typeof p.to === 'string' ? [p.to] : []),
+    written: (ev) => ev.data,
     update: (ctx, ev, p) => {
       const to = str(p.to) || ev.formId || '';
       return to && ev.data !== undefined ? withData(ctx, setPath(ctx.data, to, ev.data)) : ctx;
@@ -29,6 +30,7 @@ export const actionEntries: ActionEntry[] = [
     example: { type: 'append', params: { to: 'visits', stamp: true } },
     reads: () => [],
     writes: (p) => [str(p.to)],
+    written: (ev) => ev.data,
     update: (ctx, ev, p) => {
       const list = getPath(ctx.data, str(p.to));
       const item = isRecord(ev.data) && p.stamp ? { ...ev.data, ...stamp(ev) } : ev.data;
@@ -48,6 +50,7 @@ export const actionEntries: ActionEntry[] = [
     example: { type: 'set', params: { path: 'review.result', value: '达标' } },
     reads: () => [],
     writes: (p) => [str(p.path)],
+    written: (_ev, p) => p.value,
     update: (ctx, ev, p) => withData(ctx, setPath(ctx.data, str(p.path), p.now ? new Date(ev.now).toISOString() : p.value)),
   },
   {

@@ -39,6 +39,8 @@ export interface ActionEntry {
   /** Dot paths of case data the action writes; `*` in a path stands for every row. */
   writes(params: Record<string, unknown>): string[];
   update?(context: CaseContext, event: RunEvent, params: Record<string, unknown>): CaseContext;
+  /** The value the update adds to the case, measured against the budget's data size. */
+  written?(event: RunEvent, params: Record<string, unknown>): unknown;
   effect?(context: CaseContext, params: Record<string, unknown>): Effect;
 }
 

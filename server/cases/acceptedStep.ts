@@ -4,6 +4,7 @@ import { startCase } from '../../engine/transition';
 import type { Accepted } from '../../engine/transition';
 import type { CaseSnapshot, Effect } from '../../engine/types';
 import type { Database } from '../db/schema';
+import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
 import { caseTitle, type CaseView, caseView } from './caseView';
@@ -55,11 +56,11 @@ export async function spawnChildren(db: Kysely<Database>, parent: NewCase & { id
   for (const effect of effects) {
     if (effect.type !== 'spawn') continue;
     const child = await loadProcess(db, parent.county, effect.processId);
-    if (!child) throw new Error(`spawned process ${effect.processId} is not published in county ${parent.county}`);
+    if (!child) throw new AppError('CF_DEFINITION_INVALID', `流程要派生的子流程「${effect.processId}」在本县没有发布，这一步没有办理。请联系县里的流程管理员。`);
     for (const item of effect.items) {
       const actor = systemActor(parent.county);
       const started = startCase(child.compiled, { now: parent.now, actor, unitPath: parent.orgPath.split('/'), data: item, system: true });
-      if (!started.ok) throw new Error(`child case refused: ${started.rejection.code}`);
+      if (!started.ok) throw fromRejection(started.rejection, child);
       const def = child.compiled.definition;
       const n: NewCase = { ...parent, processId: child.processId, processVersion: child.version, parentId: parent.id, actor, title: caseTitle(def.caseTitle, started.snapshot.context.data, def.title) };
       await writeStep(db, creationStep(n, randomUUID(), started));

@@ -81,7 +81,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system });
     if (!result.ok) {
       if (result.rejection.code === 'forbidden-role') await logAuthFailure(k, actor, `event:${event.type}`, caseId, now);
-      throw fromRejection(result.rejection);
+      throw fromRejection(result.rejection, process);
     }
     const def = process.compiled.definition;
     const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title);

@@ -18,7 +18,7 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程', [{ path: '/processId', message: '「流程」不存在或未发布' }]);
     const def = process.compiled.definition;
     const started = startCase(process.compiled, { now, actor, unitPath: unit.path.split('/'), data: input.data ?? {} });
-    if (!started.ok) throw fromRejection(started.rejection);
+    if (!started.ok) throw fromRejection(started.rejection, process);
     const n: NewCase = {
       county, processId: process.processId, processVersion: process.version, orgUnitId: unit.id, orgPath: unit.path, parentId: null,
       title: caseTitle(def.caseTitle, started.snapshot.context.data, def.title), actor, now,

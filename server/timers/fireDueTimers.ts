@@ -32,7 +32,7 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
         continue;
       }
       // The case moved on (or closed) without cancelling this timer: it can never apply.
-      log('timer dropped', { county: t.county_id, caseId: t.case_id, timer: t.timer_id, reason: e instanceof AppError ? e.code : String(e) });
+      log('timer dropped', { county: t.county_id, caseId: t.case_id, timer: t.timer_id, reason: e instanceof AppError ? e.code : String(e), ...(e instanceof AppError && e.fault ? { fault: e.fault } : {}) });
       await db.run(t.county_id, (k) => k.deleteFrom('timers').where('county_id', '=', t.county_id).where('case_id', '=', t.case_id).where('timer_id', '=', t.timer_id).execute());
     }
   }

@@ -18,11 +18,11 @@ export interface TestApp {
 export const dbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 
 /** Opens a fresh database, seeds the demo counties, builds the app. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, appOptions: Parameters<typeof buildApp>[2] = { logger: false }): Promise<TestApp> {
   const config: Config = { ...loadConfig(process.env), dataDir: 'memory://', dbSchema: `t_${randomBytes(6).toString('hex')}`, timerIntervalMs: 0, logLevel: 'silent', ...overrides };
   const db = await openDb(config);
   await seedAll(db);
-  const app = await buildApp(db, config, { logger: false });
+  const app = await buildApp(db, config, appOptions);
   return {
     app, db, config,
     close: async () => {
