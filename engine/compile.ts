@@ -1,6 +1,6 @@
 import { type AnyStateMachine, assign, createActor, createMachine } from 'xstate';
-import cnCalendar from '../definitions/calendars/CN.json';
 import { BUDGET, Meter, UncountedMeter } from './budget';
+import { calendarOf, defaultCalendar } from './calendars';
 import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
 import { contentHash } from './contentHash';
 import { delayEnd, resolveDelay } from './delays';
@@ -60,14 +60,14 @@ export class DefinitionError extends Error {
   }
 }
 
-/** The built-in calendar (China's public holidays and make-up workdays). */
-export const defaultCalendar: Calendar = cnCalendar;
 
 const cache = new Map<string, CompiledProcess>();
 const CACHE_LIMIT = 200;
 
-/** Compiles a checked definition, or returns the cached one with the same content. */
-export function compile(definition: Definition, calendar: Calendar = defaultCalendar): CompiledProcess {
+export { defaultCalendar };
+
+/** Compiles a checked definition (on the calendar it names), or returns the cached one with the same content. */
+export function compile(definition: Definition, calendar: Calendar = calendarOf(definition) ?? defaultCalendar): CompiledProcess {
   const hash = contentHash({ definition, calendar });
   const hit = cache.get(hash);
   if (hit) return hit;

@@ -29,3 +29,10 @@ export function mayAct(roles: EventRoles | undefined, actor: Actor, unitPath: re
       (roles ?? []).some((r) => roleName(r) === g.role && (typeof r === 'string' || !r.level || r.level === g.level)),
   );
 }
+
+/** The roles that may start a case: `startRoles`, else the assignee of the first state (none for a parallel root without one). */
+export function startRolesOf(def: Pick<Definition, 'startRoles' | 'machine'>): string[] {
+  if (def.startRoles) return [...def.startRoles];
+  const first = def.machine.initial === undefined ? undefined : def.machine.states[def.machine.initial];
+  return first?.meta?.assignee ? [first.meta.assignee] : [];
+}

@@ -4,7 +4,7 @@ import { findAction } from './catalogue/index';
 import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { delayEnd, resolveDelay } from './delays';
 import { toFieldErrors } from './fieldErrors';
-import { mayAct, rolesInStep } from './rights';
+import { mayAct, rolesInStep, startRolesOf } from './rights';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
 
 /** Inputs a transition needs besides the snapshot and event: time and who acts where. */
@@ -231,10 +231,7 @@ export function startCase(
   compiled: CompiledProcess,
   options: { now: number | Date; actor: Actor; unitPath: readonly string[]; data?: Record<string, unknown>; system?: boolean },
 ): TransitionResult {
-  const def = compiled.definition;
-  const initial = compiled.states.get(`${def.machine.id ?? 'case'}.${def.machine.initial}`);
-  const roles = def.startRoles ?? (initial?.assignee ? [initial.assignee] : []);
-  if (!options.system && !mayAct(roles, options.actor, options.unitPath)) return reject('forbidden-role');
+  if (!options.system && !mayAct(startRolesOf(compiled.definition), options.actor, options.unitPath)) return reject('forbidden-role');
   const now = toMs(options.now);
   const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
   const live = metered(compiled, () => compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkSource, type CheckReport } from '../engine/check/index';
+import { type CheckOptions, checkSource, type CheckReport } from '../engine/check/index';
 import type { Definition } from '../engine/types';
 
 /** The repository's definitions folder. */
@@ -42,7 +42,32 @@ export function templateFinder(root: string): (id: string) => Definition | undef
   };
 }
 
+/**
+ * What the checker may know around a file: templates of its root; for a file in a county
+ * folder, the county's other processes and the roles its users (county.json) hold.
+ */
+export function fileContext(file: string, now = Date.now()): CheckOptions {
+  const root = rootOf(file);
+  const dir = dirname(resolve(file));
+  const options: CheckOptions = {
+    findTemplate: templateFinder(root),
+    processExists: (id) => /^[a-z][a-z0-9-]{1,62}$/.test(id) && (existsSync(join(root, 'templates', `${id}.json`)) || existsSync(join(dir, `${id}.json`))),
+    now,
+  };
+  const countyFile = join(dir, 'county.json');
+  if (existsSync(countyFile)) {
+    try {
+      const county = JSON.parse(readFileSync(countyFile, 'utf8')) as { users?: { grants?: { role?: unknown }[] }[] };
+      const held = new Set((county.users ?? []).flatMap((u) => (u.grants ?? []).map((g) => String(g.role))));
+      options.roleHeld = (role) => held.has(role);
+    } catch {
+      // A broken county.json is the seed's to report; the definition is checked without it.
+    }
+  }
+  return options;
+}
+
 /** Checks one file: a whole definition, or a county variation merged over its template. */
 export function checkFile(file: string): CheckReport {
-  return checkSource(readFileSync(file, 'utf8'), templateFinder(rootOf(file)));
+  return checkSource(readFileSync(file, 'utf8'), fileContext(file));
 }

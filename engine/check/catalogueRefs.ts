@@ -1,9 +1,11 @@
 import Ajv2020 from 'ajv/dist/2020.js';
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import { findAction, findGuard } from '../catalogue/index';
 import { compileCondition } from '../formAjv';
 import { actionList, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { CatalogueRef } from '../types';
 import { type Problem, problem } from './problems';
+import { ajvCompileMessage, checkSchemaRules } from './schemaRules';
 
 /** A catalogue reference found in the definition, with where it sits. */
 export interface FoundRef {
@@ -68,15 +70,22 @@ export function checkCatalogueRefs(refs: FoundRef[]): Problem[] {
     }
     const validate = validatorFor(entry.params);
     if (!validate(ref.params)) {
-      const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '参数'} ${e.message}`).join('；');
+      const errors = (validate.errors ?? []).map((e) => ({ ...e }));
+      localizeZh(errors);
+      const detail = errors.map((e) => `${e.instancePath.slice(1).replace(/\//g, '.') || '参数'} ${e.message}`).join('；');
       out.push(problem(ref.kind === 'guard' ? 'guard-params-invalid' : 'action-params-invalid', ref.pointer, { name: ref.name, detail }));
       continue;
     }
     if (ref.kind === 'guard' && ref.name === 'matches') {
+      const at = `${ref.pointer}/params/schema`;
+      const before = out.length;
+      checkSchemaRules(ref.params.schema, at, out, { form: false });
+      if (out.length > before) continue;
       try {
         compileCondition(ref.params.schema as object);
       } catch (e) {
-        out.push(problem('condition-invalid', `${ref.pointer}/params/schema`, { detail: (e as Error).message }));
+        const said = ajvCompileMessage((e as Error).message);
+        out.push(problem('condition-invalid', `${at}${said.at}`, { detail: said.detail }));
       }
     }
   }

@@ -57,16 +57,18 @@ export function checkDataPaths(def: Definition, transitions: WalkedTransition[],
     written.push(...entry.writes(ref.params));
   }
 
-  const defined = (path: string): boolean => {
-    if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return true;
+  /** The schema of the field at a data path (ANY when an action writes it), or undefined when nothing defines it. */
+  const fieldAt = (path: string): Known | undefined => {
+    if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return ANY;
     const [head, ...rest] = path.split('.');
     let cur: Known | undefined = head !== undefined ? roots.get(head) : undefined;
     for (const seg of rest) {
-      if (!cur) return false;
+      if (!cur) return undefined;
       cur = step(cur, seg);
     }
-    return cur !== undefined;
+    return cur;
   };
+  const defined = (path: string) => fieldAt(path) !== undefined;
 
   const out: Problem[] = [];
   for (const ref of refs) {
@@ -76,5 +78,55 @@ export function checkDataPaths(def: Definition, transitions: WalkedTransition[],
       if (path && !defined(path)) out.push(problem('data-path-unknown', ref.pointer, { dataPath: path }));
     }
   }
+  // A process nobody may start (startRoles: []) is spawned: its first data comes from the parent case, which this check cannot see.
+  const spawnedOnly = Array.isArray(def.startRoles) && def.startRoles.length === 0;
+  if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
+  for (const ref of refs) {
+    if (ref.kind === 'guard' && ref.name === 'matches' && ref.params.on !== 'event') compareTypes(ref.params.schema, '', `${ref.pointer}/params/schema`, fieldAt, out);
+  }
   return out;
+}
+
+const TYPE_NAMES: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是/否', array: '列表', object: '对象', null: '空值' };
+const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+const NUMERIC = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
+const TEXTUAL = ['minLength', 'maxLength', 'pattern', 'format'];
+
+/** The JSON types a field may hold: its `type`, else the types of its options; undefined when open. */
+function typesOf(field: Schema): string[] | undefined {
+  if (typeof field.type === 'string') return [field.type];
+  if (Array.isArray(field.type)) return field.type.filter((t): t is string => typeof t === 'string');
+  if (Array.isArray(field.enum)) return [...new Set(field.enum.map(jsonType))];
+  if (field.const !== undefined) return [jsonType(field.const)];
+  return undefined;
+}
+const fits = (valueType: string, types: string[]) => types.includes(valueType) || (valueType === 'integer' && types.includes('number'));
+
+/** A condition comparing a field with a value of another type is never true (a number field against "5"). */
+function compareTypes(cond: unknown, prefix: string, pointer: string, fieldAt: (path: string) => Known | undefined, out: Problem[]) {
+  if (!isSchema(cond)) return;
+  for (const key of ['allOf', 'anyOf', 'oneOf']) {
+    const list = cond[key];
+    if (Array.isArray(list)) list.forEach((sub, i) => compareTypes(sub, prefix, `${pointer}/${key}/${i}`, fieldAt, out));
+  }
+  for (const key of ['not', 'if', 'then', 'else']) compareTypes(cond[key], prefix, `${pointer}/${key}`, fieldAt, out);
+  if (!isSchema(cond.properties)) return;
+  for (const [k, sub] of Object.entries(cond.properties)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    const at = `${pointer}/properties/${k}`;
+    const field = fieldAt(path);
+    const types = field && field !== ANY ? typesOf(field) : undefined;
+    if (types?.length && isSchema(sub)) {
+      const name = field !== ANY && typeof field?.title === 'string' ? field.title : path;
+      const mismatch = (where: string, valueType: string, value: string) =>
+        out.push(problem('condition-type-mismatch', where, { field: name, fieldType: types.map((t) => TYPE_NAMES[t] ?? t).join('或'), valueType: TYPE_NAMES[valueType] ?? valueType, value }));
+      if (sub.const !== undefined && !fits(jsonType(sub.const), types)) mismatch(`${at}/const`, jsonType(sub.const), JSON.stringify(sub.const));
+      if (Array.isArray(sub.enum)) sub.enum.forEach((v, i) => !fits(jsonType(v), types) && mismatch(`${at}/enum/${i}`, jsonType(v), JSON.stringify(v)));
+      if (typeof sub.type === 'string' && !fits(sub.type, types) && !(sub.type === 'number' && types.includes('integer'))) mismatch(`${at}/type`, sub.type, `（type: "${sub.type}"）`);
+      const numeric = types.some((t) => t === 'number' || t === 'integer');
+      for (const kw of NUMERIC) if (sub[kw] !== undefined && !numeric) mismatch(`${at}/${kw}`, 'number', `（${kw}: ${JSON.stringify(sub[kw])}）`);
+      for (const kw of TEXTUAL) if (sub[kw] !== undefined && !types.includes('string')) mismatch(`${at}/${kw}`, 'string', `（${kw}: ${JSON.stringify(sub[kw])}）`);
+    }
+    compareTypes(sub, path, at, fieldAt, out);
+  }
 }

@@ -1,6 +1,7 @@
 import { resolveDelay } from '../delays';
 import { resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
+import { checkFlowLoops } from './flowLoops';
 import { type Problem, problem } from './problems';
 
 const name = (s: WalkedState) => s.path.join('.') || '(根)';
@@ -48,6 +49,7 @@ export function checkFlow(def: Definition, states: WalkedState[], transitions: W
     }
   }
   if (out.some((p) => p.severity === 'error')) return out;
+  out.push(...checkFlowLoops(states, transitions));
 
   const reachable = reachableStates(states, transitions, resolved);
   for (const s of states) {
@@ -102,6 +104,8 @@ function isDeadEnd(s: WalkedState, transitions: WalkedTransition[], resolved: Ma
     if (!s.parent || s.parent.path.length === 0) return false;
     for (let cur: WalkedState | null = s.parent; cur && cur.path.length; cur = cur.parent) {
       if (cur.node.onDone !== undefined || leaves(cur, s.parent)) return false;
+      // A region of a parallel root: when every region is final, the case is done.
+      if (cur.parent?.path.length === 0 && cur.parent.kind === 'parallel') return false;
     }
     return true;
   }

@@ -1,37 +1,8 @@
-import safeRegex from 'safe-regex2';
-import { compileForm } from '../formAjv';
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
+import { compileForm, createFormAjv } from '../formAjv';
 import type { Definition } from '../types';
 import { type Problem, problem } from './problems';
-
-type Schema = Record<string, unknown>;
-const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** Calls `visit` on every sub-schema with its JSON pointer. */
-function eachSchema(schema: unknown, pointer: string, visit: (s: Schema, pointer: string) => void) {
-  if (!isSchema(schema)) return;
-  visit(schema, pointer);
-  for (const key of ['properties', 'patternProperties', '$defs', 'dependentSchemas']) {
-    const group = schema[key];
-    if (isSchema(group)) for (const [k, sub] of Object.entries(group)) eachSchema(sub, `${pointer}/${key}/${k}`, visit);
-  }
-  for (const key of ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']) {
-    eachSchema(schema[key], `${pointer}/${key}`, visit);
-  }
-  for (const key of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) {
-    const list = schema[key];
-    if (Array.isArray(list)) list.forEach((sub, i) => eachSchema(sub, `${pointer}/${key}/${i}`, visit));
-  }
-}
-
-function checkPattern(pattern: string, pointer: string, out: Problem[]) {
-  try {
-    new RegExp(pattern, 'u');
-  } catch {
-    out.push(problem('pattern-invalid', pointer, { pattern }));
-    return;
-  }
-  if (pattern.length > 500 || !safeRegex(pattern)) out.push(problem('pattern-unsafe', pointer, { pattern }));
-}
+import { ajvCompileMessage, checkSchemaRules, eachSchema, isSchema, type Schema } from './schemaRules';
 
 /** rjsf refuses a ui:order that leaves out a property (without "*") or names one that does not exist. */
 function checkUiOrder(schema: Schema, ui: unknown, pointer: string, out: Problem[]) {
@@ -49,7 +20,68 @@ function checkUiOrder(schema: Schema, ui: unknown, pointer: string, out: Problem
   }
 }
 
-/** Checks each form: an object schema that ajv compiles in strict mode, safe regexes, titled fields. */
+/** Every field name a schema defines at its level: its properties, also those inside conditional and combined parts. */
+function fieldNames(schema: Schema): Set<string> {
+  const names = new Set<string>();
+  const add = (s: unknown) => {
+    if (!isSchema(s)) return;
+    if (isSchema(s.properties)) for (const k of Object.keys(s.properties)) names.add(k);
+    for (const key of ['then', 'else']) add(s[key]);
+    for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[key])) (s[key] as unknown[]).forEach(add);
+    if (isSchema(s.dependentSchemas)) Object.values(s.dependentSchemas).forEach(add);
+  };
+  add(schema);
+  return names;
+}
+
+/** The sub-schema a uiSchema key describes, wherever the field is defined. */
+function fieldSchema(schema: Schema, key: string): Schema | undefined {
+  if (isSchema(schema.properties) && isSchema(schema.properties[key])) return schema.properties[key] as Schema;
+  for (const part of ['then', 'else', 'allOf', 'anyOf', 'oneOf']) {
+    const list = Array.isArray(schema[part]) ? (schema[part] as unknown[]) : [schema[part]];
+    for (const sub of list) if (isSchema(sub)) { const hit = fieldSchema(sub, key); if (hit) return hit; }
+  }
+  return undefined;
+}
+
+/** uiSchema entries must name fields that exist (else they silently do nothing), and ui:enumNames must match the options one to one. */
+function checkUiFields(schema: Schema, ui: unknown, pointer: string, field: string, out: Problem[]) {
+  if (!isSchema(ui)) return;
+  const options = Array.isArray(schema.enum) ? schema.enum : isSchema(schema.items) && Array.isArray(schema.items.enum) ? schema.items.enum : undefined;
+  const names = ui['ui:enumNames'];
+  if (Array.isArray(names) && options && names.length !== options.length) {
+    out.push(problem('enum-names-mismatch', `${pointer}/ui:enumNames`, { field, options: options.length, names: names.length, key: 'ui:enumNames' }));
+  }
+  const open = schema.additionalProperties !== undefined && schema.additionalProperties !== false || schema.patternProperties !== undefined;
+  const defined = fieldNames(schema);
+  for (const [key, sub] of Object.entries(ui)) {
+    if (key.startsWith('ui:')) continue;
+    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key === 'items' && isSchema(schema.items)) {
+      checkUiFields(schema.items, sub, at, `${field} 的每一项`, out);
+      continue;
+    }
+    const child = fieldSchema(schema, key);
+    if (child) checkUiFields(child, sub, at, typeof child.title === 'string' ? child.title : key, out);
+    else if (!open && !defined.has(key)) out.push(problem('ui-field-unknown', at, { field: key }));
+  }
+}
+
+let metaAjv: ReturnType<typeof createFormAjv> | undefined;
+
+/** The form schema against the JSON Schema meta-schema: each problem at its own place, in Chinese. */
+function metaSchemaProblems(schema: Schema, at: string): Problem[] {
+  metaAjv ??= createFormAjv();
+  if (metaAjv.validateSchema(schema)) return [];
+  const errors = (metaAjv.errors ?? []).map((e) => ({ ...e }));
+  localizeZh(errors);
+  const byPath = new Map<string, string>();
+  for (const e of errors) if (!byPath.has(e.instancePath)) byPath.set(e.instancePath, e.message ?? '');
+  const paths = [...byPath.keys()];
+  return paths.filter((p) => !paths.some((o) => o !== p && o.startsWith(`${p}/`))).map((p) => problem('form-schema-invalid', `${at}${p}`, { detail: `${p.split('/').at(-1) || '表单'} ${byPath.get(p)}` }));
+}
+
+/** Checks each form: an object schema that ajv compiles in strict mode, safe regexes, titled fields, a uiSchema that fits. */
 export function checkForms(def: Definition): Problem[] {
   const out: Problem[] = [];
   for (const [id, form] of Object.entries(def.forms)) {
@@ -57,9 +89,8 @@ export function checkForms(def: Definition): Problem[] {
     const schema = form.schema as Schema;
     if (schema.type !== 'object') out.push(problem('form-not-object', at, { form: id }));
     const before = out.length;
+    checkSchemaRules(schema, at, out, { form: true });
     eachSchema(schema, at, (s, pointer) => {
-      if (typeof s.pattern === 'string') checkPattern(s.pattern, `${pointer}/pattern`, out);
-      if (isSchema(s.patternProperties)) for (const key of Object.keys(s.patternProperties)) checkPattern(key, `${pointer}/patternProperties/${key}`, out);
       // Properties under if / not / contains are tests of other fields' values, not fields a cadre fills.
       if (isSchema(s.properties) && !/\/(if|not|contains|propertyNames)(\/|$)/.test(pointer)) {
         for (const [key, prop] of Object.entries(s.properties)) {
@@ -70,11 +101,18 @@ export function checkForms(def: Definition): Problem[] {
       }
     });
     checkUiOrder(schema, form.uiSchema, `/forms/${id}/uiSchema`, out);
+    checkUiFields(schema, form.uiSchema, `/forms/${id}/uiSchema`, form.title, out);
     if (out.slice(before).some((p) => p.severity === 'error')) continue;
+    const meta = metaSchemaProblems(schema, at);
+    if (meta.length) {
+      out.push(...meta);
+      continue;
+    }
     try {
       compileForm(schema);
     } catch (e) {
-      out.push(problem('form-schema-invalid', at, { detail: (e as Error).message }));
+      const said = ajvCompileMessage((e as Error).message);
+      out.push(problem('form-schema-invalid', `${at}${said.at}`, { detail: said.detail }));
     }
   }
   return out;

@@ -9,11 +9,15 @@ import { type Problem, problem } from './problems';
 import { checkReferences } from './references';
 import { type ReviewerGate, reviewerGates } from './reviewerGates';
 import { checkShape } from './shape';
+import { checkCalendar, type CheckOptions, checkRolesHeld, checkSpawns } from './environment';
+import { namer } from './names';
 import { checkLimits, isVariation, parseSource, resolveVariation } from './source';
 
 export type { Problem, ProblemCode, Severity } from './problems';
 export { problemCatalogue } from './problems';
 export type { ReviewerGate } from './reviewerGates';
+export type { CheckOptions } from './environment';
+export { locate } from './source';
 
 /** What the checker found: errors (the definition cannot be used), warnings, and the reviewer gates. */
 export interface CheckReport {
@@ -34,13 +38,13 @@ function report(problems: Problem[], gates: ReviewerGate[] = [], definition?: De
 }
 
 /** Checks a parsed definition (a whole one, not a variation). Never throws. */
-export function checkDefinition(value: unknown): CheckReport {
+export function checkDefinition(value: unknown, options: CheckOptions = {}): CheckReport {
   const limited = checkLimits(value);
-  return limited.problems.length ? report(limited.problems) : checkWithinLimits(value);
+  return limited.problems.length ? report(limited.problems) : checkWithinLimits(value, options);
 }
 
 /** The checks after the size limits (which parseSource has already applied to text). */
-function checkWithinLimits(value: unknown): CheckReport {
+function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
   const shape = checkShape(value);
   if (shape.length) return report(shape);
   const def = value as Definition;
@@ -53,6 +57,9 @@ function checkWithinLimits(value: unknown): CheckReport {
     ...checkReferences(def, states, transitions, refs),
     ...checkCatalogueRefs(refs),
     ...checkForms(def),
+    ...checkCalendar(def, states, options.now),
+    ...checkSpawns(def, refs, options.processExists),
+    ...checkRolesHeld(def, states, options.roleHeld),
   ];
   if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
     problems.push(...checkDataPaths(def, transitions, refs));
@@ -64,7 +71,7 @@ function checkWithinLimits(value: unknown): CheckReport {
       problems.push(problem('machine-invalid', e instanceof DefinitionError ? e.pointer : '/machine', { detail: (e as Error).message }));
     }
   }
-  return report(problems, reviewerGates(def, states, transitions), def);
+  return report(problems.map(namer(def)), reviewerGates(def, states, transitions), def);
 }
 
 /**
@@ -72,15 +79,16 @@ function checkWithinLimits(value: unknown): CheckReport {
  * merged over its template first. Problem paths point into the file the author edits:
  * under /patch where the patch sets that place, else into the merged definition.
  */
-export function checkSource(text: string, findTemplate: (id: string) => Definition | undefined = () => undefined): CheckReport {
+export function checkSource(text: string, options: CheckOptions = {}): CheckReport {
   const parsed = parseSource(text);
   if (parsed.problems.length) return report(parsed.problems);
-  if (!isVariation(parsed.value)) return checkWithinLimits(parsed.value);
-  const merged = resolveVariation(parsed.value, findTemplate);
+  if (!isVariation(parsed.value)) return checkWithinLimits(parsed.value, options);
+  const merged = resolveVariation(parsed.value, options.findTemplate ?? (() => undefined));
   if (!merged.definition) return report(merged.problems);
-  const result = checkDefinition(merged.definition);
+  const result = checkDefinition(merged.definition, options);
   const patch = (parsed.value as { patch: unknown }).patch;
-  const relocate = (p: Problem): Problem => (pointerExists(patch, p.path) ? { ...p, path: `/patch${p.path}` } : p);
+  // Where the patch set the place, the problem is the county's: point into its file, and say where that sits in the template.
+  const relocate = (p: Problem): Problem => (pointerExists(patch, p.path) ? { ...p, path: `/patch${p.path}`, templatePath: p.path } : p);
   return { ...result, errors: result.errors.map(relocate), warnings: result.warnings.map(relocate) };
 }
 

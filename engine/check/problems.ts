@@ -10,6 +10,10 @@ export interface Problem {
   path: string;
   message: string;
   messageEn: string;
+  /** The name of what the path points at, in the definition's words (a step's, field's, event's, role's or form's label). */
+  label?: string;
+  /** For a county variation: where the problem sits in the template the patch is merged over. */
+  templatePath?: string;
 }
 
 type Args = Record<string, string | number>;
@@ -51,7 +55,7 @@ export const problemCatalogue = {
   'form-unused': w((a) => `表单「${a.form}」没有用到`, (a) => `form "${a.form}" is never used`),
   'step-form-missing': e((a) => `事件「${a.event}」提交本环节表单，但环节「${a.state}」没有设置表单`, (a) => `event "${a.event}" submits the step form but state "${a.state}" has none`),
   'form-not-object': e((a) => `表单「${a.form}」的 schema 顶层必须是 type: object`, (a) => `form "${a.form}" schema must be type: object at the top`),
-  'form-schema-invalid': e((a) => `表单 schema 无法编译（严格模式）：${a.detail}`, (a) => `form schema does not compile in strict mode: ${a.detail}`),
+  'form-schema-invalid': e((a) => `表单结构有误：${a.detail}`, (a) => `form schema does not compile in strict mode: ${a.detail}`),
   'field-title-missing': w((a) => `字段「${a.field}」没有中文标题（title）`, (a) => `field "${a.field}" has no title`),
   'ui-order-incomplete': e((a) => `uiSchema 的 ui:order 未列出字段「${a.fields}」，也没有 "*"：表单将无法显示`, (a) => `ui:order misses "${a.fields}" and has no "*": the form cannot render`),
   'pattern-invalid': e((a) => `正则表达式无效：${a.pattern}`, (a) => `invalid regular expression: ${a.pattern}`),
@@ -63,6 +67,22 @@ export const problemCatalogue = {
   'action-params-invalid': e((a) => `动作「${a.name}」的参数不对：${a.detail}`, (a) => `action "${a.name}" params are invalid: ${a.detail}`),
   'data-path-unknown': e((a) => `读取的数据项「${a.dataPath}」没有任何表单或动作定义`, (a) => `data path "${a.dataPath}" is defined by no form or action`),
   'machine-invalid': e((a) => `流程无法编译：${a.detail}`, (a) => `the machine does not compile: ${a.detail}`),
+  'duplicate-key': e((a) => `同一层里「${a.key}」写了两次：JSON 只保留后一个，前一个会被悄悄丢掉`, (a) => `key "${a.key}" appears twice at the same level: the first is silently dropped`),
+  'always-cycle': e((a) => `无条件的自动流转（always）构成死循环：${a.cycle}。案件一进入就停不下来，请给其中一步加上条件`, (a) => `unguarded eventless transitions form a cycle: ${a.cycle}`),
+  'history-target-invalid': e((a) => `历史状态「${a.state}」的默认目标「${a.target}」不存在或不在「${a.parent}」之内`, (a) => `history state "${a.state}" default target "${a.target}" is missing or outside "${a.parent}"`),
+  'region-never-done': e((a) => `「${a.parent}」要等所有分支结束才继续（onDone），但分支「${a.state}」没有终止状态，永远结束不了`, (a) => `"${a.parent}" waits for all regions (onDone) but region "${a.state}" has no final state`),
+  'transition-shadowed': e((a) => `这条流转永远不会执行：「${a.trigger}」的第 ${a.index} 条流转没有条件，总是先被选中`, (a) => `this transition can never be taken: number ${a.index} for the same event has no guard and always wins`),
+  'spawn-process-unknown': e((a) => `要派生的子流程「${a.process}」不存在`, (a) => `spawned process "${a.process}" does not exist`),
+  'condition-type-mismatch': e((a) => `条件把「${a.field}」（${a.fieldType}）与${a.valueType} ${a.value} 比较，类型不同，永远不会成立`, (a) => `condition compares "${a.field}" (${a.fieldType}) with a ${a.valueType} ${a.value}: never true`),
+  'limits-contradict': e((a) => `「${a.field}」的下限 ${a.min}（${a.minKey}）大于上限 ${a.max}（${a.maxKey}），任何值都填不进去`, (a) => `"${a.field}": ${a.minKey} ${a.min} is greater than ${a.maxKey} ${a.max}`),
+  'enum-duplicate': e((a) => `「${a.field}」的选项 ${a.value} 重复了`, (a) => `"${a.field}": option ${a.value} is listed twice`),
+  'enum-names-mismatch': e((a) => `「${a.field}」有 ${a.options} 个选项，显示名称（${a.key}）却有 ${a.names} 个，选项和名称会对错`, (a) => `"${a.field}": ${a.options} options but ${a.names} names in ${a.key}`),
+  'ui-field-unknown': w((a) => `界面设置（uiSchema）里的「${a.field}」在表单中没有这个字段，不会生效`, (a) => `uiSchema entry "${a.field}" matches no field of the form`),
+  'calendar-unknown': e((a) => `节假日日历「${a.calendar}」不存在（现有：${a.known}）`, (a) => `holiday calendar "${a.calendar}" does not exist (known: ${a.known})`),
+  'calendar-ends': w((a) => `节假日日历「${a.calendar}」只排到 ${a.last} 年：按工作日计的期限若落在 ${a.next} 年及以后，将不考虑法定节假日和调休（案件上会标出）`, (a) => `holiday calendar "${a.calendar}" ends in ${a.last}: working-day deadlines from ${a.next} ignore holidays`),
+  'tuple-unsupported': e((a) => `「${a.field}」是按位置固定的元组（prefixItems），表单无法显示，村干部填不了；请改用一般列表（items）`, (a) => `"${a.field}" is a tuple (prefixItems), which the form renderer cannot show`),
+  'schema-keyword-unknown': e((a) => `「${a.field}」里有不认识的关键字「${a.keyword}」${a.hint}`, (a) => `"${a.field}" has an unknown keyword "${a.keyword}"`),
+  'role-unheld': w((a) => `角色「${a.role}」本县还没有任何人担任：${a.where}将没人能办理`, (a) => `no user of the county holds role "${a.role}"`),
 } satisfies Record<string, Entry>;
 
 export type ProblemCode = keyof typeof problemCatalogue;

@@ -1,3 +1,4 @@
+import { findNodeAtLocation, parseTree, visit } from 'jsonc-parser';
 import { applyMergePatch } from '../mergePatch';
 import type { Definition } from '../types';
 import { type Problem, problem } from './problems';
@@ -50,7 +51,47 @@ export function parseSource(text: string): { value?: unknown; problems: Problem[
   } catch (err) {
     return { problems: [problem('json-invalid', '', { detail: (err as Error).message })] };
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length) return { problems: duplicates };
   return checkLimits(value);
+}
+
+const escape = (k: string | number) => String(k).replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * Keys written twice in one object: JSON.parse keeps the last and silently drops the first (a
+ * second state or form of the same name). Found with jsonc-parser's scanner, which reports
+ * every property as written; the problem points at the second one.
+ */
+export function duplicateKeys(text: string): Problem[] {
+  const out: Problem[] = [];
+  const open: Set<string>[] = [];
+  visit(text, {
+    onObjectBegin: () => void open.push(new Set()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (key, _offset, _length, _line, _column, path) => {
+      const seen = open[open.length - 1];
+      if (!seen) return;
+      if (seen.has(key)) out.push(problem('duplicate-key', `${path().map((p) => `/${escape(p)}`).join('')}/${escape(key)}`, { key }));
+      seen.add(key);
+    },
+  });
+  return out;
+}
+
+/** Line and column (1-based) of a JSON pointer in the text, for messages a county's CI prints next to the file. */
+export function locate(text: string, pointer: string): { line: number; column: number } | undefined {
+  const tree = parseTree(text);
+  if (!tree) return undefined;
+  const path = pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  let node = findNodeAtLocation(tree, path);
+  // Fall back to the nearest place that exists (a missing key is reported at its object).
+  for (let n = path.length - 1; !node && n >= 0; n--) node = findNodeAtLocation(tree, path.slice(0, n));
+  if (!node) return undefined;
+  const offset = node.parent?.type === 'property' && node.parent.children?.[1] === node ? node.parent.offset : node.offset;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 /** Applies the depth and size limits to an already parsed value. */

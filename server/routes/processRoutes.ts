@@ -1,26 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { checkDefinition, checkSource, type CheckReport } from '../../engine/check/index';
+import type { CheckReport } from '../../engine/check/index';
 import { contentHash } from '../../engine/contentHash';
+import { startRolesOf } from '../../engine/rights';
 import type { Definition } from '../../engine/types';
 import { requireActor } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
-import { definitionsRoot, templateFinder } from '../definitionFiles';
+import { checkInCounty, countyContext, isVariation } from '../checkInCounty';
 import { AppError } from '../errors';
 import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
 
 const processParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: processIdPattern } } } as const;
-const problemList = { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' }, severity: { type: 'string' } } } };
+const problemList = { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' }, severity: { type: 'string' }, label: { type: 'string' }, templatePath: { type: 'string' } } } };
 const checkResponse = { type: 'object', properties: { ok: { type: 'boolean' }, problems: problemList, warnings: problemList, reviewerGates: { type: 'array', items: { type: 'object', additionalProperties: true } } } };
 
-/** Checks a body: a whole definition, or a county variation of a shared template. */
-const isVariation = (body: unknown) => body !== null && typeof body === 'object' && Object.hasOwn(body, 'extends');
-
-function check(body: unknown): CheckReport {
-  return isVariation(body) ? checkSource(JSON.stringify(body), templateFinder(definitionsRoot)) : checkDefinition(body);
-}
 
 const asResponse = (r: CheckReport) => ({ ok: r.ok, problems: r.errors, warnings: r.warnings, reviewerGates: r.reviewerGates });
 
@@ -40,7 +35,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
       .orderBy('v.process_id').execute());
     return rows.map((r) => {
       const d = r.body as Definition;
-      const starters = d.startRoles ?? [d.machine.states[d.machine.initial]?.meta?.assignee].filter((x): x is string => Boolean(x));
+      const starters = startRolesOf(d);
       const canStart = actor.grants.some((g) => starters.includes(g.role));
       return { id: r.process_id, title: d.title, description: d.description ?? '', caseLevel: d.caseLevel, version: r.version, publishedAt: new Date(r.published_at).toISOString(), hasDraft: Boolean(r.has_draft), canStart };
     });
@@ -62,10 +57,12 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
   });
 
   app.post('/api/processes/:id/check', {
-    schema: { tags: ['processes'], summary: '检查流程定义（不保存）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401) } },
+    schema: { tags: ['processes'], summary: '检查流程定义（不保存；流程管理员）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401, 403) } },
   }, async (request) => {
-    requireActor(request);
-    return asResponse(check(request.body));
+    const actor = requireActor(request);
+    await requireAuthor(db, actor, (request.params as { id: string }).id);
+    const context = await db.run(actor.county, (k) => countyContext(k, actor.county));
+    return asResponse(checkInCounty(request.body, context));
   });
 
   app.put('/api/processes/:id/draft', {
@@ -89,14 +86,15 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
         .onConflict((oc) => oc.columns(['county_id', 'process_id']).doUpdateSet(values)).execute();
       return next;
     });
-    return { ...asResponse(check(request.body)), rev };
+    const context = await db.run(actor.county, (k) => countyContext(k, actor.county));
+    return { ...asResponse(checkInCounty(request.body, context)), rev };
   });
 
   app.post('/api/processes/:id/publish', {
     schema: {
       tags: ['processes'], summary: '发布草稿为下一个不可变版本', params: processParams,
       body: { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 500 } } },
-      response: { 200: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } }, ...errors(400, 401, 403, 404, 422) },
+      response: { 200: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, warnings: problemList } }, ...errors(400, 401, 403, 404, 422) },
     },
   }, async (request) => {
     const actor = requireActor(request);
@@ -105,7 +103,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
     return db.transaction(actor.county, async (k) => {
       const draft = await k.selectFrom('definition_drafts').select('body').where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
       if (!draft) throw new AppError('CF_NOT_FOUND', '没有可发布的草稿');
-      const report = check(draft.body);
+      const report = checkInCounty(draft.body, await countyContext(k, actor.county));
       if (!report.ok || !report.definition) throw new AppError('CF_DEFINITION_INVALID', undefined, report.errors.map((p) => ({ path: p.path, message: p.message })));
       if (report.definition.id !== id) throw new AppError('CF_DEFINITION_INVALID', `草稿的 id「${report.definition.id}」与地址中的「${id}」不一致`);
       const last = await k.selectFrom('definition_versions').select((eb) => eb.fn.max('version').as('m')).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
@@ -116,7 +114,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
         note: (request.body as { note?: string } | undefined)?.note ?? '', published_at: new Date(), published_by: actor.id,
       }).execute();
       await k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).execute();
-      return { id, version };
+      return { id, version, warnings: report.warnings };
     });
   });
 }

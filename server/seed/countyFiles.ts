@@ -49,7 +49,7 @@ export function countyDefinitions(code: string, root = definitionsRoot): { defin
   const dir = join(root, 'counties', code);
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'county.json' && f !== 'demo.json').sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
-    const report = checkSource(text, find);
+    const report = checkSource(text, { findTemplate: find });
     if (!report.definition) throw new Error(`${code}/${file}: ${report.errors.map((e) => `${e.code} ${e.path} ${e.message}`).join('; ')}`);
     const raw = JSON.parse(text) as Partial<Variation>;
     const source = typeof raw.extends === 'string' ? { extends: raw.extends, patch: raw.patch ?? {} } : null;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkDefinition, checkSource, problemCatalogue } from '../../engine/check/index';
+import { checkDefinition, type CheckOptions, checkSource, problemCatalogue } from '../../engine/check/index';
+import { compile } from '../../engine/compile';
+import { startCase, transition } from '../../engine/transition';
 import type { Definition } from '../../engine/types';
 import { template } from '../helpers/definitions';
 
@@ -14,6 +16,8 @@ interface Mutation {
   text?: (original: string) => string;
   code: string;
   path: string;
+  /** What the checker knows around the file (the county's processes, its users' roles, the time). */
+  options?: CheckOptions;
 }
 
 const S = '/machine/states';
@@ -49,7 +53,7 @@ const mutations: Mutation[] = [
   { name: 'notify role not declared', mutate: (d) => (d.machine.states.moving.after.moveInDeadline.actions[0].params.roles = ['mayor']), code: 'role-undeclared', path: `${S}/moving/after/moveInDeadline/actions/0/params/roles/0` },
   { name: 'event not declared', mutate: (d) => (d.machine.states.registering.on.SEND = 'townshipReview'), code: 'event-undeclared', path: `${S}/registering/on/SEND` },
   { name: 'step form missing where the event submits it', mutate: (d) => (d.machine.states.townshipReview.on.SUBMIT = 'countyReview'), code: 'step-form-missing', path: `${S}/townshipReview/on/SUBMIT` },
-  { name: 'form schema ajv rejects in strict mode', mutate: (d) => (d.forms.register.schema.properties.householder.minLenght = 2), code: 'form-schema-invalid', path: '/forms/register/schema' },
+  { name: 'misspelt keyword in a field, found at the field', mutate: (d) => (d.forms.register.schema.properties.householder.minLenght = 2), code: 'schema-keyword-unknown', path: '/forms/register/schema/properties/householder/minLenght' },
   { name: 'form schema not an object', mutate: (d) => (d.forms.followUp.schema = { type: 'array', title: 'x', items: { type: 'string' } }), code: 'form-not-object', path: '/forms/followUp/schema' },
   { name: 'ui:order that leaves a field out', mutate: (d) => (d.forms.register.uiSchema['ui:order'] = ['householder', 'idNumber']), code: 'ui-order-incomplete', path: '/forms/register/uiSchema/ui:order' },
   { name: 'catastrophic regex', mutate: (d) => (d.forms.agreement.schema.properties.agreementNo.pattern = '^(a+)+$'), code: 'pattern-unsafe', path: '/forms/agreement/schema/properties/agreementNo/pattern' },
@@ -64,6 +68,58 @@ const mutations: Mutation[] = [
   { name: 'unused event (warning)', mutate: (d) => (d.events.CANCEL = { label: '撤销', roles: ['county_office'] }), code: 'event-unused', path: '/events/CANCEL' },
   { name: 'unused form (warning)', mutate: (d) => (d.forms.extra = { title: '附加', schema: { type: 'object' } }), code: 'form-unused', path: '/forms/extra' },
   { name: 'field without a title (warning)', mutate: (d) => delete d.forms.moveIn.schema.properties.movedOn.title, code: 'field-title-missing', path: '/forms/moveIn/schema/properties/movedOn' },
+  // Eventless loops and transitions that can never be taken.
+  { name: 'always cycle of two steps', mutate: (d) => { d.machine.states.allocating.always = 'moving'; d.machine.states.moving.always = 'allocating'; }, code: 'always-cycle', path: `${S}/allocating/always` },
+  { name: 'always cycle of three steps', mutate: (d) => { d.machine.states.demolishing.always = 'employing'; d.machine.states.employing.always = { target: 'following' }; d.machine.states.following.always = [{ target: 'demolishing' }]; }, code: 'always-cycle', path: `${S}/demolishing/always` },
+  { name: 'always without a target or guard', mutate: (d) => (d.machine.states.allocating.always = { actions: [{ type: 'set', params: { path: 'allocation.checked', value: true } }] }), code: 'always-cycle', path: `${S}/allocating/always` },
+  { name: 'always into a nested step that jumps back', mutate: (d) => { d.machine.states.allocating = { meta: d.machine.states.allocating.meta, initial: 'pick', on: d.machine.states.allocating.on, states: { pick: { always: `#${d.machine.id ?? 'case'}.allocating` } } }; }, code: 'always-cycle', path: `${S}/allocating/states/pick/always` },
+  { name: 'transition after an unguarded one for the same event', mutate: (d) => (d.machine.states.townshipReview.on.APPROVE = ['countyReview', { target: 'mobilising', guard: { type: 'matches', params: { schema: { required: ['register'] } } } }]), code: 'transition-shadowed', path: `${S}/townshipReview/on/APPROVE/1` },
+  { name: 'always after an unguarded always', mutate: (d) => (d.machine.states.following.always = [{ target: 'stable' }, { target: 'refused' }]), code: 'transition-shadowed', path: `${S}/following/always/1` },
+  { name: 'history default target outside its parent', mutate: (d) => { d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {}, back: { type: 'history', target: 'registering' } } }; }, code: 'history-target-invalid', path: `${S}/mobilising/states/back/target` },
+  { name: 'history default target that does not exist', mutate: (d) => { d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {}, back: { type: 'history', history: 'deep', target: 'talkng' } } }; }, code: 'history-target-invalid', path: `${S}/mobilising/states/back/target` },
+  {
+    name: 'parallel region that can never finish while its parent waits for onDone',
+    mutate: (d) => {
+      d.machine.states.employing = {
+        type: 'parallel', meta: { label: '就业帮扶' }, onDone: 'following',
+        states: {
+          job: { initial: 'arranging', states: { arranging: { meta: { form: 'employment', assignee: 'village_cadre' }, on: { SUBMIT: 'arranged' } }, arranged: { type: 'final' } } },
+          training: { initial: 'waiting', states: { waiting: { meta: { form: 'employment' }, on: { SUBMIT: 'waiting' } } } },
+        },
+      };
+    },
+    code: 'region-never-done', path: `${S}/employing/states/training`,
+  },
+  // The JSON file itself.
+  { name: 'a second form of the same name', text: (t) => t.replace('"forms": {', '"forms": {\n    "visit": { "title": "旧走访", "schema": { "type": "object" } },'), code: 'duplicate-key', path: '/forms/visit' },
+  { name: 'a second state of the same name', text: (t) => t.replace('"states": {', '"states": {\n      "stable": { "type": "final" },'), code: 'duplicate-key', path: `${S}/stable` },
+  { name: 'a key twice inside a field', text: (t) => t.replace('"title": "户主姓名",', '"title": "户主姓名", "title": "户主",'), code: 'duplicate-key', path: '/forms/register/schema/properties/householder/title' },
+  // What surrounds the definition.
+  { name: 'spawn of a process the county does not have', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.actions = [{ type: 'spawn', params: { from: 'followUps', process: 'follow-up-visit' } }]), options: { processExists: (id) => id === 'dividend-receipt' }, code: 'spawn-process-unknown', path: `${S}/following/on/JUDGE_STABLE/actions/0/params/process` },
+  { name: 'case title from a path no form defines', mutate: (d) => (d.caseTitle = 'register.householdr'), code: 'data-path-unknown', path: '/caseTitle' },
+  { name: 'a calendar the engine does not have', mutate: (d) => (d.calendar = 'CN-2027'), code: 'calendar-unknown', path: '/calendar' },
+  { name: 'working-day deadlines past the end of the holiday calendar (warning)', mutate: () => undefined, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: '/delays/reviewTime/workingDays' },
+  { name: 'a step whose assignee no user of the county holds (warning)', mutate: () => undefined, options: { roleHeld: (r) => r !== 'county_office' }, code: 'role-unheld', path: `${S}/countyReview/meta/assignee` },
+  // Conditions.
+  { name: 'condition compares a number field with a string', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { allocation: { properties: { area: { const: '120' } } } } }), code: 'condition-type-mismatch', path: `${S}/following/on/JUDGE_STABLE/guard/params/schema/properties/allocation/properties/area/const` },
+  { name: 'condition compares a yes/no field with text options', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { register: { properties: { partyMemberHousehold: { enum: ['是'] } } } } }), code: 'condition-type-mismatch', path: `${S}/following/on/JUDGE_STABLE/guard/params/schema/properties/register/properties/partyMemberHousehold/enum/0` },
+  { name: 'condition puts a number limit on a text field', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { allocation: { properties: { site: { minimum: 3 } } } } }), code: 'condition-type-mismatch', path: `${S}/following/on/JUDGE_STABLE/guard/params/schema/properties/allocation/properties/site/minimum` },
+  { name: 'catastrophic regex in a guard', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { allocation: { properties: { site: { pattern: '^(\\w+\\s?)+$' } } } } }), code: 'pattern-unsafe', path: `${S}/following/on/JUDGE_STABLE/guard/params/schema/properties/allocation/properties/site/pattern` },
+  { name: 'misspelt keyword in a guard', mutate: (d) => (d.machine.states.mobilising.on.SIGN.guard.params.schema.properties.visits.minItem = 2), code: 'schema-keyword-unknown', path: `${S}/mobilising/on/SIGN/guard/params/schema/properties/visits/minItem` },
+  { name: 'contradictory limits in a guard', mutate: (d) => (d.machine.states.mobilising.on.SIGN.guard.params.schema.properties.visits.maxItems = 0), code: 'limits-contradict', path: `${S}/mobilising/on/SIGN/guard/params/schema/properties/visits/minItems` },
+  // Form schemas.
+  { name: 'minimum above maximum', mutate: (d) => (d.forms.allocation.schema.properties.area.minimum = 300), code: 'limits-contradict', path: '/forms/allocation/schema/properties/area/minimum' },
+  { name: 'minLength above maxLength', mutate: (d) => (d.forms.register.schema.properties.householder.minLength = 30), code: 'limits-contradict', path: '/forms/register/schema/properties/householder/minLength' },
+  { name: 'minItems above maxItems', mutate: (d) => (d.forms.register.schema.properties.members.minItems = 30), code: 'limits-contradict', path: '/forms/register/schema/properties/members/minItems' },
+  { name: 'exclusiveMinimum equal to maximum', mutate: (d) => { delete d.forms.followUp.schema.properties.income.minimum; d.forms.followUp.schema.properties.income.exclusiveMinimum = 1000000; }, code: 'limits-contradict', path: '/forms/followUp/schema/properties/income/exclusiveMinimum' },
+  { name: 'an option listed twice', mutate: (d) => d.forms.employment.schema.properties.measure.enum.push('合作社带贫'), code: 'enum-duplicate', path: '/forms/employment/schema/properties/measure/enum/6' },
+  { name: 'ui:enumNames of another length than the options', mutate: (d) => (d.forms.employment.uiSchema = { labour: { 'ui:enumNames': ['能人', '培训'] } }), code: 'enum-names-mismatch', path: '/forms/employment/uiSchema/labour/ui:enumNames' },
+  { name: 'enumNames of another length than the options', mutate: (d) => (d.forms.employment.schema.properties.labour.enumNames = ['能人']), code: 'enum-names-mismatch', path: '/forms/employment/schema/properties/labour/enumNames' },
+  { name: 'uiSchema for a field that does not exist (warning)', mutate: (d) => (d.forms.returnNote.uiSchema.reasn = { 'ui:widget': 'textarea' }), code: 'ui-field-unknown', path: '/forms/returnNote/uiSchema/reasn' },
+  { name: 'a tuple the form cannot show', mutate: (d) => (d.forms.visit.schema.properties.position = { type: 'array', title: '位置', prefixItems: [{ type: 'number' }, { type: 'number' }] }), code: 'tuple-unsupported', path: '/forms/visit/schema/properties/position/prefixItems' },
+  { name: 'a field type JSON Schema does not have', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.type = 'date'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn/type' },
+  { name: 'a required field that is not defined', mutate: (d) => d.forms.moveIn.schema.required.push('movedon'), code: 'form-schema-invalid', path: '/forms/moveIn/schema' },
+  { name: 'a format the engine does not know', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.format = 'datum'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn' },
   { name: 'SLA on a final state (warning)', mutate: (d) => (d.machine.states.stable.meta.sla = 'P7D'), code: 'sla-on-final', path: `${S}/stable/meta/sla` },
 ];
 
@@ -76,8 +132,9 @@ describe('the checker catches typical authoring mistakes with the right code and
     expect(r.warnings).toEqual([]);
   });
 
-  it('covers at least 30 kinds of mistake', () => {
-    expect(new Set(mutations.map((m) => m.code)).size).toBeGreaterThanOrEqual(30);
+  it('covers at least 70 kinds of mistake, with at least 45 different codes', () => {
+    expect(new Set(mutations.map((m) => m.name)).size).toBeGreaterThanOrEqual(70);
+    expect(new Set(mutations.map((m) => m.code)).size).toBeGreaterThanOrEqual(45);
   });
 
   for (const m of mutations) {
@@ -89,7 +146,7 @@ describe('the checker catches typical authoring mistakes with the right code and
         text = JSON.stringify(d);
       }
       if (m.text) text = m.text(original);
-      const r = checkSource(text);
+      const r = checkSource(text, m.options);
       const all = [...r.errors, ...r.warnings];
       expect(all.map((p) => `${p.code} ${p.path}`)).toContain(`${m.code} ${m.path}`);
       const found = all.find((p) => p.code === m.code && p.path === m.path)!;
@@ -100,12 +157,72 @@ describe('the checker catches typical authoring mistakes with the right code and
   }
 });
 
+const innocent: { name: string; mutate: (d: Loose) => void }[] = [
+  { name: 'an always cycle with a guard on the way', mutate: (d) => {
+    const sited = { type: 'matches', params: { schema: { required: ['allocation'], properties: { allocation: { required: ['site'] } } } } };
+    d.machine.states.allocating.always = { target: 'moving', guard: sited };
+    d.machine.states.moving.always = { target: 'allocating', guard: { type: 'not', params: { guard: sited } } };
+  } },
+  { name: 'a chain of always steps that comes to rest', mutate: (d) => {
+    d.machine.states.registering.on.SUBMIT.target = 'sorting';
+    d.machine.states.sorting = { meta: { label: '分流' }, always: [{ target: 'countyReview', guard: { type: 'matches', params: { schema: { properties: { register: { properties: { registeredPoor: { const: false } } } } } } } }, { target: 'townshipReview' }] };
+  } },
+  { name: 'guarded transitions before an unguarded one', mutate: (d) => (d.machine.states.townshipReview.on.APPROVE = [{ target: 'mobilising', guard: { type: 'matches', params: { schema: { properties: { register: { properties: { registeredPoor: { const: false } } } } } } } }, 'countyReview']) },
+  { name: 'ui:enumNames as long as the options', mutate: (d) => (d.forms.employment.uiSchema = { labour: { 'ui:enumNames': ['能人大户', '需要培训', '三无人员'] } }) },
+  { name: 'minimum equal to maximum', mutate: (d) => (d.forms.allocation.schema.properties.area.minimum = 200) },
+  { name: 'a condition comparing a number field with a whole number', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { required: ['followUps'], properties: { allocation: { properties: { area: { minimum: 60, const: 120 } } } } }) },
+  { name: 'a uiSchema entry for a field shown only when another is chosen', mutate: (d) => {
+    const f = d.forms.refusal.schema;
+    f.properties.other = { type: 'boolean', title: '另有原因' };
+    f.if = { properties: { other: { const: true } }, required: ['other'] };
+    f.then = { properties: { otherReason: { type: 'string', title: '其他原因' } } };
+    d.forms.refusal.uiSchema = { otherReason: { 'ui:widget': 'textarea' } };
+  } },
+  { name: 'a history state with a default target inside its parent', mutate: (d) => { d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {}, back: { type: 'history', target: 'talking' } } }; } },
+  { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },
+];
+
+describe('innocent edits are not flagged', () => {
+  for (const m of innocent) {
+    it(m.name, () => {
+      const d = JSON.parse(original) as Def;
+      m.mutate(d);
+      const r = checkSource(JSON.stringify(d, null, 2));
+      expect([...r.errors, ...r.warnings].map((p) => `${p.code} ${p.path} ${p.message}`)).toEqual([]);
+    });
+  }
+
+  it('a machine whose root is parallel needs no initial', () => {
+    const def = {
+      id: 'branch-check', title: '支部自查', caseLevel: 'branch', roles: { secretary: { label: '支部书记', level: 'branch' } }, startRoles: ['secretary'],
+      forms: {}, events: { DONE_A: { label: '组织完成', roles: ['secretary'] }, DONE_B: { label: '活动完成', roles: ['secretary'] } },
+      machine: { id: 'bc', type: 'parallel', states: {
+        organisation: { initial: 'open', states: { open: { meta: { label: '组织建设' }, on: { DONE_A: 'closed' } }, closed: { type: 'final' } } },
+        activities: { initial: 'open', states: { open: { meta: { label: '组织生活' }, on: { DONE_B: 'closed' } }, closed: { type: 'final' } } },
+      } },
+    };
+    const r = checkDefinition(def);
+    expect(r.errors).toEqual([]);
+    // And the engine runs it: both regions start at once, the case is done when both are.
+    const compiled = compile(r.definition!);
+    const actor = { id: 's', grants: [{ role: 'secretary', unitPath: ['c', 't', 'v', 'b'], level: 'branch' as const }] };
+    const at = { now: 0, actor, unitPath: ['c', 't', 'v', 'b'] };
+    const started = startCase(compiled, at);
+    if (!started.ok) throw new Error(started.rejection.code);
+    expect(started.state).toEqual({ organisation: 'open', activities: 'open' });
+    const a = transition(compiled, started.snapshot, { type: 'DONE_A' }, at);
+    if (!a.ok) throw new Error(a.rejection.code);
+    const b = transition(compiled, a.snapshot, { type: 'DONE_B' }, at);
+    expect(b.ok && b.status).toBe('done');
+  });
+});
+
 describe('county variations', () => {
   const find = (id: string) => (id === 'relocation' ? template('relocation') : undefined);
 
   it('merges a patch over the template: a county adds a field', () => {
     const variation = { extends: 'relocation', patch: { forms: { register: { schema: { properties: { gridLeader: { type: 'string', title: '网格长' } } } } } } };
-    const r = checkSource(JSON.stringify(variation), find);
+    const r = checkSource(JSON.stringify(variation), { findTemplate: find });
     expect(r.ok).toBe(true);
     const props = (r.definition!.forms.register!.schema as { properties: Record<string, unknown> }).properties;
     expect(Object.keys(props)).toContain('gridLeader');
@@ -114,13 +231,13 @@ describe('county variations', () => {
 
   it('points a problem into the patch when the patch caused it', () => {
     const variation = { extends: 'relocation', patch: { machine: { states: { registering: { meta: { form: 'registr' } } } } } };
-    const r = checkSource(JSON.stringify(variation), find);
+    const r = checkSource(JSON.stringify(variation), { findTemplate: find });
     expect(r.errors.map((p) => `${p.code} ${p.path}`)).toEqual(['form-unknown /patch/machine/states/registering/meta/form']);
   });
 
   it('reports an unknown template and a malformed variation', () => {
-    expect(checkSource(JSON.stringify({ extends: 'nope', patch: {} }), find).errors.map((p) => p.code)).toEqual(['extends-unknown']);
-    expect(checkSource(JSON.stringify({ extends: 'relocation' }), find).errors.map((p) => p.code)).toEqual(['variation-invalid']);
+    expect(checkSource(JSON.stringify({ extends: 'nope', patch: {} }), { findTemplate: find }).errors.map((p) => p.code)).toEqual(['extends-unknown']);
+    expect(checkSource(JSON.stringify({ extends: 'relocation' }), { findTemplate: find }).errors.map((p) => p.code)).toEqual(['variation-invalid']);
   });
 });
 

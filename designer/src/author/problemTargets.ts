@@ -49,14 +49,3 @@ export function flowProblems(definition: Definition, problems: Problem[]): { byS
   }
   return { byState, byEvent };
 }
-
-/** Rewrites checker messages in the definition's own words: 「step1」 becomes 「乡镇审核」, event and role ids their labels. */
-export function readable(definition: Definition): (message: string) => string {
-  const states = walkStates(definition.machine.id ?? 'case', definition.machine as never);
-  const names = new Map<string, string>();
-  for (const s of states) if (s.path.length && s.node.meta?.label) { names.set(s.path.join('.'), s.node.meta.label); names.set(s.path.at(-1)!, s.node.meta.label); }
-  for (const [k, e] of Object.entries(definition.events)) names.set(k, e.label);
-  for (const [k, r] of Object.entries(definition.roles)) names.set(k, r.label);
-  for (const [k, f] of Object.entries(definition.forms)) names.set(k, f.title);
-  return (message) => message.replace(/「([^」]+)」/g, (whole, key: string) => (names.has(key) ? `「${names.get(key)}」` : whole));
-}

@@ -4,7 +4,6 @@ import { checkDefinition, type CheckReport } from '../../../engine/check/index';
 import { applyMergePatch, diffMergePatch } from '../../../engine/mergePatch';
 import type { Definition } from '../../../engine/types';
 import { api, ApiError } from '../api';
-import { readable } from './problemTargets';
 
 export interface Template { id: string; title: string; description: string; definition: Definition }
 
@@ -149,13 +148,8 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
     });
   }, [save]);
 
-  const report = useMemo(() => {
-    if (!definition) return undefined;
-    const r = checkDefinition(definition);
-    const inWords = readable(definition);
-    const words = (list: CheckReport['errors']) => list.map((p) => ({ ...p, message: inWords(p.message) }));
-    return { ...r, errors: words(r.errors), warnings: words(r.warnings) };
-  }, [definition]);
+  // The checker names steps, events, roles and forms in the definition's words itself.
+  const report = useMemo(() => (definition ? checkDefinition(definition) : undefined), [definition]);
   // The saved body (a county's patch is a diff over the whole template): once per change, not once per render.
   const body = useMemo(() => (definition && loaded ? bodyOf(definition, loaded.template) : undefined), [definition, loaded]);
   if (error) return { error };

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CheckReport } from '../../../../engine/check/index';
 import { compile } from '../../../../engine/compile';
+import { startRolesOf } from '../../../../engine/rights';
 import { availableEvents, currentSteps, startCase, transition, type TransitionResult } from '../../../../engine/transition';
 import type { Actor, CaseSnapshot, Definition, Effect, Level } from '../../../../engine/types';
 import { api } from '../../api';
@@ -67,7 +68,7 @@ export default function Simulator({ definition, report }: { definition: Definiti
   };
   const start = () => {
     const now = Date.now();
-    const assignee = definition.startRoles?.[0] ?? steps[0]?.assignee ?? definition.machine.states?.[definition.machine.initial]?.meta?.assignee;
+    const assignee = startRolesOf(definition)[0] ?? steps[0]?.assignee;
     const starter = role || assignee || '';
     if (!role && starter) setRole(starter);
     const sd = definition.roles[starter];
