@@ -5,7 +5,9 @@ const USAGE = `用法：countyflow <命令>
   serve             启动服务（迁移数据库、首次启动写入演示数据、运行定时器）
   migrate           只迁移数据库结构
   seed              写入尚未存在的演示县、用户和流程
-  check [路径...]   检查流程定义（默认 definitions/），有错误时退出码为 1
+  check [--json] [路径...]
+                    检查流程定义（默认 definitions/）；退出码 0 无错误、1 有错误、2 用法不对
+                    （countyflow check --help 看详细说明）
 
 环境变量：PORT（默认 3000）、DATA_DIR（嵌入式数据库目录，默认 ./data）、DATABASE_URL（使用 PostgreSQL）
 `;
@@ -28,5 +30,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv.slice(2));
+let code: number;
+try {
+  code = await main(process.argv.slice(2));
+} catch (e) {
+  // A command line never answers with a stack trace: say what went wrong, in Chinese.
+  process.stderr.write(`出错了：${(e as Error)?.message ?? String(e)}\n`);
+  code = 1;
+}
 if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
