@@ -39,7 +39,7 @@ describe(`authoring API (${dbKind})`, () => {
     expect((await author.get('/api/processes/job-apply/draft')).json()).toMatchObject({ id: 'job-apply', body: def });
     let lib = (await author.get('/api/library')).json() as LibraryEntry[];
     expect(lib.find((p) => p.id === 'job-apply')).toMatchObject({ title: '公益性岗位申请', extends: null, versions: [] });
-    expect((await author.send('POST', '/api/processes/job-apply/publish', { note: '首版' })).json()).toEqual({ id: 'job-apply', version: 1 });
+    expect((await author.send('POST', '/api/processes/job-apply/publish', { note: '首版' })).json()).toEqual({ id: 'job-apply', version: 1, warnings: [] });
     lib = (await author.get('/api/library')).json() as LibraryEntry[];
     expect(lib.find((p) => p.id === 'job-apply')).toMatchObject({ draft: null, versions: [{ version: 1, note: '首版', activeCases: 0 }] });
     await author.send('PUT', '/api/processes/job-apply/draft', { ...def, title: '改' });
@@ -64,12 +64,37 @@ describe(`authoring API (${dbKind})`, () => {
     const variation = { extends: 'dividend-receipt', patch: { title: '分红签收（大姚）', forms: { receipt: { schema: { properties: { phone: { type: 'string', title: '联系电话', format: 'cn-mobile' } } } } } } };
     await author.send('PUT', '/api/processes/dividend-receipt/draft', variation);
     expect((await author.get('/api/processes/dividend-receipt/draft')).json()).toMatchObject({ body: variation });
-    expect((await author.send('POST', '/api/processes/dividend-receipt/publish', {})).json()).toEqual({ id: 'dividend-receipt', version: 2 });
+    expect((await author.send('POST', '/api/processes/dividend-receipt/publish', {})).json()).toEqual({ id: 'dividend-receipt', version: 2, warnings: [] });
     const one = (await author.get('/api/processes/dividend-receipt')).json() as { definition: { title: string; forms: { receipt: { schema: { properties: Record<string, unknown> } } } } };
     expect(one.definition.title).toBe('分红签收（大姚）');
     expect(Object.keys(one.definition.forms.receipt.schema.properties)).toEqual(['received', 'signedOn', 'note', 'phone']);
     const lib = (await author.get('/api/library')).json() as LibraryEntry[];
     expect(lib.find((p) => p.id === 'dividend-receipt')).toMatchObject({ title: '分红签收（大姚）', extends: 'dividend-receipt' });
+  });
+
+  it('warns, naming the role by its label, when a step needs a role no user of the county holds; and when a spawned process does not exist', async () => {
+    const def = {
+      id: 'grid-visit', title: '网格走访', caseLevel: 'village',
+      roles: { village_cadre: { label: '村干部', level: 'village', kind: 'cadre' }, grid_leader: { label: '网格长', level: 'grid', kind: 'cadre' } },
+      forms: { visit: { title: '走访', schema: { type: 'object', properties: { note: { type: 'string', title: '情况' } } } } },
+      events: { SUBMIT: { label: '提交', kind: 'submit', roles: ['village_cadre', 'grid_leader'], data: 'step' } },
+      machine: { id: 'gv', initial: 'start', states: {
+        start: { meta: { label: '登记', form: 'visit', assignee: 'village_cadre' }, on: { SUBMIT: 'visiting' } },
+        visiting: { meta: { label: '网格长走访', form: 'visit', assignee: 'grid_leader' }, on: { SUBMIT: { target: 'done', actions: [{ type: 'save' }] } } },
+        done: { type: 'final', meta: { label: '完成', outcome: 'completed' } },
+      } },
+    };
+    const saved = (await author.send('PUT', '/api/processes/grid-visit/draft', def)).json() as { ok: boolean; warnings: { code: string; path: string; message: string }[] };
+    expect(saved.ok).toBe(true);
+    expect(saved.warnings).toContainEqual(expect.objectContaining({ code: 'role-unheld', path: '/machine/states/visiting/meta/assignee', message: expect.stringContaining('「网格长」(grid_leader)') }));
+    const published = (await author.send('POST', '/api/processes/grid-visit/publish', {})).json() as { version: number; warnings: { code: string; message: string }[] };
+    expect(published.version).toBe(1);
+    expect(published.warnings.find((w) => w.code === 'role-unheld')?.message).toContain('「网格长走访」(visiting)');
+
+    const spawning = structuredClone(def) as typeof def & { machine: { states: { visiting: { on: { SUBMIT: { actions: unknown[] } } } } } };
+    spawning.machine.states.visiting.on.SUBMIT.actions = [{ type: 'spawn', params: { from: 'visit.members', process: 'grid-followup' } }];
+    const refused = await author.send('POST', '/api/processes/grid-visit/check', spawning);
+    expect((refused.json() as { problems: { code: string; path: string }[] }).problems).toContainEqual(expect.objectContaining({ code: 'spawn-process-unknown', path: '/machine/states/visiting/on/SUBMIT/actions/0/params/process' }));
   });
 
   it('names the roles the county\'s users hold, for new processes', async () => {
