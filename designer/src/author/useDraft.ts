@@ -1,6 +1,6 @@
 /** The definition being edited: loaded from the draft (or the published version), checked as it changes, saved as the author works. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { checkDefinition, type CheckReport } from '../../../engine/check/index';
+import { checkDefinition, type CheckOptions, type CheckReport } from '../../../engine/check/index';
 import { applyMergePatch, diffMergePatch } from '../../../engine/mergePatch';
 import type { Definition } from '../../../engine/types';
 import { api, ApiError } from '../api';
@@ -33,7 +33,7 @@ export function bodyOf(definition: Definition, template: Definition | null): unk
   return template ? { extends: template.id, patch: diffMergePatch(template, definition) } : definition;
 }
 
-interface Loaded { definition: Definition; template: Definition | null; publishedVersion: number | null; rev: number }
+interface Loaded { definition: Definition; template: Definition | null; publishedVersion: number | null; rev: number; county: CheckOptions }
 
 /** A GET that answers null for 404 (no draft yet, never published). */
 const getOrNull = <T,>(path: string) => api<T>('GET', path).catch((e: unknown) => {
@@ -42,24 +42,29 @@ const getOrNull = <T,>(path: string) => api<T>('GET', path).catch((e: unknown) =
 });
 
 async function load(id: string, fresh: Definition | null): Promise<Loaded> {
-  const [templates, published, library, draft] = await Promise.all([
+  const [templates, published, library, draft, roles] = await Promise.all([
     api<Template[]>('GET', '/api/templates'),
     getOrNull<{ version: number; definition: Definition }>(`/api/processes/${id}`),
     api<{ id: string; extends: string | null }[]>('GET', '/api/library'),
     getOrNull<{ rev: number; body: Definition | { extends: string; patch: object } }>(`/api/processes/${id}/draft`),
+    api<{ role: string }[]>('GET', '/api/county-roles'),
   ]);
+  // The county around the draft, so the checker here warns as publishing will: processes it may spawn, roles someone holds.
+  const processes = new Set(library.map((p) => p.id));
+  const held = new Set(roles.map((r) => r.role));
+  const county: CheckOptions = { processExists: (p) => processes.has(p), roleHeld: (r) => held.has(r), now: Date.now() };
   const templateOf = (tid: string | undefined) => templates.find((t) => t.id === tid)?.definition ?? null;
   const publishedVersion = published?.version ?? null;
   if (draft) {
     const body = draft.body;
     if ('extends' in body) {
       const template = templateOf(body.extends);
-      if (template) return { definition: applyMergePatch(template, body.patch) as Definition, template, publishedVersion, rev: draft.rev };
+      if (template) return { definition: applyMergePatch(template, body.patch) as Definition, template, publishedVersion, rev: draft.rev, county };
     }
-    return { definition: body as Definition, template: null, publishedVersion, rev: draft.rev };
+    return { definition: body as Definition, template: null, publishedVersion, rev: draft.rev, county };
   }
-  if (published) return { definition: published.definition, template: templateOf(library.find((p) => p.id === id)?.extends ?? undefined), publishedVersion, rev: 0 };
-  if (fresh) return { definition: fresh, template: null, publishedVersion, rev: 0 };
+  if (published) return { definition: published.definition, template: templateOf(library.find((p) => p.id === id)?.extends ?? undefined), publishedVersion, rev: 0, county };
+  if (fresh) return { definition: fresh, template: null, publishedVersion, rev: 0, county };
   throw new ApiError(404, 'CF_NOT_FOUND', '找不到该流程');
 }
 
@@ -149,7 +154,7 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   }, [save]);
 
   // The checker names steps, events, roles and forms in the definition's words itself.
-  const report = useMemo(() => (definition ? checkDefinition(definition) : undefined), [definition]);
+  const report = useMemo(() => (definition && loaded ? checkDefinition(definition, loaded.county) : undefined), [definition, loaded]);
   // The saved body (a county's patch is a diff over the whole template): once per change, not once per render.
   const body = useMemo(() => (definition && loaded ? bodyOf(definition, loaded.template) : undefined), [definition, loaded]);
   if (error) return { error };

@@ -28,6 +28,12 @@ export default function PublishPanel({ id, state, onProblem }: { id: string; sta
           <ul>{errors.map((p, i) => <li key={i}><button className="link" onClick={() => onProblem(p.path)}>{p.message}</button></li>)}</ul>
         </div>
       )}
+      {errors.length === 0 && state.report.warnings.length > 0 && (
+        <div className="warning" role="status">
+          <p>可以发布，但请先看看这 {state.report.warnings.length} 条提醒：</p>
+          <ul>{state.report.warnings.map((p, i) => <li key={i}><button className="link" onClick={() => onProblem(p.path)}>{p.message}</button></li>)}</ul>
+        </div>
+      )}
       <label>发布说明（写给以后查看版本的人）<textarea value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="如：按县人社局 2026 年通知，增加家庭成员表" /></label>
       <p className="muted">发布后，新发起的案件用新版本；正在办理的案件继续按原版本办完。</p>
       <button className="primary" disabled={busy || errors.length > 0 || state.saved !== 'saved' || (published !== null && changes.length === 0)} onClick={async () => {
