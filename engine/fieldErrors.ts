@@ -1,4 +1,3 @@
-import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { ErrorObject } from './formAjv';
 import { cnFormats } from './formats';
 import type { FieldError } from './types';
@@ -8,29 +7,51 @@ type Schema = Record<string, unknown>;
 const asSchema = (v: unknown): Schema | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Schema) : undefined;
 
-/** The sub-schema for one step of a data path (property name or array index). */
-function childSchema(schema: Schema | undefined, key: string): Schema | undefined {
-  if (!schema) return undefined;
-  const props = asSchema(schema.properties);
-  if (props && Object.hasOwn(props, key)) return asSchema(props[key]);
+/** Follows a local `$ref` (#/$defs/…) from the form's root; other references stay as they are. */
+function deref(root: Schema, schema: Schema | undefined, depth = 0): Schema | undefined {
+  if (!schema || typeof schema.$ref !== 'string' || !schema.$ref.startsWith('#') || depth > 10) return schema;
+  let cur: unknown = root;
+  for (const raw of schema.$ref.slice(1).split('/').slice(1)) cur = asSchema(cur)?.[decode(raw)];
+  return deref(root, asSchema(cur), depth + 1) ?? schema;
+}
+
+/** The sub-schema for one step of a data path (property name or array index), also inside `$ref`, allOf/anyOf/oneOf and if-then-else parts. */
+function childSchema(root: Schema, schema: Schema | undefined, key: string, depth = 0): Schema | undefined {
+  const s = deref(root, schema);
+  if (!s || depth > 10) return undefined;
+  const props = asSchema(s.properties);
+  if (props && Object.hasOwn(props, key)) return deref(root, asSchema(props[key]));
   if (/^\d+$/.test(key)) {
-    const prefix = schema.prefixItems;
-    if (Array.isArray(prefix) && Number(key) < prefix.length) return asSchema(prefix[Number(key)]);
-    return asSchema(schema.items);
+    const prefix = s.prefixItems;
+    if (Array.isArray(prefix) && Number(key) < prefix.length) return deref(root, asSchema(prefix[Number(key)]));
+    if (s.items !== undefined) return deref(root, asSchema(s.items));
   }
-  return asSchema(schema.additionalProperties);
+  for (const part of ['allOf', 'anyOf', 'oneOf', 'then', 'else']) {
+    const list = Array.isArray(s[part]) ? (s[part] as unknown[]) : [s[part]];
+    for (const sub of list) {
+      const hit = childSchema(root, asSchema(sub), key, depth + 1);
+      if (hit) return hit;
+    }
+  }
+  return deref(root, asSchema(s.additionalProperties));
 }
 
 const decode = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
 
-/** The human name of the field at a JSON pointer: the titles on the way, items as 第 n 项. */
+/** True when the schema describes a list (directly or through `$ref`). */
+const isList = (root: Schema, s: Schema | undefined) => {
+  const d = deref(root, s);
+  return d?.type === 'array' || d?.items !== undefined || d?.prefixItems !== undefined;
+};
+
+/** The human name of the field at a JSON pointer: the titles on the way, rows of a list as 第 n 项. */
 export function fieldLabel(schema: Schema, pointer: string): string {
   const names: string[] = [];
   let cur: Schema | undefined = schema;
   for (const raw of pointer.split('/').slice(1)) {
     const key = decode(raw);
-    const isIndex = /^\d+$/.test(key) && cur?.type === 'array';
-    cur = childSchema(cur, key);
+    const isIndex = /^\d+$/.test(key) && isList(schema, cur);
+    cur = childSchema(schema, cur, key);
     names.push(isIndex ? `第 ${Number(key) + 1} 项` : typeof cur?.title === 'string' ? cur.title : key);
   }
   return names.length ? names.join(' › ') : typeof schema.title === 'string' ? schema.title : '表单';
@@ -38,8 +59,18 @@ export function fieldLabel(schema: Schema, pointer: string): string {
 
 const TYPE_NAMES: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是/否', array: '列表', object: '一组内容', null: '空' };
 
-/** Plain Chinese for the keywords cadres meet most; undefined where ajv-i18n's wording stays. */
-export function plainMessage(e: ErrorObject): string | undefined {
+const FORMATS: Record<string, string> = {
+  date: '应为日期（年-月-日）', time: '应为时间（时:分）', 'date-time': '应为日期和时间', duration: '应为时长', email: '不是有效的电子邮箱',
+  uri: '不是有效的网址', 'uri-reference': '不是有效的网址', url: '不是有效的网址', hostname: '不是有效的网址', ipv4: '不是有效的 IP 地址', ipv6: '不是有效的 IP 地址',
+  uuid: '不是有效的编号', regex: '格式不对', 'json-pointer': '格式不对', 'relative-json-pointer': '格式不对', byte: '格式不对', int32: '应为整数', int64: '应为整数', float: '应为数字', double: '应为数字', password: '格式不对', binary: '格式不对',
+};
+
+/**
+ * Plain Chinese for every ajv keyword: a cadre never reads schema words (oneOf, then, format
+ * "time", 应当匹配模式…). Keywords that only combine others (if, anyOf, oneOf, not) say what
+ * the rule means for the person filling the form.
+ */
+export function plainMessage(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'minimum': return `不能小于 ${p.limit}`;
@@ -49,23 +80,35 @@ export function plainMessage(e: ErrorObject): string | undefined {
     case 'minLength': return `至少填写 ${p.limit} 个字`;
     case 'maxLength': return `最多填写 ${p.limit} 个字`;
     case 'minItems': return `至少需要 ${p.limit} 项`;
-    case 'maxItems': return `最多只能有 ${p.limit} 项`;
-    case 'uniqueItems': return '不能有重复的项';
+    case 'maxItems': return `最多只能有 ${p.limit} 项，现在超出了`;
+    case 'minProperties': return `至少填写 ${p.limit} 项`;
+    case 'maxProperties': return `最多填写 ${p.limit} 项`;
+    case 'uniqueItems': return `第 ${Number(p.j) + 1} 项和第 ${Number(p.i) + 1} 项重复了`;
+    case 'contains': case 'minContains': return '至少要有一项符合要求';
+    case 'maxContains': return `符合要求的项最多 ${p.limit ?? ''} 个`.trim();
     case 'enum': return '请从给出的选项中选择';
     case 'const': return '取值不对';
     case 'multipleOf': return `必须是 ${p.multipleOf} 的整数倍`;
     case 'pattern': return '格式不对';
     case 'type': return `应填写${String(p.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join('或')}`;
-    case 'format':
-      return ({ date: '应为日期（年-月-日）', 'date-time': '应为日期时间', email: '不是有效的电子邮箱', uri: '不是有效的网址' } as Record<string, string>)[String(p.format)];
-    default: return undefined;
+    case 'format': return FORMATS[String(p.format)] ?? '格式不对';
+    case 'required': return '必须填写';
+    case 'dependentRequired': return `填写了「${String(p.property)}」时，这一项也必须填写`;
+    case 'additionalProperties': case 'unevaluatedProperties': return '表单中没有这一项，不能提交';
+    case 'additionalItems': case 'unevaluatedItems': return '多出了表单中没有的项';
+    case 'propertyNames': return '名称不符合要求';
+    case 'false schema': return '不能填写这一项';
+    case 'not': return '这个取值不允许';
+    case 'anyOf': return '不符合任何一种可选的填写方式，请检查各项';
+    case 'oneOf': return Array.isArray(p.passingSchemas) ? '同时符合了多种填写方式，只能选一种' : '不符合任何一种可选的填写方式，请检查各项';
+    case 'if': return '与前面所选的内容不相符，请按提示补充';
+    default: return '不符合要求';
   }
 }
 
 /** Turns ajv errors into field errors with Chinese messages that name the field. */
 export function toFieldErrors(schema: Schema, errors: readonly ErrorObject[]): FieldError[] {
   const copies = errors.map((e) => ({ ...e }));
-  localizeZh(copies);
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of copies) {
@@ -73,15 +116,16 @@ export function toFieldErrors(schema: Schema, errors: readonly ErrorObject[]): F
       if (copies.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword !== e.keyword)) continue;
     }
     let path = e.instancePath;
-    let message = plainMessage(e) ?? e.message ?? '不符合要求';
+    let message = plainMessage(e);
     if (e.keyword === 'required') {
       path = `${path}/${String(e.params.missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      message = '必须填写';
+    } else if (e.keyword === 'dependentRequired') {
+      path = `${path}/${String(e.params.missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      message = `填写了「${fieldLabel(schema, `${e.instancePath}/${String(e.params.property)}`)}」时，这一项也必须填写`;
     } else if (e.keyword === 'format' && Object.hasOwn(cnFormats, String(e.params.format))) {
       message = cnFormats[String(e.params.format)]!.message;
-    } else if (e.keyword === 'additionalProperties') {
-      path = `${path}/${String(e.params.additionalProperty)}`;
-      message = '表单中没有这一项，不能提交';
+    } else if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
+      path = `${path}/${String(e.params.additionalProperty ?? e.params.unevaluatedProperty)}`;
     }
     const field = fieldLabel(schema, path);
     const key = `${path}\u0000${message}`;

@@ -1,4 +1,3 @@
-import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { plainMessage } from '../engine/fieldErrors';
 import { AppError, type ErrorDetail } from './errors';
@@ -10,14 +9,12 @@ const PART_NAMES: Record<string, string> = { body: '请求内容', querystring: 
 
 /** Field-level details for a failed route schema, in Chinese, naming the field. */
 function validationDetails(items: ValidationItem[], context: string | undefined): ErrorDetail[] {
-  const copies = items.map((i) => ({ ...i })) as Parameters<typeof localizeZh>[0] & ValidationItem[];
-  localizeZh(copies);
-  return copies.map((e) => {
+  return items.map((e) => {
     const missing = (e.params as { missingProperty?: string }).missingProperty;
     const extra = (e.params as { additionalProperty?: string }).additionalProperty;
     const path = `${e.instancePath}${missing ? `/${missing}` : extra ? `/${extra}` : ''}` || '/';
     const field = path === '/' ? (PART_NAMES[context ?? 'body'] ?? '请求') : path.slice(1).replace(/\//g, '.');
-    const message = missing ? '必须填写' : extra ? '不认识的字段' : (plainMessage(e) ?? e.message ?? '不符合要求');
+    const message = missing ? '必须填写' : extra ? '不认识的字段' : plainMessage(e as Parameters<typeof plainMessage>[0]);
     return { path, field, message: `「${field}」${message}` };
   });
 }

@@ -28,12 +28,12 @@ const validator = customizeValidator(
   localizeZh as never,
 );
 
-/** The same plain Chinese the server uses for the commonest rules. */
+/** The same plain Chinese the server uses, for every rule: no schema words reach a cadre. */
 function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
   return errors.map((e) => {
     const custom = e.name === 'format' && Object.hasOwn(cnFormats, String(e.params?.format)) ? cnFormats[String(e.params.format)]!.message : undefined;
-    const plain = custom ?? plainMessage({ keyword: e.name ?? '', params: e.params ?? {} } as ErrorObject) ?? (e.name === 'required' ? '必须填写' : undefined);
-    return plain ? { ...e, message: plain, stack: plain } : e;
+    const plain = custom ?? plainMessage({ keyword: e.name ?? '', params: e.params ?? {} } as ErrorObject);
+    return { ...e, message: plain, stack: plain };
   });
 }
 

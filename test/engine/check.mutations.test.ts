@@ -217,6 +217,27 @@ describe('innocent edits are not flagged', () => {
   });
 });
 
+describe('format problems in words an author understands', () => {
+  const said = (mutate: (d: Loose) => void, path: string) => {
+    const d = JSON.parse(original) as Def;
+    mutate(d);
+    const found = checkSource(JSON.stringify(d)).errors.find((p) => p.path === path);
+    expect(found?.code).toBe('schema-violation');
+    return found!.message;
+  };
+  it('a list over its maximum says so, with the count', () => {
+    expect(said((d) => (d.machine.states.townshipReview.on.APPROVE = Array.from({ length: 25 }, () => ({ target: 'countyReview' }))), `${S}/townshipReview/on/APPROVE`)).toContain('最多只能有 20 项，这里有 25 项');
+  });
+  it('a transition of the wrong type names every shape it may take', () => {
+    expect(said((d) => (d.machine.states.registering.on.SUBMIT = 5), `${S}/registering/on/SUBMIT`)).toContain('应为文字、对象 {...}或列表 [...]');
+  });
+  it('an id, a level and a duration say the rule they break', () => {
+    expect(said((d) => (d.id = 'Reloc'), '/id')).toContain('只能用小写英文字母、数字和短横线');
+    expect(said((d) => (d.roles.village_cadre.level = 'town'), '/roles/village_cadre/level')).toContain('"township"');
+    expect(said((d) => (d.delays.reviewTime.duration = '5 days'), '/delays/reviewTime/duration')).toContain('P5D（5 天）');
+  });
+});
+
 describe('county variations', () => {
   const find = (id: string) => (id === 'relocation' ? template('relocation') : undefined);
 
