@@ -1,6 +1,6 @@
 import { type AnyStateMachine, assign, createActor, createMachine } from 'xstate';
 import { BUDGET, Meter, UncountedMeter } from './budget';
-import { calendarOf, defaultCalendar } from './calendars';
+import { beyondCalendar, calendarOf, defaultCalendar } from './calendars';
 import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
 import { contentHash } from './contentHash';
 import { delayEnd, resolveDelay } from './delays';
@@ -225,13 +225,20 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     const delay = resolveDelay(def, params.sla);
     const now = runEvent(event).now;
     if (!delay) return {};
-    return { due: { ...(context as CaseContext).due, [params.state]: new Date(delayEnd(delay, now, calendar)).toISOString() } };
+    const ctx = context as CaseContext;
+    const due = new Date(delayEnd(delay, now, calendar)).toISOString();
+    const { [params.state]: _was, ...approx } = ctx.dueApprox ?? {};
+    if (delay.workingDays && beyondCalendar(calendar, due)) approx[params.state] = true;
+    return { due: { ...ctx.due, [params.state]: due }, dueApprox: approx };
   });
   actionImpls['cf.slaStop'] = assign(({ context }, params: { state: string }) => {
     meter.action();
-    const due = { ...(context as CaseContext).due };
+    const ctx = context as CaseContext;
+    const due = { ...ctx.due };
     delete due[params.state];
-    return { due };
+    if (!ctx.dueApprox?.[params.state]) return { due };
+    const { [params.state]: _was, ...approx } = ctx.dueApprox;
+    return { due, dueApprox: approx };
   });
 
   const config = {

@@ -38,6 +38,8 @@ export interface CaseContext {
   data: Record<string, unknown>;
   /** Due instants (ISO) of the SLAs of the states currently active, keyed by state id. */
   due: Record<string, string>;
+  /** States whose due instant counts working days past the end of the holiday calendar: approximate (holidays unknown). */
+  dueApprox?: Record<string, true>;
   children: { total: number; done: number };
 }
 

@@ -24,6 +24,8 @@ export interface CaseView {
   updatedAt: string;
   dueAt: string | null;
   overdue: boolean;
+  /** The deadline counts working days past the end of the holiday calendar: holidays there are not yet known. */
+  dueApproximate: boolean;
   parentId: string | null;
   /** The current step's Chinese name(s) and the process title, filled in for lists. */
   stepLabel?: string;
@@ -52,6 +54,7 @@ export function caseView(row: Row, now: Date): CaseView {
     updatedAt: iso(row.updated_at)!,
     dueAt,
     overdue: row.status === 'active' && dueAt !== null && new Date(dueAt) < now,
+    dueApproximate: row.status === 'active' && Object.keys(snapshot.context.dueApprox ?? {}).length > 0,
     parentId: row.parent_id,
   };
 }

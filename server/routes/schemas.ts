@@ -35,6 +35,7 @@ export const caseSchema = {
     updatedAt: { type: 'string' },
     dueAt: { type: ['string', 'null'] },
     overdue: { type: 'boolean' },
+    dueApproximate: { type: 'boolean', description: '期限按工作日计算，但已超出节假日日历的年份（节假日未公布），仅供参考' },
     parentId: { type: ['string', 'null'] },
     stepLabel: { type: 'string' },
     processTitle: { type: 'string' },

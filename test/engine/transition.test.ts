@@ -33,6 +33,18 @@ describe('transition on the relocation process', () => {
     expect(r.dueAt).toBe('2026-03-09T02:00:00.000Z');
   });
 
+  it('flags a working-day deadline past the end of the holiday calendar as approximate, and clears the flag when the step ends', () => {
+    const late = Date.parse('2026-12-28T02:00:00Z'); // the calendar lists holidays up to 2026
+    const s0 = ok(startCase(compiled, { now: late, actor: cadre, unitPath: VILLAGE })).snapshot;
+    const r = ok(send(s0, cadre, 'SUBMIT', registration(), late));
+    expect(r.dueAt!.startsWith('2027-01')).toBe(true);
+    expect(r.snapshot.context.dueApprox).toEqual({ [`${compiled.definition.machine.id ?? 'case'}.townshipReview`]: true });
+    const back = ok(send(r.snapshot, townshipReviewer, 'RETURN', { reason: '请补充家庭成员信息' }, late));
+    expect(back.snapshot.context.dueApprox ?? {}).toEqual({});
+    const early = ok(send(ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot, cadre, 'SUBMIT', registration()));
+    expect(early.snapshot.context.dueApprox ?? {}).toEqual({});
+  });
+
   it('refuses a registration with a bad ID number, naming the field in Chinese, and changes nothing', () => {
     const s0 = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
     const bad = registration();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fireDueTimers } from '../../server/timers/fireDueTimers';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
 
 let t: TestApp;
@@ -54,5 +55,25 @@ describe(`a published definition that loops (${dbKind})`, () => {
     const fault = logLines.map((l) => JSON.parse(l) as { msg: string; fault?: { processId: string; version: number } }).find((l) => l.msg === 'CF_DEFINITION_RUNAWAY');
     expect(fault?.fault).toMatchObject({ processId: 'loop-trap', version: 1 });
     expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+
+  it('a timer that sets the loop off is dropped with the fault logged; the case stays where it was', async () => {
+    const timed = structuredClone(looping) as typeof looping & { id: string; machine: { states: Record<string, unknown> } };
+    timed.id = 'loop-timer';
+    timed.machine.states.start = { meta: { label: '登记', assignee: 'village_cadre' }, on: { GO: 'waiting' } };
+    timed.machine.states.waiting = { meta: { label: '等待复核' }, after: { PT1H: 'checkA' } };
+    expect((await author.send('PUT', '/api/processes/loop-timer/draft', timed)).json()).toMatchObject({ ok: true });
+    expect((await author.send('POST', '/api/processes/loop-timer/publish', {})).statusCode).toBe(200);
+    const { id } = (await cadre.send('POST', '/api/cases', { processId: 'loop-timer', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    const waiting = (await cadre.send('POST', `/api/cases/${id}/events`, { type: 'GO' })).json() as { rev: number; state: string };
+    expect(waiting.state).toBe('waiting');
+
+    const logged: { msg: string; extra?: { reason?: string; fault?: { processId: string; version: number } } }[] = [];
+    const fired = await fireDueTimers(t.db, new Date(Date.now() + 2 * 3600_000), 50, (msg, extra) => logged.push({ msg, extra: extra as never }));
+    expect(fired).toBe(0);
+    const dropped = logged.find((l) => l.extra?.reason === 'CF_DEFINITION_RUNAWAY');
+    expect(dropped?.extra?.fault).toMatchObject({ processId: 'loop-timer', version: 1 });
+    const after = (await cadre.get(`/api/cases/${id}`)).json() as { case: { rev: number; state: string } };
+    expect(after.case).toMatchObject({ rev: waiting.rev, state: 'waiting' });
   });
 });

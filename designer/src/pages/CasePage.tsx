@@ -122,7 +122,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       <header className="card">
         <h2>{c.title}</h2>
         <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join('、')}{detail.steps[0]?.assigneeLabel ? `（${detail.steps[0].assigneeLabel}）` : ''}</p>
-        {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}</p>}
+        {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('dueApproximate') : ''}</p>}
       </header>
       {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
       {refused.map((p) => (
