@@ -98,6 +98,7 @@ export function plainMessage(e: ErrorObject): string {
     case 'additionalItems': case 'unevaluatedItems': return '多出了表单中没有的项';
     case 'propertyNames': return '名称不符合要求';
     case 'false schema': return '不能填写这一项';
+    case 'unsafeText': return '含有不能保存的字符（空字符或残缺的 Unicode 字符）';
     case 'not': return '这个取值不允许';
     case 'anyOf': return '不符合任何一种可选的填写方式，请检查各项';
     case 'oneOf': return Array.isArray(p.passingSchemas) ? '同时符合了多种填写方式，只能选一种' : '不符合任何一种可选的填写方式，请检查各项';

@@ -19,6 +19,11 @@ import { authoringRoutes } from './routes/authoringRoutes';
 import { caseSchema, errorSchema } from './routes/schemas';
 import { sessionRoutes } from './routes/sessionRoutes';
 import { serveWebApp } from './webApp';
+import { firstUnsafe, MAX_BODY_DEPTH, maxDepth, unsafeMessage } from './inputSafety';
+import { installValidators } from './validators';
+
+/** Trusts the nearest `hops` proxies (TRUST_PROXY=1: the one in front of us), as proxy-addr counts them. */
+const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
 export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
@@ -27,8 +32,8 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     bodyLimit: config.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-    trustProxy: true,
+    // No proxy is trusted unless configured (TRUST_PROXY): X-Forwarded-For from anyone would walk around the login limit.
+    trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // fastify's own per-request lines are replaced by the one line below.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -40,12 +45,28 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   // Our own JSON parser, so prototype poisoning (400 CF_UNSAFE_INPUT) is told apart from broken JSON (400 CF_BAD_JSON).
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    // Nesting is measured on the text, before parsing: nothing deeper than CountyFlow reads reaches the parser or a validator.
+    if (maxDepth(text) > MAX_BODY_DEPTH) {
+      done(new AppError('CF_VALIDATION', `请求内容嵌套过深（最多 ${MAX_BODY_DEPTH} 层）`, [{ path: '/', field: '请求内容', message: `「请求内容」嵌套超过 ${MAX_BODY_DEPTH} 层` }]), undefined);
+      return;
+    }
+    let value: unknown;
     try {
-      done(null, secureJson.parse(body as string, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (e) {
       done(new AppError(/forbidden/.test((e as Error).message) ? 'CF_UNSAFE_INPUT' : 'CF_BAD_JSON'), undefined);
+      return;
     }
+    const unsafe = firstUnsafe(value);
+    if (unsafe) {
+      const field = unsafe.path === '/' ? '请求内容' : unsafe.path.slice(1).replace(/\//g, '.');
+      done(new AppError('CF_VALIDATION', undefined, [{ path: unsafe.path, field, message: unsafeMessage(unsafe, field) }]), undefined);
+      return;
+    }
+    done(null, value);
   });
+  installValidators(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, error: { code: 'CF_RATE_LIMITED', message: '尝试过于频繁，请稍后再试', details: [] } }) });
   await app.register(swagger, {

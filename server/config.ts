@@ -19,6 +19,19 @@ export interface Config {
   /** Set cookies with `Secure` (behind HTTPS). */
   secureCookies: boolean;
   logLevel: string;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (the login limit counts
+   * per address): false (none, the default), a hop count, or addresses/CIDRs, comma-separated.
+   */
+  trustProxy: boolean | number | string;
+}
+
+/** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 /** Reads the configuration from environment variables. */
@@ -33,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timerIntervalMs: Number(env.TIMER_INTERVAL_MS ?? 1000),
     secureCookies: env.SECURE_COOKIES === '1',
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   return config;

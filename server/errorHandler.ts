@@ -30,6 +30,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') error = new AppError('CF_VALIDATION', err.message);
     else if (err.statusCode === 429) error = new AppError('CF_RATE_LIMITED');
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) error = new AppError('CF_VALIDATION', err.message);
+    // PostgreSQL data exceptions (class 22: a value out of range, text it cannot store): the request's fault, never a 500.
+    else if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code)) error = new AppError('CF_VALIDATION', '请求中的数值或文字超出了允许的范围');
     else {
       request.log.error({ err }, 'unhandled error');
       error = new AppError('CF_INTERNAL');

@@ -12,8 +12,8 @@ export interface Variation {
   patch: Record<string, unknown>;
 }
 
-/** Measures nesting depth in one pass over the text, outside strings, before parsing. */
-function maxDepth(text: string): number {
+/** Measures nesting depth in one pass over the text, outside strings, before parsing (the server bounds request bodies with it too). */
+export function maxDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;
