@@ -136,3 +136,35 @@ export function toFieldErrors(schema: Schema, errors: readonly ErrorObject[]): F
   }
   return out;
 }
+
+/**
+ * Fields the data carries that the form does not define (anywhere: conditional parts,
+ * combinations and `$ref` included), up to `limit`: a submission may only hold what its form
+ * asks for, so nothing unchecked is ever stored.
+ */
+export function unknownFieldErrors(schema: Schema, data: unknown, limit = 5): FieldError[] {
+  const out: FieldError[] = [];
+  const visit = (s: Schema | undefined, value: unknown, path: string) => {
+    const d = deref(schema, s);
+    if (!d || out.length >= limit) return;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(childSchema(schema, d, String(i)), item, `${path}/${i}`));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const open = (d.additionalProperties !== undefined && d.additionalProperties !== false) || d.patternProperties !== undefined;
+    for (const [key, child] of Object.entries(value)) {
+      const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const sub = childSchema(schema, d, key);
+      if (!sub && !open) {
+        const field = fieldLabel(schema, at);
+        out.push({ path: at, field, message: `「${field}」表单中没有这一项，不能提交` });
+        if (out.length >= limit) return;
+        continue;
+      }
+      visit(sub, child, at);
+    }
+  };
+  visit(schema, data, '');
+  return out;
+}

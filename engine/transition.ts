@@ -3,7 +3,7 @@ import { BudgetExceeded, budgetMessage } from './budget';
 import { findAction } from './catalogue/index';
 import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { delayEnd, resolveDelay } from './delays';
-import { toFieldErrors } from './fieldErrors';
+import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
 
@@ -226,12 +226,49 @@ const isLoopGuard = (e: unknown) => e instanceof Error && e.message.startsWith('
 
 const isRejected = (r: AnyMachineSnapshot | Rejected): r is Rejected => (r as Rejected).ok === false;
 
+/** The form of the step a case starts in (the first atomic state down the initials), if it has one. */
+function startForm(compiled: CompiledProcess): string | undefined {
+  const def = compiled.definition;
+  let node = def.machine as { initial?: string; states?: Record<string, { initial?: string; states?: object; meta?: { form?: string } }>; meta?: { form?: string } };
+  let form = node.meta?.form;
+  for (let depth = 0; node.initial !== undefined && node.states && depth < 50; depth++) {
+    const next = node.states[node.initial];
+    if (!next) break;
+    node = next as typeof node;
+    form = node.meta?.form ?? form;
+  }
+  return form;
+}
+
+/**
+ * A user's start data may only prefill the first step's form, saved under its id (as `save`
+ * keeps it): the right types, no field the form does not have; required fields may wait for
+ * the step itself. Spawned children get their data from the engine and are not checked here.
+ */
+function checkStartData(compiled: CompiledProcess, data: Record<string, unknown> | undefined): Rejected | undefined {
+  if (emptyData(data)) return undefined;
+  const formId = startForm(compiled);
+  const extra = Object.keys(data!).filter((k) => k !== formId);
+  if (extra.length) {
+    return reject('invalid-data', extra.slice(0, 5).map((k) => ({ path: `/${k}`, field: k, message: formId ? `「${k}」不能在发起时填写：只能预填「${compiled.forms[formId]?.title ?? formId}」` : `「${k}」不能在发起时填写：这个流程发起时不填表` })));
+  }
+  const form = compiled.forms[formId!]!;
+  const value = data![formId!];
+  const errors = form.validate(value) ? [] : (form.validate.errors ?? []).filter((e) => e.keyword !== 'required' && e.keyword !== 'if');
+  const problems = [...toFieldErrors(form.schema, errors), ...unknownFieldErrors(form.schema, value)].map((d) => ({ ...d, path: `/${formId}${d.path === '/' ? '' : d.path}` }));
+  return problems.length ? reject('invalid-data', problems) : undefined;
+}
+
 /** Starts a case: the initial snapshot, with optional prefilled data. Refused unless the actor may start cases here. */
 export function startCase(
   compiled: CompiledProcess,
   options: { now: number | Date; actor: Actor; unitPath: readonly string[]; data?: Record<string, unknown>; system?: boolean },
 ): TransitionResult {
   if (!options.system && !mayAct(startRolesOf(compiled.definition), options.actor, options.unitPath)) return reject('forbidden-role');
+  if (!options.system) {
+    const refused = checkStartData(compiled, options.data);
+    if (refused) return refused;
+  }
   const now = toMs(options.now);
   const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
   const live = metered(compiled, () => compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot);
@@ -267,6 +304,8 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     const form = compiled.forms[formId];
     if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);
     if (!form.validate(event.data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
+    const unknown = unknownFieldErrors(form.schema, event.data);
+    if (unknown.length) return reject('invalid-data', unknown);
   } else if (!emptyData(event.data)) {
     return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
   }

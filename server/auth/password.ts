@@ -24,3 +24,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+let dummy: Promise<string> | undefined;
+
+/**
+ * A hash of a random password at today's cost, made once: a login for a user who does not
+ * exist is checked against it, so an unknown name costs the same scrypt work as a wrong
+ * password and the answer time does not tell which names exist.
+ */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(18).toString('base64url'));
+  return dummy;
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { verifyPassword } from '../auth/password';
+import { dummyHash, verifyPassword } from '../auth/password';
 import { createSession, revokeSession } from '../auth/sessions';
 import { COOKIE, requireActor } from '../authPlugin';
 import type { Config } from '../config';
@@ -34,7 +34,9 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config): voi
   }, async (request, reply) => {
     const { county, username, password } = request.body as { county: string; username: string; password: string };
     const user = await db.run(county, (k) => k.selectFrom('users').select(['id', 'password_hash']).where('county_id', '=', county).where('username', '=', username).executeTakeFirst());
-    if (!user || !(await verifyPassword(password, user.password_hash))) {
+    // The same scrypt work whether or not the user exists (see dummyHash).
+    const matches = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+    if (!user || !matches) {
       request.log.warn({ county, username }, 'login failed');
       throw new AppError('CF_LOGIN_FAILED');
     }

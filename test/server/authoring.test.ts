@@ -18,7 +18,7 @@ interface LibraryEntry { id: string; title: string; extends: string | null; draf
 describe(`authoring API (${dbKind})`, () => {
   it('the library lists every process with the template it extends and live cases per version; authors only', async () => {
     expect((await cadre.get('/api/library')).statusCode).toBe(403);
-    const started = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xky-b1', data: registration() });
+    const started = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xky-b1', data: { register: registration() } });
     expect(started.statusCode).toBe(201);
     const lib = (await author.get('/api/library')).json() as LibraryEntry[];
     expect(lib.map((p) => p.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);

@@ -76,3 +76,44 @@ describe(`hostile input gets a 400 naming the field, and changes nothing (${dbKi
     expect((r.json() as ErrorBody).error.details[0]).toMatchObject({ path: '/username', message: '「username」应填写文字' });
   });
 });
+
+describe(`the login limit cannot be walked around (${dbKind})`, () => {
+  it('rotating X-Forwarded-For does not reset it: no proxy is trusted by default', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/session', headers: { 'x-forwarded-for': `10.0.${i}.${i}` }, payload: { county: '532326', username: 'zhen', password: 'wrong-password' } });
+      statuses.push(r.statusCode);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429, 429, 429]);
+  });
+});
+
+describe(`nothing unchecked is stored (${dbKind})`, () => {
+  it('start data may only prefill the first step\'s form: a planted 退回原因 is refused, naming it, and no case is created', async () => {
+    const before = await footprint();
+    const planted = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan', data: { returned: { reason: '材料造假，已退回' } } });
+    expect(planted.statusCode).toBe(400);
+    expect((planted.json() as ErrorBody).error.details[0]).toMatchObject({ path: '/returned', message: expect.stringContaining('只能预填「摸底登记」') });
+    const wrongType = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan', data: { register: { householder: 42, nickname: '阿明' } } });
+    expect(wrongType.statusCode).toBe(400);
+    expect((wrongType.json() as ErrorBody).error.details.map((d) => d.path).sort()).toEqual(['/register/householder', '/register/nickname']);
+    expect(await footprint()).toEqual(before);
+    const prefilled = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan', data: { register: { householder: '李明华' } } });
+    expect(prefilled.statusCode).toBe(201);
+    expect((prefilled.json() as { data: unknown }).data).toEqual({ register: { householder: '李明华' } });
+  });
+
+  it('a submission carrying a field its form does not define is refused with the field named, and nothing is stored', async () => {
+    const { id } = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    const before = await footprint();
+    const data = { ...registration(), attachment: 'x'.repeat(1_900_000) };
+    data.members[0] = { ...data.members[0]!, secret: '备注' } as never;
+    const r = await cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data });
+    expect(r.statusCode).toBe(400);
+    const details = (r.json() as ErrorBody).error.details;
+    expect(details.map((d) => d.path).sort()).toEqual(['/attachment', '/members/0/secret']);
+    expect(details.find((d) => d.path === '/members/0/secret')!.message).toBe('「家庭成员 › 第 1 项 › secret」表单中没有这一项，不能提交');
+    expect(await footprint()).toEqual(before);
+  });
+});
