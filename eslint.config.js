@@ -1,6 +1,10 @@
 // Lint rules, chiefly the layer rule of docs/architecture: imports only flow
 // definitions → engine → server → designer. engine/ stays pure (no I/O, no upper layers).
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+
+// Node's own modules, bare ('fs', 'crypto') as well as 'node:'-prefixed, with their subpaths.
+const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => [m, `${m}/*`]);
 
 const upper = (layers) => layers.map((l) => ({ group: [`**/${l}/**`, `../${l}/*`, `../../${l}/*`], message: `不能从这一层导入 ${l}/（层次：definitions → engine → server → designer）` }));
 
@@ -17,7 +21,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['node:*'], message: 'engine/ 必须是纯函数：不能导入 node:*' },
+          { group: ['node:*', ...nodeBuiltins], message: 'engine/ 必须是纯函数：不能导入 Node 的模块（fs、crypto……）' },
           { group: ['pg', 'kysely', 'kysely-*', 'fastify', '@fastify/*', 'react', 'react-*', '@electric-sql/*'], message: 'engine/ 不能做 I/O，也不能依赖界面' },
           ...upper(['server', 'designer']),
         ],
@@ -25,6 +29,7 @@ export default tseslint.config(
       'no-restricted-properties': ['error',
         { object: 'Date', property: 'now', message: 'engine/ 的时间是输入（now），不读时钟' },
         { object: 'Math', property: 'random', message: 'engine/ 不用随机数：结果必须可重现' },
+        { object: 'performance', property: 'now', message: 'engine/ 的时间是输入（now），不读时钟' },
       ],
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'engine/ 的时间是输入（now），不读时钟' }],
     },
@@ -32,5 +37,14 @@ export default tseslint.config(
   {
     files: ['server/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: upper(['designer']) }] },
+  },
+  {
+    // The browser may know the server's types (route schemas, replies), never run its code.
+    files: ['designer/**/*.ts', 'designer/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/server/**', '../server/*', '../../server/*'], allowTypeImports: true, message: 'designer/ 只能导入 server/ 的类型（import type），不能导入服务器代码' }],
+      }],
+    },
   },
 );
