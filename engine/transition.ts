@@ -40,18 +40,19 @@ export interface Rejected {
 
 export type TransitionResult = Accepted | Rejected;
 
-const MESSAGES: Record<RejectionCode, string> = {
+/** The Chinese message of every rejection: the one source (the server's error catalogue uses these for the codes it maps them to). */
+export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'unknown-event': '流程中没有这个操作',
   'forbidden-role': '您的角色或所在单位无权执行此操作',
   'not-allowed-in-state': '案件当前所处环节不能执行此操作',
   'condition-not-met': '不满足执行此操作的条件',
   'invalid-data': '提交的数据有误，请按提示修改',
   'case-closed': '案件已办结，不能再操作',
-  'invalid-snapshot': '案件状态数据已损坏，无法继续办理',
+  'invalid-snapshot': '案件状态数据已损坏，无法继续办理，请联系管理员',
   'over-budget': '流程定义有误：这一步超出了单次操作的上限，已停止，案件没有任何改变',
 };
 
-const reject = (code: RejectionCode, details: FieldError[] = [], message = MESSAGES[code]): Rejected => ({
+const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
   ok: false,
   rejection: { code, message, details },
 });

@@ -68,7 +68,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   });
   installValidators(app);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, error: { code: 'CF_RATE_LIMITED', message: '尝试过于频繁，请稍后再试', details: [] } }) });
+  await app.register(rateLimit, { global: false, errorResponseBuilder: () => new AppError('CF_RATE_LIMITED') });
   await app.register(swagger, {
     openapi: {
       info: { title: 'CountyFlow 县域流程 API', version: '1.0.0', description: '会话 Cookie 认证；写操作需带 X-CSRF-Token。错误格式：{ error: { code, message, details } }。' },

@@ -42,7 +42,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error.fault) request.log.error({ fault: error.fault, county: request.session?.county }, error.code);
     void reply.status(error.status).send(body);
   });
-  app.setNotFoundHandler((_request, reply) => {
-    void reply.status(404).send({ error: { code: 'CF_NOT_FOUND', message: '没有这个接口', details: [] } });
+  app.setNotFoundHandler(() => {
+    throw new AppError('CF_NOT_FOUND', '没有这个接口');
   });
 }

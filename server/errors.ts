@@ -1,3 +1,4 @@
+import { REJECTION_MESSAGES } from '../engine/transition';
 import type { FieldError, RejectionCode } from '../engine/types';
 
 /** One entry of the error catalogue: stable code, HTTP status, Chinese message. */
@@ -6,28 +7,32 @@ interface ErrorEntry {
   message: string;
 }
 
-/** Every error the API returns. Codes are stable; docs/errors.md and the README list them. */
+/**
+ * Every error the API returns. Codes are stable; the README's table is generated from this
+ * (npx tsx scripts/errorTable.ts --write) and a test keeps them equal. Codes an engine
+ * rejection maps to take the engine's message, so the two can never drift.
+ */
 export const errorCatalogue = {
   CF_VALIDATION: { status: 400, message: '请求内容不符合要求' },
-  CF_INVALID_DATA: { status: 400, message: '提交的数据有误，请按提示修改' },
+  CF_INVALID_DATA: { status: 400, message: REJECTION_MESSAGES['invalid-data'] },
   CF_BAD_JSON: { status: 400, message: '请求内容不是有效的 JSON' },
   CF_UNSAFE_INPUT: { status: 400, message: '请求内容含有不允许的字段（如 __proto__）' },
   CF_LOGIN_FAILED: { status: 401, message: '县、用户名或密码不正确' },
   CF_UNAUTHENTICATED: { status: 401, message: '请先登录' },
   CF_CSRF: { status: 403, message: '请求缺少有效的防伪令牌（X-CSRF-Token），请刷新页面后重试' },
-  CF_FORBIDDEN: { status: 403, message: '您的角色或所在单位无权执行此操作' },
+  CF_FORBIDDEN: { status: 403, message: REJECTION_MESSAGES['forbidden-role'] },
   CF_NOT_FOUND: { status: 404, message: '找不到该记录，或您无权查看' },
   CF_STALE: { status: 409, message: '案件已被他人处理（版本已变化），请刷新后重做' },
   CF_DRAFT_STALE: { status: 409, message: '草稿已被其他管理员修改，您的改动没有保存' },
   CF_TOO_LARGE: { status: 413, message: '提交的内容过大' },
   CF_IDEMPOTENCY_MISMATCH: { status: 422, message: '同一个 Idempotency-Key 已用于不同的请求' },
-  CF_NOT_ALLOWED_IN_STATE: { status: 422, message: '案件当前所处环节不能执行此操作' },
-  CF_CONDITION_NOT_MET: { status: 422, message: '不满足执行此操作的条件' },
-  CF_UNKNOWN_EVENT: { status: 422, message: '流程中没有这个操作' },
-  CF_CASE_CLOSED: { status: 422, message: '案件已办结，不能再操作' },
+  CF_NOT_ALLOWED_IN_STATE: { status: 422, message: REJECTION_MESSAGES['not-allowed-in-state'] },
+  CF_CONDITION_NOT_MET: { status: 422, message: REJECTION_MESSAGES['condition-not-met'] },
+  CF_UNKNOWN_EVENT: { status: 422, message: REJECTION_MESSAGES['unknown-event'] },
+  CF_CASE_CLOSED: { status: 422, message: REJECTION_MESSAGES['case-closed'] },
   CF_DEFINITION_INVALID: { status: 422, message: '流程定义有错误，不能发布' },
-  CF_DEFINITION_RUNAWAY: { status: 422, message: '流程定义有误：这一步超出了单次操作的上限，已停止，案件没有任何改变' },
-  CF_CASE_CORRUPT: { status: 500, message: '案件状态数据已损坏，请联系管理员' },
+  CF_DEFINITION_RUNAWAY: { status: 422, message: REJECTION_MESSAGES['over-budget'] },
+  CF_CASE_CORRUPT: { status: 500, message: REJECTION_MESSAGES['invalid-snapshot'] },
   CF_RATE_LIMITED: { status: 429, message: '尝试过于频繁，请稍后再试' },
   CF_INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
 } satisfies Record<string, ErrorEntry>;
