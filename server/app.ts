@@ -34,6 +34,11 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     onConstructorPoisoning: 'error',
     // No proxy is trusted unless configured (TRUST_PROXY): X-Forwarded-For from anyone would walk around the login limit.
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
+    // Errors fastify meets before any route (a malformed address): the same catalogue and shape as every other error.
+    frameworkErrors: (err, _request, reply) => {
+      const error = err.code === 'FST_ERR_BAD_URL' ? new AppError('CF_VALIDATION', '请求的地址含有无法识别的字符') : new AppError('CF_VALIDATION', err.message);
+      void (reply as unknown as { status(code: number): { send(body: unknown): void } }).status(error.status).send({ error: { code: error.code, message: error.message, details: [] } });
+    },
     // fastify's own per-request lines are replaced by the one line below.
     logController: new LogController({ disableRequestLogging: true }),
   });

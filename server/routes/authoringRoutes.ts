@@ -17,7 +17,7 @@ interface VersionRow { process_id: string; version: number; published_at: Date |
 /** What IT staff need to author processes: the library, drafts, and the shared templates. */
 export function authoringRoutes(app: FastifyInstance, db: Db): void {
   app.get('/api/library', {
-    schema: { tags: ['authoring'], summary: '流程库：草稿、已发布版本、继承的模板、各版本在办案件数（流程管理员）', response: errors(401, 403) },
+    schema: { tags: ['authoring'], summary: '流程库：草稿、已发布版本、继承的模板、各版本在办案件数（流程管理员）', response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { id: { type: 'string' }, title: { type: 'string' } } } }, ...errors(401, 403) } },
   }, async (request) => {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'library');
@@ -52,7 +52,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   });
 
   app.get('/api/processes/:id/draft', {
-    schema: { tags: ['authoring'], summary: '读取草稿（流程管理员）', params: processParams, response: errors(400, 401, 403, 404) },
+    schema: { tags: ['authoring'], summary: '读取草稿（流程管理员）', params: processParams, response: { 200: { type: 'object', properties: { id: { type: 'string' }, rev: { type: 'integer' }, updatedAt: { type: 'string' }, body: { type: 'object', additionalProperties: true } } }, ...errors(400, 401, 403, 404) } },
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
@@ -63,7 +63,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   });
 
   app.delete('/api/processes/:id/draft', {
-    schema: { tags: ['authoring'], summary: '放弃草稿（流程管理员）', params: processParams, response: errors(400, 401, 403, 404) },
+    schema: { tags: ['authoring'], summary: '放弃草稿（流程管理员）', params: processParams, response: { 200: { type: 'object', properties: { id: { type: 'string' }, deleted: { type: 'boolean' } } }, ...errors(400, 401, 403, 404) } },
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
@@ -74,7 +74,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   });
 
   app.get('/api/county-roles', {
-    schema: { tags: ['authoring'], summary: '本县用户持有的角色（新流程可用的角色）及其名称、层级、人数', response: errors(401, 403) },
+    schema: { tags: ['authoring'], summary: '本县用户持有的角色（新流程可用的角色）及其名称、层级、人数', response: { 200: { type: 'array', items: { type: 'object', properties: { role: { type: 'string' }, level: { type: 'string' }, holders: { type: 'integer' }, label: { type: 'string' }, kind: { type: 'string' } } } }, ...errors(401, 403) } },
   }, async (request) => {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'county-roles');
@@ -90,7 +90,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   });
 
   app.get('/api/templates', {
-    schema: { tags: ['authoring'], summary: '全省共享的流程模板（县里可继承后修改）', response: errors(401) },
+    schema: { tags: ['authoring'], summary: '全省共享的流程模板（县里可继承后修改）', response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, definition: { type: 'object', additionalProperties: true } } } }, ...errors(401) } },
   }, async (request) => {
     requireActor(request);
     const find = templateFinder(definitionsRoot);

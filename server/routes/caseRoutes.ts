@@ -71,7 +71,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     return db.run(actor.county, (k) => listTasks(k, actor, request.query as CaseFilter, new Date()));
   });
 
-  app.get('/api/cases/:id', { schema: { tags: ['cases'], summary: '案件详情：当前环节表单与可执行的操作', params: idParam, response: errors(401, 404) } }, async (request) => {
+  app.get('/api/cases/:id', { schema: { tags: ['cases'], summary: '案件详情：当前环节表单与可执行的操作', params: idParam, response: { 200: { type: 'object', additionalProperties: true, required: ['case'], properties: { case: { $ref: 'Case#' } } }, ...errors(401, 404) } } }, async (request) => {
     const actor = requireActor(request);
     const now = new Date();
     const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, now);

@@ -42,7 +42,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
   });
 
   app.get('/api/processes/:id', {
-    schema: { tags: ['processes'], summary: '一个流程定义（最新版本，或 ?version=）', params: processParams, querystring: { type: 'object', additionalProperties: false, properties: { version: { type: 'integer', minimum: 1, maximum: 2147483647 } } }, response: errors(400, 401, 404) },
+    schema: { tags: ['processes'], summary: '一个流程定义（最新版本，或 ?version=）', params: processParams, querystring: { type: 'object', additionalProperties: false, properties: { version: { type: 'integer', minimum: 1, maximum: 2147483647 } } }, response: { 200: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, publishedAt: { type: 'string' }, note: { type: 'string' }, definition: { type: 'object', additionalProperties: true } } }, ...errors(400, 401, 404) } },
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
