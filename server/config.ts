@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_RETENTION, type Retention } from './housekeeping/prune';
 
 /** Server settings, from the environment with defaults that make `npm start` work anywhere. */
 export interface Config {
@@ -24,6 +25,9 @@ export interface Config {
    * per address): false (none, the default), a hop count, or addresses/CIDRs, comma-separated.
    */
   trustProxy: boolean | number | string;
+  /** How often old idempotency records, sessions and refused-access rows are pruned, in ms (0 turns it off). */
+  housekeepingIntervalMs: number;
+  retention: Retention;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -47,6 +51,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.SECURE_COOKIES === '1',
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    housekeepingIntervalMs: Number(env.HOUSEKEEPING_INTERVAL_MS ?? 3_600_000),
+    retention: {
+      idempotencyDays: Number(env.IDEMPOTENCY_DAYS ?? DEFAULT_RETENTION.idempotencyDays),
+      sessionDays: Number(env.SESSION_KEEP_DAYS ?? DEFAULT_RETENTION.sessionDays),
+      authFailureDays: Number(env.AUTH_FAILURE_DAYS ?? DEFAULT_RETENTION.authFailureDays),
+    },
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   return config;

@@ -4,6 +4,7 @@ import { DataDirLockedError } from '../db/dataDirLock';
 import { openDb } from '../db/open';
 import { countyCodes, readCounty } from '../seed/countyFiles';
 import { DEMO_PASSWORD, seedAll } from '../seed/seed';
+import { startHousekeeping } from '../housekeeping/prune';
 import { startScheduler } from '../timers/fireDueTimers';
 
 /** Seeds the counties not yet in the database, with demo cases unless SEED_DEMO=0, printing progress. */
@@ -38,8 +39,10 @@ export async function serve(): Promise<number> {
   const app = await buildApp(db, config);
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
+  const stopHousekeeping = config.housekeepingIntervalMs > 0 ? startHousekeeping(db, config.housekeepingIntervalMs, config.retention, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
   const shutdown = async () => {
     await stopTimers();
+    await stopHousekeeping();
     await app.close();
     await db.close();
     process.exit(0);
