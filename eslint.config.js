@@ -8,6 +8,9 @@ const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m
 
 const upper = (layers) => layers.map((l) => ({ group: [`**/${l}/**`, `../${l}/*`, `../../${l}/*`], message: `不能从这一层导入 ${l}/（层次：definitions → engine → server → designer）` }));
 
+// Above the engine, only its public entry may be imported (engine/index.ts).
+const engineEntry = { group: ['**/engine/*', '**/engine/**', '!**/engine/index'], message: '只能从 engine/index 导入引擎（引擎的公开入口）' };
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'designer/dist/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
@@ -35,15 +38,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: upper(['designer']) }] },
+    files: ['server/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...upper(['designer']), engineEntry] }] },
+  },
+  {
+    // Benchmarks measure every layer, but the engine only through its entry like everyone else.
+    files: ['bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [engineEntry] }] },
   },
   {
     // The browser may know the server's types (route schemas, replies), never run its code.
     files: ['designer/**/*.ts', 'designer/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/server/**', '../server/*', '../../server/*'], allowTypeImports: true, message: 'designer/ 只能导入 server/ 的类型（import type），不能导入服务器代码' }],
+        patterns: [{ group: ['**/server/**', '../server/*', '../../server/*'], allowTypeImports: true, message: 'designer/ 只能导入 server/ 的类型（import type），不能导入服务器代码' }, engineEntry],
       }],
     },
   },

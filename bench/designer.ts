@@ -6,8 +6,8 @@
 import { relative } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatSchema from '../definitions/definition.schema.json';
-import { checkDefinition } from '../engine/check/index';
-import type { Definition } from '../engine/types';
+import { checkDefinition } from '../engine/index';
+import type { Definition } from '../engine/index';
 import { withFields } from '../designer/src/author/form/FormBuilder';
 import { readFields } from '../designer/src/author/form/formModel';
 import { checkFile, definitionFiles, definitionsRoot } from '../server/definitionFiles';

@@ -3,9 +3,9 @@
 // Run: npm run bench:engine
 import { readFileSync } from 'node:fs';
 import { transition as xstateTransition, type AnyMachineSnapshot } from 'xstate';
-import { compile, compileUnmetered } from '../engine/compile';
-import { startCase, transition } from '../engine/transition';
-import type { Actor, CaseSnapshot, Definition } from '../engine/types';
+import { compile, compileUnmetered } from '../engine/index';
+import { startCase, transition } from '../engine/index';
+import type { Actor, CaseSnapshot, Definition } from '../engine/index';
 
 const def = JSON.parse(readFileSync(new URL('../definitions/templates/relocation.json', import.meta.url), 'utf8')) as Definition;
 const compiledMetered = compile(def);

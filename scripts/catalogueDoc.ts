@@ -1,9 +1,9 @@
 // Renders docs/catalogue.md from the engine's catalogue and problem codes, so the reference
 // can never drift from the code. Write it with: npx tsx scripts/catalogueDoc.ts --write
 import { writeFileSync } from 'node:fs';
-import { actionEntries } from '../engine/catalogue/actions';
-import { guardEntries } from '../engine/catalogue/guards';
-import { problemCatalogue } from '../engine/check/problems';
+import { actionEntries } from '../engine/index';
+import { guardEntries } from '../engine/index';
+import { problemCatalogue } from '../engine/index';
 
 const json = (v: unknown) => JSON.stringify(v);
 

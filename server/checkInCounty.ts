@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { checkDefinition, type CheckOptions, checkSource, type CheckReport } from '../engine/check/index';
+import { checkDefinition, type CheckOptions, checkSource, type CheckReport } from '../engine/index';
 import type { Database } from './db/schema';
 import { definitionsRoot, templateFinder } from './definitionFiles';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type CheckOptions, checkSource, type CheckReport } from '../engine/check/index';
-import type { Definition } from '../engine/types';
+import { type CheckOptions, checkSource, type CheckReport } from '../engine/index';
+import type { Definition } from '../engine/index';
 
 /** The repository's definitions folder. */
 export const definitionsRoot = resolve(import.meta.dirname, '../definitions');

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { plainMessage } from '../engine/fieldErrors';
+import { plainMessage } from '../engine/index';
 import { AppError, type ErrorDetail } from './errors';
 import { StaleError } from './cases/sendEvent';
 

@@ -1,5 +1,5 @@
-import { REJECTION_MESSAGES } from '../engine/transition';
-import type { FieldError, RejectionCode } from '../engine/types';
+import { REJECTION_MESSAGES } from '../engine/index';
+import type { FieldError, RejectionCode } from '../engine/index';
 
 /** One entry of the error catalogue: stable code, HTTP status, Chinese message. */
 interface ErrorEntry {

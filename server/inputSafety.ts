@@ -3,7 +3,7 @@
  * reads, text PostgreSQL cannot store (NUL, a lone surrogate half), numbers that are not
  * finite. Each is refused with the field named, before any validation or database work.
  */
-import { maxDepth } from '../engine/check/source';
+import { maxDepth } from '../engine/index';
 
 /** Deepest nesting a request body may have (forms nest tables in groups a few levels at most). */
 export const MAX_BODY_DEPTH = 64;

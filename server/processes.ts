@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { compile, type CompiledProcess } from '../engine/compile';
-import type { Definition } from '../engine/types';
+import { compile, type CompiledProcess } from '../engine/index';
+import type { Definition } from '../engine/index';
 import type { Database } from './db/schema';
 
 /** A published, immutable definition version, compiled. */

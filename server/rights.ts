@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Actor } from '../engine/types';
+import type { Actor } from '../engine/index';
 
 /** The acting user: who they are and the roles they hold where. */
 export interface UserActor extends Actor {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { CompiledProcess } from '../../engine/compile';
-import { startCase, transition, type TransitionResult } from '../../engine/transition';
-import type { CaseSnapshot } from '../../engine/types';
+import type { CompiledProcess } from '../../engine/index';
+import { startCase, transition, type TransitionResult } from '../../engine/index';
+import type { CaseSnapshot } from '../../engine/index';
 import type { Database } from '../db/schema';
 import type { EventBody } from '../cases/writeStep';
 

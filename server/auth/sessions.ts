@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Level } from '../../engine/types';
+import type { Level } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { UserActor } from '../rights';
 

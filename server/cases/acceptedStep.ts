@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { startCase } from '../../engine/transition';
-import type { Accepted } from '../../engine/transition';
-import type { CaseSnapshot, Effect } from '../../engine/types';
+import { startCase } from '../../engine/index';
+import type { Accepted } from '../../engine/index';
+import type { CaseSnapshot, Effect } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { CompiledProcess } from '../../engine/compile';
-import { mayAct, rolesInStep } from '../../engine/rights';
+import type { CompiledProcess } from '../../engine/index';
+import { mayAct, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';

@@ -1,5 +1,5 @@
-import { getPath } from '../../engine/dataPath';
-import type { CaseSnapshot, StateValue } from '../../engine/types';
+import { getPath } from '../../engine/index';
+import type { CaseSnapshot, StateValue } from '../../engine/index';
 import type { Selectable } from 'kysely';
 import type { Database } from '../db/schema';
 

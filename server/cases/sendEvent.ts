@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { transition } from '../../engine/transition';
-import type { CaseSnapshot } from '../../engine/types';
+import { transition } from '../../engine/index';
+import type { CaseSnapshot } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
 import { AppError, fromRejection } from '../errors';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startCase } from '../../engine/transition';
+import { startCase } from '../../engine/index';
 import type { Db } from '../db/open';
 import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';

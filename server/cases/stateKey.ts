@@ -1,4 +1,4 @@
-import type { StateValue } from '../../engine/types';
+import type { StateValue } from '../../engine/index';
 
 /** A state value as text for lists and filters: active leaves as dotted paths, comma-joined (`publicising.running`). */
 export function stateKey(value: StateValue): string {

@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Effect } from '../../engine/types';
+import type { Effect } from '../../engine/index';
 import type { Database } from '../db/schema';
 
 /** The event row's content; its canonical JSON is what the county hash chain covers. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type CheckReport, locate, type Problem } from '../../engine/check/index';
+import { type CheckReport, locate, type Problem } from '../../engine/index';
 import { checkFile, definitionFiles, definitionsRoot } from '../definitionFiles';
 
 export const CHECK_USAGE = `用法：countyflow check [--json] [路径...]

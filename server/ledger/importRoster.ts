@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { toFieldErrors } from '../../engine/fieldErrors';
-import { createFormAjv } from '../../engine/formAjv';
-import { startCase } from '../../engine/transition';
+import { toFieldErrors } from '../../engine/index';
+import { createFormAjv } from '../../engine/index';
+import { startCase } from '../../engine/index';
 import { creationStep, type NewCase } from '../cases/acceptedStep';
 import { caseTitle } from '../cases/caseView';
 import { writeStep } from '../cases/writeStep';

@@ -1,4 +1,4 @@
-import type { Definition } from '../../engine/types';
+import type { Definition } from '../../engine/index';
 import type { CaseView } from '../cases/caseView';
 
 /** One ledger column: a Chinese header and how to read the cell from a case. */

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Definition } from '../../engine/types';
+import type { Definition } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import type { Db } from '../db/open';
 import { definitionsRoot, templateFinder } from '../definitionFiles';

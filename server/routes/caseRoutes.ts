@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, currentSteps } from '../../engine/transition';
-import type { CaseSnapshot } from '../../engine/types';
+import { availableEvents, currentSteps } from '../../engine/index';
+import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView } from '../cases/caseView';

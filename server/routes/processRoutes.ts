@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { CheckReport } from '../../engine/check/index';
-import { contentHash } from '../../engine/contentHash';
-import { startRolesOf } from '../../engine/rights';
-import type { Definition } from '../../engine/types';
+import type { CheckReport } from '../../engine/index';
+import { contentHash } from '../../engine/index';
+import { startRolesOf } from '../../engine/index';
+import type { Definition } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';

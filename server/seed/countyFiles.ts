@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSource } from '../../engine/check/index';
-import type { Variation } from '../../engine/check/source';
-import type { Definition, Level } from '../../engine/types';
+import { checkSource } from '../../engine/index';
+import type { Variation } from '../../engine/index';
+import type { Definition, Level } from '../../engine/index';
 import { definitionsRoot, templateFinder } from '../definitionFiles';
 
 /** An org unit in a county file, with its children. */

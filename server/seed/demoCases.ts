@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { idCheckDigit } from '../../engine/formats';
-import type { Level } from '../../engine/types';
+import { idCheckDigit } from '../../engine/index';
+import type { Level } from '../../engine/index';
 import { systemActor } from '../cases/acceptedStep';
 import { sendEvent } from '../cases/sendEvent';
 import { startCaseService } from '../cases/startCaseService';

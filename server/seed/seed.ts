@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { contentHash } from '../../engine/contentHash';
+import { contentHash } from '../../engine/index';
 import { hashPassword } from '../auth/password';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';

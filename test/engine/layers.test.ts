@@ -8,7 +8,7 @@ const eslint = new ESLint({ cwd: root });
 /** Lints text as if it sat at `file`, and gives the messages of the layer rule. */
 async function layerMessages(file: string, text: string): Promise<string[]> {
   const [result] = await eslint.lintText(text, { filePath: join(root, file) });
-  return result!.messages.map((m) => m.message).filter((m) => /层|engine\/|designer\//.test(m));
+  return result!.messages.map((m) => m.message).filter((m) => /层|engine\/|designer\/|引擎/.test(m));
 }
 
 describe('the layer rule (definitions → engine → server → designer) has no holes', () => {
@@ -24,6 +24,12 @@ describe('the layer rule (definitions → engine → server → designer) has no
   it('designer/ may import the server\'s types but not its code', async () => {
     expect(await layerMessages('designer/src/probe.ts', "import { loadConfig } from '../../server/config';\nexport const a = loadConfig;\n")).toHaveLength(1);
     expect(await layerMessages('designer/src/probe.ts', "import type { Config } from '../../server/config';\nexport type A = Config;\n")).toEqual([]);
+  });
+
+  it('above the engine, only its public entry may be imported', async () => {
+    expect(await layerMessages('server/probe.ts', "import { compile } from '../engine/compile';\nexport const a = compile;\n")).toHaveLength(1);
+    expect(await layerMessages('designer/src/probe.ts', "import { plainMessage } from '../../engine/fieldErrors';\nexport const a = plainMessage;\n")).toHaveLength(1);
+    expect(await layerMessages('server/probe.ts', "import { compile } from '../engine/index';\nexport const a = compile;\n")).toEqual([]);
   });
 
   it('pure engine code passes', async () => {

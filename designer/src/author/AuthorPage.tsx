@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Definition } from '../../../engine/types';
+import type { Definition } from '../../../engine/index';
 import EditorPage from './EditorPage';
 import LibraryPage from './LibraryPage';
 import './author.css';

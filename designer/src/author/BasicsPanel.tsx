@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Definition, Level } from '../../../engine/types';
+import type { Definition, Level } from '../../../engine/index';
 import { api } from '../api';
 import type { CountyRole } from './blank';
 import type { Json } from './form/fieldKinds';

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
-import type { Definition } from '../../../engine/types';
+import type { Definition } from '../../../engine/index';
 import BasicsPanel from './BasicsPanel';
 import FormBuilder from './form/FormBuilder';
 import { targetOf, type Target } from './problemTargets';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Definition, Level } from '../../../engine/types';
+import type { Definition, Level } from '../../../engine/index';
 import { api } from '../api';
 import { formatTime } from '../i18n';
 import { blankDefinition, type CountyRole } from './blank';

@@ -1,5 +1,5 @@
 /** A new process from nothing: one form, one step that fills it, and an end — the smallest flow that passes the checker. */
-import type { Definition, Level } from '../../../engine/types';
+import type { Definition, Level } from '../../../engine/index';
 
 /** A role the county's users hold (GET /api/county-roles). */
 export interface CountyRole { role: string; level: Level; label: string; kind: 'cadre' | 'reviewer' | 'supervisor'; holders: number }

@@ -1,5 +1,5 @@
 /** Chinese names for the definition format's fixed words, shown wherever the designer offers a choice. */
-import type { Level } from '../../../engine/types';
+import type { Level } from '../../../engine/index';
 
 export const LEVELS: Record<Level, string> = {
   province: '省', prefecture: '市（州）', county: '县', township: '乡镇', village: '村（社区）', site: '安置点', branch: '党支部', grid: '网格', building: '楼栋', household: '户',

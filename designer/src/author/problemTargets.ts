@@ -1,7 +1,7 @@
 /** Where each checker problem belongs on screen: a form field, a graph node or transition, an event, or the basics. */
-import type { Problem } from '../../../engine/check/problems';
-import { walkStates } from '../../../engine/stateWalk';
-import type { Definition } from '../../../engine/types';
+import type { Problem } from '../../../engine/index';
+import { walkStates } from '../../../engine/index';
+import type { Definition } from '../../../engine/index';
 
 export type Target =
   | { tab: 'form'; form: string; field?: string }

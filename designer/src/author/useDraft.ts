@@ -1,8 +1,8 @@
 /** The definition being edited: loaded from the draft (or the published version), checked as it changes, saved as the author works. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { checkDefinition, type CheckOptions, type CheckReport } from '../../../engine/check/index';
-import { applyMergePatch, diffMergePatch } from '../../../engine/mergePatch';
-import type { Definition } from '../../../engine/types';
+import { checkDefinition, type CheckOptions, type CheckReport } from '../../../engine/index';
+import { applyMergePatch, diffMergePatch } from '../../../engine/index';
+import type { Definition } from '../../../engine/index';
 import { api, ApiError } from '../api';
 
 export interface Template { id: string; title: string; description: string; definition: Definition }

@@ -1,5 +1,5 @@
-import { actions as catalogue } from '../../../../engine/catalogue/index';
-import type { CatalogueRef } from '../../../../engine/types';
+import { actions as catalogue } from '../../../../engine/index';
+import type { CatalogueRef } from '../../../../engine/index';
 import { StepForm } from '../../stepForm';
 
 const NAMES: Record<string, string> = {

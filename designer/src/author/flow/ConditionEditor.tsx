@@ -1,4 +1,4 @@
-import type { CatalogueRef, Definition } from '../../../../engine/types';
+import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { conditionFields, describeGuard, fromGuard, type Op, OPS, type SimpleCondition, toGuard } from './conditions';
 
 const opsFor = (kind: string): Op[] => {

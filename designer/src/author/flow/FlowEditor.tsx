@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Definition } from '../../../../engine/types';
+import type { Definition } from '../../../../engine/index';
 import { flowProblems } from '../problemTargets';
 import type { DraftState } from '../useDraft';
 import FlowGraph from './FlowGraph';

@@ -2,8 +2,8 @@ import { Background, type Edge, Handle, MarkerType, type Node, type NodeProps, P
 import '@xyflow/react/dist/style.css';
 import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { useEffect, useMemo, useState } from 'react';
-import type { Problem } from '../../../../engine/check/problems';
-import type { Definition } from '../../../../engine/types';
+import type { Problem } from '../../../../engine/index';
+import type { Definition } from '../../../../engine/index';
 import { graphOf, type StateNodeData } from './graphModel';
 
 const elk = new ELK();

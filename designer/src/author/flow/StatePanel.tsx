@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Problem } from '../../../../engine/check/problems';
-import type { Definition } from '../../../../engine/types';
+import type { Problem } from '../../../../engine/index';
+import type { Definition } from '../../../../engine/index';
 import { OUTCOMES } from '../labels';
 import { addTransition, type DeadlineUnit, deadlineOf, removeState, setDeadline, setMeta, setTimeoutTarget, stateAt } from './machineEdit';
 

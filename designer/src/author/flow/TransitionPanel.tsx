@@ -1,5 +1,5 @@
-import type { Problem } from '../../../../engine/check/problems';
-import type { Definition } from '../../../../engine/types';
+import type { Problem } from '../../../../engine/index';
+import type { Definition } from '../../../../engine/index';
 import { EVENT_KINDS } from '../labels';
 import ActionsEditor from './ActionsEditor';
 import ConditionEditor from './ConditionEditor';

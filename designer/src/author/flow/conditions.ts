@@ -1,7 +1,7 @@
 /** Conditions built from form fields (never typed as code), stored as the catalogue's `matches` guard. */
-import type { CatalogueRef, Definition } from '../../../../engine/types';
-import { findGuard } from '../../../../engine/catalogue/index';
-import { walkStates, walkTransitions } from '../../../../engine/stateWalk';
+import type { CatalogueRef, Definition } from '../../../../engine/index';
+import { findGuard } from '../../../../engine/index';
+import { walkStates, walkTransitions } from '../../../../engine/index';
 import type { Json } from '../form/fieldKinds';
 import { readFields } from '../form/formModel';
 

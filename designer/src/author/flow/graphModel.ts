@@ -1,6 +1,6 @@
 /** The machine as nodes and edges with the words a reviewer reads on the graph. */
-import { resolveTarget, walkStates, walkTransitions } from '../../../../engine/stateWalk';
-import type { CatalogueRef, Definition } from '../../../../engine/types';
+import { resolveTarget, walkStates, walkTransitions } from '../../../../engine/index';
+import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { describeGuard, eventFormOf } from './conditions';
 import { deadlineOf } from './machineEdit';
 

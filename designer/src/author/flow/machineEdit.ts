@@ -1,5 +1,5 @@
 /** Edits to a definition's flow, as pure functions: the graph and side panels call these, never touch JSON directly. */
-import type { CatalogueRef, Definition, StateNodeConfig } from '../../../../engine/types';
+import type { CatalogueRef, Definition, StateNodeConfig } from '../../../../engine/index';
 
 type Transition = { target?: string; guard?: CatalogueRef; actions?: CatalogueRef[] };
 type Meta = NonNullable<StateNodeConfig['meta']>;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Problem } from '../../../../engine/check/problems';
+import type { Problem } from '../../../../engine/index';
 import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
 import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Definition } from '../../../../engine/types';
+import type { Definition } from '../../../../engine/index';
 import type { DraftState } from '../useDraft';
 import { fieldProblems } from '../problemTargets';
 import FieldPanel from './FieldPanel';

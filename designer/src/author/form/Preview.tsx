@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Definition } from '../../../../engine/types';
+import type { Definition } from '../../../../engine/index';
 import { StepForm } from '../../stepForm';
 
 /** The form exactly as cadres will see it (the same component as the web app), in a phone or a desktop frame. */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Definition } from '../../../../engine/types';
+import type { Definition } from '../../../../engine/index';
 import { api, ApiError } from '../../api';
 import type { DraftState } from '../useDraft';
 import { describeChanges } from './describeChanges';

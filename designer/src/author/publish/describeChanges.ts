@@ -1,6 +1,6 @@
 /** What changed between two versions of a process, in sentences a non-programmer understands. */
-import { walkStates, walkTransitions } from '../../../../engine/stateWalk';
-import type { Definition } from '../../../../engine/types';
+import { walkStates, walkTransitions } from '../../../../engine/index';
+import type { Definition } from '../../../../engine/index';
 import { describeGuard } from '../flow/conditions';
 import { deadlineText } from '../flow/graphModel';
 import { KINDS, type Json } from '../form/fieldKinds';

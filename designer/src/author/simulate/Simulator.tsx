@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { CheckReport } from '../../../../engine/check/index';
-import { compile } from '../../../../engine/compile';
-import { startRolesOf } from '../../../../engine/rights';
-import { availableEvents, currentSteps, startCase, transition, type TransitionResult } from '../../../../engine/transition';
-import type { Actor, CaseSnapshot, Definition, Effect, Level } from '../../../../engine/types';
+import type { CheckReport } from '../../../../engine/index';
+import { compile } from '../../../../engine/index';
+import { startRolesOf } from '../../../../engine/index';
+import { availableEvents, currentSteps, startCase, transition, type TransitionResult } from '../../../../engine/index';
+import type { Actor, CaseSnapshot, Definition, Effect, Level } from '../../../../engine/index';
 import { api } from '../../api';
 import { StepForm } from '../../stepForm';
 import FlowGraph from '../flow/FlowGraph';

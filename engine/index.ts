@@ -1,0 +1,25 @@
+/**
+ * The engine's public entry: what the server, the browser, scripts and benchmarks may use.
+ * Everything else in engine/ is internal (the lint rule keeps it so); tests may reach in.
+ * The package is marked free of side effects, so a page that imports one helper from here
+ * bundles only that helper.
+ */
+export type * from './types';
+export { actionEntries } from './catalogue/actions';
+export { guardEntries, schemaReads } from './catalogue/guards';
+export { actions, findAction, findGuard, guards, type ActionEntry, type GuardEntry, type GuardTools, type RunEvent } from './catalogue/index';
+export { BUDGET } from './budget';
+export { beyondCalendar, calendarOf, calendars, lastYearOf } from './calendars';
+export { checkDefinition, checkSource, locate, problemCatalogue, type CheckOptions, type CheckReport, type Problem, type ProblemCode, type ReviewerGate, type Severity } from './check/index';
+export { maxDepth, type Variation } from './check/source';
+export { compile, compileUnmetered, defaultCalendar, DefinitionError, type CompiledForm, type CompiledProcess, type StateInfo } from './compile';
+export { contentHash } from './contentHash';
+export { getPath, setPath } from './dataPath';
+export { definitionSchema } from './definitionSchema';
+export { fieldLabel, plainMessage, toFieldErrors, unknownFieldErrors } from './fieldErrors';
+export { createFormAjv, type ErrorObject, type ValidateFunction } from './formAjv';
+export { cnFormats, idCheckDigit } from './formats';
+export { applyMergePatch, diffMergePatch } from './mergePatch';
+export { mayAct, rolesInStep, startRolesOf } from './rights';
+export { actionList, resolveTarget, walkStates, walkTransitions, type WalkedState, type WalkedTransition } from './stateWalk';
+export { availableEvents, currentSteps, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
