@@ -90,7 +90,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   authoringRoutes(app, db);
   ledgerRoutes(app, db);
   caseRoutes(app, db);
-  auditRoutes(app, db);
+  auditRoutes(app, db, config);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);
   return app;

@@ -28,6 +28,12 @@ export interface Config {
   /** How often old idempotency records, sessions and refused-access rows are pruned, in ms (0 turns it off). */
   housekeepingIntervalMs: number;
   retention: Retention;
+  /** The checkpoint signing key (Ed25519, PEM): kept outside the database; created on first use. */
+  auditKeyFile: string;
+  /** Where signed county checkpoints are written (one folder per county); give auditors a copy. */
+  checkpointDir: string;
+  /** How often every county's checkpoint is taken, in ms (0: only on demand). */
+  checkpointIntervalMs: number;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -57,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionDays: Number(env.SESSION_KEEP_DAYS ?? DEFAULT_RETENTION.sessionDays),
       authFailureDays: Number(env.AUTH_FAILURE_DAYS ?? DEFAULT_RETENTION.authFailureDays),
     },
+    auditKeyFile: resolve(env.AUDIT_KEY_FILE ?? resolve(process.cwd(), 'audit', 'signing-key.pem')),
+    checkpointDir: resolve(env.AUDIT_CHECKPOINT_DIR ?? resolve(process.cwd(), 'audit', 'checkpoints')),
+    checkpointIntervalMs: Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 86_400_000),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   return config;

@@ -15,13 +15,29 @@ export interface ChainReport {
 /** The hash of one chain link: sha256(prev ':' seq ':' body), as the write statement computes it in SQL. */
 export const linkHash = (prev: string, seq: number, body: string) => createHash('sha256').update(`${prev}:${seq}:${body}`, 'utf8').digest('hex');
 
+interface EventBody { caseId: string; rev: number; at: string; type: string; actor: { id: string; name: string }; from: string; to: string }
+
+/** The columns of an event row that disagree with its hashed body, named as history shows them. */
+export function columnsDiffering(r: { case_id: string; rev: number; at: Date | string; type: string; actor_id: string; actor_name: string; from_state: string; to_state: string }, body: EventBody): string[] {
+  const out: string[] = [];
+  if (body.caseId !== r.case_id) out.push('案件');
+  if (body.rev !== r.rev) out.push('版本号');
+  if (new Date(body.at).getTime() !== new Date(r.at).getTime()) out.push('时间');
+  if (body.type !== r.type) out.push('操作');
+  if (body.actor?.id !== r.actor_id) out.push('办理人编号');
+  if ((body.actor?.name ?? '') !== r.actor_name) out.push('办理人姓名');
+  if (body.from !== r.from_state) out.push('原环节');
+  if (body.to !== r.to_state) out.push('新环节');
+  return out;
+}
+
 /** Walks one lane of the county's chain and re-computes every link. */
 async function verifyLane(k: Kysely<Database>, county: string, lane: number): Promise<ChainReport> {
   let prev = GENESIS;
   let count = 0;
   const pageSize = 5000;
   for (let after = 0; ; ) {
-    const rows = await k.selectFrom('case_events').select(['seq', 'case_id', 'rev', 'type', 'actor_id', 'body', 'prev_hash', 'hash'])
+    const rows = await k.selectFrom('case_events').select(['seq', 'case_id', 'rev', 'at', 'type', 'actor_id', 'actor_name', 'from_state', 'to_state', 'body', 'prev_hash', 'hash'])
       .where('county_id', '=', county).where('lane', '=', lane).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
     for (const r of rows) {
       const seq = Number(r.seq);
@@ -29,10 +45,10 @@ async function verifyLane(k: Kysely<Database>, county: string, lane: number): Pr
       if (seq !== count + 1) return fail(`序号不连续：应为 ${count + 1}（记录被删除）`);
       if (r.prev_hash !== prev) return fail('前一条记录的哈希不符（记录被删除或改动）');
       if (r.hash !== linkHash(prev, seq, r.body)) return fail('记录内容与哈希不符（记录被改动）');
-      const body = JSON.parse(r.body) as { caseId: string; rev: number; type: string; actor: { id: string } };
-      if (body.caseId !== r.case_id || body.rev !== r.rev || body.type !== r.type || body.actor.id !== r.actor_id || laneOf(r.case_id) !== lane) {
-        return fail('记录的字段与已签名的内容不符');
-      }
+      // Every column anyone reads (history shows who, when, from and to) must say what the hashed body says.
+      const body = JSON.parse(r.body) as EventBody;
+      const differs = columnsDiffering(r, body);
+      if (differs.length || laneOf(r.case_id) !== lane) return fail(`记录的${differs.join('、') || '分区'}与已签名的内容不符（记录被改动）`);
       prev = r.hash;
       count++;
     }

@@ -1,3 +1,4 @@
+import { runAudit } from './audit';
 import { runCheck } from './check';
 import { migrateOnly, seedOnly, serve } from './serve';
 
@@ -8,6 +9,9 @@ const USAGE = `用法：countyflow <命令>
   check [--json] [路径...]
                     检查流程定义（默认 definitions/）；退出码 0 无错误、1 有错误、2 用法不对
                     （countyflow check --help 看详细说明）
+  audit verify|checkpoint
+                    校验办理记录的哈希链（可对照审计人员保存的签名检查点）；生成检查点
+                    （countyflow audit --help 看详细说明）
 
 环境变量：PORT（默认 3000）、DATA_DIR（嵌入式数据库目录，默认 ./data）、DATABASE_URL（使用 PostgreSQL）
 `;
@@ -18,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check':
       return runCheck(rest);
+    case 'audit':
+      return runAudit(rest);
     case 'serve':
       return serve();
     case 'migrate':

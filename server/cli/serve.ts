@@ -5,6 +5,7 @@ import { openDb } from '../db/open';
 import { countyCodes, readCounty } from '../seed/countyFiles';
 import { DEMO_PASSWORD, seedAll } from '../seed/seed';
 import { startHousekeeping } from '../housekeeping/prune';
+import { checkpointAll } from './audit';
 import { startScheduler } from '../timers/fireDueTimers';
 
 /** Seeds the counties not yet in the database, with demo cases unless SEED_DEMO=0, printing progress. */
@@ -40,7 +41,11 @@ export async function serve(): Promise<number> {
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
   const stopHousekeeping = config.housekeepingIntervalMs > 0 ? startHousekeeping(db, config.housekeepingIntervalMs, config.retention, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
+  const checkpoints = config.checkpointIntervalMs > 0
+    ? setInterval(() => void checkpointAll(db, config).then((files) => app.log.info({ files }, '已写入检查点'), (e: unknown) => app.log.error({ err: String(e) }, '检查点写入失败')), config.checkpointIntervalMs)
+    : undefined;
   const shutdown = async () => {
+    clearInterval(checkpoints);
     await stopTimers();
     await stopHousekeeping();
     await app.close();

@@ -1,18 +1,47 @@
 import type { FastifyInstance } from 'fastify';
-import { verifyChain } from '../audit/verifyChain';
+import { auditChain } from '../audit/auditChain';
+import { makeCheckpoint, loadSigningKey, writeCheckpoint } from '../audit/checkpoint';
 import { requireActor } from '../authPlugin';
+import type { Config } from '../config';
 import type { Db } from '../db/open';
+import { AppError } from '../errors';
 import { errors } from './schemas';
 
-/** Re-checks the county's hash-chained event log. */
-export function auditRoutes(app: FastifyInstance, db: Db): void {
+const broken = { type: 'object', properties: { lane: { type: 'integer' }, seq: { type: 'integer' }, caseId: { type: 'string' }, reason: { type: 'string' } } };
+const checkpointSchema = {
+  type: 'object',
+  properties: {
+    format: { type: 'string' }, county: { type: 'string' }, at: { type: 'string' }, events: { type: 'integer' }, publicKey: { type: 'string' }, signature: { type: 'string' },
+    lanes: { type: 'array', items: { type: 'object', properties: { lane: { type: 'integer' }, seq: { type: 'integer' }, head: { type: 'string' }, marks: { type: 'string' } } } },
+  },
+};
+
+/** Re-checks the county's hash-chained event log, against its latest signed checkpoint too; takes checkpoints on demand. */
+export function auditRoutes(app: FastifyInstance, db: Db, config: Config): void {
   app.get('/api/audit/verify', {
     schema: {
-      tags: ['audit'], summary: '校验本县办理记录的哈希链',
-      response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, events: { type: 'integer' }, broken: { type: 'object', properties: { lane: { type: 'integer' }, seq: { type: 'integer' }, caseId: { type: 'string' }, reason: { type: 'string' } } } } }, ...errors(401) },
+      tags: ['audit'], summary: '校验本县办理记录的哈希链（并对照最新的签名检查点）',
+      response: {
+        200: { type: 'object', properties: { ok: { type: 'boolean' }, events: { type: 'integer' }, broken, checkpoint: { type: 'object', properties: { at: { type: 'string' }, events: { type: 'integer' }, ok: { type: 'boolean' }, problem: { type: 'string' } } } } },
+        ...errors(401),
+      },
     },
   }, async (request) => {
     const actor = requireActor(request);
-    return db.run(actor.county, (k) => verifyChain(k, actor.county));
+    return db.run(actor.county, (k) => auditChain(k, actor.county, { checkpointDir: config.checkpointDir, auditKeyFile: config.auditKeyFile }));
+  });
+
+  app.post('/api/audit/checkpoint', {
+    schema: {
+      tags: ['audit'], summary: '立即生成本县的签名检查点（县级用户）；请把返回的文件交给审计人员保存',
+      response: { 200: checkpointSchema, ...errors(401, 403) },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    if (!actor.grants.some((g) => g.unitPath.length === 1)) throw new AppError('CF_FORBIDDEN', '只有县级用户可以生成检查点');
+    const key = loadSigningKey(config.auditKeyFile);
+    const cp = await db.run(actor.county, (k) => makeCheckpoint(k, actor.county, new Date(), key));
+    writeCheckpoint(config.checkpointDir, cp);
+    return cp;
   });
 }

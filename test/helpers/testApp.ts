@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../server/app';
@@ -19,7 +22,12 @@ export const dbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 
 /** Opens a fresh database, seeds the demo counties, builds the app. */
 export async function createTestApp(overrides: Partial<Config> = {}, appOptions: Parameters<typeof buildApp>[2] = { logger: false }): Promise<TestApp> {
-  const config: Config = { ...loadConfig(process.env), dataDir: 'memory://', dbSchema: `t_${randomBytes(6).toString('hex')}`, timerIntervalMs: 0, logLevel: 'silent', ...overrides };
+  const dbSchema = `t_${randomBytes(6).toString('hex')}`;
+  const audit = join(tmpdir(), `cf-audit-${dbSchema}`);
+  const config: Config = {
+    ...loadConfig(process.env), dataDir: 'memory://', dbSchema, timerIntervalMs: 0, logLevel: 'silent',
+    auditKeyFile: join(audit, 'signing-key.pem'), checkpointDir: join(audit, 'checkpoints'), ...overrides,
+  };
   const db = await openDb(config);
   await seedAll(db);
   const app = await buildApp(db, config, appOptions);
@@ -29,6 +37,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, appOptions:
       await app.close();
       await db.close();
       if (config.databaseUrl) await dropSchema(config.databaseUrl, config.dbSchema);
+      rmSync(audit, { recursive: true, force: true });
     },
   };
 }
