@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 export const screenshots = join(root, 'test/e2e/screenshots');
@@ -12,15 +14,42 @@ export function buildWebApp(): void {
   execFileSync(process.execPath, [join(root, 'scripts/buildWeb.mjs')], { stdio: 'inherit' });
 }
 
-/** A fresh headless Chromium (Debian's) at a given width. */
+const FONT_PATH = '/__test-cjk-font/';
+
+/**
+ * Gives a page a Chinese font when the browser has none (the packaged Chromium on a machine
+ * without Debian's fonts): Noto Sans SC from the npm package @fontsource/noto-sans-sc, served
+ * to the page as a web font under the name the app's own font list already asks for.
+ */
+async function withChineseFont(context: BrowserContext): Promise<void> {
+  const dir = dirname(createRequire(import.meta.url).resolve('@fontsource/noto-sans-sc/400.css'));
+  const css = readFileSync(join(dir, '400.css'), 'utf8').replaceAll("'Noto Sans SC'", "'WenQuanYi Micro Hei'").replaceAll('url(./files/', `url(${FONT_PATH}files/`);
+  await context.route(`**${FONT_PATH}**`, (route) => {
+    const name = new URL(route.request().url()).pathname.slice(FONT_PATH.length);
+    return name === '400.css' ? route.fulfill({ body: css, contentType: 'text/css' }) : route.fulfill({ path: join(dir, name.replace(/\.\.+/g, '')) });
+  });
+  await context.addInitScript((href) => {
+    document.addEventListener('DOMContentLoaded', () => {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = href;
+      document.head.appendChild(link);
+    });
+  }, `${FONT_PATH}400.css`);
+}
+
+/** A fresh headless Chromium at a given width: Debian's, or the packaged one (see chromiumSetup.ts). */
 export async function openBrowser(width: number): Promise<{ context: BrowserContext; page: Page }> {
+  const browser = inject('chromium');
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cf-chromium-')), {
-    executablePath: '/usr/bin/chromium',
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env } as Record<string, string>,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     viewport: { width, height: width < 500 ? 780 : 900 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
+  if (browser.bundled) await withChineseFont(context);
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   return { context, page };
