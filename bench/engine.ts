@@ -3,7 +3,7 @@
 // Run: npm run bench:engine
 import { readFileSync } from 'node:fs';
 import { transition as xstateTransition, type AnyMachineSnapshot } from 'xstate';
-import { compile, compileUnmetered } from '../engine/index';
+import { compile, compileUnmetered, defaultCalendar, evaluateFormula } from '../engine/index';
 import { startCase, transition } from '../engine/index';
 import type { Actor, CaseSnapshot, Definition } from '../engine/index';
 
@@ -82,3 +82,55 @@ console.log(`  CountyFlow transition():        ${Math.round(engine).toLocaleStri
 console.log(`  the budget's counting costs:    ${(100 * (1 - metered / withoutBudget)).toFixed(1)}% of transition speed (best of 8 alternating runs: ${Math.round(metered).toLocaleString('en')} /s with it, ${Math.round(withoutBudget).toLocaleString('en')} /s without)`);
 console.log(`  CountyFlow, from stored JSON:   ${Math.round(cold).toLocaleString('en')} /s = ${(cold / baseline).toFixed(2)} × baseline (parse, restore, transition, stringify)`);
 console.log(`  heap after run: ${heapMb.toFixed(1)} MB`);
+
+// Formulas: evaluation speed against the same sums written as plain JavaScript, and the
+// points ledger (every step computes its balance with formulas) against the same process without them.
+{
+  const entries = Array.from({ length: 20 }, (_, i) => ({ kind: i % 3 ? '存入' : '支取', amount: 10 + i * 0.01 }));
+  const env = { data: { entries }, now, calendar: defaultCalendar, tick: () => undefined };
+  const expr = 'SUMIF(entries.kind, "存入", entries.amount) - SUMIF(entries.kind, "支取", entries.amount)';
+  const M = Number(process.env.BENCH_FORMULAS ?? 50_000);
+  const time = (f: () => unknown) => {
+    const t0 = performance.now();
+    for (let i = 0; i < M; i++) f();
+    return M / ((performance.now() - t0) / 1000);
+  };
+  const js = () => entries.reduce((s, e) => s + (e.kind === '存入' ? e.amount : -e.amount), 0);
+  time(js);
+  time(() => evaluateFormula(expr, env));
+  const jsRate = time(js);
+  const formulaRate = time(() => evaluateFormula(expr, env));
+
+  const ledger = JSON.parse(readFileSync(new URL('../definitions/examples/points-ledger.json', import.meta.url), 'utf8')) as Definition;
+  const plain = structuredClone(ledger) as Definition & { machine: { states: { open: { on: Record<string, { guard?: unknown; actions?: { type: string }[] }> } } } };
+  for (const t of Object.values(plain.machine.states.open.on)) {
+    delete t.guard;
+    if (t.actions) t.actions = t.actions.filter((a) => a.type !== 'compute');
+  }
+  const who: Actor = { id: 'k', grants: [{ role: 'cadre', unitPath, level: 'village' }] };
+  const runLedger = (c: ReturnType<typeof compile>, n: number) => {
+    let s = (startCase(c, { now, actor: who, unitPath }) as { snapshot: CaseSnapshot }).snapshot;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      // Twenty entries a case, then a fresh case: lists stay the size a real ledger has.
+      if (i % 20 === 0) s = (startCase(c, { now, actor: who, unitPath }) as { snapshot: CaseSnapshot }).snapshot;
+      const r = transition(c, s, { type: (i % 20) % 3 === 2 ? 'WITHDRAW' : 'DEPOSIT', data: { amount: (i % 20) % 3 === 2 ? 0.01 : 10 } }, { now: now + i, actor: who, unitPath });
+      if (!r.ok) throw new Error(`${r.rejection.code} at ${i}`);
+      s = r.snapshot;
+    }
+    return n / ((performance.now() - t0) / 1000);
+  };
+  const withFormulas = compile(ledger);
+  const without = compile(plain as Definition);
+  runLedger(withFormulas, 5000);
+  runLedger(without, 5000);
+  const L = Math.round(N / 4);
+  const plainRate = runLedger(without, L);
+  const formulaLedger = runLedger(withFormulas, L);
+  console.log(`formulas: ${expr}`);
+  console.log(`  plain JavaScript reduce:         ${Math.round(jsRate).toLocaleString('en')} /s (baseline)`);
+  console.log(`  formula evaluation:              ${Math.round(formulaRate).toLocaleString('en')} /s = ${(formulaRate / jsRate).toFixed(3)} × baseline (parsed once, exact decimals)`);
+  console.log(`points ledger, ${L} transitions (a guard and two computed values per step):`);
+  console.log(`  same process without formulas:   ${Math.round(plainRate).toLocaleString('en')} /s (baseline)`);
+  console.log(`  with formulas:                   ${Math.round(formulaLedger).toLocaleString('en')} /s = ${(formulaLedger / plainRate).toFixed(2)} × baseline`);
+}

@@ -14,6 +14,8 @@ export const BUDGET = {
   evaluations: 10_000,
   /** Bytes (JSON text) of data the actions write into the case. */
   bytes: 8 * 1024 * 1024,
+  /** Formula steps: each value computed and each list row read. */
+  formulaSteps: 200_000,
 } as const;
 
 export type BudgetKind = keyof typeof BUDGET;
@@ -39,6 +41,7 @@ export class Meter {
   private actions = 0;
   private evaluations = 0;
   private bytes = 0;
+  private formulaSteps = 0;
   /** The last few snapshots the run passed through, to name the states of a runaway. */
   private recent: unknown[] = [];
   private sizes = new WeakMap<object, number>();
@@ -53,7 +56,7 @@ export class Meter {
 
   disarm(): void {
     this.armed = false;
-    this.steps = this.actions = this.evaluations = this.bytes = 0;
+    this.steps = this.actions = this.evaluations = this.bytes = this.formulaSteps = 0;
     this.recent.length = 0;
     this.exceeded = null;
   }
@@ -71,6 +74,10 @@ export class Meter {
 
   evaluation(): void {
     if (this.armed && ++this.evaluations > BUDGET.evaluations) this.over('evaluations');
+  }
+
+  formulaStep(): void {
+    if (this.armed && ++this.formulaSteps > BUDGET.formulaSteps) this.over('formulaSteps');
   }
 
   /** Counts the JSON size of a value an action writes (object sizes remembered, so a value written in a loop is measured once). */
@@ -110,6 +117,7 @@ export class UncountedMeter extends Meter {
   override action(): void {}
   override evaluation(): void {}
   override wrote(): void {}
+  override formulaStep(): void {}
 }
 
 const WHAT: Record<BudgetKind, string> = {
@@ -117,6 +125,7 @@ const WHAT: Record<BudgetKind, string> = {
   actions: `执行的动作超过 ${BUDGET.actions} 个`,
   evaluations: `判断条件超过 ${BUDGET.evaluations} 次`,
   bytes: `写入的数据超过 ${BUDGET.bytes / 1024 / 1024} MB`,
+  formulaSteps: `公式计算超过 ${BUDGET.formulaSteps} 步`,
 };
 
 /** The Chinese message of an overrun, naming the states (label and id) it went round. */

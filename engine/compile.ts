@@ -50,6 +50,8 @@ export interface Runner {
   live: WeakMap<object, unknown>;
   /** Counts one call against the budget (see budget.ts); reset before each call. */
   meter: Meter;
+  /** The authors' messages of the guards that refused during this call (the last one explains a refusal). */
+  refusals: string[];
 }
 
 /** Thrown when a definition cannot be compiled; run the checker first for the reasons. */
@@ -165,7 +167,11 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     return v;
   };
   const meter = metered ? new Meter() : new UncountedMeter();
+  const refusals: string[] = [];
+  const formulaEnv = (context: CaseContext, event: RunEvent) => ({ data: context.data, submitted: event.data, now: event.now, calendar, tick: () => meter.formulaStep() });
   const tools: GuardTools = {
+    formulaEnv,
+    refuse: (message) => void refusals.push(message),
     test: (schema, value) => {
       meter.evaluation();
       return condition(schema)(value) === true;
@@ -191,7 +197,7 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
         const ev = runEvent(event);
         const p = (params ?? {}) as Record<string, unknown>;
         if (written) meter.wrote(written(ev, p));
-        return update(context as CaseContext, ev, p);
+        return update(context as CaseContext, ev, p, { formulaEnv });
       });
     }
     if (entry.effect) actionImpls[entry.name] = () => undefined;
@@ -275,7 +281,7 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
   }
 
   const self = createActor(machine);
-  const runner: Runner = { actions: [], live: new WeakMap(), meter, scope: undefined as unknown as Runner['scope'] };
+  const runner: Runner = { actions: [], live: new WeakMap(), meter, refusals, scope: undefined as unknown as Runner['scope'] };
   // XState reports every microstep to the system's inspection hook: the meter counts them there.
   const system = (self as unknown as { system: { _sendInspectionEvent(ev: { type: string; snapshot?: unknown }): void } }).system;
   const meteredSystem = Object.create(system, {

@@ -207,6 +207,7 @@ function metered(compiled: CompiledProcess, run: () => AnyMachineSnapshot): AnyM
   const meter = compiled.runner.meter;
   meter.arm();
   compiled.runner.actions = [];
+  compiled.runner.refusals.length = 0;
   const refuse = (over: BudgetExceeded) => reject('over-budget', [], budgetMessage(over, (id) => compiled.states.get(id)?.label ?? id));
   try {
     const next = run();
@@ -315,6 +316,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const runEvent = { type, data: formId ? event.data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
   const next = metered(compiled, () => compiled.machine.transition(live, runEvent as never, compiled.runner.scope) as AnyMachineSnapshot);
   if (isRejected(next)) return next;
-  if (next === live) return reject('condition-not-met');
+  // A guard whose author wrote why it refuses says so, instead of the generic words.
+  if (next === live) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
   return accepted(compiled, next, now, formId);
 }

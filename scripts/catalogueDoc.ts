@@ -1,9 +1,7 @@
 // Renders docs/catalogue.md from the engine's catalogue and problem codes, so the reference
 // can never drift from the code. Write it with: npx tsx scripts/catalogueDoc.ts --write
 import { writeFileSync } from 'node:fs';
-import { actionEntries } from '../engine/index';
-import { guardEntries } from '../engine/index';
-import { problemCatalogue } from '../engine/index';
+import { actionEntries, formulaFunctions, guardEntries, problemCatalogue } from '../engine/index';
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -27,6 +25,9 @@ export function catalogueDoc(): string {
     const kind = a.update && a.effect ? '更新案件数据，并产生效果' : a.update ? '更新案件数据' : '产生效果（由服务器在同一事务中执行）';
     lines.push(`### \`${a.name}\``, '', a.summary, '', `- kind: ${kind}`, `- params: \`${json(a.params)}\``, `- example: \`${json(a.example)}\``, '');
   }
+  lines.push('## 公式函数 Formula functions', '', 'Used in the `formula` guard and the `compute` action; see [formulas.md](formulas.md).', '', '| function | 说明 | example |', '|---|---|---|');
+  for (const [name, fn] of Object.entries(formulaFunctions)) lines.push(`| \`${name}\` | ${fn.summary} | \`${fn.example}\` |`);
+  lines.push('');
   lines.push('## 检查器问题代码 Checker problem codes', '', '| code | severity | 中文说明（示例） |', '|---|---|---|');
   for (const [code, entry] of Object.entries(problemCatalogue)) {
     const sample = entry.zh(new Proxy({}, { get: (_t, k) => `‹${String(k)}›` }));

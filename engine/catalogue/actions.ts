@@ -1,5 +1,6 @@
 import { allocateFen, yuanToFen } from '../allocate';
 import { getPath, setPath } from '../dataPath';
+import { evaluateFormula, MAX_FORMULA_LENGTH } from '../formula/index';
 import type { CaseContext } from '../types';
 import { type ActionEntry, dataPathSchema, type RunEvent } from './entry';
 
@@ -128,6 +129,20 @@ export const actionEntries: ActionEntry[] = [
       }, 0);
       return withData(ctx, setPath(ctx.data, str(p.to), Math.round(total * 100) / 100));
     },
+  },
+  {
+    name: 'compute',
+    summary: '用公式计算，把结果写入案件数据（如余额、总分、等级、次数）。',
+    params: {
+      type: 'object',
+      required: ['to', 'expr'],
+      additionalProperties: false,
+      properties: { to: dataPathSchema, expr: { type: 'string', minLength: 1, maxLength: MAX_FORMULA_LENGTH } },
+    },
+    example: { type: 'compute', params: { to: 'loan.balance', expr: 'SUM(loans.amount) - SUM(repayments.amount)' } },
+    reads: () => [],
+    writes: (p) => [str(p.to)],
+    update: (ctx, ev, p, tools) => withData(ctx, setPath(ctx.data, str(p.to), evaluateFormula(str(p.expr), tools.formulaEnv(ctx, ev)) ?? undefined)),
   },
   {
     name: 'spawn',

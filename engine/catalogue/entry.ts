@@ -1,3 +1,4 @@
+import type { FormulaEnv } from '../formula/index';
 import type { CaseContext, CatalogueRef, Effect } from '../types';
 
 /** The event as the catalogue sees it: the user's data plus inputs the engine adds. */
@@ -12,10 +13,19 @@ export interface RunEvent {
   actorName: string;
 }
 
-/** Helpers a guard may call: other guards by reference, and compiled JSON Schemas. */
+/** Helpers a guard may call: other guards by reference, compiled JSON Schemas, formulas. */
 export interface GuardTools {
   evaluate(ref: CatalogueRef, context: CaseContext, event: RunEvent): boolean;
   test(schema: object, value: unknown): boolean;
+  /** What a formula may see in this call: the case data, the submitted data, the engine's now, the county calendar, the budget. */
+  formulaEnv(context: CaseContext, event: RunEvent): FormulaEnv;
+  /** Records the author's message for a refusal, shown instead of the generic one if the event is refused. */
+  refuse(message: string): void;
+}
+
+/** Helpers an action may call. */
+export interface ActionTools {
+  formulaEnv(context: CaseContext, event: RunEvent): FormulaEnv;
 }
 
 /** A named condition; params are JSON, checked by `params`. */
@@ -38,7 +48,7 @@ export interface ActionEntry {
   reads(params: Record<string, unknown>): string[];
   /** Dot paths of case data the action writes; `*` in a path stands for every row. */
   writes(params: Record<string, unknown>): string[];
-  update?(context: CaseContext, event: RunEvent, params: Record<string, unknown>): CaseContext;
+  update?(context: CaseContext, event: RunEvent, params: Record<string, unknown>, tools: ActionTools): CaseContext;
   /** The value the update adds to the case, measured against the budget's data size. */
   written?(event: RunEvent, params: Record<string, unknown>): unknown;
   effect?(context: CaseContext, params: Record<string, unknown>): Effect;

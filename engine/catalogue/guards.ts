@@ -1,3 +1,4 @@
+import { formulaHolds, MAX_FORMULA_LENGTH } from '../formula/index';
 import type { CatalogueRef } from '../types';
 import type { GuardEntry } from './entry';
 
@@ -70,6 +71,24 @@ export const guardEntries: GuardEntry[] = [
     example: { type: 'not', params: { guard: 'childrenDone' } },
     reads: () => [],
     evaluate: (ctx, ev, p, tools) => !tools.evaluate(p.guard as CatalogueRef, ctx, ev),
+  },
+  {
+    name: 'formula',
+    summary: '条件：公式成立（如 submitted.amount <= balance）；不成立时可给出自己写的提示。',
+    params: {
+      type: 'object',
+      required: ['expr'],
+      additionalProperties: false,
+      properties: { expr: { type: 'string', minLength: 1, maxLength: MAX_FORMULA_LENGTH }, message: { type: 'string', minLength: 1, maxLength: 200 } },
+    },
+    example: { type: 'formula', params: { expr: 'submitted.amount <= loan.balance', message: '还款金额不能超过尚欠本金' } },
+    // The checker type-checks formulas itself, naming the place inside the formula.
+    reads: () => [],
+    evaluate: (ctx, ev, p, tools) => {
+      const ok = formulaHolds(String(p.expr), tools.formulaEnv(ctx, ev));
+      if (!ok && typeof p.message === 'string') tools.refuse(p.message);
+      return ok;
+    },
   },
   {
     name: 'lastChild',

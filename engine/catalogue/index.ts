@@ -2,7 +2,7 @@ import { actionEntries } from './actions';
 import type { ActionEntry, GuardEntry } from './entry';
 import { guardEntries } from './guards';
 
-export type { ActionEntry, GuardEntry, GuardTools, RunEvent } from './entry';
+export type { ActionEntry, ActionTools, GuardEntry, GuardTools, RunEvent } from './entry';
 
 function byName<T extends { name: string }>(entries: T[]): Record<string, T> {
   // A null-prototype map: "constructor" or "__proto__" must never resolve to anything.

@@ -1,4 +1,5 @@
 import { findAction, findGuard } from '../catalogue/index';
+import { type FieldTypes, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, typecheck } from '../formula/index';
 import type { WalkedState, WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
@@ -37,16 +38,18 @@ export function checkDataPaths(def: Definition, transitions: WalkedTransition[],
   for (const [id, form] of Object.entries(def.forms)) roots.set(id, form.schema as Schema);
   const written: string[] = [];
   const formOfRef = new Map<string, string>();
+  /** The form submitted with the transition a reference sits in, if any. */
+  const formOf = (pointer: string) => [...formOfRef.entries()].find(([p]) => pointer.startsWith(`${p}/`))?.[1];
   for (const t of transitions) {
     const spec = Object.hasOwn(def.events, t.trigger) ? def.events[t.trigger] : undefined;
     const form = spec?.data === 'step' ? formOfState(t.source) : spec?.data;
-    if (form) formOfRef.set(`${t.pointer}/actions`, form);
+    if (form) formOfRef.set(t.pointer, form);
   }
   for (const ref of refs) {
     if (ref.kind !== 'action') continue;
     const entry = findAction(ref.name);
     if (!entry) continue;
-    const form = [...formOfRef.entries()].find(([p]) => ref.pointer.startsWith(p))?.[1];
+    const form = formOf(ref.pointer);
     const schema = form && Object.hasOwn(def.forms, form) ? (def.forms[form]!.schema as Schema) : undefined;
     if ((ref.name === 'save' || ref.name === 'append') && typeof ref.params.to === 'string') {
       const to = ref.params.to;
@@ -83,8 +86,56 @@ export function checkDataPaths(def: Definition, transitions: WalkedTransition[],
   if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
   for (const ref of refs) {
     if (ref.kind === 'guard' && ref.name === 'matches' && ref.params.on !== 'event') compareTypes(ref.params.schema, '', `${ref.pointer}/params/schema`, fieldAt, out);
+    const formula = (ref.kind === 'guard' && ref.name === 'formula') || (ref.kind === 'action' && ref.name === 'compute') ? ref.params.expr : undefined;
+    if (typeof formula === 'string') {
+      const form = formOf(ref.pointer);
+      const submitted = form && Object.hasOwn(def.forms, form) ? (def.forms[form]!.schema as Schema) : undefined;
+      out.push(...checkFormula(formula, `${ref.pointer}/params/expr`, (path) => {
+        const [head, ...rest] = path.split('.');
+        if (head === 'submitted') return submitted ? formulaTypeIn(submitted, rest) : undefined;
+        if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return 'any';
+        const root = roots.get(head!);
+        return root === undefined ? undefined : formulaTypeIn(root, rest);
+      }));
+    }
   }
   return out;
+}
+
+/** The formula type of the field a path reaches from a schema: through lists it is a list. */
+function formulaTypeIn(root: Known, keys: string[]): FormulaType | undefined {
+  let cur: Known = root;
+  let list = false;
+  for (const key of keys) {
+    if (cur === ANY) return 'any';
+    if (cur.type === 'array' || cur.items !== undefined) {
+      list = true;
+      cur = isSchema(cur.items) ? (cur.items as Schema) : ANY;
+      if (cur === ANY) return 'any';
+    }
+    const next = step(cur, key);
+    if (next === undefined) return undefined;
+    cur = next;
+  }
+  if (list) return 'list';
+  if (cur === ANY) return 'any';
+  const t = cur.type;
+  if (t === 'number' || t === 'integer') return 'number';
+  if (t === 'boolean') return 'boolean';
+  if (t === 'array') return 'list';
+  if (t === 'string') return cur.format === 'date' ? 'date' : 'text';
+  if (Array.isArray(cur.enum) && cur.enum.every((v) => typeof v === 'string')) return 'text';
+  return 'any';
+}
+
+/** Parses and type-checks a formula; each problem at the formula's JSON path, naming the character it starts at. */
+export function checkFormula(text: string, pointer: string, fields: FieldTypes): Problem[] {
+  const node = parseFormula(text);
+  if (node instanceof FormulaSyntaxError) return [problem('formula-syntax', pointer, { at: node.pos + 1, detail: node.message })];
+  const issues: FormulaIssue[] = [];
+  typecheck(node, fields, issues);
+  const codes = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type' } as const;
+  return issues.map((i) => problem(codes[i.kind], pointer, { at: i.pos + 1, detail: i.message }));
 }
 
 const TYPE_NAMES: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是/否', array: '列表', object: '对象', null: '空值' };

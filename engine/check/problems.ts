@@ -82,6 +82,11 @@ export const problemCatalogue = {
   'calendar-ends': w((a) => `节假日日历「${a.calendar}」只排到 ${a.last} 年：按工作日计的期限若落在 ${a.next} 年及以后，将不考虑法定节假日和调休（案件上会标出）`, (a) => `holiday calendar "${a.calendar}" ends in ${a.last}: working-day deadlines from ${a.next} ignore holidays`),
   'tuple-unsupported': e((a) => `「${a.field}」是按位置固定的元组（prefixItems），表单无法显示，村干部填不了；请改用一般列表（items）`, (a) => `"${a.field}" is a tuple (prefixItems), which the form renderer cannot show`),
   'schema-keyword-unknown': e((a) => `「${a.field}」里有不认识的关键字「${a.keyword}」${a.hint}`, (a) => `"${a.field}" has an unknown keyword "${a.keyword}"`),
+  'formula-syntax': e((a) => `公式写得不对（第 ${a.at} 个字符处）：${a.detail}`, (a) => `formula syntax error at character ${a.at}: ${a.detail}`),
+  'formula-field-unknown': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula reads an unknown field at character ${a.at}`),
+  'formula-function-unknown': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula calls an unknown function at character ${a.at}`),
+  'formula-arity': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula passes the wrong number of arguments at character ${a.at}`),
+  'formula-type': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula has a type mismatch at character ${a.at}`),
   'role-unheld': w((a) => `角色「${a.role}」本县还没有任何人担任：${a.where}将没人能办理`, (a) => `no user of the county holds role "${a.role}"`),
 } satisfies Record<string, Entry>;
 

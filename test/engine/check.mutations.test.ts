@@ -107,6 +107,12 @@ const mutations: Mutation[] = [
   { name: 'catastrophic regex in a guard', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { allocation: { properties: { site: { pattern: '^(\\w+\\s?)+$' } } } } }), code: 'pattern-unsafe', path: `${S}/following/on/JUDGE_STABLE/guard/params/schema/properties/allocation/properties/site/pattern` },
   { name: 'misspelt keyword in a guard', mutate: (d) => (d.machine.states.mobilising.on.SIGN.guard.params.schema.properties.visits.minItem = 2), code: 'schema-keyword-unknown', path: `${S}/mobilising/on/SIGN/guard/params/schema/properties/visits/minItem` },
   { name: 'contradictory limits in a guard', mutate: (d) => (d.machine.states.mobilising.on.SIGN.guard.params.schema.properties.visits.maxItems = 0), code: 'limits-contradict', path: `${S}/mobilising/on/SIGN/guard/params/schema/properties/visits/minItems` },
+  // Formulas (guard and compute action), each at the formula's path, naming the character.
+  { name: 'formula that does not parse', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'LAST(followUps.income) >= ' } }), code: 'formula-syntax', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'formula reading a field nothing defines', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'LAST(followUps.incom) >= 500' } }), code: 'formula-field-unknown', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'formula calling a function that does not exist', mutate: (d) => (d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'AVG(followUps.income)' } })), code: 'formula-function-unknown', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
+  { name: 'formula with the wrong number of arguments', mutate: (d) => (d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.rounded', expr: 'ROUND(LAST(followUps.income), 2, 0)' } })), code: 'formula-arity', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
+  { name: 'formula adding text to a number', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'allocation.area + register.householder > 0' } }), code: 'formula-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   // Form schemas.
   { name: 'minimum above maximum', mutate: (d) => (d.forms.allocation.schema.properties.area.minimum = 300), code: 'limits-contradict', path: '/forms/allocation/schema/properties/area/minimum' },
   { name: 'minLength above maxLength', mutate: (d) => (d.forms.register.schema.properties.householder.minLength = 30), code: 'limits-contradict', path: '/forms/register/schema/properties/householder/minLength' },
@@ -179,6 +185,10 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
     d.forms.refusal.uiSchema = { otherReason: { 'ui:widget': 'textarea' } };
   } },
   { name: 'a history state with a default target inside its parent', mutate: (d) => { d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {}, back: { type: 'history', target: 'talking' } } }; } },
+  { name: 'a formula guard and a compute action over appended rows', mutate: (d) => {
+    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps) >= 2', message: '至少回访两次才能认定稳定' } };
+    d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'ROUND(AVERAGE(followUps.income), 2)' } });
+  } },
   { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },
 ];
 

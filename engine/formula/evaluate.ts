@@ -1,0 +1,96 @@
+import { divide, Day, Decimal, fromData, multiply, type Value } from './values';
+import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
+import type { Node } from './syntax';
+
+const ZERO = new Decimal(0n);
+const asNum = (v: Value): Decimal | null => (v instanceof Decimal ? v : v === null ? ZERO : typeof v === 'boolean' ? new Decimal(v ? 1_000_000n : 0n) : null);
+const asDay = (v: Value): Day | null => (v instanceof Day ? v : typeof v === 'string' ? Day.parse(v) : null);
+
+/** Reads a data path; a path through a list reads that field of every row (entries.amount). */
+function readPath(root: unknown, keys: string[], env: FormulaEnv): Value {
+  let cur: unknown = root;
+  for (let i = 0; i < keys.length; i++) {
+    env.tick();
+    if (Array.isArray(cur)) return cur.map((row) => readPath(row, keys.slice(i), env)).flat() as Value;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, keys[i]!)) return null;
+    cur = (cur as Record<string, unknown>)[keys[i]!];
+  }
+  return fromData(cur);
+}
+
+function compare(op: string, a: Value, b: Value): boolean {
+  if (op === '=') return same(a, b);
+  if (op === '<>') return !same(a, b);
+  let d: number;
+  const x = asDay(a);
+  const y = asDay(b);
+  if (x && y) d = x.n - y.n;
+  else if (typeof a === 'string' && typeof b === 'string') d = a < b ? -1 : a > b ? 1 : 0;
+  else {
+    const m = asNum(a);
+    const n = asNum(b);
+    if (!m || !n) return false;
+    d = m.units < n.units ? -1 : m.units > n.units ? 1 : 0;
+  }
+  return op === '<' ? d < 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d >= 0;
+}
+
+/** Evaluates a parsed formula. Total: wrong types or a division by zero give blank, never an exception (the budget's may). */
+export function evaluate(node: Node, env: FormulaEnv): Value {
+  env.tick();
+  switch (node.kind) {
+    case 'number':
+      return Decimal.parse(node.value);
+    case 'text':
+      return node.value;
+    case 'boolean':
+      return node.value;
+    case 'field': {
+      const keys = node.path.split('.');
+      return keys[0] === 'submitted' ? readPath(env.submitted, keys.slice(1), env) : readPath(env.data, keys, env);
+    }
+    case 'unary': {
+      const v = asNum(evaluate(node.arg, env));
+      return v && (node.op === '-' ? new Decimal(-v.units) : v);
+    }
+    case 'binary': {
+      const a = evaluate(node.left, env);
+      const b = evaluate(node.right, env);
+      if (node.op === '&') return `${toText(a)}${toText(b)}`;
+      if (['=', '<>', '<', '<=', '>', '>='].includes(node.op)) return compare(node.op, a, b);
+      // Date plus or minus days; date minus date is days.
+      const da = asDay(a);
+      if (da && (node.op === '+' || node.op === '-')) {
+        const db = asDay(b);
+        if (db && node.op === '-') return Decimal.of(da.n - db.n);
+        const n = asNum(b);
+        return n ? new Day(da.n + (node.op === '+' ? 1 : -1) * Math.trunc(n.toNumber())) : null;
+      }
+      const x = asNum(a);
+      const y = asNum(b);
+      if (!x || !y) return null;
+      if (node.op === '+') return new Decimal(x.units + y.units);
+      if (node.op === '-') return new Decimal(x.units - y.units);
+      if (node.op === '*') return multiply(x, y);
+      return divide(x, y);
+    }
+    case 'call': {
+      const fn = formulaFunctions[node.name];
+      if (!fn) return null;
+      if (node.name === 'IF') {
+        const cond = truthy(evaluate(node.args[0]!, env));
+        const pick = cond ? node.args[1] : node.args[2];
+        return pick ? evaluate(pick, env) : null;
+      }
+      return fn.run(node.args.map((a) => evaluate(a, env)), env);
+    }
+  }
+}
+
+function toText(v: Value): string {
+  if (v === null) return '';
+  if (v instanceof Decimal) return String(v.toNumber());
+  if (v instanceof Day) return v.iso();
+  if (Array.isArray(v)) return v.map(toText).join('、');
+  return typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
+}

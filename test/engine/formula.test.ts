@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCalendar } from '../../engine/calendars';
+import { evaluateFormula, type FieldTypes, FormulaSyntaxError, formulaFunctions, type FormulaIssue, parseFormula, typecheck } from '../../engine/formula/index';
+
+const NOW = Date.parse('2026-03-02T02:00:00Z'); // Monday 10:00 in Beijing
+const data = {
+  a: 0.1,
+  b: 0.2,
+  entries: [{ kind: '存入', amount: 100.1, on: '2026-01-05' }, { kind: '支取', amount: 30.05, on: '2026-02-01' }, { kind: '存入', amount: 0.01, on: '2026-03-01' }],
+  empty: [],
+  register: { householder: '李明华', signedOn: '2026-09-29', poor: true },
+};
+const run = (f: string, more: object = {}) => evaluateFormula(f, { data, now: NOW, calendar: defaultCalendar, tick: () => undefined, ...more });
+
+describe('formula arithmetic is exact', () => {
+  it('adds decimals and money to the fen without drift', () => {
+    expect(run('a + b')).toBe(0.3);
+    expect(run('a + b = 0.3')).toBe(true);
+    expect(run('SUM(entries.amount)')).toBe(130.16);
+    expect(run('19.99 * 3')).toBe(59.97);
+    expect(run('1 - 0.9')).toBe(0.1);
+  });
+
+  it('follows Excel precedence, unary minus and comparison', () => {
+    expect(run('2 + 3 * 4')).toBe(14);
+    expect(run('-2 * 3 + 1')).toBe(-5);
+    expect(run('(2 + 3) * 4 >= 20')).toBe(true);
+    expect(run('"甲" <> "乙"')).toBe(true);
+    expect(run('=10 / 4')).toBe(2.5);
+  });
+
+  it('gives blank, never an exception, for a division by zero, a missing field or a wrong type', () => {
+    expect(run('1 / 0')).toBe(null);
+    expect(run('nothing.here')).toBe(null);
+    expect(run('nothing.here + 1')).toBe(1);
+    expect(run('register.householder * 2')).toBe(null);
+  });
+});
+
+describe('every function, with its edge cases', () => {
+  it('SUM, COUNT, COUNTIF, SUMIF, AVERAGE, MIN, MAX over lists, empty lists and single values', () => {
+    expect(run('SUM(empty.amount)')).toBe(0);
+    expect(run('SUM(1, 2, entries.amount)')).toBe(133.16);
+    expect(run('COUNT(entries)')).toBe(3);
+    expect(run('COUNT(empty)')).toBe(0);
+    expect(run('COUNTIF(entries.kind, "存入")')).toBe(2);
+    expect(run('SUMIF(entries.kind, "存入", entries.amount) - SUMIF(entries.kind, "支取", entries.amount)')).toBe(70.06);
+    expect(run('AVERAGE(1, 2)')).toBe(1.5);
+    expect(run('AVERAGE(empty.amount)')).toBe(null);
+    expect(run('MIN(entries.amount)')).toBe(0.01);
+    expect(run('MAX(entries.amount, 200)')).toBe(200);
+    expect(run('MAX(empty.amount)')).toBe(null);
+  });
+
+  it('ROUND half away from zero, ABS, IF (only the branch taken), AND, OR, NOT, ISBLANK', () => {
+    expect(run('ROUND(2.5)')).toBe(3);
+    expect(run('ROUND(-2.5)')).toBe(-3);
+    expect(run('ROUND(10 / 3, 2)')).toBe(3.33);
+    expect(run('ROUND(0.125, 2)')).toBe(0.13);
+    expect(run('ABS(-3.5)')).toBe(3.5);
+    expect(run('IF(register.poor, "建档立卡", "一般户")')).toBe('建档立卡');
+    expect(run('IF(FALSE, 1)')).toBe(null);
+    expect(run('AND(TRUE, 1 > 0)')).toBe(true);
+    expect(run('OR(FALSE, 1 < 0)')).toBe(false);
+    expect(run('NOT(ISBLANK(register.householder))')).toBe(true);
+    expect(run('ISBLANK(register.phone)')).toBe(true);
+    expect(run('ISBLANK(empty)')).toBe(true);
+  });
+
+  it('LEN, CONCAT and &; FIRST and LAST of a list (the latest entry)', () => {
+    expect(run('LEN(register.householder)')).toBe(3);
+    expect(run('CONCAT(register.householder, "户")')).toBe('李明华户');
+    expect(run('register.householder & "（" & COUNT(entries) & "笔）"')).toBe('李明华（3笔）');
+    expect(run('FIRST(entries.on)')).toBe('2026-01-05');
+    expect(run('LAST(entries.amount)')).toBe(0.01);
+    expect(run('LAST(empty.amount)')).toBe(null);
+  });
+
+  it('dates in Beijing time from the engine\'s now: TODAY across the new year, DATE, YEAR, MONTH, DAY, DAYS, date arithmetic', () => {
+    expect(run('TODAY()')).toBe('2026-03-02');
+    expect(run('TODAY()', { now: Date.parse('2026-12-31T16:30:00Z') })).toBe('2027-01-01');
+    expect(run('DATE(YEAR(TODAY()), 12, 31)')).toBe('2026-12-31');
+    expect(run('MONTH(register.signedOn) & "/" & DAY(register.signedOn)')).toBe('9/29');
+    expect(run('DAYS(DATE(2027, 1, 1), DATE(2026, 12, 31))')).toBe(1);
+    expect(run('register.signedOn + 3')).toBe('2026-10-02');
+    expect(run('DATE(2026, 2, 30)')).toBe('2026-03-02');
+  });
+
+  it('WORKDAY counts on the county calendar: National Day and the make-up Saturday', () => {
+    // Tuesday 29 September + 5 working days: 30 Sep, (1–7 Oct off), 8, 9, 10 (Saturday worked), 12 October.
+    expect(run('WORKDAY(register.signedOn, 5)')).toBe('2026-10-12');
+    expect(run('WORKDAY(DATE(2026, 3, 6), 1)')).toBe('2026-03-09');
+  });
+
+  it('every function has a Chinese summary and an example that parses', () => {
+    for (const [name, fn] of Object.entries(formulaFunctions)) {
+      expect(fn.summary, name).toMatch(/[\u4e00-\u9fff]/);
+      expect(parseFormula(fn.example), name).not.toBeInstanceOf(FormulaSyntaxError);
+    }
+  });
+});
+
+describe('syntax errors and type errors name the place in the formula', () => {
+  it.each([
+    ['SUM(1,', 6, '不完整'],
+    ['a +* b', 3, '「*」前面缺少数值'],
+    ['"未结束', 0, '引号'],
+    ['a # b', 2, '不认识的符号'],
+    ['(1 + 2', 6, '右括号'],
+  ])('%s', (text, pos, words) => {
+    const r = parseFormula(text);
+    expect(r).toBeInstanceOf(FormulaSyntaxError);
+    expect((r as FormulaSyntaxError).pos).toBe(pos);
+    expect((r as FormulaSyntaxError).message).toContain(words);
+  });
+
+  const fields: FieldTypes = (p) => ({ amount: 'number', name: 'text', on: 'date', 'entries.amount': 'list' } as Record<string, 'number' | 'text' | 'date' | 'list'>)[p];
+  const issuesOf = (text: string) => {
+    const issues: FormulaIssue[] = [];
+    typecheck(parseFormula(text) as never, fields, issues);
+    return issues.map((i) => `${i.kind}@${i.pos}`);
+  };
+  it('unknown field, unknown function, wrong number of arguments, wrong type', () => {
+    expect(issuesOf('amout + 1')).toEqual(['field@0']);
+    expect(issuesOf('SUMM(entries.amount)')).toEqual(['function@0']);
+    expect(issuesOf('ROUND(1, 2, 3)')).toEqual(['arity@0']);
+    expect(issuesOf('amount + name')).toEqual(['type@9']);
+    expect(issuesOf('YEAR(amount)')).toEqual(['type@5']);
+    expect(issuesOf('amount < on')).toEqual(['type@7']);
+    expect(issuesOf('entries.amount * 2')).toEqual(['type@0']);
+    expect(issuesOf('SUM(entries.amount) / COUNT(entries.amount) > amount')).toEqual([]);
+  });
+});
