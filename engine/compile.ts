@@ -5,6 +5,7 @@ import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent
 import { contentHash } from './contentHash';
 import { delayEnd, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
+import { hasComputedFields } from './formula/index';
 import { actionList, walkStates } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
 
@@ -14,6 +15,8 @@ export interface CompiledForm {
   title: string;
   schema: Record<string, unknown>;
   validate: ValidateFunction;
+  /** The form has computed fields (a `formula` on a field): the engine computes them before validating. */
+  computed: boolean;
 }
 
 /** What the engine knows about one state node, by XState id. */
@@ -152,7 +155,7 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
   const forms: Record<string, CompiledForm> = Object.create(null);
   for (const [id, f] of Object.entries(def.forms)) {
     try {
-      forms[id] = { id, title: f.title, schema: f.schema as Record<string, unknown>, validate: compileForm(f.schema) };
+      forms[id] = { id, title: f.title, schema: f.schema as Record<string, unknown>, validate: compileForm(f.schema), computed: hasComputedFields(f.schema) };
     } catch (e) {
       throw new DefinitionError(`表单「${id}」的 schema 无法编译：${(e as Error).message}`, `/forms/${id}/schema`);
     }

@@ -22,8 +22,8 @@ function configure(ajv: Ajv2020): Ajv2020 {
   addFormats(ajv);
   for (const [name, f] of Object.entries(cnFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
   // multipleOfPrecision: money in yuan (multipleOf 0.01) must accept 19.99, which binary floating point makes 1998.9999….
-  // rjsf and form authors use these annotation keywords; they change no validation.
-  ajv.addVocabulary(['enumNames', 'ui:options']);
+  // rjsf and form authors use these annotation keywords; they change no validation (`formula`: a computed field, see formula/formFields.ts).
+  ajv.addVocabulary(['enumNames', 'ui:options', 'formula']);
   return ajv;
 }
 

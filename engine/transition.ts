@@ -4,6 +4,7 @@ import { findAction } from './catalogue/index';
 import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { delayEnd, resolveDelay } from './delays';
 import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
+import { applyComputedFields } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
 
@@ -25,6 +26,8 @@ export interface Accepted {
   effects: Effect[];
   /** The form the event's data was validated against, if any. */
   formId?: string;
+  /** The event's data as the engine took it (computed fields filled in): what the audit trail records. */
+  data?: unknown;
   state: StateValue;
   status: 'active' | 'done';
   outcome?: string;
@@ -185,7 +188,7 @@ function persist(live: AnyMachineSnapshot): CaseSnapshot {
   return out;
 }
 
-function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string): Accepted {
+function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown): Accepted {
   const context = next.context as CaseContext;
   const effects = collectEffects(compiled, context, now);
   // Frozen, so the live snapshot kept for it can never disagree with what the caller holds.
@@ -195,7 +198,10 @@ function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: numb
   const result: Accepted = { ok: true, snapshot, effects, state: next.value as StateValue, status, dueAt: status === 'done' ? null : dueAtOf(context) };
   const outcome = outcomeOf(compiled, next);
   if (outcome) result.outcome = outcome;
-  if (formId) result.formId = formId;
+  if (formId) {
+    result.formId = formId;
+    result.data = data;
+  }
   return result;
 }
 
@@ -302,21 +308,24 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   }
 
   const formId = spec?.data === 'step' ? stepForm(compiled, live, type) : spec?.data;
+  let data = event.data;
   if (formId) {
     const form = compiled.forms[formId];
     if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);
-    if (!form.validate(event.data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
-    const unknown = unknownFieldErrors(form.schema, event.data);
+    // Computed fields are the engine's: whatever was submitted for them is replaced before checking.
+    if (form.computed) data = applyComputedFields(form.schema, data, { now: toMs(options.now), calendar: compiled.calendar, tick: () => undefined });
+    if (!form.validate(data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
+    const unknown = unknownFieldErrors(form.schema, data);
     if (unknown.length) return reject('invalid-data', unknown);
   } else if (!emptyData(event.data)) {
     return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
   }
 
   const now = toMs(options.now);
-  const runEvent = { type, data: formId ? event.data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
+  const runEvent = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
   const next = metered(compiled, () => compiled.machine.transition(live, runEvent as never, compiled.runner.scope) as AnyMachineSnapshot);
   if (isRejected(next)) return next;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
   if (next === live) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
-  return accepted(compiled, next, now, formId);
+  return accepted(compiled, next, now, formId, data);
 }

@@ -4,8 +4,8 @@ import { customizeValidator } from '@rjsf/validator-ajv8';
 import Ajv2020 from 'ajv/dist/2020.js';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { ErrorObject } from 'ajv';
-import { plainMessage } from '../../engine/index';
-import { cnFormats } from '../../engine/index';
+import { useMemo, useRef, useState } from 'react';
+import { applyComputedFields, cnFormats, computedReadonly, defaultCalendar, hasComputedFields, plainMessage } from '../../engine/index';
 import type { FieldDetail } from './api';
 import { buttonTemplates } from './formButtons';
 import { SignatureWidget } from './signatureWidget';
@@ -62,13 +62,43 @@ interface Props {
   hideSubmit?: boolean;
 }
 
+/** Computed fields filled in as the engine fills them (the server recomputes on submit; this is what the cadre sees meanwhile). */
+const compute = (schema: object, data: unknown) => applyComputedFields(schema, data, { now: Date.now(), calendar: defaultCalendar, tick: () => undefined });
+
+/**
+ * The form's data, with computed fields kept up to date as the cadre types. A form without
+ * computed fields passes its data through untouched.
+ */
+function useComputed(schema: object, formData: unknown, onChange?: (data: unknown) => void) {
+  const computed = useMemo(() => hasComputedFields(schema), [schema]);
+  const [data, setData] = useState(() => (computed ? compute(schema, formData) : formData));
+  // A new value from the parent (a reset, a draft restored) replaces what is shown; the same value again does not.
+  const given = useRef(JSON.stringify(formData ?? null));
+  const text = JSON.stringify(formData ?? null);
+  if (computed && text !== given.current) {
+    given.current = text;
+    setData(compute(schema, formData));
+  }
+  if (!computed) return { data: formData, change: (d: unknown) => onChange?.(d) };
+  return {
+    data,
+    change: (d: unknown) => {
+      const next = compute(schema, d);
+      setData(next);
+      onChange?.(next);
+    },
+  };
+}
+
 /** A step form rendered from its JSON Schema and uiSchema: one look for all forms. */
 export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serverErrors, readOnly, submitLabel, busy, hideSubmit }: Props) {
+  const { data, change } = useComputed(schema, formData, onChange);
+  const ui = useMemo(() => computedReadonly(schema, uiSchema ?? {}), [schema, uiSchema]);
   return (
     <Form
       schema={schema as never}
-      uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: Boolean(readOnly || hideSubmit), submitText: submitLabel ?? '提交', props: { disabled: busy, className: 'primary' } } }}
-      formData={formData}
+      uiSchema={{ ...ui, 'ui:submitButtonOptions': { norender: Boolean(readOnly || hideSubmit), submitText: submitLabel ?? '提交', props: { disabled: busy, className: 'primary' } } }}
+      formData={data}
       validator={validator}
       templates={{ ButtonTemplates: buttonTemplates }}
       widgets={widgets}
@@ -78,7 +108,7 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
       readonly={readOnly}
       transformErrors={transformErrors}
       extraErrors={serverErrors?.length ? toErrorSchema(serverErrors) : undefined}
-      onChange={(e) => onChange?.(e.formData)}
+      onChange={(e) => change(e.formData)}
       onSubmit={(e) => onSubmit?.(e.formData)}
     />
   );

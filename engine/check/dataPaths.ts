@@ -103,7 +103,7 @@ export function checkDataPaths(def: Definition, transitions: WalkedTransition[],
 }
 
 /** The formula type of the field a path reaches from a schema: through lists it is a list. */
-function formulaTypeIn(root: Known, keys: string[]): FormulaType | undefined {
+export function formulaTypeIn(root: Known, keys: string[]): FormulaType | undefined {
   let cur: Known = root;
   let list = false;
   for (const key of keys) {

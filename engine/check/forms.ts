@@ -2,6 +2,7 @@ import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import { compileForm, createFormAjv } from '../formAjv';
 import type { Definition } from '../types';
 import { type Problem, problem } from './problems';
+import { checkFormula, formulaTypeIn } from './dataPaths';
 import { ajvCompileMessage, checkSchemaRules, eachSchema, isSchema, type Schema } from './schemaRules';
 
 /** rjsf refuses a ui:order that leaves out a property (without "*") or names one that does not exist. */
@@ -17,6 +18,20 @@ function checkUiOrder(schema: Schema, ui: unknown, pointer: string, out: Problem
   }
   for (const [key, sub] of Object.entries(schema.properties)) {
     if (isSchema(sub)) checkUiOrder(sub, ui[key], `${pointer}/${key}`, out);
+  }
+}
+
+/** A computed field's formula reads the fields beside it (in a table, the fields of its row): type-checked against them. */
+function checkComputedFields(schema: Schema, pointer: string, out: Problem[]) {
+  if (isSchema(schema.items)) checkComputedFields(schema.items, `${pointer}/items`, out);
+  if (!isSchema(schema.properties)) return;
+  for (const [key, sub] of Object.entries(schema.properties)) {
+    if (!isSchema(sub)) continue;
+    const at = `${pointer}/properties/${key}`;
+    if (sub.formula !== undefined) {
+      if (typeof sub.formula !== 'string') out.push(problem('formula-syntax', `${at}/formula`, { at: 1, detail: '公式应写成文字' }));
+      else out.push(...checkFormula(sub.formula, `${at}/formula`, (path) => (path.split('.')[0] === key ? undefined : formulaTypeIn(schema, path.split('.')))));
+    } else checkComputedFields(sub, at, out);
   }
 }
 
@@ -100,6 +115,7 @@ export function checkForms(def: Definition): Problem[] {
         }
       }
     });
+    checkComputedFields(schema, at, out);
     checkUiOrder(schema, form.uiSchema, `/forms/${id}/uiSchema`, out);
     checkUiFields(schema, form.uiSchema, `/forms/${id}/uiSchema`, form.title, out);
     if (out.slice(before).some((p) => p.severity === 'error')) continue;

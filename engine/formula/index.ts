@@ -4,7 +4,8 @@
  */
 import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
-import { FormulaSyntaxError, type Node, parse } from './syntax';
+import { parseFormulaCached } from './cache';
+import { FormulaSyntaxError } from './syntax';
 import { toData } from './values';
 
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType } from './functions';
@@ -12,32 +13,18 @@ export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './s
 export { type FieldTypes, type FormulaIssue, typecheck } from './typecheck';
 export { Decimal, Day, type Value } from './values';
 
-const cache = new Map<string, Node | FormulaSyntaxError>();
-
-/** Parses a formula once per distinct text; a syntax error is returned, not thrown. */
-export function parseFormula(text: string): Node | FormulaSyntaxError {
-  let hit = cache.get(text);
-  if (!hit) {
-    try {
-      hit = parse(text);
-    } catch (e) {
-      hit = e instanceof FormulaSyntaxError ? e : new FormulaSyntaxError(String(e), 0);
-    }
-    if (cache.size > 2_000) cache.delete(cache.keys().next().value as string);
-    cache.set(text, hit);
-  }
-  return hit;
-}
+export { parseFormulaCached as parseFormula };
+export { applyComputedFields, computedReadonly, hasComputedFields } from './formFields';
 
 /** Evaluates a formula on case data; the result as case data holds it (numbers, YYYY-MM-DD, text, lists). A formula that does not parse gives null. */
 export function evaluateFormula(text: string, env: FormulaEnv): unknown {
-  const node = parseFormula(text);
+  const node = parseFormulaCached(text);
   return node instanceof FormulaSyntaxError ? null : toData(evaluate(node, env));
 }
 
 /** Evaluates a formula as a condition: true only when it yields a true value. */
 export function formulaHolds(text: string, env: FormulaEnv): boolean {
-  const node = parseFormula(text);
+  const node = parseFormulaCached(text);
   if (node instanceof FormulaSyntaxError) return false;
   const v = evaluate(node, env);
   return v === true;

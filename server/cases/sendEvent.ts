@@ -89,7 +89,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const step: Step = {
       county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
-      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? event.data : undefined, from: row.state, to: columnsOf(result).state },
+      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : undefined, from: row.state, to: columnsOf(result).state },
       effects: result.effects,
     };
     if (options.firedTimer) step.firedTimer = options.firedTimer;

@@ -34,6 +34,9 @@ async function fillRegistration(page: Page, headId: string) {
   await page.check('#root_registeredPoor');
   await page.selectOption('#root_dwelling', '土木结构危房');
   await page.check('text=地质灾害隐患');
+  // The household size is computed from the members as they are entered, and cannot be typed over.
+  await expect.poll(() => page.inputValue('#root_memberCount')).toBe('1');
+  expect(await page.locator('#root_memberCount').getAttribute('readonly')).not.toBeNull();
 }
 
 const dashboardCell = async (page: Page, url: string) => {

@@ -45,6 +45,15 @@ describe('transition on the relocation process', () => {
     expect(early.snapshot.context.dueApprox ?? {}).toEqual({});
   });
 
+  it('computes the household size itself: a submitted value for a computed field is never trusted', () => {
+    const s0 = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
+    const data = { ...registration(), memberCount: 99 };
+    const r = ok(send(s0, cadre, 'SUBMIT', data));
+    const register = r.snapshot.context.data.register as { memberCount: number; members: unknown[] };
+    expect(register.memberCount).toBe(register.members.length);
+    expect(r.data).toMatchObject({ memberCount: register.members.length });
+  });
+
   it('refuses a registration with a bad ID number, naming the field in Chinese, and changes nothing', () => {
     const s0 = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
     const bad = registration();
