@@ -5,7 +5,7 @@ import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent
 import { contentHash } from './contentHash';
 import { delayEnd, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
-import { hasComputedFields } from './formula/index';
+import { endOfDay, evaluateFormula, hasComputedFields, isComputedDeadline } from './formula/index';
 import { actionList, walkStates } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
 
@@ -231,10 +231,18 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
   }
   actionImpls['cf.slaStart'] = assign(({ context, event }, params: { state: string; sla: string }) => {
     meter.action();
-    const delay = resolveDelay(def, params.sla);
-    const now = runEvent(event).now;
-    if (!delay) return {};
+    const ev = runEvent(event);
+    const now = ev.now;
     const ctx = context as CaseContext;
+    // A deadline written as a formula ("=WORKDAY(agreement.signedOn, 5)") is the end of the day it gives, Beijing time.
+    if (isComputedDeadline(params.sla)) {
+      const day = evaluateFormula(params.sla, { ...formulaEnv(ctx, ev), submitted: undefined });
+      const end = typeof day === 'string' ? endOfDay(day, calendar) : null;
+      const { [params.state]: _gone, ...rest } = ctx.due;
+      return end === null ? { due: rest } : { due: { ...rest, [params.state]: end } };
+    }
+    const delay = resolveDelay(def, params.sla);
+    if (!delay) return {};
     const due = new Date(delayEnd(delay, now, calendar)).toISOString();
     const { [params.state]: _was, ...approx } = ctx.dueApprox ?? {};
     if (delay.workingDays && beyondCalendar(calendar, due)) approx[params.state] = true;

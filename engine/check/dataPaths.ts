@@ -1,5 +1,5 @@
 import { findAction, findGuard } from '../catalogue/index';
-import { type FieldTypes, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, typecheck } from '../formula/index';
+import { type FieldTypes, type FormulaIssue, FormulaSyntaxError, type FormulaType, isComputedDeadline, parseFormula, typecheck } from '../formula/index';
 import type { WalkedState, WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
@@ -33,7 +33,7 @@ function step(schema: Known, seg: string): Known | undefined {
  * Checks that every data path a guard or action reads is defined: by a form (saved under its
  * id, or where a save/append action puts it), or written by another action.
  */
-export function checkDataPaths(def: Definition, transitions: WalkedTransition[], refs: FoundRef[]): Problem[] {
+export function checkDataPaths(def: Definition, states: WalkedState[], transitions: WalkedTransition[], refs: FoundRef[]): Problem[] {
   const roots = new Map<string, Known>();
   for (const [id, form] of Object.entries(def.forms)) roots.set(id, form.schema as Schema);
   const written: string[] = [];
@@ -84,6 +84,18 @@ export function checkDataPaths(def: Definition, transitions: WalkedTransition[],
   // A process nobody may start (startRoles: []) is spawned: its first data comes from the parent case, which this check cannot see.
   const spawnedOnly = Array.isArray(def.startRoles) && def.startRoles.length === 0;
   if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
+  const typeOfPath: FieldTypes = (path) => {
+    const [head, ...rest] = path.split('.');
+    if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return 'any';
+    const root = roots.get(head!);
+    return root === undefined ? undefined : formulaTypeIn(root, rest);
+  };
+  // Computed deadlines: a formula over the case data that must give a date.
+  for (const s of states) {
+    const sla = s.node.meta?.sla;
+    if (typeof sla !== 'string' || !isComputedDeadline(sla)) continue;
+    out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, typeOfPath, 'date'));
+  }
   for (const ref of refs) {
     if (ref.kind === 'guard' && ref.name === 'matches' && ref.params.on !== 'event') compareTypes(ref.params.schema, '', `${ref.pointer}/params/schema`, fieldAt, out);
     const formula = (ref.kind === 'guard' && ref.name === 'formula') || (ref.kind === 'action' && ref.name === 'compute') ? ref.params.expr : undefined;
@@ -93,9 +105,7 @@ export function checkDataPaths(def: Definition, transitions: WalkedTransition[],
       out.push(...checkFormula(formula, `${ref.pointer}/params/expr`, (path) => {
         const [head, ...rest] = path.split('.');
         if (head === 'submitted') return submitted ? formulaTypeIn(submitted, rest) : undefined;
-        if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return 'any';
-        const root = roots.get(head!);
-        return root === undefined ? undefined : formulaTypeIn(root, rest);
+        return typeOfPath(path);
       }));
     }
   }
@@ -129,11 +139,12 @@ export function formulaTypeIn(root: Known, keys: string[]): FormulaType | undefi
 }
 
 /** Parses and type-checks a formula; each problem at the formula's JSON path, naming the character it starts at. */
-export function checkFormula(text: string, pointer: string, fields: FieldTypes): Problem[] {
+export function checkFormula(text: string, pointer: string, fields: FieldTypes, wanted?: FormulaType): Problem[] {
   const node = parseFormula(text);
   if (node instanceof FormulaSyntaxError) return [problem('formula-syntax', pointer, { at: node.pos + 1, detail: node.message })];
   const issues: FormulaIssue[] = [];
-  typecheck(node, fields, issues);
+  const type = typecheck(node, fields, issues);
+  if (wanted && type !== wanted && type !== 'any' && !(wanted === 'date' && type === 'text')) issues.push({ pos: 0, kind: 'type', message: `这里应得到${wanted === 'date' ? '日期' : wanted}，公式得到的是${({ number: '数字', text: '文字', boolean: '是/否', date: '日期', list: '列表', any: '任意值' } as const)[type]}` });
   const codes = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type' } as const;
   return issues.map((i) => problem(codes[i.kind], pointer, { at: i.pos + 1, detail: i.message }));
 }

@@ -62,7 +62,7 @@ function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
     ...checkRolesHeld(def, states, options.roleHeld),
   ];
   if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
-    problems.push(...checkDataPaths(def, transitions, refs));
+    problems.push(...checkDataPaths(def, states, transitions, refs));
   }
   if (!problems.some((p) => p.severity === 'error')) {
     try {

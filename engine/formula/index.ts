@@ -6,7 +6,7 @@ import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
 import { parseFormulaCached } from './cache';
 import { FormulaSyntaxError } from './syntax';
-import { toData } from './values';
+import { Day, toData } from './values';
 
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType } from './functions';
 export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
@@ -28,4 +28,13 @@ export function formulaHolds(text: string, env: FormulaEnv): boolean {
   if (node instanceof FormulaSyntaxError) return false;
   const v = evaluate(node, env);
   return v === true;
+}
+
+/** A deadline (`meta.sla`) written as a formula starts with "=" and gives a date. */
+export const isComputedDeadline = (sla: string) => sla.startsWith('=');
+
+/** The instant a day ends in the calendar's time zone (the start of the next day), or null for a value that is not a date. */
+export function endOfDay(day: string, calendar: { timeZoneOffsetMinutes: number }): string | null {
+  const d = Day.parse(day);
+  return d ? new Date((d.n + 1) * 86_400_000 - calendar.timeZoneOffsetMinutes * 60_000).toISOString() : null;
 }

@@ -55,3 +55,37 @@ describe('formulas in a process: a running balance', () => {
     ]));
   });
 });
+
+describe('deadlines to a computed instant', () => {
+  const def = (sla: string) => ({
+    id: 'deadline', title: '期限', caseLevel: 'village', roles: { cadre: { label: '村干部', level: 'village' } }, startRoles: ['cadre'],
+    forms: { plan: { title: '计划', schema: { type: 'object', required: ['dueOn'], properties: { dueOn: { type: 'string', title: '完成日期', format: 'date' }, days: { type: 'integer', title: '天数' } } } } },
+    events: { PLAN: { label: '计划', roles: ['cadre'], data: 'plan' }, DONE: { label: '完成', roles: ['cadre'] } },
+    machine: { id: 'd', initial: 'planning', states: {
+      planning: { meta: { label: '计划' }, on: { PLAN: { target: 'working', actions: [{ type: 'save' }] } } },
+      working: { meta: { label: '办理', sla }, on: { DONE: 'done' } },
+      done: { type: 'final' },
+    } },
+  });
+  const run = (sla: string, data: object, now = NOW) => {
+    const r = checkDefinition(def(sla));
+    expect(r.errors).toEqual([]);
+    const c = compile(r.definition!);
+    const s = ok(startCase(c, { now, actor: cadre, unitPath })).snapshot;
+    return ok(transition(c, s, { type: 'PLAN', data }, { now, actor: cadre, unitPath }));
+  };
+
+  it('a date in a form, the end of the year, N working days after a form date: due at the end of that day, Beijing time', () => {
+    expect(run('=plan.dueOn', { dueOn: '2026-03-20' }).dueAt).toBe('2026-03-20T16:00:00.000Z');
+    expect(run('=DATE(YEAR(TODAY()), 12, 31)', { dueOn: '2026-03-20' }).dueAt).toBe('2026-12-31T16:00:00.000Z');
+    expect(run('=WORKDAY(plan.dueOn, 5)', { dueOn: '2026-09-29' }).dueAt).toBe('2026-10-12T16:00:00.000Z');
+  });
+
+  it('the checker wants a date from a deadline formula, and names what it reads', () => {
+    const wrongType = checkDefinition(def('=plan.days + 1'));
+    expect(wrongType.errors.map((p) => [p.code, p.path])).toEqual([['formula-type', '/machine/states/working/meta/sla']]);
+    const unknown = checkDefinition(def('=plan.dueon'));
+    expect(unknown.errors.map((p) => [p.code, p.path])).toEqual([['formula-field-unknown', '/machine/states/working/meta/sla']]);
+    expect(unknown.errors[0]!.message).toContain('第 2 个字符处');
+  });
+});
