@@ -35,12 +35,23 @@ async function dragConnect(page: Page, from: string, to: string) {
   const target = page.locator(`.react-flow__node[data-id="${to}"] .react-flow__handle-top`);
   await source.waitFor();
   await target.waitFor();
+  // The graph re-lays itself out after each edit (and the problem list beside it grows or shrinks): wait until it stands still.
+  const boxes = async () => JSON.stringify([await source.boundingBox(), await target.boundingBox()]);
+  for (let i = 0, last = ''; i < 20; i++) {
+    const now = await boxes();
+    if (now === last) break;
+    last = now;
+    await page.waitForTimeout(150);
+  }
   const a = (await source.boundingBox())!;
   const b = (await target.boundingBox())!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  // Small steps with pauses: on a loaded machine React Flow must see the drag start before it ends.
+  await page.waitForTimeout(100);
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 10 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+  await page.waitForTimeout(100);
   await page.mouse.up();
   await page.waitForSelector('.side-panel[aria-label="流转属性"]');
 }
