@@ -21,7 +21,7 @@ describe(`authoring API (${dbKind})`, () => {
     const started = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xky-b1', data: { register: registration() } });
     expect(started.statusCode).toBe(201);
     const lib = (await author.get('/api/library')).json() as LibraryEntry[];
-    expect(lib.map((p) => p.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);
+    expect(lib.map((p) => p.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'micro-loan', 'relocation']);
     const relocation = lib.find((p) => p.id === 'relocation')!;
     expect(relocation).toMatchObject({ extends: 'relocation', draft: null, versions: [{ version: 1, activeCases: 1, closedCases: 0 }] });
   });
@@ -106,7 +106,7 @@ describe(`authoring API (${dbKind})`, () => {
 
   it('lists the shared templates with their definitions', async () => {
     const list = (await cadre.get('/api/templates')).json() as { id: string; definition: { id: string } }[];
-    expect(list.map((x) => x.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);
+    expect(list.map((x) => x.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'micro-loan', 'relocation']);
     expect(list.every((x) => x.definition.id === x.id)).toBe(true);
   });
 });

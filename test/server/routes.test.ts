@@ -39,7 +39,7 @@ describe(`the rest of the API (${dbKind})`, () => {
 
   it('lists processes and returns one definition', async () => {
     const list = (await cadre.get('/api/processes')).json() as { id: string; version: number }[];
-    expect(list.map((p) => p.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'relocation']);
+    expect(list.map((p) => p.id)).toEqual(['branch-standard', 'dividend', 'dividend-receipt', 'micro-loan', 'relocation']);
     const one = (await cadre.get('/api/processes/relocation')).json() as { version: number; definition: { title: string } };
     expect(one).toMatchObject({ version: 1, definition: { title: '易地扶贫搬迁动员' } });
     expect((await cadre.get('/api/processes/nope')).statusCode).toBe(404);
