@@ -234,7 +234,7 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     const ev = runEvent(event);
     const now = ev.now;
     const ctx = context as CaseContext;
-    // A deadline written as a formula ("=WORKDAY(agreement.signedOn, 5)") is the end of the day it gives, Beijing time.
+    // A deadline written as a formula ("=WORKDAY(agreement.signedOn, 5)") is the end of the day it gives (23:59:59 Beijing time).
     if (isComputedDeadline(params.sla)) {
       const day = evaluateFormula(params.sla, { ...formulaEnv(ctx, ev), submitted: undefined });
       const end = typeof day === 'string' ? endOfDay(day, calendar) : null;

@@ -33,8 +33,8 @@ export function formulaHolds(text: string, env: FormulaEnv): boolean {
 /** A deadline (`meta.sla`) written as a formula starts with "=" and gives a date. */
 export const isComputedDeadline = (sla: string) => sla.startsWith('=');
 
-/** The instant a day ends in the calendar's time zone (the start of the next day), or null for a value that is not a date. */
+/** The last second of a day in the calendar's time zone (shown to users as that day, 23:59), or null for a value that is not a date. */
 export function endOfDay(day: string, calendar: { timeZoneOffsetMinutes: number }): string | null {
   const d = Day.parse(day);
-  return d ? new Date((d.n + 1) * 86_400_000 - calendar.timeZoneOffsetMinutes * 60_000).toISOString() : null;
+  return d ? new Date((d.n + 1) * 86_400_000 - calendar.timeZoneOffsetMinutes * 60_000 - 1000).toISOString() : null;
 }

@@ -25,7 +25,7 @@ describe('扶贫小额信贷: loans, repayments and the outstanding balance, wri
     s = ok(send(s, reviewer, 'APPROVE')).snapshot;
     const issued = ok(send(s, cadre, 'ISSUE', { issuedOn: '2026-03-05', amount: 30000, dueOn: '2029-03-04' }));
     // Due at the end of the due date, Beijing time: the case shows overdue after it.
-    expect(issued.dueAt).toBe('2029-03-04T16:00:00.000Z');
+    expect(issued.dueAt).toBe('2029-03-04T15:59:59.000Z');
     s = issued.snapshot;
     expect(s.context.data.loan).toEqual({ balance: 30000 });
     s = ok(send(s, cadre, 'REPAY', { paidOn: '2027-03-01', amount: 10000.1 })).snapshot;

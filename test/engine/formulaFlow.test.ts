@@ -76,9 +76,9 @@ describe('deadlines to a computed instant', () => {
   };
 
   it('a date in a form, the end of the year, N working days after a form date: due at the end of that day, Beijing time', () => {
-    expect(run('=plan.dueOn', { dueOn: '2026-03-20' }).dueAt).toBe('2026-03-20T16:00:00.000Z');
-    expect(run('=DATE(YEAR(TODAY()), 12, 31)', { dueOn: '2026-03-20' }).dueAt).toBe('2026-12-31T16:00:00.000Z');
-    expect(run('=WORKDAY(plan.dueOn, 5)', { dueOn: '2026-09-29' }).dueAt).toBe('2026-10-12T16:00:00.000Z');
+    expect(run('=plan.dueOn', { dueOn: '2026-03-20' }).dueAt).toBe('2026-03-20T15:59:59.000Z');
+    expect(run('=DATE(YEAR(TODAY()), 12, 31)', { dueOn: '2026-03-20' }).dueAt).toBe('2026-12-31T15:59:59.000Z');
+    expect(run('=WORKDAY(plan.dueOn, 5)', { dueOn: '2026-09-29' }).dueAt).toBe('2026-10-12T15:59:59.000Z');
   });
 
   it('the checker wants a date from a deadline formula, and names what it reads', () => {
