@@ -2,11 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/chromiumSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Cheap password hashing in tests; production keeps OWASP's scrypt cost.
     env: { SCRYPT_LOG_N: '10' },
+    // The browser tests run after the rest, on their own: on a 2-core machine the fuzz and property
+    // tests beside them starved Chromium and the embedded database into timeouts.
+    projects: [
+      { extends: true, test: { name: 'engine+server', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -24,6 +24,7 @@ export const errorCatalogue = {
   CF_NOT_FOUND: { status: 404, message: '找不到该记录，或您无权查看' },
   CF_STALE: { status: 409, message: '案件已被他人处理（版本已变化），请刷新后重做' },
   CF_DRAFT_STALE: { status: 409, message: '草稿已被其他管理员修改，您的改动没有保存' },
+  CF_DUPLICATE_CASE: { status: 409, message: '已有相同的案件，不能重复发起' },
   CF_TOO_LARGE: { status: 413, message: '提交的内容过大' },
   CF_IDEMPOTENCY_MISMATCH: { status: 422, message: '同一个 Idempotency-Key 已用于不同的请求' },
   CF_NOT_ALLOWED_IN_STATE: { status: 422, message: REJECTION_MESSAGES['not-allowed-in-state'] },

@@ -81,15 +81,17 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
       if (path && !defined(path)) out.push(problem('data-path-unknown', ref.pointer, { dataPath: path }));
     }
   }
-  // A process nobody may start (startRoles: []) is spawned: its first data comes from the parent case, which this check cannot see.
-  const spawnedOnly = Array.isArray(def.startRoles) && def.startRoles.length === 0;
-  if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
   const typeOfPath: FieldTypes = (path) => {
     const [head, ...rest] = path.split('.');
     if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return 'any';
     const root = roots.get(head!);
     return root === undefined ? undefined : formulaTypeIn(root, rest);
   };
+  // A process nobody may start (startRoles: []) is spawned: its first data comes from the parent case, which this check cannot see.
+  const spawnedOnly = Array.isArray(def.startRoles) && def.startRoles.length === 0;
+  if (def.caseTitle?.startsWith('=')) out.push(...checkFormula(def.caseTitle, '/caseTitle', typeOfPath));
+  else if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
+  if (def.uniqueKey !== undefined) out.push(...checkFormula(def.uniqueKey, '/uniqueKey', typeOfPath));
   // Computed deadlines: a formula over the case data that must give a date.
   for (const s of states) {
     const sla = s.node.meta?.sla;

@@ -6,6 +6,7 @@ import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
 import { parseFormulaCached } from './cache';
 import { FormulaSyntaxError } from './syntax';
+import type { Calendar } from '../types';
 import { Day, toData } from './values';
 
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType } from './functions';
@@ -37,4 +38,22 @@ export const isComputedDeadline = (sla: string) => sla.startsWith('=');
 export function endOfDay(day: string, calendar: { timeZoneOffsetMinutes: number }): string | null {
   const d = Day.parse(day);
   return d ? new Date((d.n + 1) * 86_400_000 - calendar.timeZoneOffsetMinutes * 60_000 - 1000).toISOString() : null;
+}
+
+const textOf = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '');
+
+/** What names a case: a data path's value, or a formula's (=…); empty when it gives nothing. */
+export function caseTitleOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
+  if (!spec) return '';
+  if (!spec.startsWith('=')) {
+    let cur: unknown = data;
+    for (const key of spec.split('.')) cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, key) ? (cur as Record<string, unknown>)[key] : undefined;
+    return textOf(cur).slice(0, 200);
+  }
+  return textOf(evaluateFormula(spec, { data, now, calendar, tick: () => undefined })).slice(0, 200);
+}
+
+/** A case's uniqueness key from its data (the definition's `uniqueKey` formula), or '' when blank: then nothing is checked. */
+export function uniqueKeyOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
+  return spec ? textOf(evaluateFormula(spec, { data, now, calendar, tick: () => undefined })).slice(0, 500) : '';
 }

@@ -30,6 +30,8 @@ export interface NewCase {
   title: string;
   actor: UserActor;
   now: Date;
+  /** The process's uniqueness key for this case (see the definition's `uniqueKey`), if it gives one. */
+  uniqueKey?: string;
 }
 
 /** The view of a case that was just written (so it can be answered without reading it back). */
@@ -45,7 +47,7 @@ export function writtenView(n: NewCase, id: string, r: Accepted, rev: number, cr
 export function creationStep(n: NewCase, id: string, r: Accepted): Step {
   return {
     county: n.county, caseId: id, columns: columnsOf(r),
-    create: { processId: n.processId, processVersion: n.processVersion, orgUnitId: n.orgUnitId, orgPath: n.orgPath, parentId: n.parentId, title: n.title, createdBy: n.actor.id },
+    create: { processId: n.processId, processVersion: n.processVersion, orgUnitId: n.orgUnitId, orgPath: n.orgPath, parentId: n.parentId, title: n.title, createdBy: n.actor.id, ...(n.uniqueKey ? { uniqueKey: n.uniqueKey } : {}) },
     event: { caseId: id, rev: 1, at: n.now.toISOString(), actor: { id: n.actor.id, name: n.actor.name }, type: 'xstate.init', data: (r.snapshot as CaseSnapshot).context.data, from: '', to: stateKey(r.state) },
     effects: r.effects,
   };

@@ -1,4 +1,4 @@
-import { getPath } from '../../engine/index';
+import { caseTitleOf, defaultCalendar } from '../../engine/index';
 import type { CaseSnapshot, StateValue } from '../../engine/index';
 import type { Selectable } from 'kysely';
 import type { Database } from '../db/schema';
@@ -59,8 +59,7 @@ export function caseView(row: Row, now: Date): CaseView {
   };
 }
 
-/** The case's display title: the definition's `caseTitle` data path, else the fallback. */
-export function caseTitle(titlePath: string | undefined, data: Record<string, unknown>, fallback: string): string {
-  const v = titlePath ? getPath(data, titlePath) : undefined;
-  return typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 200) : fallback;
+/** The case's display title: the definition's `caseTitle` (a data path, or a formula), else the fallback. */
+export function caseTitle(spec: string | undefined, data: Record<string, unknown>, fallback: string, now = Date.now()): string {
+  return caseTitleOf(spec, data, now, defaultCalendar) || fallback;
 }

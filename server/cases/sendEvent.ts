@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { transition } from '../../engine/index';
+import { transition, uniqueKeyOf } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
@@ -84,10 +84,17 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       throw fromRejection(result.rejection, process);
     }
     const def = process.compiled.definition;
-    const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title);
+    const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title, now.getTime());
+    // The uniqueness key follows the data (a household's ID is known once the application is filled in).
+    const uniqueKey = def.uniqueKey ? uniqueKeyOf(def.uniqueKey, result.snapshot.context.data, now.getTime(), process.compiled.calendar) : '';
+    const keyChanged = Boolean(def.uniqueKey) && uniqueKey !== (row.unique_key ?? '');
+    if (keyChanged && uniqueKey) {
+      const other = await k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', county).where('process_id', '=', row.process_id).where('unique_key', '=', uniqueKey).where('id', '<>', caseId).executeTakeFirst();
+      if (other) throw new AppError('CF_DUPLICATE_CASE', `已有相同的案件「${other.title}」，不能重复办理`, [{ path: '/data', field: other.title, message: `已有案件「${other.title}」（编号 ${other.id}）` }]);
+    }
     const view = caseView({ ...row, ...{ state: columnsOf(result).state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot, rev: row.rev + 1, due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title } }, now);
     const step: Step = {
-      county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}) }, expectedRev: row.rev,
+      county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
       event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : undefined, from: row.state, to: columnsOf(result).state },
       effects: result.effects,
@@ -116,6 +123,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
   try {
     return await attempt();
   } catch (e) {
+    // Another case took the same uniqueness key at the same moment.
+    if (isUniqueViolation(e) && /cases_unique_key/.test(`${(e as { constraint?: string }).constraint ?? ''} ${(e as Error).message}`)) throw new AppError('CF_DUPLICATE_CASE');
     // A retry with the same key raced the first request: answer with what the first one stored.
     if (key && isUniqueViolation(e)) return db.run(county, async (k) => (await replay(k, actor, key, hash))!);
     throw e;

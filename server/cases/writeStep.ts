@@ -23,6 +23,8 @@ export interface CaseColumns {
   dueAt: string | null;
   /** The case's display title, when the step changes it. */
   title?: string;
+  /** The case's uniqueness key, when the step changes it (the database refuses a second case holding it). */
+  uniqueKey?: string;
 }
 
 /** One accepted step, written atomically: the case, one event, timers, notifications, the idempotency record. */
@@ -31,7 +33,7 @@ export interface Step {
   caseId: string;
   columns: CaseColumns;
   /** Insert a new case with these extra columns, or update the existing one at `expectedRev`. */
-  create?: { processId: string; processVersion: number; orgUnitId: string; orgPath: string; parentId: string | null; title: string; createdBy: string };
+  create?: { processId: string; processVersion: number; orgUnitId: string; orgPath: string; parentId: string | null; title: string; createdBy: string; uniqueKey?: string };
   expectedRev?: number;
   /** For an update: the case's process, place and state before the step (to move its count). */
   previous?: { processId: string; orgPath: string; state: string; status: string };
@@ -83,15 +85,15 @@ function caseCte(s: Step): RawBuilder<unknown> {
   const snapshot = JSON.stringify(s.columns.snapshot);
   if (s.create) {
     const k = s.create;
-    return sql`INSERT INTO cases (county_id, id, process_id, process_version, org_unit_id, org_path, state, status, outcome, snapshot, rev, due_at, parent_id, title, created_by, created_at, updated_at)
-      VALUES (${s.county}, ${s.caseId}, ${k.processId}, ${k.processVersion}, ${k.orgUnitId}, ${k.orgPath}, ${c.state}, ${c.status}, ${c.outcome}, ${snapshot}::jsonb, 1, ${c.dueAt}::timestamptz, ${k.parentId}, ${k.title}, ${k.createdBy}, ${s.event.at}::timestamptz, ${s.event.at}::timestamptz)
+    return sql`INSERT INTO cases (county_id, id, process_id, process_version, org_unit_id, org_path, state, status, outcome, snapshot, rev, due_at, parent_id, title, created_by, created_at, updated_at, unique_key)
+      VALUES (${s.county}, ${s.caseId}, ${k.processId}, ${k.processVersion}, ${k.orgUnitId}, ${k.orgPath}, ${c.state}, ${c.status}, ${c.outcome}, ${snapshot}::jsonb, 1, ${c.dueAt}::timestamptz, ${k.parentId}, ${k.title}, ${k.createdBy}, ${s.event.at}::timestamptz, ${s.event.at}::timestamptz, ${k.uniqueKey || null})
       RETURNING id, rev`;
   }
   const timerCheck = s.firedTimer
     ? sql`AND EXISTS (SELECT 1 FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ${s.firedTimer})`
     : sql``;
   return sql`UPDATE cases SET snapshot = ${snapshot}::jsonb, state = ${c.state}, status = ${c.status}, outcome = ${c.outcome},
-      due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz${c.title === undefined ? sql`` : sql`, title = ${c.title}`}
+      due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz${c.title === undefined ? sql`` : sql`, title = ${c.title}`}${c.uniqueKey === undefined ? sql`` : sql`, unique_key = ${c.uniqueKey || null}`}
     WHERE county_id = ${s.county} AND id = ${s.caseId} AND rev = ${s.expectedRev ?? -1} ${timerCheck}
     RETURNING id, rev`;
 }

@@ -101,4 +101,11 @@ export const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE definition_drafts ADD COLUMN rev int NOT NULL DEFAULT 1`.execute(db);
     },
   },
+  '004_case_unique_key': {
+    // A process's uniqueness key (one case per household per year): the database refuses a second, even in a race.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE cases ADD COLUMN unique_key text`.execute(db);
+      await sql`CREATE UNIQUE INDEX cases_unique_key ON cases (county_id, process_id, unique_key) WHERE unique_key IS NOT NULL`.execute(db);
+    },
+  },
 };
