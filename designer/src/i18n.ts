@@ -1,7 +1,7 @@
 /** UI words in Chinese (default) and English; forms and processes come in the county's own words. */
 const zh = {
   appName: '县域流程', tasks: '待办', cases: '案件', dashboard: '监控', start: '发起', logout: '退出', login: '登录',
-  county: '县（区）', username: '用户名', password: '密码', noTasks: '没有待办事项', overdue: '已超期', due: '期限', dueApproximate: '（节假日安排尚未公布，期限按普通周末估算）',
+  county: '县（区）', username: '用户名', password: '密码', noTasks: '没有待办事项', overdue: '已超期', due: '期限', dueApproximate: '（节假日安排尚未公布，期限按普通周末估算）', records: '台账记录',
   search: '搜索姓名、名称', allProcesses: '全部流程', history: '办理记录', submit: '提交', cancel: '取消', reason: '原因',
   offlineSaved: '网络不通：已保存在本机，网络恢复后自动提交。', pendingCount: '条待发送', stale: '案件已被他人处理，下面是最新情况；您填写的内容已保留，可重新提交。',
   returned: '退回原因', print: '打印', earlierSteps: '已填写的表单', noActions: '当前环节无需您办理', export: '导出台账', import: '导入名册',
@@ -11,7 +11,7 @@ const zh = {
 type Words = typeof zh;
 const en: Words = {
   appName: 'CountyFlow', tasks: 'Tasks', cases: 'Cases', dashboard: 'Monitor', start: 'Start', logout: 'Log out', login: 'Log in',
-  county: 'County', username: 'Username', password: 'Password', noTasks: 'Nothing waiting for you', overdue: 'Overdue', due: 'Due', dueApproximate: ' (holidays not yet published: estimated)',
+  county: 'County', username: 'Username', password: 'Password', noTasks: 'Nothing waiting for you', overdue: 'Overdue', due: 'Due', dueApproximate: ' (holidays not yet published: estimated)', records: 'Records',
   search: 'Search names', allProcesses: 'All processes', history: 'History', submit: 'Submit', cancel: 'Cancel', reason: 'Reason',
   offlineSaved: 'Offline: saved on this device, will be sent when the network returns.', pendingCount: 'waiting to send', stale: 'Someone else acted first; this is the case now. Your input is kept: submit again.',
   returned: 'Returned because', print: 'Print', earlierSteps: 'Earlier steps', noActions: 'Nothing for you to do at this step', export: 'Export ledger', import: 'Import roster',

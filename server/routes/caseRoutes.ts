@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, currentSteps } from '../../engine/index';
+import { availableEvents, caseRecords, currentSteps, getPath } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
@@ -12,6 +12,9 @@ import { AppError } from '../errors';
 import { loadProcess } from '../processes';
 import { canSee, type UserActor } from '../rights';
 import { errors, idParam, processIdPattern } from './schemas';
+
+/** An appended list as rows (anything else is no rows). */
+const asRows = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r)) : []);
 
 const listQuery = {
   type: 'object',
@@ -91,6 +94,14 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       form: stepForm ? { id: stepForm, ...def.forms[stepForm] } : null,
       forms,
       events,
+      // What the case keeps besides its forms: appended lists (rows) and computed values, labelled.
+      records: (() => {
+        const r = caseRecords(def);
+        return {
+          lists: r.lists.map((l) => ({ ...l, rows: asRows(getPath(snapshot.context.data, l.path)) })).filter((l) => l.rows.length),
+          computed: r.computed.map((v) => ({ ...v, value: getPath(snapshot.context.data, v.path) ?? null })).filter((v) => v.value !== null),
+        };
+      })(),
       doneForms: Object.keys(snapshot.context.data).filter((k) => Object.hasOwn(def.forms, k)).map((id) => ({ id, title: def.forms[id]!.title, schema: def.forms[id]!.schema, uiSchema: def.forms[id]!.uiSchema ?? {}, print: def.forms[id]!.print ?? false, signatures: def.forms[id]!.signatures ?? [] })),
     };
   });

@@ -20,6 +20,47 @@ interface Detail {
   forms: Record<string, FormDef>;
   events: { type: string; label: string; kind: string; form?: string }[];
   doneForms: (FormDef & { id: string })[];
+  records?: {
+    lists: { path: string; title: string; columns: { key: string; title: string; kind: string }[]; rows: Record<string, unknown>[] }[];
+    computed: { path: string; label: string; value: unknown }[];
+  };
+}
+
+/** One value of a record as people read it: money with two decimals, times in Beijing time, yes/no. */
+function cell(value: unknown, kind: string): string {
+  if (value === undefined || value === null || value === '') return '—';
+  if (kind === 'money' && typeof value === 'number') return value.toFixed(2);
+  if (kind === 'boolean') return value ? '是' : '否';
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatTime(value);
+  return String(value);
+}
+
+/** What the case keeps besides its forms: computed values and the lists steps append to (还款记录, 走访记录). */
+function Records({ records }: { records: NonNullable<Detail['records']> }) {
+  if (!records.lists.length && !records.computed.length) return null;
+  return (
+    <section className="card records">
+      <h3>{t('records')}</h3>
+      {records.computed.length > 0 && (
+        <dl className="computed">
+          {records.computed.map((v) => (
+            <div key={v.path}><dt>{v.label}</dt><dd>{cell(v.value, typeof v.value === 'number' && !Number.isInteger(v.value) ? 'money' : 'text')}</dd></div>
+          ))}
+        </dl>
+      )}
+      {records.lists.map((l) => (
+        <div key={l.path} className="record-list">
+          <h4>{l.title}（{l.rows.length} 条）</h4>
+          <div className="table-scroll">
+            <table className="grid">
+              <thead><tr><th>#</th>{l.columns.map((c) => <th key={c.key}>{c.title}</th>)}</tr></thead>
+              <tbody>{l.rows.map((r, i) => <tr key={i}><td>{i + 1}</td>{l.columns.map((c) => <td key={c.key}>{cell(r[c.key], c.kind)}</td>)}</tr>)}</tbody>
+            </table>
+          </div>
+        </div>
+      ))}
+    </section>
+  );
 }
 interface HistoryItem {
   rev: number;
@@ -169,6 +210,8 @@ export default function CasePage({ id }: { id: string; me: Me }) {
           </div>
         ))}
       </section>
+
+      {detail.records && <Records records={detail.records} />}
 
       {detail.doneForms.filter((f) => f.id !== stepForm?.id).length > 0 && (
         <section className="card earlier">
