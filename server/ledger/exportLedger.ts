@@ -5,7 +5,8 @@ import { caseView } from '../cases/caseView';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { AppError } from '../errors';
-import { ledgerColumns } from './ledgerColumns';
+import { caseRecords, getPath } from '../../engine/index';
+import { cellText, ledgerColumns, listColumns } from './ledgerColumns';
 
 const csvCell = (v: string | number | null) => {
   if (v === null) return '';
@@ -50,11 +51,34 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
       return;
     }
     const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-    const sheet = book.addWorksheet(def.title.slice(0, 31));
-    sheet.columns = columns.map((c) => ({ header: c.header, width: Math.min(40, Math.max(10, c.header.length * 2 + 2)) }));
-    sheet.getRow(1).font = { bold: true };
-    for await (const page of pages()) for (const c of page) sheet.addRow(columns.map((col) => col.value(c))).commit();
-    sheet.commit();
+    // A frozen header row with filters; dates as real dates, money as numbers with two decimals.
+    const addSheet = (name: string, cols: { header: string; kind?: string }[]) => {
+      const sheet = book.addWorksheet(name.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = cols.map((c) => ({ header: c.header, width: Math.min(40, Math.max(10, c.header.length * 2 + 2)), style: c.kind === 'date' ? { numFmt: 'yyyy-mm-dd' } : c.kind === 'money' ? { numFmt: '0.00' } : {} }));
+      sheet.getRow(1).font = { bold: true };
+      sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
+      return sheet;
+    };
+    const typed = (v: unknown, kind?: string) => (kind === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : v === undefined ? null : v);
+    const main = addSheet(def.title, columns);
+    for await (const page of pages()) for (const c of page) main.addRow(columns.map((col) => typed(col.value(c), col.kind))).commit();
+    main.commit();
+    // Each list steps append to (还款记录, 走访记录) on a sheet of its own: one row per entry, linked by the case number.
+    for (const list of caseRecords(def).lists) {
+      const cols = listColumns(list);
+      const sheet = addSheet(list.title, cols);
+      for await (const page of pages()) {
+        for (const c of page) {
+          const rows = getPath(c.data, list.path);
+          if (!Array.isArray(rows)) continue;
+          rows.forEach((row, i) => {
+            const r = row !== null && typeof row === 'object' ? (row as Record<string, unknown>) : {};
+            sheet.addRow([c.id, c.title, i + 1, ...cols.slice(3).map((col) => typed(cellText(r[col.key!]), col.kind))]).commit();
+          });
+        }
+      }
+      sheet.commit();
+    }
     await book.commit();
   };
   write().catch((e) => out.destroy(e as Error));

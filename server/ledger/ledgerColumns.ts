@@ -1,13 +1,19 @@
-import type { Definition } from '../../engine/index';
+import { caseRecords, getPath, type RecordColumn, type Definition } from '../../engine/index';
 import type { CaseView } from '../cases/caseView';
 
-/** One ledger column: a Chinese header and how to read the cell from a case. */
+/** One ledger column: a Chinese header, how to read the cell from a case, and what kind of value it holds. */
 export interface LedgerColumn {
   header: string;
   value: (c: CaseView) => string | number | null;
+  /** Dates are written as real dates and money with two decimals in a spreadsheet. */
+  kind?: RecordColumn['kind'];
 }
 
-type Schema = { type?: string; title?: string; properties?: Record<string, Schema>; items?: Schema };
+type Schema = { type?: string; title?: string; format?: string; multipleOf?: number; properties?: Record<string, Schema>; items?: Schema };
+
+/** The kind of a form field's value, for the spreadsheet's number formats. */
+const kindOf = (s: Schema): RecordColumn['kind'] =>
+  s.type === 'number' ? (s.multipleOf === 0.01 ? 'money' : 'number') : s.type === 'integer' ? 'number' : s.type === 'boolean' ? 'boolean' : s.format === 'date' ? 'date' : 'text';
 
 /** A cell for any form value: lists joined with ；, yes/no in Chinese. */
 export function cellText(value: unknown): string | number | null {
@@ -40,6 +46,7 @@ export function ledgerColumns(def: Definition, unitNames: Map<string, string>, s
     for (const [field, schema] of Object.entries(props)) {
       columns.push({
         header: `${form.title}·${schema.title ?? field}`,
+        kind: kindOf(schema),
         value: (c) => {
           const saved = c.data[formId];
           return saved !== null && typeof saved === 'object' ? cellText((saved as Record<string, unknown>)[field]) : null;
@@ -47,5 +54,14 @@ export function ledgerColumns(def: Definition, unitNames: Map<string, string>, s
       });
     }
   }
+  // What actions compute (尚欠本金), by the author's labels.
+  for (const v of caseRecords(def).computed) {
+    columns.push({ header: v.label, value: (c) => cellText(getPath(c.data, v.path)), kind: 'number' });
+  }
   return columns;
+}
+
+/** The columns of one appended list's sheet: the case it belongs to, the entry's number, then the entry's fields. */
+export function listColumns(list: { columns: RecordColumn[] }): { header: string; kind?: RecordColumn['kind']; key?: string }[] {
+  return [{ header: '案件编号' }, { header: '名称' }, { header: '第几条', kind: 'number' }, ...list.columns.map((c) => ({ header: c.title, kind: c.kind, key: c.key }))];
 }

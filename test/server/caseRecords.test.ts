@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber } from '../helpers/people';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
@@ -33,5 +34,24 @@ describe(`the case page shows what actions keep: appended lists and computed val
     expect(repayments.title).toBe('还款登记');
     expect(repayments.columns.map((c) => [c.title, c.kind])).toEqual([['还款日期', 'date'], ['还款金额（元）', 'money'], ['备注', 'text'], ['登记时间', 'text'], ['登记人', 'text']]);
     expect(repayments.rows.map((r) => [r.paidOn, r.amount, r.note ?? null])).toEqual([['2027-03-01', 10000.1, null], ['2028-03-01', 0.2, '零头']]);
+
+    // The ledger carries them too: computed values as columns, each list on a sheet of its own, one row per entry.
+    const file = await cadre.get('/api/cases/export?processId=micro-loan&format=xlsx');
+    expect(file.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const main = book.worksheets[0]!;
+    expect(main.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(main.autoFilter).toBeTruthy();
+    const headers = (main.getRow(1).values as unknown[]).slice(1);
+    expect(headers).toEqual(expect.arrayContaining(['尚欠本金（元）', '放款登记·到期日']));
+    const mine = main.getRows(2, main.rowCount - 1)!.find((r) => r.getCell(1).value === id)!;
+    expect(mine.getCell(headers.indexOf('尚欠本金（元）') + 1).value).toBe(19999.7);
+    expect(mine.getCell(headers.indexOf('放款登记·到期日') + 1).value).toEqual(new Date('2029-03-04T00:00:00Z'));
+    const sheet = book.getWorksheet('还款登记')!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1, 6)).toEqual(['案件编号', '名称', '第几条', '还款日期', '还款金额（元）']);
+    const entries = sheet.getRows(2, sheet.rowCount - 1)!.filter((r) => r.getCell(1).value === id);
+    expect(entries.map((r) => [r.getCell(3).value, r.getCell(4).value, r.getCell(5).value])).toEqual([[1, new Date('2027-03-01T00:00:00Z'), 10000.1], [2, new Date('2028-03-01T00:00:00Z'), 0.2]]);
+    expect(entries[0]!.getCell(5).numFmt).toBe('0.00');
   });
 });
