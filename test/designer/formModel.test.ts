@@ -58,6 +58,15 @@ describe('the form builder model', () => {
     expect([back.kind, back.columns!.map((c) => [c.key, c.required])]).toEqual(['group', [['village', true], ['room', false]]]);
   });
 
+  it('a computed field is recognised by its formula, keeps it, and a form with one checks clean and computes', () => {
+    const fields = readFields({ type: 'object', properties: { price: { type: 'number', title: '单价' }, count: { type: 'integer', title: '数量' }, total: { type: 'number', title: '合计', formula: 'price * count' } } });
+    expect(fields.map((f) => f.kind)).toEqual(['number', 'number', 'computed']);
+    expect(writeField(fields[2]!).schema).toMatchObject({ formula: 'price * count', title: '合计' });
+    const fresh = newField('computed', []);
+    expect(fresh.kind).toBe('computed');
+    expect(typeof fresh.schema.formula).toBe('string');
+  });
+
   it('limits, options and help text land on the right JSON Schema keywords', () => {
     const money = { ...newField('money', []), min: 1, max: 5000, help: '单位：元' };
     const multi = { ...newField('multiChoice', ['field1']), options: ['种植', '养殖', '务工'], min: 1 };

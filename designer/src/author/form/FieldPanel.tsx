@@ -1,11 +1,44 @@
 import { useState } from 'react';
-import type { Problem } from '../../../../engine/index';
+import { formulaFunctions, type Problem } from '../../../../engine/index';
 import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
 import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
 
 const LIMIT_WORDS = { length: ['最少字数', '最多字数'], value: ['最小值', '最大值'], items: ['最少几项', '最多几项'] } as const;
 
 const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
+const RESULT_TYPES = [['number', '数字'], ['integer', '整数'], ['string', '文字'], ['boolean', '是/否']] as const;
+
+/**
+ * A computed field's formula: Excel-style, over the fields beside it. A field picker inserts
+ * their keys, the function list the engine's own; mistakes show above as the checker finds
+ * them, and the preview computes the value as you type in it.
+ */
+function FormulaEditor({ field, siblings, onChange }: { field: Field; siblings: Field[]; onChange: (patch: Partial<Field>) => void }) {
+  const formula = typeof field.schema.formula === 'string' ? field.schema.formula : '';
+  const setSchema = (patch: Record<string, unknown>) => onChange({ schema: { ...field.schema, ...patch } });
+  const insert = (text: string) => setSchema({ formula: `${formula}${formula && !/[\s(,]$/.test(formula) ? ' ' : ''}${text}` });
+  return (
+    <fieldset className="formula">
+      <legend>公式（如 SUM(members.income)、price * count）</legend>
+      <textarea rows={2} value={formula} spellCheck={false} onChange={(e) => setSchema({ formula: e.target.value })} />
+      <div className="pair">
+        <label>插入字段<select value="" onChange={(e) => e.target.value && insert(e.target.value)}>
+          <option value="">选择…</option>
+          {siblings.filter((s) => s.key !== field.key).flatMap((s) => (s.kind === 'table' ? (s.columns ?? []).map((c) => [`${s.key}.${c.key}`, `${s.title} › ${c.title}`]) : [[s.key, s.title || s.key]])).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+        </select></label>
+        <label>插入函数<select value="" onChange={(e) => e.target.value && insert(`${e.target.value}(`)}>
+          <option value="">选择…</option>
+          {Object.entries(formulaFunctions).map(([name, fn]) => <option key={name} value={name} title={fn.summary}>{name} — {fn.summary.split('：')[0]}</option>)}
+        </select></label>
+      </div>
+      <label>结果类型<select value={String(field.schema.type ?? 'number')} onChange={(e) => setSchema({ type: e.target.value })}>
+        {RESULT_TYPES.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+      </select></label>
+      <p className="muted">计算字段只读：办事人员填表时自动算出，提交后服务器会重新计算。</p>
+    </fieldset>
+  );
+}
 
 /** The chosen field's properties: title, key, help, required, limits, options, conditional display; a table's columns. */
 export default function FieldPanel({ field, siblings, problems, onChange, nested }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean }) {
@@ -23,7 +56,11 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
       <label>标题（办事人员看到的名称）<input value={field.title} onChange={(e) => set({ title: e.target.value })} /></label>
       <label>字段编号（英文，存数据用）<input value={field.key} onChange={(e) => set({ key: cleanKey(e.target.value) })} /></label>
       <label>填写说明<input value={field.help} onChange={(e) => set({ help: e.target.value })} placeholder="显示在标题下方" /></label>
-      <label className="inline"><input type="checkbox" checked={field.required} onChange={(e) => set({ required: e.target.checked })} />必填</label>
+      {field.kind === 'computed' ? (
+        <FormulaEditor field={field} siblings={siblings} onChange={set} />
+      ) : (
+        <label className="inline"><input type="checkbox" checked={field.required} onChange={(e) => set({ required: e.target.checked })} />必填</label>
+      )}
       {limits && (
         <div className="pair">
           <label>{LIMIT_WORDS[limits][0]}<input type="number" value={field.min ?? ''} onChange={(e) => set({ min: num(e.target.value) })} /></label>

@@ -4,7 +4,7 @@ export type Json = Record<string, unknown>;
 
 export type FieldKind =
   | 'text' | 'longText' | 'number' | 'money' | 'date' | 'choice' | 'multiChoice' | 'yesNo'
-  | 'idNumber' | 'phone' | 'address' | 'table' | 'group' | 'file' | 'signature' | 'custom';
+  | 'idNumber' | 'phone' | 'address' | 'table' | 'group' | 'file' | 'signature' | 'computed' | 'custom';
 
 interface KindSpec {
   label: string;
@@ -31,6 +31,7 @@ export const KINDS: Record<FieldKind, KindSpec> = {
   group: { label: '分组（带小标题）', make: () => ({ schema: { type: 'object', properties: {} }, ui: {} }) },
   file: { label: '照片 / 附件', make: () => ({ schema: { type: 'string', maxLength: 3_000_000 }, ui: { 'ui:widget': 'file', 'ui:options': { accept: 'image/*,.pdf' } } }) },
   signature: { label: '手写签名', make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
+  computed: { label: '计算字段（公式）', make: () => ({ schema: { type: 'number', formula: '0' }, ui: {} }) },
   custom: { label: '其他（在 JSON 页编辑）', make: () => ({ schema: { type: 'string' }, ui: {} }) },
 };
 
@@ -38,7 +39,7 @@ export const KINDS: Record<FieldKind, KindSpec> = {
 export const PALETTE = (Object.keys(KINDS) as FieldKind[]).filter((k) => k !== 'custom');
 
 /** Kinds a table's columns may have (no tables in tables, no files in cells). */
-export const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'date', 'choice', 'yesNo', 'idNumber', 'phone'];
+export const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'date', 'choice', 'yesNo', 'idNumber', 'phone', 'computed'];
 
 /** Kinds a group may hold (a group holds plain fields, not more groups). */
 export const GROUP_KINDS: FieldKind[] = ['text', 'longText', 'number', 'money', 'date', 'choice', 'multiChoice', 'yesNo', 'idNumber', 'phone', 'address', 'table', 'file', 'signature'];
@@ -51,6 +52,7 @@ function isPlainGroup(schema: Json): boolean {
 /** Recognises the kind of an existing field; anything unusual is edited as the nearest plain kind. */
 export function kindOf(schema: Json, ui: Json = {}): FieldKind {
   const widget = ui['ui:widget'];
+  if (typeof schema.formula === 'string') return 'computed';
   if (widget === 'signature') return 'signature';
   if (widget === 'file' || schema.format === 'data-url') return 'file';
   if (schema.type === 'boolean') return 'yesNo';
