@@ -21,12 +21,14 @@ export async function startServer(env: Record<string, string>, port: number): Pr
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // A deadline, not a count of tries: on a loaded 2-core machine one PGlite start-up can take most of a minute.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output}`);
     const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
     if (ok) break;
+    if (Date.now() > deadline) throw new Error(`server did not start within 90 s: ${output}`);
     await new Promise((r) => setTimeout(r, 100));
-    if (i === 299) throw new Error(`server did not start: ${output}`);
   }
   return {
     url, child,

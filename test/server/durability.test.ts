@@ -84,5 +84,5 @@ describe(`durability across SIGKILL (${dbKind})`, () => {
     } finally {
       await server.kill('SIGTERM');
     }
-  }, 120_000); // two server start-ups on PGlite and a SIGKILL: slow on a loaded 2-core machine
+  }, 240_000); // two server start-ups on PGlite and a SIGKILL: slow on a loaded 2-core machine
 });
