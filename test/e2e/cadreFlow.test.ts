@@ -163,6 +163,32 @@ async function caseInMobilising(): Promise<string> {
 }
 
 describe(`the case page's harder moments (${dbKind})`, () => {
+  it('a loan: the balance shows in the records, and an over-repayment is refused in the words its author wrote', async () => {
+    const [cun, xiang] = await Promise.all([apiAs('cun'), apiAs('xiang')]);
+    const c = (await cun.call('POST', '/api/cases', { processId: 'micro-loan', orgUnitId: 'xiaokangyuan' })).body as { id: string };
+    for (const [who, type, data] of [
+      [cun, 'SUBMIT', { borrower: '周春福', idNumber: idNumber('532326', '19800101', '047'), amount: 30000, termMonths: 36, purpose: '养殖' }],
+      [xiang, 'APPROVE'],
+      [cun, 'ISSUE', { issuedOn: '2026-03-05', amount: 30000, dueOn: '2029-03-04' }],
+      [cun, 'REPAY', { paidOn: '2027-03-01', amount: 10000.1 }],
+    ] as const) expect((await who.call('POST', `/api/cases/${c.id}/events`, { type, ...(data ? { data } : {}) })).status).toBe(200);
+    const phone = await openBrowser(375);
+    try {
+      await uiLogin(phone.page, e2e.server.url, '532326', 'cun');
+      await phone.page.goto(`${e2e.server.url}/#/cases/${c.id}`);
+      await phone.page.waitForSelector('.records');
+      expect(await phone.page.locator('.records').innerText()).toMatch(/尚欠本金（元）\s*19999\.90[\s\S]*还款登记（1 条）[\s\S]*10000\.10/);
+      await phone.page.fill('#root_paidOn', '2027-06-01');
+      await phone.page.fill('#root_amount', '20000');
+      await phone.page.click('button[type=submit]');
+      await phone.page.waitForSelector('text=还款金额超过了尚欠本金，请核对后再登记');
+      await shot(phone.page, 'loan-over-repayment-375');
+      expect(await phone.page.inputValue('#root_amount')).toBe('20000');
+    } finally {
+      await phone.context.close();
+    }
+  });
+
   it('two phones on one case: the second submission gets 409, is told plainly, keeps what was typed, and goes through when sent again', async () => {
     const id = await caseInMobilising();
     const a = await openBrowser(375);
