@@ -13,10 +13,17 @@ export function calendarOf(def: Pick<Definition, 'calendar'>): Calendar | undefi
   return Object.hasOwn(calendars, id) ? calendars[id] : undefined;
 }
 
-/** The last year the calendar lists holidays for: working days after it are counted without holidays. */
+const lastYears = new WeakMap<Calendar, number>();
+
+/** The last year the calendar lists holidays for: working days after it are counted without holidays. Worked out once per calendar (a step with a deadline asks). */
 export function lastYearOf(calendar: Calendar): number {
-  const dates = [...calendar.holidays, ...calendar.workdays];
-  return dates.reduce((max, d) => Math.max(max, Number(d.slice(0, 4))), 0);
+  let year = lastYears.get(calendar);
+  if (year === undefined) {
+    year = 0;
+    for (const d of [...calendar.holidays, ...calendar.workdays]) year = Math.max(year, Number(d.slice(0, 4)));
+    lastYears.set(calendar, year);
+  }
+  return year;
 }
 
 /** True when an instant falls in a year the calendar does not cover (in the calendar's time zone). */

@@ -48,6 +48,12 @@ export function walkStates(machineId: string, root: StateNodeConfig, rootPointer
   return out;
 }
 
+/** The form of a step: its own, or its nearest ancestor's (what an event with `data: "step"` submits there). */
+export function stepFormOf(s: WalkedState): string | undefined {
+  for (let cur: WalkedState | null = s; cur; cur = cur.parent) if (cur.node.meta?.form) return cur.node.meta.form;
+  return undefined;
+}
+
 /** Normalises an actions field (one ref or a list) to a list. */
 export function actionList(value: unknown): CatalogueRef[] {
   if (value === undefined || value === null) return [];

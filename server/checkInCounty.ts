@@ -1,10 +1,7 @@
 import type { Kysely } from 'kysely';
-import { checkDefinition, type CheckOptions, checkSource, type CheckReport } from '../engine/index';
+import { checkDefinition, type CheckOptions, checkSource, type CheckReport, isVariation } from '../engine/index';
 import type { Database } from './db/schema';
 import { definitionsRoot, templateFinder } from './definitionFiles';
-
-/** A body is a county variation of a shared template when it says what it extends. */
-export const isVariation = (body: unknown) => body !== null && typeof body === 'object' && Object.hasOwn(body, 'extends');
 
 /** What the checker may know of a county: its processes (published or drafted) and the roles its users hold. */
 export async function countyContext(k: Kysely<Database>, county: string, now = new Date()): Promise<CheckOptions> {

@@ -8,7 +8,8 @@ import { firstUnsafe } from './inputSafety';
  * `username: ["cun"]` is a list, not a name). The query string, path and headers are text
  * and are coerced to the types their schemas declare, but never to a number that is not
  * finite (ajv turns "1e400" into Infinity and lets it through). Text with NUL or a lone
- * surrogate is refused in every part.
+ * surrogate is refused in every part: JSON bodies by the JSON parser (app.ts), which has
+ * already walked them, the other parts here.
  */
 export function installValidators(app: FastifyInstance): void {
   const make = (coerceTypes: boolean | 'array') => {
@@ -19,13 +20,14 @@ export function installValidators(app: FastifyInstance): void {
   const bodyAjv = make(false);
   const textAjv = make('array');
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const validate: ValidateFunction = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
+    const body = httpPart === 'body';
+    const validate: ValidateFunction = (body ? bodyAjv : textAjv).compile(schema);
     const check = ((data: unknown) => {
       if (!validate(data)) {
         check.errors = validate.errors;
         return false;
       }
-      const unsafe = firstUnsafe(data);
+      const unsafe = body ? undefined : firstUnsafe(data);
       if (unsafe) {
         const error: ErrorObject = unsafe.reason === 'text'
           ? { instancePath: unsafe.path === '/' ? '' : unsafe.path, keyword: 'unsafeText', params: {}, schemaPath: '#' }

@@ -1,6 +1,6 @@
 import { findAction, findGuard } from '../catalogue/index';
-import { type FieldTypes, type FormulaIssue, FormulaSyntaxError, type FormulaType, isComputedDeadline, parseFormula, typecheck } from '../formula/index';
-import type { WalkedState, WalkedTransition } from '../stateWalk';
+import { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, FormulaSyntaxError, type FormulaType, isComputedDeadline, parseFormula, typecheck } from '../formula/index';
+import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
 import { type Problem, problem } from './problems';
@@ -10,10 +10,6 @@ const ANY = Symbol('any');
 type Known = Schema | typeof ANY;
 const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function formOfState(s: WalkedState): string | undefined {
-  for (let cur: WalkedState | null = s; cur; cur = cur.parent) if (cur.node.meta?.form) return cur.node.meta.form;
-  return undefined;
-}
 
 /** Follows one segment of a path into a schema: a property, `*` or an index for items. */
 function step(schema: Known, seg: string): Known | undefined {
@@ -42,7 +38,7 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
   const formOf = (pointer: string) => [...formOfRef.entries()].find(([p]) => pointer.startsWith(`${p}/`))?.[1];
   for (const t of transitions) {
     const spec = Object.hasOwn(def.events, t.trigger) ? def.events[t.trigger] : undefined;
-    const form = spec?.data === 'step' ? formOfState(t.source) : spec?.data;
+    const form = spec?.data === 'step' ? stepFormOf(t.source) : spec?.data;
     if (form) formOfRef.set(t.pointer, form);
   }
   for (const ref of refs) {
@@ -146,7 +142,7 @@ export function checkFormula(text: string, pointer: string, fields: FieldTypes, 
   if (node instanceof FormulaSyntaxError) return [problem('formula-syntax', pointer, { at: node.pos + 1, detail: node.message })];
   const issues: FormulaIssue[] = [];
   const type = typecheck(node, fields, issues);
-  if (wanted && type !== wanted && type !== 'any' && !(wanted === 'date' && type === 'text')) issues.push({ pos: 0, kind: 'type', message: `这里应得到${wanted === 'date' ? '日期' : wanted}，公式得到的是${({ number: '数字', text: '文字', boolean: '是/否', date: '日期', list: '列表', any: '任意值' } as const)[type]}` });
+  if (wanted && type !== wanted && type !== 'any' && !(wanted === 'date' && type === 'text')) issues.push({ pos: 0, kind: 'type', message: `这里应得到${FORMULA_TYPE_NAMES[wanted]}，公式得到的是${FORMULA_TYPE_NAMES[type]}` });
   const codes = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type' } as const;
   return issues.map((i) => problem(codes[i.kind], pointer, { at: i.pos + 1, detail: i.message }));
 }

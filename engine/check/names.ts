@@ -2,10 +2,9 @@
 import { walkStates } from '../stateWalk';
 import type { Definition } from '../types';
 import type { Problem } from './problems';
+import { isSchema } from './schemaRules';
 
 const unescape = (k: string) => k.replace(/~1/g, '/').replace(/~0/g, '~');
-type Schema = Record<string, unknown>;
-const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The title of the deepest field a form-schema pointer passes through (properties/<key>, items, conditional parts). */
 function fieldTitle(schema: unknown, parts: string[]): string | undefined {

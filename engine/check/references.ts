@@ -1,4 +1,4 @@
-import { type WalkedState, type WalkedTransition } from '../stateWalk';
+import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
 import { type Problem, problem } from './problems';
@@ -6,10 +6,6 @@ import { type Problem, problem } from './problems';
 const roleName = (r: string | { role: string }) => (typeof r === 'string' ? r : r.role);
 
 /** The state's own form, or its nearest ancestor's. */
-function formOf(s: WalkedState): string | undefined {
-  for (let cur: WalkedState | null = s; cur; cur = cur.parent) if (cur.node.meta?.form) return cur.node.meta.form;
-  return undefined;
-}
 
 /** Checks that events, roles and forms used anywhere are declared, and flags declared ones never used. */
 export function checkReferences(def: Definition, states: WalkedState[], transitions: WalkedTransition[], refs: FoundRef[]): Problem[] {
@@ -55,7 +51,7 @@ export function checkReferences(def: Definition, states: WalkedState[], transiti
     if (spec.data === 'step') {
       const atomics = states.filter((s) => (s === t.source || isUnder(s, t.source)) && s.kind === 'atomic');
       for (const s of atomics.length ? atomics : [t.source]) {
-        if (!formOf(s)) out.push(problem('step-form-missing', t.pointer, { event: t.trigger, state: s.path.join('.') }));
+        if (!stepFormOf(s)) out.push(problem('step-form-missing', t.pointer, { event: t.trigger, state: s.path.join('.') }));
       }
     }
   }

@@ -1,10 +1,7 @@
-import { divide, Day, Decimal, fromData, multiply, type Value } from './values';
+import { asDay, asNumber, asText, divide, Day, Decimal, fromData, multiply, type Value } from './values';
 import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
 
-const ZERO = new Decimal(0n);
-const asNum = (v: Value): Decimal | null => (v instanceof Decimal ? v : v === null ? ZERO : typeof v === 'boolean' ? new Decimal(v ? 1_000_000n : 0n) : null);
-const asDay = (v: Value): Day | null => (v instanceof Day ? v : typeof v === 'string' ? Day.parse(v) : null);
 
 /** Reads a data path; a path through a list reads that field of every row (entries.amount). */
 function readPath(root: unknown, keys: string[], env: FormulaEnv): Value {
@@ -27,8 +24,8 @@ function compare(op: string, a: Value, b: Value): boolean {
   if (x && y) d = x.n - y.n;
   else if (typeof a === 'string' && typeof b === 'string') d = a < b ? -1 : a > b ? 1 : 0;
   else {
-    const m = asNum(a);
-    const n = asNum(b);
+    const m = asNumber(a);
+    const n = asNumber(b);
     if (!m || !n) return false;
     d = m.units < n.units ? -1 : m.units > n.units ? 1 : 0;
   }
@@ -50,24 +47,24 @@ export function evaluate(node: Node, env: FormulaEnv): Value {
       return keys[0] === 'submitted' ? readPath(env.submitted, keys.slice(1), env) : readPath(env.data, keys, env);
     }
     case 'unary': {
-      const v = asNum(evaluate(node.arg, env));
+      const v = asNumber(evaluate(node.arg, env));
       return v && (node.op === '-' ? new Decimal(-v.units) : v);
     }
     case 'binary': {
       const a = evaluate(node.left, env);
       const b = evaluate(node.right, env);
-      if (node.op === '&') return `${toText(a)}${toText(b)}`;
+      if (node.op === '&') return `${asText(a)}${asText(b)}`;
       if (['=', '<>', '<', '<=', '>', '>='].includes(node.op)) return compare(node.op, a, b);
       // Date plus or minus days; date minus date is days.
       const da = asDay(a);
       if (da && (node.op === '+' || node.op === '-')) {
         const db = asDay(b);
         if (db && node.op === '-') return Decimal.of(da.n - db.n);
-        const n = asNum(b);
+        const n = asNumber(b);
         return n ? new Day(da.n + (node.op === '+' ? 1 : -1) * Math.trunc(n.toNumber())) : null;
       }
-      const x = asNum(a);
-      const y = asNum(b);
+      const x = asNumber(a);
+      const y = asNumber(b);
       if (!x || !y) return null;
       if (node.op === '+') return new Decimal(x.units + y.units);
       if (node.op === '-') return new Decimal(x.units - y.units);
@@ -85,12 +82,4 @@ export function evaluate(node: Node, env: FormulaEnv): Value {
       return fn.run(node.args.map((a) => evaluate(a, env)), env);
     }
   }
-}
-
-function toText(v: Value): string {
-  if (v === null) return '';
-  if (v instanceof Decimal) return String(v.toNumber());
-  if (v instanceof Day) return v.iso();
-  if (Array.isArray(v)) return v.map(toText).join('、');
-  return typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
 }

@@ -1,7 +1,7 @@
 /** The formula functions: Excel's names and meaning, exact decimals, dates on the county calendar. */
 import { addDuration, localDate } from '../duration';
 import type { Calendar } from '../types';
-import { Day, Decimal, roundTo, type Value } from './values';
+import { asDay, asNumber, asText, Day, Decimal, roundTo, type Value } from './values';
 
 /** What a formula may see besides the case data: the submitted form, the time, the calendar, the budget. */
 export interface FormulaEnv {
@@ -31,8 +31,8 @@ export interface FormulaFunction {
 }
 
 const ZERO = new Decimal(0n);
-const num = (v: Value): Decimal | null => (v instanceof Decimal ? v : v === null ? ZERO : typeof v === 'boolean' ? new Decimal(v ? 1_000_000n : 0n) : null);
-const day = (v: Value): Day | null => (v instanceof Day ? v : typeof v === 'string' ? Day.parse(v) : null);
+const num = asNumber;
+const day = asDay;
 /** Lists and single values as one flat list (SUM(a, b.c, 3)). */
 const flat = (args: Value[], env: FormulaEnv): Value[] => {
   const out: Value[] = [];
@@ -55,7 +55,7 @@ export const same = (a: Value, b: Value): boolean => {
   if (a instanceof Day || b instanceof Day) return day(a)?.n === day(b)?.n && day(a) !== null;
   return (a ?? '') === (b ?? '');
 };
-const text = (v: Value): string => (v === null ? '' : v instanceof Decimal ? String(v.toNumber()) : v instanceof Day ? v.iso() : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : Array.isArray(v) ? v.map(text).join('、') : String(v));
+const text = asText;
 const todayOf = (env: FormulaEnv) => Day.parse(localDate(env.now, env.calendar))!;
 const dayMs = (d: Day, calendar: Calendar) => d.n * 86_400_000 - calendar.timeZoneOffsetMinutes * 60_000 + 9 * 3_600_000;
 

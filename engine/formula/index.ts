@@ -6,12 +6,13 @@ import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
 import { parseFormulaCached } from './cache';
 import { FormulaSyntaxError } from './syntax';
+import { getPath } from '../dataPath';
 import type { Calendar } from '../types';
 import { Day, toData } from './values';
 
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType } from './functions';
 export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
-export { type FieldTypes, type FormulaIssue, typecheck } from './typecheck';
+export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, typecheck } from './typecheck';
 export { Decimal, Day, type Value } from './values';
 
 export { parseFormulaCached as parseFormula };
@@ -45,11 +46,7 @@ const textOf = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ?
 /** What names a case: a data path's value, or a formula's (=…); empty when it gives nothing. */
 export function caseTitleOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
   if (!spec) return '';
-  if (!spec.startsWith('=')) {
-    let cur: unknown = data;
-    for (const key of spec.split('.')) cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, key) ? (cur as Record<string, unknown>)[key] : undefined;
-    return textOf(cur).slice(0, 200);
-  }
+  if (!spec.startsWith('=')) return textOf(getPath(data, spec)).slice(0, 200);
   return textOf(evaluateFormula(spec, { data, now, calendar, tick: () => undefined })).slice(0, 200);
 }
 

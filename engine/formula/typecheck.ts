@@ -9,7 +9,8 @@ export interface FormulaIssue {
   message: string;
 }
 
-const NAMES: Record<FormulaType, string> = { number: '数字', text: '文字', boolean: '是/否', date: '日期', list: '列表', any: '任意值' };
+/** Each formula type in words. */
+export const FORMULA_TYPE_NAMES: Record<FormulaType, string> = { number: '数字', text: '文字', boolean: '是/否', date: '日期', list: '列表', any: '任意值' };
 
 /** The type of the field at a data path, 'list' through lists; undefined when nothing defines it. */
 export type FieldTypes = (path: string) => FormulaType | undefined;
@@ -33,7 +34,7 @@ export function typecheck(node: Node, fields: FieldTypes, issues: FormulaIssue[]
     }
     case 'unary': {
       const t = typecheck(node.arg, fields, issues);
-      if (!fits(t, 'number')) issues.push({ pos: node.pos, kind: 'type', message: `「${node.op}」后面应为数字，这里是${NAMES[t]}` });
+      if (!fits(t, 'number')) issues.push({ pos: node.pos, kind: 'type', message: `「${node.op}」后面应为数字，这里是${FORMULA_TYPE_NAMES[t]}` });
       return 'number';
     }
     case 'binary': {
@@ -41,17 +42,17 @@ export function typecheck(node: Node, fields: FieldTypes, issues: FormulaIssue[]
       const b = typecheck(node.right, fields, issues);
       if (node.op === '&') return 'text';
       if (['=', '<>'].includes(node.op)) {
-        if (a !== 'any' && b !== 'any' && a !== b && !(fits(a, b) || fits(b, a))) issues.push({ pos: node.pos, kind: 'type', message: `把${NAMES[a]}和${NAMES[b]}比较，永远不会相等` });
+        if (a !== 'any' && b !== 'any' && a !== b && !(fits(a, b) || fits(b, a))) issues.push({ pos: node.pos, kind: 'type', message: `把${FORMULA_TYPE_NAMES[a]}和${FORMULA_TYPE_NAMES[b]}比较，永远不会相等` });
         return 'boolean';
       }
       if (['<', '<=', '>', '>='].includes(node.op)) {
         const ok = (a === b) || a === 'any' || b === 'any' || (a === 'date' && b === 'text') || (a === 'text' && b === 'date');
-        if (!ok) issues.push({ pos: node.pos, kind: 'type', message: `「${node.op}」两边应为同一类值，这里是${NAMES[a]}和${NAMES[b]}` });
+        if (!ok) issues.push({ pos: node.pos, kind: 'type', message: `「${node.op}」两边应为同一类值，这里是${FORMULA_TYPE_NAMES[a]}和${FORMULA_TYPE_NAMES[b]}` });
         return 'boolean';
       }
       if ((a === 'date' || b === 'date') && (node.op === '+' || node.op === '-')) return node.op === '-' && a === 'date' && b === 'date' ? 'number' : 'date';
       for (const [t, at] of [[a, node.left.pos], [b, node.right.pos]] as const) {
-        if (!fits(t, 'number') || t === 'list') issues.push({ pos: at, kind: 'type', message: `「${node.op}」两边应为数字，这里是${NAMES[t]}${t === 'list' ? '（对列表请用 SUM 等函数）' : ''}` });
+        if (!fits(t, 'number') || t === 'list') issues.push({ pos: at, kind: 'type', message: `「${node.op}」两边应为数字，这里是${FORMULA_TYPE_NAMES[t]}${t === 'list' ? '（对列表请用 SUM 等函数）' : ''}` });
       }
       return 'number';
     }
@@ -68,7 +69,7 @@ export function typecheck(node: Node, fields: FieldTypes, issues: FormulaIssue[]
       }
       args.forEach((t, i) => {
         const wanted = fn.arg(i);
-        if (!fits(t, wanted)) issues.push({ pos: node.args[i]!.pos, kind: 'type', message: `${node.name} 的第 ${i + 1} 个参数应为${NAMES[wanted]}，这里是${NAMES[t]}` });
+        if (!fits(t, wanted)) issues.push({ pos: node.args[i]!.pos, kind: 'type', message: `${node.name} 的第 ${i + 1} 个参数应为${FORMULA_TYPE_NAMES[wanted]}，这里是${FORMULA_TYPE_NAMES[t]}` });
       });
       return typeof fn.returns === 'function' ? fn.returns(args) : fn.returns;
     }

@@ -82,3 +82,14 @@ export const multiply = (a: Decimal, b: Decimal): Decimal => {
   const half = SCALE / 2n;
   return new Decimal(p >= 0n ? (p + half) / SCALE : -((-p + half) / SCALE));
 };
+
+const ZERO = new Decimal(0n);
+
+/** A value as a number, Excel's way: blank is 0, TRUE is 1; text or a date is not a number (null). */
+export const asNumber = (v: Value): Decimal | null => (v instanceof Decimal ? v : v === null ? ZERO : typeof v === 'boolean' ? new Decimal(v ? 1_000_000n : 0n) : null);
+
+/** A value as a day: a day, or text written YYYY-MM-DD. */
+export const asDay = (v: Value): Day | null => (v instanceof Day ? v : typeof v === 'string' ? Day.parse(v) : null);
+
+/** A value as text: numbers as written, days as YYYY-MM-DD, lists joined with 、. */
+export const asText = (v: Value): string => (v === null ? '' : v instanceof Decimal ? String(v.toNumber()) : v instanceof Day ? v.iso() : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : Array.isArray(v) ? v.map(asText).join('、') : String(v));

@@ -10,6 +10,7 @@ import { canSee, type UserActor } from '../rights';
 import { columnsOf, type NewCase, spawnChildren } from './acceptedStep';
 import { caseTitle, type CaseView, caseView } from './caseView';
 import { logAuthFailure } from './authFailures';
+import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { canonical, type Step, writeStep } from './writeStep';
 
 /** How an event arrives: from a user (with optional If-Match and Idempotency-Key) or from the scheduler. */
@@ -88,10 +89,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     // The uniqueness key follows the data (a household's ID is known once the application is filled in).
     const uniqueKey = def.uniqueKey ? uniqueKeyOf(def.uniqueKey, result.snapshot.context.data, now.getTime(), process.compiled.calendar) : '';
     const keyChanged = Boolean(def.uniqueKey) && uniqueKey !== (row.unique_key ?? '');
-    if (keyChanged && uniqueKey) {
-      const other = await k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', county).where('process_id', '=', row.process_id).where('unique_key', '=', uniqueKey).where('id', '<>', caseId).executeTakeFirst();
-      if (other) throw new AppError('CF_DUPLICATE_CASE', `已有相同的案件「${other.title}」，不能重复办理`, [{ path: '/data', field: other.title, message: `已有案件「${other.title}」（编号 ${other.id}）` }]);
-    }
+    if (keyChanged && uniqueKey) await refuseDuplicate(k, county, row.process_id, uniqueKey, '办理', caseId);
     const view = caseView({ ...row, ...{ state: columnsOf(result).state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot, rev: row.rev + 1, due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title } }, now);
     const step: Step = {
       county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
@@ -124,7 +122,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     return await attempt();
   } catch (e) {
     // Another case took the same uniqueness key at the same moment.
-    if (isUniqueViolation(e) && /cases_unique_key/.test(`${(e as { constraint?: string }).constraint ?? ''} ${(e as Error).message}`)) throw new AppError('CF_DUPLICATE_CASE');
+    if (isUniqueKeyClash(e)) throw new AppError('CF_DUPLICATE_CASE');
     // A retry with the same key raced the first request: answer with what the first one stored.
     if (key && isUniqueViolation(e)) return db.run(county, async (k) => (await replay(k, actor, key, hash))!);
     throw e;

@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { startCase, uniqueKeyOf } from '../../engine/index';
 import type { Db } from '../db/open';
-import type { Database } from '../db/schema';
 import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
 import { creationStep, type NewCase, writtenView } from './acceptedStep';
 import { caseTitle, type CaseView } from './caseView';
+import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { writeStep } from './writeStep';
-
-/** 409 naming the case that already holds this uniqueness key (one case per household per year, say). */
-async function refuseDuplicate(k: Kysely<Database>, county: string, processId: string, key: string): Promise<void> {
-  const other = await k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', county).where('process_id', '=', processId).where('unique_key', '=', key).executeTakeFirst();
-  if (other) {
-    throw new AppError('CF_DUPLICATE_CASE', `已有相同的案件「${other.title}」，不能重复发起`, [{ path: '/data', field: other.title, message: `已有案件「${other.title}」（编号 ${other.id}）` }]);
-  }
-}
 
 /** Starts a case of a published process at an org unit the actor may start it at. */
 export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date()): Promise<CaseView> {
@@ -36,15 +27,14 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
     const key = uniqueKeyOf(def.uniqueKey, started.snapshot.context.data, now.getTime(), process.compiled.calendar);
     if (key) {
       n.uniqueKey = key;
-      await refuseDuplicate(k, county, process.processId, key);
+      await refuseDuplicate(k, county, process.processId, key, '发起');
     }
     const id = randomUUID();
     try {
       await writeStep(k, creationStep(n, id, started));
     } catch (e) {
       // Another start with the same key won the race: answer as if it had come first.
-      // (The statement failed, so the transaction cannot be asked which case it was.)
-      if (key && (e as { code?: string }).code === '23505') throw new AppError('CF_DUPLICATE_CASE');
+      if (key && isUniqueKeyClash(e)) throw new AppError('CF_DUPLICATE_CASE');
       throw e;
     }
     return writtenView(n, id, started, 1, now);

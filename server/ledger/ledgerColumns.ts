@@ -1,4 +1,4 @@
-import { caseRecords, getPath, type RecordColumn, type Definition } from '../../engine/index';
+import { caseRecords, getPath, type RecordColumn, type Definition, valueKind } from '../../engine/index';
 import type { CaseView } from '../cases/caseView';
 
 /** One ledger column: a Chinese header, how to read the cell from a case, and what kind of value it holds. */
@@ -10,10 +10,6 @@ export interface LedgerColumn {
 }
 
 type Schema = { type?: string; title?: string; format?: string; multipleOf?: number; properties?: Record<string, Schema>; items?: Schema };
-
-/** The kind of a form field's value, for the spreadsheet's number formats. */
-const kindOf = (s: Schema): RecordColumn['kind'] =>
-  s.type === 'number' ? (s.multipleOf === 0.01 ? 'money' : 'number') : s.type === 'integer' ? 'number' : s.type === 'boolean' ? 'boolean' : s.format === 'date' ? 'date' : 'text';
 
 /** A cell for any form value: lists joined with ；, yes/no in Chinese. */
 export function cellText(value: unknown): string | number | null {
@@ -46,7 +42,7 @@ export function ledgerColumns(def: Definition, unitNames: Map<string, string>, s
     for (const [field, schema] of Object.entries(props)) {
       columns.push({
         header: `${form.title}·${schema.title ?? field}`,
-        kind: kindOf(schema),
+        kind: valueKind(schema),
         value: (c) => {
           const saved = c.data[formId];
           return saved !== null && typeof saved === 'object' ? cellText((saved as Record<string, unknown>)[field]) : null;

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { CheckReport } from '../../engine/index';
-import { contentHash } from '../../engine/index';
+import { contentHash, isVariation } from '../../engine/index';
 import { startRolesOf } from '../../engine/index';
 import type { Definition } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
-import { checkInCounty, countyContext, isVariation } from '../checkInCounty';
+import { checkInCounty, countyContext } from '../checkInCounty';
 import { AppError } from '../errors';
 import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
