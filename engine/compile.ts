@@ -3,9 +3,9 @@ import { BUDGET, Meter, UncountedMeter } from './budget';
 import { beyondCalendar, calendarOf, defaultCalendar } from './calendars';
 import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
 import { contentHash } from './contentHash';
-import { delayEnd, resolveDelay } from './delays';
+import { computedDelay, delayEnd, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
-import { endOfDay, evaluateFormula, hasComputedFields, isComputedDeadline } from './formula/index';
+import { endOfDay, evaluateFormula, hasComputedFields } from './formula/index';
 import { actionList, walkStates } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
 
@@ -43,6 +43,14 @@ export interface CompiledProcess {
   readonly handledEvents: ReadonlyMap<string, ReadonlySet<string>>;
   /** The pure XState runner, reused across transitions (see transition.ts). */
   readonly runner: Runner;
+  /** When a delay (an `after` timer or a step's SLA) started at `now` ends for this case; null when it gives no instant. */
+  readonly deadline: (delay: string, context: CaseContext, now: number) => Deadline | null;
+}
+
+/** The end of a delay: an ISO instant, approximate when counted in working days past the calendar's last year. */
+export interface Deadline {
+  at: string;
+  approximate: boolean;
 }
 
 /** XState's actor scope, made once per compiled process; `actions` collects one call's actions. */
@@ -137,6 +145,8 @@ function transformTree(node: StateNodeConfig, machineId: string, path: string[])
 }
 
 function nominalMs(def: Definition, name: string): number {
+  // A computed delay's instant depends on the case: the timer effect carries it (transition.ts); XState only needs a delay to schedule.
+  if (computedDelay(def, name) !== undefined) return 1000;
   const d = resolveDelay(def, name);
   if (!d) throw new DefinitionError(`未知的时限「${name}」`, '/machine');
   const p = d.parts;
@@ -229,24 +239,31 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
       return g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools);
     };
   }
+  const deadline = (name: string, context: CaseContext, now: number): Deadline | null => {
+    // A computed delay ("=WORKDAY(agreement.signedOn, 5)") ends at the end of the day it gives (23:59:59 Beijing time).
+    const formula = computedDelay(def, name);
+    if (formula !== undefined) {
+      const day = evaluateFormula(formula, { data: context.data, now, calendar, tick: () => meter.formulaStep() });
+      const at = typeof day === 'string' ? endOfDay(day, calendar) : null;
+      return at === null ? null : { at, approximate: false };
+    }
+    const delay = resolveDelay(def, name);
+    if (!delay) return null;
+    const at = new Date(delayEnd(delay, now, calendar)).toISOString();
+    return { at, approximate: delay.workingDays && beyondCalendar(calendar, at) };
+  };
   actionImpls['cf.slaStart'] = assign(({ context, event }, params: { state: string; sla: string }) => {
     meter.action();
-    const ev = runEvent(event);
-    const now = ev.now;
     const ctx = context as CaseContext;
-    // A deadline written as a formula ("=WORKDAY(agreement.signedOn, 5)") is the end of the day it gives (23:59:59 Beijing time).
-    if (isComputedDeadline(params.sla)) {
-      const day = evaluateFormula(params.sla, { ...formulaEnv(ctx, ev), submitted: undefined });
-      const end = typeof day === 'string' ? endOfDay(day, calendar) : null;
+    const end = deadline(params.sla, ctx, runEvent(event).now);
+    if (computedDelay(def, params.sla) !== undefined) {
       const { [params.state]: _gone, ...rest } = ctx.due;
-      return end === null ? { due: rest } : { due: { ...rest, [params.state]: end } };
+      return end === null ? { due: rest } : { due: { ...rest, [params.state]: end.at } };
     }
-    const delay = resolveDelay(def, params.sla);
-    if (!delay) return {};
-    const due = new Date(delayEnd(delay, now, calendar)).toISOString();
+    if (!end) return {};
     const { [params.state]: _was, ...approx } = ctx.dueApprox ?? {};
-    if (delay.workingDays && beyondCalendar(calendar, due)) approx[params.state] = true;
-    return { due: { ...ctx.due, [params.state]: due }, dueApprox: approx };
+    if (end.approximate) approx[params.state] = true;
+    return { due: { ...ctx.due, [params.state]: end.at }, dueApprox: approx };
   });
   actionImpls['cf.slaStop'] = assign(({ context }, params: { state: string }) => {
     meter.action();
@@ -318,7 +335,7 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     },
   } as unknown as Runner['scope'];
 
-  return Object.freeze({ definition: deepFreeze(def), hash, calendar, machine, forms: Object.freeze(forms), states, handledEvents, runner });
+  return Object.freeze({ definition: deepFreeze(def), hash, calendar, machine, forms: Object.freeze(forms), states, handledEvents, runner, deadline });
 }
 
 /** Every guard and action name used in transitions (nested guards included), and every condition schema. */

@@ -2,7 +2,6 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { BudgetExceeded, budgetMessage } from './budget';
 import { findAction } from './catalogue/index';
 import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
-import { delayEnd, resolveDelay } from './delays';
 import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
@@ -162,8 +161,8 @@ function collectEffects(compiled: CompiledProcess, context: CaseContext, now: nu
     const params = (a.params ?? {}) as Record<string, unknown>;
     if (a.type === 'xstate.raise' && typeof params.delay === 'number') {
       const event = params.event as { type: string };
-      const delay = resolveDelay(compiled.definition, event.type.split('.')[2] ?? '');
-      if (delay) effects.push({ type: 'schedule', timerId: String(params.id), event: { type: event.type }, dueAt: new Date(delayEnd(delay, now, compiled.calendar)).toISOString() });
+      const end = compiled.deadline(event.type.split('.')[2] ?? '', context, now);
+      if (end) effects.push({ type: 'schedule', timerId: String(params.id), event: { type: event.type }, dueAt: end.at });
     } else if (a.type === 'xstate.cancel') {
       effects.push({ type: 'cancel', timerId: String(params.sendId) });
     } else {

@@ -1,5 +1,5 @@
 import { findAction, findGuard } from '../catalogue/index';
-import { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, FormulaSyntaxError, type FormulaType, isComputedDeadline, parseFormula, typecheck } from '../formula/index';
+import { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, typecheck } from '../formula/index';
 import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
@@ -88,11 +88,13 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
   if (def.caseTitle?.startsWith('=')) out.push(...checkFormula(def.caseTitle, '/caseTitle', typeOfPath));
   else if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
   if (def.uniqueKey !== undefined) out.push(...checkFormula(def.uniqueKey, '/uniqueKey', typeOfPath));
-  // Computed deadlines: a formula over the case data that must give a date.
+  // Computed deadlines and timers: a formula over the case data that must give a date.
   for (const s of states) {
     const sla = s.node.meta?.sla;
-    if (typeof sla !== 'string' || !isComputedDeadline(sla)) continue;
-    out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, typeOfPath, 'date'));
+    if (typeof sla === 'string' && sla.startsWith('=')) out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, typeOfPath, 'date'));
+  }
+  for (const [name, delay] of Object.entries(def.delays ?? {})) {
+    if (delay.at !== undefined) out.push(...checkFormula(delay.at, `/delays/${name}/at`, typeOfPath, 'date'));
   }
   for (const ref of refs) {
     if (ref.kind === 'guard' && ref.name === 'matches' && ref.params.on !== 'event') compareTypes(ref.params.schema, '', `${ref.pointer}/params/schema`, fieldAt, out);

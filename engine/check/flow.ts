@@ -1,5 +1,4 @@
-import { resolveDelay } from '../delays';
-import { isComputedDeadline } from '../formula/index';
+import { computedDelay, resolveDelay } from '../delays';
 import { resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import { checkFlowLoops } from './flowLoops';
@@ -30,10 +29,10 @@ export function checkFlow(def: Definition, states: WalkedState[], transitions: W
     if (s.node.meta?.sla !== undefined) {
       // A computed deadline (=formula) is type-checked with the data it reads (dataPaths.ts).
       if (s.kind === 'final') out.push(problem('sla-on-final', `${s.pointer}/meta/sla`, { state: name(s) }));
-      else if (!isComputedDeadline(s.node.meta.sla) && !resolveDelay(def, s.node.meta.sla)) out.push(problem('delay-unknown', `${s.pointer}/meta/sla`, { delay: s.node.meta.sla }));
+      else if (!computedDelay(def, s.node.meta.sla) && !resolveDelay(def, s.node.meta.sla)) out.push(problem('delay-unknown', `${s.pointer}/meta/sla`, { delay: s.node.meta.sla }));
     }
     for (const delay of Object.keys(s.node.after ?? {})) {
-      if (!resolveDelay(def, delay)) out.push(problem('delay-unknown', `${s.pointer}/after/${delay}`, { delay }));
+      if (!resolveDelay(def, delay) && !computedDelay(def, delay)) out.push(problem('delay-unknown', `${s.pointer}/after/${delay}`, { delay }));
     }
   }
 

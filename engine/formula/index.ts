@@ -32,9 +32,6 @@ export function formulaHolds(text: string, env: FormulaEnv): boolean {
   return v === true;
 }
 
-/** A deadline (`meta.sla`) written as a formula starts with "=" and gives a date. */
-export const isComputedDeadline = (sla: string) => sla.startsWith('=');
-
 /** The last second of a day in the calendar's time zone (shown to users as that day, 23:59), or null for a value that is not a date. */
 export function endOfDay(day: string, calendar: { timeZoneOffsetMinutes: number }): string | null {
   const d = Day.parse(day);

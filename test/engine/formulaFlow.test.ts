@@ -89,3 +89,50 @@ describe('deadlines to a computed instant', () => {
     expect(unknown.errors[0]!.message).toContain('第 2 个字符处');
   });
 });
+
+describe('timers at a computed instant (a delay declared with `at`)', () => {
+  const def = (at: string) => ({
+    id: 'remind', title: '到期提醒', caseLevel: 'village', roles: { cadre: { label: '村干部', level: 'village' } }, startRoles: ['cadre'],
+    forms: { plan: { title: '计划', schema: { type: 'object', properties: { dueOn: { type: 'string', title: '完成日期', format: 'date' }, days: { type: 'integer', title: '天数' } } } } },
+    events: { PLAN: { label: '计划', roles: ['cadre'], data: 'plan' }, DONE: { label: '完成', roles: ['cadre'] } },
+    delays: { planDue: { at, label: '计划完成日' } },
+    machine: { id: 'r', initial: 'planning', states: {
+      planning: { meta: { label: '计划' }, on: { PLAN: { target: 'working', actions: [{ type: 'save' }] } } },
+      working: { meta: { label: '办理', sla: 'planDue' }, on: { DONE: 'done' }, after: { planDue: 'overdue' } },
+      overdue: { meta: { label: '逾期' }, on: { DONE: 'done' } },
+      done: { type: 'final' },
+    } },
+  });
+  const plan = (at: string, data: object) => {
+    const r = checkDefinition(def(at));
+    expect(r.errors).toEqual([]);
+    const c = compile(r.definition!);
+    const s = ok(startCase(c, { now: NOW, actor: cadre, unitPath })).snapshot;
+    return { c, r: ok(transition(c, s, { type: 'PLAN', data }, { now: NOW, actor: cadre, unitPath })) };
+  };
+
+  it('schedules the timer and the deadline for the end of the day the formula gives, and fires into the next step', () => {
+    const { c, r } = plan('=WORKDAY(plan.dueOn, 2)', { dueOn: '2026-04-30' });
+    // 2026-04-30 + 2 working days skips the May Day holiday (1–5 May) and lands on Thursday 7 May (the 9th is a make-up working day, not needed here).
+    expect(r.dueAt).toBe('2026-05-07T15:59:59.000Z');
+    const timer = r.effects.find((e) => e.type === 'schedule');
+    expect(timer).toMatchObject({ dueAt: '2026-05-07T15:59:59.000Z' });
+    if (timer?.type !== 'schedule') throw new Error('no timer');
+    const fired = ok(transition(c, r.snapshot, timer.event, { now: Date.parse(timer.dueAt), actor: { id: 'system', grants: [] }, unitPath, system: true }));
+    expect(fired.state).toBe('overdue');
+  });
+
+  it('a formula that gives no date sets no timer and no deadline', () => {
+    const { r } = plan('=plan.dueOn', {});
+    expect(r.effects.filter((e) => e.type === 'schedule')).toEqual([]);
+    expect(r.dueAt).toBeNull();
+  });
+
+  it('the checker wants a date, names what the formula reads at /delays/…/at, and refuses working days beside `at`', () => {
+    expect(checkDefinition(def('=plan.days')).errors.map((p) => [p.code, p.path])).toEqual([['formula-type', '/delays/planDue/at']]);
+    expect(checkDefinition(def('=plan.dueDate')).errors.map((p) => [p.code, p.path])).toEqual([['formula-field-unknown', '/delays/planDue/at']]);
+    const both = def('=plan.dueOn') as ReturnType<typeof def> & { delays: { planDue: object } };
+    both.delays.planDue = { at: '=plan.dueOn', workingDays: true };
+    expect(checkDefinition(both).errors.length).toBeGreaterThan(0);
+  });
+});
