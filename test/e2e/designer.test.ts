@@ -99,6 +99,19 @@ describe(`designer in Chromium (${dbKind})`, () => {
       expect(await preview.locator('#root_dibaoNo').count()).toBe(0);
       await preview.getByText('是', { exact: true }).first().click();
       await expect.poll(() => preview.locator('#root_dibaoNo').count()).toBe(1);
+      // A computed field, typed with completion: 成员 finds the members' columns by their title.
+      await addField(page, '计算字段（公式）', '家庭人数', 'size', false);
+      const formula = props(page).locator('fieldset.formula textarea');
+      await formula.fill('');
+      await formula.pressSequentially('COUNT(成员');
+      await see(page, '.completions li:has-text("members.name")', 'formula-completion');
+      await shot(page, 'designer-1280-formula-completion');
+      await page.keyboard.press('Enter');
+      await formula.pressSequentially(')');
+      expect(await formula.inputValue()).toBe('COUNT(members.name)');
+      expect(await page.locator('.completions').count()).toBe(0);
+      await preview.locator('#root_members_0_name').fill('李大山');
+      await expect.poll(() => preview.locator('#root_size').inputValue()).toBe('1');
       await shot(page, 'designer-1280-form-builder');
       await page.click('.preview-head button:has-text("电脑")');
       await shot(page, 'designer-1280-form-preview-desktop');

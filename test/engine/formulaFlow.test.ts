@@ -131,8 +131,7 @@ describe('timers at a computed instant (a delay declared with `at`)', () => {
   it('the checker wants a date, names what the formula reads at /delays/…/at, and refuses working days beside `at`', () => {
     expect(checkDefinition(def('=plan.days')).errors.map((p) => [p.code, p.path])).toEqual([['formula-type', '/delays/planDue/at']]);
     expect(checkDefinition(def('=plan.dueDate')).errors.map((p) => [p.code, p.path])).toEqual([['formula-field-unknown', '/delays/planDue/at']]);
-    const both = def('=plan.dueOn') as ReturnType<typeof def> & { delays: { planDue: object } };
-    both.delays.planDue = { at: '=plan.dueOn', workingDays: true };
+    const both = { ...def('=plan.dueOn'), delays: { planDue: { at: '=plan.dueOn', workingDays: true } } };
     expect(checkDefinition(both).errors.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { formulaFunctions, type Problem } from '../../../../engine/index';
 import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
 import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
+import { accept, type Completion, completionsFor, type FormulaField, wordBefore } from './formulaCompletion';
 
 const LIMIT_WORDS = { length: ['最少字数', '最多字数'], value: ['最小值', '最大值'], items: ['最少几项', '最多几项'] } as const;
 
@@ -10,22 +11,69 @@ const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
 const RESULT_TYPES = [['number', '数字'], ['integer', '整数'], ['string', '文字'], ['boolean', '是/否']] as const;
 
 /**
- * A computed field's formula: Excel-style, over the fields beside it. A field picker inserts
- * their keys, the function list the engine's own; mistakes show above as the checker finds
- * them, and the preview computes the value as you type in it.
+ * A computed field's formula: Excel-style, over the fields beside it. Typing a field's key or
+ * title, or a function's name, offers completions (↑↓ to choose, Enter or Tab to take, Esc to
+ * close); the pickers insert at the caret. Mistakes show above as the checker finds them, and
+ * the preview computes the value as you type in it.
  */
 function FormulaEditor({ field, siblings, onChange }: { field: Field; siblings: Field[]; onChange: (patch: Partial<Field>) => void }) {
   const formula = typeof field.schema.formula === 'string' ? field.schema.formula : '';
   const setSchema = (patch: Record<string, unknown>) => onChange({ schema: { ...field.schema, ...patch } });
-  const insert = (text: string) => setSchema({ formula: `${formula}${formula && !/[\s(,]$/.test(formula) ? ' ' : ''}${text}` });
+  const area = useRef<HTMLTextAreaElement>(null);
+  const [caret, setCaret] = useState<number | null>(null);
+  const [chosen, setChosen] = useState(0);
+  const fields: FormulaField[] = siblings.filter((s) => s.key !== field.key).flatMap((s) => (s.kind === 'table' ? (s.columns ?? []).map((c) => ({ path: `${s.key}.${c.key}`, title: `${s.title} › ${c.title}` })) : [{ path: s.key, title: s.title || s.key }]));
+  const at = caret ?? formula.length;
+  const { word, start } = wordBefore(formula, at);
+  const options = caret === null ? [] : completionsFor(word, fields);
+  const put = (text: string, nextCaret: number) => {
+    setSchema({ formula: text });
+    setCaret(nextCaret);
+    setChosen(0);
+    requestAnimationFrame(() => area.current?.setSelectionRange(nextCaret, nextCaret));
+  };
+  const take = (c: Completion) => {
+    const r = accept(formula, at, start, c);
+    put(r.text, r.caret);
+    area.current?.focus();
+  };
+  const insert = (text: string) => {
+    const before = formula.slice(0, at);
+    const pad = before && !/[\s(,]$/.test(before) ? ' ' : '';
+    put(before + pad + text + formula.slice(at), at + pad.length + text.length);
+  };
+  const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (!options.length) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      setChosen((i) => (i + (e.key === 'ArrowDown' ? 1 : options.length - 1)) % options.length);
+    } else if (e.key === 'Enter' || e.key === 'Tab') {
+      e.preventDefault();
+      take(options[Math.min(chosen, options.length - 1)]!);
+    } else if (e.key === 'Escape') {
+      setCaret(null);
+    }
+  };
+  const track = (e: React.SyntheticEvent<HTMLTextAreaElement>) => setCaret(e.currentTarget.selectionStart);
   return (
     <fieldset className="formula">
       <legend>公式（如 SUM(members.income)、price * count）</legend>
-      <textarea rows={2} value={formula} spellCheck={false} onChange={(e) => setSchema({ formula: e.target.value })} />
+      <textarea ref={area} rows={2} value={formula} spellCheck={false} aria-autocomplete="list" aria-expanded={options.length > 0}
+        onChange={(e) => { setSchema({ formula: e.target.value }); setCaret(e.target.selectionStart); setChosen(0); }}
+        onKeyDown={onKeyDown} onKeyUp={(e) => !['ArrowDown', 'ArrowUp', 'Escape'].includes(e.key) && track(e)} onClick={track} onBlur={() => setTimeout(() => setCaret(null), 150)} />
+      {options.length > 0 && (
+        <ul className="completions" role="listbox" aria-label="补全">
+          {options.map((c, i) => (
+            <li key={c.insert} role="option" aria-selected={i === chosen} className={i === chosen ? 'chosen' : undefined} onMouseDown={(e) => { e.preventDefault(); take(c); }}>
+              <code>{c.label}</code> <span className="muted">{c.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="pair">
         <label>插入字段<select value="" onChange={(e) => e.target.value && insert(e.target.value)}>
           <option value="">选择…</option>
-          {siblings.filter((s) => s.key !== field.key).flatMap((s) => (s.kind === 'table' ? (s.columns ?? []).map((c) => [`${s.key}.${c.key}`, `${s.title} › ${c.title}`]) : [[s.key, s.title || s.key]])).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+          {fields.map((f) => <option key={f.path} value={f.path}>{f.title}</option>)}
         </select></label>
         <label>插入函数<select value="" onChange={(e) => e.target.value && insert(`${e.target.value}(`)}>
           <option value="">选择…</option>
