@@ -3,17 +3,29 @@ import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
 
 
-/** Reads a data path; a path through a list reads that field of every row (entries.amount). */
-function readPath(root: unknown, keys: string[], env: FormulaEnv): Value {
+/** Reads a data path from `keys[from]` on; a path through a list reads that field of every row (entries.amount). */
+function readPath(root: unknown, keys: string[], from: number, env: FormulaEnv): Value {
   let cur: unknown = root;
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = from; i < keys.length; i++) {
     env.tick();
-    if (Array.isArray(cur)) return cur.map((row) => readPath(row, keys.slice(i), env)).flat() as Value;
+    if (Array.isArray(cur)) {
+      const out: Value[] = [];
+      for (const row of cur) {
+        const v = readPath(row, keys, i, env);
+        if (Array.isArray(v)) out.push(...v);
+        else out.push(v);
+      }
+      return out;
+    }
     if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, keys[i]!)) return null;
     cur = (cur as Record<string, unknown>)[keys[i]!];
   }
   return fromData(cur);
 }
+
+const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
+/** Number literals, parsed once per node. */
+const literals = new WeakMap<Node, Decimal>();
 
 function compare(op: string, a: Value, b: Value): boolean {
   if (op === '=') return same(a, b);
@@ -36,16 +48,17 @@ function compare(op: string, a: Value, b: Value): boolean {
 export function evaluate(node: Node, env: FormulaEnv): Value {
   env.tick();
   switch (node.kind) {
-    case 'number':
-      return Decimal.parse(node.value);
+    case 'number': {
+      let d = literals.get(node);
+      if (!d) literals.set(node, (d = Decimal.parse(node.value)));
+      return d;
+    }
     case 'text':
       return node.value;
     case 'boolean':
       return node.value;
-    case 'field': {
-      const keys = node.path.split('.');
-      return keys[0] === 'submitted' ? readPath(env.submitted, keys.slice(1), env) : readPath(env.data, keys, env);
-    }
+    case 'field':
+      return node.keys[0] === 'submitted' ? readPath(env.submitted, node.keys, 1, env) : readPath(env.data, node.keys, 0, env);
     case 'unary': {
       const v = asNumber(evaluate(node.arg, env));
       return v && (node.op === '-' ? new Decimal(-v.units) : v);
@@ -54,7 +67,7 @@ export function evaluate(node: Node, env: FormulaEnv): Value {
       const a = evaluate(node.left, env);
       const b = evaluate(node.right, env);
       if (node.op === '&') return `${asText(a)}${asText(b)}`;
-      if (['=', '<>', '<', '<=', '>', '>='].includes(node.op)) return compare(node.op, a, b);
+      if (COMPARISONS.has(node.op)) return compare(node.op, a, b);
       // Date plus or minus days; date minus date is days.
       const da = asDay(a);
       if (da && (node.op === '+' || node.op === '-')) {

@@ -9,7 +9,7 @@ export type Node =
   | { kind: 'number'; value: string; pos: number }
   | { kind: 'text'; value: string; pos: number }
   | { kind: 'boolean'; value: boolean; pos: number }
-  | { kind: 'field'; path: string; pos: number }
+  | { kind: 'field'; path: string; keys: string[]; pos: number }
   | { kind: 'call'; name: string; args: Node[]; pos: number }
   | { kind: 'unary'; op: '-' | '+'; arg: Node; pos: number }
   | { kind: 'binary'; op: string; left: Node; right: Node; pos: number };
@@ -138,7 +138,7 @@ export function parse(text: string): Node {
         }
         if (upper === 'TRUE' || upper === 'FALSE') return { kind: 'boolean', value: upper === 'TRUE', pos: t.pos };
         if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/.test(t.value)) throw new FormulaSyntaxError(`「${t.value}」不是有效的数据项（应为 表单编号.字段，如 register.householder）`, t.pos);
-        return { kind: 'field', path: t.value, pos: t.pos };
+        return { kind: 'field', path: t.value, keys: t.value.split('.'), pos: t.pos };
       }
       case 'end':
         throw new FormulaSyntaxError('公式不完整', t.pos);
