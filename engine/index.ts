@@ -24,4 +24,5 @@ export { cnFormats, idCheckDigit } from './formats';
 export { applyMergePatch, diffMergePatch } from './mergePatch';
 export { mayAct, rolesInStep, startRolesOf } from './rights';
 export { actionList, resolveTarget, walkStates, walkTransitions, type WalkedState, type WalkedTransition } from './stateWalk';
-export { availableEvents, currentSteps, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
+export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
+export { availableEvents, caseProgress, currentSteps, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';

@@ -5,6 +5,7 @@ import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
+import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
 
 /** Inputs a transition needs besides the snapshot and event: time and who acts where. */
@@ -89,6 +90,17 @@ export function currentSteps(compiled: CompiledProcess, snapshot: CaseSnapshot):
     .filter((n) => n.type === 'atomic' || n.type === 'final')
     .map((n) => compiled.states.get(n.id))
     .filter((s): s is StateInfo => s !== undefined);
+}
+
+const orders = new WeakMap<CompiledProcess, OrderedStep[]>();
+
+/** The case's progress along its process's steps in order (摸底登记 ✓ → 乡镇审核 ● → …). */
+export function caseProgress(compiled: CompiledProcess, snapshot: CaseSnapshot): ProgressStep[] {
+  let order = orders.get(compiled);
+  if (!order) orders.set(compiled, (order = stepOrder(compiled.definition)));
+  const live = restore(compiled, snapshot);
+  const active = new Set(live ? nodesOf(live).map((n) => n.id) : []);
+  return progressOf(order, active, snapshot.status === 'done');
 }
 
 /** True when the node or one of its ancestors has a transition for the event. */

@@ -6,7 +6,7 @@ const zh = {
   offlineSaved: '网络不通：已保存在本机，网络恢复后自动提交。', pendingCount: '条待发送', stale: '案件已被他人处理，下面是最新情况；您填写的内容已保留，可重新提交。',
   returned: '退回原因', print: '打印', earlierSteps: '已填写的表单', noActions: '当前环节无需您办理', export: '导出台账', import: '导入名册',
   dryRun: '检查名册（不创建）', doImport: '确认导入', total: '合计', startCase: '发起案件', process: '流程', unit: '单位', language: 'English',
-  loading: '加载中…', draftKept: '已自动保存草稿', refused: '提交被拒绝', discard: '知道了', allUnits: '全部单位', author: '流程设计',
+  loading: '加载中…', draftKept: '草稿已保存', refused: '提交被拒绝', discard: '知道了', allUnits: '全部单位', author: '流程设计',
 };
 type Words = typeof zh;
 const en: Words = {

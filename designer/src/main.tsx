@@ -1,6 +1,6 @@
 import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, type Me } from './api';
+import { api, ApiError, type Me, setCsrf } from './api';
 import { t, toggleLanguage } from './i18n';
 import { flush, onOutboxChange, pending } from './outbox';
 import './styles.css';
@@ -12,6 +12,9 @@ const CasePage = lazy(() => import('./pages/CasePage'));
 const StartPage = lazy(() => import('./pages/StartPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuthorPage = lazy(() => import('./author/AuthorPage'));
+
+/** The signed-in user as last seen, for opening the app without signal. */
+const ME_KEY = 'cf_me';
 
 /** The current hash route: `#/cases/abc?x=1` → ['cases', 'abc'] and its query. */
 function useRoute(): { parts: string[]; query: URLSearchParams } {
@@ -36,9 +39,17 @@ function App() {
   useEffect(() => {
     if (route.parts[0] === 'login') return;
     api<Me>('GET', '/api/me').then((m) => {
+      // The session's CSRF token comes with it: a second tab or a reopened browser can write too.
+      setCsrf(m.csrfToken);
+      localStorage.setItem(ME_KEY, JSON.stringify(m));
       setMe(m);
       void flush();
-    }, () => setMe(null));
+    }, (e: unknown) => {
+      // Without signal the session is still good: carry on as the user we last saw (forms go to the outbox).
+      const known = localStorage.getItem(ME_KEY);
+      if (e instanceof ApiError && e.status === 0 && known) setMe(JSON.parse(known) as Me);
+      else setMe(null);
+    });
   }, [route.parts[0]]);
 
   const page = route.parts[0] ?? 'tasks';
@@ -53,7 +64,7 @@ function App() {
         <strong>{t('appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>
         <button className="link" onClick={toggleLanguage}>{t('language')}</button>
-        <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); location.hash = '#/login'; setMe(null); }}>{t('logout')}</button>
+        <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); location.hash = '#/login'; setMe(null); }}>{t('logout')}</button>
       </header>
       {waiting > 0 && <div className="banner warn" role="status">{waiting} {t('pendingCount')} — {t('offlineSaved')}</div>}
       <main>

@@ -4,10 +4,11 @@ import { customizeValidator } from '@rjsf/validator-ajv8';
 import Ajv2020 from 'ajv/dist/2020.js';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { ErrorObject } from 'ajv';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { applyComputedFields, cnFormats, computedReadonly, defaultCalendar, hasComputedFields, plainMessage } from '../../engine/index';
 import type { FieldDetail } from './api';
 import { buttonTemplates } from './formButtons';
+import { PhoneFriendlyInput } from './phoneInput';
 import { SignatureWidget } from './signatureWidget';
 
 const widgets = { signature: SignatureWidget };
@@ -90,26 +91,60 @@ function useComputed(schema: object, formData: unknown, onChange?: (data: unknow
   };
 }
 
-/** A step form rendered from its JSON Schema and uiSchema: one look for all forms. */
+const templates = { ButtonTemplates: buttonTemplates, BaseInputTemplate: PhoneFriendlyInput };
+
+/** Brings the first field with an error into view and puts the cursor in it. */
+function focusFirstError(root: HTMLElement | null) {
+  const field = root?.querySelector('.has-error, .field-error');
+  if (!field) return;
+  field.scrollIntoView({ block: 'center' });
+  field.querySelector<HTMLElement>('input, textarea, select')?.focus({ preventScroll: true });
+}
+
+/**
+ * A step form rendered from its JSON Schema and uiSchema: one look for all forms. After a
+ * submit that fails (in the browser or on the server) the first mistake comes into view with
+ * the cursor in it, and a line by the button says how many remain.
+ */
 export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serverErrors, readOnly, submitLabel, busy, hideSubmit }: Props) {
   const { data, change } = useComputed(schema, formData, onChange);
   const ui = useMemo(() => computedReadonly(schema, uiSchema ?? {}), [schema, uiSchema]);
+  const box = useRef<HTMLDivElement>(null);
+  const [mistakes, setMistakes] = useState(0);
+  useEffect(() => {
+    setMistakes(serverErrors?.length ?? 0);
+    if (serverErrors?.length) requestAnimationFrame(() => focusFirstError(box.current));
+  }, [serverErrors]);
   return (
-    <Form
-      schema={schema as never}
-      uiSchema={{ ...ui, 'ui:submitButtonOptions': { norender: Boolean(readOnly || hideSubmit), submitText: submitLabel ?? '提交', props: { disabled: busy, className: 'primary' } } }}
-      formData={data}
-      validator={validator}
-      templates={{ ButtonTemplates: buttonTemplates }}
-      widgets={widgets}
-      translateString={translateString}
-      noHtml5Validate
-      showErrorList={false}
-      readonly={readOnly}
-      transformErrors={transformErrors}
-      extraErrors={serverErrors?.length ? toErrorSchema(serverErrors) : undefined}
-      onChange={(e) => change(e.formData)}
-      onSubmit={(e) => onSubmit?.(e.formData)}
-    />
+    <div ref={box}>
+      <Form
+        schema={schema as never}
+        uiSchema={ui}
+        formData={data}
+        validator={validator}
+        templates={templates}
+        widgets={widgets}
+        translateString={translateString}
+        noHtml5Validate
+        showErrorList={false}
+        focusOnFirstError
+        readonly={readOnly}
+        transformErrors={transformErrors}
+        extraErrors={serverErrors?.length ? toErrorSchema(serverErrors) : undefined}
+        onChange={(e) => change(e.formData)}
+        onError={(errors) => setMistakes(errors.length)}
+        onSubmit={(e) => {
+          setMistakes(0);
+          onSubmit?.(e.formData);
+        }}
+      >
+        {readOnly || hideSubmit ? <></> : (
+          <div className="submit-row">
+            {mistakes > 0 && <p className="form-mistakes" role="alert">还有 {mistakes} 处需要填写或修改，已定位到第一处</p>}
+            <button type="submit" className="primary" disabled={busy}>{submitLabel ?? '提交'}</button>
+          </div>
+        )}
+      </Form>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, caseRecords, currentSteps, getPath } from '../../engine/index';
+import { availableEvents, caseProgress, caseRecords, currentSteps, getPath } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
@@ -91,6 +91,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       case: caseView(row, now),
       process: { id: def.id, title: def.title, version: process.version },
       steps: steps.map((s) => ({ label: s.label, form: s.form ?? null, assignee: s.assignee ?? null, assigneeLabel: s.assignee ? (def.roles[s.assignee]?.label ?? s.assignee) : null, final: s.final })),
+      progress: caseProgress(compiled, snapshot),
       form: stepForm ? { id: stepForm, ...def.forms[stepForm] } : null,
       forms,
       events,

@@ -60,6 +60,13 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
       await fillRegistration(cadre.page, wrong);
       await cadre.page.click('button[type=submit]');
       await expect.poll(() => cadre.page.locator('.error-detail').allInnerTexts()).toContain('不是有效的 18 位居民身份证号（出生日期或校验位不对）');
+      // The form guides: how many mistakes remain, the cursor in the first, a digit keyboard for ID numbers, where the case stands, the draft kept.
+      expect(await cadre.page.locator('.form-mistakes').innerText()).toContain('还有 1 处需要填写或修改');
+      expect(await cadre.page.evaluate(() => document.activeElement?.id)).toBe('root_idNumber');
+      expect(await cadre.page.locator('#root_idNumber').getAttribute('inputmode')).toBe('numeric');
+      expect(await cadre.page.locator('.progress li.current').innerText()).toContain('摸底登记');
+      expect(await cadre.page.locator('.progress li').allInnerTexts()).toEqual(expect.arrayContaining(['乡镇审核', '县搬迁办审批']));
+      expect(await cadre.page.locator('.draft-saved').innerText()).toContain('草稿已保存');
       await shot(cadre.page, 'case-error-375');
       await cadre.page.fill('#root_idNumber', idNumber());
       await cadre.page.click('button[type=submit]');
@@ -76,11 +83,13 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
       await reviewer.page.waitForSelector('text=已退回修改');
       await shot(reviewer.page, 'case-returned-1280');
 
-      await cadre.page.reload();
-      await cadre.page.waitForSelector('text=⚠ 退回原因：户主身份证号与户口本不一致，请核对');
-      await shot(cadre.page, 'case-return-reason-375');
-      await cadre.page.click('button[type=submit]');
-      await cadre.page.waitForSelector('text=已提交');
+      // The cadre resubmits from a second tab: the session's CSRF token comes back with /api/me, so it may write.
+      const tab = await cadre.context.newPage();
+      await tab.goto(cadre.page.url());
+      await tab.waitForSelector('text=⚠ 退回原因：户主身份证号与户口本不一致，请核对');
+      await shot(tab, 'case-return-reason-375');
+      await tab.click('button[type=submit]');
+      await tab.waitForSelector('text=已提交');
 
       await uiLogin(supervisor.page, e2e.server.url, '532326', 'jiandu');
       const before = await dashboardCell(supervisor.page, e2e.server.url);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UiSchema } from '@rjsf/utils';
+import type { ProgressStep } from '../../../engine/index';
 import { api, ApiError, type CaseView, type FieldDetail, type Me } from '../api';
 import { formatTime, t } from '../i18n';
 import { discard, onOutboxChange, pending, sendEvent } from '../outbox';
@@ -16,6 +17,7 @@ interface Detail {
   case: CaseView;
   process: { id: string; title: string; version: number };
   steps: { label: string; form: string | null; assigneeLabel: string | null; final: boolean }[];
+  progress: ProgressStep[];
   form: (FormDef & { id: string }) | null;
   forms: Record<string, FormDef>;
   events: { type: string; label: string; kind: string; form?: string }[];
@@ -108,6 +110,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
 
   const stepForm = detail?.form ?? null;
   const [draft, setDraft] = useState<unknown>(undefined);
+  const [draftSavedAt, setDraftSavedAt] = useState<Date | null>(null);
   useEffect(() => {
     if (!detail || !stepForm) return;
     const saved = localStorage.getItem(draftKey(id, stepForm.id));
@@ -163,6 +166,9 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       <header className="card">
         <h2>{c.title}</h2>
         <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join('、')}{detail.steps[0]?.assigneeLabel ? `（${detail.steps[0].assigneeLabel}）` : ''}</p>
+        <ol className="progress" aria-label="办理进度">
+          {detail.progress.map((s, i) => <li key={i} className={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>{s.label}</li>)}
+        </ol>
         {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('dueApproximate') : ''}</p>}
       </header>
       {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
@@ -173,7 +179,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
 
       {stepForm && stepEvent && draft !== undefined && (
         <section className="card">
-          <h3>{stepForm.title}</h3>
+          <h3>{stepForm.title}{draftSavedAt && <span className="draft-saved" role="status">{t('draftKept')} {draftSavedAt.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}</span>}</h3>
           <StepForm
             schema={stepForm.schema}
             uiSchema={uiSchema}
@@ -184,6 +190,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
             onChange={(d) => {
               setDraft(d);
               localStorage.setItem(draftKey(id, stepForm.id), JSON.stringify(d));
+              setDraftSavedAt(new Date());
             }}
             onSubmit={(d) => void send(stepEvent.type, d)}
           />

@@ -1,0 +1,82 @@
+/** The steps of a process in the order a case meets them: for progress bars, dashboard columns, ledgers. */
+import { resolveTarget, walkStates, walkTransitions, type WalkedState } from './stateWalk';
+import type { Definition } from './types';
+
+/** One named step of a process, in order. */
+export interface OrderedStep {
+  /** XState id of the state. */
+  id: string;
+  label: string;
+  final: boolean;
+  /** For final states: how the case ended there (completed unless said otherwise). */
+  outcome?: string;
+}
+
+const ancestors = (s: WalkedState): WalkedState[] => {
+  const out: WalkedState[] = [];
+  for (let cur: WalkedState | null = s; cur; cur = cur.parent) out.push(cur);
+  return out;
+};
+
+/**
+ * The labelled steps in the order a case first reaches them from the start (breadth first over
+ * the flow, ties in the order the file lists them): 摸底登记 → 乡镇审核 → 县级审核 → …
+ * Steps nothing reaches come last; the root is not a step.
+ */
+export function stepOrder(def: Pick<Definition, 'machine'>): OrderedStep[] {
+  const machine = def.machine as Definition['machine'];
+  const states = walkStates(machine.id ?? 'process', machine as never);
+  const transitions = walkTransitions(states);
+  const bySource = new Map<WalkedState, WalkedState[]>();
+  for (const t of transitions) {
+    const targets = t.targets.map((x) => resolveTarget(states, t.source, x)).filter((x): x is WalkedState => x !== undefined);
+    bySource.set(t.source, [...(bySource.get(t.source) ?? []), ...targets]);
+  }
+  const children = (s: WalkedState) => states.filter((c) => c.parent === s && c.kind !== 'history');
+  const entered = (s: WalkedState): WalkedState[] => {
+    const kids = children(s);
+    if (!kids.length) return [];
+    if (s.kind === 'parallel') return kids;
+    const initial = s.node.initial ? kids.find((k) => k.path[k.path.length - 1] === s.node.initial) : kids[0];
+    return initial ? [initial] : [];
+  };
+  const depth = new Map<WalkedState, number>([[states[0]!, 0]]);
+  const queue = [states[0]!];
+  while (queue.length) {
+    const s = queue.shift()!;
+    // Inside a step, its own transitions and those of every enclosing state apply.
+    for (const next of [...entered(s), ...ancestors(s).flatMap((a) => bySource.get(a) ?? [])]) {
+      if (depth.has(next)) continue;
+      depth.set(next, depth.get(s)! + 1);
+      queue.push(next);
+    }
+  }
+  const position = new Map(states.map((s, i) => [s, i]));
+  return states
+    .filter((s) => s.path.length > 0 && (s.node.meta?.label !== undefined || s.kind === 'final') && s.kind !== 'history')
+    .sort((a, b) => (depth.get(a) ?? Infinity) - (depth.get(b) ?? Infinity) || position.get(a)! - position.get(b)!)
+    .map((s) => {
+      const step: OrderedStep = { id: s.id, label: s.node.meta?.label ?? s.path[s.path.length - 1]!, final: s.kind === 'final' };
+      if (s.kind === 'final') step.outcome = s.node.meta?.outcome ?? 'completed';
+      return step;
+    });
+}
+
+/** Where a case stands on its process's steps: done, current, or still ahead. */
+export interface ProgressStep {
+  label: string;
+  state: 'done' | 'current' | 'todo';
+}
+
+/**
+ * A case's progress along the ordered steps: those before its current step (the furthest, when
+ * parallel) are done. Endings other than completion show only when the case ended there.
+ */
+export function progressOf(order: OrderedStep[], currentIds: ReadonlySet<string>, done: boolean): ProgressStep[] {
+  const shown = order.filter((s) => !s.final || s.outcome === 'completed' || currentIds.has(s.id));
+  let last = -1;
+  shown.forEach((s, i) => {
+    if (currentIds.has(s.id)) last = i;
+  });
+  return shown.map((s, i) => ({ label: s.label, state: done && currentIds.has(s.id) ? 'done' : currentIds.has(s.id) ? 'current' : i < last ? 'done' : 'todo' }));
+}
