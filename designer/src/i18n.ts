@@ -7,6 +7,7 @@ const zh = {
   returned: '退回原因', print: '打印', earlierSteps: '已填写的表单', noActions: '当前环节无需您办理', export: '导出台账', import: '导入名册',
   dryRun: '检查名册（不创建）', doImport: '确认导入', total: '合计', startCase: '发起案件', process: '流程', unit: '单位', language: 'English',
   loading: '加载中…', draftKept: '草稿已保存', refused: '提交被拒绝', discard: '知道了', allUnits: '全部单位', author: '流程设计',
+  handled: '已办', startedByMe: '我发起的',
 };
 type Words = typeof zh;
 const en: Words = {
@@ -17,6 +18,7 @@ const en: Words = {
   returned: 'Returned because', print: 'Print', earlierSteps: 'Earlier steps', noActions: 'Nothing for you to do at this step', export: 'Export ledger', import: 'Import roster',
   dryRun: 'Check roster (creates nothing)', doImport: 'Import', total: 'Total', startCase: 'Start a case', process: 'Process', unit: 'Unit', language: '中文',
   loading: 'Loading…', draftKept: 'Draft saved', refused: 'Submission refused', discard: 'OK', allUnits: 'All units', author: 'Designer',
+  handled: 'Handled', startedByMe: 'Started by me',
 };
 
 let lang: 'zh' | 'en' = localStorage.getItem('cf_lang') === 'en' ? 'en' : 'zh';

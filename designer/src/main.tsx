@@ -59,7 +59,7 @@ function App() {
   const author = me.grants.some((g) => g.role === 'author');
   const nav = [['tasks', t('tasks')], ['start', t('start')], ...(supervisor ? [['dashboard', t('dashboard')]] : []), ...(author ? [['author', t('author')]] : [])] as const;
   return (
-    <div className={page === 'author' ? 'app wide' : 'app'}>
+    <div className={['author', 'tasks', 'dashboard'].includes(page) ? 'app wide' : 'app'}>
       <header className="top">
         <strong>{t('appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>

@@ -6,9 +6,14 @@ import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { type CaseView, caseView } from './caseView';
 
-/** Adds each case's step label and process title (from its compiled version) for lists. */
+/** Adds each case's step label and process title (from its compiled version) and its unit's name, for lists. */
 export async function withLabels(k: Kysely<Database>, county: string, items: CaseView[]): Promise<CaseView[]> {
+  const unitIds = [...new Set(items.map((c) => c.orgUnitId))];
+  const units = unitIds.length ? await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', county).where('id', 'in', unitIds).execute() : [];
+  const unitNames = new Map(units.map((u) => [u.id, u.name]));
   for (const c of items) {
+    const unitName = unitNames.get(c.orgUnitId);
+    if (unitName) c.unitName = unitName;
     const p = await loadProcess(k, county, c.processId, c.processVersion);
     if (!p) continue;
     const labels = new Map([...p.compiled.states.values()].map((s) => [s.path.join('.'), s.label]));
@@ -26,8 +31,23 @@ export interface CaseFilter {
   overdue?: boolean;
   status?: string;
   q?: string;
+  /** Only the cases the user started, or acted on (已办). */
+  mine?: 'started' | 'acted';
+  /** Sort order: a column, descending when prefixed with '-'. */
+  sort?: CaseSort;
   page?: number;
   pageSize?: number;
+}
+
+export const CASE_SORTS = ['due', '-due', 'updated', '-updated', 'title', '-title', 'created', '-created'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+const SORT_COLUMNS = { due: 'due_at', updated: 'updated_at', title: 'title', created: 'created_at' } as const;
+
+/** The ORDER BY of a sort (the id last, so pages never overlap); due dates without a date last either way. */
+function orderOf(sort: CaseSort) {
+  const desc = sort.startsWith('-');
+  const column = SORT_COLUMNS[sort.replace('-', '') as keyof typeof SORT_COLUMNS];
+  return sql.join([sql`${sql.ref(column)} ${sql.raw(desc ? 'DESC' : 'ASC')} NULLS LAST`, sql`id`]);
 }
 
 /** The org paths a filter's unit narrows the actor's sight to (never wider than what they may see). */
@@ -55,9 +75,12 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q = q.where(sql<boolean>`(state = ${s} OR state LIKE ${`${likeEscape(s)}.%`} OR (',' || state || ',') LIKE ${`%,${likeEscape(s)}%`})`);
   }
   if (f.overdue) q = q.where('status', '=', 'active').where('due_at', '<', now);
-  if (f.q) q = q.where((eb) => eb.or([eb('title', 'ilike', `%${likeEscape(f.q!)}%`), eb('id', '=', f.q!)]));
+  // A case's short number (the first characters of its id, as lists show it) finds it too.
+  if (f.q) q = q.where((eb) => eb.or([eb('title', 'ilike', `%${likeEscape(f.q!)}%`), eb('id', '=', f.q!), ...(/^[0-9a-f]{6,}$/i.test(f.q!) ? [eb('id', 'like', `${likeEscape(f.q!.toLowerCase())}%`)] : [])]));
+  if (f.mine === 'started') q = q.where('created_by', '=', actor.id);
+  if (f.mine === 'acted') q = q.where('id', 'in', (eb) => eb.selectFrom('case_events').select('case_id').where('county_id', '=', actor.county).where('actor_id', '=', actor.id));
   const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('updated_at', 'desc').orderBy('id').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    q.selectAll().orderBy(orderOf(f.sort ?? '-updated')).limit(pageSize).offset((page - 1) * pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now))), total: Number(count.n), page, pageSize };
@@ -109,7 +132,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
   if (f.overdue) q = q.where('due_at', '<', now);
   if (f.q) q = q.where('title', 'ilike', `%${likeEscape(f.q)}%`);
   const [rows, count] = await Promise.all([
-    q.selectAll().orderBy(sql`due_at ASC NULLS LAST`).orderBy('updated_at', 'asc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+    q.selectAll().orderBy(f.sort ? orderOf(f.sort) : sql`due_at ASC NULLS LAST, updated_at ASC, id`).limit(pageSize).offset((page - 1) * pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now))), total: Number(count.n), page, pageSize };

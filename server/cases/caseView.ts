@@ -27,9 +27,12 @@ export interface CaseView {
   /** The deadline counts working days past the end of the holiday calendar: holidays there are not yet known. */
   dueApproximate: boolean;
   parentId: string | null;
-  /** The current step's Chinese name(s) and the process title, filled in for lists. */
+  /** The current step's Chinese name(s), the process title and the unit's name, filled in for lists. */
   stepLabel?: string;
   processTitle?: string;
+  unitName?: string;
+  /** Returned and waiting to be submitted again (a return's reason is kept under `returned` until then). */
+  returned: boolean;
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -56,6 +59,7 @@ export function caseView(row: Row, now: Date): CaseView {
     overdue: row.status === 'active' && dueAt !== null && new Date(dueAt) < now,
     dueApproximate: row.status === 'active' && Object.keys(snapshot.context.dueApprox ?? {}).length > 0,
     parentId: row.parent_id,
+    returned: row.status === 'active' && typeof (snapshot.context.data.returned as { reason?: unknown } | undefined)?.reason === 'string',
   };
 }
 

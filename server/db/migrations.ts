@@ -108,4 +108,11 @@ export const migrations: Record<string, Migration> = {
       await sql`CREATE UNIQUE INDEX cases_unique_key ON cases (county_id, process_id, unique_key) WHERE unique_key IS NOT NULL`.execute(db);
     },
   },
+  '005_my_cases': {
+    // The inbox's tabs: 我发起的 (cases by who started them) and 已办 (cases a user acted on).
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE INDEX cases_created_by ON cases (county_id, created_by, updated_at DESC)`.execute(db);
+      await sql`CREATE INDEX case_events_actor ON case_events (county_id, actor_id, case_id)`.execute(db);
+    },
+  },
 };

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { availableEvents, caseProgress, caseRecords, currentSteps, getPath } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
-import { type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
+import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView } from '../cases/caseView';
 import { sendEvent } from '../cases/sendEvent';
 import { startCaseService } from '../cases/startCaseService';
@@ -26,6 +26,8 @@ const listQuery = {
     orgUnitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' },
     overdue: { type: 'boolean' },
     q: { type: 'string', maxLength: 100 },
+    mine: { enum: ['started', 'acted'], description: 'started：我发起的；acted：我办过的（已办）' },
+    sort: { enum: CASE_SORTS, description: '排序：due 期限、updated 最近办理、title 名称、created 发起时间；前加 - 为倒序' },
     page: { type: 'integer', minimum: 1, maximum: 100000 },
     pageSize: { type: 'integer', minimum: 1, maximum: 100 },
   },

@@ -39,6 +39,8 @@ export const caseSchema = {
     parentId: { type: ['string', 'null'] },
     stepLabel: { type: 'string' },
     processTitle: { type: 'string' },
+    unitName: { type: 'string', description: '案件所属单位（村、社区）的名称，列表中提供' },
+    returned: { type: 'boolean', description: '案件被退回、等待重新提交' },
   },
 } as const;
 

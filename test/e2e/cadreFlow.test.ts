@@ -127,6 +127,50 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
   });
 });
 
+describe(`the inbox in the browser (${dbKind})`, () => {
+  it('shows every case by scrolling, tells them apart (village, number, what is asked, 已退回), has tabs, and is a sortable table on a desk', async () => {
+    const api = await httpLogin(e2e.server.url, '532326', 'cun');
+    const made: string[] = [];
+    for (let i = 0; i < 55; i++) made.push((await api.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body.id as string);
+    // One of them comes back from the township review.
+    const township = await httpLogin(e2e.server.url, '532326', 'xiang');
+    expect((await api.call('POST', `/api/cases/${made[1]}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' })).status).toBe(200);
+    expect((await township.call('POST', `/api/cases/${made[1]}/events`, { type: 'RETURN', data: { reason: '户主身份证号有误', field: '户主身份证号' } }, { 'if-match': '2' })).status).toBe(200);
+    const cadre = await openBrowser(375);
+    const desk = await openBrowser(1280);
+    try {
+      await uiLogin(cadre.page, e2e.server.url, '532326', 'cun');
+      const heading = await cadre.page.locator('h2:has-text("待办（")').innerText();
+      const total = Number(/待办（(\d+)）/.exec(heading)?.[1]);
+      expect(total).toBeGreaterThanOrEqual(55);
+      await expect.poll(() => cadre.page.locator('.list .card').count()).toBe(50);
+      // Scrolling to the end brings the rest, until all are shown.
+      await expect.poll(async () => {
+        await cadre.page.locator('.list-end').scrollIntoViewIfNeeded();
+        return cadre.page.locator('.list .card').count();
+      }, { timeout: 20_000 }).toBe(total);
+      await cadre.page.waitForSelector(`text=已显示全部 ${total} 件`);
+      const card = cadre.page.locator(`.card[href="#/cases/${made[0]}"]`);
+      expect(await card.innerText()).toMatch(new RegExp(`小康苑社区[\\s\\S]*待您办理：摸底登记[\\s\\S]*编号 ${made[0]!.slice(0, 8).toUpperCase()}`));
+      expect(await cadre.page.locator(`.card[href="#/cases/${made[1]}"] .flag.returned`).innerText()).toBe('已退回');
+      expect(await cadre.page.locator(`.card[href="#/cases/${made[2]}"] .flag.returned`).count()).toBe(0);
+      await shot(cadre.page, 'inbox-375');
+      await cadre.page.click('.inbox-tabs >> text=我发起的');
+      await cadre.page.waitForSelector('h2:has-text("我发起的（")');
+      await expect.poll(() => cadre.page.locator(`.card[href="#/cases/${made[54]}"]`).count()).toBe(1);
+
+      await uiLogin(desk.page, e2e.server.url, '532326', 'cun');
+      await desk.page.waitForSelector('table.case-table');
+      expect(await desk.page.locator('table.case-table thead').innerText()).toMatch(/名称[\s\S]*编号[\s\S]*单位[\s\S]*期限/);
+      await desk.page.click('table.case-table th button:has-text("名称")');
+      await desk.page.waitForSelector('th[aria-sort=ascending]');
+      await shot(desk.page, 'inbox-1280');
+    } finally {
+      await Promise.all([cadre.context.close(), desk.context.close()]);
+    }
+  });
+});
+
 describe(`rights in the browser (${dbKind})`, () => {
   it('a reviewer of another township never sees the case: not in the inbox, the case list, the dashboard, nor by its address', async () => {
     const api = await (await import('../helpers/serverProcess')).httpLogin(e2e.server.url, '532326', 'cun');

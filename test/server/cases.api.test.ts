@@ -189,6 +189,31 @@ describe(`cases through the API (${dbKind})`, () => {
     expect(cadreInbox.items.map((i) => i.id)).not.toContain(c.id);
   });
 
+  it('the inbox tabs: 我发起的 and 已办 list the right cases; lists name the village, flag a returned case, sort, and find a case by its short number', async () => {
+    const c = await newCase();
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' });
+    const returned = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', data: { reason: '照片不清楚，请重拍', field: '户主身份证号' } }, { 'if-match': '2' });
+    expect(returned.statusCode).toBe(200);
+    type Item = { id: string; unitName?: string; returned: boolean; title: string };
+    const started = (await cadre.get('/api/cases?mine=started&pageSize=100')).json() as { items: Item[]; total: number };
+    expect(started.items.map((i) => i.id)).toContain(c.id);
+    expect(started.items.find((i) => i.id === c.id)).toMatchObject({ unitName: '小康苑社区', returned: true });
+    // The reviewer started nothing; she has acted on this case.
+    expect(((await township.get('/api/cases?mine=started')).json() as { total: number }).total).toBe(0);
+    const acted = (await township.get('/api/cases?mine=acted&pageSize=100')).json() as { items: Item[] };
+    expect(acted.items.map((i) => i.id)).toContain(c.id);
+    // In the cadre's inbox it is back, flagged as returned.
+    const inbox = (await cadre.get('/api/tasks?pageSize=100')).json() as { items: Item[] };
+    expect(inbox.items.find((i) => i.id === c.id)?.returned).toBe(true);
+    const byNumber = (await cadre.get(`/api/cases?q=${c.id.slice(0, 8).toUpperCase()}`)).json() as { items: Item[] };
+    expect(byNumber.items.map((i) => i.id)).toEqual([c.id]);
+    const byTitle = (await cadre.get('/api/cases?sort=title&pageSize=100')).json() as { items: Item[] };
+    const titles = byTitle.items.map((i) => i.title);
+    expect(titles).toEqual([...titles].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    expect((await cadre.get('/api/cases?sort=evil')).statusCode).toBe(400);
+    expect((await cadre.get('/api/cases?mine=everyone')).statusCode).toBe(400);
+  });
+
   it('logs out: the session is revoked server-side', async () => {
     const c = await login(t.app, '532326', 'jiandu');
     expect((await c.get('/api/me')).statusCode).toBe(200);

@@ -1,34 +1,136 @@
-import { useEffect, useState } from 'react';
-import { api, type Page } from '../api';
+import { useEffect, useRef, useState } from 'react';
+import { api, type CaseView, type Page } from '../api';
 import { formatTime, t } from '../i18n';
 
-/** My tasks (待办) by due time; with `?all=1` and filters, any list of cases the user may see (drill-down). */
+/** The tabs of the inbox: what waits for me, what I have handled, what I started. */
+const TABS = [
+  { key: 'todo', word: 'tasks', path: '/api/tasks', params: {} },
+  { key: 'done', word: 'handled', path: '/api/cases', params: { mine: 'acted' } },
+  { key: 'mine', word: 'startedByMe', path: '/api/cases', params: { mine: 'started' } },
+] as const;
+type TabKey = (typeof TABS)[number]['key'];
+
+const PAGE_SIZE = 50;
+
+/** A case's short number, as cards and tables show it (the search box finds a case by it). */
+export const shortNumber = (id: string) => id.slice(0, 8).toUpperCase();
+
+/** True on a screen wide enough for a table. */
+function useWide(): boolean {
+  const query = '(min-width: 900px)';
+  const [wide, setWide] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const m = matchMedia(query);
+    const on = () => setWide(m.matches);
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
+  return wide;
+}
+
+const COLUMNS = [
+  { key: 'title', label: '名称', sort: 'title' },
+  { key: 'number', label: '编号' },
+  { key: 'unit', label: '单位' },
+  { key: 'step', label: '流程 · 当前环节' },
+  { key: 'due', label: '期限', sort: 'due' },
+  { key: 'updated', label: '最近办理', sort: 'updated' },
+] as const;
+
+function Due({ c }: { c: CaseView }) {
+  if (!c.dueAt || c.status !== 'active') return null;
+  return <span className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}</span>;
+}
+
+function Card({ c, asked }: { c: CaseView; asked: boolean }) {
+  return (
+    <a href={`#/cases/${c.id}`} className={`card task${c.overdue ? ' late' : ''}`}>
+      <span className="title">{c.title}{c.returned && <span className="flag returned">已退回</span>}</span>
+      <span className="meta">{c.unitName ?? ''}{c.unitName ? ' · ' : ''}{c.processTitle}</span>
+      <span className="meta">{asked ? '待您办理：' : c.status === 'done' ? '已办结：' : '当前环节：'}{c.stepLabel}</span>
+      <span className="meta number">编号 {shortNumber(c.id)}</span>
+      <Due c={c} />
+    </a>
+  );
+}
+
+/**
+ * The inbox (待办 / 已办 / 我发起的), every case reachable by scrolling or 加载更多; with
+ * `?all=1` and filters, any list of cases the user may see (the dashboard's drill-down). Wide
+ * screens get a table a reviewer can sort.
+ */
 export default function TasksPage({ query }: { query: URLSearchParams }) {
-  const [page, setPage] = useState<Page | null>(null);
+  const all = query.get('all') === '1';
+  const tab: TabKey = (TABS.find((x) => x.key === query.get('tab'))?.key ?? 'todo');
+  const spec = TABS.find((x) => x.key === tab)!;
+  const [items, setItems] = useState<CaseView[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [page, setPage] = useState(1);
+  const [loading, setLoading] = useState(false);
   const [q, setQ] = useState(query.get('q') ?? '');
   const [processes, setProcesses] = useState<{ id: string; title: string }[]>([]);
   const [processId, setProcessId] = useState(query.get('processId') ?? '');
   const [units, setUnits] = useState<{ id: string; name: string; level: string }[]>([]);
   const [unitId, setUnitId] = useState(query.get('orgUnitId') ?? '');
-  const all = query.get('all') === '1';
+  const [sort, setSort] = useState<string>('');
+  const wide = useWide();
+  const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
     void api<{ id: string; title: string }[]>('GET', '/api/processes').then(setProcesses);
     void api<{ id: string; name: string; level: string }[]>('GET', '/api/org-units').then((u) => setUnits(u.filter((x) => ['county', 'township', 'village'].includes(x.level))));
   }, []);
+
+  const filters = new URLSearchParams({ pageSize: String(PAGE_SIZE), ...(all ? {} : spec.params) });
+  for (const key of ['state', 'overdue']) if (query.get(key)) filters.set(key, query.get(key)!);
+  if (unitId) filters.set('orgUnitId', unitId);
+  if (processId) filters.set('processId', processId);
+  if (q) filters.set('q', q);
+  if (sort) filters.set('sort', sort);
+  const path = all ? '/api/cases' : spec.path;
+  const key = `${path}?${filters}`;
+  // A new filter, tab or sort starts again from the first page.
   useEffect(() => {
-    const params = new URLSearchParams({ pageSize: '50' });
-    for (const key of ['state', 'overdue']) if (query.get(key)) params.set(key, query.get(key)!);
-    if (unitId) params.set('orgUnitId', unitId);
-    if (processId) params.set('processId', processId);
-    if (q) params.set('q', q);
-    const timer = setTimeout(() => void api<Page>('GET', `${all ? '/api/cases' : '/api/tasks'}?${params}`).then(setPage), 200);
+    const timer = setTimeout(() => {
+      setLoading(true);
+      void api<Page>('GET', key).then((p) => {
+        setItems(p.items);
+        setTotal(p.total);
+        setPage(1);
+      }).finally(() => setLoading(false));
+    }, 200);
     return () => clearTimeout(timer);
-  }, [q, processId, unitId, all, query.toString()]);
+  }, [key]);
+  const more = total !== null && items.length < total;
+  const loadMore = () => {
+    if (loading || !more) return;
+    setLoading(true);
+    void api<Page>('GET', `${key}&page=${page + 1}`).then((p) => {
+      setItems((was) => [...was, ...p.items.filter((c) => !was.some((w) => w.id === c.id))]);
+      setTotal(p.total);
+      setPage(page + 1);
+    }).finally(() => setLoading(false));
+  };
+  // Scrolling to the end loads the next page by itself.
+  useEffect(() => {
+    const el = end.current;
+    if (!el || !more) return;
+    const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadMore());
+    seen.observe(el);
+    return () => seen.disconnect();
+  });
+
+  const toggleSort = (column: string) => setSort(sort === column ? `-${column}` : column);
+  const heading = all ? t('cases') : t(spec.word);
   return (
-    <section>
-      <h2>{all ? t('cases') : t('tasks')}{page ? `（${page.total}）` : ''}</h2>
+    <section className="cases-page">
+      {!all && (
+        <nav className="inbox-tabs" aria-label="案件分类">
+          {TABS.map((x) => <a key={x.key} href={`#/tasks${x.key === 'todo' ? '' : `?tab=${x.key}`}`} className={x.key === tab ? 'on' : ''} aria-current={x.key === tab ? 'page' : undefined}>{t(x.word)}</a>)}
+        </nav>
+      )}
+      <h2>{heading}{total !== null ? `（${total}）` : ''}</h2>
       <div className="filters">
-        <input type="search" placeholder={t('search')} value={q} onChange={(e) => setQ(e.target.value)} aria-label={t('search')} />
+        <input type="search" placeholder="搜索姓名、名称或编号" value={q} onChange={(e) => setQ(e.target.value)} aria-label={t('search')} />
         <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('process')}>
           <option value="">{t('allProcesses')}</option>
           {processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}
@@ -40,18 +142,39 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
           </select>
         )}
       </div>
-      {page && page.items.length === 0 && <p className="muted">{t('noTasks')}</p>}
-      <ul className="list">
-        {page?.items.map((c) => (
-          <li key={c.id}>
-            <a href={`#/cases/${c.id}`} className={`card task${c.overdue ? ' late' : ''}`}>
-              <span className="title">{c.title}</span>
-              <span className="meta">{c.processTitle} · {c.stepLabel}</span>
-              {c.dueAt && <span className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}</span>}
-            </a>
-          </li>
-        ))}
-      </ul>
+      {total === 0 && <p className="muted">{tab === 'todo' && !all ? t('noTasks') : '没有案件'}</p>}
+      {wide && items.length > 0 ? (
+        <div className="scroll">
+          <table className="case-table">
+            <thead>
+              <tr>{COLUMNS.map((col) => (
+                <th key={col.key} aria-sort={'sort' in col && sort.replace('-', '') === col.sort ? (sort.startsWith('-') ? 'descending' : 'ascending') : undefined}>
+                  {'sort' in col ? <button className="link sort" onClick={() => toggleSort(col.sort)}>{col.label}{sort === col.sort ? ' ↑' : sort === `-${col.sort}` ? ' ↓' : ''}</button> : col.label}
+                </th>
+              ))}</tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id} className={c.overdue ? 'late-row' : undefined}>
+                  <td><a href={`#/cases/${c.id}`}>{c.title}</a>{c.returned && <span className="flag returned">已退回</span>}</td>
+                  <td className="number">{shortNumber(c.id)}</td>
+                  <td>{c.unitName ?? ''}</td>
+                  <td>{c.processTitle} · {c.stepLabel}</td>
+                  <td>{c.dueAt && c.status === 'active' ? <span className={c.overdue ? 'late' : undefined}>{c.overdue ? `${t('overdue')} ` : ''}{formatTime(c.dueAt)}</span> : '—'}</td>
+                  <td>{formatTime(c.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <ul className="list">
+          {items.map((c) => <li key={c.id}><Card c={c} asked={tab === 'todo' && !all} /></li>)}
+        </ul>
+      )}
+      <div ref={end} className="list-end">
+        {more ? <button onClick={loadMore} disabled={loading}>{loading ? t('loading') : `加载更多（已显示 ${items.length} / ${total}）`}</button> : total ? <p className="muted">已显示全部 {total} 件</p> : null}
+      </div>
     </section>
   );
 }
