@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, type Me, setCsrf } from './api';
 import { t, toggleLanguage } from './i18n';
 import { flush, onOutboxChange, pending } from './outbox';
+import { startServiceWorker } from './serviceWorker';
 import './styles.css';
 
 // Split by audience: a cadre opening a case never downloads the dashboard (or, later, the editor).
@@ -84,3 +85,4 @@ function App() {
 }
 
 createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);
+startServiceWorker();

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { transition, uniqueKeyOf } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
@@ -11,7 +10,8 @@ import { columnsOf, type NewCase, spawnChildren } from './acceptedStep';
 import { caseTitle, type CaseView, caseView } from './caseView';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
-import { canonical, type Step, writeStep } from './writeStep';
+import { isUniqueViolation, replay, requestHash } from './idempotency';
+import { type Step, writeStep } from './writeStep';
 
 /** How an event arrives: from a user (with optional If-Match and Idempotency-Key) or from the scheduler. */
 export interface SendOptions {
@@ -36,18 +36,6 @@ export class StaleError extends AppError {
   }
 }
 
-const requestHash = (caseId: string, type: string, data: unknown, ifMatch: number | undefined) =>
-  createHash('sha256').update(canonical({ caseId, type, data: data ?? null, ifMatch: ifMatch ?? null })).digest('hex');
-
-async function replay(k: Kysely<Database>, actor: UserActor, key: string, hash: string): Promise<SendResult | null> {
-  const row = await k.selectFrom('idempotency').select(['request_hash', 'status', 'response'])
-    .where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('key', '=', key).executeTakeFirst();
-  if (!row) return null;
-  if (row.request_hash !== hash) throw new AppError('CF_IDEMPOTENCY_MISMATCH');
-  return { status: row.status, case: JSON.parse(row.response) as CaseView, replayed: true };
-}
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
 /**
  * Sends an event to a case: loads it (404 unless the actor may see it), checks the revision,
@@ -57,7 +45,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
   const now = options.now ?? new Date();
   const county = actor.county;
   const key = options.idempotencyKey;
-  const hash = requestHash(caseId, event.type, event.data, options.ifMatch);
+  const hash = requestHash({ caseId, type: event.type, data: event.data ?? null, ifMatch: options.ifMatch ?? null });
   const system = actor.id === 'system';
   const attempt = () => db.run(county, async (k): Promise<SendResult> => {
     if (key) {

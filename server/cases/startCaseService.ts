@@ -6,13 +6,22 @@ import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
 import { creationStep, type NewCase, writtenView } from './acceptedStep';
 import { caseTitle, type CaseView } from './caseView';
+import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { writeStep } from './writeStep';
 
-/** Starts a case of a published process at an org unit the actor may start it at. */
-export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date()): Promise<CaseView> {
+/**
+ * Starts a case of a published process at an org unit the actor may start it at. With an
+ * Idempotency-Key, a retry (a phone sending its outbox again) gets the first case back.
+ */
+export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date(), idempotencyKey?: string): Promise<CaseView> {
   const county = actor.county;
-  return db.run(county, async (k) => {
+  const hash = requestHash({ start: input.processId, orgUnitId: input.orgUnitId, data: input.data ?? null });
+  const attempt = () => db.run(county, async (k) => {
+    if (idempotencyKey) {
+      const earlier = await replay(k, actor, idempotencyKey, hash);
+      if (earlier) return earlier.case;
+    }
     const unit = await k.selectFrom('org_units').select(['id', 'path']).where('county_id', '=', county).where('id', '=', input.orgUnitId).executeTakeFirst();
     if (!unit) throw new AppError('CF_NOT_FOUND', '找不到该组织单位', [{ path: '/orgUnitId', message: '「组织单位」不存在' }]);
     const process = await loadProcess(k, county, input.processId);
@@ -30,13 +39,22 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
       await refuseDuplicate(k, county, process.processId, key, '发起');
     }
     const id = randomUUID();
-    try {
-      await writeStep(k, creationStep(n, id, started));
-    } catch (e) {
-      // Another start with the same key won the race: answer as if it had come first.
-      if (key && isUniqueKeyClash(e)) throw new AppError('CF_DUPLICATE_CASE');
-      throw e;
-    }
-    return writtenView(n, id, started, 1, now);
+    const view = writtenView(n, id, started, 1, now);
+    const step = creationStep(n, id, started);
+    if (idempotencyKey) step.idempotency = { userId: actor.id, key: idempotencyKey, requestHash: hash, status: 201, response: view };
+    await writeStep(k, step);
+    return view;
   });
+  try {
+    return await attempt();
+  } catch (e) {
+    // Another start with the same uniqueness key won the race: answer as if it had come first.
+    if (isUniqueKeyClash(e)) throw new AppError('CF_DUPLICATE_CASE');
+    // The same request, retried while the first was being written: the first's answer.
+    if (idempotencyKey && isUniqueViolation(e)) {
+      const earlier = await db.run(county, (k) => replay(k, actor, idempotencyKey, hash));
+      if (earlier) return earlier.case;
+    }
+    throw e;
+  }
 }

@@ -54,6 +54,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
   app.post('/api/cases', {
     schema: {
       tags: ['cases'], summary: '发起案件',
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
       body: {
         type: 'object', required: ['processId', 'orgUnitId'], additionalProperties: false,
         properties: { processId: { type: 'string', pattern: processIdPattern }, orgUnitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' }, data: { type: 'object' } },
@@ -62,7 +63,8 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     },
   }, async (request, reply) => {
     const actor = requireActor(request);
-    const created = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> });
+    const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
+    const created = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> }, new Date(), key);
     return reply.status(201).send(created);
   });
 

@@ -214,6 +214,21 @@ describe(`cases through the API (${dbKind})`, () => {
     expect((await cadre.get('/api/cases?mine=everyone')).statusCode).toBe(400);
   });
 
+  it('a start retried with its Idempotency-Key (a phone sending its outbox again) gives the first case back, never a second', async () => {
+    const before = await countRows();
+    const key = 'start-0001-retry';
+    const first = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' }, { 'idempotency-key': key });
+    const again = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' }, { 'idempotency-key': key });
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect((again.json() as { id: string }).id).toBe((first.json() as { id: string }).id);
+    const other = await cadre.send('POST', '/api/cases', { processId: 'dividend', orgUnitId: 'xiaokangyuan' }, { 'idempotency-key': key });
+    expect(other.statusCode).toBe(422);
+    expect((other.json() as { error: { code: string } }).error.code).toBe('CF_IDEMPOTENCY_MISMATCH');
+    const after = await countRows();
+    expect(Number(after.cases) - Number(before.cases)).toBe(1);
+  });
+
   it('logs out: the session is revoked server-side', async () => {
     const c = await login(t.app, '532326', 'jiandu');
     expect((await c.get('/api/me')).statusCode).toBe(200);
