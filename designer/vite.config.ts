@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
  * pages and the form renderer. The designer's and the dashboard's (elk, CodeMirror, ECharts:
  * 3 MB) are cached only once opened, never downloaded ahead for a phone.
  */
-const fieldChunks = ['**/index.html', 'assets/index-*.{js,css}', 'assets/rolldown-runtime-*.js', 'assets/{Login,Tasks,Case,Start}Page-*.js', 'assets/stepForm-*.js', 'assets/stateWalk-*.js', 'icon.svg'];
+const fieldChunks = ['**/index.html', 'assets/index-*.{js,css}', 'assets/rolldown-runtime-*.js', 'assets/{Login,Tasks,Case,Start,Outbox}Page-*.js', 'assets/stepForm-*.js', 'assets/stateWalk-*.js', 'icon.svg'];
 
 // The web app: built into designer/dist and served by the fastify server at /.
 export default defineConfig({

@@ -10,7 +10,7 @@ const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((max, e
   return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
 }, 0);
 const built = join(root, 'dist/index.html');
-const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'index.html')).mtimeMs, newest(new URL('../engine', import.meta.url).pathname));
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'public')), statSync(join(root, 'index.html')).mtimeMs, statSync(join(root, 'vite.config.ts')).mtimeMs, newest(new URL('../engine', import.meta.url).pathname));
 if (process.argv.includes('--force') || !existsSync(built) || statSync(built).mtimeMs < sources) {
   process.stdout.write('正在构建网页应用…\n');
   // Always a production build: run from the tests, NODE_ENV is 'test' and would ship React's development build.

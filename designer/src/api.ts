@@ -1,5 +1,6 @@
 /** The HTTP client: session cookie + CSRF header, errors as ApiError with the server's Chinese details. */
 import type { CaseView } from '../../server/cases/caseView';
+import { keepRead, keptRead } from './offline/keep';
 
 /** A case as the API returns it: the server's own type. */
 export type { CaseView };
@@ -19,13 +20,37 @@ export class ApiError extends Error {
 
 let csrf = sessionStorage.getItem('cf_csrf') ?? '';
 
-/** Remembers the CSRF token the server gave at login. */
+/** Remembers the CSRF token the server gave at login (and with GET /api/me, in every tab). */
 export function setCsrf(token: string): void {
   csrf = token;
   sessionStorage.setItem('cf_csrf', token);
 }
 
-/** Calls the API; throws ApiError (status 0 when offline). */
+/** The CSRF token, for requests made outside `api` (file uploads). */
+export const csrfToken = () => csrf;
+
+/** Reads a page may show without signal: the inbox, cases, processes, units, the user. */
+const keepable = (path: string) => /^\/api\/(me|tasks|cases|processes|org-units)(\/|\?|$)/.test(path) && !/export|import|audit/.test(path);
+
+/** When the page shows kept answers because the network is down: the time the oldest was fetched; null when online. */
+let offlineSince: string | null = null;
+const connectionListeners = new Set<() => void>();
+export const shownFromKept = () => offlineSince;
+export function onConnectionChange(listener: () => void): () => void {
+  connectionListeners.add(listener);
+  return () => connectionListeners.delete(listener);
+}
+function noteConnection(keptAt: string | null) {
+  const next = keptAt === null ? null : offlineSince === null || keptAt < offlineSince ? keptAt : offlineSince;
+  if (next === offlineSince) return;
+  offlineSince = next;
+  connectionListeners.forEach((l) => l());
+}
+
+/**
+ * Calls the API; throws ApiError (status 0 when offline). Reads are kept in IndexedDB: without
+ * signal a read answers with the kept copy, and the app says how old it is.
+ */
 export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
   try {
@@ -36,9 +61,16 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
+    const kept = method === 'GET' && keepable(path) ? await keptRead(path) : undefined;
+    if (kept) {
+      noteConnection(kept.at);
+      return kept.body as T;
+    }
     throw new ApiError(0, 'OFFLINE', '网络不通，请稍后再试');
   }
+  noteConnection(null);
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (res.ok && method === 'GET' && keepable(path)) void keepRead(path, data);
   if (!res.ok) {
     const e = (data.error ?? {}) as { code?: string; message?: string; details?: FieldDetail[] };
     if (res.status === 401 && !path.endsWith('/api/session')) location.hash = '#/login';

@@ -1,8 +1,12 @@
 import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, ApiError, type Me, setCsrf } from './api';
-import { t, toggleLanguage } from './i18n';
-import { flush, onOutboxChange, pending } from './outbox';
+import { api, ApiError, type Me, onConnectionChange, setCsrf, shownFromKept } from './api';
+import { formatTime, t, toggleLanguage } from './i18n';
+import { forgetReads } from './offline/keep';
+import { flush, onOutboxChange, outboxItems, setOutboxUser } from './outbox';
+import { PageGuard } from './pageGuard';
+// The outbox is what a cadre opens when the network is down: in the main chunk, never a download away.
+import OutboxPage from './pages/OutboxPage';
 import { startServiceWorker } from './serviceWorker';
 import './styles.css';
 
@@ -35,26 +39,36 @@ function useRoute(): { parts: string[]; query: URLSearchParams } {
 function App() {
   const route = useRoute();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [waiting, setWaiting] = useState(pending().filter((p) => !p.error).length);
-  useEffect(() => onOutboxChange(() => setWaiting(pending().filter((p) => !p.error).length)), []);
+  const countWaiting = () => outboxItems().filter((p) => p.state === 'waiting').length;
+  const [waiting, setWaiting] = useState(countWaiting);
+  useEffect(() => onOutboxChange(() => setWaiting(countWaiting())), []);
+  const [keptAt, setKeptAt] = useState(shownFromKept);
+  useEffect(() => onConnectionChange(() => setKeptAt(shownFromKept())), []);
+  /** Signs in as this user: another user's kept pages are forgotten; only this user's outbox is sent. */
+  const become = (m: Me) => {
+    const last = JSON.parse(localStorage.getItem(ME_KEY) ?? 'null') as Me | null;
+    if (last && last.id !== m.id) void forgetReads();
+    localStorage.setItem(ME_KEY, JSON.stringify(m));
+    setOutboxUser(m.id);
+    setMe(m);
+  };
   useEffect(() => {
     if (route.parts[0] === 'login') return;
     api<Me>('GET', '/api/me').then((m) => {
       // The session's CSRF token comes with it: a second tab or a reopened browser can write too.
       setCsrf(m.csrfToken);
-      localStorage.setItem(ME_KEY, JSON.stringify(m));
-      setMe(m);
+      become(m);
       void flush();
     }, (e: unknown) => {
       // Without signal the session is still good: carry on as the user we last saw (forms go to the outbox).
       const known = localStorage.getItem(ME_KEY);
-      if (e instanceof ApiError && e.status === 0 && known) setMe(JSON.parse(known) as Me);
+      if (e instanceof ApiError && e.status === 0 && known) become(JSON.parse(known) as Me);
       else setMe(null);
     });
   }, [route.parts[0]]);
 
   const page = route.parts[0] ?? 'tasks';
-  if (page === 'login' || me === null) return <Suspense fallback={<p className="muted">{t('loading')}</p>}><LoginPage onLogin={(m) => { setMe(m); location.hash = '#/tasks'; }} /></Suspense>;
+  if (page === 'login' || me === null) return <Suspense fallback={<p className="muted">{t('loading')}</p>}><LoginPage onLogin={(m) => { become(m); location.hash = '#/tasks'; }} /></Suspense>;
   if (me === undefined) return <p className="muted pad">{t('loading')}</p>;
   const supervisor = me.grants.some((g) => g.level === 'county' || g.level === 'township');
   const author = me.grants.some((g) => g.role === 'author');
@@ -65,17 +79,21 @@ function App() {
         <strong>{t('appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>
         <button className="link" onClick={toggleLanguage}>{t('language')}</button>
-        <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); location.hash = '#/login'; setMe(null); }}>{t('logout')}</button>
+        <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); void forgetReads(); location.hash = '#/login'; setMe(null); }}>{t('logout')}</button>
       </header>
-      {waiting > 0 && <div className="banner warn" role="status">{waiting} {t('pendingCount')} — {t('offlineSaved')}</div>}
+      {keptAt && <div className="banner warn" role="status">{t('offlineShown')} {formatTime(keptAt)}</div>}
+      {waiting > 0 && <a className="banner warn" role="status" href="#/outbox">{waiting} {t('pendingCount')} — {t('offlineSaved')}</a>}
       <main>
+        <PageGuard page={page}>
         <Suspense fallback={<p className="muted">{t('loading')}</p>}>
           {page === 'tasks' && <TasksPage query={route.query} />}
           {page === 'cases' && route.parts[1] && <CasePage id={route.parts[1]} me={me} />}
           {page === 'start' && <StartPage />}
           {page === 'dashboard' && <DashboardPage />}
           {page === 'author' && <AuthorPage processId={route.parts[1]} />}
+          {page === 'outbox' && <OutboxPage />}
         </Suspense>
+        </PageGuard>
       </main>
       <nav className="bottom">
         {nav.map(([key, label]) => <a key={key} href={`#/${key}`} className={page === key ? 'on' : ''}>{label}</a>)}

@@ -1,29 +1,83 @@
+/**
+ * The outbox: what a cadre submitted without signal, kept in IndexedDB and sent in order, each
+ * with its own Idempotency-Key (a retry is never applied twice), when the network returns.
+ * Every item shows where it stands: waiting, sent, or refused — with the reason, the input kept,
+ * and for a case someone else moved on, the case as it now is.
+ */
 import { api, ApiError, type CaseView } from './api';
+import { del, entries, outboxStore, set } from './offline/keep';
 
-/** A submission waiting for the network, sent later with the same Idempotency-Key. */
-export interface Pending {
-  caseId: string;
-  type: string;
-  data?: unknown;
-  rev: number;
+export interface OutboxItem {
+  /** The Idempotency-Key it is sent with, every time. */
   key: string;
+  /** Who submitted it: sent only in that user's session (a shared phone never sends one user's work as another's). */
+  userId?: string;
+  /** Order of submission: items are sent oldest first. */
+  seq: number;
+  caseId: string;
+  caseTitle?: string;
+  type: string;
+  /** The action as the user saw it (提交, 审核通过). */
+  label?: string;
+  data?: unknown;
+  /** The revision the user saw (If-Match). */
+  rev: number;
   at: string;
-  /** Set when the server refused it once the network came back. */
+  state: 'waiting' | 'sent' | 'refused';
+  sentAt?: string;
   error?: string;
+  code?: string;
+  /** For a refusal because the case moved on (409): the case as it now is. */
+  current?: { rev: number; stepLabel?: string; stateKey: string };
 }
 
-const KEY = 'cf_outbox';
+const LEGACY_KEY = 'cf_outbox';
+/** Sent items stay listed this long, so the cadre sees they went. */
+const KEEP_SENT_MS = 24 * 3600_000;
+
+let items: OutboxItem[] = [];
+let userId: string | undefined;
+
+/** The signed-in user: only their items are sent. */
+export function setOutboxUser(id: string): void {
+  userId = id;
+}
+const mine = (i: OutboxItem) => i.userId === undefined || i.userId === userId;
 const listeners = new Set<() => void>();
+const changed = () => listeners.forEach((l) => l());
 
-/** What waits to be sent (or was refused), oldest first. */
-export function pending(): Pending[] {
-  return JSON.parse(localStorage.getItem(KEY) ?? '[]') as Pending[];
+/** Loads the outbox (and moves over what an older version of the app kept in localStorage). */
+export const ready: Promise<void> = (async () => {
+  try {
+    const kept = (await entries<string, OutboxItem>(outboxStore())).map(([, v]) => v);
+    const legacy = JSON.parse(localStorage.getItem(LEGACY_KEY) ?? '[]') as Omit<OutboxItem, 'seq' | 'state'>[];
+    let seq = Math.max(0, ...kept.map((i) => i.seq));
+    for (const old of legacy) {
+      const item: OutboxItem = { ...old, seq: ++seq, state: 'waiting' };
+      await set(item.key, item, outboxStore());
+      kept.push(item);
+    }
+    localStorage.removeItem(LEGACY_KEY);
+    const now = Date.now();
+    for (const i of kept.filter((x) => x.state === 'sent' && now - Date.parse(x.sentAt ?? x.at) > KEEP_SENT_MS)) await del(i.key, outboxStore());
+    items = kept.filter((x) => !(x.state === 'sent' && now - Date.parse(x.sentAt ?? x.at) > KEEP_SENT_MS)).sort((a, b) => a.seq - b.seq);
+  } catch {
+    items = [];
+  }
+  changed();
+})();
+
+async function save(item: OutboxItem): Promise<void> {
+  items = [...items.filter((i) => i.key !== item.key), item].sort((a, b) => a.seq - b.seq);
+  changed();
+  await set(item.key, item, outboxStore());
 }
 
-function save(list: Pending[]) {
-  localStorage.setItem(KEY, JSON.stringify(list));
-  listeners.forEach((l) => l());
-}
+/** The signed-in user's outbox, oldest first. */
+export const outboxItems = (): OutboxItem[] => items.filter(mine);
+
+/** True while a submission for the case waits to be sent: its buttons stay disabled (a double tap queues nothing twice). */
+const waitingFor = (caseId: string) => items.some((i) => i.caseId === caseId && i.state === 'waiting');
 
 /** Calls back whenever the outbox changes. */
 export function onOutboxChange(listener: () => void): () => void {
@@ -31,49 +85,78 @@ export function onOutboxChange(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Sends an event now; when the network is down, keeps it to send later and says so. */
-export async function sendEvent(caseId: string, type: string, data: unknown, rev: number): Promise<{ sent: true; case: CaseView } | { sent: false }> {
-  const key = crypto.randomUUID();
-  try {
-    return { sent: true, case: await post({ caseId, type, data, rev, key, at: new Date().toISOString() }) };
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 0) {
-      save([...pending(), { caseId, type, data, rev, key, at: new Date().toISOString() }]);
-      return { sent: false };
+export type SendOutcome = { sent: true; case: CaseView } | { sent: false; queued: boolean };
+
+/**
+ * Sends an event now; without signal, keeps it to send later and says so. A second
+ * submission for a case that already has one waiting is not queued.
+ */
+export async function sendEvent(caseId: string, type: string, data: unknown, rev: number, about: { caseTitle?: string; label?: string } = {}): Promise<SendOutcome> {
+  await ready;
+  if (waitingFor(caseId)) return { sent: false, queued: false };
+  const item: OutboxItem = { key: crypto.randomUUID(), seq: Math.max(0, ...items.map((i) => i.seq)) + 1, caseId, type, rev, at: new Date().toISOString(), state: 'waiting', ...about };
+  if (userId) item.userId = userId;
+  if (data !== undefined) item.data = data;
+  if (navigator.onLine) {
+    try {
+      return { sent: true, case: await post(item) };
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 0)) throw e;
     }
-    throw e;
   }
+  await save(item);
+  return { sent: false, queued: true };
 }
 
-function post(p: Pending): Promise<CaseView> {
+function post(p: OutboxItem): Promise<CaseView> {
   return api<CaseView>('POST', `/api/cases/${p.caseId}/events`, p.data === undefined ? { type: p.type } : { type: p.type, data: p.data }, { 'if-match': String(p.rev), 'idempotency-key': p.key });
 }
 
-let flushing = false;
+let flushing: Promise<void> | null = null;
 
-/** Sends what waits, in order, each with its own key: a retry never applies twice. */
-export async function flush(): Promise<void> {
-  if (flushing) return;
-  flushing = true;
-  try {
-    for (const p of pending().filter((x) => !x.error)) {
-      try {
-        await post(p);
-        save(pending().filter((x) => x.key !== p.key));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 0) return;
-        const message = e instanceof ApiError ? e.message : String(e);
-        save(pending().map((x) => (x.key === p.key ? { ...x, error: message } : x)));
+/** Sends what waits, in order; stops at the first sign the network is still down. */
+export function flush(): Promise<void> {
+  flushing ??= (async () => {
+    await ready;
+    try {
+      if (!userId) return;
+      for (const item of items.filter((x) => x.state === 'waiting' && mine(x))) {
+        try {
+          await post(item);
+          await save({ ...item, state: 'sent', sentAt: new Date().toISOString() });
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          if (e.status === 0) return;
+          const refused: OutboxItem = { ...item, state: 'refused', error: e.message, code: e.code };
+          const now = e.body.case as CaseView | undefined;
+          if (e.status === 409 && now) refused.current = { rev: now.rev, stateKey: now.stateKey, ...(now.stepLabel ? { stepLabel: now.stepLabel } : {}) };
+          await save(refused);
+        }
       }
+    } finally {
+      flushing = null;
     }
-  } finally {
-    flushing = false;
-  }
+  })();
+  return flushing;
 }
 
-/** Forgets a refused submission (the user has seen why). */
-export function discard(key: string): void {
-  save(pending().filter((x) => x.key !== key));
+/** Sends a refused submission again with what the user typed, on the case as it now is (after a 409). */
+export async function resend(key: string): Promise<void> {
+  const item = items.find((i) => i.key === key);
+  if (!item?.current) return;
+  const { current, error: _e, code: _c, ...rest } = item;
+  await save({ ...rest, key: crypto.randomUUID(), rev: current.rev, state: 'waiting' });
+  await del(key, outboxStore());
+  items = items.filter((i) => i.key !== key);
+  changed();
+  await flush();
+}
+
+/** Forgets an item (a refusal the user has read, or a sent one). */
+export async function discard(key: string): Promise<void> {
+  items = items.filter((i) => i.key !== key);
+  changed();
+  await del(key, outboxStore());
 }
 
 window.addEventListener('online', () => void flush());

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openBrowser, shot, uiLogin } from '../helpers/browser';
+import { openBrowser, sessionLogin, shot, uiLogin } from '../helpers/browser';
 import { dbKind } from '../helpers/testApp';
 import { webServerForFile } from '../helpers/webServer';
 import { idNumber, registration } from '../helpers/people';
@@ -38,6 +38,13 @@ async function fillRegistration(page: Page, headId: string) {
   await expect.poll(() => page.inputValue('#root_memberCount')).toBe('1');
   expect(await page.locator('#root_memberCount').getAttribute('readonly')).not.toBeNull();
 }
+
+/** One API session per demo user for the whole file: logins are rate-limited per account (10 a minute). */
+const sessions = new Map<string, ReturnType<typeof httpLogin>>();
+const apiAs = (username: string) => {
+  if (!sessions.has(username)) sessions.set(username, httpLogin(e2e.server.url, '532326', username));
+  return sessions.get(username)!;
+};
 
 const dashboardCell = async (page: Page, url: string) => {
   await page.goto(`${url}/#/dashboard`);
@@ -116,11 +123,63 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
       await cadre.context.setOffline(true);
       await cadre.page.click('button[type=submit]');
       await cadre.page.waitForSelector('text=网络不通：已保存在本机，网络恢复后自动提交。');
+      // A second tap queues nothing: the button waits with the submission.
+      expect(await cadre.page.locator('button[type=submit]').isDisabled()).toBe(true);
       await shot(cadre.page, 'offline-375');
+      // The outbox says where each submission stands.
+      await cadre.page.click('a.banner:has-text("条待发送")');
+      await cadre.page.waitForSelector('.outbox-item.waiting:has-text("等待网络")');
+      expect(await cadre.page.locator('.outbox-item').count()).toBe(1);
       await cadre.context.setOffline(false);
-      await expect.poll(() => cadre.page.locator('text=条待发送').count(), { timeout: 15_000 }).toBe(0);
+      await cadre.page.waitForSelector('.outbox-item.sent:has-text("已发送")', { timeout: 15_000 });
+      expect(await cadre.page.locator('text=条待发送').count()).toBe(0);
+      await shot(cadre.page, 'outbox-sent-375');
       const history = await cadre.page.evaluate(async (caseId) => (await fetch(`/api/cases/${caseId}/history`)).json(), id);
       expect((history as { label: string }[]).map((h) => h.label)).toEqual(['发起', '提交']);
+      // Back on the case: no stale 网络不通, the case as it now is.
+      await cadre.page.goto(`${e2e.server.url}/#/cases/${id}`);
+      await cadre.page.waitForSelector('.progress li.current:has-text("乡镇审核")');
+      expect(await cadre.page.locator('text=网络不通').count()).toBe(0);
+    } finally {
+      await cadre.context.close();
+    }
+  });
+});
+
+describe(`without signal (${dbKind})`, () => {
+  it('after one visit with signal the app opens with none: the inbox and its cases from the phone, a form filled and queued, sent when the signal returns', async () => {
+    const api = await apiAs('cun');
+    const id = (await api.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body.id as string;
+    const cadre = await openBrowser(375);
+    try {
+      await sessionLogin(cadre.page, e2e.server.url, api.cookie);
+      await cadre.page.waitForSelector(`.card[href="#/cases/${id}"]`);
+      // The service worker is in charge and the inbox's cases have been read ahead.
+      expect(await cadre.page.evaluate(async () => Boolean((await navigator.serviceWorker.ready).active))).toBe(true);
+      await cadre.page.reload();
+      await cadre.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      await cadre.page.waitForSelector(`.card[href="#/cases/${id}"]`);
+      await cadre.page.waitForTimeout(1500);
+
+      await cadre.context.setOffline(true);
+      await cadre.page.reload();
+      await cadre.page.waitForSelector('h2:has-text("待办（")');
+      await cadre.page.waitForSelector('text=没有网络：显示的是本机保存的内容');
+      expect(cadre.page.url()).not.toContain('#/login');
+      await shot(cadre.page, 'offline-inbox-375');
+      await cadre.page.click(`.card[href="#/cases/${id}"]`);
+      await cadre.page.waitForSelector('#root_householder');
+      await fillRegistration(cadre.page, idNumber());
+      await cadre.page.click('button[type=submit]');
+      await cadre.page.waitForSelector('text=网络不通：已保存在本机，网络恢复后自动提交。');
+      await shot(cadre.page, 'offline-case-375');
+
+      await cadre.context.setOffline(false);
+      await cadre.page.evaluate(() => window.dispatchEvent(new Event('online')));
+      await cadre.page.waitForSelector('text=网络已恢复，离线时的提交已发送。', { timeout: 15_000 });
+      await cadre.page.waitForSelector('.progress li.current:has-text("乡镇审核")');
+      const history = (await api.call('GET', `/api/cases/${id}/history`)).body as unknown as { label: string }[];
+      expect(history.map((h) => h.label)).toEqual(['发起', '提交']);
     } finally {
       await cadre.context.close();
     }
@@ -129,17 +188,17 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
 
 describe(`the inbox in the browser (${dbKind})`, () => {
   it('shows every case by scrolling, tells them apart (village, number, what is asked, 已退回), has tabs, and is a sortable table on a desk', async () => {
-    const api = await httpLogin(e2e.server.url, '532326', 'cun');
+    const api = await apiAs('cun');
     const made: string[] = [];
     for (let i = 0; i < 55; i++) made.push((await api.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body.id as string);
     // One of them comes back from the township review.
-    const township = await httpLogin(e2e.server.url, '532326', 'xiang');
+    const township = await apiAs('xiang');
     expect((await api.call('POST', `/api/cases/${made[1]}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' })).status).toBe(200);
     expect((await township.call('POST', `/api/cases/${made[1]}/events`, { type: 'RETURN', data: { reason: '户主身份证号有误', field: '户主身份证号' } }, { 'if-match': '2' })).status).toBe(200);
     const cadre = await openBrowser(375);
     const desk = await openBrowser(1280);
     try {
-      await uiLogin(cadre.page, e2e.server.url, '532326', 'cun');
+      await sessionLogin(cadre.page, e2e.server.url, api.cookie);
       const heading = await cadre.page.locator('h2:has-text("待办（")').innerText();
       const total = Number(/待办（(\d+)）/.exec(heading)?.[1]);
       expect(total).toBeGreaterThanOrEqual(55);
@@ -159,7 +218,7 @@ describe(`the inbox in the browser (${dbKind})`, () => {
       await cadre.page.waitForSelector('h2:has-text("我发起的（")');
       await expect.poll(() => cadre.page.locator(`.card[href="#/cases/${made[54]}"]`).count()).toBe(1);
 
-      await uiLogin(desk.page, e2e.server.url, '532326', 'cun');
+      await sessionLogin(desk.page, e2e.server.url, api.cookie);
       await desk.page.waitForSelector('table.case-table');
       expect(await desk.page.locator('table.case-table thead').innerText()).toMatch(/名称[\s\S]*编号[\s\S]*单位[\s\S]*期限/);
       await desk.page.click('table.case-table th button:has-text("名称")');
@@ -173,7 +232,7 @@ describe(`the inbox in the browser (${dbKind})`, () => {
 
 describe(`rights in the browser (${dbKind})`, () => {
   it('a reviewer of another township never sees the case: not in the inbox, the case list, the dashboard, nor by its address', async () => {
-    const api = await (await import('../helpers/serverProcess')).httpLogin(e2e.server.url, '532326', 'cun');
+    const api = await apiAs('cun');
     const id = (await api.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body.id as string;
     const other = await openBrowser(375);
     try {
@@ -196,12 +255,6 @@ describe(`rights in the browser (${dbKind})`, () => {
   });
 });
 
-/** One API session per demo user for the whole file: logins are rate-limited per account (10 a minute). */
-const sessions = new Map<string, ReturnType<typeof httpLogin>>();
-const apiAs = (username: string) => {
-  if (!sessions.has(username)) sessions.set(username, httpLogin(e2e.server.url, '532326', username));
-  return sessions.get(username)!;
-};
 
 /** A relocation case brought to 思想动员 over the API (registered, approved by township and county). */
 async function caseInMobilising(): Promise<string> {

@@ -62,6 +62,14 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
 
+/** Opens the app in a session made over the API (its cookie): for tests about other things than logging in. The page restores its CSRF token from /api/me. */
+export async function sessionLogin(page: Page, url: string, cookie: string): Promise<void> {
+  const [name, ...value] = cookie.split('=');
+  await page.context().addCookies([{ name: name!, value: value.join('='), url }]);
+  await page.goto(`${url}/#/tasks`);
+  await page.waitForSelector('nav.bottom');
+}
+
 /** Logs in through the login page. */
 export async function uiLogin(page: Page, url: string, county: string, username: string): Promise<void> {
   await page.goto(`${url}/#/login`);

@@ -50,5 +50,5 @@ export async function httpLogin(url: string, county: string, username: string) {
     const r = await fetch(`${url}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> };
   };
-  return { call };
+  return { call, cookie };
 }

@@ -3,7 +3,7 @@ import type { UiSchema } from '@rjsf/utils';
 import type { ProgressStep } from '../../../engine/index';
 import { api, ApiError, type CaseView, type FieldDetail, type Me } from '../api';
 import { formatTime, t } from '../i18n';
-import { discard, onOutboxChange, pending, sendEvent } from '../outbox';
+import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
 import { StepForm } from '../stepForm';
 
 interface FormDef {
@@ -96,8 +96,21 @@ export default function CasePage({ id }: { id: string; me: Me }) {
   const [serverErrors, setServerErrors] = useState<FieldDetail[]>([]);
   const [openEvent, setOpenEvent] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [refused, setRefused] = useState(pending().filter((p) => p.caseId === id && p.error));
-  useEffect(() => onOutboxChange(() => setRefused(pending().filter((p) => p.caseId === id && p.error))), [id]);
+  const mineHere = () => outboxItems().filter((p) => p.caseId === id);
+  const [queue, setQueue] = useState(mineHere);
+  const refused = queue.filter((p) => p.state === 'refused');
+  const queued = queue.some((p) => p.state === 'waiting');
+  useEffect(() => onOutboxChange(() => {
+    const next = mineHere();
+    // What this page said while offline is no longer true once the submission went: say so, and show the case as it now is.
+    setQueue((was) => {
+      if (was.some((p) => p.state === 'waiting') && !next.some((p) => p.state === 'waiting') && next.some((p) => p.state === 'sent' && was.some((w) => w.key === p.key))) {
+        setMessage({ kind: 'ok', text: t('sentNow') });
+        void load();
+      }
+      return next;
+    });
+  }), [id]);
 
   const load = async () => {
     const [d, h] = await Promise.all([api<Detail>('GET', `/api/cases/${id}`), api<HistoryItem[]>('GET', `/api/cases/${id}/history`)]);
@@ -138,9 +151,9 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     setServerErrors([]);
     setMessage(null);
     try {
-      const result = await sendEvent(id, type, data, c.rev);
+      const result = await sendEvent(id, type, data, c.rev, { caseTitle: c.title, label: detail.events.find((e) => e.type === type)?.label ?? type });
       if (!result.sent) {
-        setMessage({ kind: 'warn', text: t('offlineSaved') });
+        setMessage({ kind: 'warn', text: result.queued ? t('offlineSaved') : t('alreadyQueued') });
         return;
       }
       if (stepForm) localStorage.removeItem(draftKey(id, stepForm.id));
@@ -173,8 +186,14 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       </header>
       {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
       {refused.map((p) => (
-        <div key={p.key} className="banner error" role="alert">{t('refused')}（{formatTime(p.at)}）：{p.error} <button className="link" onClick={() => discard(p.key)}>{t('discard')}</button></div>
+        <div key={p.key} className="banner error" role="alert">
+          {t('refused')}（{p.label ?? p.type}，{formatTime(p.at)}）：{p.error}{p.current ? `（案件现在：${p.current.stepLabel ?? detail.steps.map((s) => s.label).join('、')}）` : ''}
+          {' '}{p.data !== undefined && p.type === stepEvent?.type && <button className="link" onClick={() => setDraft(p.data)}>{t('restoreInput')}</button>}
+          {p.current && <button className="link" onClick={() => void resend(p.key)}>{t('resend')}</button>}
+          <button className="link" onClick={() => void discard(p.key)}>{t('discard')}</button>
+        </div>
       ))}
+      {queued && <div className="banner warn" role="status">{t('alreadyQueued')} <a href="#/outbox">{t('outbox')}</a></div>}
       {returned?.reason && <div className="banner warn">{t('returned')}：{returned.reason}{returned.field ? `（${returned.field}）` : ''}</div>}
 
       {stepForm && stepEvent && draft !== undefined && (
@@ -185,7 +204,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
             uiSchema={uiSchema}
             formData={draft}
             serverErrors={serverErrors}
-            busy={busy}
+            busy={busy || queued}
             submitLabel={stepEvent.label}
             onChange={(d) => {
               setDraft(d);
@@ -205,14 +224,14 @@ export default function CasePage({ id }: { id: string; me: Me }) {
               openEvent === e.type ? (
                 <div className="card">
                   <h3>{detail.forms[e.form]?.title ?? e.label}</h3>
-                  <StepForm schema={detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} busy={busy} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
+                  <StepForm schema={detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
                   <button className="link" onClick={() => setOpenEvent(null)}>{t('cancel')}</button>
                 </div>
               ) : (
-                <button className={`kind-${e.kind}`} onClick={() => setOpenEvent(e.type)}>{e.label}</button>
+                <button className={`kind-${e.kind}`} disabled={queued} onClick={() => setOpenEvent(e.type)}>{e.label}</button>
               )
             ) : (
-              <button className={`kind-${e.kind}`} disabled={busy} onClick={() => void send(e.type, undefined)}>{e.label}</button>
+              <button className={`kind-${e.kind}`} disabled={busy || queued} onClick={() => void send(e.type, undefined)}>{e.label}</button>
             )}
           </div>
         ))}

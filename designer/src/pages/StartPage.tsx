@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type CaseView } from '../api';
+import { api, ApiError, type CaseView, csrfToken } from '../api';
 import { t } from '../i18n';
 
 interface Process { id: string; title: string; caseLevel: string; canStart: boolean }
@@ -41,7 +41,7 @@ export default function StartPage() {
     setError('');
     const res = await fetch(`/api/cases/import?processId=${processId}&dryRun=${dryRun ? 1 : 0}`, {
       method: 'POST', credentials: 'same-origin', body: file,
-      headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'x-csrf-token': sessionStorage.getItem('cf_csrf') ?? '' },
+      headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'x-csrf-token': csrfToken() },
     });
     const body = await res.json();
     if (body.error) setError(body.error.message);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, type CaseView, type Page } from '../api';
 import { formatTime, t } from '../i18n';
+import { keepInboxCases } from '../offline/prefetch';
 
 /** The tabs of the inbox: what waits for me, what I have handled, what I started. */
 const TABS = [
@@ -48,7 +49,7 @@ function Card({ c, asked }: { c: CaseView; asked: boolean }) {
       <span className="title">{c.title}{c.returned && <span className="flag returned">已退回</span>}</span>
       <span className="meta">{c.unitName ?? ''}{c.unitName ? ' · ' : ''}{c.processTitle}</span>
       <span className="meta">{asked ? '待您办理：' : c.status === 'done' ? '已办结：' : '当前环节：'}{c.stepLabel}</span>
-      <span className="meta number">编号 {shortNumber(c.id)}</span>
+      <span className="meta">编号 <span className="number">{shortNumber(c.id)}</span></span>
       <Due c={c} />
     </a>
   );
@@ -96,6 +97,8 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
         setItems(p.items);
         setTotal(p.total);
         setPage(1);
+        // The inbox's cases open without signal later: read them now, while there is some.
+        if (!all && tab === 'todo') void keepInboxCases(p.items.map((c) => c.id));
       }).finally(() => setLoading(false));
     }, 200);
     return () => clearTimeout(timer);

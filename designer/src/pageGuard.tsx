@@ -1,0 +1,27 @@
+import { Component, type ReactNode } from 'react';
+
+/**
+ * A page that cannot be shown (its code could not be downloaded without signal, or it failed)
+ * says so in place of a blank screen; the header, the outbox banner and the navigation stay.
+ */
+export class PageGuard extends Component<{ page: string; children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  override componentDidUpdate(prev: { page: string }): void {
+    if (prev.page !== this.props.page && this.state.failed) this.setState({ failed: false });
+  }
+
+  override render(): ReactNode {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div className="banner error" role="alert">
+        这个页面现在打不开（可能是没有网络，这一页还没有保存在本机）。已填写的内容都保存在本机。
+        <button className="link" onClick={() => location.reload()}>重试</button>
+      </div>
+    );
+  }
+}
