@@ -22,8 +22,9 @@ function configure(ajv: Ajv2020): Ajv2020 {
   addFormats(ajv);
   for (const [name, f] of Object.entries(cnFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
   // multipleOfPrecision: money in yuan (multipleOf 0.01) must accept 19.99, which binary floating point makes 1998.9999….
-  // rjsf and form authors use these annotation keywords; they change no validation (`formula`: a computed field, see formula/formFields.ts).
-  ajv.addVocabulary(['enumNames', 'ui:options', 'formula']);
+  // rjsf and form authors use these annotation keywords; they change no validation (`formula`: a computed field, see
+  // formula/formFields.ts; `file`: a file or photo field, see files.ts).
+  ajv.addVocabulary(['enumNames', 'ui:options', 'formula', 'file']);
   return ajv;
 }
 

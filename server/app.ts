@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { Db } from './db/open';
 import { installErrorHandler } from './errorHandler';
 import { auditRoutes } from './routes/auditRoutes';
+import { fileRoutes } from './files/fileRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { healthRoutes } from './routes/healthRoutes';
 import { ledgerRoutes } from './routes/ledgerRoutes';
@@ -91,6 +92,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   ledgerRoutes(app, db);
   caseRoutes(app, db);
   auditRoutes(app, db, config);
+  fileRoutes(app, db, config);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);
   return app;

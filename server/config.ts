@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION, type Retention } from './housekeeping/prune';
 
 /** Server settings, from the environment with defaults that make `npm start` work anywhere. */
@@ -34,6 +35,10 @@ export interface Config {
   checkpointDir: string;
   /** How often every county's checkpoint is taken, in ms (0: only on demand). */
   checkpointIntervalMs: number;
+  /** The largest file or photo one upload may be (UPLOAD_MAX_MB, default 20). */
+  uploadMaxBytes: number;
+  /** Where files and photos are kept (FILES_DIR, default DATA_DIR/files): uploads in progress, then stored by content. */
+  filesDir: string;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -66,7 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditKeyFile: resolve(env.AUDIT_KEY_FILE ?? resolve(process.cwd(), 'audit', 'signing-key.pem')),
     checkpointDir: resolve(env.AUDIT_CHECKPOINT_DIR ?? resolve(process.cwd(), 'audit', 'checkpoints')),
     checkpointIntervalMs: Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 86_400_000),
+    uploadMaxBytes: Math.round(Number(env.UPLOAD_MAX_MB ?? 20) * 1024 * 1024),
+    filesDir: '',
   };
+  config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   return config;
 }

@@ -26,6 +26,8 @@ export const errorCatalogue = {
   CF_DRAFT_STALE: { status: 409, message: '草稿已被其他管理员修改，您的改动没有保存' },
   CF_DUPLICATE_CASE: { status: 409, message: '已有相同的案件，不能重复发起' },
   CF_TOO_LARGE: { status: 413, message: '提交的内容过大' },
+  CF_FILE_TYPE: { status: 415, message: '文件类型不允许（按文件内容判断，不看扩展名）' },
+  CF_UPLOAD_INCOMPLETE: { status: 409, message: '文件还没有上传完，请等上传完成后再保存' },
   CF_IDEMPOTENCY_MISMATCH: { status: 422, message: '同一个 Idempotency-Key 已用于不同的请求' },
   CF_NOT_ALLOWED_IN_STATE: { status: 422, message: REJECTION_MESSAGES['not-allowed-in-state'] },
   CF_CONDITION_NOT_MET: { status: 422, message: REJECTION_MESSAGES['condition-not-met'] },

@@ -107,7 +107,8 @@ export function checkForms(def: Definition): Problem[] {
     checkSchemaRules(schema, at, out, { form: true });
     eachSchema(schema, at, (s, pointer) => {
       // Properties under if / not / contains are tests of other fields' values, not fields a cadre fills.
-      if (isSchema(s.properties) && !/\/(if|not|contains|propertyNames)(\/|$)/.test(pointer)) {
+      // A file field's properties are the stored reference (id, sha256…), not fields a cadre fills.
+      if (isSchema(s.properties) && !isSchema(s.file) && !/\/(if|not|contains|propertyNames)(\/|$)/.test(pointer)) {
         for (const [key, prop] of Object.entries(s.properties)) {
           if (isSchema(prop) && typeof prop.title !== 'string' && prop.$ref === undefined) {
             out.push(problem('field-title-missing', `${pointer}/properties/${key}`, { field: key }));

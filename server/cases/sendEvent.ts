@@ -10,6 +10,7 @@ import { columnsOf, type NewCase, spawnChildren } from './acceptedStep';
 import { caseTitle, type CaseView, caseView } from './caseView';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
+import { checkFileRefs } from '../files/fileRefs';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { type Step, writeStep } from './writeStep';
 
@@ -72,6 +73,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       if (result.rejection.code === 'forbidden-role') await logAuthFailure(k, actor, `event:${event.type}`, caseId, now);
       throw fromRejection(result.rejection, process);
     }
+    if (result.formId) await checkFileRefs(k, county, caseId, process.compiled.forms[result.formId]?.schema, result.data);
     const def = process.compiled.definition;
     const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title, now.getTime());
     // The uniqueness key follows the data (a household's ID is known once the application is filled in).

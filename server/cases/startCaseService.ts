@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startCase, uniqueKeyOf } from '../../engine/index';
+import { fileRefsIn, startCase, uniqueKeyOf } from '../../engine/index';
 import type { Db } from '../db/open';
 import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';
@@ -27,6 +27,11 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
     const process = await loadProcess(k, county, input.processId);
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程', [{ path: '/processId', message: '「流程」不存在或未发布' }]);
     const def = process.compiled.definition;
+    // Files belong to a case: none can be named before the case exists (upload them at its first step).
+    for (const [formId, form] of Object.entries(process.compiled.forms)) {
+      const found = fileRefsIn(form.schema, input.data?.[formId]);
+      if (found.length) throw new AppError('CF_VALIDATION', undefined, found.map((f) => ({ path: `/data/${formId}${f.pointer}`, field: f.title ?? formId, message: `「${f.title ?? formId}」的文件要在案件发起后上传` })));
+    }
     const started = startCase(process.compiled, { now, actor, unitPath: unit.path.split('/'), data: input.data ?? {} });
     if (!started.ok) throw fromRejection(started.rejection, process);
     const n: NewCase = {

@@ -115,4 +115,18 @@ export const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX case_events_actor ON case_events (county_id, actor_id, case_id)`.execute(db);
     },
   },
+  '006_files': {
+    // Files and photos as files: stored once by content (sha256) outside the database; a row per upload says whose case it belongs to.
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE files (
+        county_id text NOT NULL, id text NOT NULL, upload_id text NOT NULL, case_id text NOT NULL, sha256 text NOT NULL,
+        name text NOT NULL, type text NOT NULL, size bigint NOT NULL, created_by text NOT NULL, created_at timestamptz NOT NULL,
+        PRIMARY KEY (county_id, id))`.execute(db);
+      await sql`CREATE UNIQUE INDEX files_upload ON files (county_id, upload_id)`.execute(db);
+      await sql`CREATE INDEX files_case ON files (county_id, case_id)`.execute(db);
+      await sql`ALTER TABLE files ENABLE ROW LEVEL SECURITY`.execute(db);
+      await sql`CREATE POLICY county_only ON files USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
+      await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON files TO ${sql.raw(APP_ROLE)}`.execute(db);
+    },
+  },
 };

@@ -26,7 +26,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, appOptions:
   const audit = join(tmpdir(), `cf-audit-${dbSchema}`);
   const config: Config = {
     ...loadConfig(process.env), dataDir: 'memory://', dbSchema, timerIntervalMs: 0, logLevel: 'silent',
-    auditKeyFile: join(audit, 'signing-key.pem'), checkpointDir: join(audit, 'checkpoints'), ...overrides,
+    auditKeyFile: join(audit, 'signing-key.pem'), checkpointDir: join(audit, 'checkpoints'), filesDir: join(audit, 'files'), ...overrides,
   };
   const db = await openDb(config);
   await seedAll(db);

@@ -1,4 +1,5 @@
 /** The builder's palette: each kind of field, what it produces in JSON Schema + uiSchema, and how to recognise it again. */
+import { FILE_REF_PROPERTIES, isFileField } from '../../../../engine/index';
 
 export type Json = Record<string, unknown>;
 
@@ -29,7 +30,8 @@ export const KINDS: Record<FieldKind, KindSpec> = {
   address: { label: '地址', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 200 }, ui: { 'ui:widget': 'textarea', 'ui:autocomplete': 'street-address', 'ui:placeholder': '乡镇、村、组、门牌号' } }) },
   table: { label: '表格（多行）', limits: 'items', make: () => ({ schema: { type: 'array', items: { type: 'object', properties: {} } }, ui: {} }) },
   group: { label: '分组（带小标题）', make: () => ({ schema: { type: 'object', properties: {} }, ui: {} }) },
-  file: { label: '照片 / 附件', make: () => ({ schema: { type: 'string', maxLength: 3_000_000 }, ui: { 'ui:widget': 'file', 'ui:options': { accept: 'image/*,.pdf' } } }) },
+  // The field holds a reference to a stored file ({ id, name, type, size, sha256 }); the photo itself is uploaded (see engine/files.ts).
+  file: { label: '照片 / 附件', make: () => ({ schema: { type: 'object', file: { accept: ['image', 'pdf'], maxMB: 10 }, required: ['id', 'name', 'type', 'size', 'sha256'], properties: structuredClone(FILE_REF_PROPERTIES) as unknown as Json }, ui: {} }) },
   signature: { label: '手写签名', make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
   computed: { label: '计算字段（公式）', make: () => ({ schema: { type: 'number', formula: '0' }, ui: {} }) },
   custom: { label: '其他（在 JSON 页编辑）', make: () => ({ schema: { type: 'string' }, ui: {} }) },
@@ -54,7 +56,7 @@ export function kindOf(schema: Json, ui: Json = {}): FieldKind {
   const widget = ui['ui:widget'];
   if (typeof schema.formula === 'string') return 'computed';
   if (widget === 'signature') return 'signature';
-  if (widget === 'file' || schema.format === 'data-url') return 'file';
+  if (isFileField(schema)) return 'file';
   if (schema.type === 'boolean') return 'yesNo';
   if (schema.type === 'array') {
     const items = (schema.items ?? {}) as Json;

@@ -1,0 +1,125 @@
+/**
+ * Files and photos: resumable uploads over the tus protocol (@tus/server, the protocol's own
+ * Node server: a phone on a weak signal resumes where it stopped instead of starting again),
+ * then kept by content, checked by what the bytes are (file-type), not by their name.
+ *
+ *   POST/HEAD/PATCH /api/uploads[/:id]  the tus protocol (each user sees only their own uploads)
+ *   POST /api/files                      a finished upload becomes a file of a case: { id, name, type, size, sha256 }
+ *   GET  /api/files/:id                  the file, to those who may see its case
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileStore as TusFileStore } from '@tus/file-store';
+import { Server as TusServer } from '@tus/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fileTypeFromFile } from 'file-type';
+import { requireActor } from '../authPlugin';
+import type { Config } from '../config';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import { canSee, type UserActor } from '../rights';
+import { errors, idParam } from '../routes/schemas';
+import { logAuthFailure } from '../cases/authFailures';
+import { diskFileStore } from './fileStore';
+
+/** What the bytes may be: photos and scanned documents. */
+export const ALLOWED_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'];
+
+/** A user's uploads are named under a prefix only they have: nobody resumes or probes another's upload. */
+const ownerOf = (actor: UserActor) => createHash('sha256').update(`${actor.county}:${actor.id}`).digest('hex').slice(0, 16);
+
+export const fileRefSchema = {
+  type: 'object', required: ['id', 'name', 'type', 'size', 'sha256'],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } },
+} as const;
+
+export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
+  const uploadDir = join(config.filesDir, 'uploads');
+  mkdirSync(uploadDir, { recursive: true });
+  const store = diskFileStore(join(config.filesDir, 'content'));
+  const datastore = new TusFileStore({ directory: uploadDir });
+  const tus = new TusServer({
+    path: '/api/uploads',
+    datastore,
+    relativeLocation: true,
+    maxSize: config.uploadMaxBytes,
+    namingFunction: (req) => `${req.headers.get('x-cf-owner')}-${randomUUID()}`,
+  });
+
+  // The tus body is the raw stream: fastify leaves it unread for the tus server.
+  app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const actor = requireActor(request);
+    const owner = ownerOf(actor);
+    const id = (request.params as { id?: string }).id;
+    if (id !== undefined && !id.startsWith(`${owner}-`)) throw new AppError('CF_NOT_FOUND');
+    // Set by the server, whatever the client sent: the name prefix of this user's uploads (tus reads the raw header list).
+    const raw = request.raw.rawHeaders;
+    const kept: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() !== 'x-cf-owner') kept.push(raw[i]!, raw[i + 1]!);
+    request.raw.rawHeaders.splice(0, raw.length, ...kept, 'x-cf-owner', owner);
+    request.raw.headers['x-cf-owner'] = owner;
+    reply.hijack();
+    await tus.handle(request.raw, reply.raw);
+  };
+  app.route({ method: ['POST', 'OPTIONS'], url: '/api/uploads', schema: { hide: true }, handler: handle });
+  app.route({ method: ['HEAD', 'PATCH', 'DELETE'], url: '/api/uploads/:id', schema: { hide: true }, handler: handle });
+
+  app.post('/api/files', {
+    schema: {
+      tags: ['files'], summary: '把上传完的文件存为案件的附件（按内容判断类型）',
+      body: {
+        type: 'object', required: ['uploadId', 'caseId'], additionalProperties: false,
+        properties: { uploadId: { type: 'string', pattern: '^[0-9a-f]{16}-[0-9a-f-]{36}$' }, caseId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' }, name: { type: 'string', maxLength: 200 } },
+      },
+      response: { 201: fileRefSchema, ...errors(400, 401, 404, 409, 413, 415) },
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    const body = request.body as { uploadId: string; caseId: string; name?: string };
+    if (!body.uploadId.startsWith(`${ownerOf(actor)}-`)) throw new AppError('CF_NOT_FOUND', undefined, [{ path: '/uploadId', field: '上传', message: '「上传」不存在' }]);
+    const ref = await db.run(actor.county, async (k) => {
+      const done = await k.selectFrom('files').select(['id', 'name', 'type', 'size', 'sha256']).where('county_id', '=', actor.county).where('upload_id', '=', body.uploadId).executeTakeFirst();
+      if (done) return { ...done, size: Number(done.size) };
+      const c = await k.selectFrom('cases').select(['org_path']).where('county_id', '=', actor.county).where('id', '=', body.caseId).executeTakeFirst();
+      if (!c || !canSee(actor, c.org_path)) throw new AppError('CF_NOT_FOUND', undefined, [{ path: '/caseId', field: '案件', message: '「案件」不存在或无权查看' }]);
+      const upload = await datastore.getUpload(body.uploadId).catch(() => null);
+      if (!upload) throw new AppError('CF_NOT_FOUND', undefined, [{ path: '/uploadId', field: '上传', message: '「上传」不存在' }]);
+      if (upload.size === undefined || upload.offset < upload.size) throw new AppError('CF_UPLOAD_INCOMPLETE');
+      const path = join(uploadDir, body.uploadId);
+      const sniffed = await fileTypeFromFile(path);
+      if (!sniffed || !ALLOWED_TYPES.includes(sniffed.mime)) {
+        await datastore.remove(body.uploadId).catch(() => undefined);
+        throw new AppError('CF_FILE_TYPE', `文件类型不允许：只接受 JPEG、PNG、WebP 照片和 PDF（这个文件${sniffed ? `是 ${sniffed.ext}` : '无法识别'}）`, [{ path: '/uploadId', field: '文件', message: '「文件」类型不允许' }]);
+      }
+      const name = (body.name ?? upload.metadata?.filename ?? `文件.${sniffed.ext}`).slice(0, 200);
+      const sha256 = await store.put(path);
+      await datastore.remove(body.uploadId).catch(() => undefined);
+      const row = { id: randomUUID(), name, type: sniffed.mime, size: upload.size, sha256 };
+      await k.insertInto('files').values({ county_id: actor.county, ...row, upload_id: body.uploadId, case_id: body.caseId, created_by: actor.id, created_at: new Date() }).execute();
+      return row;
+    });
+    return reply.status(201).send(ref);
+  });
+
+  app.get('/api/files/:id', { schema: { tags: ['files'], summary: '下载文件（限能查看其案件的人）', params: idParam, response: errors(401, 404) } }, async (request, reply) => {
+    const actor = requireActor(request);
+    const id = (request.params as { id: string }).id;
+    const file = await db.run(actor.county, async (k) => {
+      const row = await k.selectFrom('files').innerJoin('cases', (j) => j.onRef('cases.id', '=', 'files.case_id').onRef('cases.county_id', '=', 'files.county_id'))
+        .select(['files.sha256', 'files.name', 'files.type', 'cases.org_path']).where('files.county_id', '=', actor.county).where('files.id', '=', id).executeTakeFirst();
+      if (row && !canSee(actor, row.org_path)) await logAuthFailure(k, actor, 'view-file', id, new Date());
+      return row && canSee(actor, row.org_path) ? row : null;
+    });
+    const stream = file && store.read(file.sha256);
+    if (!file || !stream) throw new AppError('CF_NOT_FOUND');
+    return reply
+      .header('content-type', file.type)
+      .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .send(stream);
+  });
+}
