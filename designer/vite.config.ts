@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
  * pages and the form renderer. The designer's and the dashboard's (elk, CodeMirror, ECharts:
  * 3 MB) are cached only once opened, never downloaded ahead for a phone.
  */
-const fieldChunks = ['**/index.html', 'assets/index-*.{js,css}', 'assets/rolldown-runtime-*.js', 'assets/{Login,Tasks,Case,Start,Outbox}Page-*.js', 'assets/stepForm-*.js', 'assets/stateWalk-*.js', 'icon.svg'];
+const fieldChunks = ['**/index.html', 'assets/index-*.{js,css}', 'assets/rolldown-runtime-*.js', 'assets/{Login,Tasks,Case,Start,Outbox}Page-*.js', 'assets/stepForm-*.js', 'assets/stateWalk-*.js', 'assets/upload-*.js', 'assets/workbox-window*.js', 'icon.svg'];
 
 // The web app: built into designer/dist and served by the fastify server at /.
 export default defineConfig({
@@ -44,6 +44,8 @@ export default defineConfig({
         runtimeCaching: [
           // Other hashed chunks (the designer, the dashboard) once opened: they never change under their name.
           { urlPattern: ({ url }) => url.pathname.startsWith('/assets/'), handler: 'CacheFirst', options: { cacheName: 'cf-assets', expiration: { maxEntries: 60 } } },
+          // A stored file never changes under its id: photos once seen show again without signal.
+          { urlPattern: ({ url }) => url.pathname.startsWith('/api/files/'), handler: 'CacheFirst', options: { cacheName: 'cf-files', expiration: { maxEntries: 300, maxAgeSeconds: 30 * 86_400 } } },
         ],
       },
     }),

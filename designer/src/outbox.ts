@@ -5,6 +5,7 @@
  * and for a case someone else moved on, the case as it now is.
  */
 import { api, ApiError, type CaseView } from './api';
+import { hasWaiting } from './files/localRefs';
 import { del, entries, outboxStore, set } from './offline/keep';
 
 export interface OutboxItem {
@@ -97,18 +98,32 @@ export async function sendEvent(caseId: string, type: string, data: unknown, rev
   const item: OutboxItem = { key: crypto.randomUUID(), seq: Math.max(0, ...items.map((i) => i.seq)) + 1, caseId, type, rev, at: new Date().toISOString(), state: 'waiting', ...about };
   if (userId) item.userId = userId;
   if (data !== undefined) item.data = data;
+  let toSend = item;
   if (navigator.onLine) {
     try {
-      return { sent: true, case: await post(item) };
+      toSend = await withFilesUploaded(item);
+      return { sent: true, case: await post(toSend) };
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 0)) throw e;
     }
   }
-  await save(item);
+  await save(toSend);
   return { sent: false, queued: true };
 }
 
-function post(p: OutboxItem): Promise<CaseView> {
+/** Uploads the photos a submission holds that are still on the phone; a failure to reach the server counts as no signal. */
+async function withFilesUploaded(p: OutboxItem): Promise<OutboxItem> {
+  if (!hasWaiting(p.data)) return p;
+  try {
+    const { uploadWaiting } = await import('./files/upload');
+    return { ...p, data: await uploadWaiting(p.data, p.caseId) };
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw new ApiError(0, 'OFFLINE', '网络不通，请稍后再试');
+  }
+}
+
+async function post(p: OutboxItem): Promise<CaseView> {
   return api<CaseView>('POST', `/api/cases/${p.caseId}/events`, p.data === undefined ? { type: p.type } : { type: p.type, data: p.data }, { 'if-match': String(p.rev), 'idempotency-key': p.key });
 }
 
@@ -120,8 +135,12 @@ export function flush(): Promise<void> {
     await ready;
     try {
       if (!userId) return;
-      for (const item of items.filter((x) => x.state === 'waiting' && mine(x))) {
+      for (const waiting of items.filter((x) => x.state === 'waiting' && mine(x))) {
+        let item = waiting;
         try {
+          // Photos first; the stored references are saved with the item, so a retry never uploads twice.
+          item = await withFilesUploaded(item);
+          if (item !== waiting) await save(item);
           await post(item);
           await save({ ...item, state: 'sent', sentAt: new Date().toISOString() });
         } catch (e) {

@@ -9,9 +9,11 @@ import { applyComputedFields, cnFormats, computedReadonly, defaultCalendar, hasC
 import type { FieldDetail } from './api';
 import { buttonTemplates } from './formButtons';
 import { PhoneFriendlyInput } from './phoneInput';
+import { UploadField, withUploadFields } from './files/UploadField';
 import { SignatureWidget } from './signatureWidget';
 
 const widgets = { signature: SignatureWidget };
+const fields = { upload: UploadField };
 
 /** rjsf's own words in Chinese (yes/no radios, empty tables, file widget, optional parts). */
 const ZH: Partial<Record<TranslatableString, string>> = {
@@ -61,6 +63,8 @@ interface Props {
   busy?: boolean;
   /** No submit button: the form is part of a larger editor. */
   hideSubmit?: boolean;
+  /** The case the form belongs to: photos are stored as its files. */
+  caseId?: string;
 }
 
 /** Computed fields filled in as the engine fills them (the server recomputes on submit; this is what the cadre sees meanwhile). */
@@ -106,9 +110,10 @@ function focusFirstError(root: HTMLElement | null) {
  * submit that fails (in the browser or on the server) the first mistake comes into view with
  * the cursor in it, and a line by the button says how many remain.
  */
-export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serverErrors, readOnly, submitLabel, busy, hideSubmit }: Props) {
+export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serverErrors, readOnly, submitLabel, busy, hideSubmit, caseId }: Props) {
   const { data, change } = useComputed(schema, formData, onChange);
-  const ui = useMemo(() => computedReadonly(schema, uiSchema ?? {}), [schema, uiSchema]);
+  const ui = useMemo(() => withUploadFields(schema, computedReadonly(schema, uiSchema ?? {})), [schema, uiSchema]);
+  const context = useMemo(() => ({ caseId }), [caseId]);
   const box = useRef<HTMLDivElement>(null);
   const [mistakes, setMistakes] = useState(0);
   useEffect(() => {
@@ -124,6 +129,8 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
         validator={validator}
         templates={templates}
         widgets={widgets}
+        fields={fields}
+        formContext={context}
         translateString={translateString}
         noHtml5Validate
         showErrorList={false}

@@ -186,6 +186,76 @@ describe(`without signal (${dbKind})`, () => {
   });
 });
 
+/** A large camera-like JPEG (2400 × 1800, noisy so it does not compress to nothing), drawn by the browser itself. */
+async function cameraPhoto(page: Page): Promise<Buffer> {
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 2400;
+    c.height = 1800;
+    const g = c.getContext('2d')!;
+    const img = g.createImageData(c.width, c.height);
+    for (let i = 0; i < img.data.length; i += 4) {
+      img.data[i] = (i * 7) % 255;
+      img.data[i + 1] = (i * 13) % 251;
+      img.data[i + 2] = (i >> 9) % 255;
+      img.data[i + 3] = 255;
+    }
+    g.putImageData(img, 0, 0);
+    return c.toDataURL('image/jpeg', 0.95);
+  });
+  return Buffer.from(dataUrl.split(',')[1]!, 'base64');
+}
+
+describe(`photos (${dbKind})`, () => {
+  it('a photo taken on the phone is shrunk, uploaded with its progress, shown as a picture; one taken without signal waits in the outbox with its case', async () => {
+    const api = await apiAs('cun');
+    const cadre = await openBrowser(375);
+    try {
+      await sessionLogin(cadre.page, e2e.server.url, api.cookie);
+      const id = await startRelocation(cadre.page);
+      await fillRegistration(cadre.page, idNumber());
+      const photo = await cameraPhoto(cadre.page);
+      expect(photo.length).toBeGreaterThan(1_000_000);
+      await cadre.page.setInputFiles('#root_dwellingPhoto', { name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: photo });
+      await cadre.page.waitForSelector('.upload-value img.thumb');
+      const ref = (await cadre.page.locator('.upload-value .muted').innerText());
+      expect(ref).toMatch(/IMG_2041\.jpg（\d+ KB）/);
+      expect(Number(/（(\d+) KB）/.exec(ref)![1])).toBeLessThanOrEqual(300);
+      // The stored photo is at most 1600 px on its longer side (this noisy one had to go smaller to fit 300 KB).
+      const width = await cadre.page.locator('.upload-value img.thumb').evaluate(async (img: HTMLImageElement) => (await img.decode(), img.naturalWidth));
+      expect(width).toBeLessThanOrEqual(1600);
+      expect(width).toBeGreaterThanOrEqual(800);
+      await shot(cadre.page, 'photo-375');
+      await cadre.page.click('button[type=submit]');
+      await cadre.page.waitForSelector('text=已提交');
+      const stored = (await api.call('GET', `/api/cases/${id}`)).body as { case: { data: { register: { dwellingPhoto: { id: string; sha256: string; type: string } } } } };
+      expect(stored.case.data.register.dwellingPhoto).toMatchObject({ type: 'image/jpeg', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(stored.case.data.register.dwellingPhoto.id).not.toMatch(/^local-/);
+
+      // Without signal: the photo stays on the phone and goes with the submission.
+      const second = await startRelocation(cadre.page);
+      await fillRegistration(cadre.page, idNumber());
+      await cadre.context.setOffline(true);
+      await cadre.page.setInputFiles('#root_dwellingPhoto', { name: 'IMG_2042.jpg', mimeType: 'image/jpeg', buffer: photo });
+      await cadre.page.waitForSelector('text=没有网络：照片已存在本机，提交时一起发送');
+      await cadre.page.waitForSelector('.upload-value img.thumb');
+      await cadre.page.click('button[type=submit]');
+      await cadre.page.waitForSelector('text=网络不通：已保存在本机，网络恢复后自动提交。');
+      await cadre.context.setOffline(false);
+      await cadre.page.evaluate(() => window.dispatchEvent(new Event('online')));
+      await cadre.page.waitForSelector('text=网络已恢复，离线时的提交已发送。', { timeout: 20_000 });
+      const sent = (await api.call('GET', `/api/cases/${second}`)).body as { case: { state: string; data: { register: { dwellingPhoto: { id: string; name: string } } } } };
+      expect(sent.case.state).toBe('townshipReview');
+      expect(sent.case.data.register.dwellingPhoto.name).toBe('IMG_2042.jpg');
+      expect(sent.case.data.register.dwellingPhoto.id).not.toMatch(/^local-/);
+      const file = await cadre.page.evaluate(async (fileId) => (await fetch(`/api/files/${fileId}`)).status, sent.case.data.register.dwellingPhoto.id);
+      expect(file).toBe(200);
+    } finally {
+      await cadre.context.close();
+    }
+  });
+});
+
 describe(`the inbox in the browser (${dbKind})`, () => {
   it('shows every case by scrolling, tells them apart (village, number, what is asked, 已退回), has tabs, and is a sortable table on a desk', async () => {
     const api = await apiAs('cun');

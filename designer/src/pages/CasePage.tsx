@@ -205,6 +205,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
             formData={draft}
             serverErrors={serverErrors}
             busy={busy || queued}
+            caseId={id}
             submitLabel={stepEvent.label}
             onChange={(d) => {
               setDraft(d);
@@ -224,7 +225,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
               openEvent === e.type ? (
                 <div className="card">
                   <h3>{detail.forms[e.form]?.title ?? e.label}</h3>
-                  <StepForm schema={detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
+                  <StepForm schema={detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
                   <button className="link" onClick={() => setOpenEvent(null)}>{t('cancel')}</button>
                 </div>
               ) : (
@@ -247,7 +248,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
               <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('print')}</button>}</summary>
               <div className={`print-area print-${f.id}`}>
                 <h2 className="print-only">{detail.process.title} · {f.title}</h2>
-                <StepForm schema={f.schema} uiSchema={f.uiSchema} formData={c.data[f.id]} readOnly />
+                <StepForm schema={f.schema} uiSchema={f.uiSchema} formData={c.data[f.id]} caseId={id} readOnly />
                 {f.signatures?.length ? <div className="signatures print-only">{f.signatures.map((s) => <p key={s}>{s}：＿＿＿＿＿＿＿＿　日期：＿＿＿＿</p>)}</div> : null}
               </div>
             </details>

@@ -1,0 +1,105 @@
+import type { FieldProps } from '@rjsf/utils';
+import { useEffect, useState } from 'react';
+import { acceptedTypes, type FileFieldSpec, type FileRef, hasFileFields } from '../../../engine/index';
+import { isLocal } from './localRefs';
+/** The uploader (tus-js-client, 60 KB) loads when a photo is first taken, not with every form. */
+const uploader = () => import('./upload');
+
+/** The case the form belongs to (files are stored as a case's files), passed to rjsf as formContext. */
+export interface FileContext {
+  caseId?: string;
+}
+
+/** A picture of the file: the stored image, or the copy still on the phone. */
+function Thumb({ value }: { value: FileRef }) {
+  const [src, setSrc] = useState<string | null>(isLocal(value) ? null : `/api/files/${value.id}`);
+  useEffect(() => {
+    if (!isLocal(value)) return setSrc(`/api/files/${value.id}`);
+    let url: string | null = null;
+    void uploader().then((u) => u.waitingBlob(value.id)).then((blob) => {
+      if (blob) setSrc((url = URL.createObjectURL(blob)));
+    });
+    return () => void (url && URL.revokeObjectURL(url));
+  }, [value.id]);
+  if (!value.type.startsWith('image/')) return <a href={isLocal(value) ? undefined : `/api/files/${value.id}`} target="_blank" rel="noreferrer">📄 {value.name}</a>;
+  return src ? <img className="thumb" src={src} alt={value.name} /> : null;
+}
+
+/**
+ * A photo or file field: take a photo (the camera opens on a phone) or choose a file; it is
+ * shrunk, uploaded with its progress shown, and the field holds the stored reference. Without
+ * signal the photo stays on the phone and goes with the submission.
+ */
+export function UploadField(props: FieldProps) {
+  const { schema, formData, onChange, disabled, readonly, required, fieldPathId, rawErrors } = props;
+  const spec = (schema as { file?: FileFieldSpec }).file ?? {};
+  const caseId = (props.registry.formContext as FileContext | undefined)?.caseId;
+  const value = formData && typeof formData === 'object' && typeof (formData as FileRef).id === 'string' ? (formData as FileRef) : null;
+  const [progress, setProgress] = useState<number | null>(null);
+  const [problem, setProblem] = useState('');
+  const types = acceptedTypes(spec);
+  const photosOnly = types.every((t) => t.startsWith('image/'));
+  const id = fieldPathId.$id;
+
+  const choose = async (file: File | undefined) => {
+    if (!file) return;
+    setProblem('');
+    const { keepWaiting, localRef, shrinkPhoto, uploadToCase } = await uploader();
+    const blob = await shrinkPhoto(file);
+    if (!types.includes(blob.type)) return setProblem(`只接受${photosOnly ? '照片（JPEG、PNG、WebP）' : '照片或 PDF'}`);
+    if (spec.maxMB && blob.size > spec.maxMB * 1024 * 1024) return setProblem(`文件超过 ${spec.maxMB} MB`);
+    const name = blob === file ? file.name : file.name.replace(/\.[^.]+$/, '') + '.jpg';
+    const keepOnPhone = async () => {
+      const ref = await localRef(blob, name);
+      await keepWaiting(ref, blob);
+      onChange(ref, fieldPathId.path);
+      setProblem('没有网络：照片已存在本机，提交时一起发送');
+    };
+    if (!caseId || !navigator.onLine) return keepOnPhone();
+    setProgress(0);
+    try {
+      onChange(await uploadToCase(blob, name, caseId, setProgress), fieldPathId.path);
+    } catch (e) {
+      const message = (e as { status?: number; message?: string }).status ? (e as Error).message : '';
+      if (message) setProblem(message);
+      else await keepOnPhone();
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  return (
+    <div className={`form-group field upload${rawErrors?.length ? ' has-error' : ''}`}>
+      <label htmlFor={id}>{schema.title}{required ? '*' : ''}</label>
+      {schema.description && <p className="field-description">{schema.description}</p>}
+      {value && <div className="upload-value"><Thumb value={value} /><span className="muted">{value.name}（{Math.round(value.size / 1024)} KB）</span></div>}
+      {!readonly && (
+        <label className="button upload-button">
+          {value ? '重新拍照 / 选择' : photosOnly ? '📷 拍照或选择照片' : '📎 拍照或选择文件'}
+          <input id={id} type="file" accept={types.join(',')} {...(photosOnly ? { capture: 'environment' } : {})} disabled={disabled || progress !== null} hidden onChange={(e) => void choose(e.target.files?.[0])} />
+        </label>
+      )}
+      {progress !== null && <progress max={1} value={progress} aria-label="上传进度">{Math.round(progress * 100)}%</progress>}
+      {progress !== null && <span className="muted"> 上传中 {Math.round(progress * 100)}%</span>}
+      {problem && <p className="help-block">{problem}</p>}
+      {rawErrors?.length ? <ul className="error-detail">{rawErrors.map((r) => <li key={r}>{r}</li>)}</ul> : null}
+    </div>
+  );
+}
+
+type Json = Record<string, unknown>;
+const isJson = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Every file field of a form drawn by UploadField: authors mark the field `file` and need no uiSchema for it. */
+export function withUploadFields(schema: unknown, ui: Json): Json {
+  if (!isJson(schema)) return ui;
+  if (isJson(schema.file)) return { 'ui:field': 'upload', ...ui };
+  const out: Json = { ...ui };
+  if (isJson(schema.items)) out.items = withUploadFields(schema.items, isJson(ui.items) ? ui.items : {});
+  if (isJson(schema.properties)) {
+    for (const [key, sub] of Object.entries(schema.properties)) {
+      if (hasFileFields(sub)) out[key] = withUploadFields(sub, isJson(ui[key]) ? ui[key] : {});
+    }
+  }
+  return out;
+}
