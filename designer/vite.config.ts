@@ -2,11 +2,12 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vite';
 
 /**
- * The chunks a cadre or reviewer needs with no signal: the shell, login, inbox, case and start
- * pages and the form renderer. The designer's and the dashboard's (elk, CodeMirror, ECharts:
- * 3 MB) are cached only once opened, never downloaded ahead for a phone.
+ * What a phone keeps ahead for use without signal: every chunk but the designer's and the
+ * dashboard's charts (elk, CodeMirror, ECharts: 3 MB), which are cached only once opened.
+ * Listed by what to leave out, so a new field chunk is never forgotten.
  */
-const fieldChunks = ['**/index.html', 'assets/index-*.{js,css}', 'assets/rolldown-runtime-*.js', 'assets/{Login,Tasks,Case,Start,Outbox}Page-*.js', 'assets/stepForm-*.js', 'assets/stateWalk-*.js', 'assets/upload-*.js', 'assets/workbox-window*.js', 'icon.svg'];
+const fieldChunks = ['**/*.{js,css,html,svg,webmanifest}'];
+const deskOnly = ['**/*.{gz,br}', 'assets/{AuthorPage,FlowEditor,FlowGraph,JsonView,PublishPanel,Simulator,VariationView,graphModel,echarts}-*'];
 
 // The web app: built into designer/dist and served by the fastify server at /.
 export default defineConfig({
@@ -38,6 +39,7 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: fieldChunks,
+        globIgnores: deskOnly,
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/docs/],
         cleanupOutdatedCaches: true,

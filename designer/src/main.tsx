@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, type Me, onConnectionChange, setCsrf, shownFromKept } from './api';
 import { formatTime, t, toggleLanguage } from './i18n';
 import { forgetReads } from './offline/keep';
-import { flush, onOutboxChange, outboxItems, setOutboxUser } from './outbox';
+import { flush, isLocalCase, onOutboxChange, outboxItems, setOutboxUser } from './outbox';
 import { PageGuard } from './pageGuard';
 // The outbox is what a cadre opens when the network is down: in the main chunk, never a download away.
 import OutboxPage from './pages/OutboxPage';
@@ -17,6 +17,7 @@ const CasePage = lazy(() => import('./pages/CasePage'));
 const StartPage = lazy(() => import('./pages/StartPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuthorPage = lazy(() => import('./author/AuthorPage'));
+const LocalCasePage = lazy(() => import('./pages/LocalCasePage'));
 
 /** The signed-in user as last seen, for opening the app without signal. */
 const ME_KEY = 'cf_me';
@@ -87,7 +88,7 @@ function App() {
         <PageGuard page={page}>
         <Suspense fallback={<p className="muted">{t('loading')}</p>}>
           {page === 'tasks' && <TasksPage query={route.query} />}
-          {page === 'cases' && route.parts[1] && <CasePage id={route.parts[1]} me={me} />}
+          {page === 'cases' && route.parts[1] && (isLocalCase(route.parts[1]) ? <LocalCasePage id={route.parts[1]} me={me} /> : <CasePage id={route.parts[1]} me={me} />)}
           {page === 'start' && <StartPage />}
           {page === 'dashboard' && <DashboardPage />}
           {page === 'author' && <AuthorPage processId={route.parts[1]} />}

@@ -30,7 +30,17 @@ export interface OutboxItem {
   code?: string;
   /** For a refusal because the case moved on (409): the case as it now is. */
   current?: { rev: number; stepLabel?: string; stateKey: string };
+  /** A case started without signal: `caseId` is its local id until the server starts it. */
+  kind?: 'start';
+  processId?: string;
+  orgUnitId?: string;
+  /** The case the server started for it. */
+  createdId?: string;
 }
+
+const LOCAL_CASE = 'local-case-';
+/** True for a case started on this phone that the server has not started yet. */
+export const isLocalCase = (caseId: string) => caseId.startsWith(LOCAL_CASE);
 
 const LEGACY_KEY = 'cf_outbox';
 /** Sent items stay listed this long, so the cadre sees they went. */
@@ -78,7 +88,22 @@ async function save(item: OutboxItem): Promise<void> {
 export const outboxItems = (): OutboxItem[] => items.filter(mine);
 
 /** True while a submission for the case waits to be sent: its buttons stay disabled (a double tap queues nothing twice). */
-const waitingFor = (caseId: string) => items.some((i) => i.caseId === caseId && i.state === 'waiting');
+const waitingFor = (caseId: string) => items.some((i) => i.caseId === caseId && i.state === 'waiting' && i.kind !== 'start');
+
+/** The outbox item that starts a case started without signal (by its local id, or by the case it became). */
+export const startOf = (caseId: string) => items.find((i) => i.kind === 'start' && (i.caseId === caseId || i.createdId === caseId));
+
+const nextSeq = () => Math.max(0, ...items.map((i) => i.seq)) + 1;
+
+/** Starts a case without signal: kept in the outbox, started by the server when the network returns. Returns its local id. */
+export async function startOffline(processId: string, orgUnitId: string, about: { caseTitle?: string } = {}): Promise<string> {
+  await ready;
+  const caseId = `${LOCAL_CASE}${crypto.randomUUID()}`;
+  const item: OutboxItem = { key: crypto.randomUUID(), seq: nextSeq(), kind: 'start', caseId, processId, orgUnitId, type: 'start', label: '发起', rev: 0, at: new Date().toISOString(), state: 'waiting', ...about };
+  if (userId) item.userId = userId;
+  await save(item);
+  return caseId;
+}
 
 /** Calls back whenever the outbox changes. */
 export function onOutboxChange(listener: () => void): () => void {
@@ -95,11 +120,12 @@ export type SendOutcome = { sent: true; case: CaseView } | { sent: false; queued
 export async function sendEvent(caseId: string, type: string, data: unknown, rev: number, about: { caseTitle?: string; label?: string } = {}): Promise<SendOutcome> {
   await ready;
   if (waitingFor(caseId)) return { sent: false, queued: false };
-  const item: OutboxItem = { key: crypto.randomUUID(), seq: Math.max(0, ...items.map((i) => i.seq)) + 1, caseId, type, rev, at: new Date().toISOString(), state: 'waiting', ...about };
+  const item: OutboxItem = { key: crypto.randomUUID(), seq: nextSeq(), caseId, type, rev, at: new Date().toISOString(), state: 'waiting', ...about };
   if (userId) item.userId = userId;
   if (data !== undefined) item.data = data;
   let toSend = item;
-  if (navigator.onLine) {
+  // A case the server has not started yet takes its steps only after its start, from the outbox.
+  if (navigator.onLine && !isLocalCase(caseId)) {
     try {
       toSend = await withFilesUploaded(item);
       return { sent: true, case: await post(toSend) };
@@ -135,9 +161,16 @@ export function flush(): Promise<void> {
     await ready;
     try {
       if (!userId) return;
-      for (const waiting of items.filter((x) => x.state === 'waiting' && mine(x))) {
+      for (const { key } of items.filter((x) => x.state === 'waiting' && mine(x))) {
+        // Read afresh: a start sent just before may have given this item its case.
+        const waiting = items.find((x) => x.key === key);
+        if (!waiting || waiting.state !== 'waiting') continue;
         let item = waiting;
         try {
+          if (item.kind === 'start') {
+            await sendStart(item);
+            continue;
+          }
           // Photos first; the stored references are saved with the item, so a retry never uploads twice.
           item = await withFilesUploaded(item);
           if (item !== waiting) await save(item);
@@ -157,6 +190,15 @@ export function flush(): Promise<void> {
     }
   })();
   return flushing;
+}
+
+/** Starts a case started offline; the steps waiting behind it move to the case the server started. */
+async function sendStart(item: OutboxItem): Promise<void> {
+  const created = await api<CaseView>('POST', '/api/cases', { processId: item.processId, orgUnitId: item.orgUnitId }, { 'idempotency-key': item.key });
+  await save({ ...item, state: 'sent', sentAt: new Date().toISOString(), createdId: created.id });
+  for (const next of items.filter((x) => x.caseId === item.caseId && x.kind !== 'start')) {
+    await save({ ...next, caseId: created.id, rev: created.rev });
+  }
 }
 
 /** Sends a refused submission again with what the user typed, on the case as it now is (after a 409). */

@@ -206,6 +206,42 @@ async function cameraPhoto(page: Page): Promise<Buffer> {
   return Buffer.from(dataUrl.split(',')[1]!, 'base64');
 }
 
+describe(`a case started without signal (${dbKind})`, () => {
+  it('is started on the phone from the kept process, its first form filled and queued; the server starts it and takes the form when the signal returns', async () => {
+    const api = await apiAs('cun');
+    const cadre = await openBrowser(375);
+    try {
+      await sessionLogin(cadre.page, e2e.server.url, api.cookie);
+      await cadre.page.waitForFunction(async () => Boolean((await navigator.serviceWorker.ready).active));
+      // One visit to the start page with signal keeps the processes a cadre may start.
+      await cadre.page.click('nav.bottom >> text=发起');
+      await cadre.page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
+      await cadre.page.waitForTimeout(1000);
+      await cadre.context.setOffline(true);
+      await cadre.page.reload();
+      await cadre.page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
+      await cadre.page.selectOption('select[name=processId]', 'relocation');
+      await cadre.page.click('button.primary:has-text("发起案件")');
+      await cadre.page.waitForSelector('text=离线发起，联网后自动提交');
+      await cadre.page.waitForSelector('#root_householder');
+      await fillRegistration(cadre.page, idNumber());
+      await cadre.page.click('button[type=submit]');
+      await cadre.page.waitForSelector('text=网络不通：已保存在本机，网络恢复后自动提交。');
+      await shot(cadre.page, 'offline-start-375');
+      await cadre.context.setOffline(false);
+      await cadre.page.evaluate(() => window.dispatchEvent(new Event('online')));
+      // The server started it: the page is the real case now, past its first step.
+      await cadre.page.waitForURL(/#\/cases\/[0-9a-f]{8}-/, { timeout: 20_000 });
+      await cadre.page.waitForSelector('.progress li.current:has-text("乡镇审核")', { timeout: 20_000 });
+      const id = cadre.page.url().split('#/cases/')[1]!;
+      const history = (await api.call('GET', `/api/cases/${id}/history`)).body as unknown as { label: string }[];
+      expect(history.map((h) => h.label)).toEqual(['发起', '提交']);
+    } finally {
+      await cadre.context.close();
+    }
+  });
+});
+
 describe(`photos (${dbKind})`, () => {
   it('a photo taken on the phone is shrunk, uploaded with its progress, shown as a picture; one taken without signal waits in the outbox with its case', async () => {
     const api = await apiAs('cun');

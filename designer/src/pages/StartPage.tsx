@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type CaseView, csrfToken } from '../api';
 import { t } from '../i18n';
+import { startOffline } from '../outbox';
 
 interface Process { id: string; title: string; caseLevel: string; canStart: boolean }
 interface Unit { id: string; name: string; level: string }
@@ -27,12 +28,21 @@ export default function StartPage() {
   const choices = units.filter((u) => u.level === process?.caseLevel);
   useEffect(() => setUnitId(choices[0]?.id ?? ''), [processId, units.length]);
 
+  // Each process a cadre may start is kept on the phone, so a case can be started without signal.
+  useEffect(() => {
+    if (navigator.onLine) for (const p of processes) void api('GET', `/api/processes/${p.id}`).catch(() => undefined);
+  }, [processes.length]);
   const start = async () => {
     setError('');
+    const key = crypto.randomUUID();
     try {
-      const c = await api<CaseView>('POST', '/api/cases', { processId, orgUnitId: unitId });
+      const c = await api<CaseView>('POST', '/api/cases', { processId, orgUnitId: unitId }, { 'idempotency-key': key });
       location.hash = `#/cases/${c.id}`;
     } catch (e) {
+      if (e instanceof ApiError && e.status === 0) {
+        location.hash = `#/cases/${await startOffline(processId, unitId)}`;
+        return;
+      }
       setError(e instanceof ApiError ? e.message : String(e));
     }
   };
