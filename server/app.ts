@@ -11,6 +11,7 @@ import type { Db } from './db/open';
 import { installErrorHandler } from './errorHandler';
 import { auditRoutes } from './routes/auditRoutes';
 import { fileRoutes } from './files/fileRoutes';
+import { messageRoutes } from './routes/messageRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { healthRoutes } from './routes/healthRoutes';
 import { ledgerRoutes } from './routes/ledgerRoutes';
@@ -93,6 +94,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   caseRoutes(app, db);
   auditRoutes(app, db, config);
   fileRoutes(app, db, config);
+  messageRoutes(app, db);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);
   return app;

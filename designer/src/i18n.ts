@@ -7,7 +7,7 @@ const zh = {
   returned: '退回原因', print: '打印', earlierSteps: '已填写的表单', noActions: '当前环节无需您办理', export: '导出台账', import: '导入名册',
   dryRun: '检查名册（不创建）', doImport: '确认导入', total: '合计', startCase: '发起案件', process: '流程', unit: '单位', language: 'English',
   loading: '加载中…', draftKept: '草稿已保存', refused: '提交被拒绝', discard: '知道了', allUnits: '全部单位', author: '流程设计',
-  handled: '已办', startedByMe: '我发起的',
+  handled: '已办', startedByMe: '我发起的', messages: '消息',
   offlineShown: '没有网络：显示的是本机保存的内容，保存于', outbox: '待发送', waitingSend: '等待网络', sent: '已发送', resend: '用我填写的内容重新提交', restoreInput: '把我填写的内容放回表单',
   alreadyQueued: '这个案件已有一条提交在等待网络，发送前不能再次提交。', sentNow: '网络已恢复，离线时的提交已发送。',
 };
@@ -20,7 +20,7 @@ const en: Words = {
   returned: 'Returned because', print: 'Print', earlierSteps: 'Earlier steps', noActions: 'Nothing for you to do at this step', export: 'Export ledger', import: 'Import roster',
   dryRun: 'Check roster (creates nothing)', doImport: 'Import', total: 'Total', startCase: 'Start a case', process: 'Process', unit: 'Unit', language: '中文',
   loading: 'Loading…', draftKept: 'Draft saved', refused: 'Submission refused', discard: 'OK', allUnits: 'All units', author: 'Designer',
-  handled: 'Handled', startedByMe: 'Started by me',
+  handled: 'Handled', startedByMe: 'Started by me', messages: 'Messages',
   offlineShown: 'No network: showing what this device kept, fetched', outbox: 'Outbox', waitingSend: 'Waiting for network', sent: 'Sent', resend: 'Submit my input again', restoreInput: 'Put my input back into the form',
   alreadyQueued: 'A submission for this case is already waiting for the network.', sentNow: 'Back online: the submission made offline has been sent.',
 };

@@ -18,6 +18,7 @@ const StartPage = lazy(() => import('./pages/StartPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuthorPage = lazy(() => import('./author/AuthorPage'));
 const LocalCasePage = lazy(() => import('./pages/LocalCasePage'));
+const MessagesPage = lazy(() => import('./pages/MessagesPage'));
 
 /** The signed-in user as last seen, for opening the app without signal. */
 const ME_KEY = 'cf_me';
@@ -43,6 +44,15 @@ function App() {
   const countWaiting = () => outboxItems().filter((p) => p.state === 'waiting').length;
   const [waiting, setWaiting] = useState(countWaiting);
   useEffect(() => onOutboxChange(() => setWaiting(countWaiting())), []);
+  const [unread, setUnread] = useState(0);
+  // The unread count: on every page change and once a minute.
+  useEffect(() => {
+    if (!me) return;
+    const look = () => void api<{ unread: number }>('GET', '/api/messages?limit=1').then((m) => setUnread(m.unread), () => undefined);
+    look();
+    const timer = setInterval(look, 60_000);
+    return () => clearInterval(timer);
+  }, [me?.id, route.parts[0], route.parts[1]]);
   const [keptAt, setKeptAt] = useState(shownFromKept);
   useEffect(() => onConnectionChange(() => setKeptAt(shownFromKept())), []);
   /** Signs in as this user: another user's kept pages are forgotten; only this user's outbox is sent. */
@@ -79,6 +89,7 @@ function App() {
       <header className="top">
         <strong>{t('appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>
+        <a className="link bell" href="#/messages" aria-label={`${t('messages')}（${unread} 条未读）`}>{t('messages')}{unread > 0 && <span className="unread-badge">{unread > 99 ? '99+' : unread}</span>}</a>
         <button className="link" onClick={toggleLanguage}>{t('language')}</button>
         <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); void forgetReads(); location.hash = '#/login'; setMe(null); }}>{t('logout')}</button>
       </header>
@@ -93,6 +104,7 @@ function App() {
           {page === 'dashboard' && <DashboardPage />}
           {page === 'author' && <AuthorPage processId={route.parts[1]} />}
           {page === 'outbox' && <OutboxPage />}
+          {page === 'messages' && <MessagesPage onRead={setUnread} />}
         </Suspense>
         </PageGuard>
       </main>

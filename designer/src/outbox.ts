@@ -21,6 +21,8 @@ export interface OutboxItem {
   /** The action as the user saw it (提交, 审核通过). */
   label?: string;
   data?: unknown;
+  /** 审批意见 written with the decision. */
+  comment?: string;
   /** The revision the user saw (If-Match). */
   rev: number;
   at: string;
@@ -117,7 +119,7 @@ export type SendOutcome = { sent: true; case: CaseView } | { sent: false; queued
  * Sends an event now; without signal, keeps it to send later and says so. A second
  * submission for a case that already has one waiting is not queued.
  */
-export async function sendEvent(caseId: string, type: string, data: unknown, rev: number, about: { caseTitle?: string; label?: string } = {}): Promise<SendOutcome> {
+export async function sendEvent(caseId: string, type: string, data: unknown, rev: number, about: { caseTitle?: string; label?: string; comment?: string } = {}): Promise<SendOutcome> {
   await ready;
   if (waitingFor(caseId)) return { sent: false, queued: false };
   const item: OutboxItem = { key: crypto.randomUUID(), seq: nextSeq(), caseId, type, rev, at: new Date().toISOString(), state: 'waiting', ...about };
@@ -150,7 +152,7 @@ async function withFilesUploaded(p: OutboxItem): Promise<OutboxItem> {
 }
 
 async function post(p: OutboxItem): Promise<CaseView> {
-  return api<CaseView>('POST', `/api/cases/${p.caseId}/events`, p.data === undefined ? { type: p.type } : { type: p.type, data: p.data }, { 'if-match': String(p.rev), 'idempotency-key': p.key });
+  return api<CaseView>('POST', `/api/cases/${p.caseId}/events`, { type: p.type, ...(p.data === undefined ? {} : { data: p.data }), ...(p.comment ? { comment: p.comment } : {}) }, { 'if-match': String(p.rev), 'idempotency-key': p.key });
 }
 
 let flushing: Promise<void> | null = null;

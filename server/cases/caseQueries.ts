@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { CompiledProcess } from '../../engine/index';
-import { mayAct, rolesInStep } from '../../engine/index';
+import { availableEvents, type CaseSnapshot, mayAct, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
@@ -135,7 +135,16 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q.selectAll().orderBy(f.sort ? orderOf(f.sort) : sql`due_at ASC NULLS LAST, updated_at ASC, id`).limit(pageSize).offset((page - 1) * pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now))), total: Number(count.n), page, pageSize };
+  const items = await withLabels(k, actor.county, rows.map((r) => caseView(r, now)));
+  // What the reviewer may do to a case straight from the inbox, several at once: approvals that need no form.
+  for (const [i, r] of rows.entries()) {
+    const p = await loadProcess(k, actor.county, r.process_id, r.process_version);
+    if (!p) continue;
+    const snapshot = (typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as CaseSnapshot;
+    const quick = availableEvents(p.compiled, snapshot, actor, r.org_path.split('/')).filter((e) => e.kind === 'approve' && !e.form);
+    if (quick.length) items[i]!.quickActions = quick.map((e) => ({ type: e.type, label: e.label }));
+  }
+  return { items, total: Number(count.n), page, pageSize };
 }
 
 /**

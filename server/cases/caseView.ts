@@ -33,6 +33,8 @@ export interface CaseView {
   unitName?: string;
   /** Returned and waiting to be submitted again (a return's reason is kept under `returned` until then). */
   returned: boolean;
+  /** In the inbox: approvals the user may give without a form, several cases at once (批量审核). */
+  quickActions?: { type: string; label: string }[];
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { transition, uniqueKeyOf } from '../../engine/index';
+import { currentSteps, transition, uniqueKeyOf } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
@@ -11,6 +11,7 @@ import { caseTitle, type CaseView, caseView } from './caseView';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
+import { recordStepMessages } from '../messages/stepMessages';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { type Step, writeStep } from './writeStep';
 
@@ -30,6 +31,19 @@ export interface SendResult {
   replayed: boolean;
 }
 
+/**
+ * 审批意见: what the person wrote with the decision. A return must say why: its comment, or the
+ * reason its return form carries (then that reason is the comment, shown in 办理记录).
+ */
+function commentOf(kind: string | undefined, comment: string | undefined, data: unknown): string | undefined {
+  const written = comment?.trim();
+  if (written) return written;
+  const reason = (data as { reason?: unknown } | undefined)?.reason;
+  if (typeof reason === 'string' && reason.trim()) return kind === 'return' || kind === 'reject' ? reason.trim() : undefined;
+  if (kind === 'return') throw new AppError('CF_VALIDATION', undefined, [{ path: '/comment', field: '审批意见', message: '退回时必须填写「审批意见」，说明需要修改什么' }]);
+  return undefined;
+}
+
 /** Thrown as 409: carries the case as it now is, so the user can see what changed and redo their step. */
 export class StaleError extends AppError {
   constructor(readonly current: CaseView) {
@@ -42,11 +56,11 @@ export class StaleError extends AppError {
  * Sends an event to a case: loads it (404 unless the actor may see it), checks the revision,
  * runs the engine, and writes the step in one statement (a transaction when it spawns children).
  */
-export async function sendEvent(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown }, options: SendOptions = {}): Promise<SendResult> {
+export async function sendEvent(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown; comment?: string }, options: SendOptions = {}): Promise<SendResult> {
   const now = options.now ?? new Date();
   const county = actor.county;
   const key = options.idempotencyKey;
-  const hash = requestHash({ caseId, type: event.type, data: event.data ?? null, ifMatch: options.ifMatch ?? null });
+  const hash = requestHash({ caseId, type: event.type, data: event.data ?? null, ifMatch: options.ifMatch ?? null, ...(event.comment ? { comment: event.comment } : {}) });
   const system = actor.id === 'system';
   const attempt = () => db.run(county, async (k): Promise<SendResult> => {
     if (key) {
@@ -75,6 +89,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     }
     if (result.formId) await checkFileRefs(k, county, caseId, process.compiled.forms[result.formId]?.schema, result.data);
     const def = process.compiled.definition;
+    const comment = commentOf(def.events[event.type]?.kind, event.comment, result.formId ? result.data : undefined);
     const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title, now.getTime());
     // The uniqueness key follows the data (a household's ID is known once the application is filled in).
     const uniqueKey = def.uniqueKey ? uniqueKeyOf(def.uniqueKey, result.snapshot.context.data, now.getTime(), process.compiled.calendar) : '';
@@ -84,7 +99,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const step: Step = {
       county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
-      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : undefined, from: row.state, to: columnsOf(result).state },
+      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : undefined, from: row.state, to: columnsOf(result).state, ...(comment ? { comment } : {}) },
       effects: result.effects,
     };
     if (options.firedTimer) step.firedTimer = options.firedTimer;
@@ -106,6 +121,12 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       const latest = await k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirstOrThrow();
       return staleOrReplay(caseView(latest, now));
     }
+    const steps = currentSteps(process.compiled, result.snapshot);
+    await recordStepMessages(k, {
+      county, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
+      label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
+      assignees: [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
+    });
     return { status: 200, case: view, replayed: false };
   });
   try {

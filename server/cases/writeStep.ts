@@ -12,6 +12,8 @@ export interface EventBody {
   data: unknown;
   from: string;
   to: string;
+  /** 审批意见: what the person who acted wrote with the decision (absent when nothing was written). */
+  comment?: string;
 }
 
 /** The case columns a step writes. */

@@ -129,4 +129,17 @@ export const migrations: Record<string, Migration> = {
       await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON files TO ${sql.raw(APP_ROLE)}`.execute(db);
     },
   },
+  '007_messages': {
+    // The message centre: what each person should know (a new task, a return, a decision), read or not.
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE messages (
+        county_id text NOT NULL, id bigint GENERATED ALWAYS AS IDENTITY, user_id text NOT NULL, case_id text NOT NULL,
+        kind text NOT NULL, title text NOT NULL, body text NOT NULL, created_at timestamptz NOT NULL, read_at timestamptz,
+        PRIMARY KEY (county_id, id))`.execute(db);
+      await sql`CREATE INDEX messages_inbox ON messages (county_id, user_id, id DESC)`.execute(db);
+      await sql`ALTER TABLE messages ENABLE ROW LEVEL SECURITY`.execute(db);
+      await sql`CREATE POLICY county_only ON messages USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
+      await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON messages TO ${sql.raw(APP_ROLE)}`.execute(db);
+    },
+  },
 };

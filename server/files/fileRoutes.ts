@@ -36,16 +36,22 @@ export const fileRefSchema = {
 
 export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
   const uploadDir = join(config.filesDir, 'uploads');
-  mkdirSync(uploadDir, { recursive: true });
   const store = diskFileStore(join(config.filesDir, 'content'));
-  const datastore = new TusFileStore({ directory: uploadDir });
-  const tus = new TusServer({
-    path: '/api/uploads',
-    datastore,
-    relativeLocation: true,
-    maxSize: config.uploadMaxBytes,
-    namingFunction: (req) => `${req.headers.get('x-cf-owner')}-${randomUUID()}`,
-  });
+  // Made on the first upload: a server that never receives one touches no folder (the tus store checks its folder as it starts).
+  let made: { datastore: TusFileStore; tus: TusServer } | undefined;
+  const uploads = () => {
+    if (made) return made;
+    mkdirSync(uploadDir, { recursive: true });
+    const datastore = new TusFileStore({ directory: uploadDir });
+    const tus = new TusServer({
+      path: '/api/uploads',
+      datastore,
+      relativeLocation: true,
+      maxSize: config.uploadMaxBytes,
+      namingFunction: (req) => `${req.headers.get('x-cf-owner')}-${randomUUID()}`,
+    });
+    return (made = { datastore, tus });
+  };
 
   // The tus body is the raw stream: fastify leaves it unread for the tus server.
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
@@ -61,7 +67,7 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
     request.raw.rawHeaders.splice(0, raw.length, ...kept, 'x-cf-owner', owner);
     request.raw.headers['x-cf-owner'] = owner;
     reply.hijack();
-    await tus.handle(request.raw, reply.raw);
+    await uploads().tus.handle(request.raw, reply.raw);
   };
   app.route({ method: ['POST', 'OPTIONS'], url: '/api/uploads', schema: { hide: true }, handler: handle });
   app.route({ method: ['HEAD', 'PATCH', 'DELETE'], url: '/api/uploads/:id', schema: { hide: true }, handler: handle });
@@ -79,6 +85,7 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
     const actor = requireActor(request);
     const body = request.body as { uploadId: string; caseId: string; name?: string };
     if (!body.uploadId.startsWith(`${ownerOf(actor)}-`)) throw new AppError('CF_NOT_FOUND', undefined, [{ path: '/uploadId', field: '上传', message: '「上传」不存在' }]);
+    const { datastore } = uploads();
     const ref = await db.run(actor.county, async (k) => {
       const done = await k.selectFrom('files').select(['id', 'name', 'type', 'size', 'sha256']).where('county_id', '=', actor.county).where('upload_id', '=', body.uploadId).executeTakeFirst();
       if (done) return { ...done, size: Number(done.size) };

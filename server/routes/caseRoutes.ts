@@ -116,14 +116,14 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       tags: ['cases'], summary: '对案件执行操作（提交、审核通过、退回……）',
       params: idParam,
       headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
-      body: { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { type: 'string', minLength: 1, maxLength: 100 }, data: {} } },
+      body: { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { type: 'string', minLength: 1, maxLength: 100 }, data: {}, comment: { type: 'string', maxLength: 500, description: '审批意见（退回时必填）' } } },
       response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
     },
   }, async (request, reply) => {
     const actor = requireActor(request);
     const headers = request.headers as Record<string, string | undefined>;
     const ifMatch = headers['if-match'] ? Number(headers['if-match'].replace(/"/g, '')) : undefined;
-    const body = request.body as { type: string; data?: unknown };
+    const body = request.body as { type: string; data?: unknown; comment?: string };
     const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
@@ -132,11 +132,52 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     return reply.status(200).send(result.case);
   });
 
+  app.post('/api/cases/batch', {
+    schema: {
+      tags: ['cases'], summary: '批量办理：对多个案件执行同一操作（如批量审核通过），附同一条审批意见',
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 60 } } },
+      body: {
+        type: 'object', required: ['caseIds', 'type'], additionalProperties: false,
+        properties: {
+          caseIds: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } },
+          type: { type: 'string', minLength: 1, maxLength: 100 },
+          comment: { type: 'string', maxLength: 500 },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            done: { type: 'integer' }, failed: { type: 'integer' },
+            results: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, ok: { type: 'boolean' }, rev: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+        ...errors(400, 401, 403),
+      },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const body = request.body as { caseIds: string[]; type: string; comment?: string };
+    const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
+    // Each case is its own step (its own revision check, rights, chain entry); one case's refusal stops no other.
+    const results: { id: string; ok: boolean; rev?: number; code?: string; message?: string }[] = [];
+    for (const id of body.caseIds) {
+      try {
+        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, key ? { idempotencyKey: `${key}:${id}` } : {});
+        results.push({ id, ok: true, rev: r.case.rev });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        results.push({ id, ok: false, code: e.code, message: e.details.length ? `${e.message}：${e.details.map((d) => d.message).join('；')}` : e.message });
+      }
+    }
+    return { done: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
+  });
+
   app.get('/api/cases/:id/history', {
     schema: {
       tags: ['cases'], summary: '案件办理记录', params: idParam,
       response: {
-        200: { type: 'array', items: { type: 'object', properties: { rev: { type: 'integer' }, at: { type: 'string' }, actorId: { type: 'string' }, actorName: { type: 'string' }, type: { type: 'string' }, label: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, data: {} } } },
+        200: { type: 'array', items: { type: 'object', properties: { rev: { type: 'integer' }, at: { type: 'string' }, actorId: { type: 'string' }, actorName: { type: 'string' }, type: { type: 'string' }, label: { type: 'string' }, kind: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, data: {}, comment: { type: ['string', 'null'] } } } },
         ...errors(401, 404),
       },
     },
@@ -147,9 +188,13 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])
       .where('county_id', '=', actor.county).where('case_id', '=', row.id).orderBy('rev').execute());
     const label = (type: string) => (type === 'xstate.init' ? '发起' : type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type));
-    return events.map((e) => ({
-      rev: e.rev, at: new Date(e.at).toISOString(), actorId: e.actor_id, actorName: e.actor_name, type: e.type, label: label(e.type),
-      from: e.from_state, to: e.to_state, data: (JSON.parse(e.body) as { data?: unknown }).data ?? null,
-    }));
+    return events.map((e) => {
+      const body = JSON.parse(e.body) as { data?: unknown; comment?: string };
+      return {
+        rev: e.rev, at: new Date(e.at).toISOString(), actorId: e.actor_id, actorName: e.actor_name, type: e.type, label: label(e.type),
+        kind: def.events[e.type]?.kind ?? (e.type === 'xstate.init' ? 'start' : 'other'),
+        from: e.from_state, to: e.to_state, data: body.data ?? null, comment: body.comment ?? null,
+      };
+    });
   });
 }

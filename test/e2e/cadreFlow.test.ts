@@ -85,14 +85,22 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
       await reviewer.page.click('text=李明华');
       await reviewer.page.click('button:has-text("退回修改")');
       await reviewer.page.fill('#root_reason', '户主身份证号与户口本不一致，请核对');
-      await reviewer.page.fill('#root_field', '户主身份证号');
+      // Which field: picked from the case's own fields, not typed.
+      expect(await reviewer.page.locator('#root_field option').allInnerTexts()).toEqual(expect.arrayContaining(['户主姓名', '户主身份证号', '家庭成员']));
+      await reviewer.page.selectOption('#root_field', '户主身份证号');
       await reviewer.page.click('button[type=submit]:has-text("退回修改")');
       await reviewer.page.waitForSelector('text=已退回修改');
       await shot(reviewer.page, 'case-returned-1280');
 
       // The cadre resubmits from a second tab: the session's CSRF token comes back with /api/me, so it may write.
       const tab = await cadre.context.newPage();
-      await tab.goto(cadre.page.url());
+      // The message centre tells the cadre: a badge in the header, the return with its reason; opening it opens the case.
+      await tab.goto(`${e2e.server.url}/#/messages`);
+      await tab.waitForSelector('.top .unread-badge');
+      await tab.waitForSelector('.message.unread:has-text("退回给您：李明华")');
+      expect(await tab.locator('.message.unread').first().innerText()).toContain('退回：户主身份证号与户口本不一致，请核对');
+      await shot(tab, 'messages-375');
+      await tab.click('.message.unread:has-text("退回给您：李明华")');
       await tab.waitForSelector('text=⚠ 退回原因：户主身份证号与户口本不一致，请核对');
       await shot(tab, 'case-return-reason-375');
       await tab.click('button[type=submit]');
@@ -103,8 +111,11 @@ describe(`a cadre, a reviewer and a supervisor in the browser (${dbKind})`, () =
       expect(before).not.toContain('县搬迁办审批');
       await reviewer.page.goto(`${e2e.server.url}/#/tasks`);
       await reviewer.page.click('text=李明华');
+      await reviewer.page.fill('#decision-comment', '同意，材料齐全');
       await reviewer.page.click('button:has-text("审核通过")');
       await reviewer.page.waitForSelector('text=已审核通过');
+      // 办理记录 shows what each reviewer wrote with the decision.
+      await expect.poll(() => reviewer.page.locator('.timeline').innerText()).toMatch(/退回修改\s*意见：户主身份证号与户口本不一致，请核对[\s\S]*审核通过\s*意见：同意，材料齐全/);
       const after = await dashboardCell(supervisor.page, e2e.server.url);
       expect(after).toContain('县搬迁办审批');
       expect(after).toMatch(/金碧镇\s+1/);
@@ -332,6 +343,36 @@ describe(`the inbox in the browser (${dbKind})`, () => {
       await shot(desk.page, 'inbox-1280');
     } finally {
       await Promise.all([cadre.context.close(), desk.context.close()]);
+    }
+  });
+});
+
+describe(`batch approval in the browser (${dbKind})`, () => {
+  it('a township reviewer ticks the cases on the desk, writes one 审批意见 and approves them all; each case records it', async () => {
+    const [cun, xiang] = await Promise.all([apiAs('cun'), apiAs('xiang')]);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = (await cun.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body as { id: string };
+      expect((await cun.call('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' })).status).toBe(200);
+      ids.push(c.id);
+    }
+    const desk = await openBrowser(1280);
+    try {
+      await sessionLogin(desk.page, e2e.server.url, xiang.cookie);
+      await desk.page.waitForSelector('table.case-table');
+      for (const id of ids) await desk.page.locator(`tr:has(a[href="#/cases/${id}"]) input[type=checkbox]`).check();
+      await desk.page.waitForSelector('.batch-bar:has-text("已选 3 件")');
+      await desk.page.fill('.batch-bar input', '同意，材料齐全（批量）');
+      await shot(desk.page, 'batch-1280');
+      await desk.page.click('.batch-bar button:has-text("批量审核通过（3 件）")');
+      await desk.page.waitForSelector('text=已批量审核通过 3 件');
+      for (const id of ids) {
+        const history = (await cun.call('GET', `/api/cases/${id}/history`)).body as unknown as { label: string; comment: string | null }[];
+        expect(history.at(-1)).toMatchObject({ label: '审核通过', comment: '同意，材料齐全（批量）' });
+        await expect.poll(() => desk.page.locator(`a[href="#/cases/${id}"]`).count()).toBe(0);
+      }
+    } finally {
+      await desk.context.close();
     }
   });
 });

@@ -69,8 +69,24 @@ interface HistoryItem {
   at: string;
   actorName: string;
   label: string;
+  kind: string;
   from: string;
   to: string;
+  comment: string | null;
+}
+
+const DECISIONS = new Set(['approve', 'return', 'reject']);
+
+/**
+ * A return form's "which field" as a list of the case's own fields (by title) instead of
+ * free text: the reason then shows on the field it concerns.
+ */
+function withFieldChoices(schema: FormDef['schema'], forms: FormDef[]): FormDef['schema'] {
+  const field = schema.properties?.field as { type?: string; enum?: unknown } | undefined;
+  if (!field || field.type !== 'string' || field.enum) return schema;
+  const titles = [...new Set(forms.flatMap((f) => Object.values(f.schema.properties ?? {}).map((p) => p.title).filter((x): x is string => Boolean(x))))];
+  if (!titles.length) return schema;
+  return { ...schema, properties: { ...schema.properties, field: { ...field, enum: titles } as { title?: string } } };
 }
 
 const draftKey = (caseId: string, formId: string) => `cf_draft:${caseId}:${formId}`;
@@ -96,6 +112,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
   const [serverErrors, setServerErrors] = useState<FieldDetail[]>([]);
   const [openEvent, setOpenEvent] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [comment, setComment] = useState('');
   const mineHere = () => outboxItems().filter((p) => p.caseId === id);
   const [queue, setQueue] = useState(mineHere);
   const refused = queue.filter((p) => p.state === 'refused');
@@ -147,17 +164,25 @@ export default function CasePage({ id }: { id: string; me: Me }) {
   const otherEvents = detail.events.filter((e) => e !== stepEvent);
 
   const send = async (type: string, data: unknown) => {
+    const spec = detail.events.find((e) => e.type === type);
+    // A return must say why: in its form's reason, or in 审批意见.
+    if (spec?.kind === 'return' && !comment.trim() && !(data as { reason?: string } | undefined)?.reason) {
+      setMessage({ kind: 'error', text: '退回时请填写「审批意见」，说明需要修改什么' });
+      document.getElementById('decision-comment')?.focus();
+      return;
+    }
     setBusy(true);
     setServerErrors([]);
     setMessage(null);
     try {
-      const result = await sendEvent(id, type, data, c.rev, { caseTitle: c.title, label: detail.events.find((e) => e.type === type)?.label ?? type });
+      const result = await sendEvent(id, type, data, c.rev, { caseTitle: c.title, label: spec?.label ?? type, ...(comment.trim() && DECISIONS.has(spec?.kind ?? '') ? { comment: comment.trim() } : {}) });
       if (!result.sent) {
         setMessage({ kind: 'warn', text: result.queued ? t('offlineSaved') : t('alreadyQueued') });
         return;
       }
       if (stepForm) localStorage.removeItem(draftKey(id, stepForm.id));
       setOpenEvent(null);
+      setComment('');
       setMessage({ kind: 'ok', text: `已${detail.events.find((e) => e.type === type)?.label ?? '提交'}` });
       await load();
     } catch (e) {
@@ -217,6 +242,11 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         </section>
       )}
 
+      {detail.events.some((e) => DECISIONS.has(e.kind)) && (
+        <label className="decision-comment">审批意见（退回时必填）
+          <textarea id="decision-comment" rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder="如：同意；或写明需要修改的内容" />
+        </label>
+      )}
       <section className="actions">
         {detail.events.length === 0 && c.status === 'active' && <p className="muted">{t('noActions')}</p>}
         {otherEvents.map((e) => (
@@ -225,7 +255,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
               openEvent === e.type ? (
                 <div className="card">
                   <h3>{detail.forms[e.form]?.title ?? e.label}</h3>
-                  <StepForm schema={detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
+                  <StepForm schema={e.kind === 'return' ? withFieldChoices(detail.forms[e.form]!.schema, detail.doneForms) : detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
                   <button className="link" onClick={() => setOpenEvent(null)}>{t('cancel')}</button>
                 </div>
               ) : (
@@ -260,7 +290,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         <h3>{t('history')}</h3>
         <ol className="timeline">
           {history.map((h) => (
-            <li key={h.rev}><time>{formatTime(h.at)}</time> <strong>{h.actorName}</strong> {h.label}</li>
+            <li key={h.rev} className={`kind-${h.kind}-entry`}><time>{formatTime(h.at)}</time> <strong>{h.actorName}</strong> {h.label}{h.comment && <span className="comment">意见：{h.comment}</span>}</li>
           ))}
         </ol>
       </section>

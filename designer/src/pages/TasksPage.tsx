@@ -74,6 +74,10 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   const [units, setUnits] = useState<{ id: string; name: string; level: string }[]>([]);
   const [unitId, setUnitId] = useState(query.get('orgUnitId') ?? '');
   const [sort, setSort] = useState<string>('');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [batchComment, setBatchComment] = useState('');
+  const [batchReport, setBatchReport] = useState<{ kind: 'ok' | 'warn'; text: string } | null>(null);
+  const [reloads, setReloads] = useState(0);
   const wide = useWide();
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -102,7 +106,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
       }).finally(() => setLoading(false));
     }, 200);
     return () => clearTimeout(timer);
-  }, [key]);
+  }, [key, reloads]);
   const more = total !== null && items.length < total;
   const loadMore = () => {
     if (loading || !more) return;
@@ -123,6 +127,30 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   });
 
   const toggleSort = (column: string) => setSort(sort === column ? `-${column}` : column);
+  const batchable = tab === 'todo' && !all && items.some((c) => c.quickActions?.length);
+  const chosen = items.filter((c) => selected.has(c.id));
+  // The approvals every chosen case offers: one decision for all of them.
+  const common = chosen.length ? (chosen[0]!.quickActions ?? []).filter((a) => chosen.every((c) => c.quickActions?.some((b) => b.type === a.type))) : [];
+  const toggle = (id: string) => setSelected((was) => {
+    const next = new Set(was);
+    if (!next.delete(id)) next.add(id);
+    return next;
+  });
+  const runBatch = async (type: string, label: string) => {
+    setLoading(true);
+    try {
+      const r = await api<{ done: number; failed: number; results: { id: string; ok: boolean; message?: string }[] }>('POST', '/api/cases/batch', { caseIds: chosen.map((c) => c.id), type, ...(batchComment.trim() ? { comment: batchComment.trim() } : {}) }, { 'idempotency-key': crypto.randomUUID() });
+      const failed = r.results.filter((x) => !x.ok).map((x) => `${items.find((c) => c.id === x.id)?.title ?? x.id}：${x.message}`);
+      setBatchReport({ kind: failed.length ? 'warn' : 'ok', text: `已批量${label} ${r.done} 件${failed.length ? `；${failed.length} 件未办理（${failed.join('；')}）` : ''}` });
+      setSelected(new Set());
+      setBatchComment('');
+      setReloads((n) => n + 1);
+    } catch (e) {
+      setBatchReport({ kind: 'warn', text: (e as Error).message });
+    } finally {
+      setLoading(false);
+    }
+  };
   const heading = all ? t('cases') : t(spec.word);
   return (
     <section className="cases-page">
@@ -146,11 +174,20 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
         )}
       </div>
       {total === 0 && <p className="muted">{tab === 'todo' && !all ? t('noTasks') : '没有案件'}</p>}
+      {batchReport && <div className={`banner ${batchReport.kind}`} role="status">{batchReport.text}</div>}
+      {wide && batchable && chosen.length > 0 && (
+        <div className="batch-bar card">
+          <strong>已选 {chosen.length} 件</strong>
+          <input aria-label="审批意见" placeholder="审批意见（同一条意见用于所有选中的案件）" value={batchComment} maxLength={500} onChange={(e) => setBatchComment(e.target.value)} />
+          {common.map((a) => <button key={a.type} className="kind-approve" disabled={loading} onClick={() => void runBatch(a.type, a.label)}>批量{a.label}（{chosen.length} 件）</button>)}
+          {!common.length && <span className="muted">选中的案件没有共同的审核操作</span>}
+        </div>
+      )}
       {wide && items.length > 0 ? (
         <div className="scroll">
           <table className="case-table">
             <thead>
-              <tr>{COLUMNS.map((col) => (
+              <tr>{batchable && <th><input type="checkbox" aria-label="全选" checked={chosen.length > 0 && chosen.length === items.filter((c) => c.quickActions?.length).length} onChange={(e) => setSelected(new Set(e.target.checked ? items.filter((c) => c.quickActions?.length).map((c) => c.id) : []))} /></th>}{COLUMNS.map((col) => (
                 <th key={col.key} aria-sort={'sort' in col && sort.replace('-', '') === col.sort ? (sort.startsWith('-') ? 'descending' : 'ascending') : undefined}>
                   {'sort' in col ? <button className="link sort" onClick={() => toggleSort(col.sort)}>{col.label}{sort === col.sort ? ' ↑' : sort === `-${col.sort}` ? ' ↓' : ''}</button> : col.label}
                 </th>
@@ -159,6 +196,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
             <tbody>
               {items.map((c) => (
                 <tr key={c.id} className={c.overdue ? 'late-row' : undefined}>
+                  {batchable && <td>{c.quickActions?.length ? <input type="checkbox" aria-label={`选择 ${c.title}`} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /> : null}</td>}
                   <td><a href={`#/cases/${c.id}`}>{c.title}</a>{c.returned && <span className="flag returned">已退回</span>}</td>
                   <td className="number">{shortNumber(c.id)}</td>
                   <td>{c.unitName ?? ''}</td>

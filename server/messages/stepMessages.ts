@@ -1,0 +1,57 @@
+/**
+ * What people learn from a step: the ones who must act now get a new task (or a return), the
+ * person who started the case hears of each decision and of its end. Written with the step.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+
+/** One accepted step, as the message centre needs it. */
+export interface StepNews {
+  county: string;
+  caseId: string;
+  caseTitle: string;
+  processTitle: string;
+  orgPath: string;
+  /** Who started the case. */
+  createdBy: string;
+  actor: { id: string; name: string };
+  label: string;
+  kind: string;
+  comment?: string;
+  /** The roles expected to act in the case's new step(s) (none when it ended). */
+  assignees: string[];
+  stepLabel: string;
+  done: boolean;
+  now: Date;
+}
+
+export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'overdue';
+
+/** Writes the messages a step brings. The actor is never told of their own step. */
+export async function recordStepMessages(k: Kysely<Database>, n: StepNews): Promise<void> {
+  const rows: { user_id: string; kind: MessageKind; title: string; body: string }[] = [];
+  const units = n.orgPath.split('/');
+  if (n.assignees.length && !n.done) {
+    const holders = await k.selectFrom('grants').select('user_id').distinct()
+      .where('county_id', '=', n.county).where('role', 'in', n.assignees).where('unit_id', 'in', units).execute();
+    const returned = n.kind === 'return';
+    for (const h of holders) {
+      if (h.user_id === n.actor.id) continue;
+      rows.push({
+        user_id: h.user_id, kind: returned ? 'returned' : 'task',
+        title: returned ? `退回给您：${n.caseTitle}` : `新待办：${n.caseTitle}`,
+        body: `${n.processTitle} · ${n.stepLabel}${returned ? `（${n.actor.name}退回${n.comment ? `：${n.comment}` : ''}）` : ''}`,
+      });
+    }
+  }
+  const decision = ['approve', 'return', 'reject'].includes(n.kind);
+  if (n.createdBy !== n.actor.id && (decision || n.done) && !rows.some((r) => r.user_id === n.createdBy)) {
+    rows.push({
+      user_id: n.createdBy, kind: n.done ? 'done' : 'decided',
+      title: n.done ? `已办结：${n.caseTitle}` : `${n.label}：${n.caseTitle}`,
+      body: `${n.processTitle} · ${n.actor.name}${n.label}${n.comment ? `：${n.comment}` : ''}`,
+    });
+  }
+  if (!rows.length) return;
+  await k.insertInto('messages').values(rows.map((r) => ({ ...r, county_id: n.county, case_id: n.caseId, created_at: n.now }))).execute();
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
+import { registration } from '../helpers/people';
+
+let t: TestApp;
+let author: Client;
+let cadre: Client;
+let township: Client;
+
+/** A review with a return that carries no form: its 审批意见 is the only place to say why. */
+const review = {
+  id: 'quick-review', title: '简易审核', caseLevel: 'village',
+  roles: { village_cadre: { label: '村干部', level: 'village', kind: 'cadre' }, township_reviewer: { label: '乡镇审核', level: 'township', kind: 'reviewer' } },
+  forms: {},
+  events: {
+    SUBMIT: { label: '提交', kind: 'submit', roles: ['village_cadre'] },
+    APPROVE: { label: '同意', kind: 'approve', roles: ['township_reviewer'] },
+    RETURN: { label: '退回', kind: 'return', roles: ['township_reviewer'] },
+  },
+  machine: {
+    id: 'qr', initial: 'draft',
+    states: {
+      draft: { meta: { label: '填写', assignee: 'village_cadre' }, on: { SUBMIT: 'review' } },
+      review: { meta: { label: '审核', assignee: 'township_reviewer' }, on: { APPROVE: 'done', RETURN: 'draft' } },
+      done: { type: 'final', meta: { label: '完成', outcome: 'completed' } },
+    },
+  },
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  author = await login(t.app, '532326', 'xinxi');
+  cadre = await login(t.app, '532326', 'cun');
+  township = await login(t.app, '532326', 'xiang');
+  expect((await author.send('PUT', '/api/processes/quick-review/draft', review)).json()).toMatchObject({ ok: true });
+  expect((await author.send('POST', '/api/processes/quick-review/publish', {})).statusCode).toBe(200);
+});
+afterAll(() => t.close());
+
+type History = { label: string; kind: string; comment: string | null; actorName: string }[];
+
+describe(`审批意见 on decisions (${dbKind})`, () => {
+  it('a return must say why (400 naming 审批意见, nothing changes); what was written shows in 办理记录 with who decided', async () => {
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' })).statusCode).toBe(200);
+    const silent = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN' });
+    expect(silent.statusCode).toBe(400);
+    expect((silent.json() as { error: { details: { path: string; message: string }[] } }).error.details).toEqual([{ path: '/comment', field: '审批意见', message: '退回时必须填写「审批意见」，说明需要修改什么' }]);
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', comment: '   ' })).statusCode).toBe(400);
+    expect(((await cadre.get(`/api/cases/${c.id}`)).json() as { case: { stateKey: string } }).case.stateKey).toBe('review');
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', comment: '缺少村委会盖章' })).statusCode).toBe(200);
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' })).statusCode).toBe(200);
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE', comment: '同意，材料齐全' })).statusCode).toBe(200);
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as History;
+    expect(history.map((h) => [h.label, h.kind, h.comment])).toEqual([
+      ['发起', 'start', null], ['提交', 'submit', null], ['退回', 'return', '缺少村委会盖章'], ['提交', 'submit', null], ['同意', 'approve', '同意，材料齐全'],
+    ]);
+    expect(history[4]!.actorName).toBe('杨建国（金碧镇审核）');
+    // Too long a comment is refused naming the field.
+    const long = await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' });
+    const res = await cadre.send('POST', `/api/cases/${(long.json() as { id: string }).id}/events`, { type: 'SUBMIT', comment: '意'.repeat(501) });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('a return whose form carries a reason: the reason is the comment, shown in 办理记录', async () => {
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' });
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', data: { reason: '户主身份证号与户口本不一致', field: '户主身份证号' } })).statusCode).toBe(200);
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as History;
+    expect(history.at(-1)).toMatchObject({ label: '退回修改', kind: 'return', comment: '户主身份证号与户口本不一致' });
+  });
+});
+
+type Messages = { unread: number; items: { id: number; caseId: string; kind: string; title: string; body: string; read: boolean }[] };
+
+describe(`the message centre (${dbKind})`, () => {
+  it('tells the reviewer of a new task, the cadre of a return (with why) and of the decision; marks read', async () => {
+    const before = ((await township.get('/api/messages')).json() as Messages).unread;
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' });
+    const forReviewer = (await township.get('/api/messages')).json() as Messages;
+    expect(forReviewer.unread).toBe(before + 1);
+    expect(forReviewer.items[0]).toMatchObject({ caseId: c.id, kind: 'task', title: '新待办：简易审核', body: '简易审核 · 审核', read: false });
+    // A reviewer of another township hears nothing of it.
+    const stranger = await login(t.app, '532326', 'xiang2');
+    expect(((await stranger.get('/api/messages')).json() as Messages).items.some((m) => m.caseId === c.id)).toBe(false);
+
+    await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', comment: '缺少村委会盖章' });
+    const forCadre = (await cadre.get('/api/messages?unread=true')).json() as Messages;
+    expect(forCadre.items.filter((m) => m.caseId === c.id).map((m) => [m.kind, m.title, m.body])).toEqual([
+      ['returned', '退回给您：简易审核', '简易审核 · 填写（杨建国（金碧镇审核）退回：缺少村委会盖章）'],
+    ]);
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' });
+    await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE', comment: '同意' });
+    const after = (await cadre.get('/api/messages')).json() as Messages;
+    expect(after.items.find((m) => m.caseId === c.id)).toMatchObject({ kind: 'done', title: '已办结：简易审核' });
+    // The reviewer is never told of their own decision.
+    expect(((await township.get('/api/messages')).json() as Messages).items.filter((m) => m.caseId === c.id).map((m) => m.kind)).toEqual(['task', 'task']);
+
+    const read = await cadre.send('POST', '/api/messages/read', { ids: [after.items[0]!.id] });
+    expect((read.json() as { unread: number }).unread).toBe(after.unread - 1);
+    expect(((await cadre.send('POST', '/api/messages/read', { all: true })).json() as { unread: number }).unread).toBe(0);
+    expect((await cadre.send('POST', '/api/messages/read', { ids: ['x'] })).statusCode).toBe(400);
+  });
+});
+
+describe(`batch approval (${dbKind})`, () => {
+  it('approves 20 cases with one comment; each is its own step; a case not at that step is reported, not fatal', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+      await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' });
+      ids.push(c.id);
+    }
+    const notYet = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    const res = await township.send('POST', '/api/cases/batch', { caseIds: [...ids, notYet.id], type: 'APPROVE', comment: '同意，批量审核' }, { 'idempotency-key': 'batch-0001-approve' });
+    expect(res.statusCode).toBe(200);
+    const out = res.json() as { done: number; failed: number; results: { id: string; ok: boolean; code?: string }[] };
+    expect([out.done, out.failed]).toEqual([20, 1]);
+    expect(out.results.at(-1)).toMatchObject({ id: notYet.id, ok: false, code: 'CF_NOT_ALLOWED_IN_STATE' });
+    for (const id of ids) {
+      const h = (await cadre.get(`/api/cases/${id}/history`)).json() as History;
+      expect(h.at(-1)).toMatchObject({ label: '同意', comment: '同意，批量审核', actorName: '杨建国（金碧镇审核）' });
+    }
+    // The same batch sent again (the answer was lost): nothing applies twice.
+    const again = (await township.send('POST', '/api/cases/batch', { caseIds: [...ids, notYet.id], type: 'APPROVE', comment: '同意，批量审核' }, { 'idempotency-key': 'batch-0001-approve' })).json() as { done: number };
+    expect(again.done).toBe(20);
+    expect(((await cadre.get(`/api/cases/${ids[0]}/history`)).json() as History).filter((h) => h.label === '同意')).toHaveLength(1);
+    expect((await township.send('POST', '/api/cases/batch', { caseIds: [], type: 'APPROVE' })).statusCode).toBe(400);
+  });
+});
