@@ -1,9 +1,29 @@
 import type { FastifyInstance } from 'fastify';
+import { type CompiledProcess, stepOrder } from '../../engine/index';
 import { requireActor } from '../authPlugin';
+import { loadProcess } from '../processes';
 import { dashboard } from '../cases/caseQueries';
 import type { Db } from '../db/open';
 import { underRoots, visibleRoots } from '../rights';
 import { errors, processIdPattern } from './schemas';
+
+/** The dashboard's step columns in process order (摸底登记 → 乡镇审核 → …), each with its total and share. */
+function stepColumns(compiled: CompiledProcess, rows: { state: string; count: number; overdue: number }[], total: number) {
+  const order = stepOrder(compiled.definition);
+  const at = new Map(order.map((s, i) => [s.id, i]));
+  const byKey = new Map([...compiled.states.values()].map((s) => [s.path.join('.'), s]));
+  const keys = [...new Set(rows.map((r) => r.state))];
+  // A parallel state's key lists its regions' leaves: it sorts by its first.
+  const position = (key: string) => Math.min(...key.split(',').map((k) => at.get(byKey.get(k)?.id ?? '') ?? Infinity));
+  return keys.sort((a, b) => position(a) - position(b) || (a < b ? -1 : 1)).map((state) => {
+    const mine = rows.filter((r) => r.state === state);
+    const count = mine.reduce((a, r) => a + r.count, 0);
+    return {
+      state, label: state.split(',').map((k) => byKey.get(k)?.label ?? k).join('、'), count,
+      overdue: mine.reduce((a, r) => a + r.overdue, 0), percent: total ? Math.round((count / total) * 1000) / 10 : 0,
+    };
+  });
+}
 
 /** The org tree the caller may see, and the supervisor's dashboard. */
 export function orgRoutes(app: FastifyInstance, db: Db): void {
@@ -29,6 +49,10 @@ export function orgRoutes(app: FastifyInstance, db: Db): void {
           properties: {
             processId: { type: 'string' },
             rows: { type: 'array', items: { type: 'object', properties: { rootId: { type: 'string' }, unitId: { type: 'string' }, unitName: { type: 'string' }, state: { type: 'string' }, count: { type: 'integer' }, overdue: { type: 'integer' } } } },
+            columns: {
+              type: 'array', description: '各环节，按流程先后排列：案件数、超期数、占全部案件的百分比',
+              items: { type: 'object', properties: { state: { type: 'string' }, label: { type: 'string' }, count: { type: 'integer' }, overdue: { type: 'integer' }, percent: { type: 'number' } } },
+            },
             total: { type: 'integer' },
             overdue: { type: 'integer' },
           },
@@ -39,7 +63,8 @@ export function orgRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => {
     const actor = requireActor(request);
     const { processId } = request.query as { processId: string };
-    const rows = await db.run(actor.county, (k) => dashboard(k, actor, processId, new Date()));
-    return { processId, rows, total: rows.reduce((a, r) => a + r.count, 0), overdue: rows.reduce((a, r) => a + r.overdue, 0) };
+    const { rows, process } = await db.run(actor.county, async (k) => ({ rows: await dashboard(k, actor, processId, new Date()), process: await loadProcess(k, actor.county, processId) }));
+    const total = rows.reduce((a, r) => a + r.count, 0);
+    return { processId, rows, columns: process ? stepColumns(process.compiled, rows, total) : [], total, overdue: rows.reduce((a, r) => a + r.overdue, 0) };
   });
 }

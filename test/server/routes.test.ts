@@ -86,6 +86,24 @@ describe(`the rest of the API (${dbKind})`, () => {
     expect(((await other.get('/api/dashboard?processId=dividend')).json() as { total: number }).total).toBe(0);
   });
 
+  it('GET /api/dashboard gives the step columns in the process\'s order, with totals and shares', async () => {
+    const a = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
+    await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
+    await cadre.send('POST', `/api/cases/${a.id}/events`, { type: 'SUBMIT', data: registration() });
+    const b = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${b.id}/events`, { type: 'SUBMIT', data: registration() });
+    expect((await township.send('POST', `/api/cases/${b.id}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+    const dash = (await township.get('/api/dashboard?processId=relocation')).json() as { total: number; columns: { state: string; label: string; count: number; percent: number }[] };
+    const labels = dash.columns.map((c) => c.label);
+    // Registration, township review, county approval: the process's order (alphabetically countyReview would come first).
+    expect(dash.columns.map((c) => c.state).slice(0, 3)).toEqual(['registering', 'townshipReview', 'countyReview']);
+    expect(labels.slice(0, 3)).toEqual(['摸底登记', '乡镇审核', '县搬迁办审批']);
+    const reg = dash.columns.find((c) => c.label === '摸底登记')!;
+    expect(reg.percent).toBeCloseTo((reg.count / dash.total) * 100, 0);
+    expect(dash.columns.reduce((n, c) => n + c.count, 0)).toBe(dash.total);
+  });
+
   it('serves the OpenAPI document and the docs page', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);

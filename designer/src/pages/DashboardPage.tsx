@@ -3,16 +3,15 @@ import { api } from '../api';
 import { t } from '../i18n';
 
 interface Row { unitId: string; unitName: string; state: string; count: number; overdue: number }
-interface Dashboard { rows: Row[]; total: number; overdue: number }
+interface Column { state: string; label: string; count: number; overdue: number; percent: number }
+interface Dashboard { rows: Row[]; columns: Column[]; total: number; overdue: number }
 interface Process { id: string; title: string }
-interface Definition { machine: { states: Record<string, { meta?: { label?: string }; states?: Record<string, { meta?: { label?: string } }> }> } }
 
 /** Counts by unit × step for the user's subtree, overdue marked; every number drills down to its cases. */
 export default function DashboardPage() {
   const [processes, setProcesses] = useState<Process[]>([]);
   const [processId, setProcessId] = useState('');
   const [data, setData] = useState<Dashboard | null>(null);
-  const [labels, setLabels] = useState<Record<string, string>>({});
   useEffect(() => {
     void api<Process[]>('GET', '/api/processes').then((p) => {
       setProcesses(p);
@@ -22,17 +21,12 @@ export default function DashboardPage() {
   useEffect(() => {
     if (!processId) return;
     void api<Dashboard>('GET', `/api/dashboard?processId=${processId}`).then(setData);
-    void api<{ definition: Definition }>('GET', `/api/processes/${processId}`).then(({ definition }) => {
-      const out: Record<string, string> = {};
-      for (const [k, s] of Object.entries(definition.machine.states)) {
-        out[k] = s.meta?.label ?? k;
-        for (const [k2, s2] of Object.entries(s.states ?? {})) out[`${k}.${k2}`] = s2.meta?.label ?? k2;
-      }
-      setLabels(out);
-    });
   }, [processId]);
   const units = useMemo(() => [...new Map((data?.rows ?? []).map((r) => [r.unitId, r.unitName])).entries()], [data]);
-  const states = useMemo(() => [...new Set((data?.rows ?? []).map((r) => r.state))], [data]);
+  // The steps in the process's own order, as the server gives them (one walker of the flow, in the engine).
+  const columns = data?.columns ?? [];
+  const states = columns.map((c) => c.state);
+  const labels = Object.fromEntries(columns.map((c) => [c.state, c.label]));
   const cell = (unit: string, state: string) => data?.rows.find((r) => r.unitId === unit && r.state === state);
   // The chart library loads only here, and only once there is something to draw.
   const chartRef = useRef<HTMLDivElement>(null);
@@ -62,14 +56,15 @@ export default function DashboardPage() {
       disposed = true;
       chart?.dispose();
     };
-  }, [data, labels]);
+  }, [data]);
   const drill = (params: Record<string, string>) => `#/tasks?all=1&processId=${processId}&${new URLSearchParams(params)}`;
   return (
     <section>
       <h2>{t('dashboard')}</h2>
       <div className="filters">
         <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('process')}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select>
-        <a className="button" href={`/api/cases/export?processId=${processId}&format=xlsx`}>{t('export')}</a>
+        <a className="button" href={`/api/cases/export?processId=${processId}&format=xlsx`}>{t('export')}（Excel）</a>
+        <a className="button" href={`/api/cases/export?processId=${processId}&format=csv`}>{t('export')}（CSV）</a>
       </div>
       {data && (
         <p className="summary">{t('total')} <a href={drill({})}>{data.total}</a> · {t('overdue')} <a className="late" href={drill({ overdue: 'true' })}>{data.overdue}</a></p>
@@ -89,6 +84,9 @@ export default function DashboardPage() {
               </tr>
             ))}
           </tbody>
+          <tfoot>
+            <tr><th>{t('total')}</th>{columns.map((c) => <td key={c.state}><a href={drill({ state: c.state })}>{c.count}</a>{c.overdue ? <span className="late"> ({c.overdue})</span> : null}<br /><span className="muted">{c.percent}%</span></td>)}</tr>
+          </tfoot>
         </table>
       </div>
     </section>
