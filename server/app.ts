@@ -11,6 +11,7 @@ import type { Db } from './db/open';
 import { installErrorHandler } from './errorHandler';
 import { auditRoutes } from './routes/auditRoutes';
 import { fileRoutes } from './files/fileRoutes';
+import { channelRoutes } from './routes/channelRoutes';
 import { messageRoutes } from './routes/messageRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { healthRoutes } from './routes/healthRoutes';
@@ -95,6 +96,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   auditRoutes(app, db, config);
   fileRoutes(app, db, config);
   messageRoutes(app, db);
+  channelRoutes(app, db);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);
   return app;

@@ -123,7 +123,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     }
     const steps = currentSteps(process.compiled, result.snapshot);
     await recordStepMessages(k, {
-      county, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
+      county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
       assignees: [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });

@@ -142,4 +142,24 @@ export const migrations: Record<string, Migration> = {
       await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON messages TO ${sql.raw(APP_ROLE)}`.execute(db);
     },
   },
+  '008_channels': {
+    // Messages leave CountyFlow: a county's WeCom / DingTalk group robots and its own systems (signed webhooks),
+    // each delivery kept with its attempts; retries ride the timer outbox (event cf.deliver).
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE channels (
+        county_id text NOT NULL, id text NOT NULL, kind text NOT NULL, name text NOT NULL, url text NOT NULL, secret text,
+        process_id text, kinds text NOT NULL, created_by text NOT NULL, created_at timestamptz NOT NULL,
+        PRIMARY KEY (county_id, id))`.execute(db);
+      await sql`CREATE TABLE deliveries (
+        county_id text NOT NULL, id bigint GENERATED ALWAYS AS IDENTITY, channel_id text NOT NULL, case_id text NOT NULL, kind text NOT NULL,
+        payload text NOT NULL, status text NOT NULL, attempts int NOT NULL DEFAULT 0, last_status int, last_error text,
+        created_at timestamptz NOT NULL, delivered_at timestamptz, PRIMARY KEY (county_id, id))`.execute(db);
+      await sql`CREATE INDEX deliveries_channel ON deliveries (county_id, channel_id, id DESC)`.execute(db);
+      for (const table of ['channels', 'deliveries']) {
+        await sql`ALTER TABLE ${sql.table(table)} ENABLE ROW LEVEL SECURITY`.execute(db);
+        await sql`CREATE POLICY county_only ON ${sql.table(table)} USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
+        await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.table(table)} TO ${sql.raw(APP_ROLE)}`.execute(db);
+      }
+    },
+  },
 };

@@ -55,5 +55,7 @@ export interface Database {
   notifications: { county_id: string; id: Generated<number>; case_id: string; roles: string; message: string; created_at: Timestamp };
   files: { county_id: string; id: string; upload_id: string; case_id: string; sha256: string; name: string; type: string; size: ColumnType<string | number, number, number>; created_by: string; created_at: Timestamp };
   messages: { county_id: string; id: Generated<string | number>; user_id: string; case_id: string; kind: string; title: string; body: string; created_at: Timestamp; read_at: Timestamp | null };
+  channels: { county_id: string; id: string; kind: string; name: string; url: string; secret: string | null; process_id: string | null; kinds: string; created_by: string; created_at: Timestamp };
+  deliveries: { county_id: string; id: Generated<string | number>; channel_id: string; case_id: string; kind: string; payload: string; status: string; attempts: ColumnType<number, number | undefined, number>; last_status: number | null; last_error: string | null; created_at: Timestamp; delivered_at: Timestamp | null };
   auth_failures: { county_id: string; id: Generated<number>; user_id: string | null; action: string; target: string; at: Timestamp };
 }

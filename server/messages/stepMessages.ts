@@ -4,10 +4,12 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { enqueueDeliveries } from './deliveries';
 
 /** One accepted step, as the message centre needs it. */
 export interface StepNews {
   county: string;
+  processId: string;
   caseId: string;
   caseTitle: string;
   processTitle: string;
@@ -54,4 +56,7 @@ export async function recordStepMessages(k: Kysely<Database>, n: StepNews): Prom
   }
   if (!rows.length) return;
   await k.insertInto('messages').values(rows.map((r) => ({ ...r, county_id: n.county, case_id: n.caseId, created_at: n.now }))).execute();
+  // Group chats and the county's systems hear each kind of news once per step, not once per person.
+  const once = new Map(rows.map((r) => [r.kind, { kind: r.kind, caseId: n.caseId, title: r.title, body: r.body, at: n.now.toISOString() }]));
+  await enqueueDeliveries(k, n.county, n.processId, [...once.values()], n.now);
 }

@@ -3,6 +3,7 @@ import { systemActor } from '../cases/acceptedStep';
 import { sendEvent, StaleError } from '../cases/sendEvent';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { deliver, DELIVER_EVENT } from '../messages/deliveries';
 
 /** How long a claimed timer stays reserved for the process that claimed it. */
 const CLAIM_MS = 30_000;
@@ -22,6 +23,11 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
     RETURNING county_id, case_id, timer_id, event_type`.execute(k));
   let fired = 0;
   for (const t of claimed.rows) {
+    if (t.event_type === DELIVER_EVENT) {
+      // A message for a channel, not a case event: sent, or put back with backoff.
+      await deliver(db, t, now).catch((e: unknown) => log('delivery round failed', { county: t.county_id, timer: t.timer_id, err: String(e) }));
+      continue;
+    }
     try {
       await sendEvent(db, systemActor(t.county_id), t.case_id, { type: t.event_type }, { now, firedTimer: t.timer_id });
       fired++;

@@ -1,0 +1,65 @@
+/** A county's outgoing channels (WeCom / DingTalk group robots, signed webhooks) and their delivery log; county IT authors only. */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { requireActor } from '../authPlugin';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import { CHANNEL_KINDS } from '../messages/channelFormats';
+import { requireAuthor } from './requireAuthor';
+import { errors, processIdPattern } from './schemas';
+
+const MESSAGE_KINDS = ['task', 'returned', 'decided', 'done', 'overdue'];
+const channelBody = {
+  type: 'object', required: ['kind', 'name', 'url', 'kinds'], additionalProperties: false,
+  properties: {
+    kind: { enum: CHANNEL_KINDS, description: 'wecom 企业微信群机器人、dingtalk 钉钉群机器人、webhook 本县系统（HMAC 签名）' },
+    name: { type: 'string', minLength: 1, maxLength: 50 },
+    url: { type: 'string', maxLength: 500, pattern: '^https?://[^\\s]+$' },
+    secret: { type: 'string', minLength: 8, maxLength: 200 },
+    processId: { type: 'string', pattern: processIdPattern, description: '只发这个流程的消息；不填则全部流程' },
+    kinds: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: { enum: MESSAGE_KINDS } },
+  },
+} as const;
+
+export function channelRoutes(app: FastifyInstance, db: Db): void {
+  app.get('/api/channels', { schema: { tags: ['messages'], summary: '本县的消息推送渠道', response: errors(401, 403) } }, async (request) => {
+    const actor = requireActor(request);
+    await requireAuthor(db, actor, 'channels');
+    const rows = await db.run(actor.county, (k) => k.selectFrom('channels').selectAll().where('county_id', '=', actor.county).orderBy('created_at').execute());
+    // The secret is never sent back: only whether one is set.
+    return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, url: r.url, signed: r.secret !== null, processId: r.process_id, kinds: r.kinds.split(',') }));
+  });
+
+  app.post('/api/channels', { schema: { tags: ['messages'], summary: '添加消息推送渠道', body: channelBody, response: errors(400, 401, 403) } }, async (request, reply) => {
+    const actor = requireActor(request);
+    await requireAuthor(db, actor, 'channels');
+    const b = request.body as { kind: string; name: string; url: string; secret?: string; processId?: string; kinds: string[] };
+    const id = randomUUID();
+    await db.run(actor.county, (k) => k.insertInto('channels').values({
+      county_id: actor.county, id, kind: b.kind, name: b.name, url: b.url, secret: b.secret ?? null, process_id: b.processId ?? null, kinds: b.kinds.join(','), created_by: actor.id, created_at: new Date(),
+    }).execute());
+    return reply.status(201).send({ id });
+  });
+
+  app.delete('/api/channels/:id', { schema: { tags: ['messages'], summary: '删除消息推送渠道', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } } }, response: errors(401, 403, 404) } }, async (request, reply) => {
+    const actor = requireActor(request);
+    await requireAuthor(db, actor, 'channels');
+    const { id } = request.params as { id: string };
+    const gone = await db.run(actor.county, (k) => k.deleteFrom('channels').where('county_id', '=', actor.county).where('id', '=', id).executeTakeFirst());
+    if (!Number(gone.numDeletedRows)) throw new AppError('CF_NOT_FOUND');
+    return reply.status(204).send();
+  });
+
+  app.get('/api/channels/:id/deliveries', {
+    schema: { tags: ['messages'], summary: '渠道的发送记录（每次尝试的结果）', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } } }, response: errors(401, 403) },
+  }, async (request) => {
+    const actor = requireActor(request);
+    await requireAuthor(db, actor, 'channels');
+    const { id } = request.params as { id: string };
+    const rows = await db.run(actor.county, (k) => k.selectFrom('deliveries').selectAll().where('county_id', '=', actor.county).where('channel_id', '=', id).orderBy('id', 'desc').limit(100).execute());
+    return rows.map((r) => ({
+      id: Number(r.id), caseId: r.case_id, kind: r.kind, status: r.status, attempts: r.attempts, lastStatus: r.last_status, lastError: r.last_error,
+      createdAt: new Date(r.created_at).toISOString(), deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
+    }));
+  });
+}
