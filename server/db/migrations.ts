@@ -162,4 +162,14 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '009_case_alerts': {
+    // Which deadline reminders a case has had (due soon, overdue), per deadline: each is sent once.
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE case_alerts (county_id text NOT NULL, case_id text NOT NULL, due_at timestamptz NOT NULL, kind text NOT NULL, sent_at timestamptz NOT NULL,
+        PRIMARY KEY (county_id, case_id, due_at, kind))`.execute(db);
+      await sql`ALTER TABLE case_alerts ENABLE ROW LEVEL SECURITY`.execute(db);
+      await sql`CREATE POLICY county_only ON case_alerts USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
+      await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON case_alerts TO ${sql.raw(APP_ROLE)}`.execute(db);
+    },
+  },
 };

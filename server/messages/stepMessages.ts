@@ -27,20 +27,34 @@ export interface StepNews {
   now: Date;
 }
 
-export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'overdue';
+export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'due_soon' | 'overdue';
+
+/** The users holding one of these roles at one of these units. */
+export async function holdersOf(k: Kysely<Database>, county: string, roles: string[], units: string[]): Promise<string[]> {
+  if (!roles.length || !units.length) return [];
+  const rows = await k.selectFrom('grants').select('user_id').distinct().where('county_id', '=', county).where('role', 'in', roles).where('unit_id', 'in', units).execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** Writes messages, and queues them once per kind for the county's channels. */
+export async function writeMessages(k: Kysely<Database>, at: { county: string; processId: string; caseId: string; now: Date }, rows: { user_id: string; kind: MessageKind; title: string; body: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await k.insertInto('messages').values(rows.map((r) => ({ ...r, county_id: at.county, case_id: at.caseId, created_at: at.now }))).execute();
+  // Group chats and the county's systems hear each kind of news once, not once per person.
+  const once = new Map(rows.map((r) => [r.kind, { kind: r.kind, caseId: at.caseId, title: r.title, body: r.body, at: at.now.toISOString() }]));
+  await enqueueDeliveries(k, at.county, at.processId, [...once.values()], at.now);
+}
 
 /** Writes the messages a step brings. The actor is never told of their own step. */
 export async function recordStepMessages(k: Kysely<Database>, n: StepNews): Promise<void> {
   const rows: { user_id: string; kind: MessageKind; title: string; body: string }[] = [];
   const units = n.orgPath.split('/');
-  if (n.assignees.length && !n.done) {
-    const holders = await k.selectFrom('grants').select('user_id').distinct()
-      .where('county_id', '=', n.county).where('role', 'in', n.assignees).where('unit_id', 'in', units).execute();
+  if (!n.done) {
     const returned = n.kind === 'return';
-    for (const h of holders) {
-      if (h.user_id === n.actor.id) continue;
+    for (const user of await holdersOf(k, n.county, n.assignees, units)) {
+      if (user === n.actor.id) continue;
       rows.push({
-        user_id: h.user_id, kind: returned ? 'returned' : 'task',
+        user_id: user, kind: returned ? 'returned' : 'task',
         title: returned ? `退回给您：${n.caseTitle}` : `新待办：${n.caseTitle}`,
         body: `${n.processTitle} · ${n.stepLabel}${returned ? `（${n.actor.name}退回${n.comment ? `：${n.comment}` : ''}）` : ''}`,
       });
@@ -54,9 +68,5 @@ export async function recordStepMessages(k: Kysely<Database>, n: StepNews): Prom
       body: `${n.processTitle} · ${n.actor.name}${n.label}${n.comment ? `：${n.comment}` : ''}`,
     });
   }
-  if (!rows.length) return;
-  await k.insertInto('messages').values(rows.map((r) => ({ ...r, county_id: n.county, case_id: n.caseId, created_at: n.now }))).execute();
-  // Group chats and the county's systems hear each kind of news once per step, not once per person.
-  const once = new Map(rows.map((r) => [r.kind, { kind: r.kind, caseId: n.caseId, title: r.title, body: r.body, at: n.now.toISOString() }]));
-  await enqueueDeliveries(k, n.county, n.processId, [...once.values()], n.now);
+  await writeMessages(k, n, rows);
 }

@@ -8,7 +8,7 @@ import { CHANNEL_KINDS } from '../messages/channelFormats';
 import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
 
-const MESSAGE_KINDS = ['task', 'returned', 'decided', 'done', 'overdue'];
+const MESSAGE_KINDS = ['task', 'returned', 'decided', 'done', 'due_soon', 'overdue'];
 const channelBody = {
   type: 'object', required: ['kind', 'name', 'url', 'kinds'], additionalProperties: false,
   properties: {
@@ -17,7 +17,7 @@ const channelBody = {
     url: { type: 'string', maxLength: 500, pattern: '^https?://[^\\s]+$' },
     secret: { type: 'string', minLength: 8, maxLength: 200 },
     processId: { type: 'string', pattern: processIdPattern, description: '只发这个流程的消息；不填则全部流程' },
-    kinds: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: { enum: MESSAGE_KINDS } },
+    kinds: { type: 'array', minItems: 1, maxItems: 6, uniqueItems: true, items: { enum: MESSAGE_KINDS } },
   },
 } as const;
 

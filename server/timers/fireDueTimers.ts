@@ -3,6 +3,7 @@ import { systemActor } from '../cases/acceptedStep';
 import { sendEvent, StaleError } from '../cases/sendEvent';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { alertDeadlines } from '../messages/deadlineAlerts';
 import { deliver, DELIVER_EVENT } from '../messages/deliveries';
 
 /** How long a claimed timer stays reserved for the process that claimed it. */
@@ -49,9 +50,15 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
 export function startScheduler(db: Db, intervalMs: number, log: (msg: string, extra?: object) => void): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
+  let alertedAt = 0;
   const tick = async () => {
     try {
       while (!stopped && (await fireDueTimers(db, new Date(), 50, log)) === 50);
+      // Deadline reminders: looked for once a minute.
+      if (!stopped && Date.now() - alertedAt >= 60_000) {
+        alertedAt = Date.now();
+        await alertDeadlines(db, new Date());
+      }
     } catch (e) {
       log('timer round failed', { err: String(e) });
     }

@@ -129,3 +129,28 @@ describe(`batch approval (${dbKind})`, () => {
     expect((await township.send('POST', '/api/cases/batch', { caseIds: [], type: 'APPROVE' })).statusCode).toBe(400);
   });
 });
+
+describe(`deadline reminders (${dbKind})`, () => {
+  it('due soon: those who must act hear it; overdue: they and the process reviewers above, once per deadline', async () => {
+    const { alertDeadlines, DUE_SOON_MS } = await import('../../server/messages/deadlineAlerts');
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    const submitted = (await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() })).json() as { dueAt: string };
+    const due = Date.parse(submitted.dueAt);
+    const mine = async (who: Client) => ((await who.get('/api/messages')).json() as Messages).items.filter((m) => m.caseId === c.id).map((m) => [m.kind, m.title]);
+    const county = await login(t.app, '532326', 'banqian');
+    const otherTownship = await login(t.app, '532326', 'xiang2');
+
+    await alertDeadlines(t.db, new Date(due - DUE_SOON_MS - 60_000));
+    expect(await mine(township)).toEqual([['task', '新待办：李明华']]);
+    await alertDeadlines(t.db, new Date(due - 60_000));
+    await alertDeadlines(t.db, new Date(due - 30_000));
+    expect(await mine(township)).toEqual([['due_soon', '即将到期：李明华'], ['task', '新待办：李明华']]);
+    await alertDeadlines(t.db, new Date(due + 60_000));
+    await alertDeadlines(t.db, new Date(due + 120_000));
+    expect(await mine(township)).toEqual([['overdue', '已超期：李明华'], ['due_soon', '即将到期：李明华'], ['task', '新待办：李明华']]);
+    // Escalation: the process's reviewers above the case's unit (the county office) hear of it; the cadre below and another township do not.
+    expect(await mine(county)).toEqual([['overdue', '超期提醒：李明华']]);
+    expect(await mine(otherTownship)).toEqual([]);
+    expect((await mine(cadre)).some(([kind]) => kind === 'overdue')).toBe(false);
+  });
+});
