@@ -153,6 +153,23 @@ export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapsho
   return out;
 }
 
+/**
+ * 撤销: every process's built-in event by which the person who started a case withdraws it
+ * before anyone else has acted. Who may, the caller decides (it knows the case's history) and
+ * vouches for with `system`; the engine ends the case where it stands, outcome cancelled. Its
+ * pending timers find the case closed and are dropped.
+ */
+export const WITHDRAW_EVENT = 'cf.withdraw';
+
+function withdraw(snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
+  if (!options.system) return reject('forbidden-role');
+  if (!emptyData(event.data)) return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
+  const context = { ...snapshot.context, due: {} };
+  delete context.dueApprox;
+  const done = deepFreeze({ ...snapshot, status: 'done' as const, context, output: { withdrawn: true } });
+  return { ok: true, snapshot: done, effects: [], state: snapshot.value, status: 'done', outcome: 'cancelled', dueAt: null };
+}
+
 /** The earliest SLA due instant among the active states, or null. */
 export function dueAtOf(context: CaseContext): string | null {
   const values = Object.values(context.due ?? {});
@@ -303,6 +320,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (snapshot.status !== 'active') return reject('case-closed');
   const def = compiled.definition;
   const type = typeof event.type === 'string' ? event.type : '';
+  if (type === WITHDRAW_EVENT) return withdraw(snapshot, event, options);
   const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
   const isTimer = type.startsWith('xstate.after.');
   if (!spec && !isTimer) return reject('unknown-event');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, caseProgress, caseRecords, currentSteps, getPath } from '../../engine/index';
+import { availableEvents, caseProgress, caseRecords, currentSteps, getPath, WITHDRAW_EVENT } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
@@ -96,6 +96,8 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       process: { id: def.id, title: def.title, version: process.version },
       steps: steps.map((s) => ({ label: s.label, form: s.form ?? null, assignee: s.assignee ?? null, assigneeLabel: s.assignee ? (def.roles[s.assignee]?.label ?? s.assignee) : null, final: s.final })),
       progress: caseProgress(compiled, snapshot),
+      // 撤销 is offered to the one who started the case while nobody else has acted on it.
+      canWithdraw: row.status === 'active' && row.created_by === actor.id && !(await othersActed(row.county_id, row.id, actor.id)),
       form: stepForm ? { id: stepForm, ...def.forms[stepForm] } : null,
       forms,
       events,
@@ -131,6 +133,30 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
     return reply.status(200).send(result.case);
   });
+
+  app.post('/api/cases/:id/withdraw', {
+    schema: {
+      tags: ['cases'], summary: '撤销：发起人在他人办理之前收回案件',
+      params: idParam,
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
+      body: { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 500 } } },
+      response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const id = (request.params as { id: string }).id;
+    const { row } = await visibleCase(db, actor, id, new Date());
+    if (row.created_by !== actor.id) throw new AppError('CF_FORBIDDEN', '只有发起人可以撤销这个案件');
+    if (await othersActed(row.county_id, id, actor.id)) throw new AppError('CF_WITHDRAW_TOO_LATE');
+    const comment = (request.body as { comment?: string } | undefined)?.comment;
+    const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
+    const result = await sendEvent(db, actor, id, { type: WITHDRAW_EVENT, ...(comment ? { comment } : {}) }, { ifMatch: row.rev, vouched: true, ...(key ? { idempotencyKey: key } : {}) });
+    return result.case;
+  });
+
+  /** True once anyone but the starter (or a timer) has acted on the case: then it is too late to withdraw it. */
+  const othersActed = (county: string, caseId: string, starter: string) => db.run(county, async (k) => Boolean(await k.selectFrom('case_events').select('rev')
+    .where('county_id', '=', county).where('case_id', '=', caseId).where('actor_id', 'not in', [starter, 'system']).executeTakeFirst()));
 
   app.post('/api/cases/batch', {
     schema: {
@@ -187,12 +213,12 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     const def = process.compiled.definition;
     const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])
       .where('county_id', '=', actor.county).where('case_id', '=', row.id).orderBy('rev').execute());
-    const label = (type: string) => (type === 'xstate.init' ? '发起' : type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type));
+    const label = (type: string) => (type === 'xstate.init' ? '发起' : type === WITHDRAW_EVENT ? '撤销' : type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type));
     return events.map((e) => {
       const body = JSON.parse(e.body) as { data?: unknown; comment?: string };
       return {
         rev: e.rev, at: new Date(e.at).toISOString(), actorId: e.actor_id, actorName: e.actor_name, type: e.type, label: label(e.type),
-        kind: def.events[e.type]?.kind ?? (e.type === 'xstate.init' ? 'start' : 'other'),
+        kind: def.events[e.type]?.kind ?? (e.type === 'xstate.init' ? 'start' : e.type === WITHDRAW_EVENT ? 'withdraw' : 'other'),
         from: e.from_state, to: e.to_state, data: body.data ?? null, comment: body.comment ?? null,
       };
     });

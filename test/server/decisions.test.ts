@@ -154,3 +154,36 @@ describe(`deadline reminders (${dbKind})`, () => {
     expect((await mine(cadre)).some(([kind]) => kind === 'overdue')).toBe(false);
   });
 });
+
+describe(`撤销 (${dbKind})`, () => {
+  it('the starter withdraws before anyone else acts; afterwards it is too late; nobody else may; the log replays to the same end', async () => {
+    const { replayCase } = await import('../../server/audit/replayCase');
+    const { loadProcess } = await import('../../server/processes');
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' });
+    expect(((await cadre.get(`/api/cases/${c.id}`)).json() as { canWithdraw: boolean }).canWithdraw).toBe(true);
+    expect(((await township.get(`/api/cases/${c.id}`)).json() as { canWithdraw: boolean }).canWithdraw).toBe(false);
+    expect((await township.send('POST', `/api/cases/${c.id}/withdraw`, {})).statusCode).toBe(403);
+    const withdrawn = await cadre.send('POST', `/api/cases/${c.id}/withdraw`, { comment: '材料报错了，重新发起' });
+    expect(withdrawn.statusCode).toBe(200);
+    expect(withdrawn.json()).toMatchObject({ status: 'done', outcome: 'cancelled', dueAt: null });
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as History;
+    expect(history.at(-1)).toMatchObject({ label: '撤销', kind: 'withdraw', comment: '材料报错了，重新发起' });
+    // It leaves the reviewer's inbox, and nothing more can be done to it.
+    expect(((await township.get('/api/tasks?pageSize=100')).json() as { items: { id: string }[] }).items.map((i) => i.id)).not.toContain(c.id);
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).statusCode).toBe(422);
+    const row = await t.db.run('*', (k) => k.selectFrom('cases').select(['snapshot', 'org_path']).where('id', '=', c.id).executeTakeFirstOrThrow());
+    const p = (await t.db.run('532326', (k) => loadProcess(k, '532326', 'quick-review')))!;
+    const replayed = await t.db.run('532326', (k) => replayCase(k, '532326', c.id, p.compiled, row.org_path.split('/')));
+    expect(replayed).toEqual(typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot);
+
+    const late = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${late.id}/events`, { type: 'SUBMIT' });
+    await township.send('POST', `/api/cases/${late.id}/events`, { type: 'RETURN', comment: '缺页' });
+    const tooLate = await cadre.send('POST', `/api/cases/${late.id}/withdraw`, {});
+    expect(tooLate.statusCode).toBe(422);
+    expect((tooLate.json() as { error: { code: string } }).error.code).toBe('CF_WITHDRAW_TOO_LATE');
+    // The event is the server's to send: as an ordinary event it is refused.
+    expect((await cadre.send('POST', `/api/cases/${late.id}/events`, { type: 'cf.withdraw' })).statusCode).toBe(403);
+  });
+});

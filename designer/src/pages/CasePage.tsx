@@ -18,6 +18,7 @@ interface Detail {
   process: { id: string; title: string; version: number };
   steps: { label: string; form: string | null; assigneeLabel: string | null; final: boolean }[];
   progress: ProgressStep[];
+  canWithdraw: boolean;
   form: (FormDef & { id: string }) | null;
   forms: Record<string, FormDef>;
   events: { type: string; label: string; kind: string; form?: string }[];
@@ -199,6 +200,21 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     }
   };
 
+  /** 撤销: the starter takes the case back before anyone else has acted on it. */
+  const withdraw = async () => {
+    if (!confirm('撤销后这个案件就结束了，确定撤销吗？')) return;
+    setBusy(true);
+    try {
+      await api('POST', `/api/cases/${id}/withdraw`, comment.trim() ? { comment: comment.trim() } : {}, { 'idempotency-key': crypto.randomUUID() });
+      setMessage({ kind: 'ok', text: '已撤销' });
+      await load();
+    } catch (e) {
+      setMessage({ kind: 'error', text: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <article className="case">
       <header className="card">
@@ -248,7 +264,12 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         </label>
       )}
       <section className="actions">
-        {detail.events.length === 0 && c.status === 'active' && <p className="muted">{t('noActions')}</p>}
+        {detail.events.length === 0 && c.status === 'active' && !detail.canWithdraw && <p className="muted">{t('noActions')}</p>}
+        {detail.canWithdraw && (
+          <div className="action">
+            <button className="kind-reject" disabled={busy || queued} onClick={() => void withdraw()}>撤销（收回这个案件）</button>
+          </div>
+        )}
         {otherEvents.map((e) => (
           <div key={e.type} className="action">
             {e.form ? (
