@@ -29,6 +29,15 @@ export interface StateInfo {
   sla?: string;
   final: boolean;
   outcome?: string;
+  /** Decided by several approvers (会签, 或签, a share of them). */
+  approval?: ApprovalRule;
+}
+
+/** A step's approval rule (`meta.approval`). */
+export interface ApprovalRule {
+  mode: 'all' | 'any' | 'ratio';
+  ratio?: number;
+  chooseFrom?: string;
 }
 
 /** A definition compiled once: frozen, cached by content hash, safe to share. */
@@ -305,6 +314,7 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     if (meta.assignee) info.assignee = meta.assignee;
     if (meta.sla) info.sla = meta.sla;
     if (meta.outcome) info.outcome = meta.outcome;
+    if (meta.approval) info.approval = meta.approval as ApprovalRule;
     states.set(s.id, Object.freeze(info));
   }
 

@@ -25,5 +25,6 @@ export { applyMergePatch, diffMergePatch } from './mergePatch';
 export { mayAct, rolesInStep, startRolesOf } from './rights';
 export { actionList, resolveTarget, walkStates, walkTransitions, type WalkedState, type WalkedTransition } from './stateWalk';
 export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
-export { availableEvents, caseProgress, currentSteps, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
+export { type Ballot } from './approval';
+export { availableEvents, caseProgress, currentBallot, currentSteps, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
 export { acceptedTypes, FILE_REF_PROPERTIES, type FileFieldSpec, type FileRef, fileRefsIn, hasFileFields, isFileField } from './files';

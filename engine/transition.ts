@@ -1,7 +1,8 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { BudgetExceeded, budgetMessage } from './budget';
 import { findAction } from './catalogue/index';
-import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
+import { type Ballot, ballotOf } from './approval';
+import { type ApprovalRule, type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
@@ -17,6 +18,12 @@ export interface TransitionOptions {
   unitPath: readonly string[];
   /** Set by the server for timer and child-case events, which no user may send. */
   system?: boolean;
+  /**
+   * The users who may approve a step decided by several approvers (those holding its role at
+   * the case's unit or above), as the caller knows them at this moment; recorded with the event
+   * so a replay counts the same. Not needed when the step's approvers come from a form.
+   */
+  approvers?: readonly string[];
 }
 
 /** An accepted transition: the new snapshot and what the server must do in the same transaction. */
@@ -53,6 +60,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'case-closed': '案件已办结，不能再操作',
   'invalid-snapshot': '案件状态数据已损坏，无法继续办理，请联系管理员',
   'over-budget': '流程定义有误：这一步超出了单次操作的上限，已停止，案件没有任何改变',
+  'already-approved': '您已同意过，正在等待其他审批人',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
@@ -101,6 +109,26 @@ export function caseProgress(compiled: CompiledProcess, snapshot: CaseSnapshot):
   const live = restore(compiled, snapshot);
   const active = new Set(live ? nodesOf(live).map((n) => n.id) : []);
   return progressOf(order, active, snapshot.status === 'done');
+}
+
+/** The active step with an approval rule that takes this event (itself or through an enclosing state), if any. */
+function approvalStep(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): (StateInfo & { approval: ApprovalRule }) | undefined {
+  for (const node of nodesOf(live)) {
+    const info = compiled.states.get(node.id);
+    if (info?.approval && handles(compiled, node, type)) return info as StateInfo & { approval: ApprovalRule };
+  }
+  return undefined;
+}
+
+/** Where the votes of the case's multi-approver step stand, if it is at one (for the case page). */
+export function currentBallot(compiled: CompiledProcess, snapshot: CaseSnapshot, approvers?: readonly string[]): Ballot | null {
+  const live = restore(compiled, snapshot);
+  if (!live || snapshot.status !== 'active') return null;
+  for (const node of nodesOf(live)) {
+    const info = compiled.states.get(node.id);
+    if (info?.approval) return ballotOf(info as StateInfo & { approval: ApprovalRule }, snapshot.votes, snapshot.context.data, approvers);
+  }
+  return null;
 }
 
 /** True when the node or one of its ancestors has a transition for the event. */
@@ -216,11 +244,18 @@ function persist(live: AnyMachineSnapshot): CaseSnapshot {
   return out;
 }
 
-function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown): Accepted {
+function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, votes?: Record<string, string[]>): Accepted {
   const context = next.context as CaseContext;
   const effects = collectEffects(compiled, context, now);
+  const persisted = persist(next);
+  // Approvals counted so far stay only with steps still active: a step left (decided, or returned) starts afresh when entered again.
+  if (votes) {
+    const active = new Set(nodesOf(next).map((n) => n.id));
+    const kept = Object.fromEntries(Object.entries(votes).filter(([id]) => active.has(id)));
+    if (Object.keys(kept).length) persisted.votes = kept;
+  }
   // Frozen, so the live snapshot kept for it can never disagree with what the caller holds.
-  const snapshot = deepFreeze(persist(next));
+  const snapshot = deepFreeze(persisted);
   compiled.runner.live.set(snapshot, next);
   const status = next.status === 'done' ? 'done' : 'active';
   const result: Accepted = { ok: true, snapshot, effects, state: next.value as StateValue, status, dueAt: status === 'done' ? null : dueAtOf(context) };
@@ -351,10 +386,27 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   }
 
   const now = toMs(options.now);
+  // A step decided by several approvers: an approval is counted until the step's rule is met.
+  const step = spec && (spec.kind === 'approve' || spec.kind === 'return') ? approvalStep(compiled, live, type) : undefined;
+  if (step) {
+    const ballot = ballotOf(step, snapshot.votes, snapshot.context.data, options.approvers);
+    if (ballot.approvers.length && !ballot.approvers.includes(options.actor.id)) return reject('forbidden-role');
+    if (spec!.kind === 'approve' && ballot.approvers.length) {
+      if (ballot.approved.includes(options.actor.id)) return reject('already-approved');
+      const approved = [...ballot.approved, options.actor.id];
+      if (approved.length < ballot.needed) {
+        const counted = deepFreeze({ ...snapshot, votes: { ...(snapshot.votes ?? {}), [step.id]: approved } });
+        compiled.runner.live.set(counted, live);
+        const stay: Accepted = { ok: true, snapshot: counted, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+        if (formId) Object.assign(stay, { formId, data });
+        return stay;
+      }
+    }
+  }
   const runEvent = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
   const next = metered(compiled, () => compiled.machine.transition(live, runEvent as never, compiled.runner.scope) as AnyMachineSnapshot);
   if (isRejected(next)) return next;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
   if (next === live) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
-  return accepted(compiled, next, now, formId, data);
+  return accepted(compiled, next, now, formId, data, snapshot.votes);
 }

@@ -52,6 +52,8 @@ export interface CaseSnapshot {
   children?: Record<string, unknown>;
   output?: unknown;
   error?: unknown;
+  /** Approvals given so far in steps decided by several approvers: step (XState id) → user ids. */
+  votes?: Record<string, string[]>;
 }
 
 /** XState state value: a state name, or an object for nested and parallel states. */
@@ -88,7 +90,8 @@ export type RejectionCode =
   | 'invalid-data'
   | 'case-closed'
   | 'invalid-snapshot'
-  | 'over-budget';
+  | 'over-budget'
+  | 'already-approved';
 
 /** A typed refusal: nothing changed. */
 export interface Rejection {

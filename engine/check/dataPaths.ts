@@ -93,6 +93,11 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
     const sla = s.node.meta?.sla;
     if (typeof sla === 'string' && sla.startsWith('=')) out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, typeOfPath, 'date'));
   }
+  // Approvers chosen in an earlier form: the list must be there.
+  for (const s of states) {
+    const from = s.node.meta?.approval?.chooseFrom;
+    if (from && !defined(from)) out.push(problem('data-path-unknown', `${s.pointer}/meta/approval/chooseFrom`, { dataPath: from }));
+  }
   for (const [name, delay] of Object.entries(def.delays ?? {})) {
     if (delay.at !== undefined) out.push(...checkFormula(delay.at, `/delays/${name}/at`, typeOfPath, 'date'));
   }

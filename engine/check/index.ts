@@ -1,3 +1,4 @@
+import { checkApprovals } from './approvals';
 import { compile, DefinitionError } from '../compile';
 import { walkStates, walkTransitions } from '../stateWalk';
 import type { Definition, StateNodeConfig } from '../types';
@@ -60,6 +61,7 @@ function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
     ...checkCalendar(def, states, options.now),
     ...checkSpawns(def, refs, options.processExists),
     ...checkRolesHeld(def, states, options.roleHeld),
+    ...checkApprovals(def, states, transitions, options.roleHeld),
   ];
   if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
     problems.push(...checkDataPaths(def, states, transitions, refs));

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { currentSteps, transition, uniqueKeyOf, WITHDRAW_EVENT } from '../../engine/index';
-import type { CaseSnapshot } from '../../engine/index';
+import type { CaseSnapshot, CompiledProcess } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
 import { AppError, fromRejection } from '../errors';
@@ -11,7 +11,7 @@ import { caseTitle, type CaseView, caseView } from './caseView';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
-import { recordStepMessages } from '../messages/stepMessages';
+import { holdersOf, recordStepMessages } from '../messages/stepMessages';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { type Step, writeStep } from './writeStep';
 
@@ -44,6 +44,16 @@ function commentOf(kind: string | undefined, comment: string | undefined, data: 
   if (typeof reason === 'string' && reason.trim()) return kind === 'return' || kind === 'reject' ? reason.trim() : undefined;
   if (kind === 'return') throw new AppError('CF_VALIDATION', undefined, [{ path: '/comment', field: '审批意见', message: '退回时必须填写「审批意见」，说明需要修改什么' }]);
   return undefined;
+}
+
+/**
+ * The users who may approve the case's current step when several decide it by role (会签, 或签):
+ * those holding its role at the case's unit or above, now. Recorded with the event, so a replay
+ * counts the same. Undefined for other steps.
+ */
+export async function approversNow(k: Kysely<Database>, county: string, compiled: CompiledProcess, snapshot: CaseSnapshot, orgPath: string): Promise<string[] | undefined> {
+  const step = currentSteps(compiled, snapshot).find((s) => s.approval && !s.approval.chooseFrom && s.assignee);
+  return step ? holdersOf(k, county, [step.assignee!], orgPath.split('/')) : undefined;
 }
 
 /** Thrown as 409: carries the case as it now is, so the user can see what changed and redo their step. */
@@ -84,7 +94,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const process = await loadProcess(k, county, row.process_id, row.process_version);
     if (!process) throw new AppError('CF_CASE_CORRUPT');
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
-    const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true });
+    const approvers = await approversNow(k, county, process.compiled, snapshot, row.org_path);
+    const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}) });
     if (!result.ok) {
       if (result.rejection.code === 'forbidden-role') await logAuthFailure(k, actor, `event:${event.type}`, caseId, now);
       throw fromRejection(result.rejection, process);
@@ -101,7 +112,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const step: Step = {
       county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
-      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : undefined, from: row.state, to: columnsOf(result).state, ...(comment ? { comment } : {}) },
+      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : undefined, from: row.state, to: columnsOf(result).state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}) },
       effects: result.effects,
     };
     if (options.firedTimer) step.firedTimer = options.firedTimer;
@@ -127,7 +138,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     await recordStepMessages(k, {
       county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? (event.type === WITHDRAW_EVENT ? '撤销' : '时限到期'), kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
-      assignees: [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
+      // An approval that only counted (the step waits for other approvers) gives nobody a new task.
+      assignees: columnsOf(result).state === row.state && approvers ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });
     return { status: 200, case: view, replayed: false };
   });

@@ -14,6 +14,8 @@ export interface EventBody {
   to: string;
   /** 审批意见: what the person who acted wrote with the decision (absent when nothing was written). */
   comment?: string;
+  /** Who could approve a step several decide, when this event was taken (so a replay counts the same). */
+  approvers?: string[];
 }
 
 /** The case columns a step writes. */

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, caseProgress, caseRecords, currentSteps, getPath, WITHDRAW_EVENT } from '../../engine/index';
+import { availableEvents, caseProgress, caseRecords, currentBallot, currentSteps, getPath, WITHDRAW_EVENT } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView } from '../cases/caseView';
-import { sendEvent } from '../cases/sendEvent';
+import { approversNow, sendEvent } from '../cases/sendEvent';
 import { startCaseService } from '../cases/startCaseService';
 import { logAuthFailure } from '../cases/authFailures';
 import type { Db } from '../db/open';
@@ -96,6 +96,13 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       process: { id: def.id, title: def.title, version: process.version },
       steps: steps.map((s) => ({ label: s.label, form: s.form ?? null, assignee: s.assignee ?? null, assigneeLabel: s.assignee ? (def.roles[s.assignee]?.label ?? s.assignee) : null, final: s.final })),
       progress: caseProgress(compiled, snapshot),
+      ballot: await db.run(actor.county, async (k) => {
+        const b = currentBallot(compiled, snapshot, await approversNow(k, actor.county, compiled, snapshot, row.org_path));
+        if (!b) return null;
+        const users = b.approvers.length ? await k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', actor.county).where('id', 'in', b.approvers).execute() : [];
+        const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
+        return { label: b.label, mode: b.mode, needed: b.needed, approved: b.approved.map(name), waiting: b.approvers.filter((a) => !b.approved.includes(a)).map(name) };
+      }),
       // 撤销 is offered to the one who started the case while nobody else has acted on it.
       canWithdraw: row.status === 'active' && row.created_by === actor.id && !(await othersActed(row.county_id, row.id, actor.id)),
       form: stepForm ? { id: stepForm, ...def.forms[stepForm] } : null,

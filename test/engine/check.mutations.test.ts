@@ -100,6 +100,11 @@ const mutations: Mutation[] = [
   { name: 'a calendar the engine does not have', mutate: (d) => (d.calendar = 'CN-2027'), code: 'calendar-unknown', path: '/calendar' },
   { name: 'working-day deadlines past the end of the holiday calendar (warning)', mutate: () => undefined, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: '/delays/reviewTime/workingDays' },
   { name: 'a step whose assignee no user of the county holds (warning)', mutate: () => undefined, options: { roleHeld: (r) => r !== 'county_office' }, code: 'role-unheld', path: `${S}/countyReview/meta/assignee` },
+  // Steps decided by several approvers.
+  { name: 'a share of approvers with no ratio', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'ratio' }), code: 'approval-ratio-missing', path: `${S}/townshipReview/meta/approval` },
+  { name: 'a multi-approver step that takes no approval', mutate: (d) => (d.machine.states.mobilising.meta.approval = { mode: 'all' }), code: 'approval-no-approve', path: `${S}/mobilising/meta/approval` },
+  { name: 'a multi-approver step whose role nobody holds', mutate: (d) => (d.machine.states.countyReview.meta.approval = { mode: 'all' }), options: { roleHeld: (r) => r !== 'county_office' }, code: 'approval-no-approvers', path: `${S}/countyReview/meta/assignee` },
+  { name: 'approvers chosen from a list no form has', mutate: (d) => (d.machine.states.countyReview.meta.approval = { mode: 'any', chooseFrom: 'register.reviewers' }), code: 'data-path-unknown', path: `${S}/countyReview/meta/approval/chooseFrom` },
   // Conditions.
   { name: 'condition compares a number field with a string', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { allocation: { properties: { area: { const: '120' } } } } }), code: 'condition-type-mismatch', path: `${S}/following/on/JUDGE_STABLE/guard/params/schema/properties/allocation/properties/area/const` },
   { name: 'condition compares a yes/no field with text options', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { register: { properties: { partyMemberHousehold: { enum: ['是'] } } } } }), code: 'condition-type-mismatch', path: `${S}/following/on/JUDGE_STABLE/guard/params/schema/properties/register/properties/partyMemberHousehold/enum/0` },
@@ -191,6 +196,7 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
     d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps) >= 2', message: '至少回访两次才能认定稳定' } };
     d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'ROUND(AVERAGE(followUps.income), 2)' } });
   } },
+  { name: '会签 by the township reviewers', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'all' }) },
   { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },
 ];
 

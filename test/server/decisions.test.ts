@@ -187,3 +187,46 @@ describe(`撤销 (${dbKind})`, () => {
     expect((await cadre.send('POST', `/api/cases/${late.id}/events`, { type: 'cf.withdraw' })).statusCode).toBe(403);
   });
 });
+
+describe(`会签 through the API (${dbKind})`, () => {
+  it('two approvers chosen in the form: the first approval waits (the case page says who is left), the second moves the case; the log replays to the same', async () => {
+    const { replayCase } = await import('../../server/audit/replayCase');
+    const { loadProcess } = await import('../../server/processes');
+    const joint = {
+      ...review, id: 'joint-review', title: '联合审核',
+      roles: { ...review.roles, county_office: { label: '县易地搬迁办', level: 'county', kind: 'reviewer' } },
+      forms: { plan: { title: '报审', schema: { type: 'object', properties: { reviewers: { type: 'array', title: '审核人', items: { type: 'string' } } } } } },
+      events: { ...review.events, SUBMIT: { ...review.events.SUBMIT, data: 'plan' }, APPROVE: { label: '同意', kind: 'approve', roles: ['township_reviewer', 'county_office'] } },
+      machine: {
+        id: 'jr', initial: 'draft',
+        states: {
+          draft: { meta: { label: '填写', assignee: 'village_cadre' }, on: { SUBMIT: { target: 'review', actions: [{ type: 'save' }] } } },
+          review: { meta: { label: '联合审核', assignee: 'township_reviewer', approval: { mode: 'all', chooseFrom: 'plan.reviewers' } }, on: { APPROVE: 'done', RETURN: 'draft' } },
+          done: { type: 'final', meta: { label: '完成', outcome: 'completed' } },
+        },
+      },
+    };
+    expect((await author.send('PUT', '/api/processes/joint-review/draft', joint)).json()).toMatchObject({ ok: true });
+    expect((await author.send('POST', '/api/processes/joint-review/publish', {})).statusCode).toBe(200);
+    const county = await login(t.app, '532326', 'banqian');
+    const ids = await t.db.run('*', (k) => k.selectFrom('users').select(['id', 'username']).where('county_id', '=', '532326').where('username', 'in', ['xiang', 'banqian']).execute());
+    const idOf = (u: string) => ids.find((x) => x.username === u)!.id;
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'joint-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { reviewers: [idOf('xiang'), idOf('banqian')] } })).statusCode).toBe(200);
+
+    const first = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE', comment: '同意' });
+    expect(first.json()).toMatchObject({ stateKey: 'review', status: 'active' });
+    const page = (await cadre.get(`/api/cases/${c.id}`)).json() as { ballot: { mode: string; needed: number; approved: string[]; waiting: string[] } };
+    expect(page.ballot).toEqual({ label: '联合审核', mode: 'all', needed: 2, approved: ['杨建国（金碧镇审核）'], waiting: [expect.stringContaining('县')] });
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).statusCode).toBe(409);
+    const second = await county.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE', comment: '同意' });
+    expect(second.json()).toMatchObject({ stateKey: 'done', status: 'done' });
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as History;
+    expect(history.filter((h) => h.label === '同意').map((h) => h.actorName)).toEqual(['杨建国（金碧镇审核）', expect.any(String)]);
+
+    const row = await t.db.run('*', (k) => k.selectFrom('cases').select(['snapshot', 'org_path']).where('id', '=', c.id).executeTakeFirstOrThrow());
+    const p = (await t.db.run('532326', (k) => loadProcess(k, '532326', 'joint-review')))!;
+    const replayed = await t.db.run('532326', (k) => replayCase(k, '532326', c.id, p.compiled, row.org_path.split('/')));
+    expect(replayed).toEqual(typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot);
+  });
+});

@@ -19,6 +19,8 @@ interface Detail {
   steps: { label: string; form: string | null; assigneeLabel: string | null; final: boolean }[];
   progress: ProgressStep[];
   canWithdraw: boolean;
+  /** Where the vote of a step several approvers decide stands. */
+  ballot: { label: string; mode: 'all' | 'any' | 'ratio'; needed: number; approved: string[]; waiting: string[] } | null;
   form: (FormDef & { id: string }) | null;
   forms: Record<string, FormDef>;
   events: { type: string; label: string; kind: string; form?: string }[];
@@ -223,6 +225,12 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         <ol className="progress" aria-label="办理进度">
           {detail.progress.map((s, i) => <li key={i} className={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>{s.label}</li>)}
         </ol>
+        {detail.ballot && (
+          <p className="ballot">
+            {{ all: '会签', any: '或签', ratio: '按比例审批' }[detail.ballot.mode]}（{detail.ballot.label}，需 {detail.ballot.needed} 人同意）：
+            已同意 {detail.ballot.approved.length ? detail.ballot.approved.join('、') : '无'}；待审批 {detail.ballot.waiting.join('、') || '无'}
+          </p>
+        )}
         {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('dueApproximate') : ''}</p>}
       </header>
       {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}

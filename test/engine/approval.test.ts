@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { checkDefinition } from '../../engine/check/index';
+import { compile } from '../../engine/compile';
+import { currentBallot, startCase, transition, type TransitionResult } from '../../engine/transition';
+import type { Actor, CaseSnapshot, Definition } from '../../engine/types';
+
+const unitPath = ['c', 't', 'v'];
+const NOW = Date.parse('2026-03-02T02:00:00Z');
+const person = (id: string, role: string, path = unitPath.slice(0, 2)): Actor => ({ id, grants: [{ role, unitPath: path, level: path.length === 2 ? 'township' : 'village' }] });
+const cadre = person('cadre', 'cadre', unitPath);
+const [a, b, c] = ['a', 'b', 'c'].map((id) => person(id, 'reviewer'));
+
+/** 联审: three reviewers of the township decide together, by the rule given. */
+const def = (approval: object) => ({
+  id: 'joint', title: '联审', caseLevel: 'village',
+  roles: { cadre: { label: '村干部', level: 'village', kind: 'cadre' }, reviewer: { label: '审核人', level: 'township', kind: 'reviewer' } },
+  forms: { plan: { title: '方案', schema: { type: 'object', properties: { reviewers: { type: 'array', title: '审核人', items: { type: 'string' } } } } } },
+  events: {
+    SUBMIT: { label: '提交', kind: 'submit', roles: ['cadre'], data: 'plan' },
+    APPROVE: { label: '同意', kind: 'approve', roles: ['reviewer'] },
+    RETURN: { label: '退回', kind: 'return', roles: ['reviewer'] },
+  },
+  machine: {
+    id: 'j', initial: 'draft',
+    states: {
+      draft: { meta: { label: '拟定', assignee: 'cadre' }, on: { SUBMIT: { target: 'review', actions: [{ type: 'save' }] } } },
+      review: { meta: { label: '联审', assignee: 'reviewer', approval }, on: { APPROVE: 'done', RETURN: 'draft' } },
+      done: { type: 'final', meta: { label: '通过', outcome: 'completed' } },
+    },
+  },
+});
+
+function run(approval: object, plan: object = {}) {
+  const report = checkDefinition(def(approval));
+  expect(report.errors).toEqual([]);
+  const compiled = compile(report.definition as Definition);
+  const start = startCase(compiled, { now: NOW, actor: cadre, unitPath });
+  if (!start.ok) throw new Error(start.rejection.message);
+  const submitted = transition(compiled, start.snapshot, { type: 'SUBMIT', data: plan }, { now: NOW, actor: cadre, unitPath });
+  if (!submitted.ok) throw new Error(submitted.rejection.message);
+  const approvers = ['a', 'b', 'c'];
+  const send = (s: CaseSnapshot, who: Actor, type: string): TransitionResult => transition(compiled, s, { type }, { now: NOW, actor: who, unitPath, approvers });
+  return { compiled, s: submitted.snapshot, send, approvers };
+}
+const ok = (r: TransitionResult) => {
+  if (!r.ok) throw new Error(`${r.rejection.code}: ${r.rejection.message}`);
+  return r;
+};
+
+describe('steps decided by several approvers', () => {
+  it('会签 with three approvers: two approve (the case waits), the third approves → next step; each counts once', () => {
+    const { compiled, s, send, approvers } = run({ mode: 'all' });
+    const one = ok(send(s, a!, 'APPROVE'));
+    expect(one.state).toBe('review');
+    expect(currentBallot(compiled, one.snapshot, approvers)).toMatchObject({ label: '联审', approved: ['a'], needed: 3 });
+    const again = send(one.snapshot, a!, 'APPROVE');
+    expect(!again.ok && again.rejection.code).toBe('already-approved');
+    const two = ok(send(one.snapshot, b!, 'APPROVE'));
+    expect(two.state).toBe('review');
+    const three = ok(send(two.snapshot, c!, 'APPROVE'));
+    expect(three.state).toBe('done');
+    expect(three.snapshot.votes).toBeUndefined();
+  });
+
+  it('会签: two approve, one returns → returned; the count starts afresh when the step comes again', () => {
+    const { s, send } = run({ mode: 'all' });
+    const two = ok(send(ok(send(s, a!, 'APPROVE')).snapshot, b!, 'APPROVE'));
+    const returned = ok(send(two.snapshot, c!, 'RETURN'));
+    expect(returned.state).toBe('draft');
+    expect(returned.snapshot.votes).toBeUndefined();
+  });
+
+  it('或签: the first approval decides; a share: 60% of three is two', () => {
+    const any = run({ mode: 'any' });
+    expect(ok(any.send(any.s, b!, 'APPROVE')).state).toBe('done');
+    const share = run({ mode: 'ratio', ratio: 0.6 });
+    const first = ok(share.send(share.s, a!, 'APPROVE'));
+    expect(first.state).toBe('review');
+    expect(ok(share.send(first.snapshot, c!, 'APPROVE')).state).toBe('done');
+  });
+
+  it('only the step\'s approvers vote; approvers chosen in an earlier form count instead of the role\'s holders', () => {
+    const { s, send } = run({ mode: 'all' });
+    const outsider = person('d', 'reviewer');
+    const refused = send(s, outsider, 'APPROVE');
+    expect(!refused.ok && refused.rejection.code).toBe('forbidden-role');
+    const chosen = run({ mode: 'all', chooseFrom: 'plan.reviewers' }, { reviewers: ['a', 'c'] });
+    const byA = ok(chosen.send(chosen.s, a!, 'APPROVE'));
+    expect(byA.state).toBe('review');
+    const byB = chosen.send(byA.snapshot, b!, 'APPROVE');
+    expect(!byB.ok && byB.rejection.code).toBe('forbidden-role');
+    expect(ok(chosen.send(byA.snapshot, c!, 'APPROVE')).state).toBe('done');
+  });
+
+  it('votes survive storage: the same count from a snapshot read back from JSON', () => {
+    const { s, send } = run({ mode: 'all' });
+    const one = ok(send(s, a!, 'APPROVE'));
+    const stored = JSON.parse(JSON.stringify(one.snapshot)) as CaseSnapshot;
+    expect(ok(send(stored, b!, 'APPROVE')).snapshot.votes).toEqual({ 'j.review': ['a', 'b'] });
+  });
+});
