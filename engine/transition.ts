@@ -61,6 +61,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'invalid-snapshot': '案件状态数据已损坏，无法继续办理，请联系管理员',
   'over-budget': '流程定义有误：这一步超出了单次操作的上限，已停止，案件没有任何改变',
   'already-approved': '您已同意过，正在等待其他审批人',
+  'claimed-by-other': '这一步已由他人认领办理',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
@@ -198,6 +199,47 @@ function withdraw(snapshot: CaseSnapshot, event: CaseEvent, options: TransitionO
   return { ok: true, snapshot: done, effects: [], state: snapshot.value, status: 'done', outcome: 'cancelled', dueAt: null };
 }
 
+/**
+ * 认领 and 转办: a step anyone holding its role may do becomes one person's. cf.claim: the actor
+ * takes the step (they must be able to act in it); cf.transfer: the step is handed to
+ * `data.to`, a colleague the caller has checked holds the step's role there (vouched with
+ * `system`). Until the step is left, only that person acts in it.
+ */
+export const CLAIM_EVENT = 'cf.claim';
+export const TRANSFER_EVENT = 'cf.transfer';
+/** 抄送: people are told of the case for information; recorded in the log, the case unchanged (vouched by the caller, who checks they may see it). */
+export const COPY_EVENT = 'cf.copy';
+
+function claim(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
+  const live = restore(compiled, snapshot);
+  if (!live) return reject('invalid-snapshot');
+  const step = nodesOf(live).map((n) => compiled.states.get(n.id)).find((s): s is StateInfo => Boolean(s?.assignee && !s.final));
+  if (!step) return reject('not-allowed-in-state');
+  const holder = snapshot.claims?.[step.id];
+  let to: string;
+  if (event.type === CLAIM_EVENT) {
+    if (!emptyData(event.data)) return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
+    if (!options.system && !availableEvents(compiled, snapshot, options.actor, options.unitPath).length) return reject('forbidden-role');
+    if (holder && holder !== options.actor.id) return reject('claimed-by-other');
+    to = options.actor.id;
+  } else {
+    if (!options.system) return reject('forbidden-role');
+    const target = (event.data as { to?: unknown } | undefined)?.to;
+    if (typeof target !== 'string' || !target) return reject('invalid-data', [{ path: '/to', field: '转给谁', message: '请选择「转给谁」' }]);
+    to = target;
+  }
+  const claimed = deepFreeze({ ...snapshot, claims: { ...(snapshot.claims ?? {}), [step.id]: to } });
+  compiled.runner.live.set(claimed, live);
+  return { ok: true, snapshot: claimed, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+}
+
+/** The person an active step taking this event has been claimed by or handed to, if any. */
+function claimedBy(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, claims: Record<string, string> | undefined): string | undefined {
+  if (!claims) return undefined;
+  for (const node of nodesOf(live)) if (claims[node.id] && handles(compiled, node, type)) return claims[node.id];
+  return undefined;
+}
+
 /** The earliest SLA due instant among the active states, or null. */
 export function dueAtOf(context: CaseContext): string | null {
   const values = Object.values(context.due ?? {});
@@ -244,15 +286,15 @@ function persist(live: AnyMachineSnapshot): CaseSnapshot {
   return out;
 }
 
-function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, votes?: Record<string, string[]>): Accepted {
+function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims'> = {}): Accepted {
   const context = next.context as CaseContext;
   const effects = collectEffects(compiled, context, now);
   const persisted = persist(next);
-  // Approvals counted so far stay only with steps still active: a step left (decided, or returned) starts afresh when entered again.
-  if (votes) {
-    const active = new Set(nodesOf(next).map((n) => n.id));
-    const kept = Object.fromEntries(Object.entries(votes).filter(([id]) => active.has(id)));
-    if (Object.keys(kept).length) persisted.votes = kept;
+  // Approvals counted and claims stay only with steps still active: a step left (decided, or returned) starts afresh when entered again.
+  const active = new Set(nodesOf(next).map((n) => n.id));
+  for (const key of ['votes', 'claims'] as const) {
+    const kept = Object.fromEntries(Object.entries(held[key] ?? {}).filter(([id]) => active.has(id)));
+    if (Object.keys(kept).length) (persisted as unknown as Record<string, unknown>)[key] = kept;
   }
   // Frozen, so the live snapshot kept for it can never disagree with what the caller holds.
   const snapshot = deepFreeze(persisted);
@@ -356,6 +398,12 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const def = compiled.definition;
   const type = typeof event.type === 'string' ? event.type : '';
   if (type === WITHDRAW_EVENT) return withdraw(snapshot, event, options);
+  if (type === CLAIM_EVENT || type === TRANSFER_EVENT) return claim(compiled, snapshot, event, options);
+  if (type === COPY_EVENT) {
+    if (!options.system) return reject('forbidden-role');
+    const same = deepFreeze({ ...snapshot });
+    return { ok: true, snapshot: same, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+  }
   const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
   const isTimer = type.startsWith('xstate.after.');
   if (!spec && !isTimer) return reject('unknown-event');
@@ -370,6 +418,8 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (!options.system && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, live, type)), options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
+  const holder = options.system ? undefined : claimedBy(compiled, live, type, snapshot.claims);
+  if (holder && holder !== options.actor.id) return reject('claimed-by-other');
 
   const formId = spec?.data === 'step' ? stepForm(compiled, live, type) : spec?.data;
   let data = event.data;
@@ -408,5 +458,5 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (isRejected(next)) return next;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
   if (next === live) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
-  return accepted(compiled, next, now, formId, data, snapshot.votes);
+  return accepted(compiled, next, now, formId, data, snapshot);
 }

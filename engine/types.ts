@@ -54,6 +54,8 @@ export interface CaseSnapshot {
   error?: unknown;
   /** Approvals given so far in steps decided by several approvers: step (XState id) → user ids. */
   votes?: Record<string, string[]>;
+  /** Steps a person has taken on (认领, or 转办 to them): step (XState id) → user id; only they act there. */
+  claims?: Record<string, string>;
 }
 
 /** XState state value: a state name, or an object for nested and parallel states. */
@@ -91,7 +93,8 @@ export type RejectionCode =
   | 'case-closed'
   | 'invalid-snapshot'
   | 'over-budget'
-  | 'already-approved';
+  | 'already-approved'
+  | 'claimed-by-other';
 
 /** A typed refusal: nothing changed. */
 export interface Rejection {

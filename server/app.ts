@@ -12,6 +12,7 @@ import { installErrorHandler } from './errorHandler';
 import { auditRoutes } from './routes/auditRoutes';
 import { fileRoutes } from './files/fileRoutes';
 import { channelRoutes } from './routes/channelRoutes';
+import { handoverRoutes } from './routes/handoverRoutes';
 import { messageRoutes } from './routes/messageRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { healthRoutes } from './routes/healthRoutes';
@@ -97,6 +98,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   fileRoutes(app, db, config);
   messageRoutes(app, db);
   channelRoutes(app, db);
+  handoverRoutes(app, db);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);
   return app;

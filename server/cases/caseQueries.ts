@@ -128,7 +128,9 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     }
   }
   if (!conditions.length) return { items: [] as CaseView[], total: 0, page, pageSize };
-  let q = k.selectFrom('cases').where('county_id', '=', actor.county).where('status', '=', 'active').where(sql<boolean>`(${sql.join(conditions, sql` OR `)})`);
+  let q = k.selectFrom('cases').where('county_id', '=', actor.county).where('status', '=', 'active').where(sql<boolean>`(${sql.join(conditions, sql` OR `)})`)
+    // A step someone has claimed (or was handed) is in their inbox only.
+    .where(sql<boolean>`(snapshot->'claims' IS NULL OR EXISTS (SELECT 1 FROM jsonb_each_text(snapshot->'claims') AS c(step, who) WHERE c.who = ${actor.id}))`);
   if (f.overdue) q = q.where('due_at', '<', now);
   if (f.q) q = q.where('title', 'ilike', `%${likeEscape(f.q)}%`);
   const [rows, count] = await Promise.all([

@@ -135,7 +135,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       return staleOrReplay(caseView(latest, now));
     }
     const steps = currentSteps(process.compiled, result.snapshot);
-    await recordStepMessages(k, {
+    // The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
+    if (!event.type.startsWith('cf.')) await recordStepMessages(k, {
       county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? (event.type === WITHDRAW_EVENT ? '撤销' : '时限到期'), kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
       // An approval that only counted (the step waits for other approvers) gives nobody a new task.

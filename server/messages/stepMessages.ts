@@ -27,7 +27,7 @@ export interface StepNews {
   now: Date;
 }
 
-export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'due_soon' | 'overdue';
+export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'due_soon' | 'overdue' | 'copy';
 
 /** The users holding one of these roles at one of these units. */
 export async function holdersOf(k: Kysely<Database>, county: string, roles: string[], units: string[]): Promise<string[]> {

@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, caseProgress, caseRecords, currentBallot, currentSteps, getPath, WITHDRAW_EVENT } from '../../engine/index';
+import { availableEvents, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, getPath, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView } from '../cases/caseView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
+import { holdersOf } from '../messages/stepMessages';
+import { visibleCase } from '../cases/visibleCase';
 import { startCaseService } from '../cases/startCaseService';
-import { logAuthFailure } from '../cases/authFailures';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { loadProcess } from '../processes';
-import { canSee, type UserActor } from '../rights';
 import { errors, idParam, processIdPattern } from './schemas';
 
 /** An appended list as rows (anything else is no rows). */
@@ -35,19 +34,9 @@ const listQuery = {
 
 const pageResponse = { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Case#' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } };
 
-/** Loads a case the actor may see, or 404 (also for another county's or another township's ids). */
-async function visibleCase(db: Db, actor: UserActor, id: string, now: Date) {
-  return db.run(actor.county, async (k) => {
-    const row = await k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where('id', '=', id).executeTakeFirst();
-    if (!row || !canSee(actor, row.org_path)) {
-      if (row) await logAuthFailure(k, actor, 'view-case', id, now);
-      throw new AppError('CF_NOT_FOUND');
-    }
-    const process = await loadProcess(k, actor.county, row.process_id, row.process_version);
-    if (!process) throw new AppError('CF_CASE_CORRUPT');
-    return { row, process };
-  });
-}
+/** The events every process has, as 办理记录 names them. */
+const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [CLAIM_EVENT]: '认领', [TRANSFER_EVENT]: '转办', [COPY_EVENT]: '抄送' };
+const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy' };
 
 /** Cases: start, list, one case with its step's form and the caller's actions, events, history, inbox. */
 export function caseRoutes(app: FastifyInstance, db: Db): void {
@@ -86,7 +75,9 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     const def = compiled.definition;
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
     const unitPath = row.org_path.split('/');
-    const events = availableEvents(compiled, snapshot, actor, unitPath);
+    // A step someone else has claimed (or was handed) is theirs to act in.
+    const claimedElsewhere = Object.values(snapshot.claims ?? {}).some((who) => who !== actor.id);
+    const events = claimedElsewhere ? [] : availableEvents(compiled, snapshot, actor, unitPath);
     const steps = currentSteps(compiled, snapshot);
     const stepForm = steps.find((s) => s.form)?.form;
     const formIds = new Set([...(stepForm ? [stepForm] : []), ...events.flatMap((e) => (e.form ? [e.form] : []))]);
@@ -96,6 +87,22 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       process: { id: def.id, title: def.title, version: process.version },
       steps: steps.map((s) => ({ label: s.label, form: s.form ?? null, assignee: s.assignee ?? null, assigneeLabel: s.assignee ? (def.roles[s.assignee]?.label ?? s.assignee) : null, final: s.final })),
       progress: caseProgress(compiled, snapshot),
+      ...(await db.run(actor.county, async (k) => {
+        // 认领 / 转办 / 抄送: who holds the step, whom it may be handed to, who may be told.
+        const held = snapshot.claims ? Object.values(snapshot.claims)[0] : undefined;
+        const step = steps.find((s) => s.assignee && !s.final);
+        const mine = events.length > 0 && (!held || held === actor.id);
+        const colleagues = mine && step ? (await holdersOf(k, actor.county, [step.assignee!], unitPath)).filter((u) => u !== actor.id) : [];
+        const people = row.status === 'active' ? await k.selectFrom('users').innerJoin('grants', (j) => j.onRef('grants.user_id', '=', 'users.id').onRef('grants.county_id', '=', 'users.county_id'))
+          .select(['users.id', 'users.display_name as name']).distinct().where('users.county_id', '=', actor.county).where('grants.unit_id', 'in', unitPath).where('users.id', '!=', actor.id).where('grants.role', '!=', 'author').execute() : [];
+        const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
+        return {
+          claimedBy: held ? (held === actor.id ? actor.name : nameOf(held)) : null,
+          canClaim: Boolean(events.length && !held && step),
+          transferTo: colleagues.map((id) => ({ id, name: nameOf(id) })),
+          copyTo: people,
+        };
+      })),
       ballot: await db.run(actor.county, async (k) => {
         const b = currentBallot(compiled, snapshot, await approversNow(k, actor.county, compiled, snapshot, row.org_path));
         if (!b) return null;
@@ -220,12 +227,12 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     const def = process.compiled.definition;
     const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])
       .where('county_id', '=', actor.county).where('case_id', '=', row.id).orderBy('rev').execute());
-    const label = (type: string) => (type === 'xstate.init' ? '发起' : type === WITHDRAW_EVENT ? '撤销' : type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type));
+    const label = (type: string) => (type === 'xstate.init' ? '发起' : BUILT_IN_LABELS[type] ?? (type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type)));
     return events.map((e) => {
       const body = JSON.parse(e.body) as { data?: unknown; comment?: string };
       return {
         rev: e.rev, at: new Date(e.at).toISOString(), actorId: e.actor_id, actorName: e.actor_name, type: e.type, label: label(e.type),
-        kind: def.events[e.type]?.kind ?? (e.type === 'xstate.init' ? 'start' : e.type === WITHDRAW_EVENT ? 'withdraw' : 'other'),
+        kind: def.events[e.type]?.kind ?? (e.type === 'xstate.init' ? 'start' : (BUILT_IN_KINDS[e.type] ?? 'other')),
         from: e.from_state, to: e.to_state, data: body.data ?? null, comment: body.comment ?? null,
       };
     });

@@ -99,3 +99,24 @@ describe('steps decided by several approvers', () => {
     expect(ok(send(stored, b!, 'APPROVE')).snapshot.votes).toEqual({ 'j.review': ['a', 'b'] });
   });
 });
+
+describe('认领 and 转办 in the engine', () => {
+  it('a claimed step is the claimant\'s; handed over (vouched by the caller) it is the colleague\'s; leaving the step ends the claim', () => {
+    const { s, send, compiled } = run({ mode: 'any' });
+    const claimed = ok(transition(compiled, s, { type: 'cf.claim' }, { now: NOW, actor: a!, unitPath }));
+    expect(claimed.snapshot.claims).toEqual({ 'j.review': 'a' });
+    const byB = send(claimed.snapshot, b!, 'APPROVE');
+    expect(!byB.ok && byB.rejection.code).toBe('claimed-by-other');
+    expect(!transition(compiled, claimed.snapshot, { type: 'cf.claim' }, { now: NOW, actor: b!, unitPath }).ok).toBe(true);
+    const unvouched = transition(compiled, claimed.snapshot, { type: 'cf.transfer', data: { to: 'b' } }, { now: NOW, actor: a!, unitPath });
+    expect(!unvouched.ok && unvouched.rejection.code).toBe('forbidden-role');
+    const handed = ok(transition(compiled, claimed.snapshot, { type: 'cf.transfer', data: { to: 'b' } }, { now: NOW, actor: a!, unitPath, system: true }));
+    const byA = send(handed.snapshot, a!, 'APPROVE');
+    expect(!byA.ok && byA.rejection.code).toBe('claimed-by-other');
+    const done = ok(send(handed.snapshot, b!, 'APPROVE'));
+    expect(done.state).toBe('done');
+    expect(done.snapshot.claims).toBeUndefined();
+    // Someone who may not act in the step cannot claim it.
+    expect(!transition(compiled, s, { type: 'cf.claim' }, { now: NOW, actor: cadre, unitPath }).ok).toBe(true);
+  });
+});

@@ -230,3 +230,35 @@ describe(`会签 through the API (${dbKind})`, () => {
     expect(replayed).toEqual(typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot);
   });
 });
+
+describe(`认领, 转办, 抄送 (${dbKind})`, () => {
+  it('a claimed step is the claimant\'s alone; it can be handed to a colleague with the role there; people are copied; all in 办理记录', async () => {
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    // The cadre claims the first step, then a colleague holding the same role could not act: here there is none, so the cadre hands over to nobody.
+    expect((await cadre.send('POST', `/api/cases/${c.id}/claim`, {})).statusCode).toBe(200);
+    const page = (await cadre.get(`/api/cases/${c.id}`)).json() as { claimedBy: string; canClaim: boolean; transferTo: unknown[]; copyTo: { id: string; name: string }[] };
+    expect(page).toMatchObject({ claimedBy: '李文华（小康苑社区）', canClaim: false, transferTo: [] });
+    // A transfer to someone who does not hold the step's role there is refused, naming the field.
+    const reviewerId = page.copyTo.find((p) => p.name.startsWith('杨建国'))!.id;
+    const wrong = await cadre.send('POST', `/api/cases/${c.id}/transfer`, { to: reviewerId });
+    expect(wrong.statusCode).toBe(400);
+    expect(JSON.stringify(wrong.json())).toContain('转给谁');
+    // The reviewer cannot take a step that is not theirs; the cadre submits, leaving the step: the claim ends with it.
+    expect((await township.send('POST', `/api/cases/${c.id}/claim`, {})).statusCode).toBe(403);
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' })).statusCode).toBe(200);
+    // The reviewer claims the review; the cadre copies the county office for information.
+    expect((await township.send('POST', `/api/cases/${c.id}/claim`, {})).statusCode).toBe(200);
+    const officeId = page.copyTo.find((p) => p.name.includes('县'))!.id;
+    expect((await cadre.send('POST', `/api/cases/${c.id}/copy`, { to: [officeId], comment: '请知悉' })).statusCode).toBe(200);
+    const stranger = await login(t.app, '532326', 'xiang2');
+    const strangerId = (await t.db.run('*', (k) => k.selectFrom('users').select('id').where('username', '=', 'xiang2').where('county_id', '=', '532326').executeTakeFirstOrThrow())).id;
+    expect((await cadre.send('POST', `/api/cases/${c.id}/copy`, { to: [strangerId] })).statusCode).toBe(400);
+    expect(((await stranger.get('/api/messages')).json() as Messages).items.some((m) => m.caseId === c.id)).toBe(false);
+    const office = await login(t.app, '532326', 'banqian');
+    expect(((await office.get('/api/messages')).json() as Messages).items.find((m) => m.caseId === c.id)).toMatchObject({ kind: 'copy', title: '抄送：简易审核' });
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as History;
+    expect(history.map((h) => [h.label, h.kind])).toEqual([['发起', 'start'], ['认领', 'claim'], ['提交', 'submit'], ['认领', 'claim'], ['抄送', 'copy']]);
+    expect(history.at(-1)!.comment).toMatch(/^抄送给：.*县.*。请知悉$/);
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+  });
+});

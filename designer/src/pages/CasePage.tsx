@@ -19,6 +19,10 @@ interface Detail {
   steps: { label: string; form: string | null; assigneeLabel: string | null; final: boolean }[];
   progress: ProgressStep[];
   canWithdraw: boolean;
+  claimedBy: string | null;
+  canClaim: boolean;
+  transferTo: { id: string; name: string }[];
+  copyTo: { id: string; name: string }[];
   /** Where the vote of a step several approvers decide stands. */
   ballot: { label: string; mode: 'all' | 'any' | 'ratio'; needed: number; approved: string[]; waiting: string[] } | null;
   form: (FormDef & { id: string }) | null;
@@ -202,6 +206,22 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     }
   };
 
+  /** 认领 / 转办 / 抄送: the step passed between people, each recorded in 办理记录. */
+  const handOver = async (path: 'claim' | 'transfer' | 'copy', body: object, done: string) => {
+    setBusy(true);
+    try {
+      await api('POST', `/api/cases/${id}/${path}`, body);
+      setMessage({ kind: 'ok', text: done });
+      setComment('');
+      await load();
+    } catch (e) {
+      const err = e as ApiError;
+      setMessage({ kind: 'error', text: err.details?.length ? `${err.message}：${err.details.map((d) => d.message).join('；')}` : err.message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   /** 撤销: the starter takes the case back before anyone else has acted on it. */
   const withdraw = async () => {
     if (!confirm('撤销后这个案件就结束了，确定撤销吗？')) return;
@@ -271,8 +291,12 @@ export default function CasePage({ id }: { id: string; me: Me }) {
           <textarea id="decision-comment" rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder="如：同意；或写明需要修改的内容" />
         </label>
       )}
+      {detail.claimedBy && <p className="banner" role="status">这一步由 {detail.claimedBy} 办理</p>}
       <section className="actions">
         {detail.events.length === 0 && c.status === 'active' && !detail.canWithdraw && <p className="muted">{t('noActions')}</p>}
+        {detail.canClaim && (
+          <div className="action"><button disabled={busy} onClick={() => void handOver('claim', {}, '已认领：这一步由您办理')}>认领（由我办理）</button></div>
+        )}
         {detail.canWithdraw && (
           <div className="action">
             <button className="kind-reject" disabled={busy || queued} onClick={() => void withdraw()}>撤销（收回这个案件）</button>
@@ -296,6 +320,26 @@ export default function CasePage({ id }: { id: string; me: Me }) {
           </div>
         ))}
       </section>
+
+      {c.status === 'active' && (detail.transferTo.length > 0 || detail.copyTo.length > 0) && (
+        <details className="card handover">
+          <summary>转办 / 抄送</summary>
+          {detail.transferTo.length > 0 && (
+            <form onSubmit={(ev) => { ev.preventDefault(); const to = new FormData(ev.currentTarget).get('to'); void handOver('transfer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已转办'); }}>
+              <label>转办给（同一单位担任这一步角色的同事）<select name="to" required>{detail.transferTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
+              <button type="submit" className="secondary" disabled={busy}>转办</button>
+            </form>
+          )}
+          {detail.copyTo.length > 0 && (
+            <form onSubmit={(ev) => { ev.preventDefault(); const to = new FormData(ev.currentTarget).getAll('to'); if (to.length) void handOver('copy', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已抄送'); }}>
+              <fieldset><legend>抄送给（仅供知悉）</legend>
+                {detail.copyTo.map((p) => <label key={p.id} className="inline"><input type="checkbox" name="to" value={p.id} /> {p.name}</label>)}
+              </fieldset>
+              <button type="submit" className="secondary" disabled={busy}>抄送</button>
+            </form>
+          )}
+        </details>
+      )}
 
       {detail.records && <Records records={detail.records} />}
 

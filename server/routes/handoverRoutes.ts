@@ -1,0 +1,78 @@
+/**
+ * A step passed between people: 认领 (take a step anyone holding its role could do), 转办
+ * (hand it to a colleague holding the step's role there), 抄送 (tell people of the case for
+ * information). Each is an event in the case's log, with who did it and what they wrote.
+ */
+import type { FastifyInstance } from 'fastify';
+import { availableEvents, CLAIM_EVENT, COPY_EVENT, currentSteps, TRANSFER_EVENT } from '../../engine/index';
+import type { CaseSnapshot } from '../../engine/index';
+import { requireActor } from '../authPlugin';
+import { sendEvent } from '../cases/sendEvent';
+import { visibleCase } from '../cases/visibleCase';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import { holdersOf, writeMessages } from '../messages/stepMessages';
+import { errors, idParam } from './schemas';
+
+const userIdPattern = '^[A-Za-z0-9-]{1,64}$';
+const snapshotOf = (row: { snapshot: unknown }) => (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+
+export function handoverRoutes(app: FastifyInstance, db: Db): void {
+  const caseReply = { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 422) };
+
+  app.post('/api/cases/:id/claim', { schema: { tags: ['cases'], summary: '认领：这一步由我来办（同角色的其他人不再能办）', params: idParam, response: caseReply } }, async (request) => {
+    const actor = requireActor(request);
+    const id = (request.params as { id: string }).id;
+    return (await sendEvent(db, actor, id, { type: CLAIM_EVENT })).case;
+  });
+
+  app.post('/api/cases/:id/transfer', {
+    schema: {
+      tags: ['cases'], summary: '转办：把这一步交给同一单位担任同一角色的同事',
+      params: idParam,
+      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', pattern: userIdPattern, description: '同事的用户编号' }, comment: { type: 'string', maxLength: 500 } } },
+      response: caseReply,
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const id = (request.params as { id: string }).id;
+    const { to, comment } = request.body as { to: string; comment?: string };
+    const { row, process } = await visibleCase(db, actor, id, new Date());
+    const snapshot = snapshotOf(row);
+    const unitPath = row.org_path.split('/');
+    const holder = snapshot.claims && Object.values(snapshot.claims)[0];
+    if (!availableEvents(process.compiled, snapshot, actor, unitPath).length || (holder && holder !== actor.id)) throw new AppError('CF_FORBIDDEN', '只有这一步的办理人可以转办');
+    const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
+    const colleagues = step ? await db.run(actor.county, (k) => holdersOf(k, actor.county, [step.assignee!], unitPath)) : [];
+    if (to === actor.id || !colleagues.includes(to)) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '转给谁', message: '「转给谁」须是在本单位担任这一步角色的其他同事' }]);
+    const result = await sendEvent(db, actor, id, { type: TRANSFER_EVENT, data: { to }, ...(comment ? { comment } : {}) }, { vouched: true, ifMatch: row.rev });
+    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
+      { user_id: to, kind: 'task', title: `转办给您：${row.title}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}转办${comment ? `：${comment}` : ''}）` },
+    ]));
+    return result.case;
+  });
+
+  app.post('/api/cases/:id/copy', {
+    schema: {
+      tags: ['cases'], summary: '抄送：告知能查看本案件的人（仅供知悉）',
+      params: idParam,
+      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: userIdPattern } }, comment: { type: 'string', maxLength: 500 } } },
+      response: caseReply,
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const id = (request.params as { id: string }).id;
+    const { to, comment } = request.body as { to: string[]; comment?: string };
+    const { row, process } = await visibleCase(db, actor, id, new Date());
+    // Only people who may see the case: grants at its unit or above.
+    const users = await db.run(actor.county, (k) => k.selectFrom('users').innerJoin('grants', (j) => j.onRef('grants.user_id', '=', 'users.id').onRef('grants.county_id', '=', 'users.county_id'))
+      .select(['users.id', 'users.display_name']).distinct().where('users.county_id', '=', actor.county).where('users.id', 'in', to).where('grants.unit_id', 'in', row.org_path.split('/')).execute());
+    const missing = to.filter((u) => !users.some((x) => x.id === u));
+    if (missing.length) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '抄送给', message: '「抄送给」中有人不能查看这个案件' }]);
+    const names = users.map((u) => u.display_name).join('、');
+    const result = await sendEvent(db, actor, id, { type: COPY_EVENT, comment: `抄送给：${names}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
+    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() },
+      users.map((u) => ({ user_id: u.id, kind: 'copy' as const, title: `抄送：${row.title}`, body: `${process.compiled.definition.title}（${actor.name}抄送${comment ? `：${comment}` : ''}）` }))));
+    return result.case;
+  });
+}
