@@ -72,6 +72,17 @@ const SCHEMA = `
           PRIMARY KEY (county_id, id));
 `;
 
+/**
+ * A county's rows are seen only from that county: row-level security on the table (the county
+ * comes from the session: app.county is set per connection; '*' is for the scheduler and
+ * seeding), and the server's role may use it.
+ */
+async function countyOnly(db: Kysely<unknown>, table: string): Promise<void> {
+  await sql`ALTER TABLE ${sql.table(table)} ENABLE ROW LEVEL SECURITY`.execute(db);
+  await sql`CREATE POLICY county_only ON ${sql.table(table)} USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
+  await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.table(table)} TO ${sql.raw(APP_ROLE)}`.execute(db);
+}
+
 /** The schema, as ordered migrations. The same SQL runs on PGlite and PostgreSQL. */
 export const migrations: Record<string, Migration> = {
   '001_initial': {
@@ -83,12 +94,7 @@ export const migrations: Record<string, Migration> = {
         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
         END $$;
       `.execute(db);
-      for (const table of TENANT_TABLES) {
-        // The county comes from the session: app.county is set per connection; '*' is for the scheduler and seeding.
-        await sql`ALTER TABLE ${sql.table(table)} ENABLE ROW LEVEL SECURITY`.execute(db);
-        await sql`CREATE POLICY county_only ON ${sql.table(table)} USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
-        await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.table(table)} TO ${sql.raw(APP_ROLE)}`.execute(db);
-      }
+      for (const table of TENANT_TABLES) await countyOnly(db, table);
     },
   },  '002_definition_source': {
     // What a version was published from: a county variation ({ extends, patch }) or null for a whole definition.
@@ -124,9 +130,7 @@ export const migrations: Record<string, Migration> = {
         PRIMARY KEY (county_id, id))`.execute(db);
       await sql`CREATE UNIQUE INDEX files_upload ON files (county_id, upload_id)`.execute(db);
       await sql`CREATE INDEX files_case ON files (county_id, case_id)`.execute(db);
-      await sql`ALTER TABLE files ENABLE ROW LEVEL SECURITY`.execute(db);
-      await sql`CREATE POLICY county_only ON files USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
-      await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON files TO ${sql.raw(APP_ROLE)}`.execute(db);
+      await countyOnly(db, 'files');
     },
   },
   '007_messages': {
@@ -137,9 +141,7 @@ export const migrations: Record<string, Migration> = {
         kind text NOT NULL, title text NOT NULL, body text NOT NULL, created_at timestamptz NOT NULL, read_at timestamptz,
         PRIMARY KEY (county_id, id))`.execute(db);
       await sql`CREATE INDEX messages_inbox ON messages (county_id, user_id, id DESC)`.execute(db);
-      await sql`ALTER TABLE messages ENABLE ROW LEVEL SECURITY`.execute(db);
-      await sql`CREATE POLICY county_only ON messages USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
-      await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON messages TO ${sql.raw(APP_ROLE)}`.execute(db);
+      await countyOnly(db, 'messages');
     },
   },
   '008_channels': {
@@ -155,11 +157,7 @@ export const migrations: Record<string, Migration> = {
         payload text NOT NULL, status text NOT NULL, attempts int NOT NULL DEFAULT 0, last_status int, last_error text,
         created_at timestamptz NOT NULL, delivered_at timestamptz, PRIMARY KEY (county_id, id))`.execute(db);
       await sql`CREATE INDEX deliveries_channel ON deliveries (county_id, channel_id, id DESC)`.execute(db);
-      for (const table of ['channels', 'deliveries']) {
-        await sql`ALTER TABLE ${sql.table(table)} ENABLE ROW LEVEL SECURITY`.execute(db);
-        await sql`CREATE POLICY county_only ON ${sql.table(table)} USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
-        await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.table(table)} TO ${sql.raw(APP_ROLE)}`.execute(db);
-      }
+      for (const table of ['channels', 'deliveries']) await countyOnly(db, table);
     },
   },
   '009_case_alerts': {
@@ -167,9 +165,7 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await sql`CREATE TABLE case_alerts (county_id text NOT NULL, case_id text NOT NULL, due_at timestamptz NOT NULL, kind text NOT NULL, sent_at timestamptz NOT NULL,
         PRIMARY KEY (county_id, case_id, due_at, kind))`.execute(db);
-      await sql`ALTER TABLE case_alerts ENABLE ROW LEVEL SECURITY`.execute(db);
-      await sql`CREATE POLICY county_only ON case_alerts USING (county_id = current_setting('app.county', true) OR current_setting('app.county', true) = '*')`.execute(db);
-      await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON case_alerts TO ${sql.raw(APP_ROLE)}`.execute(db);
+      await countyOnly(db, 'case_alerts');
     },
   },
 };
