@@ -1,8 +1,9 @@
-// Durable transitions per second through HTTP on PostgreSQL, against the ceiling measured in
-// the same run: a raw loop issuing the same SQL statements per transition (session, actor,
-// case, one-statement write) at the same concurrency, with no HTTP and no engine.
+// Durable transitions per second through HTTP on PostgreSQL, against two ceilings measured in
+// the same run at the same concurrency: our own SQL in a raw loop (session, actor, case,
+// one-statement write: no HTTP, no engine), and PostgreSQL's own — pgbench running what one
+// accepted step must do at least (read the case, write it, append an event: bench/pgbench-step.sql).
 // Run: npm run bench:http   (DATABASE_URL defaults to the local test database)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -30,6 +31,26 @@ async function login(username: string) {
   const r = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county: '532326', username, password: 'demo1234' }) });
   const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
   return { cookie, csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+}
+
+/**
+ * PostgreSQL's own ceiling: pgbench runs bench/pgbench-step.sql over the prepared cases at the
+ * same concurrency for the same time. Null when pgbench is not installed.
+ */
+function pgbenchCeiling(ids: string[]): { tps: number; latency: string } | null {
+  const psql = (sqlText: string) => spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sqlText], { env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` }, encoding: 'utf8' });
+  if (spawnSync('pgbench', ['--version']).status !== 0) return null;
+  const values = ids.map((id, i) => `(${i + 1}, '${id}')`).join(',');
+  const made = psql(`CREATE TABLE bench_ids (n int PRIMARY KEY, id text, rev int DEFAULT 0); INSERT INTO bench_ids (n, id) VALUES ${values}; CREATE SEQUENCE bench_seq;`);
+  if (made.status !== 0) throw new Error(made.stderr);
+  const body = JSON.stringify({ type: 'LOG_VISIT', data: visit, actor: { id: 'bench', name: 'bench' }, at: new Date().toISOString() });
+  const run = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-D', `cases=${ids.length}`, '-D', `body=${body}`, '-f', join(root, 'bench/pgbench-step.sql'), url], {
+    env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` }, encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`pgbench: ${run.stderr}`);
+  const tps = Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1]);
+  const latency = /latency average = ([\d.]+) ms/.exec(run.stdout)?.[1] ?? '?';
+  return { tps, latency };
 }
 
 const registration = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(root, 'bench/fixtures/registration.json'), 'utf8')));
@@ -98,7 +119,12 @@ try {
   latencies.sort((a, b) => a - b);
   const ceiling = { rps: done / SECONDS, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
 
+  const pgb = pgbenchCeiling(ids);
+
   console.log(`\nPOST /api/cases/:id/events on PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s, ${CASES} cases`);
+  if (pgb) console.log(`  HTTP / pgbench = ${(http.rps / pgb.tps).toFixed(2)}   (the headline: our share of what PostgreSQL itself does on this machine)`);
+  if (pgb) console.log(`  pgbench (read case, write case, append event):  ${Math.round(pgb.tps)} transactions/s, latency average ${pgb.latency} ms`);
+  else console.log('  pgbench: not found on this machine (it ships with PostgreSQL): no physical ceiling this run');
   console.log(`  HTTP (fastify + engine + one-statement write):  ${Math.round(http.rps)} transitions/s, p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.errors}`);
   console.log(`  ceiling (same SQL, raw loop, no HTTP/engine):   ${Math.round(ceiling.rps)} transitions/s, p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms`);
   console.log(`  HTTP / ceiling = ${(http.rps / ceiling.rps).toFixed(2)}`);
