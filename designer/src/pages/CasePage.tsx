@@ -325,17 +325,18 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         <details className="card handover">
           <summary>转办 / 抄送</summary>
           {detail.transferTo.length > 0 && (
-            <form onSubmit={(ev) => { ev.preventDefault(); const to = new FormData(ev.currentTarget).get('to'); void handOver('transfer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已转办'); }}>
+            <form onSubmit={(ev) => ev.preventDefault()}>
               <label>转办给（同一单位担任这一步角色的同事）<select name="to" required>{detail.transferTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
-              <button type="submit" className="secondary" disabled={busy}>转办</button>
+              {/* Not a submit button: the step's own form keeps the page's only one. */}
+              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).get('to'); void handOver('transfer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已转办'); }}>转办</button>
             </form>
           )}
           {detail.copyTo.length > 0 && (
-            <form onSubmit={(ev) => { ev.preventDefault(); const to = new FormData(ev.currentTarget).getAll('to'); if (to.length) void handOver('copy', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已抄送'); }}>
+            <form onSubmit={(ev) => ev.preventDefault()}>
               <fieldset><legend>抄送给（仅供知悉）</legend>
                 {detail.copyTo.map((p) => <label key={p.id} className="inline"><input type="checkbox" name="to" value={p.id} /> {p.name}</label>)}
               </fieldset>
-              <button type="submit" className="secondary" disabled={busy}>抄送</button>
+              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).getAll('to'); if (to.length) void handOver('copy', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已抄送'); }}>抄送</button>
             </form>
           )}
         </details>
