@@ -31,6 +31,9 @@ export interface CaseFilter {
   overdue?: boolean;
   status?: string;
   q?: string;
+  /** Started on or after / on or before these days (YYYY-MM-DD, Beijing time). */
+  createdFrom?: string;
+  createdTo?: string;
   /** Only the cases the user started, or acted on (已办). */
   mine?: 'started' | 'acted';
   /** Sort order: a column, descending when prefixed with '-'. */
@@ -78,6 +81,8 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
   // A case's short number (the first characters of its id, as lists show it) finds it too.
   if (f.q) q = q.where((eb) => eb.or([eb('title', 'ilike', `%${likeEscape(f.q!)}%`), eb('id', '=', f.q!), ...(/^[0-9a-f]{6,}$/i.test(f.q!) ? [eb('id', 'like', `${likeEscape(f.q!.toLowerCase())}%`)] : [])]));
   if (f.mine === 'started') q = q.where('created_by', '=', actor.id);
+  if (f.createdFrom) q = q.where('created_at', '>=', dayStart(f.createdFrom));
+  if (f.createdTo) q = q.where('created_at', '<', nextDay(f.createdTo));
   if (f.mine === 'acted') q = q.where('id', 'in', (eb) => eb.selectFrom('case_events').select('case_id').where('county_id', '=', actor.county).where('actor_id', '=', actor.id));
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy(orderOf(f.sort ?? '-updated')).limit(pageSize).offset((page - 1) * pageSize).execute(),
@@ -153,18 +158,40 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
  * Counts by org unit (one level below each of the actor's roots) × state, with overdue counts:
  * totals from the counters the write statement keeps, overdue from the active cases past due.
  */
-export async function dashboard(k: Kysely<Database>, actor: UserActor, processId: string, now: Date) {
+/** A day (YYYY-MM-DD) in Beijing time as the instant it starts. */
+const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+const nextDay = (day: string) => new Date(dayStart(day).getTime() + 86_400_000);
+
+/** A range of days cases were started in. */
+export interface DateRange {
+  from?: string;
+  to?: string;
+}
+
+export async function dashboard(k: Kysely<Database>, actor: UserActor, processId: string, now: Date, range: DateRange = {}) {
   const rows: { rootId: string; unitId: string; unitName: string; state: string; count: number; overdue: number }[] = [];
+  const ranged = Boolean(range.from || range.to);
   for (const root of visibleRoots(actor)) {
     const depth = root.split('/').length + 1;
     const unit = sql<string>`split_part(org_path, '/', ${depth})`;
-    const [totals, late] = await Promise.all([
-      k.selectFrom('case_counts').select([unit.as('unit'), 'state', sql<number>`sum(n)::int`.as('n')])
+    // Without a date range the counters answer (they keep every case); with one, the cases started in it are counted.
+    const totalsQuery = ranged
+      ? k.selectFrom('cases').select([unit.as('unit'), 'state', sql<number>`count(*)::int`.as('n')])
         .where('county_id', '=', actor.county).where('process_id', '=', processId).where(underRoots('org_path', [root]))
-        .groupBy([sql`1`, 'state']).having(sql`sum(n)`, '>', 0).execute(),
+        .$if(Boolean(range.from), (q) => q.where('created_at', '>=', dayStart(range.from!)))
+        .$if(Boolean(range.to), (q) => q.where('created_at', '<', nextDay(range.to!)))
+        .groupBy([sql`1`, 'state'])
+      : k.selectFrom('case_counts').select([unit.as('unit'), 'state', sql<number>`sum(n)::int`.as('n')])
+        .where('county_id', '=', actor.county).where('process_id', '=', processId).where(underRoots('org_path', [root]))
+        .groupBy([sql`1`, 'state']).having(sql`sum(n)`, '>', 0);
+    const [totals, late] = await Promise.all([
+      totalsQuery.execute(),
       k.selectFrom('cases').select([unit.as('unit'), 'state', sql<number>`count(*)::int`.as('n')])
         .where('county_id', '=', actor.county).where('process_id', '=', processId).where('status', '=', 'active').where('due_at', '<', now)
-        .where(underRoots('org_path', [root])).groupBy([sql`1`, 'state']).execute(),
+        .where(underRoots('org_path', [root]))
+        .$if(Boolean(range.from), (q) => q.where('created_at', '>=', dayStart(range.from!)))
+        .$if(Boolean(range.to), (q) => q.where('created_at', '<', nextDay(range.to!)))
+        .groupBy([sql`1`, 'state']).execute(),
     ]);
     const rootId = root.split('/').at(-1)!;
     const ids = [...new Set(totals.map((r) => r.unit || rootId))];

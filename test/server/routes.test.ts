@@ -102,6 +102,16 @@ describe(`the rest of the API (${dbKind})`, () => {
     const reg = dash.columns.find((c) => c.label === '摸底登记')!;
     expect(reg.percent).toBeCloseTo((reg.count / dash.total) * 100, 0);
     expect(dash.columns.reduce((n, c) => n + c.count, 0)).toBe(dash.total);
+    // A date range counts the cases started in it (Beijing days): today's, none from tomorrow on; the drill-down list agrees.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 32 * 3_600_000).toISOString().slice(0, 10);
+    const ranged = (await township.get(`/api/dashboard?processId=relocation&from=${today}&to=${today}`)).json() as { total: number };
+    expect(ranged.total).toBeGreaterThanOrEqual(4);
+    expect(ranged.total).toBeLessThanOrEqual(dash.total);
+    expect(((await township.get(`/api/dashboard?processId=relocation&from=${tomorrow}`)).json() as { total: number }).total).toBe(0);
+    const listed = (await township.get(`/api/cases?processId=relocation&createdFrom=${today}&createdTo=${today}&pageSize=1`)).json() as { total: number };
+    expect(listed.total).toBe(ranged.total);
+    expect((await township.get('/api/dashboard?processId=relocation&from=2026-13-40')).statusCode).toBe(400);
   });
 
   it('serves the OpenAPI document and the docs page', async () => {

@@ -12,6 +12,9 @@ export default function DashboardPage() {
   const [processes, setProcesses] = useState<Process[]>([]);
   const [processId, setProcessId] = useState('');
   const [data, setData] = useState<Dashboard | null>(null);
+  // Cases started within these days (Beijing time); empty: all.
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   useEffect(() => {
     void api<Process[]>('GET', '/api/processes').then((p) => {
       setProcesses(p);
@@ -20,8 +23,9 @@ export default function DashboardPage() {
   }, []);
   useEffect(() => {
     if (!processId) return;
-    void api<Dashboard>('GET', `/api/dashboard?processId=${processId}`).then(setData);
-  }, [processId]);
+    const range = new URLSearchParams({ processId, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+    void api<Dashboard>('GET', `/api/dashboard?${range}`).then(setData);
+  }, [processId, from, to]);
   const units = useMemo(() => [...new Map((data?.rows ?? []).map((r) => [r.unitId, r.unitName])).entries()], [data]);
   // The steps in the process's own order, as the server gives them (one walker of the flow, in the engine).
   const columns = data?.columns ?? [];
@@ -57,12 +61,14 @@ export default function DashboardPage() {
       chart?.dispose();
     };
   }, [data]);
-  const drill = (params: Record<string, string>) => `#/tasks?all=1&processId=${processId}&${new URLSearchParams(params)}`;
+  const drill = (params: Record<string, string>) => `#/tasks?all=1&processId=${processId}&${new URLSearchParams({ ...params, ...(from ? { createdFrom: from } : {}), ...(to ? { createdTo: to } : {}) })}`;
   return (
     <section>
       <h2>{t('dashboard')}</h2>
       <div className="filters">
         <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('process')}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select>
+        <label className="range">发起日期从<input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} /></label>
+        <label className="range">到<input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} /></label>
         <a className="button" href={`/api/cases/export?processId=${processId}&format=xlsx`}>{t('export')}（Excel）</a>
         <a className="button" href={`/api/cases/export?processId=${processId}&format=csv`}>{t('export')}（CSV）</a>
       </div>

@@ -86,7 +86,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   }, []);
 
   const filters = new URLSearchParams({ pageSize: String(PAGE_SIZE), ...(all ? {} : spec.params) });
-  for (const key of ['state', 'overdue']) if (query.get(key)) filters.set(key, query.get(key)!);
+  for (const key of ['state', 'overdue', 'createdFrom', 'createdTo']) if (query.get(key)) filters.set(key, query.get(key)!);
   if (unitId) filters.set('orgUnitId', unitId);
   if (processId) filters.set('processId', processId);
   if (q) filters.set('q', q);
