@@ -66,6 +66,16 @@ describe('the flow editor model', () => {
     expect(JSON.stringify(removed.machine)).not.toContain('step1');
   });
 
+  it('a step set to 会签 in the panel is a multi-approver step the checker accepts; a share without a ratio is flagged', () => {
+    const d = jobApplication();
+    const meta = d.machine.states.step1!.meta!;
+    const joint = setMeta(d, ['step1'], { ...meta, approval: { mode: 'all' } });
+    expect(checkDefinition(joint, { roleHeld: () => true }).errors).toEqual([]);
+    expect(checkDefinition(joint, { roleHeld: (r) => r !== 'township_reviewer' }).errors.map((p) => p.code)).toContain('approval-no-approvers');
+    const share = setMeta(d, ['step1'], { ...meta, approval: { mode: 'ratio' } });
+    expect(checkDefinition(share).errors.map((p) => [p.code, p.path])).toEqual([['approval-ratio-missing', '/machine/states/step1/meta/approval']]);
+  });
+
   it('a timeout moves the case on by itself when the deadline passes', () => {
     const d = setTimeoutTarget(jobApplication(), ['step1'], 'filling');
     expect(checkDefinition(d).errors).toEqual([]);

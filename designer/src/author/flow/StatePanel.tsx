@@ -41,6 +41,22 @@ export default function StatePanel({ definition: d, path, problems, onChange, on
             <option value="">（未指定）</option>
             {Object.entries(d.roles).map(([id, r]) => <option key={id} value={id}>{r.label}</option>)}
           </select></label>
+          {/* Several approvers: the step's role holders decide together (会签), any one of them (或签), or a share. */}
+          <div className="pair">
+            <label>审批方式<select aria-label="审批方式" value={meta.approval?.mode ?? ''} onChange={(e) => {
+              const mode = e.target.value as '' | 'all' | 'any' | 'ratio';
+              const { approval: _was, ...rest } = meta;
+              onChange(setMeta(d, path, mode ? { ...rest, approval: { ...(meta.approval ?? {}), mode, ...(mode === 'ratio' ? { ratio: meta.approval?.ratio ?? 0.5 } : {}) } } : rest));
+            }}>
+              <option value="">一人审批</option>
+              <option value="all">会签（办理人全部同意；一人退回即退回）</option>
+              <option value="any">或签（任一人同意即可）</option>
+              <option value="ratio">按比例同意</option>
+            </select></label>
+            {meta.approval?.mode === 'ratio' && (
+              <label>同意比例（%）<input type="number" min={1} max={100} aria-label="同意比例" value={Math.round((meta.approval.ratio ?? 0.5) * 100)} onChange={(e) => onChange(setMeta(d, path, { ...meta, approval: { ...meta.approval!, ratio: Math.min(1, Math.max(0.01, Number(e.target.value) / 100)) } }))} /></label>
+            )}
+          </div>
           <div className="pair">
             <label>办理时限<input type="number" min={0} aria-label="办理时限" value={deadline?.amount ?? ''} onChange={(e) => onChange(setDeadline(d, path, e.target.value ? { amount: Number(e.target.value), unit: deadline?.unit ?? 'workingDays' } : undefined))} /></label>
             <label>单位<select aria-label="时限单位" value={deadline?.unit ?? 'workingDays'} onChange={(e) => deadline && onChange(setDeadline(d, path, { amount: deadline.amount, unit: e.target.value as DeadlineUnit }))}>
