@@ -10,9 +10,12 @@ import { getPath } from './dataPath';
 export interface Ballot {
   stateId: string;
   label: string;
-  mode: ApprovalRule['mode'];
-  /** Who may approve. */
+  /** The step's rule; 'one' for a one-person step that people were added to (加签). */
+  mode: ApprovalRule['mode'] | 'one';
+  /** Who may approve: the rule's approvers (empty: any holder of the step's role), then those added. */
   approvers: string[];
+  /** Those added by 加签: each of them must approve too. */
+  added: string[];
   /** Who has approved so far. */
   approved: string[];
   /** How many approvals the step needs. */
@@ -35,12 +38,24 @@ export function approversOf(rule: ApprovalRule, data: unknown, given: readonly s
   return [...new Set(given ?? [])];
 }
 
-/** The ballot of an active step with an approval rule, as it stands. */
-export function ballotOf(info: StateInfo & { approval: ApprovalRule }, votes: Record<string, string[]> | undefined, data: unknown, given: readonly string[] | undefined): Ballot {
-  const approvers = approversOf(info.approval, data, given);
+/**
+ * The ballot of an active step decided by several people — by its approval rule, or because
+ * people were added to it (加签) — or null for a step one person decides.
+ */
+export function ballotOf(info: StateInfo, votes: Record<string, string[]> | undefined, added: readonly string[] | undefined, data: unknown, given: readonly string[] | undefined): Ballot | null {
+  const extra = [...new Set(added ?? [])];
+  const base = info.approval ? approversOf(info.approval, data, given) : [];
+  if (!extra.length && !base.length) return null;
+  const baseNeeded = info.approval && base.length ? neededOf(info.approval, base.length) : 1;
   return {
-    stateId: info.id, label: info.label, mode: info.approval.mode, approvers,
-    approved: (votes?.[info.id] ?? []).filter((a) => approvers.includes(a)),
-    needed: neededOf(info.approval, approvers.length),
+    stateId: info.id, label: info.label, mode: info.approval && base.length ? info.approval.mode : 'one',
+    approvers: [...base, ...extra.filter((a) => !base.includes(a))], added: extra,
+    approved: votes?.[info.id] ?? [], needed: baseNeeded + extra.length,
   };
+}
+
+/** True once every added person and enough of the rule's approvers (or, for a one-person step, its one) have approved. */
+export function ballotMet(b: Ballot, approved: readonly string[]): boolean {
+  const fromAdded = b.added.filter((a) => approved.includes(a)).length;
+  return fromAdded === b.added.length && approved.length - fromAdded >= b.needed - b.added.length;
 }

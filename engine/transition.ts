@@ -1,8 +1,8 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { BudgetExceeded, budgetMessage } from './budget';
 import { findAction } from './catalogue/index';
-import { type Ballot, ballotOf } from './approval';
-import { type ApprovalRule, type CompiledProcess, deepFreeze, type StateInfo } from './compile';
+import { type Ballot, ballotMet, ballotOf } from './approval';
+import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
 import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
@@ -112,22 +112,30 @@ export function caseProgress(compiled: CompiledProcess, snapshot: CaseSnapshot):
   return progressOf(order, active, snapshot.status === 'done');
 }
 
-/** The active step with an approval rule that takes this event (itself or through an enclosing state), if any. */
-function approvalStep(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): (StateInfo & { approval: ApprovalRule }) | undefined {
+/** The active step decided by several people (an approval rule, or people added to it) that takes this event, if any. */
+function ballotStep(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, snapshot: CaseSnapshot): StateInfo | undefined {
   for (const node of nodesOf(live)) {
     const info = compiled.states.get(node.id);
-    if (info?.approval && handles(compiled, node, type)) return info as StateInfo & { approval: ApprovalRule };
+    if (info && (info.approval || snapshot.added?.[node.id]?.length) && handles(compiled, node, type)) return info;
   }
   return undefined;
 }
 
-/** Where the votes of the case's multi-approver step stand, if it is at one (for the case page). */
+/** True when the actor was added (加签) to an active step that takes this decision: they may decide there whatever their role. */
+function isAdded(compiled: CompiledProcess, snapshot: CaseSnapshot, type: string, actorId: string): boolean {
+  if (!snapshot.added) return false;
+  const live = restore(compiled, snapshot);
+  return Boolean(live && nodesOf(live).some((n) => snapshot.added?.[n.id]?.includes(actorId) && handles(compiled, n, type)));
+}
+
+/** Where the votes of the case's step decided by several people stand, if it is at one (for the case page). */
 export function currentBallot(compiled: CompiledProcess, snapshot: CaseSnapshot, approvers?: readonly string[]): Ballot | null {
   const live = restore(compiled, snapshot);
   if (!live || snapshot.status !== 'active') return null;
   for (const node of nodesOf(live)) {
     const info = compiled.states.get(node.id);
-    if (info?.approval) return ballotOf(info as StateInfo & { approval: ApprovalRule }, snapshot.votes, snapshot.context.data, approvers);
+    const ballot = info && ballotOf(info, snapshot.votes, snapshot.added?.[node.id], snapshot.context.data, approvers);
+    if (ballot) return ballot;
   }
   return null;
 }
@@ -175,7 +183,8 @@ export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapsho
   for (const type of Object.keys(events)) {
     const spec = events[type]!;
     if (spec.system || !anyHandles(compiled, live, type)) continue;
-    if (!mayAct(spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, live, type)) : spec.roles, actor, unitPath)) continue;
+    const addedHere = (spec.kind === 'approve' || spec.kind === 'return') && isAdded(compiled, snapshot, type, actor.id);
+    if (!addedHere && !mayAct(spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, live, type)) : spec.roles, actor, unitPath)) continue;
     const form = spec.data === 'step' ? stepForm(compiled, live, type) : spec.data;
     out.push({ type, label: spec.label, kind: spec.kind ?? 'other', ...(form ? { form } : {}) });
   }
@@ -207,6 +216,8 @@ function withdraw(snapshot: CaseSnapshot, event: CaseEvent, options: TransitionO
  */
 export const CLAIM_EVENT = 'cf.claim';
 export const TRANSFER_EVENT = 'cf.transfer';
+/** 加签: a person is added to the current step's decision; they must approve too (vouched by the caller, who checks they may see the case). */
+export const ADD_SIGNER_EVENT = 'cf.addSigner';
 /** 抄送: people are told of the case for information; recorded in the log, the case unchanged (vouched by the caller, who checks they may see it). */
 export const COPY_EVENT = 'cf.copy';
 
@@ -231,6 +242,20 @@ function claim(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEve
   const claimed = deepFreeze({ ...snapshot, claims: { ...(snapshot.claims ?? {}), [step.id]: to } });
   compiled.runner.live.set(claimed, live);
   return { ok: true, snapshot: claimed, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+}
+
+function addSigner(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
+  if (!options.system) return reject('forbidden-role');
+  const live = restore(compiled, snapshot);
+  if (!live) return reject('invalid-snapshot');
+  const step = nodesOf(live).map((n) => compiled.states.get(n.id)).find((s): s is StateInfo => Boolean(s?.assignee && !s.final));
+  if (!step) return reject('not-allowed-in-state');
+  const who = (event.data as { to?: unknown } | undefined)?.to;
+  if (typeof who !== 'string' || !who) return reject('invalid-data', [{ path: '/to', field: '加签给谁', message: '请选择「加签给谁」' }]);
+  const was = snapshot.added?.[step.id] ?? [];
+  const next = deepFreeze({ ...snapshot, added: { ...(snapshot.added ?? {}), [step.id]: was.includes(who) ? was : [...was, who] } });
+  compiled.runner.live.set(next, live);
+  return { ok: true, snapshot: next, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
 }
 
 /** The person an active step taking this event has been claimed by or handed to, if any. */
@@ -286,13 +311,13 @@ function persist(live: AnyMachineSnapshot): CaseSnapshot {
   return out;
 }
 
-function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims'> = {}): Accepted {
+function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims' | 'added'> = {}): Accepted {
   const context = next.context as CaseContext;
   const effects = collectEffects(compiled, context, now);
   const persisted = persist(next);
   // Approvals counted and claims stay only with steps still active: a step left (decided, or returned) starts afresh when entered again.
   const active = new Set(nodesOf(next).map((n) => n.id));
-  for (const key of ['votes', 'claims'] as const) {
+  for (const key of ['votes', 'claims', 'added'] as const) {
     const kept = Object.fromEntries(Object.entries(held[key] ?? {}).filter(([id]) => active.has(id)));
     if (Object.keys(kept).length) (persisted as unknown as Record<string, unknown>)[key] = kept;
   }
@@ -399,6 +424,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const type = typeof event.type === 'string' ? event.type : '';
   if (type === WITHDRAW_EVENT) return withdraw(snapshot, event, options);
   if (type === CLAIM_EVENT || type === TRANSFER_EVENT) return claim(compiled, snapshot, event, options);
+  if (type === ADD_SIGNER_EVENT) return addSigner(compiled, snapshot, event, options);
   if (type === COPY_EVENT) {
     if (!options.system) return reject('forbidden-role');
     const same = deepFreeze({ ...snapshot });
@@ -407,18 +433,20 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
   const isTimer = type.startsWith('xstate.after.');
   if (!spec && !isTimer) return reject('unknown-event');
+  // Someone added to this decision (加签) decides there whatever their role.
+  const added = !options.system && (spec?.kind === 'approve' || spec?.kind === 'return') && isAdded(compiled, snapshot, type, options.actor.id);
   if (isTimer || spec?.system) {
     if (!options.system) return reject('forbidden-role');
-  } else if (!options.system && !mayAct(spec!.roles, options.actor, options.unitPath)) {
+  } else if (!options.system && !added && !mayAct(spec!.roles, options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
   const live = restore(compiled, snapshot);
   if (!live) return reject('invalid-snapshot');
   if (!anyHandles(compiled, live, type)) return reject('not-allowed-in-state');
-  if (!options.system && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, live, type)), options.actor, options.unitPath)) {
+  if (!options.system && !added && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, live, type)), options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
-  const holder = options.system ? undefined : claimedBy(compiled, live, type, snapshot.claims);
+  const holder = options.system || added ? undefined : claimedBy(compiled, live, type, snapshot.claims);
   if (holder && holder !== options.actor.id) return reject('claimed-by-other');
 
   const formId = spec?.data === 'step' ? stepForm(compiled, live, type) : spec?.data;
@@ -437,14 +465,15 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
 
   const now = toMs(options.now);
   // A step decided by several approvers: an approval is counted until the step's rule is met.
-  const step = spec && (spec.kind === 'approve' || spec.kind === 'return') ? approvalStep(compiled, live, type) : undefined;
-  if (step) {
-    const ballot = ballotOf(step, snapshot.votes, snapshot.context.data, options.approvers);
-    if (ballot.approvers.length && !ballot.approvers.includes(options.actor.id)) return reject('forbidden-role');
-    if (spec!.kind === 'approve' && ballot.approvers.length) {
+  const step = spec && (spec.kind === 'approve' || spec.kind === 'return') ? ballotStep(compiled, live, type, snapshot) : undefined;
+  const ballot = step && ballotOf(step, snapshot.votes, snapshot.added?.[step.id], snapshot.context.data, options.approvers);
+  if (step && ballot) {
+    // The rule's approvers, or those added; for a one-person step, anyone its role allows (checked above).
+    if (ballot.mode !== 'one' && !ballot.approvers.includes(options.actor.id)) return reject('forbidden-role');
+    if (spec!.kind === 'approve') {
       if (ballot.approved.includes(options.actor.id)) return reject('already-approved');
       const approved = [...ballot.approved, options.actor.id];
-      if (approved.length < ballot.needed) {
+      if (!ballotMet(ballot, approved)) {
         const counted = deepFreeze({ ...snapshot, votes: { ...(snapshot.votes ?? {}), [step.id]: approved } });
         compiled.runner.live.set(counted, live);
         const stay: Accepted = { ok: true, snapshot: counted, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };

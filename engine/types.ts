@@ -56,6 +56,8 @@ export interface CaseSnapshot {
   votes?: Record<string, string[]>;
   /** Steps a person has taken on (认领, or 转办 to them): step (XState id) → user id; only they act there. */
   claims?: Record<string, string>;
+  /** People added to a step's decision (加签): step (XState id) → user ids; each must approve too. */
+  added?: Record<string, string[]>;
 }
 
 /** XState state value: a state name, or an object for nested and parallel states. */

@@ -132,10 +132,12 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
       if (states.length) conditions.push(sql<boolean>`(process_id = ${v.process_id} AND process_version = ${v.process_version} AND string_to_array(state, ',') && ${states}::text[] AND ${underRoots('org_path', roots)})`);
     }
   }
-  if (!conditions.length) return { items: [] as CaseView[], total: 0, page, pageSize };
+  // People added to a step's decision (加签) have it in their inbox too, whatever their role.
+  const addedToMe = sql<boolean>`(snapshot ? 'added' AND EXISTS (SELECT 1 FROM jsonb_each(snapshot->'added') AS a(step, who), jsonb_array_elements_text(a.who) AS w(id) WHERE w.id = ${actor.id}))`;
+  conditions.push(addedToMe);
   let q = k.selectFrom('cases').where('county_id', '=', actor.county).where('status', '=', 'active').where(sql<boolean>`(${sql.join(conditions, sql` OR `)})`)
     // A step someone has claimed (or was handed) is in their inbox only.
-    .where(sql<boolean>`(snapshot->'claims' IS NULL OR EXISTS (SELECT 1 FROM jsonb_each_text(snapshot->'claims') AS c(step, who) WHERE c.who = ${actor.id}))`);
+    .where(sql<boolean>`(snapshot->'claims' IS NULL OR EXISTS (SELECT 1 FROM jsonb_each_text(snapshot->'claims') AS c(step, who) WHERE c.who = ${actor.id}) OR ${addedToMe})`);
   if (f.overdue) q = q.where('due_at', '<', now);
   if (f.q) q = q.where('title', 'ilike', `%${likeEscape(f.q)}%`);
   const [rows, count] = await Promise.all([

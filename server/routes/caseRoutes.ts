@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, getPath, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
+import { ADD_SIGNER_EVENT, availableEvents, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, getPath, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
@@ -37,8 +37,8 @@ const listQuery = {
 const pageResponse = { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Case#' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } };
 
 /** The events every process has, as 办理记录 names them. */
-const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [CLAIM_EVENT]: '认领', [TRANSFER_EVENT]: '转办', [COPY_EVENT]: '抄送' };
-const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy' };
+const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [CLAIM_EVENT]: '认领', [TRANSFER_EVENT]: '转办', [COPY_EVENT]: '抄送', [ADD_SIGNER_EVENT]: '加签' };
+const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy', [ADD_SIGNER_EVENT]: 'add-signer' };
 
 /** Cases: start, list, one case with its step's form and the caller's actions, events, history, inbox. */
 export function caseRoutes(app: FastifyInstance, db: Db): void {
@@ -78,7 +78,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
     const unitPath = row.org_path.split('/');
     // A step someone else has claimed (or was handed) is theirs to act in.
-    const claimedElsewhere = Object.values(snapshot.claims ?? {}).some((who) => who !== actor.id);
+    const claimedElsewhere = Object.values(snapshot.claims ?? {}).some((who) => who !== actor.id) && !Object.values(snapshot.added ?? {}).some((who) => who.includes(actor.id));
     const events = claimedElsewhere ? [] : availableEvents(compiled, snapshot, actor, unitPath);
     const steps = currentSteps(compiled, snapshot);
     const stepForm = steps.find((s) => s.form)?.form;
@@ -99,6 +99,8 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
           .select(['users.id', 'users.display_name as name']).distinct().where('users.county_id', '=', actor.county).where('grants.unit_id', 'in', unitPath).where('users.id', '!=', actor.id).where('grants.role', '!=', 'author').execute() : [];
         const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
         return {
+          // 加签 is offered to whoever may decide the step, for anyone who may see the case.
+          canAddSigner: mine && Boolean(step) && events.some((e) => e.kind === 'approve'),
           claimedBy: held ? (held === actor.id ? actor.name : nameOf(held)) : null,
           canClaim: Boolean(events.length && !held && step),
           transferTo: colleagues.map((id) => ({ id, name: nameOf(id) })),
@@ -108,7 +110,8 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
       ballot: await db.run(actor.county, async (k) => {
         const b = currentBallot(compiled, snapshot, await approversNow(k, actor.county, compiled, snapshot, row.org_path));
         if (!b) return null;
-        const users = b.approvers.length ? await k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', actor.county).where('id', 'in', b.approvers).execute() : [];
+        const ids = [...new Set([...b.approvers, ...b.approved])];
+        const users = ids.length ? await k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', actor.county).where('id', 'in', ids).execute() : [];
         const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
         return { label: b.label, mode: b.mode, needed: b.needed, approved: b.approved.map(name), waiting: b.approvers.filter((a) => !b.approved.includes(a)).map(name) };
       }),

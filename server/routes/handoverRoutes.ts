@@ -1,10 +1,10 @@
 /**
  * A step passed between people: 认领 (take a step anyone holding its role could do), 转办
- * (hand it to a colleague holding the step's role there), 抄送 (tell people of the case for
- * information). Each is an event in the case's log, with who did it and what they wrote.
+ * (hand it to a colleague holding the step's role there), 加签 (ask someone else to approve it
+ * too), 抄送 (tell people of the case for information). Each is an event in the case's log, with who did it and what they wrote.
  */
 import type { FastifyInstance } from 'fastify';
-import { availableEvents, CLAIM_EVENT, COPY_EVENT, currentSteps, TRANSFER_EVENT } from '../../engine/index';
+import { ADD_SIGNER_EVENT, availableEvents, CLAIM_EVENT, COPY_EVENT, currentSteps, TRANSFER_EVENT } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { sendEvent } from '../cases/sendEvent';
@@ -48,6 +48,33 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
     const result = await sendEvent(db, actor, id, { type: TRANSFER_EVENT, data: { to }, ...(comment ? { comment } : {}) }, { vouched: true, ifMatch: row.rev });
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
       { user_id: to, kind: 'task', title: `转办给您：${row.title}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}转办${comment ? `：${comment}` : ''}）` },
+    ]));
+    return result.case;
+  });
+
+  app.post('/api/cases/:id/add-signer', {
+    schema: {
+      tags: ['cases'], summary: '加签：请一位能查看本案件的人也来审批这一步（其同意后才算通过）',
+      params: idParam,
+      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', pattern: userIdPattern }, comment: { type: 'string', maxLength: 500 } } },
+      response: caseReply,
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const id = (request.params as { id: string }).id;
+    const { to, comment } = request.body as { to: string; comment?: string };
+    const { row, process } = await visibleCase(db, actor, id, new Date());
+    const snapshot = snapshotOf(row);
+    const unitPath = row.org_path.split('/');
+    const holder = snapshot.claims && Object.values(snapshot.claims)[0];
+    if (!availableEvents(process.compiled, snapshot, actor, unitPath).length || (holder && holder !== actor.id)) throw new AppError('CF_FORBIDDEN', '只有这一步的办理人可以加签');
+    const seer = await db.run(actor.county, (k) => k.selectFrom('users').innerJoin('grants', (j) => j.onRef('grants.user_id', '=', 'users.id').onRef('grants.county_id', '=', 'users.county_id'))
+      .select(['users.display_name']).where('users.county_id', '=', actor.county).where('users.id', '=', to).where('grants.unit_id', 'in', unitPath).executeTakeFirst());
+    if (!seer || to === actor.id) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '加签给谁', message: '「加签给谁」须是能查看这个案件的其他人' }]);
+    const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to }, comment: `加签：${seer.display_name}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
+    const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
+    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
+      { user_id: to, kind: 'task', title: `加签给您：${row.title}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}请您一同审批${comment ? `：${comment}` : ''}）` },
     ]));
     return result.case;
   });

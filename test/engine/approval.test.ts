@@ -11,7 +11,7 @@ const cadre = person('cadre', 'cadre', unitPath);
 const [a, b, c] = ['a', 'b', 'c'].map((id) => person(id, 'reviewer'));
 
 /** 联审: three reviewers of the township decide together, by the rule given. */
-const def = (approval: object) => ({
+const def = (approval: object | null) => ({
   id: 'joint', title: '联审', caseLevel: 'village',
   roles: { cadre: { label: '村干部', level: 'village', kind: 'cadre' }, reviewer: { label: '审核人', level: 'township', kind: 'reviewer' } },
   forms: { plan: { title: '方案', schema: { type: 'object', properties: { reviewers: { type: 'array', title: '审核人', items: { type: 'string' } } } } } },
@@ -24,13 +24,13 @@ const def = (approval: object) => ({
     id: 'j', initial: 'draft',
     states: {
       draft: { meta: { label: '拟定', assignee: 'cadre' }, on: { SUBMIT: { target: 'review', actions: [{ type: 'save' }] } } },
-      review: { meta: { label: '联审', assignee: 'reviewer', approval }, on: { APPROVE: 'done', RETURN: 'draft' } },
+      review: { meta: { label: '联审', assignee: 'reviewer', ...(approval ? { approval } : {}) }, on: { APPROVE: 'done', RETURN: 'draft' } },
       done: { type: 'final', meta: { label: '通过', outcome: 'completed' } },
     },
   },
 });
 
-function run(approval: object, plan: object = {}) {
+function run(approval: object | null, plan: object = {}) {
   const report = checkDefinition(def(approval));
   expect(report.errors).toEqual([]);
   const compiled = compile(report.definition as Definition);
@@ -118,5 +118,38 @@ describe('认领 and 转办 in the engine', () => {
     expect(done.snapshot.claims).toBeUndefined();
     // Someone who may not act in the step cannot claim it.
     expect(!transition(compiled, s, { type: 'cf.claim' }, { now: NOW, actor: cadre, unitPath }).ok).toBe(true);
+  });
+});
+
+describe('加签 in the engine', () => {
+  const z = person('z', 'county_office', ['c']);
+  it('one reviewer adds a county colleague after them: their approval waits for the added one, who decides whatever their role', () => {
+    const { s, send, compiled } = run(null);
+    const add = (snap: CaseSnapshot, system: boolean) => transition(compiled, snap, { type: 'cf.addSigner', data: { to: 'z' } }, { now: NOW, actor: a!, unitPath, system });
+    const unvouched = add(s, false);
+    expect(!unvouched.ok && unvouched.rejection.code).toBe('forbidden-role');
+    const added = ok(add(s, true));
+    expect(added.snapshot.added).toEqual({ 'j.review': ['z'] });
+    expect(currentBallot(compiled, added.snapshot)).toMatchObject({ mode: 'one', added: ['z'], needed: 2 });
+    const byA = ok(send(added.snapshot, a!, 'APPROVE'));
+    expect(byA.state).toBe('review');
+    // Another reviewer's approval does not stand in for the added person's.
+    expect(ok(send(byA.snapshot, b!, 'APPROVE')).state).toBe('review');
+    const byZ = ok(transition(compiled, byA.snapshot, { type: 'APPROVE' }, { now: NOW, actor: z, unitPath }));
+    expect(byZ.state).toBe('done');
+    expect(byZ.snapshot.added).toBeUndefined();
+    // Without being added, the county colleague may not decide.
+    const stranger = transition(compiled, s, { type: 'APPROVE' }, { now: NOW, actor: z, unitPath });
+    expect(!stranger.ok && stranger.rejection.code).toBe('forbidden-role');
+  });
+
+  it('an added person may return; 会签 with one added needs all of the role\'s approvers and the added one', () => {
+    const { s, send, compiled } = run({ mode: 'all' });
+    const added = ok(transition(compiled, s, { type: 'cf.addSigner', data: { to: 'z' } }, { now: NOW, actor: a!, unitPath, system: true }));
+    let snap = added.snapshot;
+    for (const who of [a!, b!, c!]) snap = ok(send(snap, who, 'APPROVE')).snapshot;
+    expect(currentBallot(compiled, snap, ['a', 'b', 'c'])).toMatchObject({ approved: ['a', 'b', 'c'], needed: 4 });
+    const back = ok(transition(compiled, snap, { type: 'RETURN' }, { now: NOW, actor: z, unitPath, approvers: ['a', 'b', 'c'] }));
+    expect(back.state).toBe('draft');
   });
 });

@@ -263,3 +263,23 @@ describe(`认领, 转办, 抄送 (${dbKind})`, () => {
     expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
   });
 });
+
+describe(`加签 through the API (${dbKind})`, () => {
+  it('the township reviewer adds the county office to a review: it reaches their inbox, their approval completes it, 办理记录 says so', async () => {
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' });
+    const office = await login(t.app, '532326', 'banqian');
+    const officeId = (await t.db.run('*', (k) => k.selectFrom('users').select('id').where('username', '=', 'banqian').where('county_id', '=', '532326').executeTakeFirstOrThrow())).id;
+    expect(((await township.get(`/api/cases/${c.id}`)).json() as { canAddSigner: boolean }).canAddSigner).toBe(true);
+    expect((await cadre.send('POST', `/api/cases/${c.id}/add-signer`, { to: officeId })).statusCode).toBe(403);
+    expect((await township.send('POST', `/api/cases/${c.id}/add-signer`, { to: officeId, comment: '涉及县级资金' })).statusCode).toBe(200);
+    const inbox = (await office.get('/api/tasks?pageSize=100')).json() as { items: { id: string }[] };
+    expect(inbox.items.map((i) => i.id)).toContain(c.id);
+    expect(((await office.get(`/api/cases/${c.id}`)).json() as { events: { type: string }[] }).events.map((e) => e.type)).toEqual(['APPROVE', 'RETURN']);
+    expect(((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).json() as { stateKey: string }).stateKey).toBe('review');
+    expect(((await office.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE', comment: '同意' })).json() as { stateKey: string }).stateKey).toBe('done');
+    const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as History;
+    expect(history.map((h) => h.label)).toEqual(['发起', '提交', '加签', '同意', '同意']);
+    expect(history[2]!.comment).toMatch(/^加签：.+。涉及县级资金$/);
+  });
+});

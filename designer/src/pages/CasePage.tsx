@@ -20,11 +20,12 @@ interface Detail {
   progress: ProgressStep[];
   canWithdraw: boolean;
   claimedBy: string | null;
+  canAddSigner: boolean;
   canClaim: boolean;
   transferTo: { id: string; name: string }[];
   copyTo: { id: string; name: string }[];
   /** Where the vote of a step several approvers decide stands. */
-  ballot: { label: string; mode: 'all' | 'any' | 'ratio'; needed: number; approved: string[]; waiting: string[] } | null;
+  ballot: { label: string; mode: 'all' | 'any' | 'ratio' | 'one'; needed: number; approved: string[]; waiting: string[] } | null;
   form: (FormDef & { id: string }) | null;
   forms: Record<string, FormDef>;
   events: { type: string; label: string; kind: string; form?: string }[];
@@ -207,7 +208,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
   };
 
   /** 认领 / 转办 / 抄送: the step passed between people, each recorded in 办理记录. */
-  const handOver = async (path: 'claim' | 'transfer' | 'copy', body: object, done: string) => {
+  const handOver = async (path: 'claim' | 'transfer' | 'copy' | 'add-signer', body: object, done: string) => {
     setBusy(true);
     try {
       await api('POST', `/api/cases/${id}/${path}`, body);
@@ -247,7 +248,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         </ol>
         {detail.ballot && (
           <p className="ballot">
-            {{ all: '会签', any: '或签', ratio: '按比例审批' }[detail.ballot.mode]}（{detail.ballot.label}，需 {detail.ballot.needed} 人同意）：
+            {{ all: '会签', any: '或签', ratio: '按比例审批', one: '加签审批' }[detail.ballot.mode]}（{detail.ballot.label}，需 {detail.ballot.needed} 人同意）：
             已同意 {detail.ballot.approved.length ? detail.ballot.approved.join('、') : '无'}；待审批 {detail.ballot.waiting.join('、') || '无'}
           </p>
         )}
@@ -323,12 +324,18 @@ export default function CasePage({ id }: { id: string; me: Me }) {
 
       {c.status === 'active' && (detail.transferTo.length > 0 || detail.copyTo.length > 0) && (
         <details className="card handover">
-          <summary>转办 / 抄送</summary>
+          <summary>转办 / 加签 / 抄送</summary>
           {detail.transferTo.length > 0 && (
             <form onSubmit={(ev) => ev.preventDefault()}>
               <label>转办给（同一单位担任这一步角色的同事）<select name="to" required>{detail.transferTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
               {/* Not a submit button: the step's own form keeps the page's only one. */}
               <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).get('to'); void handOver('transfer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已转办'); }}>转办</button>
+            </form>
+          )}
+          {detail.canAddSigner && detail.copyTo.length > 0 && (
+            <form onSubmit={(ev) => ev.preventDefault()}>
+              <label>加签：请这个人也审批这一步（其同意后才算通过）<select name="to" required>{detail.copyTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
+              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).get('to'); void handOver('add-signer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已加签'); }}>加签</button>
             </form>
           )}
           {detail.copyTo.length > 0 && (
