@@ -6,12 +6,17 @@ import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { type CaseView, caseView } from './caseView';
 
-/** Adds each case's step label and process title (from its compiled version) and its unit's name, for lists. */
-export async function withLabels(k: Kysely<Database>, county: string, items: CaseView[]): Promise<CaseView[]> {
+/** Who has claimed a case's steps, from its stored snapshot. */
+const claimsOf = (r: { snapshot: unknown }) => ((typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as CaseSnapshot).claims;
+
+/** Adds each case's step label, process title (from its compiled version), its unit's name and who holds it, for lists. */
+export async function withLabels(k: Kysely<Database>, county: string, items: CaseView[], claims: (Record<string, string> | undefined)[] = []): Promise<CaseView[]> {
   const unitIds = [...new Set(items.map((c) => c.orgUnitId))];
   const units = unitIds.length ? await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', county).where('id', 'in', unitIds).execute() : [];
   const unitNames = new Map(units.map((u) => [u.id, u.name]));
-  for (const c of items) {
+  const claimants = [...new Set(claims.flatMap((c) => Object.values(c ?? {})))];
+  const people = claimants.length ? await k.selectFrom('users').select(['id', 'display_name']).where('county_id', '=', county).where('id', 'in', claimants).execute() : [];
+  for (const [i, c] of items.entries()) {
     const unitName = unitNames.get(c.orgUnitId);
     if (unitName) c.unitName = unitName;
     const p = await loadProcess(k, county, c.processId, c.processVersion);
@@ -19,6 +24,14 @@ export async function withLabels(k: Kysely<Database>, county: string, items: Cas
     const labels = new Map([...p.compiled.states.values()].map((s) => [s.path.join('.'), s.label]));
     c.stepLabel = c.stateKey.split(',').map((key) => labels.get(key) ?? key).join('、');
     c.processTitle = p.compiled.definition.title;
+    if (c.status !== 'active') continue;
+    const claimant = Object.values(claims[i] ?? {})[0];
+    const infos = new Map([...p.compiled.states.values()].map((s) => [s.path.join('.'), s]));
+    // A step's role may be set on the state around it (思想动员 › 入户走访).
+    const assigneeOf = (key: string): string | undefined => infos.get(key)?.assignee ?? (key.includes('.') ? assigneeOf(key.slice(0, key.lastIndexOf('.'))) : undefined);
+    const roles = c.stateKey.split(',').map(assigneeOf).filter((r): r is string => Boolean(r));
+    const holder = claimant ? people.find((u) => u.id === claimant)?.display_name : [...new Set(roles)].map((r) => p.compiled.definition.roles[r]?.label ?? r).join('、');
+    if (holder) c.holder = holder;
   }
   return items;
 }
@@ -88,7 +101,7 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q.selectAll().orderBy(orderOf(f.sort ?? '-updated')).limit(pageSize).offset((page - 1) * pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now))), total: Number(count.n), page, pageSize };
+  return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now)), rows.map(claimsOf)), total: Number(count.n), page, pageSize };
 }
 
 /** The leaf state keys of a process where some role of the actor can act (event roles, assignee narrowing). */
@@ -144,7 +157,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q.selectAll().orderBy(f.sort ? orderOf(f.sort) : sql`due_at ASC NULLS LAST, updated_at ASC, id`).limit(pageSize).offset((page - 1) * pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  const items = await withLabels(k, actor.county, rows.map((r) => caseView(r, now)));
+  const items = await withLabels(k, actor.county, rows.map((r) => caseView(r, now)), rows.map(claimsOf));
   // What the reviewer may do to a case straight from the inbox, several at once: approvals that need no form.
   for (const [i, r] of rows.entries()) {
     const p = await loadProcess(k, actor.county, r.process_id, r.process_version);

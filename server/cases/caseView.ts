@@ -33,6 +33,8 @@ export interface CaseView {
   unitName?: string;
   /** Returned and waiting to be submitted again (a return's reason is kept under `returned` until then). */
   returned: boolean;
+  /** Who holds the case now, for lists: the person who claimed its step, else the step's role. */
+  holder?: string;
   /** In the inbox: approvals the user may give without a form, several cases at once (批量审核). */
   quickActions?: { type: string; label: string }[];
 }

@@ -41,6 +41,7 @@ export const caseSchema = {
     processTitle: { type: 'string' },
     unitName: { type: 'string', description: '案件所属单位（村、社区）的名称，列表中提供' },
     returned: { type: 'boolean', description: '案件被退回、等待重新提交' },
+    holder: { type: 'string', description: '当前由谁办理：认领人，或这一步的办理角色' },
     quickActions: { type: 'array', description: '待办中可直接（批量）执行、无需填表的审核操作', items: { type: 'object', properties: { type: { type: 'string' }, label: { type: 'string' } } } },
   },
 } as const;

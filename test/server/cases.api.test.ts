@@ -197,7 +197,7 @@ describe(`cases through the API (${dbKind})`, () => {
     type Item = { id: string; unitName?: string; returned: boolean; title: string };
     const started = (await cadre.get('/api/cases?mine=started&pageSize=100')).json() as { items: Item[]; total: number };
     expect(started.items.map((i) => i.id)).toContain(c.id);
-    expect(started.items.find((i) => i.id === c.id)).toMatchObject({ unitName: '小康苑社区', returned: true });
+    expect(started.items.find((i) => i.id === c.id)).toMatchObject({ unitName: '小康苑社区', returned: true, holder: '村干部' });
     // The reviewer started nothing; she has acted on this case.
     expect(((await township.get('/api/cases?mine=started')).json() as { total: number }).total).toBe(0);
     const acted = (await township.get('/api/cases?mine=acted&pageSize=100')).json() as { items: Item[] };

@@ -248,6 +248,9 @@ describe(`认领, 转办, 抄送 (${dbKind})`, () => {
     expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' })).statusCode).toBe(200);
     // The reviewer claims the review; the cadre copies the county office for information.
     expect((await township.send('POST', `/api/cases/${c.id}/claim`, {})).statusCode).toBe(200);
+    // Lists say who holds it now: the claimant.
+    const held = (await township.get('/api/tasks?pageSize=100')).json() as { items: { id: string; holder?: string }[] };
+    expect(held.items.find((i) => i.id === c.id)?.holder).toBe('杨建国（金碧镇审核）');
     const officeId = (await t.db.run('*', (k) => k.selectFrom('users').select('id').where('username', '=', 'banqian').where('county_id', '=', '532326').executeTakeFirstOrThrow())).id;
     expect(page.copyTo.map((p) => p.id)).toContain(officeId);
     expect((await cadre.send('POST', `/api/cases/${c.id}/copy`, { to: [officeId], comment: '请知悉' })).statusCode).toBe(200);

@@ -34,6 +34,7 @@ const COLUMNS = [
   { key: 'number', label: '编号' },
   { key: 'unit', label: '单位' },
   { key: 'step', label: '流程 · 当前环节' },
+  { key: 'holder', label: '办理人' },
   { key: 'due', label: '期限', sort: 'due' },
   { key: 'updated', label: '最近办理', sort: 'updated' },
 ] as const;
@@ -201,6 +202,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
                   <td className="number">{shortNumber(c.id)}</td>
                   <td>{c.unitName ?? ''}</td>
                   <td>{c.processTitle} · {c.stepLabel}</td>
+                  <td>{c.holder ?? '—'}</td>
                   <td>{c.dueAt && c.status === 'active' ? <span className={c.overdue ? 'late' : undefined}>{c.overdue ? `${t('overdue')} ` : ''}{formatTime(c.dueAt)}</span> : '—'}</td>
                   <td>{formatTime(c.updatedAt)}</td>
                 </tr>
