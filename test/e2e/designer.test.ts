@@ -194,6 +194,16 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await page.click('.publish button.primary:has-text("发布")');
       await see(page, 'text=已发布为第 1 版', 'published');
       await shot(page, 'designer-1280-publish');
+
+      // The county's group chat gets new tasks: a WeCom robot added as a channel, listed with what it carries.
+      await page.goto(`${e2e.server.url}/#/author/:channels`);
+      await see(page, 'h2:has-text("消息推送渠道")', 'channels');
+      await page.getByLabel('名称').fill('金碧镇工作群');
+      await page.getByLabel('地址（群机器人的 Webhook 地址，或本县系统的接收地址）').fill('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=demo');
+      await page.click('form.card button.primary:has-text("添加")');
+      await see(page, 'table.lib td:has-text("金碧镇工作群")', 'channel-added');
+      expect(await page.locator('table.lib').first().innerText()).toMatch(/金碧镇工作群[\s\S]*企业微信群机器人[\s\S]*全部流程[\s\S]*新待办、超期/);
+      await shot(page, 'designer-1280-channels');
     } finally {
       await context.close();
     }

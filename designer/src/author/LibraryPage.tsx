@@ -30,6 +30,7 @@ export default function LibraryPage({ onCreate }: { onCreate: (id: string, fresh
     <div className="library">
       <div className="row-head">
         <h2>流程库</h2>
+        <a className="button" href="#/author/:channels">消息推送渠道</a>
         <button className="primary" onClick={() => setCreating(true)}>＋ 新建流程</button>
       </div>
       {creating && <NewProcess roles={roles} taken={list.map((p) => p.id)} onCancel={() => setCreating(false)} onCreate={onCreate} />}
