@@ -62,6 +62,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'over-budget': '流程定义有误：这一步超出了单次操作的上限，已停止，案件没有任何改变',
   'already-approved': '您已同意过，正在等待其他审批人',
   'claimed-by-other': '这一步已由他人认领办理',
+  'waiting-for-signer': '您请的加签人还没有审批，请等其审批后再办理',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
@@ -253,7 +254,13 @@ function addSigner(compiled: CompiledProcess, snapshot: CaseSnapshot, event: Cas
   const who = (event.data as { to?: unknown } | undefined)?.to;
   if (typeof who !== 'string' || !who) return reject('invalid-data', [{ path: '/to', field: '加签给谁', message: '请选择「加签给谁」' }]);
   const was = snapshot.added?.[step.id] ?? [];
-  const next = deepFreeze({ ...snapshot, added: { ...(snapshot.added ?? {}), [step.id]: was.includes(who) ? was : [...was, who] } });
+  const next: CaseSnapshot = { ...snapshot, added: { ...(snapshot.added ?? {}), [step.id]: was.includes(who) ? was : [...was, who] } };
+  // Before me: my own approval waits for theirs.
+  if ((event.data as { before?: unknown }).before === true) {
+    const mine = snapshot.waitFor?.[step.id]?.[options.actor.id] ?? [];
+    next.waitFor = { ...(snapshot.waitFor ?? {}), [step.id]: { ...(snapshot.waitFor?.[step.id] ?? {}), [options.actor.id]: [...new Set([...mine, who])] } };
+  }
+  deepFreeze(next);
   compiled.runner.live.set(next, live);
   return { ok: true, snapshot: next, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
 }
@@ -311,13 +318,13 @@ function persist(live: AnyMachineSnapshot): CaseSnapshot {
   return out;
 }
 
-function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims' | 'added'> = {}): Accepted {
+function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims' | 'added' | 'waitFor'> = {}): Accepted {
   const context = next.context as CaseContext;
   const effects = collectEffects(compiled, context, now);
   const persisted = persist(next);
   // Approvals counted and claims stay only with steps still active: a step left (decided, or returned) starts afresh when entered again.
   const active = new Set(nodesOf(next).map((n) => n.id));
-  for (const key of ['votes', 'claims', 'added'] as const) {
+  for (const key of ['votes', 'claims', 'added', 'waitFor'] as const) {
     const kept = Object.fromEntries(Object.entries(held[key] ?? {}).filter(([id]) => active.has(id)));
     if (Object.keys(kept).length) (persisted as unknown as Record<string, unknown>)[key] = kept;
   }
@@ -472,6 +479,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     if (ballot.mode !== 'one' && !ballot.approvers.includes(options.actor.id)) return reject('forbidden-role');
     if (spec!.kind === 'approve') {
       if (ballot.approved.includes(options.actor.id)) return reject('already-approved');
+      if ((snapshot.waitFor?.[step.id]?.[options.actor.id] ?? []).some((x) => !ballot.approved.includes(x))) return reject('waiting-for-signer');
       const approved = [...ballot.approved, options.actor.id];
       if (!ballotMet(ballot, approved)) {
         const counted = deepFreeze({ ...snapshot, votes: { ...(snapshot.votes ?? {}), [step.id]: approved } });

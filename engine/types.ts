@@ -58,6 +58,8 @@ export interface CaseSnapshot {
   claims?: Record<string, string>;
   /** People added to a step's decision (加签): step (XState id) → user ids; each must approve too. */
   added?: Record<string, string[]>;
+  /** 加签 before oneself: step → the person who added → those whose approval must come first. */
+  waitFor?: Record<string, Record<string, string[]>>;
 }
 
 /** XState state value: a state name, or an object for nested and parallel states. */
@@ -96,7 +98,8 @@ export type RejectionCode =
   | 'invalid-snapshot'
   | 'over-budget'
   | 'already-approved'
-  | 'claimed-by-other';
+  | 'claimed-by-other'
+  | 'waiting-for-signer';
 
 /** A typed refusal: nothing changed. */
 export interface Rejection {

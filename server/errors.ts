@@ -31,6 +31,7 @@ export const errorCatalogue = {
   CF_IDEMPOTENCY_MISMATCH: { status: 422, message: '同一个 Idempotency-Key 已用于不同的请求' },
   CF_ALREADY_APPROVED: { status: 409, message: REJECTION_MESSAGES['already-approved'] },
   CF_CLAIMED: { status: 409, message: REJECTION_MESSAGES['claimed-by-other'] },
+  CF_WAITING_FOR_SIGNER: { status: 409, message: REJECTION_MESSAGES['waiting-for-signer'] },
   CF_WITHDRAW_TOO_LATE: { status: 422, message: '已有人办理过这个案件，不能再撤销（可请审核人退回）' },
   CF_NOT_ALLOWED_IN_STATE: { status: 422, message: REJECTION_MESSAGES['not-allowed-in-state'] },
   CF_CONDITION_NOT_MET: { status: 422, message: REJECTION_MESSAGES['condition-not-met'] },
@@ -78,6 +79,7 @@ const REJECTION_CODES: Record<RejectionCode, ErrorCode> = {
   'over-budget': 'CF_DEFINITION_RUNAWAY',
   'already-approved': 'CF_ALREADY_APPROVED',
   'claimed-by-other': 'CF_CLAIMED',
+  'waiting-for-signer': 'CF_WAITING_FOR_SIGNER',
 };
 
 /**

@@ -56,6 +56,9 @@ export async function approversNow(k: Kysely<Database>, county: string, compiled
   return step ? holdersOf(k, county, [step.assignee!], orgPath.split('/')) : undefined;
 }
 
+/** The data a built-in event (转办's colleague, 加签's person) carries into the log, so a replay does the same. */
+const builtInData = (event: { type: string; data?: unknown }) => (event.type.startsWith('cf.') ? event.data : undefined);
+
 /** Thrown as 409: carries the case as it now is, so the user can see what changed and redo their step. */
 export class StaleError extends AppError {
   constructor(readonly current: CaseView) {
@@ -112,7 +115,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const step: Step = {
       county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
-      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : undefined, from: row.state, to: columnsOf(result).state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}) },
+      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : builtInData(event), from: row.state, to: columnsOf(result).state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}) },
       effects: result.effects,
     };
     if (options.firedTimer) step.firedTimer = options.firedTimer;

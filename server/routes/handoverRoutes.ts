@@ -56,13 +56,16 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: ['cases'], summary: '加签：请一位能查看本案件的人也来审批这一步（其同意后才算通过）',
       params: idParam,
-      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', pattern: userIdPattern }, comment: { type: 'string', maxLength: 500 } } },
+      body: {
+        type: 'object', required: ['to'], additionalProperties: false,
+        properties: { to: { type: 'string', pattern: userIdPattern }, before: { type: 'boolean', description: 'true：加签在我之前（我须等其审批后再审批）；否则与我一同审批' }, comment: { type: 'string', maxLength: 500 } },
+      },
       response: caseReply,
     },
   }, async (request) => {
     const actor = requireActor(request);
     const id = (request.params as { id: string }).id;
-    const { to, comment } = request.body as { to: string; comment?: string };
+    const { to, before, comment } = request.body as { to: string; before?: boolean; comment?: string };
     const { row, process } = await visibleCase(db, actor, id, new Date());
     const snapshot = snapshotOf(row);
     const unitPath = row.org_path.split('/');
@@ -71,7 +74,7 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
     const seer = await db.run(actor.county, (k) => k.selectFrom('users').innerJoin('grants', (j) => j.onRef('grants.user_id', '=', 'users.id').onRef('grants.county_id', '=', 'users.county_id'))
       .select(['users.display_name']).where('users.county_id', '=', actor.county).where('users.id', '=', to).where('grants.unit_id', 'in', unitPath).executeTakeFirst());
     if (!seer || to === actor.id) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '加签给谁', message: '「加签给谁」须是能查看这个案件的其他人' }]);
-    const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to }, comment: `加签：${seer.display_name}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
+    const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to, ...(before ? { before: true } : {}) }, comment: `加签${before ? '（在我之前）' : ''}：${seer.display_name}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
     const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
       { user_id: to, kind: 'task', title: `加签给您：${row.title}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}请您一同审批${comment ? `：${comment}` : ''}）` },

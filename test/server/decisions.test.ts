@@ -37,6 +37,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** The case's event log, replayed alone, gives the stored snapshot. */
+async function replaysTheSame(caseId: string, processId: string) {
+  const { replayCase } = await import('../../server/audit/replayCase');
+  const { loadProcess } = await import('../../server/processes');
+  const row = await t.db.run('*', (k) => k.selectFrom('cases').select(['snapshot', 'org_path', 'process_version']).where('id', '=', caseId).executeTakeFirstOrThrow());
+  const p = (await t.db.run('532326', (k) => loadProcess(k, '532326', processId, row.process_version)))!;
+  const replayed = await t.db.run('532326', (k) => replayCase(k, '532326', caseId, p.compiled, row.org_path.split('/')));
+  expect(replayed).toEqual(typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot);
+}
+
 type History = { label: string; kind: string; comment: string | null; actorName: string }[];
 
 describe(`审批意见 on decisions (${dbKind})`, () => {
@@ -264,6 +274,7 @@ describe(`认领, 转办, 抄送 (${dbKind})`, () => {
     expect(history.map((h) => [h.label, h.kind])).toEqual([['发起', 'start'], ['认领', 'claim'], ['提交', 'submit'], ['认领', 'claim'], ['抄送', 'copy']]);
     expect(history.at(-1)!.comment).toMatch(/^抄送给：.+。请知悉$/);
     expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+    await replaysTheSame(c.id, 'quick-review');
   });
 });
 
@@ -284,5 +295,20 @@ describe(`加签 through the API (${dbKind})`, () => {
     const history = (await cadre.get(`/api/cases/${c.id}/history`)).json() as History;
     expect(history.map((h) => h.label)).toEqual(['发起', '提交', '加签', '同意', '同意']);
     expect(history[2]!.comment).toMatch(/^加签：.+。涉及县级资金$/);
+    await replaysTheSame(c.id, 'quick-review');
+  });
+
+  it('加签 before me: my approval waits until the added person has approved', async () => {
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' });
+    const office = await login(t.app, '532326', 'banqian');
+    const officeId = (await t.db.run('*', (k) => k.selectFrom('users').select('id').where('username', '=', 'banqian').where('county_id', '=', '532326').executeTakeFirstOrThrow())).id;
+    expect((await township.send('POST', `/api/cases/${c.id}/add-signer`, { to: officeId, before: true })).statusCode).toBe(200);
+    const early = await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' });
+    expect(early.statusCode).toBe(409);
+    expect((early.json() as { error: { code: string } }).error.code).toBe('CF_WAITING_FOR_SIGNER');
+    expect(((await office.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).json() as { stateKey: string }).stateKey).toBe('review');
+    expect(((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).json() as { stateKey: string }).stateKey).toBe('done');
+    await replaysTheSame(c.id, 'quick-review');
   });
 });

@@ -335,7 +335,8 @@ export default function CasePage({ id }: { id: string; me: Me }) {
           {detail.canAddSigner && detail.copyTo.length > 0 && (
             <form onSubmit={(ev) => ev.preventDefault()}>
               <label>加签：请这个人也审批这一步（其同意后才算通过）<select name="to" required>{detail.copyTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
-              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).get('to'); void handOver('add-signer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已加签'); }}>加签</button>
+              <label className="inline"><input type="checkbox" name="before" /> 在我之前（等其审批后我再审批）</label>
+              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const f = new FormData(ev.currentTarget.form!); void handOver('add-signer', { to: f.get('to'), ...(f.get('before') ? { before: true } : {}), ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已加签'); }}>加签</button>
             </form>
           )}
           {detail.copyTo.length > 0 && (
