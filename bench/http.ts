@@ -106,7 +106,7 @@ try {
         const now = new Date().toISOString();
         await writeStep(k, {
           county: '532326', caseId: sample.id, expectedRev: row.rev,
-          columns: { snapshot: row.snapshot, state: row.state, status: 'active', outcome: null, dueAt: null },
+          columns: { snapshot: row.snapshot, state: row.state, status: 'active', outcome: null, dueAt: null, claimedBy: null, addedTo: null },
           event: { caseId: sample.id, rev: row.rev + 1, at: now, actor: { id: s!.session.userId, name: 'bench' }, type: 'LOG_VISIT', data: visit, from: row.state, to: row.state },
           effects: [],
         });

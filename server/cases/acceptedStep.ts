@@ -13,7 +13,9 @@ import { type CaseColumns, type Step, writeStep } from './writeStep';
 
 /** The case columns an accepted transition writes. */
 export function columnsOf(r: Accepted): CaseColumns {
-  return { snapshot: r.snapshot, state: stateKey(r.state), status: r.status, outcome: r.outcome ?? null, dueAt: r.dueAt };
+  const claimed = Object.values(r.snapshot.claims ?? {});
+  const added = [...new Set(Object.values(r.snapshot.added ?? {}).flat())];
+  return { snapshot: r.snapshot, state: stateKey(r.state), status: r.status, outcome: r.outcome ?? null, dueAt: r.dueAt, claimedBy: claimed.length ? claimed : null, addedTo: added.length ? added : null };
 }
 
 /** A system actor for timers and child cases. */

@@ -29,6 +29,9 @@ export interface CaseColumns {
   title?: string;
   /** The case's uniqueness key, when the step changes it (the database refuses a second case holding it). */
   uniqueKey?: string;
+  /** Who has claimed its active steps, and who was added to their decision (from the snapshot, for the inbox). */
+  claimedBy: string[] | null;
+  addedTo: string[] | null;
 }
 
 /** One accepted step, written atomically: the case, one event, timers, notifications, the idempotency record. */
@@ -89,14 +92,14 @@ function caseCte(s: Step): RawBuilder<unknown> {
   const snapshot = JSON.stringify(s.columns.snapshot);
   if (s.create) {
     const k = s.create;
-    return sql`INSERT INTO cases (county_id, id, process_id, process_version, org_unit_id, org_path, state, status, outcome, snapshot, rev, due_at, parent_id, title, created_by, created_at, updated_at, unique_key)
-      VALUES (${s.county}, ${s.caseId}, ${k.processId}, ${k.processVersion}, ${k.orgUnitId}, ${k.orgPath}, ${c.state}, ${c.status}, ${c.outcome}, ${snapshot}::jsonb, 1, ${c.dueAt}::timestamptz, ${k.parentId}, ${k.title}, ${k.createdBy}, ${s.event.at}::timestamptz, ${s.event.at}::timestamptz, ${k.uniqueKey || null})
+    return sql`INSERT INTO cases (county_id, id, process_id, process_version, org_unit_id, org_path, state, status, outcome, snapshot, rev, due_at, parent_id, title, created_by, created_at, updated_at, unique_key, claimed_by, added_to)
+      VALUES (${s.county}, ${s.caseId}, ${k.processId}, ${k.processVersion}, ${k.orgUnitId}, ${k.orgPath}, ${c.state}, ${c.status}, ${c.outcome}, ${snapshot}::jsonb, 1, ${c.dueAt}::timestamptz, ${k.parentId}, ${k.title}, ${k.createdBy}, ${s.event.at}::timestamptz, ${s.event.at}::timestamptz, ${k.uniqueKey || null}, ${c.claimedBy}::text[], ${c.addedTo}::text[])
       RETURNING id, rev`;
   }
   const timerCheck = s.firedTimer
     ? sql`AND EXISTS (SELECT 1 FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ${s.firedTimer})`
     : sql``;
-  return sql`UPDATE cases SET snapshot = ${snapshot}::jsonb, state = ${c.state}, status = ${c.status}, outcome = ${c.outcome},
+  return sql`UPDATE cases SET snapshot = ${snapshot}::jsonb, state = ${c.state}, status = ${c.status}, outcome = ${c.outcome}, claimed_by = ${c.claimedBy}::text[], added_to = ${c.addedTo}::text[],
       due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz${c.title === undefined ? sql`` : sql`, title = ${c.title}`}${c.uniqueKey === undefined ? sql`` : sql`, unique_key = ${c.uniqueKey || null}`}
     WHERE county_id = ${s.county} AND id = ${s.caseId} AND rev = ${s.expectedRev ?? -1} ${timerCheck}
     RETURNING id, rev`;

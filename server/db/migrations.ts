@@ -168,4 +168,16 @@ export const migrations: Record<string, Migration> = {
       await countyOnly(db, 'case_alerts');
     },
   },
+  '010_list_speed': {
+    // Lists over a million cases: who holds a step (认领 / 加签) as columns the inbox can test without reading snapshots,
+    // and indexes for the case list's order and the overdue list.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE cases ADD COLUMN claimed_by text[], ADD COLUMN added_to text[]`.execute(db);
+      await sql`UPDATE cases SET claimed_by = ARRAY(SELECT jsonb_each_text.value FROM jsonb_each_text(snapshot->'claims')) WHERE snapshot ? 'claims'`.execute(db);
+      await sql`UPDATE cases SET added_to = ARRAY(SELECT DISTINCT w FROM jsonb_each(snapshot->'added') AS a(step, who), jsonb_array_elements_text(a.who) AS w) WHERE snapshot ? 'added'`.execute(db);
+      await sql`CREATE INDEX cases_recent ON cases (county_id, updated_at DESC, id)`.execute(db);
+      await sql`CREATE INDEX cases_overdue ON cases (county_id, due_at) WHERE status = 'active'`.execute(db);
+      await sql`CREATE INDEX cases_added ON cases (county_id) WHERE added_to IS NOT NULL`.execute(db);
+    },
+  },
 };

@@ -32,6 +32,8 @@ export interface Database {
     created_at: Timestamp;
     updated_at: Timestamp;
     unique_key: ColumnType<string | null, string | null | undefined, string | null>;
+    claimed_by: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+    added_to: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   };
   case_counts: { county_id: string; process_id: string; org_path: string; state: string; status: string; n: ColumnType<string | number, number, number> };
   case_events: {
