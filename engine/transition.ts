@@ -222,10 +222,24 @@ export const ADD_SIGNER_EVENT = 'cf.addSigner';
 /** 抄送: people are told of the case for information; recorded in the log, the case unchanged (vouched by the caller, who checks they may see it). */
 export const COPY_EVENT = 'cf.copy';
 
+/**
+ * An accepted event that keeps the case in its step: only the records beside the machine
+ * (votes, claims, those added) change. Frozen, and tied to the live snapshot it came from.
+ */
+function stayed(compiled: CompiledProcess, next: CaseSnapshot, live: AnyMachineSnapshot | null): Accepted {
+  deepFreeze(next);
+  if (live) compiled.runner.live.set(next, live);
+  return { ok: true, snapshot: next, effects: [], state: next.value, status: 'active', dueAt: dueAtOf(next.context) };
+}
+
+/** The active step someone is assigned to: the one claims and 加签 are about. */
+const assignedStep = (compiled: CompiledProcess, live: AnyMachineSnapshot) =>
+  nodesOf(live).map((n) => compiled.states.get(n.id)).find((s): s is StateInfo => Boolean(s?.assignee && !s.final));
+
 function claim(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
   const live = restore(compiled, snapshot);
   if (!live) return reject('invalid-snapshot');
-  const step = nodesOf(live).map((n) => compiled.states.get(n.id)).find((s): s is StateInfo => Boolean(s?.assignee && !s.final));
+  const step = assignedStep(compiled, live);
   if (!step) return reject('not-allowed-in-state');
   const holder = snapshot.claims?.[step.id];
   let to: string;
@@ -240,16 +254,14 @@ function claim(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEve
     if (typeof target !== 'string' || !target) return reject('invalid-data', [{ path: '/to', field: '转给谁', message: '请选择「转给谁」' }]);
     to = target;
   }
-  const claimed = deepFreeze({ ...snapshot, claims: { ...(snapshot.claims ?? {}), [step.id]: to } });
-  compiled.runner.live.set(claimed, live);
-  return { ok: true, snapshot: claimed, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+  return stayed(compiled, { ...snapshot, claims: { ...(snapshot.claims ?? {}), [step.id]: to } }, live);
 }
 
 function addSigner(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
   if (!options.system) return reject('forbidden-role');
   const live = restore(compiled, snapshot);
   if (!live) return reject('invalid-snapshot');
-  const step = nodesOf(live).map((n) => compiled.states.get(n.id)).find((s): s is StateInfo => Boolean(s?.assignee && !s.final));
+  const step = assignedStep(compiled, live);
   if (!step) return reject('not-allowed-in-state');
   const who = (event.data as { to?: unknown } | undefined)?.to;
   if (typeof who !== 'string' || !who) return reject('invalid-data', [{ path: '/to', field: '加签给谁', message: '请选择「加签给谁」' }]);
@@ -260,9 +272,7 @@ function addSigner(compiled: CompiledProcess, snapshot: CaseSnapshot, event: Cas
     const mine = snapshot.waitFor?.[step.id]?.[options.actor.id] ?? [];
     next.waitFor = { ...(snapshot.waitFor ?? {}), [step.id]: { ...(snapshot.waitFor?.[step.id] ?? {}), [options.actor.id]: [...new Set([...mine, who])] } };
   }
-  deepFreeze(next);
-  compiled.runner.live.set(next, live);
-  return { ok: true, snapshot: next, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+  return stayed(compiled, next, live);
 }
 
 /** The person an active step taking this event has been claimed by or handed to, if any. */
@@ -434,8 +444,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (type === ADD_SIGNER_EVENT) return addSigner(compiled, snapshot, event, options);
   if (type === COPY_EVENT) {
     if (!options.system) return reject('forbidden-role');
-    const same = deepFreeze({ ...snapshot });
-    return { ok: true, snapshot: same, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+    return stayed(compiled, { ...snapshot }, null);
   }
   const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
   const isTimer = type.startsWith('xstate.after.');
@@ -482,9 +491,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
       if ((snapshot.waitFor?.[step.id]?.[options.actor.id] ?? []).some((x) => !ballot.approved.includes(x))) return reject('waiting-for-signer');
       const approved = [...ballot.approved, options.actor.id];
       if (!ballotMet(ballot, approved)) {
-        const counted = deepFreeze({ ...snapshot, votes: { ...(snapshot.votes ?? {}), [step.id]: approved } });
-        compiled.runner.live.set(counted, live);
-        const stay: Accepted = { ok: true, snapshot: counted, effects: [], state: snapshot.value, status: 'active', dueAt: dueAtOf(snapshot.context) };
+        const stay = stayed(compiled, { ...snapshot, votes: { ...(snapshot.votes ?? {}), [step.id]: approved } }, live);
         if (formId) Object.assign(stay, { formId, data });
         return stay;
       }

@@ -39,6 +39,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** Where files and photos are kept (FILES_DIR, default DATA_DIR/files): uploads in progress, then stored by content. */
   filesDir: string;
+  /** How long before a step's deadline those who must act are reminded (DUE_SOON_HOURS, default 24). */
+  dueSoonMs: number;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkpointIntervalMs: Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 86_400_000),
     uploadMaxBytes: Math.round(Number(env.UPLOAD_MAX_MB ?? 20) * 1024 * 1024),
     filesDir: '',
+    dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;

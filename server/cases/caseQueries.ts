@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { CompiledProcess } from '../../engine/index';
+import type { CompiledProcess, StateInfo } from '../../engine/index';
 import { availableEvents, type CaseSnapshot, mayAct, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
@@ -8,6 +8,14 @@ import { type CaseView, caseView } from './caseView';
 
 /** Who has claimed a case's steps, from its stored snapshot. */
 const claimsOf = (r: { snapshot: unknown }) => ((typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as CaseSnapshot).claims;
+
+const byKey = new WeakMap<CompiledProcess, Map<string, StateInfo>>();
+/** A process's states by their key in the case row ('mobilising.visiting'), made once per compiled version. */
+export function statesByKey(compiled: CompiledProcess): Map<string, StateInfo> {
+  let m = byKey.get(compiled);
+  if (!m) byKey.set(compiled, (m = new Map([...compiled.states.values()].map((s) => [s.path.join('.'), s]))));
+  return m;
+}
 
 /** Adds each case's step label, process title (from its compiled version), its unit's name and who holds it, for lists. */
 export async function withLabels(k: Kysely<Database>, county: string, items: CaseView[], claims: (Record<string, string> | undefined)[] = []): Promise<CaseView[]> {
@@ -21,12 +29,11 @@ export async function withLabels(k: Kysely<Database>, county: string, items: Cas
     if (unitName) c.unitName = unitName;
     const p = await loadProcess(k, county, c.processId, c.processVersion);
     if (!p) continue;
-    const labels = new Map([...p.compiled.states.values()].map((s) => [s.path.join('.'), s.label]));
-    c.stepLabel = c.stateKey.split(',').map((key) => labels.get(key) ?? key).join('、');
+    const infos = statesByKey(p.compiled);
+    c.stepLabel = c.stateKey.split(',').map((key) => infos.get(key)?.label ?? key).join('、');
     c.processTitle = p.compiled.definition.title;
     if (c.status !== 'active') continue;
     const claimant = Object.values(claims[i] ?? {})[0];
-    const infos = new Map([...p.compiled.states.values()].map((s) => [s.path.join('.'), s]));
     // A step's role may be set on the state around it (思想动员 › 入户走访).
     const assigneeOf = (key: string): string | undefined => infos.get(key)?.assignee ?? (key.includes('.') ? assigneeOf(key.slice(0, key.lastIndexOf('.'))) : undefined);
     const roles = c.stateKey.split(',').map(assigneeOf).filter((r): r is string => Boolean(r));

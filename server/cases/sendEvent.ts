@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { currentSteps, transition, uniqueKeyOf, WITHDRAW_EVENT } from '../../engine/index';
+import { currentSteps, transition, uniqueKeyOf } from '../../engine/index';
 import type { CaseSnapshot, CompiledProcess } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
@@ -11,7 +11,8 @@ import { caseTitle, type CaseView, caseView } from './caseView';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
-import { holdersOf, recordStepMessages } from '../messages/stepMessages';
+import { recordStepMessages } from '../messages/stepMessages';
+import { holdersOf } from './casePeople';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { type Step, writeStep } from './writeStep';
 
@@ -52,6 +53,8 @@ function commentOf(kind: string | undefined, comment: string | undefined, data: 
  * counts the same. Undefined for other steps.
  */
 export async function approversNow(k: Kysely<Database>, county: string, compiled: CompiledProcess, snapshot: CaseSnapshot, orgPath: string): Promise<string[] | undefined> {
+  // Most processes have no such step: then the case's snapshot is not restored to look for one.
+  if (![...compiled.states.values()].some((s) => s.approval && !s.approval.chooseFrom)) return undefined;
   const step = currentSteps(compiled, snapshot).find((s) => s.approval && !s.approval.chooseFrom && s.assignee);
   return step ? holdersOf(k, county, [step.assignee!], orgPath.split('/')) : undefined;
 }
@@ -141,7 +144,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     // The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
     if (!event.type.startsWith('cf.')) await recordStepMessages(k, {
       county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
-      label: def.events[event.type]?.label ?? (event.type === WITHDRAW_EVENT ? '撤销' : '时限到期'), kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
+      label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
       // An approval that only counted (the step waits for other approvers) gives nobody a new task.
       assignees: columnsOf(result).state === row.state && approvers ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });

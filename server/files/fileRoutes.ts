@@ -14,6 +14,7 @@ import { FileStore as TusFileStore } from '@tus/file-store';
 import { Server as TusServer } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromFile } from 'file-type';
+import { acceptedTypes, FILE_REF_PROPERTIES } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
@@ -23,16 +24,14 @@ import { errors, idParam } from '../routes/schemas';
 import { logAuthFailure } from '../cases/authFailures';
 import { diskFileStore } from './fileStore';
 
-/** What the bytes may be: photos and scanned documents. */
-export const ALLOWED_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'];
+/** What the bytes may be: photos and scanned documents (the kinds a file field may accept, engine/files.ts). */
+const ALLOWED_TYPES = acceptedTypes(undefined);
 
 /** A user's uploads are named under a prefix only they have: nobody resumes or probes another's upload. */
 const ownerOf = (actor: UserActor) => createHash('sha256').update(`${actor.county}:${actor.id}`).digest('hex').slice(0, 16);
 
-export const fileRefSchema = {
-  type: 'object', required: ['id', 'name', 'type', 'size', 'sha256'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } },
-} as const;
+/** The stored reference a file field holds, as the engine defines it. */
+const fileRefSchema = { type: 'object', required: ['id', 'name', 'type', 'size', 'sha256'], properties: FILE_REF_PROPERTIES } as const;
 
 export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
   const uploadDir = join(config.filesDir, 'uploads');

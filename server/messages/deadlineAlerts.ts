@@ -8,16 +8,17 @@ import { currentSteps } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import type { Db } from '../db/open';
 import { loadProcess } from '../processes';
-import { holdersOf, type MessageKind, writeMessages } from './stepMessages';
+import { holdersOf } from '../cases/casePeople';
+import { type MessageKind, writeMessages } from './stepMessages';
 
-/** How long before a deadline the reminder goes (DUE_SOON_HOURS, default 24). */
-export const DUE_SOON_MS = Number(process.env.DUE_SOON_HOURS ?? 24) * 3_600_000;
+/** How long before a deadline the reminder goes, unless configured (DUE_SOON_HOURS, config.ts). */
+export const DUE_SOON_MS = 24 * 3_600_000;
 
 const fmt = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 
 /** Sends the reminders now due (at most `limit` cases a round); returns how many cases had one. */
-export async function alertDeadlines(db: Db, now: Date, limit = 100): Promise<number> {
-  const soon = new Date(now.getTime() + DUE_SOON_MS);
+export async function alertDeadlines(db: Db, now: Date, dueSoonMs = DUE_SOON_MS, limit = 100): Promise<number> {
+  const soon = new Date(now.getTime() + dueSoonMs);
   const due = await db.run('*', (k) => sql<{ county_id: string; id: string; process_id: string; process_version: number; org_path: string; title: string; due_at: Date; snapshot: unknown; kind: MessageKind }>`
     SELECT c.county_id, c.id, c.process_id, c.process_version, c.org_path, c.title, c.due_at, c.snapshot,
       CASE WHEN c.due_at <= ${now} THEN 'overdue' ELSE 'due_soon' END AS kind

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { holdersOf } from '../cases/casePeople';
 import { enqueueDeliveries } from './deliveries';
 
 /** One accepted step, as the message centre needs it. */
@@ -28,13 +29,6 @@ export interface StepNews {
 }
 
 export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'due_soon' | 'overdue' | 'copy';
-
-/** The users holding one of these roles at one of these units. */
-export async function holdersOf(k: Kysely<Database>, county: string, roles: string[], units: string[]): Promise<string[]> {
-  if (!roles.length || !units.length) return [];
-  const rows = await k.selectFrom('grants').select('user_id').distinct().where('county_id', '=', county).where('role', 'in', roles).where('unit_id', 'in', units).execute();
-  return rows.map((r) => r.user_id);
-}
 
 /** Writes messages, and queues them once per kind for the county's channels. */
 export async function writeMessages(k: Kysely<Database>, at: { county: string; processId: string; caseId: string; now: Date }, rows: { user_id: string; kind: MessageKind; title: string; body: string }[]): Promise<void> {

@@ -5,12 +5,12 @@ import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView } from '../cases/caseView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
-import { holdersOf } from '../messages/stepMessages';
+import { holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { visibleCase } from '../cases/visibleCase';
 import { startCaseService } from '../cases/startCaseService';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { errors, idParam, processIdPattern } from './schemas';
+import { errors, idempotencyKey, idParam, processIdPattern } from './schemas';
 
 /** An appended list as rows (anything else is no rows). */
 const asRows = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r)) : []);
@@ -45,7 +45,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
   app.post('/api/cases', {
     schema: {
       tags: ['cases'], summary: '发起案件',
-      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
+      headers: { type: 'object', properties: idempotencyKey() },
       body: {
         type: 'object', required: ['processId', 'orgUnitId'], additionalProperties: false,
         properties: { processId: { type: 'string', pattern: processIdPattern }, orgUnitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' }, data: { type: 'object' } },
@@ -95,8 +95,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
         const step = steps.find((s) => s.assignee && !s.final);
         const mine = events.length > 0 && (!held || held === actor.id);
         const colleagues = mine && step ? (await holdersOf(k, actor.county, [step.assignee!], unitPath)).filter((u) => u !== actor.id) : [];
-        const people = row.status === 'active' ? await k.selectFrom('users').innerJoin('grants', (j) => j.onRef('grants.user_id', '=', 'users.id').onRef('grants.county_id', '=', 'users.county_id'))
-          .select(['users.id', 'users.display_name as name']).distinct().where('users.county_id', '=', actor.county).where('grants.unit_id', 'in', unitPath).where('users.id', '!=', actor.id).where('grants.role', '!=', 'author').execute() : [];
+        const people = row.status === 'active' ? (await peopleWhoSee(k, actor.county, unitPath)).filter((p) => p.id !== actor.id) : [];
         const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
         return {
           // 加签 is offered to whoever may decide the step, for anyone who may see the case.
@@ -136,7 +135,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: ['cases'], summary: '对案件执行操作（提交、审核通过、退回……）',
       params: idParam,
-      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
+      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, ...idempotencyKey() } },
       body: { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { type: 'string', minLength: 1, maxLength: 100 }, data: {}, comment: { type: 'string', maxLength: 500, description: '审批意见（退回时必填）' } } },
       response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
     },
@@ -157,7 +156,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     schema: {
       tags: ['cases'], summary: '撤销：发起人在他人办理之前收回案件',
       params: idParam,
-      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
+      headers: { type: 'object', properties: idempotencyKey() },
       body: { type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 500 } } },
       response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 422) },
     },
@@ -180,7 +179,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
   app.post('/api/cases/batch', {
     schema: {
       tags: ['cases'], summary: '批量办理：对多个案件执行同一操作（如批量审核通过），附同一条审批意见',
-      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 60 } } },
+      headers: { type: 'object', properties: idempotencyKey(60) },
       body: {
         type: 'object', required: ['caseIds', 'type'], additionalProperties: false,
         properties: {

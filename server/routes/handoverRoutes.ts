@@ -5,17 +5,25 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ADD_SIGNER_EVENT, availableEvents, CLAIM_EVENT, COPY_EVENT, currentSteps, TRANSFER_EVENT } from '../../engine/index';
-import type { CaseSnapshot } from '../../engine/index';
+import type { CaseSnapshot, CompiledProcess } from '../../engine/index';
+import type { UserActor } from '../rights';
 import { requireActor } from '../authPlugin';
 import { sendEvent } from '../cases/sendEvent';
 import { visibleCase } from '../cases/visibleCase';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { holdersOf, writeMessages } from '../messages/stepMessages';
+import { holdersOf, peopleWhoSee } from '../cases/casePeople';
+import { writeMessages } from '../messages/stepMessages';
 import { errors, idParam } from './schemas';
 
 const userIdPattern = '^[A-Za-z0-9-]{1,64}$';
 const snapshotOf = (row: { snapshot: unknown }) => (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+
+/** Only the one who may act in the step now (no one else has claimed it) hands it over or asks another to sign. */
+function requireStepHolder(compiled: CompiledProcess, snapshot: CaseSnapshot, actor: UserActor, unitPath: string[], what: string): void {
+  const holder = snapshot.claims && Object.values(snapshot.claims)[0];
+  if (!availableEvents(compiled, snapshot, actor, unitPath).length || (holder && holder !== actor.id)) throw new AppError('CF_FORBIDDEN', `只有这一步的办理人可以${what}`);
+}
 
 export function handoverRoutes(app: FastifyInstance, db: Db): void {
   const caseReply = { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 422) };
@@ -40,8 +48,7 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
     const { row, process } = await visibleCase(db, actor, id, new Date());
     const snapshot = snapshotOf(row);
     const unitPath = row.org_path.split('/');
-    const holder = snapshot.claims && Object.values(snapshot.claims)[0];
-    if (!availableEvents(process.compiled, snapshot, actor, unitPath).length || (holder && holder !== actor.id)) throw new AppError('CF_FORBIDDEN', '只有这一步的办理人可以转办');
+    requireStepHolder(process.compiled, snapshot, actor, unitPath, '转办');
     const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
     const colleagues = step ? await db.run(actor.county, (k) => holdersOf(k, actor.county, [step.assignee!], unitPath)) : [];
     if (to === actor.id || !colleagues.includes(to)) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '转给谁', message: '「转给谁」须是在本单位担任这一步角色的其他同事' }]);
@@ -69,12 +76,10 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
     const { row, process } = await visibleCase(db, actor, id, new Date());
     const snapshot = snapshotOf(row);
     const unitPath = row.org_path.split('/');
-    const holder = snapshot.claims && Object.values(snapshot.claims)[0];
-    if (!availableEvents(process.compiled, snapshot, actor, unitPath).length || (holder && holder !== actor.id)) throw new AppError('CF_FORBIDDEN', '只有这一步的办理人可以加签');
-    const seer = await db.run(actor.county, (k) => k.selectFrom('users').innerJoin('grants', (j) => j.onRef('grants.user_id', '=', 'users.id').onRef('grants.county_id', '=', 'users.county_id'))
-      .select(['users.display_name']).where('users.county_id', '=', actor.county).where('users.id', '=', to).where('grants.unit_id', 'in', unitPath).executeTakeFirst());
+    requireStepHolder(process.compiled, snapshot, actor, unitPath, '加签');
+    const [seer] = await db.run(actor.county, (k) => peopleWhoSee(k, actor.county, unitPath, [to]));
     if (!seer || to === actor.id) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '加签给谁', message: '「加签给谁」须是能查看这个案件的其他人' }]);
-    const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to, ...(before ? { before: true } : {}) }, comment: `加签${before ? '（在我之前）' : ''}：${seer.display_name}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
+    const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to, ...(before ? { before: true } : {}) }, comment: `加签${before ? '（在我之前）' : ''}：${seer.name}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
     const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
       { user_id: to, kind: 'task', title: `加签给您：${row.title}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}请您一同审批${comment ? `：${comment}` : ''}）` },
@@ -95,11 +100,10 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
     const { to, comment } = request.body as { to: string[]; comment?: string };
     const { row, process } = await visibleCase(db, actor, id, new Date());
     // Only people who may see the case: grants at its unit or above.
-    const users = await db.run(actor.county, (k) => k.selectFrom('users').innerJoin('grants', (j) => j.onRef('grants.user_id', '=', 'users.id').onRef('grants.county_id', '=', 'users.county_id'))
-      .select(['users.id', 'users.display_name']).distinct().where('users.county_id', '=', actor.county).where('users.id', 'in', to).where('grants.unit_id', 'in', row.org_path.split('/')).execute());
+    const users = await db.run(actor.county, (k) => peopleWhoSee(k, actor.county, row.org_path.split('/'), to));
     const missing = to.filter((u) => !users.some((x) => x.id === u));
     if (missing.length) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '抄送给', message: '「抄送给」中有人不能查看这个案件' }]);
-    const names = users.map((u) => u.display_name).join('、');
+    const names = users.map((u) => u.name).join('、');
     const result = await sendEvent(db, actor, id, { type: COPY_EVENT, comment: `抄送给：${names}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() },
       users.map((u) => ({ user_id: u.id, kind: 'copy' as const, title: `抄送：${row.title}`, body: `${process.compiled.definition.title}（${actor.name}抄送${comment ? `：${comment}` : ''}）` }))));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type CompiledProcess, stepOrder } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { loadProcess } from '../processes';
-import { dashboard } from '../cases/caseQueries';
+import { dashboard, statesByKey } from '../cases/caseQueries';
 import type { Db } from '../db/open';
 import { underRoots, visibleRoots } from '../rights';
 import { errors, processIdPattern } from './schemas';
@@ -11,7 +11,7 @@ import { errors, processIdPattern } from './schemas';
 function stepColumns(compiled: CompiledProcess, rows: { state: string; count: number; overdue: number }[], total: number) {
   const order = stepOrder(compiled.definition);
   const at = new Map(order.map((s, i) => [s.id, i]));
-  const byKey = new Map([...compiled.states.values()].map((s) => [s.path.join('.'), s]));
+  const byKey = statesByKey(compiled);
   const keys = [...new Set(rows.map((r) => r.state))];
   // A parallel state's key lists its regions' leaves: it sorts by its first.
   const position = (key: string) => Math.min(...key.split(',').map((k) => at.get(byKey.get(k)?.id ?? '') ?? Infinity));

@@ -53,3 +53,6 @@ export const processIdPattern = '^[a-z][a-z0-9-]{1,62}$';
 
 /** Standard error responses for the OpenAPI document. */
 export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { $ref: 'Error#' }]));
+
+/** The Idempotency-Key header: a retry with the same key gets the first answer. A batch's keys are shorter: each case's is the key and its id. */
+export const idempotencyKey = (maxLength = 100) => ({ 'idempotency-key': { type: 'string', minLength: 8, maxLength } }) as const;

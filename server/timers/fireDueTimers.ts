@@ -47,7 +47,7 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
 }
 
 /** Runs fireDueTimers every `intervalMs` until stopped; never two rounds at once in one process. */
-export function startScheduler(db: Db, intervalMs: number, log: (msg: string, extra?: object) => void): () => Promise<void> {
+export function startScheduler(db: Db, intervalMs: number, log: (msg: string, extra?: object) => void, dueSoonMs?: number): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let alertedAt = 0;
@@ -57,7 +57,7 @@ export function startScheduler(db: Db, intervalMs: number, log: (msg: string, ex
       // Deadline reminders: looked for once a minute.
       if (!stopped && Date.now() - alertedAt >= 60_000) {
         alertedAt = Date.now();
-        await alertDeadlines(db, new Date());
+        await alertDeadlines(db, new Date(), dueSoonMs);
       }
     } catch (e) {
       log('timer round failed', { err: String(e) });

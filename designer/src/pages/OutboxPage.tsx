@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatTime, t } from '../i18n';
+import { formatTime, shortNumber, t } from '../i18n';
 import { discard, flush, onOutboxChange, outboxItems, resend } from '../outbox';
 
 const STATE_WORDS = { waiting: 'waitingSend', sent: 'sent', refused: 'refused' } as const;
@@ -15,7 +15,7 @@ export default function OutboxPage() {
       <ul className="list outbox">
         {[...items].reverse().map((i) => (
           <li key={i.key} className={`card outbox-item ${i.state}`}>
-            <a href={`#/cases/${i.caseId}`} className="title">{i.caseTitle ?? i.caseId.slice(0, 8).toUpperCase()}</a>
+            <a href={`#/cases/${i.caseId}`} className="title">{i.caseTitle ?? shortNumber(i.caseId)}</a>
             <span className="meta">{i.label ?? i.type} · {formatTime(i.at)}</span>
             <span className={`badge ${i.state}`}>{t(STATE_WORDS[i.state])}{i.sentAt ? ` ${formatTime(i.sentAt)}` : ''}</span>
             {i.state === 'refused' && (

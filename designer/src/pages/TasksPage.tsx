@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, type CaseView, type Page } from '../api';
-import { formatTime, t } from '../i18n';
+import { formatTime, shortNumber, t } from '../i18n';
 import { keepInboxCases } from '../offline/prefetch';
 
 /** The tabs of the inbox: what waits for me, what I have handled, what I started. */
@@ -13,8 +13,6 @@ type TabKey = (typeof TABS)[number]['key'];
 
 const PAGE_SIZE = 50;
 
-/** A case's short number, as cards and tables show it (the search box finds a case by it). */
-export const shortNumber = (id: string) => id.slice(0, 8).toUpperCase();
 
 /** True on a screen wide enough for a table. */
 function useWide(): boolean {
