@@ -39,6 +39,10 @@ export interface Config {
   uploadMaxBytes: number;
   /** Where files and photos are kept (FILES_DIR, default DATA_DIR/files): uploads in progress, then stored by content. */
   filesDir: string;
+  /** An S3-compatible object store for files instead of the disk (FILES_S3_URL=https://KEY:SECRET@host/bucket[/prefix]). */
+  filesS3Url?: string;
+  /** The signing region of that store (FILES_S3_REGION, default us-east-1). */
+  filesS3Region: string;
   /** How long before a step's deadline those who must act are reminded (DUE_SOON_HOURS, default 24). */
   dueSoonMs: number;
 }
@@ -75,9 +79,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkpointIntervalMs: Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 86_400_000),
     uploadMaxBytes: Math.round(Number(env.UPLOAD_MAX_MB ?? 20) * 1024 * 1024),
     filesDir: '',
+    filesS3Region: env.FILES_S3_REGION ?? 'us-east-1',
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
+  if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   return config;
 }

@@ -5,7 +5,7 @@
  *
  *   POST/HEAD/PATCH /api/uploads[/:id]  the tus protocol (each user sees only their own uploads)
  *   POST /api/files                      a finished upload becomes a file of a case: { id, name, type, size, sha256 }
- *   GET  /api/files/:id                  the file, to those who may see its case
+ *   GET  /api/files/:id[?size=thumb]     the file (or its thumbnail), to those who may see its case
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -22,7 +22,9 @@ import { AppError } from '../errors';
 import { canSee, type UserActor } from '../rights';
 import { errors, idParam } from '../routes/schemas';
 import { logAuthFailure } from '../cases/authFailures';
-import { diskFileStore } from './fileStore';
+import { diskFileStore, type FileStore } from './fileStore';
+import { parseS3Url, s3FileStore } from './s3FileStore';
+import { thumbnailOf } from './thumbnails';
 
 /** What the bytes may be: photos and scanned documents (the kinds a file field may accept, engine/files.ts). */
 const ALLOWED_TYPES = acceptedTypes(undefined);
@@ -33,9 +35,15 @@ const ownerOf = (actor: UserActor) => createHash('sha256').update(`${actor.count
 /** The stored reference a file field holds, as the engine defines it. */
 const fileRefSchema = { type: 'object', required: ['id', 'name', 'type', 'size', 'sha256'], properties: FILE_REF_PROPERTIES } as const;
 
+/** The configured store: S3-compatible when FILES_S3_URL is given, else the disk under FILES_DIR. */
+export function fileStoreOf(config: Config): FileStore {
+  return config.filesS3Url ? s3FileStore(parseS3Url(config.filesS3Url, config.filesS3Region)) : diskFileStore(join(config.filesDir, 'content'));
+}
+
 export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
+  // Uploads in progress stay on the local disk (tus resumes them there); finished files go to the store.
   const uploadDir = join(config.filesDir, 'uploads');
-  const store = diskFileStore(join(config.filesDir, 'content'));
+  const store = fileStoreOf(config);
   // Made on the first upload: a server that never receives one touches no folder (the tus store checks its folder as it starts).
   let made: { datastore: TusFileStore; tus: TusServer } | undefined;
   const uploads = () => {
@@ -109,19 +117,28 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
     return reply.status(201).send(ref);
   });
 
-  app.get('/api/files/:id', { schema: { tags: ['files'], summary: '下载文件（限能查看其案件的人）', params: idParam, response: errors(401, 404) } }, async (request, reply) => {
+  app.get('/api/files/:id', {
+    schema: {
+      tags: ['files'], summary: '下载文件或其缩略图（限能查看其案件的人）', params: idParam,
+      querystring: { type: 'object', additionalProperties: false, properties: { size: { type: 'string', enum: ['thumb'], description: 'thumb：照片的缩略图（最长边 320 像素，WebP）；不是照片时给原文件' } } },
+      response: errors(400, 401, 404),
+    },
+  }, async (request, reply) => {
     const actor = requireActor(request);
     const id = (request.params as { id: string }).id;
+    const thumb = (request.query as { size?: 'thumb' }).size === 'thumb';
     const file = await db.run(actor.county, async (k) => {
       const row = await k.selectFrom('files').innerJoin('cases', (j) => j.onRef('cases.id', '=', 'files.case_id').onRef('cases.county_id', '=', 'files.county_id'))
         .select(['files.sha256', 'files.name', 'files.type', 'cases.org_path']).where('files.county_id', '=', actor.county).where('files.id', '=', id).executeTakeFirst();
       if (row && !canSee(actor, row.org_path)) await logAuthFailure(k, actor, 'view-file', id, new Date());
       return row && canSee(actor, row.org_path) ? row : null;
     });
-    const stream = file && store.read(file.sha256);
-    if (!file || !stream) throw new AppError('CF_NOT_FOUND');
+    if (!file) throw new AppError('CF_NOT_FOUND');
+    const small = thumb ? await thumbnailOf(store, file.sha256, file.type) : null;
+    const stream = small ?? (await store.read(file.sha256));
+    if (!stream) throw new AppError('CF_NOT_FOUND');
     return reply
-      .header('content-type', file.type)
+      .header('content-type', small ? 'image/webp' : file.type)
       .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")

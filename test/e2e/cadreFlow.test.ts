@@ -268,8 +268,12 @@ describe(`photos (${dbKind})`, () => {
       const ref = (await cadre.page.locator('.upload-value .muted').innerText());
       expect(ref).toMatch(/IMG_2041\.jpg（\d+ KB）/);
       expect(Number(/（(\d+) KB）/.exec(ref)![1])).toBeLessThanOrEqual(300);
-      // The stored photo is at most 1600 px on its longer side (this noisy one had to go smaller to fit 300 KB).
-      const width = await cadre.page.locator('.upload-value img.thumb').evaluate(async (img: HTMLImageElement) => (await img.decode(), img.naturalWidth));
+      // The form shows the server's thumbnail (at most 320 px); it opens the stored photo, at most 1600 px on its
+      // longer side (this noisy one had to go smaller to fit 300 KB).
+      const thumbWidth = await cadre.page.locator('.upload-value img.thumb').evaluate(async (img: HTMLImageElement) => (await img.decode(), img.naturalWidth));
+      expect(thumbWidth).toBe(320);
+      const full = await cadre.page.locator('.upload-value a:has(img.thumb)').getAttribute('href');
+      const width = await cadre.page.evaluate(async (url) => (await createImageBitmap(await (await fetch(url!)).blob())).width, full);
       expect(width).toBeLessThanOrEqual(1600);
       expect(width).toBeGreaterThanOrEqual(800);
       await shot(cadre.page, 'photo-375');
@@ -297,6 +301,41 @@ describe(`photos (${dbKind})`, () => {
       expect(sent.case.data.register.dwellingPhoto.id).not.toMatch(/^local-/);
       const file = await cadre.page.evaluate(async (fileId) => (await fetch(`/api/files/${fileId}`)).status, sent.case.data.register.dwellingPhoto.id);
       expect(file).toBe(200);
+    } finally {
+      await cadre.context.close();
+    }
+  });
+});
+
+describe(`the form on the smallest phone (${dbKind})`, () => {
+  it('at 320 px the household members table fits: the fields of every row are inside the screen, wide enough to type in, the page never scrolls sideways', async () => {
+    const api = await apiAs('cun');
+    const cadre = await openBrowser(320);
+    try {
+      await sessionLogin(cadre.page, e2e.server.url, api.cookie);
+      await startRelocation(cadre.page);
+      await fillRegistration(cadre.page, idNumber());
+      await cadre.page.click('button.add:has-text("添加一项")');
+      await cadre.page.fill('#root_members_1_name', '王秀英');
+      await cadre.page.fill('#root_members_1_idNumber', idNumber('532326', '19800303', '222'));
+      await cadre.page.selectOption('#root_members_1_relation', '配偶');
+      await expect.poll(() => cadre.page.inputValue('#root_memberCount')).toBe('2');
+      const fits = await cadre.page.evaluate(() => {
+        const boxes = Array.from(document.querySelectorAll<HTMLElement>('[id^="root_members_"]:is(input, select)')).map((el) => {
+          const r = el.getBoundingClientRect();
+          return { id: el.id, left: r.left, right: r.right, width: r.width, height: r.height };
+        });
+        return { pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth, boxes };
+      });
+      await shot(cadre.page, 'members-320');
+      expect(fits.pageWidth).toBeLessThanOrEqual(fits.viewport);
+      expect(fits.boxes.map((b) => b.id)).toEqual(expect.arrayContaining(['root_members_0_name', 'root_members_1_name', 'root_members_1_idNumber', 'root_members_1_relation']));
+      for (const b of fits.boxes) {
+        expect(b.left, b.id).toBeGreaterThanOrEqual(0);
+        expect(b.right, b.id).toBeLessThanOrEqual(fits.viewport);
+        expect(b.width, b.id).toBeGreaterThanOrEqual(200);
+        expect(b.height, b.id).toBeGreaterThanOrEqual(36);
+      }
     } finally {
       await cadre.context.close();
     }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
 import { registration } from '../helpers/people';
+import { createUpload, jpeg, patch as patchOf, sha, tus } from '../helpers/uploads';
 
 let t: TestApp;
 let cadre: Client;
@@ -16,26 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A small but real JPEG (the start-of-image marker and a JFIF header, then filler). */
-const jpeg = (size: number, seed = 1) => {
-  const b = Buffer.alloc(size, seed);
-  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).copy(b);
-  b[size - 2] = 0xff;
-  b[size - 1] = 0xd9;
-  return b;
-};
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const tus = { 'tus-resumable': '1.0.0' };
-
-/** Creates a tus upload of `length` bytes; returns its id. */
-async function createUpload(who: Client, length: number, name = '房屋正面.jpg') {
-  const res = await who.send('POST', '/api/uploads', undefined, { ...tus, 'upload-length': String(length), 'upload-metadata': `filename ${Buffer.from(name).toString('base64')}` });
-  expect(res.statusCode).toBe(201);
-  return res.headers.location!.split('/').at(-1)!;
-}
-
-const patch = (who: Client, id: string, offset: number, chunk: Buffer) =>
-  t.app.inject({ method: 'PATCH', url: `/api/uploads/${id}`, cookies: { cf_session: who.cookie }, headers: { ...tus, 'x-csrf-token': who.csrf, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, payload: chunk });
+const patch = (who: Client, id: string, offset: number, chunk: Buffer) => patchOf(t.app, who, id, offset, chunk);
 
 async function newCase() {
   const res = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });

@@ -10,19 +10,22 @@ export interface FileContext {
   caseId?: string;
 }
 
-/** A picture of the file: the stored image, or the copy still on the phone. */
+/** A picture of the file: the server's thumbnail (320 px) opening the photo itself, or the copy still on the phone. */
 function Thumb({ value }: { value: FileRef }) {
-  const [src, setSrc] = useState<string | null>(isLocal(value) ? null : `/api/files/${value.id}`);
+  const full = isLocal(value) ? undefined : `/api/files/${value.id}`;
+  const [src, setSrc] = useState<string | null>(full ? `${full}?size=thumb` : null);
   useEffect(() => {
-    if (!isLocal(value)) return setSrc(`/api/files/${value.id}`);
+    if (full) return setSrc(`${full}?size=thumb`);
     let url: string | null = null;
     void uploader().then((u) => u.waitingBlob(value.id)).then((blob) => {
       if (blob) setSrc((url = URL.createObjectURL(blob)));
     });
     return () => void (url && URL.revokeObjectURL(url));
   }, [value.id]);
-  if (!value.type.startsWith('image/')) return <a href={isLocal(value) ? undefined : `/api/files/${value.id}`} target="_blank" rel="noreferrer">📄 {value.name}</a>;
-  return src ? <img className="thumb" src={src} alt={value.name} /> : null;
+  if (!value.type.startsWith('image/')) return <a href={full} target="_blank" rel="noreferrer">📄 {value.name}</a>;
+  if (!src) return null;
+  const img = <img className="thumb" src={src} alt={value.name} />;
+  return full ? <a href={full} target="_blank" rel="noreferrer">{img}</a> : img;
 }
 
 /**
