@@ -89,7 +89,7 @@ function App() {
       <header className="top">
         <strong>{t('appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>
-        <a className="link bell" href="#/messages" aria-label={`${t('messages')}（${unread} 条未读）`}>{t('messages')}{unread > 0 && <span className="unread-badge">{unread > 99 ? '99+' : unread}</span>}</a>
+        <a className="link bell" href="#/messages">{t('messages')}{unread > 0 && <span className="unread-badge" aria-hidden="true">{unread > 99 ? '99+' : unread}</span>}<span className="sr-only">（{unread} 条未读）</span></a>
         <button className="link" onClick={toggleLanguage}>{t('language')}</button>
         <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); void forgetReads(); location.hash = '#/login'; setMe(null); }}>{t('logout')}</button>
       </header>

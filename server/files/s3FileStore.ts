@@ -45,7 +45,7 @@ export function s3FileStore(where: S3Location): FileStore {
     return true;
   };
   const upload = async (key: string, bytes: Buffer, type: string) => {
-    const res = await client.fetch(url(key), { method: 'PUT', body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), headers: { 'content-type': type } });
+    const res = await client.fetch(url(key), { method: 'PUT', body: new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length), headers: { 'content-type': type } });
     if (!res.ok) throw new Error(`文件存储（S3）PUT ${keyPath(key)} 返回 ${res.status}：${(await res.text()).slice(0, 200)}`);
   };
   return {

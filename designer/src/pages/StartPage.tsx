@@ -68,7 +68,7 @@ export default function StartPage() {
       </div>
       <div className="card">
         <h3>{t('import')}</h3>
-        <input type="file" accept=".xlsx" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setReport(null); }} />
+        <input type="file" accept=".xlsx" aria-label={t('import')} onChange={(e) => { setFile(e.target.files?.[0] ?? null); setReport(null); }} />
         <button disabled={!file} onClick={() => void upload(true)}>{t('dryRun')}</button>
         {report && (
           <div>
