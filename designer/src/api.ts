@@ -1,6 +1,7 @@
 /** The HTTP client: session cookie + CSRF header, errors as ApiError with the server's Chinese details. */
 import type { CaseView } from '../../server/cases/caseView';
 import { keepRead, keptRead } from './offline/keep';
+import { t } from './i18n';
 
 /** A case as the API returns it: the server's own type. */
 export type { CaseView };
@@ -16,6 +17,12 @@ export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: FieldDetail[] = [], readonly body: Record<string, unknown> = {}) {
     super(message);
   }
+}
+
+/** What went wrong, in words: the message, then each field's problem. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError && e.details.length) return t('common.withDetails', { message: e.message, details: e.details.map((d) => d.message).join(t('common.semicolon')) });
+  return (e as Error).message;
 }
 
 let csrf = sessionStorage.getItem('cf_csrf') ?? '';
@@ -66,7 +73,7 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
       noteConnection(kept.at);
       return kept.body as T;
     }
-    throw new ApiError(0, 'OFFLINE', '网络不通，请稍后再试');
+    throw new ApiError(0, 'OFFLINE', t('common.networkDown'));
   }
   noteConnection(null);
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
@@ -74,7 +81,7 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
   if (!res.ok) {
     const e = (data.error ?? {}) as { code?: string; message?: string; details?: FieldDetail[] };
     if (res.status === 401 && !path.endsWith('/api/session')) location.hash = '#/login';
-    throw new ApiError(res.status, e.code ?? 'CF_INTERNAL', e.message ?? `请求失败（${res.status}）`, e.details ?? [], data);
+    throw new ApiError(res.status, e.code ?? 'CF_INTERNAL', e.message ?? t('api.requestFailed', { status: res.status }), e.details ?? [], data);
   }
   return data as T;
 }

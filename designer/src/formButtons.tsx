@@ -1,4 +1,5 @@
 import type { IconButtonProps } from '@rjsf/utils';
+import { t } from './i18n';
 
 /** rjsf's array buttons as plain Chinese words (its default theme expects Bootstrap glyph fonts). */
 function WordButton({ word, className }: { word: string; className: string }) {
@@ -9,9 +10,9 @@ function WordButton({ word, className }: { word: string; className: string }) {
 }
 
 export const buttonTemplates = {
-  AddButton: WordButton({ word: '＋ 添加一项', className: 'add' }),
-  RemoveButton: WordButton({ word: '删除', className: 'remove' }),
-  MoveUpButton: WordButton({ word: '上移', className: 'move' }),
-  MoveDownButton: WordButton({ word: '下移', className: 'move' }),
-  CopyButton: WordButton({ word: '复制', className: 'copy' }),
+  AddButton: WordButton({ word: t('formButtons.addAnItem'), className: 'add' }),
+  RemoveButton: WordButton({ word: t('formButtons.delete'), className: 'remove' }),
+  MoveUpButton: WordButton({ word: t('formButtons.moveUp'), className: 'move' }),
+  MoveDownButton: WordButton({ word: t('formButtons.moveDown'), className: 'move' }),
+  CopyButton: WordButton({ word: t('formButtons.copy'), className: 'copy' }),
 };

@@ -79,25 +79,25 @@ function App() {
   }, [route.parts[0]]);
 
   const page = route.parts[0] ?? 'tasks';
-  if (page === 'login' || me === null) return <Suspense fallback={<p className="muted">{t('loading')}</p>}><LoginPage onLogin={(m) => { become(m); location.hash = '#/tasks'; }} /></Suspense>;
-  if (me === undefined) return <p className="muted pad">{t('loading')}</p>;
+  if (page === 'login' || me === null) return <Suspense fallback={<p className="muted">{t('app.loading')}</p>}><LoginPage onLogin={(m) => { become(m); location.hash = '#/tasks'; }} /></Suspense>;
+  if (me === undefined) return <p className="muted pad">{t('app.loading')}</p>;
   const supervisor = me.grants.some((g) => g.level === 'county' || g.level === 'township');
   const author = me.grants.some((g) => g.role === 'author');
-  const nav = [['tasks', t('tasks')], ['start', t('start')], ...(supervisor ? [['dashboard', t('dashboard')]] : []), ...(author ? [['author', t('author')]] : [])] as const;
+  const nav = [['tasks', t('app.tasks')], ['start', t('app.start')], ...(supervisor ? [['dashboard', t('app.dashboard')]] : []), ...(author ? [['author', t('app.author')]] : [])] as const;
   return (
     <div className={['author', 'tasks', 'dashboard'].includes(page) ? 'app wide' : 'app'}>
       <header className="top">
-        <strong>{t('appName')}</strong>
+        <strong>{t('app.appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>
-        <a className="link bell" href="#/messages">{t('messages')}{unread > 0 && <span className="unread-badge" aria-hidden="true">{unread > 99 ? '99+' : unread}</span>}<span className="sr-only">（{unread} 条未读）</span></a>
-        <button className="link" onClick={toggleLanguage}>{t('language')}</button>
-        <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); void forgetReads(); location.hash = '#/login'; setMe(null); }}>{t('logout')}</button>
+        <a className="link bell" href="#/messages">{t('app.messages')}{unread > 0 && <span className="unread-badge" aria-hidden="true">{unread > 99 ? '99+' : unread}</span>}<span className="sr-only">{t('main.unread', { unread })}</span></a>
+        <button className="link" onClick={toggleLanguage}>{t('app.language')}</button>
+        <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); void forgetReads(); location.hash = '#/login'; setMe(null); }}>{t('app.logout')}</button>
       </header>
-      {keptAt && <div className="banner warn" role="status">{t('offlineShown')} {formatTime(keptAt)}</div>}
-      {waiting > 0 && <a className="banner warn" role="status" href="#/outbox">{waiting} {t('pendingCount')} — {t('offlineSaved')}</a>}
+      {keptAt && <div className="banner warn" role="status">{t('app.offlineShown')} {formatTime(keptAt)}</div>}
+      {waiting > 0 && <a className="banner warn" role="status" href="#/outbox">{waiting} {t('app.pendingCount')} — {t('app.offlineSaved')}</a>}
       <main>
         <PageGuard page={page}>
-        <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+        <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
           {page === 'tasks' && <TasksPage query={route.query} />}
           {page === 'cases' && route.parts[1] && (isLocalCase(route.parts[1]) ? <LocalCasePage id={route.parts[1]} me={me} /> : <CasePage id={route.parts[1]} me={me} />)}
           {page === 'start' && <StartPage />}

@@ -7,6 +7,7 @@
 import { api, ApiError, type CaseView } from './api';
 import { hasWaiting } from './files/localRefs';
 import { del, entries, outboxStore, set } from './offline/keep';
+import { t } from './i18n';
 
 export interface OutboxItem {
   /** The Idempotency-Key it is sent with, every time. */
@@ -101,7 +102,7 @@ const nextSeq = () => Math.max(0, ...items.map((i) => i.seq)) + 1;
 export async function startOffline(processId: string, orgUnitId: string, about: { caseTitle?: string } = {}): Promise<string> {
   await ready;
   const caseId = `${LOCAL_CASE}${crypto.randomUUID()}`;
-  const item: OutboxItem = { key: crypto.randomUUID(), seq: nextSeq(), kind: 'start', caseId, processId, orgUnitId, type: 'start', label: '发起', rev: 0, at: new Date().toISOString(), state: 'waiting', ...about };
+  const item: OutboxItem = { key: crypto.randomUUID(), seq: nextSeq(), kind: 'start', caseId, processId, orgUnitId, type: 'start', label: t('outbox.start'), rev: 0, at: new Date().toISOString(), state: 'waiting', ...about };
   if (userId) item.userId = userId;
   await save(item);
   return caseId;
@@ -147,7 +148,7 @@ async function withFilesUploaded(p: OutboxItem): Promise<OutboxItem> {
     return { ...p, data: await uploadWaiting(p.data, p.caseId) };
   } catch (e) {
     if (e instanceof ApiError) throw e;
-    throw new ApiError(0, 'OFFLINE', '网络不通，请稍后再试');
+    throw new ApiError(0, 'OFFLINE', t('common.networkDown'));
   }
 }
 

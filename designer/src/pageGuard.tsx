@@ -1,4 +1,5 @@
 import { Component, type ReactNode } from 'react';
+import { t } from './i18n';
 
 /**
  * A page that cannot be shown (its code could not be downloaded without signal, or it failed)
@@ -19,8 +20,8 @@ export class PageGuard extends Component<{ page: string; children: ReactNode }, 
     if (!this.state.failed) return this.props.children;
     return (
       <div className="banner error" role="alert">
-        这个页面现在打不开（可能是没有网络，这一页还没有保存在本机）。已填写的内容都保存在本机。
-        <button className="link" onClick={() => location.reload()}>重试</button>
+        {t('pageGuard.thisPageCannotOpenNow')}
+        <button className="link" onClick={() => location.reload()}>{t('pageGuard.retry')}</button>
       </div>
     );
   }

@@ -1,5 +1,6 @@
 import { getDefaultRegistry } from '@rjsf/core';
 import type { BaseInputTemplateProps } from '@rjsf/utils';
+import { t } from './i18n';
 
 const Base = getDefaultRegistry().templates.BaseInputTemplate;
 
@@ -24,7 +25,7 @@ export function PhoneFriendlyInput(props: BaseInputTemplateProps) {
   return (
     <div className="id-input">
       {input}
-      {/^\d{17}$/.test(value) && <button type="button" className="word" aria-label="输入末位 X" onClick={() => props.onChange(`${value}X`)}>X</button>}
+      {/^\d{17}$/.test(value) && <button type="button" className="word" aria-label={t('phoneInput.typeTheFinalX')} onClick={() => props.onChange(`${value}X`)}>X</button>}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { useEffect, useRef } from 'react';
+import { t } from './i18n';
 
 /** A handwritten signature drawn with a finger or mouse, kept as a PNG data URL. */
 export function SignatureWidget({ id, value, onChange, readonly, disabled, label }: WidgetProps) {
@@ -23,7 +24,7 @@ export function SignatureWidget({ id, value, onChange, readonly, disabled, label
   const off = readonly || disabled;
   return (
     <div className="signature">
-      <canvas id={id} ref={canvas} width={600} height={200} aria-label={`${label}（在框内手写）`}
+      <canvas id={id} ref={canvas} width={600} height={200} aria-label={t('signatureWidget.signInTheBox', { label })}
         onPointerDown={(e) => {
           if (off) return;
           drawing.current = true;
@@ -48,7 +49,7 @@ export function SignatureWidget({ id, value, onChange, readonly, disabled, label
         const c = canvas.current;
         c?.getContext('2d')?.clearRect(0, 0, c.width, c.height);
         onChange(undefined);
-      }}>重签</button>}
+      }}>{t('signatureWidget.signAgain')}</button>}
     </div>
   );
 }

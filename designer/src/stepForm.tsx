@@ -11,17 +11,18 @@ import { buttonTemplates } from './formButtons';
 import { PhoneFriendlyInput } from './phoneInput';
 import { UploadField, withUploadFields } from './files/UploadField';
 import { SignatureWidget } from './signatureWidget';
+import { t } from './i18n';
 
 const widgets = { signature: SignatureWidget };
 const fields = { upload: UploadField };
 
 /** rjsf's own words in Chinese (yes/no radios, empty tables, file widget, optional parts). */
 const ZH: Partial<Record<TranslatableString, string>> = {
-  [TranslatableString.YesLabel]: '是', [TranslatableString.NoLabel]: '否', [TranslatableString.ArrayItemTitle]: '项',
-  [TranslatableString.EmptyArray]: '还没有内容，点下面的按钮添加。', [TranslatableString.AddItemButton]: '添加', [TranslatableString.AddButton]: '添加',
-  [TranslatableString.RemoveButton]: '删除', [TranslatableString.MoveUpButton]: '上移', [TranslatableString.MoveDownButton]: '下移',
-  [TranslatableString.NowLabel]: '现在', [TranslatableString.ClearLabel]: '清除', [TranslatableString.PreviewLabel]: '预览',
-  [TranslatableString.FilesInfo]: '**%1**（%2，%3 字节）', [TranslatableString.OptionalObjectAdd]: '填写此项', [TranslatableString.OptionalObjectRemove]: '不填此项',
+  [TranslatableString.YesLabel]: t('stepForm.yes'), [TranslatableString.NoLabel]: t('stepForm.no'), [TranslatableString.ArrayItemTitle]: t('stepForm.item'),
+  [TranslatableString.EmptyArray]: t('stepForm.nothingYetTapTheButton'), [TranslatableString.AddItemButton]: t('stepForm.add'), [TranslatableString.AddButton]: t('stepForm.add'),
+  [TranslatableString.RemoveButton]: t('stepForm.delete'), [TranslatableString.MoveUpButton]: t('stepForm.moveUp'), [TranslatableString.MoveDownButton]: t('stepForm.moveDown'),
+  [TranslatableString.NowLabel]: t('stepForm.now'), [TranslatableString.ClearLabel]: t('stepForm.clear'), [TranslatableString.PreviewLabel]: t('stepForm.preview'),
+  [TranslatableString.FilesInfo]: t('stepForm.123Bytes'), [TranslatableString.OptionalObjectAdd]: t('stepForm.fillInThisItem'), [TranslatableString.OptionalObjectRemove]: t('stepForm.leaveThisItemOut'),
 };
 const translateString = (s: TranslatableString, params?: string[]) => englishStringTranslator((ZH[s] ?? s) as TranslatableString, params);
 
@@ -147,8 +148,8 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
       >
         {readOnly || hideSubmit ? <></> : (
           <div className="submit-row">
-            {mistakes > 0 && <p className="form-mistakes" role="alert">还有 {mistakes} 处需要填写或修改，已定位到第一处</p>}
-            <button type="submit" className="primary" disabled={busy}>{submitLabel ?? '提交'}</button>
+            {mistakes > 0 && <p className="form-mistakes" role="alert">{t('stepForm.toFillInOrCorrect', { mistakes })}</p>}
+            <button type="submit" className="primary" disabled={busy}>{submitLabel ?? t('stepForm.submit')}</button>
           </div>
         )}
       </Form>

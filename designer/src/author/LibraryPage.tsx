@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Definition, Level } from '../../../engine/index';
 import { api } from '../api';
-import { formatTime } from '../i18n';
+import { formatTime, t } from '../i18n';
 import { blankDefinition, type CountyRole } from './blank';
 import { CASE_LEVELS, LEVELS } from './labels';
 import { describeChanges } from './publish/describeChanges';
@@ -25,31 +25,31 @@ export default function LibraryPage({ onCreate }: { onCreate: (id: string, fresh
     api<CountyRole[]>('GET', '/api/county-roles').then(setRoles, () => undefined);
   }, []);
   if (error) return <p className="error">{error}</p>;
-  if (!list) return <p className="muted">正在加载流程库…</p>;
+  if (!list) return <p className="muted">{t('libraryPage.loadingTheProcessLibrary')}</p>;
   return (
     <div className="library">
       <div className="row-head">
-        <h2>流程库</h2>
-        <a className="button" href="#/author/:channels">消息推送渠道</a>
-        <button className="primary" onClick={() => setCreating(true)}>＋ 新建流程</button>
+        <h2>{t('libraryPage.processLibrary')}</h2>
+        <a className="button" href="#/author/:channels">{t('libraryPage.messageChannels')}</a>
+        <button className="primary" onClick={() => setCreating(true)}>{t('libraryPage.newProcess')}</button>
       </div>
       {creating && <NewProcess roles={roles} taken={list.map((p) => p.id)} onCancel={() => setCreating(false)} onCreate={onCreate} />}
       <table className="lib">
-        <thead><tr><th>流程</th><th>继承的模板</th><th>草稿</th><th>已发布版本（在办 / 已办结案件）</th></tr></thead>
+        <thead><tr><th>{t('libraryPage.process')}</th><th>{t('libraryPage.templateExtended')}</th><th>{t('libraryPage.draft')}</th><th>{t('libraryPage.publishedVersionsActiveClosedCases')}</th></tr></thead>
         <tbody>
           {list.map((p) => (
             <tr key={p.id}>
               <td><a href={`#/author/${p.id}`}><strong>{p.title}</strong></a><div className="muted">{p.id}</div></td>
-              <td>{p.extends ? <span className="badge">模板 {p.extends}</span> : <span className="muted">本县自建</span>}</td>
-              <td>{p.draft ? <span className="badge warn">草稿 · {formatTime(p.draft.updatedAt)} {p.draft.updatedBy}</span> : <span className="muted">无</span>}</td>
+              <td>{p.extends ? <span className="badge">{t('libraryPage.template', { extends: p.extends })}</span> : <span className="muted">{t('libraryPage.builtByThisCounty')}</span>}</td>
+              <td>{p.draft ? <span className="badge warn">{t('libraryPage.draft2', { formatTime: formatTime(p.draft.updatedAt), updatedBy: p.draft.updatedBy })}</span> : <span className="muted">{t('libraryPage.none')}</span>}</td>
               <td>
-                {p.versions.length === 0 && <span className="muted">尚未发布</span>}
+                {p.versions.length === 0 && <span className="muted">{t('libraryPage.notPublishedYet')}</span>}
                 <ul className="versions">
                   {p.versions.map((v) => (
                     <li key={v.version}>
-                      <strong>第 {v.version} 版</strong> {formatTime(v.publishedAt)} · {v.publishedBy}
-                      {' · '}<span className={v.activeCases ? 'live' : 'muted'}>在办 {v.activeCases} 件</span> · 已办结 {v.closedCases} 件
-                      {v.note && <div className="muted">说明：{v.note}</div>}
+                      <strong>{t('libraryPage.version', { version: v.version })}</strong> {formatTime(v.publishedAt)} · {v.publishedBy}
+                      {' · '}<span className={v.activeCases ? 'live' : 'muted'}>{t('libraryPage.active', { activeCases: v.activeCases })}</span> {t('libraryPage.closed')} {v.closedCases} {t('libraryPage.cases')}
+                      {v.note && <div className="muted">{t('libraryPage.note', { note: v.note })}</div>}
                       {v.version > 1 && <VersionChanges id={p.id} version={v.version} />}
                     </li>
                   ))}
@@ -72,10 +72,10 @@ function VersionChanges({ id, version }: { id: string; version: number }) {
       const get = (v: number) => api<{ definition: Definition }>('GET', `/api/processes/${id}?version=${v}`).then((r) => r.definition);
       Promise.all([get(version - 1), get(version)]).then(([a, b]) => setWords(describeChanges(a, b)), (err: Error) => setWords(err.message));
     }}>
-      <summary>与第 {version - 1} 版相比改了什么</summary>
-      {words === undefined && <p className="muted">正在比较…</p>}
+      <summary>{t('libraryPage.whatChangedSinceVersion', { version: version - 1 })}</summary>
+      {words === undefined && <p className="muted">{t('libraryPage.comparing')}</p>}
       {typeof words === 'string' && <p className="error">{words}</p>}
-      {Array.isArray(words) && (words.length ? <ul className="changes">{words.map((w, i) => <li key={i}>{w}</li>)}</ul> : <p className="muted">内容没有区别。</p>)}
+      {Array.isArray(words) && (words.length ? <ul className="changes">{words.map((w, i) => <li key={i}>{w}</li>)}</ul> : <p className="muted">{t('libraryPage.noDifferenceInContent')}</p>)}
     </details>
   );
 }
@@ -87,21 +87,21 @@ function NewProcess({ roles, taken, onCancel, onCreate }: { roles: CountyRole[];
   const starters = roles.filter((r) => r.kind !== 'supervisor');
   const [starter, setStarter] = useState('');
   const chosen = starters.find((r) => r.role === starter) ?? starters.find((r) => r.level === level) ?? starters[0];
-  const idProblem = !id ? '请填写流程编号' : !/^[a-z][a-z0-9-]{1,62}$/.test(id) ? '编号只能用小写英文字母、数字和 -，以字母开头，如 job-apply' : taken.includes(id) ? '这个编号已被本县其他流程使用' : '';
+  const idProblem = !id ? t('libraryPage.pleaseFillInTheProcess') : !/^[a-z][a-z0-9-]{1,62}$/.test(id) ? t('libraryPage.idsUseLowerCaseLetters') : taken.includes(id) ? t('libraryPage.thisIdIsAlreadyUsed') : '';
   return (
     <form className="card new-process" onSubmit={(e) => {
       e.preventDefault();
       if (!title.trim() || idProblem || !chosen) return;
       onCreate(id, blankDefinition(id, title.trim(), level, chosen));
     }}>
-      <h3>新建流程</h3>
-      <label>流程名称<input value={title} onChange={(e) => setTitle(e.target.value)} placeholder="如：公益性岗位申请" /></label>
-      {!title.trim() && <p className="field-problem">请填写流程名称</p>}
-      <label>流程编号（英文，创建后不能改）<input value={id} onChange={(e) => setId(e.target.value.trim())} placeholder="如：job-apply" /></label>
+      <h3>{t('libraryPage.newProcess2')}</h3>
+      <label>{t('libraryPage.processName')}<input value={title} onChange={(e) => setTitle(e.target.value)} placeholder={t('libraryPage.eGPublicWelfareJob')} /></label>
+      {!title.trim() && <p className="field-problem">{t('libraryPage.pleaseFillInTheProcess2')}</p>}
+      <label>{t('libraryPage.processIdEnglishLettersCannot')}<input value={id} onChange={(e) => setId(e.target.value.trim())} placeholder={t('libraryPage.eGJobApply')} /></label>
       {idProblem && id && <p className="field-problem">{idProblem}</p>}
-      <label>案件挂在哪一级<select value={level} onChange={(e) => setLevel(e.target.value as Level)}>{Object.entries(CASE_LEVELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
-      <label>谁发起（第一步由谁填写）<select value={chosen?.role ?? ''} onChange={(e) => setStarter(e.target.value)}>{starters.map((r) => <option key={r.role} value={r.role}>{r.label}（{LEVELS[r.level]}，{r.holders} 人）</option>)}</select></label>
-      <div className="actions"><button type="submit" className="primary" disabled={!title.trim() || Boolean(idProblem) || !chosen}>创建并开始设计</button><button type="button" onClick={onCancel}>取消</button></div>
+      <label>{t('libraryPage.levelCasesBelongTo')}<select value={level} onChange={(e) => setLevel(e.target.value as Level)}>{Object.entries(CASE_LEVELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
+      <label>{t('libraryPage.whoStartsItFillsThe')}<select value={chosen?.role ?? ''} onChange={(e) => setStarter(e.target.value)}>{starters.map((r) => <option key={r.role} value={r.role}>{t('libraryPage.people', { label: r.label, LEVELS: LEVELS[r.level], holders: r.holders })}</option>)}</select></label>
+      <div className="actions"><button type="submit" className="primary" disabled={!title.trim() || Boolean(idProblem) || !chosen}>{t('libraryPage.createAndStartDesigning')}</button><button type="button" onClick={onCancel}>{t('libraryPage.cancel')}</button></div>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { checkDefinition, type CheckOptions, type CheckReport } from '../../../e
 import { applyMergePatch, diffMergePatch } from '../../../engine/index';
 import type { Definition } from '../../../engine/index';
 import { api, ApiError } from '../api';
+import { t } from '../i18n';
 
 export interface Template { id: string; title: string; description: string; definition: Definition }
 
@@ -65,7 +66,7 @@ async function load(id: string, fresh: Definition | null): Promise<Loaded> {
   }
   if (published) return { definition: published.definition, template: templateOf(library.find((p) => p.id === id)?.extends ?? undefined), publishedVersion, rev: 0, county };
   if (fresh) return { definition: fresh, template: null, publishedVersion, rev: 0, county };
-  throw new ApiError(404, 'CF_NOT_FOUND', '找不到该流程');
+  throw new ApiError(404, 'CF_NOT_FOUND', t('useDraft.processNotFound'));
 }
 
 /** Loads, checks and autosaves one process's draft. */

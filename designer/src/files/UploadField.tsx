@@ -2,6 +2,7 @@ import type { FieldProps } from '@rjsf/utils';
 import { useEffect, useState } from 'react';
 import { acceptedTypes, type FileFieldSpec, type FileRef, hasFileFields } from '../../../engine/index';
 import { isLocal } from './localRefs';
+import { t } from '../i18n';
 /** The uploader (tus-js-client, 60 KB) loads when a photo is first taken, not with every form. */
 const uploader = () => import('./upload');
 
@@ -49,14 +50,14 @@ export function UploadField(props: FieldProps) {
     setProblem('');
     const { keepWaiting, localRef, shrinkPhoto, uploadToCase } = await uploader();
     const blob = await shrinkPhoto(file);
-    if (!types.includes(blob.type)) return setProblem(`只接受${photosOnly ? '照片（JPEG、PNG、WebP）' : '照片或 PDF'}`);
-    if (spec.maxMB && blob.size > spec.maxMB * 1024 * 1024) return setProblem(`文件超过 ${spec.maxMB} MB`);
+    if (!types.includes(blob.type)) return setProblem(t('uploadField.onlyAccepted', { kinds: photosOnly ? t('uploadField.photosJpegPngWebp') : t('uploadField.photosOrPdf') }));
+    if (spec.maxMB && blob.size > spec.maxMB * 1024 * 1024) return setProblem(t('uploadField.theFileIsOverMb', { maxMB: spec.maxMB }));
     const name = blob === file ? file.name : file.name.replace(/\.[^.]+$/, '') + '.jpg';
     const keepOnPhone = async () => {
       const ref = await localRef(blob, name);
       await keepWaiting(ref, blob);
       onChange(ref, fieldPathId.path);
-      setProblem('没有网络：照片已存在本机，提交时一起发送');
+      setProblem(t('uploadField.noNetworkThePhotoIs'));
     };
     if (!caseId || !navigator.onLine) return keepOnPhone();
     setProgress(0);
@@ -75,15 +76,15 @@ export function UploadField(props: FieldProps) {
     <div className={`form-group field upload${rawErrors?.length ? ' has-error' : ''}`}>
       <label htmlFor={id}>{schema.title}{required ? '*' : ''}</label>
       {schema.description && <p className="field-description">{schema.description}</p>}
-      {value && <div className="upload-value"><Thumb value={value} /><span className="muted">{value.name}（{Math.round(value.size / 1024)} KB）</span></div>}
+      {value && <div className="upload-value"><Thumb value={value} /><span className="muted">{t('uploadField.kb', { name: value.name, round: Math.round(value.size / 1024) })}</span></div>}
       {!readonly && (
         <label className="button upload-button">
-          {value ? '重新拍照 / 选择' : photosOnly ? '📷 拍照或选择照片' : '📎 拍照或选择文件'}
+          {value ? t('uploadField.takeAgainChoose') : photosOnly ? t('uploadField.takeOrChooseAPhoto') : t('uploadField.takeAPhotoOrChoose')}
           <input id={id} type="file" accept={types.join(',')} {...(photosOnly ? { capture: 'environment' } : {})} disabled={disabled || progress !== null} hidden onChange={(e) => void choose(e.target.files?.[0])} />
         </label>
       )}
-      {progress !== null && <progress max={1} value={progress} aria-label="上传进度">{Math.round(progress * 100)}%</progress>}
-      {progress !== null && <span className="muted"> 上传中 {Math.round(progress * 100)}%</span>}
+      {progress !== null && <progress max={1} value={progress} aria-label={t('uploadField.uploadProgress')}>{Math.round(progress * 100)}%</progress>}
+      {progress !== null && <span className="muted"> {t('uploadField.uploading', { round: Math.round(progress * 100) })}</span>}
       {problem && <p className="help-block">{problem}</p>}
       {rawErrors?.length ? <ul className="error-detail">{rawErrors.map((r) => <li key={r}>{r}</li>)}</ul> : null}
     </div>

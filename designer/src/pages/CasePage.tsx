@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UiSchema } from '@rjsf/utils';
 import type { ProgressStep } from '../../../engine/index';
-import { api, ApiError, type CaseView, type FieldDetail, type Me } from '../api';
+import { api, ApiError, errorText, type CaseView, type FieldDetail, type Me } from '../api';
 import { formatTime, t } from '../i18n';
 import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
 import { StepForm } from '../stepForm';
@@ -40,7 +40,7 @@ interface Detail {
 function cell(value: unknown, kind: string): string {
   if (value === undefined || value === null || value === '') return '—';
   if (kind === 'money' && typeof value === 'number') return value.toFixed(2);
-  if (kind === 'boolean') return value ? '是' : '否';
+  if (kind === 'boolean') return value ? t('casePage.yes') : t('casePage.no');
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatTime(value);
   return String(value);
 }
@@ -50,7 +50,7 @@ function Records({ records }: { records: NonNullable<Detail['records']> }) {
   if (!records.lists.length && !records.computed.length) return null;
   return (
     <section className="card records">
-      <h3>{t('records')}</h3>
+      <h3>{t('app.records')}</h3>
       {records.computed.length > 0 && (
         <dl className="computed">
           {records.computed.map((v) => (
@@ -60,7 +60,7 @@ function Records({ records }: { records: NonNullable<Detail['records']> }) {
       )}
       {records.lists.map((l) => (
         <div key={l.path} className="record-list">
-          <h4>{l.title}（{l.rows.length} 条）</h4>
+          <h4>{t('casePage.rows', { title: l.title, length: l.rows.length })}</h4>
           <div className="table-scroll">
             <table className="grid">
               <thead><tr><th>#</th>{l.columns.map((c) => <th key={c.key}>{c.title}</th>)}</tr></thead>
@@ -130,7 +130,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     // What this page said while offline is no longer true once the submission went: say so, and show the case as it now is.
     setQueue((was) => {
       if (was.some((p) => p.state === 'waiting') && !next.some((p) => p.state === 'waiting') && next.some((p) => p.state === 'sent' && was.some((w) => w.key === p.key))) {
-        setMessage({ kind: 'ok', text: t('sentNow') });
+        setMessage({ kind: 'ok', text: t('app.sentNow') });
         void load();
       }
       return next;
@@ -161,12 +161,12 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     const ui: UiSchema = { ...(stepForm?.uiSchema ?? {}) };
     if (returned?.reason && returned.field && stepForm?.schema.properties) {
       const field = Object.entries(stepForm.schema.properties).find(([k, p]) => k === returned.field || p.title === returned.field)?.[0];
-      if (field) ui[field] = { ...(ui[field] as object), 'ui:help': `⚠ ${t('returned')}：${returned.reason}`, classNames: 'returned-field' };
+      if (field) ui[field] = { ...(ui[field] as object), 'ui:help': t('casePage.returnedBecause', { returned: t('app.returned'), reason: returned.reason }), classNames: 'returned-field' };
     }
     return ui;
   }, [stepForm, returned?.reason, returned?.field]);
 
-  if (!detail) return <p className="muted">{message?.text ?? t('loading')}</p>;
+  if (!detail) return <p className="muted">{message?.text ?? t('app.loading')}</p>;
   const c = detail.case;
   const stepEvent = detail.events.find((e) => stepForm && e.form === stepForm.id);
   const otherEvents = detail.events.filter((e) => e !== stepEvent);
@@ -175,7 +175,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     const spec = detail.events.find((e) => e.type === type);
     // A return must say why: in its form's reason, or in 审批意见.
     if (spec?.kind === 'return' && !comment.trim() && !(data as { reason?: string } | undefined)?.reason) {
-      setMessage({ kind: 'error', text: '退回时请填写「审批意见」，说明需要修改什么' });
+      setMessage({ kind: 'error', text: t('casePage.toReturnItWriteAn') });
       document.getElementById('decision-comment')?.focus();
       return;
     }
@@ -185,22 +185,22 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     try {
       const result = await sendEvent(id, type, data, c.rev, { caseTitle: c.title, label: spec?.label ?? type, ...(comment.trim() && DECISIONS.has(spec?.kind ?? '') ? { comment: comment.trim() } : {}) });
       if (!result.sent) {
-        setMessage({ kind: 'warn', text: result.queued ? t('offlineSaved') : t('alreadyQueued') });
+        setMessage({ kind: 'warn', text: result.queued ? t('app.offlineSaved') : t('app.alreadyQueued') });
         return;
       }
       if (stepForm) localStorage.removeItem(draftKey(id, stepForm.id));
       setOpenEvent(null);
       setComment('');
-      setMessage({ kind: 'ok', text: `已${detail.events.find((e) => e.type === type)?.label ?? '提交'}` });
+      setMessage({ kind: 'ok', text: t('casePage.done', { label: detail.events.find((e) => e.type === type)?.label ?? t('casePage.submit') }) });
       await load();
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       if (e.status === 409) {
-        setMessage({ kind: 'warn', text: t('stale') });
+        setMessage({ kind: 'warn', text: t('app.stale') });
         await load();
       } else {
         setServerErrors(e.details);
-        setMessage({ kind: 'error', text: e.details.length ? `${e.message}：${e.details.map((d) => d.message).join('；')}` : e.message });
+        setMessage({ kind: 'error', text: errorText(e) });
       }
     } finally {
       setBusy(false);
@@ -216,8 +216,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       setComment('');
       await load();
     } catch (e) {
-      const err = e as ApiError;
-      setMessage({ kind: 'error', text: err.details?.length ? `${err.message}：${err.details.map((d) => d.message).join('；')}` : err.message });
+      setMessage({ kind: 'error', text: errorText(e) });
     } finally {
       setBusy(false);
     }
@@ -225,11 +224,11 @@ export default function CasePage({ id }: { id: string; me: Me }) {
 
   /** 撤销: the starter takes the case back before anyone else has acted on it. */
   const withdraw = async () => {
-    if (!confirm('撤销后这个案件就结束了，确定撤销吗？')) return;
+    if (!confirm(t('casePage.withdrawingEndsThisCaseWithdraw'))) return;
     setBusy(true);
     try {
       await api('POST', `/api/cases/${id}/withdraw`, comment.trim() ? { comment: comment.trim() } : {}, { 'idempotency-key': crypto.randomUUID() });
-      setMessage({ kind: 'ok', text: '已撤销' });
+      setMessage({ kind: 'ok', text: t('casePage.withdrawn') });
       await load();
     } catch (e) {
       setMessage({ kind: 'error', text: (e as Error).message });
@@ -242,33 +241,36 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     <article className="case">
       <header className="card">
         <h2>{c.title}</h2>
-        <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join('、')}{detail.steps[0]?.assigneeLabel ? `（${detail.steps[0].assigneeLabel}）` : ''}</p>
-        <ol className="progress" aria-label="办理进度">
+        <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join(t('common.listComma'))}{detail.steps[0]?.assigneeLabel ? t('casePage.assignee', { assigneeLabel: detail.steps[0].assigneeLabel }) : ''}</p>
+        <ol className="progress" aria-label={t('casePage.progress')}>
           {detail.progress.map((s, i) => <li key={i} className={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>{s.label}</li>)}
         </ol>
         {detail.ballot && (
           <p className="ballot">
-            {{ all: '会签', any: '或签', ratio: '按比例审批', one: '加签审批' }[detail.ballot.mode]}（{detail.ballot.label}，需 {detail.ballot.needed} 人同意）：
-            已同意 {detail.ballot.approved.length ? detail.ballot.approved.join('、') : '无'}；待审批 {detail.ballot.waiting.join('、') || '无'}
+            {t('casePage.ballot', {
+              mode: { all: t('casePage.allMustApprove'), any: t('casePage.anyMayApprove'), ratio: t('casePage.aShareMustApprove'), one: t('casePage.addedApprovers') }[detail.ballot.mode],
+              label: detail.ballot.label, needed: detail.ballot.needed,
+              approved: detail.ballot.approved.join(t('common.listComma')) || t('casePage.nobody'), waiting: detail.ballot.waiting.join(t('common.listComma')) || t('casePage.nobody'),
+            })}
           </p>
         )}
-        {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('dueApproximate') : ''}</p>}
+        {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('app.overdue') : t('app.due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('app.dueApproximate') : ''}</p>}
       </header>
       {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
       {refused.map((p) => (
         <div key={p.key} className="banner error" role="alert">
-          {t('refused')}（{p.label ?? p.type}，{formatTime(p.at)}）：{p.error}{p.current ? `（案件现在：${p.current.stepLabel ?? detail.steps.map((s) => s.label).join('、')}）` : ''}
-          {' '}{p.data !== undefined && p.type === stepEvent?.type && <button className="link" onClick={() => setDraft(p.data)}>{t('restoreInput')}</button>}
-          {p.current && <button className="link" onClick={() => void resend(p.key)}>{t('resend')}</button>}
-          <button className="link" onClick={() => void discard(p.key)}>{t('discard')}</button>
+          {t('casePage.refusedItem', { refused: t('app.refused'), label: p.label ?? p.type, at: formatTime(p.at), error: p.error })}{p.current ? t('casePage.caseNow', { step: p.current.stepLabel ?? detail.steps.map((s) => s.label).join(t('common.listComma')) }) : ''}
+          {' '}{p.data !== undefined && p.type === stepEvent?.type && <button className="link" onClick={() => setDraft(p.data)}>{t('app.restoreInput')}</button>}
+          {p.current && <button className="link" onClick={() => void resend(p.key)}>{t('app.resend')}</button>}
+          <button className="link" onClick={() => void discard(p.key)}>{t('app.discard')}</button>
         </div>
       ))}
-      {queued && <div className="banner warn" role="status">{t('alreadyQueued')} <a href="#/outbox">{t('outbox')}</a></div>}
-      {returned?.reason && <div className="banner warn">{t('returned')}：{returned.reason}{returned.field ? `（${returned.field}）` : ''}</div>}
+      {queued && <div className="banner warn" role="status">{t('app.alreadyQueued')} <a href="#/outbox">{t('app.outbox')}</a></div>}
+      {returned?.reason && <div className="banner warn">{t('app.returned')}{t('common.colon')}{returned.reason}{returned.field ? t('casePage.returnedField', { field: returned.field }) : ''}</div>}
 
       {stepForm && stepEvent && draft !== undefined && (
         <section className="card">
-          <h3>{stepForm.title}{draftSavedAt && <span className="draft-saved" role="status">{t('draftKept')} {draftSavedAt.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}</span>}</h3>
+          <h3>{stepForm.title}{draftSavedAt && <span className="draft-saved" role="status">{t('app.draftKept')} {draftSavedAt.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}</span>}</h3>
           <StepForm
             schema={stepForm.schema}
             uiSchema={uiSchema}
@@ -288,19 +290,19 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       )}
 
       {detail.events.some((e) => DECISIONS.has(e.kind)) && (
-        <label className="decision-comment">审批意见（退回时必填）
-          <textarea id="decision-comment" rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder="如：同意；或写明需要修改的内容" />
+        <label className="decision-comment">{t('casePage.approvalCommentRequiredToReturn')}
+          <textarea id="decision-comment" rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('casePage.eGAgreedOrWhat')} />
         </label>
       )}
-      {detail.claimedBy && <p className="banner" role="status">这一步由 {detail.claimedBy} 办理</p>}
+      {detail.claimedBy && <p className="banner" role="status">{t('casePage.isHandlingThisStep', { claimedBy: detail.claimedBy })}</p>}
       <section className="actions">
-        {detail.events.length === 0 && c.status === 'active' && !detail.canWithdraw && <p className="muted">{t('noActions')}</p>}
+        {detail.events.length === 0 && c.status === 'active' && !detail.canWithdraw && <p className="muted">{t('app.noActions')}</p>}
         {detail.canClaim && (
-          <div className="action"><button disabled={busy} onClick={() => void handOver('claim', {}, '已认领：这一步由您办理')}>认领（由我办理）</button></div>
+          <div className="action"><button disabled={busy} onClick={() => void handOver('claim', {}, t('casePage.claimedYouHandleThisStep'))}>{t('casePage.claimIWillHandleIt')}</button></div>
         )}
         {detail.canWithdraw && (
           <div className="action">
-            <button className="kind-reject" disabled={busy || queued} onClick={() => void withdraw()}>撤销（收回这个案件）</button>
+            <button className="kind-reject" disabled={busy || queued} onClick={() => void withdraw()}>{t('casePage.withdrawTakeThisCaseBack')}</button>
           </div>
         )}
         {otherEvents.map((e) => (
@@ -310,7 +312,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
                 <div className="card">
                   <h3>{detail.forms[e.form]?.title ?? e.label}</h3>
                   <StepForm schema={e.kind === 'return' ? withFieldChoices(detail.forms[e.form]!.schema, detail.doneForms) : detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
-                  <button className="link" onClick={() => setOpenEvent(null)}>{t('cancel')}</button>
+                  <button className="link" onClick={() => setOpenEvent(null)}>{t('app.cancel')}</button>
                 </div>
               ) : (
                 <button className={`kind-${e.kind}`} disabled={queued} onClick={() => setOpenEvent(e.type)}>{e.label}</button>
@@ -324,27 +326,27 @@ export default function CasePage({ id }: { id: string; me: Me }) {
 
       {c.status === 'active' && (detail.transferTo.length > 0 || detail.copyTo.length > 0) && (
         <details className="card handover">
-          <summary>转办 / 加签 / 抄送</summary>
+          <summary>{t('casePage.transferAddApproverCopy')}</summary>
           {detail.transferTo.length > 0 && (
             <form onSubmit={(ev) => ev.preventDefault()}>
-              <label>转办给（同一单位担任这一步角色的同事）<select name="to" required>{detail.transferTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
+              <label>{t('casePage.transferToAColleagueHolding')}<select name="to" required>{detail.transferTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
               {/* Not a submit button: the step's own form keeps the page's only one. */}
-              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).get('to'); void handOver('transfer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已转办'); }}>转办</button>
+              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).get('to'); void handOver('transfer', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, t('casePage.transferred')); }}>{t('casePage.transfer')}</button>
             </form>
           )}
           {detail.canAddSigner && detail.copyTo.length > 0 && (
             <form onSubmit={(ev) => ev.preventDefault()}>
-              <label>加签：请这个人也审批这一步（其同意后才算通过）<select name="to" required>{detail.copyTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
-              <label className="inline"><input type="checkbox" name="before" /> 在我之前（等其审批后我再审批）</label>
-              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const f = new FormData(ev.currentTarget.form!); void handOver('add-signer', { to: f.get('to'), ...(f.get('before') ? { before: true } : {}), ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已加签'); }}>加签</button>
+              <label>{t('casePage.addAnApproverThisPerson')}<select name="to" required>{detail.copyTo.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
+              <label className="inline"><input type="checkbox" name="before" /> {t('casePage.beforeMeIApproveAfter')}</label>
+              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const f = new FormData(ev.currentTarget.form!); void handOver('add-signer', { to: f.get('to'), ...(f.get('before') ? { before: true } : {}), ...(comment.trim() ? { comment: comment.trim() } : {}) }, t('casePage.approverAdded')); }}>{t('casePage.addApprover')}</button>
             </form>
           )}
           {detail.copyTo.length > 0 && (
             <form onSubmit={(ev) => ev.preventDefault()}>
-              <fieldset><legend>抄送给（仅供知悉）</legend>
+              <fieldset><legend>{t('casePage.copyToForInformationOnly')}</legend>
                 {detail.copyTo.map((p) => <label key={p.id} className="inline"><input type="checkbox" name="to" value={p.id} /> {p.name}</label>)}
               </fieldset>
-              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).getAll('to'); if (to.length) void handOver('copy', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, '已抄送'); }}>抄送</button>
+              <button type="button" className="secondary" disabled={busy} onClick={(ev) => { const to = new FormData(ev.currentTarget.form!).getAll('to'); if (to.length) void handOver('copy', { to, ...(comment.trim() ? { comment: comment.trim() } : {}) }, t('casePage.copied')); }}>{t('casePage.copy')}</button>
             </form>
           )}
         </details>
@@ -354,14 +356,14 @@ export default function CasePage({ id }: { id: string; me: Me }) {
 
       {detail.doneForms.filter((f) => f.id !== stepForm?.id).length > 0 && (
         <section className="card earlier">
-          <h3>{t('earlierSteps')}</h3>
+          <h3>{t('app.earlierSteps')}</h3>
           {detail.doneForms.filter((f) => f.id !== stepForm?.id).map((f) => (
             <details key={f.id} className="done-form">
-              <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('print')}</button>}</summary>
+              <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('app.print')}</button>}</summary>
               <div className={`print-area print-${f.id}`}>
                 <h2 className="print-only">{detail.process.title} · {f.title}</h2>
                 <StepForm schema={f.schema} uiSchema={f.uiSchema} formData={c.data[f.id]} caseId={id} readOnly />
-                {f.signatures?.length ? <div className="signatures print-only">{f.signatures.map((s) => <p key={s}>{s}：＿＿＿＿＿＿＿＿　日期：＿＿＿＿</p>)}</div> : null}
+                {f.signatures?.length ? <div className="signatures print-only">{f.signatures.map((s) => <p key={s}>{t('casePage.date', { s })}</p>)}</div> : null}
               </div>
             </details>
           ))}
@@ -369,10 +371,10 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       )}
 
       <section className="card">
-        <h3>{t('history')}</h3>
+        <h3>{t('app.history')}</h3>
         <ol className="timeline">
           {history.map((h) => (
-            <li key={h.rev} className={`kind-${h.kind}-entry`}><time>{formatTime(h.at)}</time> <strong>{h.actorName}</strong> {h.label}{h.comment && <span className="comment">意见：{h.comment}</span>}</li>
+            <li key={h.rev} className={`kind-${h.kind}-entry`}><time>{formatTime(h.at)}</time> <strong>{h.actorName}</strong> {h.label}{h.comment && <span className="comment">{t('casePage.comment', { comment: h.comment })}</span>}</li>
           ))}
         </ol>
       </section>

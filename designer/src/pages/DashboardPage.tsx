@@ -64,21 +64,21 @@ export default function DashboardPage() {
   const drill = (params: Record<string, string>) => `#/tasks?all=1&processId=${processId}&${new URLSearchParams({ ...params, ...(from ? { createdFrom: from } : {}), ...(to ? { createdTo: to } : {}) })}`;
   return (
     <section>
-      <h2>{t('dashboard')}</h2>
+      <h2>{t('app.dashboard')}</h2>
       <div className="filters">
-        <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('process')}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select>
-        <label className="range">发起日期从<input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} /></label>
-        <label className="range">到<input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} /></label>
-        <a className="button" href={`/api/cases/export?processId=${processId}&format=xlsx`}>{t('export')}（Excel）</a>
-        <a className="button" href={`/api/cases/export?processId=${processId}&format=csv`}>{t('export')}（CSV）</a>
+        <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('app.process')}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select>
+        <label className="range">{t('dashboardPage.startedFrom')}<input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} /></label>
+        <label className="range">{t('dashboardPage.to')}<input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} /></label>
+        <a className="button" href={`/api/cases/export?processId=${processId}&format=xlsx`}>{t('dashboardPage.excel', { export: t('app.export') })}</a>
+        <a className="button" href={`/api/cases/export?processId=${processId}&format=csv`}>{t('dashboardPage.csv', { export: t('app.export') })}</a>
       </div>
       {data && (
-        <p className="summary">{t('total')} <a href={drill({})}>{data.total}</a> · {t('overdue')} <a className="late" href={drill({ overdue: 'true' })}>{data.overdue}</a></p>
+        <p className="summary">{t('app.total')} <a href={drill({})}>{data.total}</a> · {t('app.overdue')} <a className="late" href={drill({ overdue: 'true' })}>{data.overdue}</a></p>
       )}
-      <div ref={chartRef} className="chart" role="img" aria-label="各单位各环节案件数" />
+      <div ref={chartRef} className="chart" role="img" aria-label={t('dashboardPage.casesByUnitAndStep')} />
       <div className="scroll">
         <table className="grid">
-          <thead><tr><th>{t('unit')}</th>{states.map((s) => <th key={s}>{labels[s] ?? s}</th>)}</tr></thead>
+          <thead><tr><th>{t('app.unit')}</th>{states.map((s) => <th key={s}>{labels[s] ?? s}</th>)}</tr></thead>
           <tbody>
             {units.map(([id, name]) => (
               <tr key={id}>
@@ -91,7 +91,7 @@ export default function DashboardPage() {
             ))}
           </tbody>
           <tfoot>
-            <tr><th>{t('total')}</th>{columns.map((c) => <td key={c.state}><a href={drill({ state: c.state })}>{c.count}</a>{c.overdue ? <span className="late"> ({c.overdue})</span> : null}<br /><span className="muted">{c.percent}%</span></td>)}</tr>
+            <tr><th>{t('app.total')}</th>{columns.map((c) => <td key={c.state}><a href={drill({ state: c.state })}>{c.count}</a>{c.overdue ? <span className="late"> ({c.overdue})</span> : null}<br /><span className="muted">{c.percent}%</span></td>)}</tr>
           </tfoot>
         </table>
       </div>

@@ -30,15 +30,15 @@ export default function LocalCasePage({ id, me }: { id: string; me: Me }) {
     moveOn();
     return onOutboxChange(moveOn);
   }, [id]);
-  if (start === undefined) return <p className="muted">{t('loading')}</p>;
-  if (start === null) return <div className="banner error" role="alert">这个离线发起的案件在本机找不到流程内容，请联网后重新发起。</div>;
+  if (start === undefined) return <p className="muted">{t('app.loading')}</p>;
+  if (start === null) return <div className="banner error" role="alert">{t('localCasePage.thisCaseStartedOfflineCannot')}</div>;
   return (
     <article className="case">
       <header className="card">
         <h2>{start.processTitle}</h2>
-        <p className="meta">{start.stepLabel} · 离线发起，联网后自动提交</p>
+        <p className="meta">{t('localCasePage.startedOfflineSentWhenOnline', { stepLabel: start.stepLabel })}</p>
       </header>
-      {queued && <div className="banner warn" role="status">{t('offlineSaved')}</div>}
+      {queued && <div className="banner warn" role="status">{t('app.offlineSaved')}</div>}
       {start.form && start.event && (
         <section className="card">
           <h3>{start.form.title}</h3>

@@ -13,7 +13,7 @@ export default function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
     api<{ code: string; name: string }[]>('GET', '/api/counties').then((list) => {
       setCounties(list);
       setCounty((c) => c || list[0]?.code || '');
-    }, () => setError('无法连接服务器'));
+    }, () => setError(t('loginPage.cannotReachTheServer')));
   }, []);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -29,16 +29,16 @@ export default function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
   };
   return (
     <form className="card login" onSubmit={submit}>
-      <h1>{t('appName')}</h1>
-      <label>{t('county')}
+      <h1>{t('app.appName')}</h1>
+      <label>{t('app.county')}
         <select value={county} onChange={(e) => setCounty(e.target.value)} name="county">
-          {counties.map((c) => <option key={c.code} value={c.code}>{c.name}（{c.code}）</option>)}
+          {counties.map((c) => <option key={c.code} value={c.code}>{t('loginPage.countyOption', { name: c.name, code: c.code })}</option>)}
         </select>
       </label>
-      <label>{t('username')}<input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required /></label>
-      <label>{t('password')}<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
+      <label>{t('app.username')}<input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required /></label>
+      <label>{t('app.password')}<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" className="primary">{t('login')}</button>
+      <button type="submit" className="primary">{t('app.login')}</button>
     </form>
   );
 }

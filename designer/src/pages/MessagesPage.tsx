@@ -19,12 +19,12 @@ export default function MessagesPage({ onRead }: { onRead: (unread: number) => v
     const r = await api<{ unread: number }>('POST', '/api/messages/read', body);
     onRead(r.unread);
   };
-  if (!list) return <p className="muted">{t('loading')}</p>;
+  if (!list) return <p className="muted">{t('app.loading')}</p>;
   return (
     <section>
-      <h2>{t('messages')}（{list.unread} 条未读）</h2>
-      {list.unread > 0 && <button onClick={() => void read({ all: true }).then(load)}>全部标为已读</button>}
-      {list.items.length === 0 && <p className="muted">没有消息</p>}
+      <h2>{t('messagesPage.unread', { messages: t('app.messages'), unread: list.unread })}</h2>
+      {list.unread > 0 && <button onClick={() => void read({ all: true }).then(load)}>{t('messagesPage.markAllAsRead')}</button>}
+      {list.items.length === 0 && <p className="muted">{t('messagesPage.noMessages')}</p>}
       <ul className="list messages">
         {list.items.map((m) => (
           <li key={m.id}>

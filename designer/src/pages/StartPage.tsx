@@ -59,22 +59,22 @@ export default function StartPage() {
   };
   return (
     <section>
-      <h2>{t('startCase')}</h2>
+      <h2>{t('app.startCase')}</h2>
       <div className="card">
-        <label>{t('process')}<select name="processId" value={processId} onChange={(e) => setProcessId(e.target.value)}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select></label>
-        <label>{t('unit')}<select name="orgUnitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>{choices.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}</select></label>
+        <label>{t('app.process')}<select name="processId" value={processId} onChange={(e) => setProcessId(e.target.value)}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select></label>
+        <label>{t('app.unit')}<select name="orgUnitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>{choices.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}</select></label>
         {error && <p className="error" role="alert">{error}</p>}
-        <button className="primary" disabled={!unitId} onClick={() => void start()}>{t('startCase')}</button>
+        <button className="primary" disabled={!unitId} onClick={() => void start()}>{t('app.startCase')}</button>
       </div>
       <div className="card">
-        <h3>{t('import')}</h3>
-        <input type="file" accept=".xlsx" aria-label={t('import')} onChange={(e) => { setFile(e.target.files?.[0] ?? null); setReport(null); }} />
-        <button disabled={!file} onClick={() => void upload(true)}>{t('dryRun')}</button>
+        <h3>{t('app.import')}</h3>
+        <input type="file" accept=".xlsx" aria-label={t('app.import')} onChange={(e) => { setFile(e.target.files?.[0] ?? null); setReport(null); }} />
+        <button disabled={!file} onClick={() => void upload(true)}>{t('app.dryRun')}</button>
         {report && (
           <div>
-            <p>共 {report.rows} 行，{report.dryRun ? `发现 ${report.errors.length} 个问题` : `已创建 ${report.created} 个案件`}</p>
-            {report.errors.length > 0 && <table><thead><tr><th>行</th><th>列</th><th>问题</th></tr></thead><tbody>{report.errors.map((e, i) => <tr key={i}><td>{e.row}</td><td>{e.column}</td><td>{e.message}</td></tr>)}</tbody></table>}
-            {report.dryRun && report.errors.length === 0 && <button className="primary" onClick={() => void upload(false)}>{t('doImport')}</button>}
+            <p>{t('startPage.report', { rows: report.rows, result: report.dryRun ? t('startPage.problemsFound', { length: report.errors.length }) : t('startPage.casesCreated', { created: report.created }) })}</p>
+            {report.errors.length > 0 && <table><thead><tr><th>{t('startPage.row')}</th><th>{t('startPage.column')}</th><th>{t('startPage.problem')}</th></tr></thead><tbody>{report.errors.map((e, i) => <tr key={i}><td>{e.row}</td><td>{e.column}</td><td>{e.message}</td></tr>)}</tbody></table>}
+            {report.dryRun && report.errors.length === 0 && <button className="primary" onClick={() => void upload(false)}>{t('app.doImport')}</button>}
           </div>
         )}
       </div>

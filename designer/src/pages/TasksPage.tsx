@@ -5,9 +5,9 @@ import { keepInboxCases } from '../offline/prefetch';
 
 /** The tabs of the inbox: what waits for me, what I have handled, what I started. */
 const TABS = [
-  { key: 'todo', word: 'tasks', path: '/api/tasks', params: {} },
-  { key: 'done', word: 'handled', path: '/api/cases', params: { mine: 'acted' } },
-  { key: 'mine', word: 'startedByMe', path: '/api/cases', params: { mine: 'started' } },
+  { key: 'todo', word: 'app.tasks', path: '/api/tasks', params: {} },
+  { key: 'done', word: 'app.handled', path: '/api/cases', params: { mine: 'acted' } },
+  { key: 'mine', word: 'app.startedByMe', path: '/api/cases', params: { mine: 'started' } },
 ] as const;
 type TabKey = (typeof TABS)[number]['key'];
 
@@ -28,27 +28,27 @@ function useWide(): boolean {
 }
 
 const COLUMNS = [
-  { key: 'title', label: '名称', sort: 'title' },
-  { key: 'number', label: '编号' },
-  { key: 'unit', label: '单位' },
-  { key: 'step', label: '流程 · 当前环节' },
-  { key: 'holder', label: '办理人' },
-  { key: 'due', label: '期限', sort: 'due' },
-  { key: 'updated', label: '最近办理', sort: 'updated' },
+  { key: 'title', label: t('tasksPage.name'), sort: 'title' },
+  { key: 'number', label: t('tasksPage.number') },
+  { key: 'unit', label: t('tasksPage.unit') },
+  { key: 'step', label: t('tasksPage.processCurrentStep') },
+  { key: 'holder', label: t('tasksPage.handler') },
+  { key: 'due', label: t('tasksPage.due'), sort: 'due' },
+  { key: 'updated', label: t('tasksPage.lastActivity'), sort: 'updated' },
 ] as const;
 
 function Due({ c }: { c: CaseView }) {
   if (!c.dueAt || c.status !== 'active') return null;
-  return <span className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('overdue') : t('due')} {formatTime(c.dueAt)}</span>;
+  return <span className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('app.overdue') : t('app.due')} {formatTime(c.dueAt)}</span>;
 }
 
 function Card({ c, asked }: { c: CaseView; asked: boolean }) {
   return (
     <a href={`#/cases/${c.id}`} className={`card task${c.overdue ? ' late' : ''}`}>
-      <span className="title">{c.title}{c.returned && <span className="flag returned">已退回</span>}</span>
+      <span className="title">{c.title}{c.returned && <span className="flag returned">{t('tasksPage.returned')}</span>}</span>
       <span className="meta">{c.unitName ?? ''}{c.unitName ? ' · ' : ''}{c.processTitle}</span>
-      <span className="meta">{asked ? '待您办理：' : c.status === 'done' ? '已办结：' : '当前环节：'}{c.stepLabel}</span>
-      <span className="meta">编号 <span className="number">{shortNumber(c.id)}</span></span>
+      <span className="meta">{asked ? t('tasksPage.waitingForYou') : c.status === 'done' ? t('tasksPage.closed') : t('tasksPage.currentStep')}{c.stepLabel}</span>
+      <span className="meta">{t('tasksPage.no')} <span className="number">{shortNumber(c.id)}</span></span>
       <Due c={c} />
     </a>
   );
@@ -139,8 +139,8 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
     setLoading(true);
     try {
       const r = await api<{ done: number; failed: number; results: { id: string; ok: boolean; message?: string }[] }>('POST', '/api/cases/batch', { caseIds: chosen.map((c) => c.id), type, ...(batchComment.trim() ? { comment: batchComment.trim() } : {}) }, { 'idempotency-key': crypto.randomUUID() });
-      const failed = r.results.filter((x) => !x.ok).map((x) => `${items.find((c) => c.id === x.id)?.title ?? x.id}：${x.message}`);
-      setBatchReport({ kind: failed.length ? 'warn' : 'ok', text: `已批量${label} ${r.done} 件${failed.length ? `；${failed.length} 件未办理（${failed.join('；')}）` : ''}` });
+      const failed = r.results.filter((x) => !x.ok).map((x) => t('tasksPage.batchFailure', { title: items.find((c) => c.id === x.id)?.title ?? x.id, message: x.message }));
+      setBatchReport({ kind: failed.length ? 'warn' : 'ok', text: t('tasksPage.batchDone', { label, done: r.done }) + (failed.length ? t('tasksPage.batchFailed', { count: failed.length, list: failed.join(t('common.semicolon')) }) : '') });
       setSelected(new Set());
       setBatchComment('');
       setReloads((n) => n + 1);
@@ -150,43 +150,43 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
       setLoading(false);
     }
   };
-  const heading = all ? t('cases') : t(spec.word);
+  const heading = all ? t('app.cases') : t(spec.word);
   return (
     <section className="cases-page">
       {!all && (
-        <nav className="inbox-tabs" aria-label="案件分类">
+        <nav className="inbox-tabs" aria-label={t('tasksPage.caseTabs')}>
           {TABS.map((x) => <a key={x.key} href={`#/tasks${x.key === 'todo' ? '' : `?tab=${x.key}`}`} className={x.key === tab ? 'on' : ''} aria-current={x.key === tab ? 'page' : undefined}>{t(x.word)}</a>)}
         </nav>
       )}
-      <h2>{heading}{total !== null ? `（${total}）` : ''}</h2>
+      <h2>{heading}{total !== null ? t('tasksPage.count', { total }) : ''}</h2>
       <div className="filters">
-        <input type="search" placeholder="搜索姓名、名称或编号" value={q} onChange={(e) => setQ(e.target.value)} aria-label={t('search')} />
-        <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('process')}>
-          <option value="">{t('allProcesses')}</option>
+        <input type="search" placeholder={t('tasksPage.searchNamesTitlesOrNumbers')} value={q} onChange={(e) => setQ(e.target.value)} aria-label={t('app.search')} />
+        <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('app.process')}>
+          <option value="">{t('app.allProcesses')}</option>
           {processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}
         </select>
         {units.length > 1 && (
-          <select value={unitId} onChange={(e) => setUnitId(e.target.value)} aria-label={t('unit')}>
-            <option value="">{t('allUnits')}</option>
-            {units.map((u) => <option key={u.id} value={u.id}>{u.level === 'village' ? '　' : ''}{u.name}</option>)}
+          <select value={unitId} onChange={(e) => setUnitId(e.target.value)} aria-label={t('app.unit')}>
+            <option value="">{t('app.allUnits')}</option>
+            {units.map((u) => <option key={u.id} value={u.id}>{u.level === 'village' ? '\u3000' : ''}{u.name}</option>)}
           </select>
         )}
       </div>
-      {total === 0 && <p className="muted">{tab === 'todo' && !all ? t('noTasks') : '没有案件'}</p>}
+      {total === 0 && <p className="muted">{tab === 'todo' && !all ? t('app.noTasks') : t('tasksPage.noCases')}</p>}
       {batchReport && <div className={`banner ${batchReport.kind}`} role="status">{batchReport.text}</div>}
       {wide && batchable && chosen.length > 0 && (
         <div className="batch-bar card">
-          <strong>已选 {chosen.length} 件</strong>
-          <input aria-label="审批意见" placeholder="审批意见（同一条意见用于所有选中的案件）" value={batchComment} maxLength={500} onChange={(e) => setBatchComment(e.target.value)} />
-          {common.map((a) => <button key={a.type} className="kind-approve" disabled={loading} onClick={() => void runBatch(a.type, a.label)}>批量{a.label}（{chosen.length} 件）</button>)}
-          {!common.length && <span className="muted">选中的案件没有共同的审核操作</span>}
+          <strong>{t('tasksPage.chosen', { length: chosen.length })}</strong>
+          <input aria-label={t('tasksPage.approvalComment')} placeholder={t('tasksPage.approvalCommentOneCommentFor')} value={batchComment} maxLength={500} onChange={(e) => setBatchComment(e.target.value)} />
+          {common.map((a) => <button key={a.type} className="kind-approve" disabled={loading} onClick={() => void runBatch(a.type, a.label)}>{t('tasksPage.all', { label: a.label, length: chosen.length })}</button>)}
+          {!common.length && <span className="muted">{t('tasksPage.theChosenCasesHaveNo')}</span>}
         </div>
       )}
       {wide && items.length > 0 ? (
         <div className="scroll">
           <table className="case-table">
             <thead>
-              <tr>{batchable && <th><input type="checkbox" aria-label="全选" checked={chosen.length > 0 && chosen.length === items.filter((c) => c.quickActions?.length).length} onChange={(e) => setSelected(new Set(e.target.checked ? items.filter((c) => c.quickActions?.length).map((c) => c.id) : []))} /></th>}{COLUMNS.map((col) => (
+              <tr>{batchable && <th><input type="checkbox" aria-label={t('tasksPage.chooseAll')} checked={chosen.length > 0 && chosen.length === items.filter((c) => c.quickActions?.length).length} onChange={(e) => setSelected(new Set(e.target.checked ? items.filter((c) => c.quickActions?.length).map((c) => c.id) : []))} /></th>}{COLUMNS.map((col) => (
                 <th key={col.key} aria-sort={'sort' in col && sort.replace('-', '') === col.sort ? (sort.startsWith('-') ? 'descending' : 'ascending') : undefined}>
                   {'sort' in col ? <button className="link sort" onClick={() => toggleSort(col.sort)}>{col.label}{sort === col.sort ? ' ↑' : sort === `-${col.sort}` ? ' ↓' : ''}</button> : col.label}
                 </th>
@@ -195,13 +195,13 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
             <tbody>
               {items.map((c) => (
                 <tr key={c.id} className={c.overdue ? 'late-row' : undefined}>
-                  {batchable && <td>{c.quickActions?.length ? <input type="checkbox" aria-label={`选择 ${c.title}`} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /> : null}</td>}
-                  <td><a href={`#/cases/${c.id}`}>{c.title}</a>{c.returned && <span className="flag returned">已退回</span>}</td>
+                  {batchable && <td>{c.quickActions?.length ? <input type="checkbox" aria-label={t('tasksPage.choose', { title: c.title })} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /> : null}</td>}
+                  <td><a href={`#/cases/${c.id}`}>{c.title}</a>{c.returned && <span className="flag returned">{t('tasksPage.returned')}</span>}</td>
                   <td className="number">{shortNumber(c.id)}</td>
                   <td>{c.unitName ?? ''}</td>
                   <td>{c.processTitle} · {c.stepLabel}</td>
                   <td>{c.holder ?? '—'}</td>
-                  <td>{c.dueAt && c.status === 'active' ? <span className={c.overdue ? 'late' : undefined}>{c.overdue ? `${t('overdue')} ` : ''}{formatTime(c.dueAt)}</span> : '—'}</td>
+                  <td>{c.dueAt && c.status === 'active' ? <span className={c.overdue ? 'late' : undefined}>{c.overdue ? `${t('app.overdue')} ` : ''}{formatTime(c.dueAt)}</span> : '—'}</td>
                   <td>{formatTime(c.updatedAt)}</td>
                 </tr>
               ))}
@@ -214,7 +214,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
         </ul>
       )}
       <div ref={end} className="list-end">
-        {more ? <button onClick={loadMore} disabled={loading}>{loading ? t('loading') : `加载更多（已显示 ${items.length} / ${total}）`}</button> : total ? <p className="muted">已显示全部 {total} 件</p> : null}
+        {more ? <button onClick={loadMore} disabled={loading}>{loading ? t('app.loading') : t('tasksPage.loadMoreShown', { length: items.length, total })}</button> : total ? <p className="muted">{t('tasksPage.allShown', { total })}</p> : null}
       </div>
     </section>
   );

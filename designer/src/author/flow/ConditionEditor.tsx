@@ -1,5 +1,6 @@
 import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { conditionFields, describeGuard, fromGuard, type Op, OPS, type SimpleCondition, toGuard } from './conditions';
+import { t } from '../../i18n';
 
 const opsFor = (kind: string): Op[] => {
   if (kind === 'number' || kind === 'money') return ['eq', 'ne', 'gte', 'lte', 'filled'];
@@ -12,34 +13,34 @@ export default function ConditionEditor({ definition, guard, eventForm, onChange
   const choices = conditionFields(definition, eventForm);
   const current = fromGuard(guard, eventForm);
   if (guard && !current) {
-    return <p className="muted">条件：{describeGuard(definition, guard)}（较复杂，请在 JSON 页修改）<button className="link" onClick={() => onChange(undefined)}>去掉条件</button></p>;
+    return <p className="muted">{t('conditionEditor.condition')}{describeGuard(definition, guard)}{t('conditionEditor.complexEditItOnThe')}<button className="link" onClick={() => onChange(undefined)}>{t('conditionEditor.removeCondition')}</button></p>;
   }
   const choiceKey = (c: { on: string; form: string; field: string }) => `${c.on}|${c.form}|${c.field}`;
   const chosen = current && choices.find((c) => choiceKey(c) === choiceKey(current));
   const set = (c: SimpleCondition) => onChange(toGuard(c));
   return (
     <div className="condition">
-      <label>条件（满足才走这条路）
-        <select aria-label="条件字段" value={current ? choiceKey(current) : ''} onChange={(e) => {
+      <label>{t('conditionEditor.conditionTakenOnlyWhenMet')}
+        <select aria-label={t('conditionEditor.conditionField')} value={current ? choiceKey(current) : ''} onChange={(e) => {
           const c = choices.find((x) => choiceKey(x) === e.target.value);
           if (!c) return onChange(undefined);
           const op = opsFor(c.kind)[0]!;
           set({ on: c.on, form: c.form, field: c.field, op, value: c.kind === 'yesNo' ? true : c.options?.[0] ?? (op === 'rowsAtLeast' ? 1 : '') });
         }}>
-          <option value="">（无条件）</option>
+          <option value="">{t('conditionEditor.noCondition')}</option>
           {choices.map((c) => <option key={choiceKey(c)} value={choiceKey(c)}>{c.label}</option>)}
         </select>
       </label>
       {current && chosen && (
         <div className="pair">
-          <select aria-label="比较方式" value={current.op} onChange={(e) => set({ ...current, op: e.target.value as Op })}>
+          <select aria-label={t('conditionEditor.comparison')} value={current.op} onChange={(e) => set({ ...current, op: e.target.value as Op })}>
             {opsFor(chosen.kind).map((o) => <option key={o} value={o}>{OPS[o]}</option>)}
           </select>
           {current.op !== 'filled' && (chosen.kind === 'yesNo'
-            ? <select aria-label="条件的值" value={String(current.value)} onChange={(e) => set({ ...current, value: e.target.value === 'true' })}><option value="true">是</option><option value="false">否</option></select>
+            ? <select aria-label={t('conditionEditor.conditionValue')} value={String(current.value)} onChange={(e) => set({ ...current, value: e.target.value === 'true' })}><option value="true">{t('conditionEditor.yes')}</option><option value="false">{t('conditionEditor.no')}</option></select>
             : chosen.options && (current.op === 'eq' || current.op === 'ne')
-              ? <select aria-label="条件的值" value={String(current.value)} onChange={(e) => set({ ...current, value: e.target.value })}>{chosen.options.map((o) => <option key={o}>{o}</option>)}</select>
-              : <input aria-label="条件的值" type={['gte', 'lte', 'rowsAtLeast'].includes(current.op) || chosen.kind === 'number' || chosen.kind === 'money' ? 'number' : 'text'} value={String(current.value ?? '')}
+              ? <select aria-label={t('conditionEditor.conditionValue')} value={String(current.value)} onChange={(e) => set({ ...current, value: e.target.value })}>{chosen.options.map((o) => <option key={o}>{o}</option>)}</select>
+              : <input aria-label={t('conditionEditor.conditionValue')} type={['gte', 'lte', 'rowsAtLeast'].includes(current.op) || chosen.kind === 'number' || chosen.kind === 'money' ? 'number' : 'text'} value={String(current.value ?? '')}
                 onChange={(e) => set({ ...current, value: e.target.type === 'number' ? Number(e.target.value) : e.target.value })} />)}
         </div>
       )}

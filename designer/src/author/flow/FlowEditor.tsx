@@ -6,6 +6,7 @@ import FlowGraph from './FlowGraph';
 import { addState, addTransition, importMachine } from './machineEdit';
 import StatePanel from './StatePanel';
 import TransitionPanel from './TransitionPanel';
+import { t } from '../../i18n';
 
 type Pick = { kind: 'state'; key: string } | { kind: 'edge'; source: string; trigger: string; index: number } | undefined;
 
@@ -27,22 +28,22 @@ export default function FlowEditor({ state, focus }: { state: DraftState; focus?
   return (
     <div className="flow-editor">
       <div className="toolbar">
-        <button onClick={() => { const r = addState(d, false); update(r.definition); setPick({ kind: 'state', key: r.key }); }}>＋ 环节</button>
-        <button onClick={() => { const r = addState(d, true); update(r.definition); setPick({ kind: 'state', key: r.key }); }}>＋ 结束</button>
-        <button onClick={exportMachine}>导出 XState JSON</button>
-        <label className="button file-button">导入 XState JSON<input type="file" accept=".json,application/json" hidden onChange={async (e) => {
+        <button onClick={() => { const r = addState(d, false); update(r.definition); setPick({ kind: 'state', key: r.key }); }}>{t('flowEditor.step')}</button>
+        <button onClick={() => { const r = addState(d, true); update(r.definition); setPick({ kind: 'state', key: r.key }); }}>{t('flowEditor.end')}</button>
+        <button onClick={exportMachine}>{t('flowEditor.exportXstateJson')}</button>
+        <label className="button file-button">{t('flowEditor.importXstateJson')}<input type="file" accept=".json,application/json" hidden onChange={async (e) => {
           const file = e.target.files?.[0];
           if (!file) return;
           try {
             const machine = JSON.parse(await file.text()) as Definition['machine'];
-            if (!machine || typeof machine !== 'object' || !machine.states) throw new Error('文件里没有 states（不是 XState 状态机配置）');
+            if (!machine || typeof machine !== 'object' || !machine.states) throw new Error(t('flowEditor.theFileHasNoStates'));
             update(importMachine(d, machine));
             setImportError(undefined);
           } catch (err) {
-            setImportError(`导入失败：${(err as Error).message}`);
+            setImportError(t('flowEditor.importFailed', { message: (err as Error).message }));
           }
         }} /></label>
-        <span className="muted">从一个环节的下边缘拖到另一个环节，即可连一条流转。</span>
+        <span className="muted">{t('flowEditor.dragFromTheLowerEdge')}</span>
       </div>
       {importError && <p className="error">{importError}</p>}
       <div className="flow-grid">
@@ -62,7 +63,7 @@ export default function FlowEditor({ state, focus }: { state: DraftState; focus?
         <div className="flow-side">
           {pick?.kind === 'state' && <StatePanel key={pick.key} definition={d} path={pick.key.split('.')} problems={byState.get(pick.key) ?? []} onChange={update} onPickEdge={(e) => setPick({ kind: 'edge', ...e })} />}
           {pick?.kind === 'edge' && <TransitionPanel definition={d} source={pick.source.split('.')} trigger={pick.trigger} index={pick.index} problems={byEvent.get(pick.trigger) ?? []} onChange={update} onClose={() => setPick(undefined)} />}
-          {!pick && <p className="muted">点选图上的环节或连线，在这里修改。</p>}
+          {!pick && <p className="muted">{t('flowEditor.pickAStepOrA')}</p>}
         </div>
       </div>
     </div>

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Problem } from '../../../../engine/index';
 import type { Definition } from '../../../../engine/index';
 import { graphOf, type StateNodeData } from './graphModel';
+import { t } from '../../i18n';
 
 const elk = new ELK();
 const W = 210;
@@ -20,13 +21,13 @@ function StateBox({ data }: NodeProps<Node<Data>>) {
       <strong>{data.initial && '▶ '}{data.label}</strong>
       {!data.compound && !data.final && (
         <span className="state-lines">
-          <span>表单：{data.form ?? '—'}</span>
-          <span>办理：{data.assignee ?? '—'}</span>
-          {data.deadline && <span>时限：{data.deadline}</span>}
+          <span>{t('flowGraph.form', { form: data.form ?? '—' })}</span>
+          <span>{t('flowGraph.handledBy', { assignee: data.assignee ?? '—' })}</span>
+          {data.deadline && <span>{t('flowGraph.timeLimit', { deadline: data.deadline })}</span>}
         </span>
       )}
-      {data.final && <span className="state-lines"><span>结束</span></span>}
-      {data.problems.length > 0 && <span className="node-problem">⚠ {data.problems[0]!.message}{data.problems.length > 1 ? `（另 ${data.problems.length - 1} 个）` : ''}</span>}
+      {data.final && <span className="state-lines"><span>{t('flowGraph.end')}</span></span>}
+      {data.problems.length > 0 && <span className="node-problem">⚠ {data.problems[0]!.message}{data.problems.length > 1 ? t('flowGraph.more', { count: data.problems.length - 1 }) : ''}</span>}
       <Handle type="source" position={Position.Bottom} />
       <Handle type="source" id="back-out" position={Position.Right} style={{ top: '35%' }} />
       <Handle type="target" id="back-in" position={Position.Right} style={{ top: '65%' }} />

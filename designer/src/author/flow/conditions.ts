@@ -4,10 +4,11 @@ import { findGuard } from '../../../../engine/index';
 import { walkStates, walkTransitions } from '../../../../engine/index';
 import type { Json } from '../form/fieldKinds';
 import { readFields } from '../form/formModel';
+import { t } from '../../i18n';
 
 export type Op = 'eq' | 'ne' | 'gte' | 'lte' | 'filled' | 'rowsAtLeast';
 
-export const OPS: Record<Op, string> = { eq: '等于', ne: '不等于', gte: '大于或等于', lte: '小于或等于', filled: '已填写', rowsAtLeast: '至少几行' };
+export const OPS: Record<Op, string> = { eq: t('conditions.equals'), ne: t('conditions.doesNotEqual'), gte: t('conditions.atLeast'), lte: t('conditions.atMost'), filled: t('conditions.isFilledIn'), rowsAtLeast: t('conditions.hasAtLeastRows') };
 
 /** A condition as the panel shows it: a field of a form (case data) or of this submission, an operator and a value. */
 export interface SimpleCondition {
@@ -24,7 +25,7 @@ export interface FieldChoice { on: 'data' | 'event'; form: string; field: string
 export function conditionFields(d: Definition, eventForm?: string): FieldChoice[] {
   const out: FieldChoice[] = [];
   if (eventForm && d.forms[eventForm]) {
-    for (const f of readFields(d.forms[eventForm]!.schema as Json)) out.push({ on: 'event', form: eventForm, field: f.key, label: `本次提交 › ${f.title || f.key}`, kind: f.kind, options: f.options });
+    for (const f of readFields(d.forms[eventForm]!.schema as Json)) out.push({ on: 'event', form: eventForm, field: f.key, label: t('conditions.thisSubmission', { field: f.title || f.key }), kind: f.kind, options: f.options });
   }
   for (const [id, form] of Object.entries(d.forms)) {
     for (const f of readFields(form.schema as Json)) out.push({ on: 'data', form: id, field: f.key, label: `${form.title} › ${f.title || f.key}`, kind: f.kind, options: f.options });
@@ -81,7 +82,7 @@ export function fromGuard(g: CatalogueRef | undefined, eventForm?: string): Simp
   return undefined;
 }
 
-const valueText = (v: unknown) => (v === true ? '是' : v === false ? '否' : String(v));
+const valueText = (v: unknown) => (v === true ? t('conditions.yes') : v === false ? t('conditions.no') : String(v));
 
 /** The form an event carries: its own, or the step's form for `data: "step"`. */
 export function eventFormOf(d: Definition, event: string, stepForm: string | undefined): string | undefined {
@@ -124,15 +125,15 @@ function pathTitle(d: Definition, path: string[], onEvent: boolean, eventForm?: 
 /** The tests a condition schema makes, in words: 「…」等于 是, 「…」至少 1 项, 「…」已填写. */
 function schemaWords(d: Definition, schema: Json, path: string[], onEvent: boolean, eventForm?: string): string[] {
   const out: string[] = [];
-  const name = () => `「${pathTitle(d, path, onEvent, eventForm)}」`;
-  if ('const' in schema) out.push(`${name()}为 ${valueText(schema.const)}`);
-  if (typeof schema.minimum === 'number') out.push(`${name()}不小于 ${schema.minimum}`);
-  if (typeof schema.maximum === 'number') out.push(`${name()}不大于 ${schema.maximum}`);
-  if (typeof schema.minItems === 'number') out.push(`${name()}至少 ${schema.minItems} 项`);
+  const name = () => t('conditions.quoted', { pathTitle: pathTitle(d, path, onEvent, eventForm) });
+  if ('const' in schema) out.push(t('conditions.is', { name: name(), valueText: valueText(schema.const) }));
+  if (typeof schema.minimum === 'number') out.push(t('conditions.isAtLeast', { name: name(), minimum: schema.minimum }));
+  if (typeof schema.maximum === 'number') out.push(t('conditions.isAtMost', { name: name(), maximum: schema.maximum }));
+  if (typeof schema.minItems === 'number') out.push(t('conditions.hasAtLeastItems', { name: name(), minItems: schema.minItems }));
   const props = (schema.properties ?? {}) as Record<string, Json>;
   for (const [k, sub] of Object.entries(props)) out.push(...schemaWords(d, sub, [...path, k], onEvent, eventForm));
   for (const k of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
-    if (!props[k] || Object.keys(props[k]!).every((x) => x === 'type')) out.push(`「${pathTitle(d, [...path, k], onEvent, eventForm)}」已填写`);
+    if (!props[k] || Object.keys(props[k]!).every((x) => x === 'type')) out.push(t('conditions.isFilledIn2', { pathTitle: pathTitle(d, [...path, k], onEvent, eventForm) }));
   }
   return out;
 }
@@ -143,11 +144,11 @@ export function describeGuard(d: Definition, g: CatalogueRef, eventForm?: string
   const params = (typeof g === 'string' ? {} : g.params ?? {}) as Json;
   if (name === 'matches' && params.schema && typeof params.schema === 'object') {
     const words = schemaWords(d, params.schema as Json, [], params.on === 'event', eventForm);
-    if (words.length) return words.join(' 并且 ');
+    if (words.length) return words.join(t('conditions.and'));
   }
   const list = Array.isArray(params.guards) ? (params.guards as CatalogueRef[]) : [];
-  if (name === 'all' && list.length) return list.map((x) => describeGuard(d, x, eventForm)).join(' 并且 ');
-  if (name === 'any' && list.length) return list.map((x) => describeGuard(d, x, eventForm)).join(' 或者 ');
-  if (name === 'not' && params.guard) return `并非（${describeGuard(d, params.guard as CatalogueRef, eventForm)}）`;
+  if (name === 'all' && list.length) return list.map((x) => describeGuard(d, x, eventForm)).join(t('conditions.and'));
+  if (name === 'any' && list.length) return list.map((x) => describeGuard(d, x, eventForm)).join(t('conditions.or'));
+  if (name === 'not' && params.guard) return t('conditions.not', { describeGuard: describeGuard(d, params.guard as CatalogueRef, eventForm) });
   return findGuard(name)?.summary.replace(/^条件：/, '').replace(/。$/, '') ?? name;
 }

@@ -3,6 +3,7 @@ import { resolveTarget, walkStates, walkTransitions } from '../../../../engine/i
 import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { describeGuard, eventFormOf } from './conditions';
 import { deadlineOf } from './machineEdit';
+import { t } from '../../i18n';
 
 export interface StateNodeData {
   key: string;
@@ -28,7 +29,7 @@ export interface FlowEdge {
   [k: string]: unknown;
 }
 
-const UNIT_WORDS = { workingDays: '个工作日', days: '天', hours: '小时' } as const;
+const UNIT_WORDS = { workingDays: t('graphModel.workingDays'), days: t('graphModel.days'), hours: t('graphModel.hours') } as const;
 
 export function deadlineText(d: Definition, path: string[]): string | undefined {
   const dl = deadlineOf(d, path);
@@ -39,7 +40,7 @@ export function deadlineText(d: Definition, path: string[]): string | undefined 
 const rolesText = (d: Definition, event: string) => (d.events[event]?.roles ?? []).map((r) => {
   const id = typeof r === 'string' ? r : r.role;
   return d.roles[id]?.label ?? id;
-}).join('、');
+}).join(t('common.listComma'));
 
 export function graphOf(d: Definition): { nodes: StateNodeData[]; edges: FlowEdge[] } {
   const states = walkStates(d.machine.id ?? 'case', d.machine as never);
@@ -58,24 +59,24 @@ export function graphOf(d: Definition): { nodes: StateNodeData[]; edges: FlowEdg
   });
   const counters = new Map<string, number>();
   const edges: FlowEdge[] = [];
-  for (const t of walkTransitions(states)) {
-    if (t.source.path.length === 0) continue;
-    for (const target of t.targets) {
-      const to = resolveTarget(states, t.source, target);
+  for (const tr of walkTransitions(states)) {
+    if (tr.source.path.length === 0) continue;
+    for (const target of tr.targets) {
+      const to = resolveTarget(states, tr.source, target);
       if (!to || to.path.length === 0) continue;
-      const key = `${t.source.path.join('.')}|${t.trigger}`;
+      const key = `${tr.source.path.join('.')}|${tr.trigger}`;
       const index = counters.get(key) ?? 0;
       counters.set(key, index + 1);
-      const guard = t.guard as CatalogueRef | undefined;
+      const guard = tr.guard as CatalogueRef | undefined;
       let label: string;
-      if (t.trigger.startsWith('after:')) label = `超时（${deadlineText(d, t.source.path) ?? t.trigger.slice(6)}）`;
-      else if (t.trigger === 'done') label = '子环节完成';
-      else if (t.trigger === 'always') label = '自动';
-      else label = d.events[t.trigger]?.label ?? t.trigger;
-      const who = t.trigger.includes(':') || t.trigger === 'done' || t.trigger === 'always' ? '' : rolesText(d, t.trigger);
+      if (tr.trigger.startsWith('after:')) label = t('graphModel.timeLimit', { limit: deadlineText(d, tr.source.path) ?? tr.trigger.slice(6) });
+      else if (tr.trigger === 'done') label = t('graphModel.childStepsDone');
+      else if (tr.trigger === 'always') label = t('graphModel.automatic');
+      else label = d.events[tr.trigger]?.label ?? tr.trigger;
+      const who = tr.trigger.includes(':') || tr.trigger === 'done' || tr.trigger === 'always' ? '' : rolesText(d, tr.trigger);
       edges.push({
-        id: `${key}|${index}|${to.path.join('.')}`, source: t.source.path.join('.'), target: to.path.join('.'), trigger: t.trigger, index,
-        label, detail: [who, guard && `当${describeGuard(d, guard, eventFormOf(d, t.trigger, t.source.node.meta?.form))}`].filter(Boolean).join(' · '),
+        id: `${key}|${index}|${to.path.join('.')}`, source: tr.source.path.join('.'), target: to.path.join('.'), trigger: tr.trigger, index,
+        label, detail: [who, guard && t('graphModel.when', { describeGuard: describeGuard(d, guard, eventFormOf(d, tr.trigger, tr.source.node.meta?.form)) })].filter(Boolean).join(' · '),
       });
     }
   }

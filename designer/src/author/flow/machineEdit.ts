@@ -1,5 +1,6 @@
 /** Edits to a definition's flow, as pure functions: the graph and side panels call these, never touch JSON directly. */
 import type { CatalogueRef, Definition, StateNodeConfig } from '../../../../engine/index';
+import { t } from '../../i18n';
 
 type Transition = { target?: string; guard?: CatalogueRef; actions?: CatalogueRef[] };
 type Meta = NonNullable<StateNodeConfig['meta']>;
@@ -36,7 +37,7 @@ export function addState(d: Definition, final: boolean): { definition: Definitio
   const next = clone(d);
   const states = (next.machine.states ??= {}) as Record<string, StateNodeConfig>;
   const key = freeKey(states, final ? 'end' : 'step');
-  states[key] = final ? { type: 'final', meta: { label: '结束', outcome: 'completed' } } : { meta: { label: '新环节' } };
+  states[key] = final ? { type: 'final', meta: { label: t('machineEdit.end'), outcome: 'completed' } } : { meta: { label: t('machineEdit.newStep') } };
   return { definition: next, key };
 }
 
@@ -82,7 +83,7 @@ export function addTransition(d: Definition, from: string[], to: string, event?:
   let next = clone(d);
   if (!Object.hasOwn(next.events, name)) {
     const assignee = source?.meta?.assignee;
-    next.events[name] = { label: '下一步', kind: 'other', roles: assignee ? [assignee] : [] } as EventDef;
+    next.events[name] = { label: t('machineEdit.next'), kind: 'other', roles: assignee ? [assignee] : [] } as EventDef;
   }
   next = withState(next, from, (node) => {
     const on = (node.on ??= {}) as Record<string, unknown>;

@@ -3,12 +3,13 @@ import { formulaFunctions, type Problem } from '../../../../engine/index';
 import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
 import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
 import { accept, type Completion, completionsFor, type FormulaField, wordBefore } from './formulaCompletion';
+import { t } from '../../i18n';
 
-const LIMIT_WORDS = { length: ['最少字数', '最多字数'], value: ['最小值', '最大值'], items: ['最少几项', '最多几项'] } as const;
+const LIMIT_WORDS = { length: [t('fieldPanel.fewestCharacters'), t('fieldPanel.mostCharacters')], value: [t('fieldPanel.smallestValue'), t('fieldPanel.largestValue')], items: [t('fieldPanel.fewestItems'), t('fieldPanel.mostItems')] } as const;
 
 const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
 
-const RESULT_TYPES = [['number', '数字'], ['integer', '整数'], ['string', '文字'], ['boolean', '是/否']] as const;
+const RESULT_TYPES = [['number', t('fieldPanel.number')], ['integer', t('fieldPanel.wholeNumber')], ['string', t('fieldPanel.typeText')], ['boolean', t('fieldPanel.yesNo')]] as const;
 
 /**
  * A computed field's formula: Excel-style, over the fields beside it. Typing a field's key or
@@ -57,12 +58,12 @@ function FormulaEditor({ field, siblings, onChange }: { field: Field; siblings: 
   const track = (e: React.SyntheticEvent<HTMLTextAreaElement>) => setCaret(e.currentTarget.selectionStart);
   return (
     <fieldset className="formula">
-      <legend>公式（如 SUM(members.income)、price * count）</legend>
+      <legend>{t('fieldPanel.formulaEGSumMembers')}</legend>
       <textarea ref={area} rows={2} value={formula} spellCheck={false} aria-autocomplete="list" aria-expanded={options.length > 0}
         onChange={(e) => { setSchema({ formula: e.target.value }); setCaret(e.target.selectionStart); setChosen(0); }}
         onKeyDown={onKeyDown} onKeyUp={(e) => !['ArrowDown', 'ArrowUp', 'Escape'].includes(e.key) && track(e)} onClick={track} onBlur={() => setTimeout(() => setCaret(null), 150)} />
       {options.length > 0 && (
-        <ul className="completions" role="listbox" aria-label="补全">
+        <ul className="completions" role="listbox" aria-label={t('fieldPanel.suggestions')}>
           {options.map((c, i) => (
             <li key={c.insert} role="option" aria-selected={i === chosen} className={i === chosen ? 'chosen' : undefined} onMouseDown={(e) => { e.preventDefault(); take(c); }}>
               <code>{c.label}</code> <span className="muted">{c.detail}</span>
@@ -71,19 +72,19 @@ function FormulaEditor({ field, siblings, onChange }: { field: Field; siblings: 
         </ul>
       )}
       <div className="pair">
-        <label>插入字段<select value="" onChange={(e) => e.target.value && insert(e.target.value)}>
-          <option value="">选择…</option>
+        <label>{t('fieldPanel.insertAField')}<select value="" onChange={(e) => e.target.value && insert(e.target.value)}>
+          <option value="">{t('fieldPanel.choose')}</option>
           {fields.map((f) => <option key={f.path} value={f.path}>{f.title}</option>)}
         </select></label>
-        <label>插入函数<select value="" onChange={(e) => e.target.value && insert(`${e.target.value}(`)}>
-          <option value="">选择…</option>
-          {Object.entries(formulaFunctions).map(([name, fn]) => <option key={name} value={name} title={fn.summary}>{name} — {fn.summary.split('：')[0]}</option>)}
+        <label>{t('fieldPanel.insertAFunction')}<select value="" onChange={(e) => e.target.value && insert(`${e.target.value}(`)}>
+          <option value="">{t('fieldPanel.choose')}</option>
+          {Object.entries(formulaFunctions).map(([name, fn]) => <option key={name} value={name} title={fn.summary}>{name} — {fn.summary.split(t('common.colon'))[0]}</option>)}
         </select></label>
       </div>
-      <label>结果类型<select value={String(field.schema.type ?? 'number')} onChange={(e) => setSchema({ type: e.target.value })}>
+      <label>{t('fieldPanel.resultType')}<select value={String(field.schema.type ?? 'number')} onChange={(e) => setSchema({ type: e.target.value })}>
         {RESULT_TYPES.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
       </select></label>
-      <p className="muted">计算字段只读：办事人员填表时自动算出，提交后服务器会重新计算。</p>
+      <p className="muted">{t('fieldPanel.computedFieldsAreReadOnly')}</p>
     </fieldset>
   );
 }
@@ -101,13 +102,13 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
     <div className="field-panel">
       <h3>{KINDS[field.kind].label}</h3>
       {problems.map((p, i) => <p key={i} className="field-problem">{p.message}</p>)}
-      <label>标题（办事人员看到的名称）<input value={field.title} onChange={(e) => set({ title: e.target.value })} /></label>
-      <label>字段编号（英文，存数据用）<input value={field.key} onChange={(e) => set({ key: cleanKey(e.target.value) })} /></label>
-      <label>填写说明<input value={field.help} onChange={(e) => set({ help: e.target.value })} placeholder="显示在标题下方" /></label>
+      <label>{t('fieldPanel.titleTheNameStaffSee')}<input value={field.title} onChange={(e) => set({ title: e.target.value })} /></label>
+      <label>{t('fieldPanel.fieldKeyEnglishUsedIn')}<input value={field.key} onChange={(e) => set({ key: cleanKey(e.target.value) })} /></label>
+      <label>{t('fieldPanel.helpText')}<input value={field.help} onChange={(e) => set({ help: e.target.value })} placeholder={t('fieldPanel.shownUnderTheTitle')} /></label>
       {field.kind === 'computed' ? (
         <FormulaEditor field={field} siblings={siblings} onChange={set} />
       ) : (
-        <label className="inline"><input type="checkbox" checked={field.required} onChange={(e) => set({ required: e.target.checked })} />必填</label>
+        <label className="inline"><input type="checkbox" checked={field.required} onChange={(e) => set({ required: e.target.checked })} />{t('fieldPanel.required')}</label>
       )}
       {limits && (
         <div className="pair">
@@ -116,46 +117,46 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
         </div>
       )}
       {KINDS[field.kind].options && (
-        <label>选项（每行一个）<textarea rows={4} value={(field.options ?? []).join('\n')} onChange={(e) => set({ options: e.target.value.split('\n').map((s) => s.trim()).filter(Boolean) })} /></label>
+        <label>{t('fieldPanel.optionsOnePerLine')}<textarea rows={4} value={(field.options ?? []).join('\n')} onChange={(e) => set({ options: e.target.value.split('\n').map((s) => s.trim()).filter(Boolean) })} /></label>
       )}
       {!nested && (
         <fieldset className="show-if">
-          <legend>显示条件</legend>
-          <label>仅当<select value={field.showIf?.field ?? ''} onChange={(e) => {
+          <legend>{t('fieldPanel.showWhen')}</legend>
+          <label>{t('fieldPanel.onlyWhen')}<select value={field.showIf?.field ?? ''} onChange={(e) => {
             const c = controllers.find((x) => x.key === e.target.value);
             set({ showIf: c ? { field: c.key, equals: c.kind === 'yesNo' ? true : c.options?.[0] ?? '' } : undefined });
           }}>
-            <option value="">（总是显示）</option>
+            <option value="">{t('fieldPanel.alwaysShown')}</option>
             {controllers.map((c) => <option key={c.key} value={c.key}>{c.title}</option>)}
           </select></label>
           {controller && field.showIf && (
-            <label>等于<select value={String(field.showIf.equals)} onChange={(e) => {
+            <label>{t('fieldPanel.equals')}<select value={String(field.showIf.equals)} onChange={(e) => {
               const v: ConditionValue = controller.kind === 'yesNo' ? e.target.value === 'true' : e.target.value;
               set({ showIf: { field: controller.key, equals: v } });
             }}>
-              {controller.kind === 'yesNo' ? <><option value="true">是</option><option value="false">否</option></> : controller.options?.map((o) => <option key={o} value={o}>{o}</option>)}
-            </select>时显示</label>
+              {controller.kind === 'yesNo' ? <><option value="true">{t('fieldPanel.yes')}</option><option value="false">{t('fieldPanel.no')}</option></> : controller.options?.map((o) => <option key={o} value={o}>{o}</option>)}
+            </select>{t('fieldPanel.showIt')}</label>
           )}
         </fieldset>
       )}
       {(field.kind === 'table' || field.kind === 'group') && (
         <fieldset className="columns">
-          <legend>{field.kind === 'table' ? `表格的列（${columns.length}）` : `组内字段（${columns.length}）`}</legend>
+          <legend>{field.kind === 'table' ? t('fieldPanel.tableColumns', { length: columns.length }) : t('fieldPanel.fieldsInTheGroup', { length: columns.length })}</legend>
           <ol>
             {columns.map((c) => (
               <li key={c.key} className={c.key === column ? 'on' : ''}>
                 <button className="field-pick" onClick={() => setColumn(c.key)}>{c.title || c.key}{c.required && <span className="req">*</span>} <span className="muted">{KINDS[c.kind].label}</span></button>
-                <button aria-label="删除列" onClick={() => set({ columns: columns.filter((x) => x.key !== c.key) })}>✕</button>
+                <button aria-label={t('fieldPanel.deleteColumn')} onClick={() => set({ columns: columns.filter((x) => x.key !== c.key) })}>✕</button>
               </li>
             ))}
           </ol>
-          <label>{field.kind === 'table' ? '添加一列' : '添加组内字段'}<select value="" onChange={(e) => {
+          <label>{field.kind === 'table' ? t('fieldPanel.addAColumn') : t('fieldPanel.addAFieldToThe')}<select value="" onChange={(e) => {
             if (!e.target.value) return;
             const c = newField(e.target.value as FieldKind, columns.map((x) => x.key));
             set({ columns: [...columns, c] });
             setColumn(c.key);
           }}>
-            <option value="">选择类型…</option>
+            <option value="">{t('fieldPanel.chooseAKind')}</option>
             {(field.kind === 'table' ? COLUMN_KINDS : GROUP_KINDS).map((k) => <option key={k} value={k}>{KINDS[k].label}</option>)}
           </select></label>
           {currentColumn && (

@@ -6,6 +6,7 @@ import FieldPanel from './FieldPanel';
 import { type FieldKind, type Json, KINDS, PALETTE } from './fieldKinds';
 import { type Field, newField, readFields, writeFields } from './formModel';
 import Preview from './Preview';
+import { t } from '../../i18n';
 
 type Form = Definition['forms'][string];
 
@@ -49,7 +50,7 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
   const addForm = () => {
     let n = formIds.length + 1;
     while (d.forms[`form${n}`]) n++;
-    state.update({ ...d, forms: { ...d.forms, [`form${n}`]: { title: '新表单', schema: { type: 'object', properties: {} } } } });
+    state.update({ ...d, forms: { ...d.forms, [`form${n}`]: { title: t('formBuilder.newForm'), schema: { type: 'object', properties: {} } } } });
     setFormId(`form${n}`);
     setSelected(undefined);
   };
@@ -57,36 +58,36 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
   return (
     <div className="builder">
       <div className="builder-forms">
-        <label>表单<select value={formId} onChange={(e) => { setFormId(e.target.value); setSelected(undefined); }}>
-          {formIds.map((id) => <option key={id} value={id}>{d.forms[id]!.title}（{id}）</option>)}
+        <label>{t('formBuilder.form')}<select value={formId} onChange={(e) => { setFormId(e.target.value); setSelected(undefined); }}>
+          {formIds.map((id) => <option key={id} value={id}>{t('formBuilder.formWithId', { title: d.forms[id]!.title, id })}</option>)}
         </select></label>
-        <button onClick={addForm}>＋ 新表单</button>
-        {form && <label>表单标题<input value={form.title} onChange={(e) => state.update({ ...d, forms: { ...d.forms, [formId]: { ...form, title: e.target.value } } })} /></label>}
-        {form && <label className="inline"><input type="checkbox" checked={Boolean(form.print)} onChange={(e) => state.update({ ...d, forms: { ...d.forms, [formId]: { ...form, print: e.target.checked } } })} />可打印（A4 签字版）</label>}
+        <button onClick={addForm}>{t('formBuilder.newForm2')}</button>
+        {form && <label>{t('formBuilder.formTitle')}<input value={form.title} onChange={(e) => state.update({ ...d, forms: { ...d.forms, [formId]: { ...form, title: e.target.value } } })} /></label>}
+        {form && <label className="inline"><input type="checkbox" checked={Boolean(form.print)} onChange={(e) => state.update({ ...d, forms: { ...d.forms, [formId]: { ...form, print: e.target.checked } } })} />{t('formBuilder.printableA4WithSignatures')}</label>}
       </div>
       {form && (
         <div className="builder-grid">
-          <div className="palette" aria-label="字段类型">
-            <h3>添加字段</h3>
-            {PALETTE.map((k) => <button key={k} onClick={() => add(k)}>＋ {KINDS[k].label}</button>)}
+          <div className="palette" aria-label={t('formBuilder.fieldKinds')}>
+            <h3>{t('formBuilder.addAField')}</h3>
+            {PALETTE.map((k) => <button key={k} onClick={() => add(k)}>{t('formBuilder.addKind', { label: KINDS[k].label })}</button>)}
           </div>
           <div className="field-list">
-            <h3>字段（{fields.length}）</h3>
-            {fields.length === 0 && <p className="muted">从左边点选字段类型，加入表单。</p>}
+            <h3>{t('formBuilder.fields', { length: fields.length })}</h3>
+            {fields.length === 0 && <p className="muted">{t('formBuilder.pickAFieldKindOn')}</p>}
             <ol>
               {fields.map((f) => {
                 const problems = fieldProblems(d, state.report.errors, formId, f.key);
                 return (
                   <li key={f.key} className={`${f.key === selected ? 'on' : ''} ${problems.length ? 'has-problem' : ''}`}>
                     <button className="field-pick" onClick={() => setSelected(f.key)}>
-                      <strong>{f.title || '（无标题）'}</strong>{f.required && <span className="req">*</span>}
-                      <span className="muted"> {KINDS[f.kind].label}{f.showIf ? ' · 有条件显示' : ''}</span>
+                      <strong>{f.title || t('formBuilder.untitled')}</strong>{f.required && <span className="req">*</span>}
+                      <span className="muted"> {KINDS[f.kind].label}{f.showIf ? t('formBuilder.shownOnACondition') : ''}</span>
                       {problems.map((p, i) => <span key={i} className="field-problem">{p.message}</span>)}
                     </button>
                     <span className="field-tools">
-                      <button aria-label="上移" onClick={() => move(f.key, -1)}>↑</button>
-                      <button aria-label="下移" onClick={() => move(f.key, 1)}>↓</button>
-                      <button aria-label="删除" onClick={() => { save(fields.filter((x) => x.key !== f.key)); setSelected(undefined); }}>✕</button>
+                      <button aria-label={t('formBuilder.moveUp')} onClick={() => move(f.key, -1)}>↑</button>
+                      <button aria-label={t('formBuilder.moveDown')} onClick={() => move(f.key, 1)}>↓</button>
+                      <button aria-label={t('formBuilder.delete')} onClick={() => { save(fields.filter((x) => x.key !== f.key)); setSelected(undefined); }}>✕</button>
                     </span>
                   </li>
                 );
@@ -100,7 +101,7 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
                   save(fields.map((x) => (x.key === current.key ? f : x.showIf?.field === current.key ? { ...x, showIf: { ...x.showIf, field: f.key } } : x)));
                   setSelected(f.key);
                 }} />
-              : <p className="muted">选中一个字段，在这里设置标题、必填、限制、选项和显示条件。</p>}
+              : <p className="muted">{t('formBuilder.selectAFieldToSet')}</p>}
           </div>
           <Preview form={form} />
         </div>

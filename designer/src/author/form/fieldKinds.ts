@@ -1,5 +1,6 @@
 /** The builder's palette: each kind of field, what it produces in JSON Schema + uiSchema, and how to recognise it again. */
 import { FILE_REF_PROPERTIES, isFileField } from '../../../../engine/index';
+import { t } from '../../i18n';
 
 export type Json = Record<string, unknown>;
 
@@ -17,24 +18,24 @@ interface KindSpec {
 
 /** The palette, in the order it is shown. */
 export const KINDS: Record<FieldKind, KindSpec> = {
-  text: { label: '单行文字', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 100 }, ui: {} }) },
-  longText: { label: '多行文字', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 1000 }, ui: { 'ui:widget': 'textarea' } }) },
-  number: { label: '数字', limits: 'value', make: () => ({ schema: { type: 'number' }, ui: {} }) },
-  money: { label: '金额（元）', limits: 'value', make: () => ({ schema: { type: 'number', minimum: 0, multipleOf: 0.01 }, ui: { 'ui:placeholder': '单位：元，最多两位小数' } }) },
-  date: { label: '日期', make: () => ({ schema: { type: 'string', format: 'date' }, ui: {} }) },
-  choice: { label: '单选', options: true, make: () => ({ schema: { type: 'string', enum: ['选项一', '选项二'] }, ui: {} }) },
-  multiChoice: { label: '多选', limits: 'items', options: true, make: () => ({ schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['选项一', '选项二'] } }, ui: { 'ui:widget': 'checkboxes' } }) },
-  yesNo: { label: '是 / 否', make: () => ({ schema: { type: 'boolean' }, ui: { 'ui:widget': 'radio' } }) },
-  idNumber: { label: '身份证号', make: () => ({ schema: { type: 'string', format: 'cn-id-card' }, ui: { 'ui:placeholder': '18 位居民身份证号' } }) },
-  phone: { label: '手机号', make: () => ({ schema: { type: 'string', format: 'cn-mobile' }, ui: { 'ui:options': { inputType: 'tel' } } }) },
-  address: { label: '地址', limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 200 }, ui: { 'ui:widget': 'textarea', 'ui:autocomplete': 'street-address', 'ui:placeholder': '乡镇、村、组、门牌号' } }) },
-  table: { label: '表格（多行）', limits: 'items', make: () => ({ schema: { type: 'array', items: { type: 'object', properties: {} } }, ui: {} }) },
-  group: { label: '分组（带小标题）', make: () => ({ schema: { type: 'object', properties: {} }, ui: {} }) },
+  text: { label: t('fieldKinds.singleLineText'), limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 100 }, ui: {} }) },
+  longText: { label: t('fieldKinds.multiLineText'), limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 1000 }, ui: { 'ui:widget': 'textarea' } }) },
+  number: { label: t('fieldKinds.number'), limits: 'value', make: () => ({ schema: { type: 'number' }, ui: {} }) },
+  money: { label: t('fieldKinds.amountYuan'), limits: 'value', make: () => ({ schema: { type: 'number', minimum: 0, multipleOf: 0.01 }, ui: { 'ui:placeholder': t('fieldKinds.inYuanAtMostTwo') } }) },
+  date: { label: t('fieldKinds.date'), make: () => ({ schema: { type: 'string', format: 'date' }, ui: {} }) },
+  choice: { label: t('fieldKinds.singleChoice'), options: true, make: () => ({ schema: { type: 'string', enum: [t('fieldKinds.optionOne'), t('fieldKinds.optionTwo')] }, ui: {} }) },
+  multiChoice: { label: t('fieldKinds.multipleChoice'), limits: 'items', options: true, make: () => ({ schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: [t('fieldKinds.optionOne'), t('fieldKinds.optionTwo')] } }, ui: { 'ui:widget': 'checkboxes' } }) },
+  yesNo: { label: t('fieldKinds.yesNo'), make: () => ({ schema: { type: 'boolean' }, ui: { 'ui:widget': 'radio' } }) },
+  idNumber: { label: t('fieldKinds.idCardNumber'), make: () => ({ schema: { type: 'string', format: 'cn-id-card' }, ui: { 'ui:placeholder': t('fieldKinds.18DigitResidentIdNumber') } }) },
+  phone: { label: t('fieldKinds.mobileNumber'), make: () => ({ schema: { type: 'string', format: 'cn-mobile' }, ui: { 'ui:options': { inputType: 'tel' } } }) },
+  address: { label: t('fieldKinds.address'), limits: 'length', make: () => ({ schema: { type: 'string', maxLength: 200 }, ui: { 'ui:widget': 'textarea', 'ui:autocomplete': 'street-address', 'ui:placeholder': t('fieldKinds.townshipVillageGroupHouseNumber') } }) },
+  table: { label: t('fieldKinds.tableRows'), limits: 'items', make: () => ({ schema: { type: 'array', items: { type: 'object', properties: {} } }, ui: {} }) },
+  group: { label: t('fieldKinds.groupWithAHeading'), make: () => ({ schema: { type: 'object', properties: {} }, ui: {} }) },
   // The field holds a reference to a stored file ({ id, name, type, size, sha256 }); the photo itself is uploaded (see engine/files.ts).
-  file: { label: '照片 / 附件', make: () => ({ schema: { type: 'object', file: { accept: ['image', 'pdf'], maxMB: 10 }, required: ['id', 'name', 'type', 'size', 'sha256'], properties: structuredClone(FILE_REF_PROPERTIES) as unknown as Json }, ui: {} }) },
-  signature: { label: '手写签名', make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
-  computed: { label: '计算字段（公式）', make: () => ({ schema: { type: 'number', formula: '0' }, ui: {} }) },
-  custom: { label: '其他（在 JSON 页编辑）', make: () => ({ schema: { type: 'string' }, ui: {} }) },
+  file: { label: t('fieldKinds.photoFile'), make: () => ({ schema: { type: 'object', file: { accept: ['image', 'pdf'], maxMB: 10 }, required: ['id', 'name', 'type', 'size', 'sha256'], properties: structuredClone(FILE_REF_PROPERTIES) as unknown as Json }, ui: {} }) },
+  signature: { label: t('fieldKinds.handwrittenSignature'), make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
+  computed: { label: t('fieldKinds.computedFieldFormula'), make: () => ({ schema: { type: 'number', formula: '0' }, ui: {} }) },
+  custom: { label: t('fieldKinds.otherEditOnTheJson'), make: () => ({ schema: { type: 'string' }, ui: {} }) },
 };
 
 /** The kinds offered in the palette (custom fields come only from JSON). */

@@ -3,6 +3,7 @@
  * Whatever the builder does not manage (patterns, const, …) rides along untouched in `schema` and `ui`.
  */
 import { type FieldKind, type Json, KINDS, kindOf, limitKeys } from './fieldKinds';
+import { t } from '../../i18n';
 
 export type ConditionValue = string | number | boolean;
 
@@ -101,7 +102,7 @@ export function writeField(f: Field): { schema: Json; ui: Json } {
     setOrDelete(schema, limits[1], f.max);
   }
   if (KINDS[f.kind].options) {
-    const options = f.options?.length ? f.options : ['选项一'];
+    const options = f.options?.length ? f.options : [t('formModel.optionOne')];
     if (f.kind === 'multiChoice') schema.items = { ...(isObject(schema.items) ? schema.items : {}), type: 'string', enum: options };
     else schema.enum = options;
   }

@@ -1,5 +1,6 @@
 /** Completion inside a formula: the word before the caret, matched against the fields beside it and the engine's functions. */
 import { formulaFunctions } from '../../../../engine/index';
+import { t } from '../../i18n';
 
 export interface Completion {
   /** What replaces the word: a field's data path, or a function name and its opening parenthesis. */
@@ -38,7 +39,7 @@ export function completionsFor(word: string, fields: FormulaField[]): Completion
     if (f.path.toLowerCase().startsWith(lower) || (f.title && f.title.includes(word))) out.push({ insert: f.path, label: f.path, detail: f.title });
   }
   for (const [name, fn] of Object.entries(formulaFunctions).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (name.startsWith(word.toUpperCase())) out.push({ insert: `${name}(`, label: name, detail: fn.summary.split('：')[0] ?? '' });
+    if (name.startsWith(word.toUpperCase())) out.push({ insert: `${name}(`, label: name, detail: fn.summary.split(t('common.colon'))[0] ?? '' });
   }
   // A word that is already a whole field or function needs no list.
   if (out.length === 1 && (out[0]!.insert === word || out[0]!.insert === `${word}(`)) return [];

@@ -8,6 +8,7 @@ import type { Definition } from '../../../../engine/index';
 import type { DraftState } from '../useDraft';
 import { pathAt, pointerSpans, spanOf } from './jsonPositions';
 import { keysAt } from './schemaCompletion';
+import { t } from '../../i18n';
 
 const pretty = (d: Definition) => JSON.stringify(d, null, 2);
 
@@ -19,7 +20,7 @@ function diagnose(text: string): Diagnostic[] {
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const at = m ? Math.min(Number(m[1]), text.length) : 0;
-    return [{ from: at, to: Math.min(at + 1, text.length), severity: 'error', message: `JSON 格式错误：${(e as Error).message}` }];
+    return [{ from: at, to: Math.min(at + 1, text.length), severity: 'error', message: t('jsonView.jsonIsNotValid', { message: (e as Error).message }) }];
   }
   const report = checkDefinition(value);
   const spans = pointerSpans(text);
@@ -45,7 +46,7 @@ export default function JsonView({ state }: { state: DraftState }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
   const lastSent = useRef<string>(pretty(state.definition));
-  const [status, setStatus] = useState('与表单和流程图同步');
+  const [status, setStatus] = useState(t('jsonView.inStepWithTheForms'));
   const update = useRef(state.update);
   update.current = state.update;
 
@@ -66,9 +67,9 @@ export default function JsonView({ state }: { state: DraftState }) {
               const value = JSON.parse(text) as Definition;
               lastSent.current = pretty(value);
               update.current(value);
-              setStatus('已同步到表单和流程图');
+              setStatus(t('jsonView.copiedToTheFormsAnd'));
             } catch {
-              setStatus('JSON 格式有误，改正前不会同步');
+              setStatus(t('jsonView.theJsonHasMistakesIt'));
             }
           }, 500);
         }),
@@ -89,7 +90,7 @@ export default function JsonView({ state }: { state: DraftState }) {
 
   return (
     <div className="json-view">
-      <p className="muted">{status}。按 Ctrl+空格 可补全字段名；错误标在所在行。</p>
+      <p className="muted">{t('jsonView.ctrlSpaceCompletesFieldNames', { status })}</p>
       <div ref={host} className="json-host" data-testid="json-editor" />
     </div>
   );

@@ -1,5 +1,6 @@
 import type { DraftState } from '../useDraft';
 import { describeChanges } from '../publish/describeChanges';
+import { t } from '../../i18n';
 
 const text = (v: unknown) => JSON.stringify(v, null, 2);
 
@@ -18,13 +19,13 @@ export default function VariationView({ state }: { state: DraftState }) {
   };
   return (
     <div className="variation">
-      <p>本县的改动只保存为对模板「{template.title}」的补丁（JSON Merge Patch），模板更新时本县仍能继承。
-        <button onClick={exportPatch}>导出本县补丁文件</button></p>
-      {changes.length ? <ul className="changes">{changes.map((c, i) => <li key={i}>{c}</li>)}</ul> : <p className="muted">与模板完全相同。</p>}
+      <p>{t('variationView.thisCountySChangesAre')}{template.title}{t('variationView.jsonMergePatchSoThe')}
+        <button onClick={exportPatch}>{t('variationView.exportThisCountySPatch')}</button></p>
+      {changes.length ? <ul className="changes">{changes.map((c, i) => <li key={i}>{c}</li>)}</ul> : <p className="muted">{t('variationView.exactlyTheSameAsThe')}</p>}
       <div className="three">
-        <section><h4>模板 {template.id}</h4><pre>{text(template)}</pre></section>
-        <section><h4>本县改动（补丁）</h4><pre data-testid="patch">{text(body.patch)}</pre></section>
-        <section><h4>合并结果（实际运行）</h4><pre>{text(state.definition)}</pre></section>
+        <section><h4>{t('variationView.template', { id: template.id })}</h4><pre>{text(template)}</pre></section>
+        <section><h4>{t('variationView.countyChangesPatch')}</h4><pre data-testid="patch">{text(body.patch)}</pre></section>
+        <section><h4>{t('variationView.mergedResultWhatRuns')}</h4><pre>{text(state.definition)}</pre></section>
       </div>
     </div>
   );
