@@ -69,4 +69,26 @@ describe(`accessibility: axe-core finds no critical or serious problem (${dbKind
       await desk.context.close();
     }
   });
+
+  it('switched to English, the words of the app are English and only what the county wrote stays Chinese', async () => {
+    const cadre = await openBrowser(375);
+    try {
+      const api = await httpLogin(e2e.server.url, '532326', 'cun');
+      await sessionLogin(cadre.page, e2e.server.url, api.cookie);
+      await cadre.page.click('.top button:has-text("English")');
+      await cadre.page.waitForSelector('nav.bottom a:has-text("Tasks")');
+      await visit(cadre.page, '#/tasks', '.list .card');
+      // The app's own words: navigation, tabs, headings, buttons, field hints — not case titles, villages or process names.
+      const chrome = await cadre.page.evaluate(() => [
+        ...Array.from(document.querySelectorAll<HTMLElement>('nav.bottom a, .inbox-tabs a, h2, button, .top .link')).map((e) => e.innerText),
+        ...Array.from(document.querySelectorAll<HTMLInputElement>('input[placeholder]')).map((e) => e.placeholder),
+      ]);
+      expect(chrome.length).toBeGreaterThan(5);
+      expect(chrome.filter((text) => /[\u4e00-\u9fff]/.test(text.replace('中文', '')))).toEqual([]);
+      expect(await seriousViolations(cadre.page)).toEqual([]);
+      await shot(cadre.page, 'inbox-en-375');
+    } finally {
+      await cadre.context.close();
+    }
+  });
 });
