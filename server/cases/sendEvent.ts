@@ -8,6 +8,7 @@ import { loadProcess } from '../processes';
 import { canSee, type UserActor } from '../rights';
 import { columnsOf, type NewCase, spawnChildren } from './acceptedStep';
 import { caseTitle, type CaseView, caseView } from './caseView';
+import { withLabels } from './caseQueries';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
@@ -94,7 +95,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const staleOrReplay = async (latest: CaseView): Promise<SendResult> => {
       const earlier = key ? await replay(k, actor, key, hash) : null;
       if (earlier) return earlier;
-      throw new StaleError(latest);
+      // Named as the user knows it (the step's label, the process's title), so a phone can say where the case now stands.
+      throw new StaleError((await withLabels(k, county, [latest]))[0]!);
     };
     if (options.ifMatch !== undefined && options.ifMatch !== row.rev) return staleOrReplay(caseView(row, now));
     const process = await loadProcess(k, county, row.process_id, row.process_version);

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openBrowser, sessionLogin, shot, uiLogin } from '../helpers/browser';
@@ -301,6 +303,94 @@ describe(`photos (${dbKind})`, () => {
       expect(sent.case.data.register.dwellingPhoto.id).not.toMatch(/^local-/);
       const file = await cadre.page.evaluate(async (fileId) => (await fetch(`/api/files/${fileId}`)).status, sent.case.data.register.dwellingPhoto.id);
       expect(file).toBe(200);
+    } finally {
+      await cadre.context.close();
+    }
+  });
+});
+
+describe(`a field day without signal (${dbKind})`, () => {
+  it('online once, then offline throughout: three inbox cases and a new one filled with photos and double-tapped; back online each arrives once, the photo is kept once by its hash, a case changed meanwhile is refused plainly, and the banner clears', async () => {
+    const api = await apiAs('cun');
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await api.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).body.id as string);
+    const [first, , changed] = made as [string, string, string];
+    const cadre = await openBrowser(375);
+    try {
+      // The one visit with signal: the app, the inbox with its cases read ahead, the start page.
+      await sessionLogin(cadre.page, e2e.server.url, api.cookie);
+      await cadre.page.waitForFunction(async () => Boolean((await navigator.serviceWorker.ready).active));
+      await cadre.page.reload();
+      await cadre.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      for (const id of made) {
+        await cadre.page.goto(`${e2e.server.url}/#/cases/${id}`);
+        await cadre.page.waitForSelector('#root_householder');
+      }
+      await cadre.page.click('nav.bottom >> text=发起');
+      await cadre.page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
+      await cadre.page.waitForTimeout(1000);
+
+      await cadre.context.setOffline(true);
+      await cadre.page.goto(`${e2e.server.url}/#/tasks`);
+      await cadre.page.reload();
+      await cadre.page.waitForSelector('text=没有网络：显示的是本机保存的内容');
+      const photo = await cameraPhoto(cadre.page);
+      for (const id of made) {
+        await cadre.page.click('nav.bottom >> text=待办');
+        await cadre.page.click(`.card[href="#/cases/${id}"]`);
+        await cadre.page.waitForSelector('#root_householder');
+        await fillRegistration(cadre.page, idNumber());
+        if (id === first) {
+          await cadre.page.setInputFiles('#root_dwellingPhoto', { name: 'IMG_3001.jpg', mimeType: 'image/jpeg', buffer: photo });
+          await cadre.page.waitForSelector('text=没有网络：照片已存在本机，提交时一起发送');
+        }
+        // A double tap: the second finds the button already waiting with the first.
+        await cadre.page.dblclick('button[type=submit]');
+        await cadre.page.waitForSelector('text=网络不通：已保存在本机，网络恢复后自动提交。');
+      }
+      const newOne = await startRelocation(cadre.page);
+      expect(newOne).toMatch(/^local-/);
+      await fillRegistration(cadre.page, idNumber());
+      await cadre.page.setInputFiles('#root_dwellingPhoto', { name: 'IMG_3001.jpg', mimeType: 'image/jpeg', buffer: photo });
+      await cadre.page.waitForSelector('text=没有网络：照片已存在本机，提交时一起发送');
+      await cadre.page.dblclick('button[type=submit]');
+      await cadre.page.waitForSelector('text=网络不通：已保存在本机，网络恢复后自动提交。');
+      await cadre.page.click('a.banner:has-text("条待发送")');
+      await cadre.page.waitForSelector('.outbox-item');
+      // One waiting item per case (the start of the new one, then its form), none doubled by the taps.
+      expect(await cadre.page.locator('.outbox-item.waiting').count()).toBe(5);
+      await shot(cadre.page, 'field-day-outbox-375');
+
+      // Meanwhile the case was registered from another device.
+      expect((await api.call('POST', `/api/cases/${changed}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1' })).status).toBe(200);
+
+      await cadre.context.setOffline(false);
+      await cadre.page.evaluate(() => window.dispatchEvent(new Event('online')));
+      await expect.poll(() => cadre.page.locator('.outbox-item.waiting').count(), { timeout: 30_000 }).toBe(0);
+      expect(await cadre.page.locator('.outbox-item.sent').count()).toBe(4);
+      const refused = cadre.page.locator('.outbox-item.refused');
+      expect(await refused.count()).toBe(1);
+      expect(await refused.innerText()).toContain('案件已被他人处理');
+      expect(await refused.innerText()).toContain('案件现在：乡镇审核');
+      // Every item is named as the cadre knows it: the case started on the phone by its process, not by a local number.
+      expect(await cadre.page.locator('.outbox-item a.title').allInnerTexts()).toEqual(Array(5).fill('易地扶贫搬迁动员'));
+      expect(await cadre.page.locator('text=条待发送').count()).toBe(0);
+      await shot(cadre.page, 'field-day-synced-375');
+
+      const historyOf = async (id: string) => ((await api.call('GET', `/api/cases/${id}/history`)).body as unknown as { label: string }[]).map((h) => h.label);
+      for (const id of made) expect(await historyOf(id)).toEqual(['发起', '提交']);
+      // The case started on the phone: among the cadre's latest, the one with this photo.
+      const latest = ((await api.call('GET', '/api/cases?mine=started&pageSize=10')).body as { items: { id: string }[] }).items.filter((c) => !made.includes(c.id));
+      const photoOf = async (id: string) => ((await api.call('GET', `/api/cases/${id}`)).body as { case: { data: { register: { dwellingPhoto?: { id: string; name: string; sha256: string } } } } }).case.data.register.dwellingPhoto;
+      const withPhoto = [];
+      for (const c of latest) if ((await photoOf(c.id))?.name === 'IMG_3001.jpg') withPhoto.push(c.id);
+      expect(withPhoto.length).toBe(1);
+      expect(await historyOf(withPhoto[0]!)).toEqual(['发起', '提交']);
+      const [a, b] = [await photoOf(first), await photoOf(withPhoto[0]!)];
+      expect(a!.sha256).toBe(b!.sha256);
+      expect(a!.id).not.toBe(b!.id);
+      expect(existsSync(join(e2e.dataDir, 'files', 'content', a!.sha256.slice(0, 2), a!.sha256))).toBe(true);
+      expect(readdirSync(join(e2e.dataDir, 'files', 'content', a!.sha256.slice(0, 2))).filter((f) => f.startsWith(a!.sha256.slice(0, 12)))).toEqual([a!.sha256]);
     } finally {
       await cadre.context.close();
     }

@@ -15,7 +15,7 @@ export default function OutboxPage() {
       <ul className="list outbox">
         {[...items].reverse().map((i) => (
           <li key={i.key} className={`card outbox-item ${i.state}`}>
-            <a href={`#/cases/${i.caseId}`} className="title">{i.caseTitle ?? shortNumber(i.caseId)}</a>
+            <a href={`#/cases/${i.createdId ?? i.caseId}`} className="title">{i.caseTitle ?? shortNumber(i.createdId ?? i.caseId)}</a>
             <span className="meta">{i.label ?? i.type} · {formatTime(i.at)}</span>
             <span className={`badge ${i.state}`}>{t(STATE_WORDS[i.state])}{i.sentAt ? ` ${formatTime(i.sentAt)}` : ''}</span>
             {i.state === 'refused' && (

@@ -40,7 +40,7 @@ export default function StartPage() {
       location.hash = `#/cases/${c.id}`;
     } catch (e) {
       if (e instanceof ApiError && e.status === 0) {
-        location.hash = `#/cases/${await startOffline(processId, unitId)}`;
+        location.hash = `#/cases/${await startOffline(processId, unitId, { caseTitle: processes.find((p) => p.id === processId)?.title })}`;
         return;
       }
       setError(e instanceof ApiError ? e.message : String(e));
