@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { AppError } from './errors';
 import { installAuth } from './authPlugin';
+import { sessionCache } from './auth/sessionCache';
 import type { Config } from './config';
 import type { Db } from './db/open';
 import { installErrorHandler } from './errorHandler';
@@ -86,9 +87,11 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.addSchema(caseSchema);
   app.addSchema(errorSchema);
-  installAuth(app, db);
+  // Who is calling, kept in memory once read (revocations reach every server within a second).
+  const sessions = sessionCache(db, config.sessionCacheMs);
+  installAuth(app, db, sessions);
   healthRoutes(app, db);
-  sessionRoutes(app, db, config);
+  sessionRoutes(app, db, config, sessions);
   orgRoutes(app, db);
   processRoutes(app, db, config);
   authoringRoutes(app, db);

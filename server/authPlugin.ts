@@ -1,5 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SessionCache } from './auth/sessionCache';
 import { findSession, type Session } from './auth/sessions';
 import type { Db } from './db/open';
 import { AppError } from './errors';
@@ -18,11 +19,11 @@ export const COOKIE = 'cf_session';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Resolves the session on every /api request and refuses cookie-authenticated writes without the CSRF token. */
-export function installAuth(app: FastifyInstance, db: Db): void {
+export function installAuth(app: FastifyInstance, db: Db, sessions: SessionCache): void {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
-    const found = await findSession(db, request.cookies[COOKIE]);
+    const found = await findSession(db, request.cookies[COOKIE], sessions);
     request.session = found?.session ?? null;
     if (found) request.actorCache = found.actor;
     const login = request.method === 'POST' && request.url.split('?')[0] === '/api/session';

@@ -14,6 +14,8 @@ export interface Config {
   dbSchema: string;
   /** Session lifetime in hours. */
   sessionHours: number;
+  /** How long a server keeps a session it has read in memory (SESSION_CACHE_SECONDS, default 60; 0 reads it every request). */
+  sessionCacheMs: number;
   /** Largest request body, in bytes. */
   bodyLimit: number;
   /** How often the scheduler looks for due timers, in ms (0 disables it). */
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR ?? resolve(process.cwd(), 'data'),
     dbSchema: env.DB_SCHEMA ?? 'public',
     sessionHours: Number(env.SESSION_HOURS ?? 12),
+    sessionCacheMs: Number(env.SESSION_CACHE_SECONDS ?? 60) * 1000,
     bodyLimit: Number(env.BODY_LIMIT ?? 2 * 1024 * 1024),
     timerIntervalMs: Number(env.TIMER_INTERVAL_MS ?? 1000),
     secureCookies: env.SECURE_COOKIES === '1',

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Level } from '../../engine/index';
 import type { Db } from '../db/open';
-import type { UserActor } from '../rights';
+import { type FoundSession, recordRevocation, type SessionCache } from './sessionCache';
 
 /** A signed-in user's session, as the routes see it. */
 export interface Session {
@@ -33,20 +33,26 @@ export function parseCookie(value: string | undefined): { county: string; token:
 }
 
 /**
- * The live session for a cookie with its user and role grants, in one query, or null
- * (unknown, expired or revoked).
+ * The live session for a cookie with its user and role grants, or null (unknown, expired or
+ * revoked): from the server's memory when it has read it lately (sessionCache.ts), else in one query.
  */
-export async function findSession(db: Db, cookie: string | undefined, now = new Date()): Promise<{ session: Session; actor: UserActor } | null> {
+export async function findSession(db: Db, cookie: string | undefined, cache?: SessionCache, now = new Date()): Promise<FoundSession | null> {
   const parsed = parseCookie(cookie);
   if (!parsed) return null;
-  const county = parsed.county;
+  const id = sha256(parsed.token);
+  const load = () => loadSession(db, parsed.county, id, now);
+  const found = cache ? await cache.find(id, parsed.county, load, now.getTime()) : await load();
+  return found && found.expiresAt > now.getTime() ? found : null;
+}
+
+async function loadSession(db: Db, county: string, id: string, now: Date): Promise<FoundSession | null> {
   const rows = await db.run(county, (k) =>
     k.selectFrom('sessions as s')
       .innerJoin('users as u', (j) => j.onRef('u.county_id', '=', 's.county_id').onRef('u.id', '=', 's.user_id'))
       .leftJoin('grants as g', (j) => j.onRef('g.county_id', '=', 's.county_id').onRef('g.user_id', '=', 's.user_id'))
       .leftJoin('org_units as o', (j) => j.onRef('o.county_id', '=', 'g.county_id').onRef('o.id', '=', 'g.unit_id'))
       .select(['s.id', 's.user_id', 's.csrf', 's.expires_at', 's.revoked_at', 'u.username', 'u.display_name', 'g.role', 'o.path', 'o.level'])
-      .where('s.county_id', '=', county).where('s.id', '=', sha256(parsed.token)).execute(),
+      .where('s.county_id', '=', county).where('s.id', '=', id).execute(),
   );
   const first = rows[0];
   if (!first || first.revoked_at || new Date(first.expires_at) <= now) return null;
@@ -54,12 +60,15 @@ export async function findSession(db: Db, cookie: string | undefined, now = new 
   return {
     session: { county, userId: first.user_id, sessionId: first.id, csrf: first.csrf },
     actor: { county, id: first.user_id, username: first.username, name: first.display_name, grants },
+    expiresAt: new Date(first.expires_at).getTime(),
   };
 }
 
-/** Revokes a session server-side: the cookie stops working everywhere at once. */
-export async function revokeSession(db: Db, session: Session, now = new Date()): Promise<void> {
-  await db.run(session.county, (k) =>
-    k.updateTable('sessions').set({ revoked_at: now }).where('county_id', '=', session.county).where('id', '=', session.sessionId).execute(),
-  );
+/** Revokes a session server-side: the cookie stops working here at once and on every other server within about a second. */
+export async function revokeSession(db: Db, session: Session, cache?: SessionCache, now = new Date()): Promise<void> {
+  await db.transaction(session.county, async (k) => {
+    await k.updateTable('sessions').set({ revoked_at: now }).where('county_id', '=', session.county).where('id', '=', session.sessionId).execute();
+    await recordRevocation(k, session.sessionId, now);
+  });
+  cache?.forget(session.sessionId);
 }

@@ -147,8 +147,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     if (!event.type.startsWith('cf.')) await recordStepMessages(k, {
       county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
-      // An approval that only counted (the step waits for other approvers) gives nobody a new task.
-      assignees: columnsOf(result).state === row.state && approvers ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
+      // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
+      assignees: columnsOf(result).state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });
     return { status: 200, case: view, replayed: false };
   });

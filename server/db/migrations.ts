@@ -180,4 +180,13 @@ export const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX cases_added ON cases (county_id) WHERE added_to IS NOT NULL`.execute(db);
     },
   },
+  '011_session_revocations': {
+    // Sessions are kept in each server's memory once read; a revoked one is written here, and every
+    // server reads what was added since it last looked (about once a second) and forgets those sessions.
+    // Holds only hashes of session tokens, no county data: no row-level security.
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE session_revocations (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, session_id text NOT NULL, at timestamptz NOT NULL)`.execute(db);
+      await sql`GRANT SELECT, INSERT, DELETE ON session_revocations TO ${sql.raw(APP_ROLE)}`.execute(db);
+    },
+  },
 };

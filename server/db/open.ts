@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { lockDataDir } from './dataDirLock';
 import { APP_ROLE, migrations } from './migrations';
+import { scopedPool, unitScope } from './pgPool';
 import type { Database } from './schema';
 
 /** The county a unit of work runs for, or '*' for system work (scheduler, seeding) across counties. */
@@ -97,13 +98,11 @@ async function openPostgres(config: Config): Promise<Db> {
 
   // Each connection works as the restricted role, in the configured schema; the county is set per unit of work.
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: Number(process.env.PG_POOL ?? 10), options: startup(` -c role=${APP_ROLE}`) });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Connections come with the unit of work's county set (only when it changed) and prepare what they run (pgPool.ts).
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scopedPool(pool) }) });
   const withScope = <T>(scope: Scope, fn: (conn: Kysely<Database>) => Promise<T>) => {
     if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
-    return db.connection().execute(async (conn) => {
-      await sql`SELECT set_config('app.county', ${scope}, false)`.execute(conn);
-      return fn(conn);
-    });
+    return unitScope.run(scope, () => db.connection().execute(fn));
   };
   return {
     kind: 'postgres',

@@ -60,5 +60,6 @@ export interface Database {
   channels: { county_id: string; id: string; kind: string; name: string; url: string; secret: string | null; process_id: string | null; kinds: string; created_by: string; created_at: Timestamp };
   deliveries: { county_id: string; id: Generated<string | number>; channel_id: string; case_id: string; kind: string; payload: string; status: string; attempts: ColumnType<number, number | undefined, number>; last_status: number | null; last_error: string | null; created_at: Timestamp; delivered_at: Timestamp | null };
   case_alerts: { county_id: string; case_id: string; due_at: Timestamp; kind: string; sent_at: Timestamp };
+  session_revocations: { seq: Generated<string>; session_id: string; at: Timestamp };
   auth_failures: { county_id: string; id: Generated<number>; user_id: string | null; action: string; target: string; at: Timestamp };
 }

@@ -20,6 +20,8 @@ export async function prune(db: Db, now: Date, retention: Retention = DEFAULT_RE
     const idempotency = await k.deleteFrom('idempotency').where('created_at', '<', daysBefore(now, retention.idempotencyDays)).executeTakeFirst();
     const sessionCut = daysBefore(now, retention.sessionDays);
     const sessions = await k.deleteFrom('sessions').where((eb) => eb.or([eb('expires_at', '<', sessionCut), eb('revoked_at', '<', sessionCut)])).executeTakeFirst();
+    // Every running server has read a revocation within a second of it; a day is ample.
+    await k.deleteFrom('session_revocations').where('at', '<', daysBefore(now, 1)).execute();
     const authFailures = await k.deleteFrom('auth_failures').where('at', '<', daysBefore(now, retention.authFailureDays)).executeTakeFirst();
     return { idempotency: Number(idempotency.numDeletedRows), sessions: Number(sessions.numDeletedRows), authFailures: Number(authFailures.numDeletedRows) };
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { dummyHash, verifyPassword } from '../auth/password';
+import type { SessionCache } from '../auth/sessionCache';
 import { createSession, revokeSession } from '../auth/sessions';
 import { COOKIE, requireActor } from '../authPlugin';
 import type { Config } from '../config';
@@ -8,7 +9,7 @@ import { AppError } from '../errors';
 import { errors } from './schemas';
 
 /** Log in, log out, and who am I. */
-export function sessionRoutes(app: FastifyInstance, db: Db, config: Config): void {
+export function sessionRoutes(app: FastifyInstance, db: Db, config: Config, sessions: SessionCache): void {
   app.post('/api/session', {
     // Per account and address: a township office behind one NAT address must not lock out its cadres.
     config: {
@@ -54,7 +55,7 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config): voi
 
   app.delete('/api/session', { schema: { tags: ['session'], summary: '退出登录', response: { 204: { type: 'null' }, ...errors(401, 403) } } }, async (request, reply) => {
     if (!request.session) throw new AppError('CF_UNAUTHENTICATED');
-    await revokeSession(db, request.session);
+    await revokeSession(db, request.session, sessions);
     void reply.clearCookie(COOKIE, { path: '/' });
     return reply.status(204).send();
   });

@@ -62,8 +62,22 @@ describe(`two server processes (${dbKind})`, () => {
     expect((inboxA!.body.items as { id: string }[]).map((c) => c.id).sort()).toEqual([...ids].sort());
     const [dashA, dashB] = await Promise.all(township.map((c) => c.call('GET', '/api/dashboard?processId=dividend')));
     expect(dashA!.body).toEqual(dashB!.body);
+
+    // A session both servers have read, logged out on one: the other refuses it within about a second.
+    const supervisor = await httpLogin(a.url, '532326', 'jiandu');
+    const onB = (path: string) => fetch(`${b.url}${path}`, { headers: { cookie: supervisor.cookie } });
+    expect((await onB('/api/me')).status).toBe(200);
+    expect((await supervisor.call('DELETE', '/api/session')).status).toBe(204);
+    const t0 = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - t0 < 5_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await onB('/api/me')).status;
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - t0).toBeLessThan(2_500);
   }
 
-  it(pgUrl ? 'PostgreSQL: timers fire exactly once across processes; inbox and dashboard agree' : 'PGlite: a second process refuses the data folder with a clear message', () =>
+  it(pgUrl ? 'PostgreSQL: timers fire exactly once across processes; inbox and dashboard agree; a logout on one reaches the other within a second' : 'PGlite: a second process refuses the data folder with a clear message', () =>
     pgUrl ? twoProcessesShareOneDatabase() : secondProcessRefused());
 });
