@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   /** PostgreSQL URL; when absent the embedded PGlite database in `dataDir` is used. */
   databaseUrl?: string;
+  /** How long new connections wait for a writable primary during a failover (DB_FAILOVER_SECONDS; default 30 with several hosts, else 0). */
+  dbFailoverMs?: number;
   /** PGlite data folder; `memory://` keeps everything in memory (tests). */
   dataDir: string;
   /** PostgreSQL schema to use (tests give each run its own). */
@@ -88,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
+  if (env.DB_FAILOVER_SECONDS) config.dbFailoverMs = Number(env.DB_FAILOVER_SECONDS) * 1000;
   return config;
 }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { plainMessage } from '../engine/index';
 import { AppError, type ErrorDetail } from './errors';
 import { StaleError } from './cases/sendEvent';
+import { isConnectionError } from './db/pgPool';
 
 type ValidationItem = NonNullable<FastifyError['validation']>[number];
 
@@ -32,6 +33,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) error = new AppError('CF_VALIDATION', err.message);
     // PostgreSQL data exceptions (class 22: a value out of range, text it cannot store): the request's fault, never a 500.
     else if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code)) error = new AppError('CF_VALIDATION', '请求中的数值或文字超出了允许的范围');
+    // The database went away or is switching primaries: the client may send it again (with its Idempotency-Key).
+    else if (isConnectionError(err)) error = new AppError('CF_DB_UNAVAILABLE');
     else {
       request.log.error({ err }, 'unhandled error');
       error = new AppError('CF_INTERNAL');

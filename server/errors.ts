@@ -41,6 +41,7 @@ export const errorCatalogue = {
   CF_DEFINITION_RUNAWAY: { status: 422, message: REJECTION_MESSAGES['over-budget'] },
   CF_CASE_CORRUPT: { status: 500, message: REJECTION_MESSAGES['invalid-snapshot'] },
   CF_RATE_LIMITED: { status: 429, message: '尝试过于频繁，请稍后再试' },
+  CF_DB_UNAVAILABLE: { status: 503, message: '数据库暂时连不上（可能正在切换主库），请稍后重试；带 Idempotency-Key 的提交可以放心重发' },
   CF_INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
 } satisfies Record<string, ErrorEntry>;
 

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { lockDataDir } from './dataDirLock';
 import { APP_ROLE, migrations } from './migrations';
-import { scopedPool, unitScope } from './pgPool';
+import { type DbWhere, findPrimary, hostsOf, scopedPool, unitScope } from './pgPool';
 import type { Database } from './schema';
 
 /** The county a unit of work runs for, or '*' for system work (scheduler, seeding) across counties. */
@@ -20,6 +20,8 @@ export interface Db {
   transaction<T>(scope: Scope, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /** Which database the server reaches and whether it takes writes (for /health). */
+  where(): DbWhere;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ async function openPglite(config: Config): Promise<Db> {
   };
   return {
     kind: 'pglite',
+    where: () => ({ host: inMemory ? 'memory' : config.dataDir, writable: true }),
     run: (scope, fn) => exclusive(async () => (await scoped(scope), fn(db))),
     transaction: (scope, fn) => exclusive(async () => (await scoped(scope), db.transaction().execute(fn))),
     ping: async () => (await pglite.query('SELECT 1')).rows.length === 1,
@@ -79,12 +82,16 @@ async function openPostgres(config: Config): Promise<Db> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`DB_SCHEMA 只能含小写字母、数字和下划线：${schema}`);
   // Settings go in the startup packet, so they hold before the connection's first query.
   const startup = (extra = '') => `-c search_path=${schema}${extra}`;
+  const hosts = hostsOf(config.databaseUrl!);
+  const failoverMs = config.dbFailoverMs ?? (hosts.length > 1 ? 30_000 : 0);
+  // Schema and migrations go to the primary (with several hosts, whichever is writable now).
+  const primaryUrl = await findPrimary(hosts, failoverMs);
   if (schema !== 'public') {
-    const setup = new pg.Client({ connectionString: config.databaseUrl });
+    const setup = new pg.Client({ connectionString: primaryUrl });
     await setup.connect();
     await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).finally(() => setup.end());
   }
-  const ownerPool = new pg.Pool({ connectionString: config.databaseUrl, max: 1, options: startup() });
+  const ownerPool = new pg.Pool({ connectionString: primaryUrl, max: 1, options: startup() });
   const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownerPool }) });
   await sql`SELECT pg_advisory_lock(4711)`.execute(owner);
   try {
@@ -97,15 +104,19 @@ async function openPostgres(config: Config): Promise<Db> {
   await owner.destroy();
 
   // Each connection works as the restricted role, in the configured schema; the county is set per unit of work.
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: Number(process.env.PG_POOL ?? 10), options: startup(` -c role=${APP_ROLE}`) });
-  // Connections come with the unit of work's county set (only when it changed) and prepare what they run (pgPool.ts).
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scopedPool(pool) }) });
+  // Connections go to the writable primary of the hosts given, come with the unit of work's county set (only when it
+  // changed) and prepare what they run (pgPool.ts).
+  const pools = hosts.map((url) => ({ url, pool: new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL ?? 10), options: startup(` -c role=${APP_ROLE}`) }) }));
+  for (const { pool } of pools) pool.on('error', () => undefined); // an idle connection lost in a failover: the pool drops it
+  const scoped = scopedPool(pools, failoverMs);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped }) });
   const withScope = <T>(scope: Scope, fn: (conn: Kysely<Database>) => Promise<T>) => {
     if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
     return unitScope.run(scope, () => db.connection().execute(fn));
   };
   return {
     kind: 'postgres',
+    where: () => scoped.where(),
     run: withScope,
     transaction: (scope, fn) => withScope(scope, (conn) => conn.transaction().execute(fn)),
     ping: async () => {

@@ -8,10 +8,17 @@
  * - Statements with parameters run as named prepared statements (named by a hash of their text),
  *   so PostgreSQL plans each shape once per connection instead of on every call: planning was a
  *   third of the statements' time. At most MAX_PREPARED shapes per connection are kept.
+ * - With several hosts in DATABASE_URL (postgres://h1:p1,h2:p2/db, as pg_auto_failover's
+ *   `pg_autoctl show uri` gives it), connections go to whichever host is the writable primary:
+ *   each new connection asks `pg_is_in_recovery()`; a host that refuses, or is a standby, is
+ *   passed over for the next; while none is writable (a failover under way) new connections
+ *   wait up to DB_FAILOVER_SECONDS (default 30 with several hosts) before the request fails
+ *   with 503. Only connecting is retried: a unit of work that loses its connection midway fails
+ *   with 503 CF_DB_UNAVAILABLE, and the client sends it again with its Idempotency-Key.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 
 /** The county the current unit of work runs for ('*' for work across counties). */
 export const unitScope = new AsyncLocalStorage<string>();
@@ -36,12 +43,91 @@ function preparing(client: Client): void {
   };
 }
 
-/** A pg.Pool as Kysely's PostgresDialect wants it, whose connections come scoped to the unit of work's county. */
-export function scopedPool(pool: pg.Pool): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
+/** Errors that mean the database could not be reached or went away (not a fault of the statement). */
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === 'string' && (/^(08|57P)/.test(code) || code === '25006' || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(String((e as Error)?.message ?? ''));
+}
+
+/** One connection string per host of a (possibly multi-host) PostgreSQL URL, in order. */
+export function hostsOf(url: string): string[] {
+  const m = /^(postgres(?:ql)?:\/\/)([^@/]*@)?([^/?]*)(.*)$/.exec(url);
+  if (!m || !m[3]!.includes(',')) return [url];
+  const rest = m[4]!.replace(/([?&])target_session_attrs=[^&]*&?/, '$1').replace(/[?&]$/, '');
+  return m[3]!.split(',').map((host) => `${m[1]}${m[2] ?? ''}${host}${rest}`);
+}
+
+/** The first of the hosts that is a writable primary, waiting up to `waitMs` for one (start-up, migrations). */
+export async function findPrimary(hosts: string[], waitMs: number): Promise<string> {
+  if (hosts.length === 1) return hosts[0]!;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    for (const url of hosts) {
+      const c = new pg.Client({ connectionString: url });
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        const r = await c.query('SELECT pg_is_in_recovery() AS standby');
+        if (!(r.rows[0] as { standby: boolean }).standby) return url;
+      } catch (e) {
+        if (!isConnectionError(e)) throw e;
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    }
+    if (Date.now() >= deadline) throw new Error(`DATABASE_URL 的主机中没有可写的主库：${hosts.map((h) => h.replace(/\/\/[^@/]*@/, '//')).join('，')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Where the pool's connections go now. */
+export interface DbWhere {
+  host: string;
+  writable: boolean;
+}
+
+type Pools = { url: string; pool: pg.Pool }[];
+
+/** A pg.Pool as Kysely's PostgresDialect wants it: connections to the writable primary, scoped to the unit of work's county. */
+export function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.PoolClient>; end(): Promise<void>; where(): DbWhere } {
+  let current = 0;
+  let writable = true;
+  const hostOf = (url: string) => /@?([^@/]+)\/[^/]*$/.exec(url.split('?')[0]!)?.[1] ?? url;
+  /** A connection to the primary: tries each host in turn, waiting out a failover up to failoverMs. */
+  const primary = async (): Promise<Client> => {
+    const deadline = Date.now() + failoverMs;
+    for (let tries = 0; ; tries++) {
+      const at = (current + tries) % pools.length;
+      let client: Client | undefined;
+      try {
+        client = (await pools[at]!.pool.connect()) as Client;
+        if (client.cfScope === undefined && pools.length > 1) {
+          const r = await client.query('SELECT pg_is_in_recovery() AS standby');
+          if ((r.rows[0] as { standby: boolean }).standby) throw Object.assign(new Error(`${hostOf(pools[at]!.url)} 是备库（只读）`), { code: '25006' });
+        }
+        current = at;
+        writable = true;
+        return client;
+      } catch (e) {
+        client?.release(true);
+        if (!isConnectionError(e)) throw e;
+        writable = false;
+        if (Date.now() >= deadline) throw e;
+        // Each host tried once: wait a little before the next round.
+        if ((tries + 1) % pools.length === 0) await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  };
   return {
+    where: () => ({ host: hostOf(pools[current]!.url), writable }),
     async connect() {
-      const client = (await pool.connect()) as Client;
-      if (!client.cfPrepared) preparing(client);
+      const client = await primary();
+      if (!client.cfPrepared) {
+        preparing(client);
+        // A connection lost while checked out (the primary died): its unit of work sees the error; the process must not crash.
+        client.on('error', () => undefined);
+      }
       const scope = unitScope.getStore();
       if (scope !== undefined && client.cfScope !== scope) {
         try {
@@ -54,6 +140,8 @@ export function scopedPool(pool: pg.Pool): { connect(): Promise<pg.PoolClient>; 
       }
       return client;
     },
-    end: () => pool.end(),
+    end: async () => {
+      await Promise.all(pools.map((p) => p.pool.end()));
+    },
   };
 }

@@ -3,8 +3,15 @@ import type { Db } from '../db/open';
 
 /** Liveness with a database check: 200 when the database answers, 503 when it does not. */
 export function healthRoutes(app: FastifyInstance, db: Db): void {
-  app.get('/health', { schema: { tags: ['health'], summary: '健康检查', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, 503: { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' } } } } } }, async (_request, reply) => {
+  const database = { type: 'object', properties: { kind: { type: 'string' }, host: { type: 'string' }, writable: { type: 'boolean' } } };
+  app.get('/health', {
+    schema: {
+      tags: ['health'], summary: '健康检查：能否连上数据库，连的是哪一台，能否写入',
+      response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, database } }, 503: { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' }, database } } },
+    },
+  }, async (_request, reply) => {
     const ok = await db.ping().catch(() => false);
-    return ok ? { ok: true } : reply.status(503).send({ ok: false, error: '数据库不可达' });
+    const database = { kind: db.kind, ...db.where() };
+    return ok ? { ok: true, database } : reply.status(503).send({ ok: false, error: '数据库不可达', database });
   });
 }

@@ -20,8 +20,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe(`the rest of the API (${dbKind})`, () => {
-  it('GET /health answers ok', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true });
+  it('GET /health answers ok, naming the database it reaches and that it takes writes', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({
+      ok: true,
+      database: { kind: dbKind, host: dbKind === 'postgres' ? new URL(process.env.DATABASE_URL!).host : 'memory', writable: true },
+    });
   });
 
   it('GET /api/me names the user, county and grants', async () => {
