@@ -159,7 +159,7 @@ try {
   console.log(`  acknowledged requests: ${acks.length} (${acks.filter((a) => a.at > killedAt).length} after the kill)`);
   console.log(`  time from the kill to the first write accepted after it: ${firstAfter ? `${((firstAfter.at - killedAt) / 1000).toFixed(1)} s` : 'none'}`);
   console.log(`  longest wait for one request, from first sent to acknowledged: ${(longest / 1000).toFixed(1)} s`);
-  console.log(`  acknowledged per second: ${rateBefore.toFixed(0)} before the kill (synchronous standby), ${rate.toFixed(0)} after writes resumed (no synchronous standby)`);
+  console.log(`  acknowledged per second: ${rateBefore.toFixed(0)} before the kill (synchronous standby), ${rate.toFixed(0)} after writes resumed (${victim === 'monitor' ? 'standby still there' : 'no standby left'})`);
   console.log(`  lost: ${problems.filter((p) => /missing|lost/.test(p)).length}, duplicated: ${problems.filter((p) => /twice|two start/.test(p)).length}`);
   if (problems.length || !firstAfter) {
     failed = true;
