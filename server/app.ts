@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { AppError } from './errors';
 import { installAuth } from './authPlugin';
+import { installReadYourWrites } from './readYourWrites';
 import { sessionCache } from './auth/sessionCache';
 import type { Config } from './config';
 import type { Db } from './db/open';
@@ -90,6 +91,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   // Who is calling, kept in memory once read (revocations reach every server within a second).
   const sessions = sessionCache(db, config.sessionCacheMs);
   installAuth(app, db, sessions);
+  installReadYourWrites(app, config);
   healthRoutes(app, db);
   sessionRoutes(app, db, config, sessions);
   orgRoutes(app, db);

@@ -10,6 +10,12 @@ export interface Config {
   databaseUrl?: string;
   /** How long new connections wait for a writable primary during a failover (DB_FAILOVER_SECONDS; default 30 with several hosts, else 0). */
   dbFailoverMs?: number;
+  /** A read replica for dashboards, exports and lists (READ_DATABASE_URL; optional). */
+  readDatabaseUrl?: string;
+  /** The replica serves reads only while it lags less than this (READ_MAX_LAG_SECONDS, default 5). */
+  readMaxLagMs: number;
+  /** After a write, that user's reads come from the primary this long (READ_AFTER_WRITE_SECONDS, default 10). */
+  readAfterWriteMs: number;
   /** PGlite data folder; `memory://` keeps everything in memory (tests). */
   dataDir: string;
   /** PostgreSQL schema to use (tests give each run its own). */
@@ -84,12 +90,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkpointIntervalMs: Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 86_400_000),
     uploadMaxBytes: Math.round(Number(env.UPLOAD_MAX_MB ?? 20) * 1024 * 1024),
     filesDir: '',
+    readMaxLagMs: Number(env.READ_MAX_LAG_SECONDS ?? 5) * 1000,
+    readAfterWriteMs: Number(env.READ_AFTER_WRITE_SECONDS ?? 10) * 1000,
     filesS3Region: env.FILES_S3_REGION ?? 'us-east-1',
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
+  if (env.READ_DATABASE_URL) config.readDatabaseUrl = env.READ_DATABASE_URL;
   if (env.DB_FAILOVER_SECONDS) config.dbFailoverMs = Number(env.DB_FAILOVER_SECONDS) * 1000;
   return config;
 }

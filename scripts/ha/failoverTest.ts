@@ -47,8 +47,10 @@ try {
   log(`cluster up: ${cluster.url}`);
   const env = { DATABASE_URL: cluster.url, DB_SCHEMA: 'cf_ha', SEED_DEMO: '0', DB_FAILOVER_SECONDS: '90', AUDIT_KEY_FILE: join(auditDir, 'key.pem'), AUDIT_CHECKPOINT_DIR: join(auditDir, 'cp') };
   servers.push(await startServer(env, basePort + 10));
-  servers.push(await startServer(env, basePort + 11));
-  log('two CountyFlow servers up');
+  // The second server reads dashboards and lists from the standby (READ_DATABASE_URL).
+  const replicaHost = `127.0.0.1:${cluster.nodePorts[1]}`;
+  servers.push(await startServer({ ...env, READ_DATABASE_URL: `postgres://postgres@${replicaHost}/test` }, basePort + 11));
+  log('two CountyFlow servers up, the second reading from the standby');
 
   /** An acknowledged request: when it was first sent, when the attempt that succeeded began, when it was acknowledged. */
   type Ack = { kind: 'start' | 'submit'; key: string; caseId: string; at: number; startedAt: number; firstSentAt: number };
@@ -109,7 +111,27 @@ try {
   };
 
   const running = Array.from({ length: CLIENTS }, (_, i) => client(i));
-  await sleep(8_000);
+  // Under that load: the replica serves reads, its lag is sampled, and a user who just wrote reads it back at once.
+  const reader = servers[1]!;
+  const lags: number[] = [];
+  let replicaServed = false;
+  const readerWho = await login(reader);
+  let readYourWrites = 0;
+  for (let i = 0; i < 10; i++) {
+    const health = (await (await fetch(`${reader.url}/health`)).json()) as { database: { reads?: { host: string; lagMs: number | null; serving: boolean } } };
+    if (health.database.reads?.host === replicaHost && health.database.reads.serving) replicaServed = true;
+    if (typeof health.database.reads?.lagMs === 'number') lags.push(health.database.reads.lagMs);
+    const made = await fetch(`${reader.url}/api/cases`, { method: 'POST', headers: { cookie: readerWho.cookie, 'x-csrf-token': readerWho.csrf, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify({ processId: 'relocation', orgUnitId: 'xiaokangyuan' }) });
+    const wrote = made.headers.getSetCookie().find((c) => c.startsWith('cf_wrote='))?.split(';')[0];
+    const id = ((await made.json()) as { id: string }).id;
+    acks.push({ kind: 'start', key: `reader-${i}`, caseId: id, at: Date.now(), startedAt: Date.now(), firstSentAt: Date.now() });
+    const list = (await (await fetch(`${reader.url}/api/cases?mine=started&pageSize=5`, { headers: { cookie: `${readerWho.cookie}; ${wrote}` } })).json()) as { items: { id: string }[] };
+    if (wrote && list.items.some((c) => c.id === id)) readYourWrites++;
+    await sleep(600);
+  }
+  if (!replicaServed) unexpected.push(`the second server never read from the standby ${replicaHost}`);
+  if (readYourWrites !== 10) unexpected.push(`a user read back ${readYourWrites} of 10 cases they had just started`);
+  log(`standby served reads: ${replicaServed}; its lag under load: max ${Math.max(...lags, 0).toFixed(0)} ms over ${lags.length} samples; read-your-writes ${readYourWrites}/10`);
   const before = acks.length;
   const primary = cluster.primaryPort()!;
   const standby = cluster.nodePorts.find((p) => p !== primary)!;
@@ -160,6 +182,7 @@ try {
   console.log(`  time from the kill to the first write accepted after it: ${firstAfter ? `${((firstAfter.at - killedAt) / 1000).toFixed(1)} s` : 'none'}`);
   console.log(`  longest wait for one request, from first sent to acknowledged: ${(longest / 1000).toFixed(1)} s`);
   console.log(`  acknowledged per second: ${rateBefore.toFixed(0)} before the kill (synchronous standby), ${rate.toFixed(0)} after writes resumed (${victim === 'monitor' ? 'standby still there' : 'no standby left'})`);
+  console.log(`  read replica (the standby) under load: lag at most ${Math.max(...lags, 0).toFixed(0)} ms; a user's own new case listed at once ${readYourWrites}/10 times`);
   console.log(`  lost: ${problems.filter((p) => /missing|lost/.test(p)).length}, duplicated: ${problems.filter((p) => /twice|two start/.test(p)).length}`);
   if (problems.length || !firstAfter) {
     failed = true;

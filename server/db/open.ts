@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { lockDataDir } from './dataDirLock';
 import { APP_ROLE, migrations } from './migrations';
 import { type DbWhere, findPrimary, hostsOf, scopedPool, unitScope } from './pgPool';
+import { type ReadReplica, readReplica } from './readReplica';
 import type { Database } from './schema';
 
 /** The county a unit of work runs for, or '*' for system work (scheduler, seeding) across counties. */
@@ -18,10 +19,15 @@ export interface Db {
   run<T>(scope: Scope, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** The same, inside one transaction. */
   transaction<T>(scope: Scope, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Read-only work (dashboards, exports, lists): on the read replica when one is configured and
+   * caught up, unless `fresh` (the user has just written: read-your-writes); else like run.
+   */
+  read<T>(scope: Scope, fresh: boolean, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
-  /** Which database the server reaches and whether it takes writes (for /health). */
-  where(): DbWhere;
+  /** Which database the server reaches and whether it takes writes, and the read replica's state (for /health). */
+  where(): DbWhere & { reads?: ReturnType<ReadReplica['where']> };
   close(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ async function openPglite(config: Config): Promise<Db> {
     kind: 'pglite',
     where: () => ({ host: inMemory ? 'memory' : config.dataDir, writable: true }),
     run: (scope, fn) => exclusive(async () => (await scoped(scope), fn(db))),
+    read: (scope, _fresh, fn) => exclusive(async () => (await scoped(scope), fn(db))),
     transaction: (scope, fn) => exclusive(async () => (await scoped(scope), db.transaction().execute(fn))),
     ping: async () => (await pglite.query('SELECT 1')).rows.length === 1,
     close: async () => {
@@ -110,15 +117,20 @@ async function openPostgres(config: Config): Promise<Db> {
   for (const { pool } of pools) pool.on('error', () => undefined); // an idle connection lost in a failover: the pool drops it
   const scoped = scopedPool(pools, failoverMs);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped }) });
+  const replica = config.readDatabaseUrl ? readReplica(config.readDatabaseUrl, startup(` -c role=${APP_ROLE}`), config.readMaxLagMs) : null;
   const withScope = <T>(scope: Scope, fn: (conn: Kysely<Database>) => Promise<T>) => {
     if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
     return unitScope.run(scope, () => db.connection().execute(fn));
   };
   return {
     kind: 'postgres',
-    where: () => scoped.where(),
+    where: () => ({ ...scoped.where(), ...(replica ? { reads: replica.where() } : {}) }),
     run: withScope,
     transaction: (scope, fn) => withScope(scope, (conn) => conn.transaction().execute(fn)),
+    read: async (scope, fresh, fn) => {
+      const fromReplica = replica && !fresh ? await replica.tryRead(scope, fn) : null;
+      return fromReplica ? fromReplica.value : withScope(scope, fn);
+    },
     ping: async () => {
       try {
         await sql`SELECT 1`.execute(db);
@@ -127,7 +139,10 @@ async function openPostgres(config: Config): Promise<Db> {
         return false;
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await replica?.close();
+      await db.destroy();
+    },
   };
 }
 

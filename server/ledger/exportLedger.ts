@@ -18,8 +18,8 @@ const csvCell = (v: string | number | null) => {
  * Streams the ledger (台账) of a process's cases the actor may see, as xlsx or csv,
  * reading the cases in pages so memory stays flat however many there are.
  */
-export async function exportLedger(db: Db, actor: UserActor, processId: string, format: 'xlsx' | 'csv', now = new Date()): Promise<{ stream: Readable; filename: string }> {
-  const setup = await db.run(actor.county, async (k) => {
+export async function exportLedger(db: Db, actor: UserActor, processId: string, format: 'xlsx' | 'csv', now = new Date(), fresh = false): Promise<{ stream: Readable; filename: string }> {
+  const setup = await db.read(actor.county, fresh, async (k) => {
     const process = await loadProcess(k, actor.county, processId);
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程');
     const units = await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).execute();
@@ -33,7 +33,7 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
   const pages = async function* () {
     let after = '';
     for (;;) {
-      const rows = await db.run(actor.county, (k) => k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where('process_id', '=', processId)
+      const rows = await db.read(actor.county, fresh, (k) => k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where('process_id', '=', processId)
         .where(underRoots('org_path', roots)).where('id', '>', after).orderBy('id').limit(500).execute());
       if (!rows.length) return;
       yield rows.map((r) => caseView(r, now));

@@ -61,12 +61,12 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
 
   app.get('/api/cases', { schema: { tags: ['cases'], summary: '案件列表（限本人可见范围）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
     const actor = requireActor(request);
-    return db.run(actor.county, (k) => listCases(k, actor, request.query as CaseFilter, new Date()));
+    return db.read(actor.county, request.freshReads, (k) => listCases(k, actor, request.query as CaseFilter, new Date()));
   });
 
   app.get('/api/tasks', { schema: { tags: ['cases'], summary: '我的待办（按到期时间排序）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
     const actor = requireActor(request);
-    return db.run(actor.county, (k) => listTasks(k, actor, request.query as CaseFilter, new Date()));
+    return db.read(actor.county, request.freshReads, (k) => listTasks(k, actor, request.query as CaseFilter, new Date()));
   });
 
   app.get('/api/cases/:id', { schema: { tags: ['cases'], summary: '案件详情：当前环节表单与可执行的操作', params: idParam, response: { 200: { type: 'object', additionalProperties: true, required: ['case'], properties: { case: { $ref: 'Case#' } } }, ...errors(401, 404) } } }, async (request) => {

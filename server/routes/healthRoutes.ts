@@ -3,7 +3,8 @@ import type { Db } from '../db/open';
 
 /** Liveness with a database check: 200 when the database answers, 503 when it does not. */
 export function healthRoutes(app: FastifyInstance, db: Db): void {
-  const database = { type: 'object', properties: { kind: { type: 'string' }, host: { type: 'string' }, writable: { type: 'boolean' } } };
+  const reads = { type: 'object', properties: { host: { type: 'string' }, lagMs: { type: ['number', 'null'] }, serving: { type: 'boolean' } } };
+  const database = { type: 'object', properties: { kind: { type: 'string' }, host: { type: 'string' }, writable: { type: 'boolean' }, reads } };
   app.get('/health', {
     schema: {
       tags: ['health'], summary: '健康检查：能否连上数据库，连的是哪一台，能否写入',

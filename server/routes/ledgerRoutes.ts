@@ -26,7 +26,7 @@ export function ledgerRoutes(app: FastifyInstance, db: Db): void {
   }, async (request, reply) => {
     const actor = requireActor(request);
     const { processId, format } = request.query as { processId: string; format: 'xlsx' | 'csv' };
-    const { stream, filename } = await exportLedger(db, actor, processId, format);
+    const { stream, filename } = await exportLedger(db, actor, processId, format, new Date(), request.freshReads);
     void reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX);
     void reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`);
     return reply.send(stream);
