@@ -80,10 +80,10 @@ try {
     }
   }
 
-  async function login(server: ServerProcess) {
+  async function login(server: ServerProcess, username = 'cun') {
     for (;;) {
       try {
-        const r = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county: '532326', username: 'cun', password: 'demo1234' }) });
+        const r = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county: '532326', username, password: 'demo1234' }) });
         if (r.ok) return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
       } catch {
         // not yet
@@ -115,13 +115,14 @@ try {
   const reader = servers[1]!;
   const lags: number[] = [];
   let replicaServed = false;
-  const readerWho = await login(reader);
+  // Another village's cadre: the four clients' own new cases do not crowd theirs out of the list.
+  const readerWho = await login(reader, 'cun2');
   let readYourWrites = 0;
   for (let i = 0; i < 10; i++) {
     const health = (await (await fetch(`${reader.url}/health`)).json()) as { database: { reads?: { host: string; lagMs: number | null; serving: boolean } } };
     if (health.database.reads?.host === replicaHost && health.database.reads.serving) replicaServed = true;
     if (typeof health.database.reads?.lagMs === 'number') lags.push(health.database.reads.lagMs);
-    const made = await fetch(`${reader.url}/api/cases`, { method: 'POST', headers: { cookie: readerWho.cookie, 'x-csrf-token': readerWho.csrf, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify({ processId: 'relocation', orgUnitId: 'xiaokangyuan' }) });
+    const made = await fetch(`${reader.url}/api/cases`, { method: 'POST', headers: { cookie: readerWho.cookie, 'x-csrf-token': readerWho.csrf, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify({ processId: 'relocation', orgUnitId: 'tanhua-village' }) });
     const wrote = made.headers.getSetCookie().find((c) => c.startsWith('cf_wrote='))?.split(';')[0];
     const id = ((await made.json()) as { id: string }).id;
     acks.push({ kind: 'start', key: `reader-${i}`, caseId: id, at: Date.now(), startedAt: Date.now(), firstSentAt: Date.now() });
