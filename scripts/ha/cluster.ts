@@ -5,7 +5,7 @@
  * Used by `npm run test:ha` (failoverTest.ts) and described in docs/scaling.md.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,14 +32,20 @@ export interface Cluster {
 /** True when pg_autoctl is installed. */
 export const haAvailable = () => existsSync('/usr/bin/pg_autoctl') && existsSync(join(BIN, 'postgres'));
 
-/** pg_autoctl refuses to run as root: as root, commands run as the postgres user. */
-function asPostgres(cmd: string, args: string[]): [string, string[]] {
-  return userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', 'env', `PATH=${PATH}`, `XDG_CONFIG_HOME=${process.env.CF_HA_DIR}/config`, `XDG_DATA_HOME=${process.env.CF_HA_DIR}/data`, cmd, ...args]] : [cmd, args];
+/**
+ * A command of the cluster in `dir`: pg_autoctl keeps its settings under the cluster's folder, and
+ * refuses to run as root, so as root the command runs as the postgres user.
+ */
+function asPostgres(dir: string, cmd: string, args: string[]): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const vars = { PATH, XDG_CONFIG_HOME: `${dir}/config`, XDG_DATA_HOME: `${dir}/data` };
+  return userInfo().uid === 0
+    ? { cmd: 'runuser', args: ['-u', 'postgres', '--', 'env', ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), cmd, ...args], env: process.env }
+    : { cmd, args, env: { ...process.env, ...vars } };
 }
 
 function run(dir: string, args: string[]): string {
-  const [cmd, full] = asPostgres('pg_autoctl', args);
-  return execFileSync(cmd, full, { encoding: 'utf8', env: { ...process.env, PATH, XDG_CONFIG_HOME: `${dir}/config`, XDG_DATA_HOME: `${dir}/data`, CF_HA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const c = asPostgres(dir, 'pg_autoctl', args);
+  return execFileSync(c.cmd, c.args, { encoding: 'utf8', env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function psqlValue(port: number, query: string): string | null {
@@ -55,17 +61,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Creates and starts the monitor and two nodes; resolves when a primary streams synchronously to its standby. */
 export async function startCluster(basePort: number): Promise<Cluster> {
   const dir = mkdtempSync('/tmp/cf-ha-');
-  process.env.CF_HA_DIR = dir;
   if (userInfo().uid === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
   const monitorPort = basePort;
   const nodePorts: [number, number] = [basePort + 1, basePort + 2];
   const keepers = new Map<string, ChildProcess>();
   const keep = (name: string) => {
-    const [cmd, args] = asPostgres('pg_autoctl', ['run', '--pgdata', join(dir, name)]);
-    const child = spawn(cmd, args, { detached: true, stdio: 'ignore', env: { ...process.env, PATH, XDG_CONFIG_HOME: `${dir}/config`, XDG_DATA_HOME: `${dir}/data`, CF_HA_DIR: dir } });
+    const c = asPostgres(dir, 'pg_autoctl', ['run', '--pgdata', join(dir, name)]);
+    const child = spawn(c.cmd, c.args, { detached: true, stdio: 'ignore', env: c.env });
     keepers.set(name, child);
   };
-  mkdirSync(join(dir, 'logs'), { recursive: true });
   run(dir, ['create', 'monitor', '--pgdata', join(dir, 'monitor'), '--pgport', String(monitorPort), '--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl']);
   keep('monitor');
   for (let i = 0; i < 60 && psqlValue(monitorPort, 'SELECT 1') === null; i++) await sleep(500);
@@ -108,9 +112,9 @@ export async function startCluster(basePort: number): Promise<Cluster> {
       }
       // PostgreSQL processes left by a killed keeper: stop them by their data folders.
       for (const name of ['node1', 'node2', 'monitor']) {
-        const [cmd, args] = asPostgres(`${BIN}/pg_ctl`, ['-D', join(dir, name), 'stop', '-m', 'immediate']);
+        const c = asPostgres(dir, `${BIN}/pg_ctl`, ['-D', join(dir, name), 'stop', '-m', 'immediate']);
         try {
-          execFileSync(cmd, args, { stdio: 'ignore' });
+          execFileSync(c.cmd, c.args, { stdio: 'ignore', env: c.env });
         } catch {
           // not running
         }

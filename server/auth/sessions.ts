@@ -41,8 +41,8 @@ export async function findSession(db: Db, cookie: string | undefined, cache?: Se
   if (!parsed) return null;
   const id = sha256(parsed.token);
   const load = () => loadSession(db, parsed.county, id, now);
-  const found = cache ? await cache.find(id, parsed.county, load, now.getTime()) : await load();
-  return found && found.expiresAt > now.getTime() ? found : null;
+  // Both refuse an expired session: the query by its expiry, the cache by the expiry it kept.
+  return cache ? cache.find(id, parsed.county, load, now.getTime()) : load();
 }
 
 async function loadSession(db: Db, county: string, id: string, now: Date): Promise<FoundSession | null> {

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { lockDataDir } from './dataDirLock';
 import { APP_ROLE, migrations } from './migrations';
-import { type DbWhere, findPrimary, hostsOf, scopedPool, unitScope } from './pgPool';
+import { type DbWhere, findPrimary, hostsOf, SCOPE, scopedDb } from './pgPool';
 import { type ReadReplica, readReplica } from './readReplica';
 import type { Database } from './schema';
 
@@ -31,7 +31,6 @@ export interface Db {
   close(): Promise<void>;
 }
 
-const SCOPE = /^(\d{6}|\*)$/;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -110,21 +109,14 @@ async function openPostgres(config: Config): Promise<Db> {
   }
   await owner.destroy();
 
-  // Each connection works as the restricted role, in the configured schema; the county is set per unit of work.
-  // Connections go to the writable primary of the hosts given, come with the unit of work's county set (only when it
-  // changed) and prepare what they run (pgPool.ts).
-  const pools = hosts.map((url) => ({ url, pool: new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL ?? 10), options: startup(` -c role=${APP_ROLE}`) }) }));
-  for (const { pool } of pools) pool.on('error', () => undefined); // an idle connection lost in a failover: the pool drops it
-  const scoped = scopedPool(pools, failoverMs);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped }) });
-  const replica = config.readDatabaseUrl ? readReplica(config.readDatabaseUrl, startup(` -c role=${APP_ROLE}`), config.readMaxLagMs) : null;
-  const withScope = <T>(scope: Scope, fn: (conn: Kysely<Database>) => Promise<T>) => {
-    if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
-    return unitScope.run(scope, () => db.connection().execute(fn));
-  };
+  // Each connection works as the restricted role, in the configured schema, on the writable primary of the hosts
+  // given, with the unit of work's county set (only when it changed), preparing what it runs (pgPool.ts).
+  const role = startup(` -c role=${APP_ROLE}`);
+  const { db, run: withScope, where } = scopedDb(config.databaseUrl!, role, failoverMs);
+  const replica = config.readDatabaseUrl ? readReplica(scopedDb(config.readDatabaseUrl, role, 0), config.readMaxLagMs) : null;
   return {
     kind: 'postgres',
-    where: () => ({ ...scoped.where(), ...(replica ? { reads: replica.where() } : {}) }),
+    where: () => ({ ...where(), ...(replica ? { reads: replica.where() } : {}) }),
     run: withScope,
     transaction: (scope, fn) => withScope(scope, (conn) => conn.transaction().execute(fn)),
     read: async (scope, fresh, fn) => {

@@ -18,10 +18,15 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { Database } from './schema';
 
 /** The county the current unit of work runs for ('*' for work across counties). */
-export const unitScope = new AsyncLocalStorage<string>();
+const unitScope = new AsyncLocalStorage<string>();
+
+/** A unit of work's scope: a county code, or '*' for system work across counties. */
+export const SCOPE = /^(\d{6}|\*)$/;
 
 const MAX_PREPARED = 500;
 
@@ -90,7 +95,7 @@ export interface DbWhere {
 type Pools = { url: string; pool: pg.Pool }[];
 
 /** A pg.Pool as Kysely's PostgresDialect wants it: connections to the writable primary, scoped to the unit of work's county. */
-export function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.PoolClient>; end(): Promise<void>; where(): DbWhere } {
+function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.PoolClient>; end(): Promise<void>; where(): DbWhere } {
   let current = 0;
   let writable = true;
   const hostOf = (url: string) => /@?([^@/]+)\/[^/]*$/.exec(url.split('?')[0]!)?.[1] ?? url;
@@ -102,7 +107,8 @@ export function scopedPool(pools: Pools, failoverMs: number): { connect(): Promi
       let client: Client | undefined;
       try {
         client = (await pools[at]!.pool.connect()) as Client;
-        if (client.cfScope === undefined && pools.length > 1) {
+        // A connection not seen before: ask whether its host is the primary (a failover may have made it a standby).
+        if (!client.cfPrepared && pools.length > 1) {
           const r = await client.query('SELECT pg_is_in_recovery() AS standby');
           if ((r.rows[0] as { standby: boolean }).standby) throw Object.assign(new Error(`${hostOf(pools[at]!.url)} 是备库（只读）`), { code: '25006' });
         }
@@ -143,5 +149,28 @@ export function scopedPool(pools: Pools, failoverMs: number): { connect(): Promi
     end: async () => {
       await Promise.all(pools.map((p) => p.pool.end()));
     },
+  };
+}
+
+/** Kysely over the hosts of a PostgreSQL URL (see above), and how to run a unit of work on it for a county. */
+export interface ScopedDb {
+  db: Kysely<Database>;
+  run<T>(scope: string, fn: (k: Kysely<Database>) => Promise<T>): Promise<T>;
+  where(): DbWhere;
+}
+
+/** Connects to the hosts of `url` with the given startup options (role, schema); several hosts mean a failover set. */
+export function scopedDb(url: string, options: string, failoverMs: number): ScopedDb {
+  const pools = hostsOf(url).map((host) => ({ url: host, pool: new pg.Pool({ connectionString: host, max: Number(process.env.PG_POOL ?? 10), options }) }));
+  for (const { pool } of pools) pool.on('error', () => undefined); // an idle connection lost in a failover: the pool drops it
+  const scoped = scopedPool(pools, failoverMs);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped }) });
+  return {
+    db,
+    run(scope, fn) {
+      if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
+      return unitScope.run(scope, () => db.connection().execute(fn));
+    },
+    where: scoped.where,
   };
 }

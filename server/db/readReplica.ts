@@ -6,9 +6,8 @@
  * accepted write, valid READ_AFTER_WRITE_SECONDS) reads from the primary, so a cadre always
  * sees the step they just took. A replica that cannot be reached sends reads to the primary.
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { isConnectionError, scopedPool, unitScope } from './pgPool';
+import { type Kysely, sql } from 'kysely';
+import { isConnectionError, type ScopedDb } from './pgPool';
 import type { Database } from './schema';
 
 export interface ReadReplica {
@@ -20,11 +19,8 @@ export interface ReadReplica {
 
 const LAG_CHECK_MS = 2000;
 
-export function readReplica(url: string, options: string, maxLagMs: number): ReadReplica {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL ?? 10), options });
-  pool.on('error', () => undefined);
-  const scoped = scopedPool([{ url, pool }], 0);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped }) });
+export function readReplica(replica: ScopedDb, maxLagMs: number): ReadReplica {
+  const { db } = replica;
   let lagMs: number | null = null;
   const check = async () => {
     try {
@@ -44,14 +40,14 @@ export function readReplica(url: string, options: string, maxLagMs: number): Rea
     async tryRead(scope, fn) {
       if (!serving()) return null;
       try {
-        return { value: await unitScope.run(scope, () => db.connection().execute(fn)) };
+        return { value: await replica.run(scope, fn) };
       } catch (e) {
         if (!isConnectionError(e)) throw e;
         lagMs = null;
         return null;
       }
     },
-    where: () => ({ host: scoped.where().host, lagMs, serving: serving() }),
+    where: () => ({ host: replica.where().host, lagMs, serving: serving() }),
     close: async () => {
       clearInterval(timer);
       await db.destroy();

@@ -36,7 +36,7 @@ const ownerOf = (actor: UserActor) => createHash('sha256').update(`${actor.count
 const fileRefSchema = { type: 'object', required: ['id', 'name', 'type', 'size', 'sha256'], properties: FILE_REF_PROPERTIES } as const;
 
 /** The configured store: S3-compatible when FILES_S3_URL is given, else the disk under FILES_DIR. */
-export function fileStoreOf(config: Config): FileStore {
+function fileStoreOf(config: Config): FileStore {
   return config.filesS3Url ? s3FileStore(parseS3Url(config.filesS3Url, config.filesS3Region)) : diskFileStore(join(config.filesDir, 'content'));
 }
 
