@@ -1,11 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Config } from '../config';
 import { lockDataDir } from './dataDirLock';
 import { APP_ROLE, migrations } from './migrations';
-import { type DbWhere, findPrimary, hostsOf, SCOPE, scopedDb } from './pgPool';
+import { type DbWhere, findPrimary, hostsOf, scopedDb, scopedDbOver } from './pgPool';
 import { type ReadReplica, readReplica } from './readReplica';
 import type { Database } from './schema';
 
@@ -40,45 +40,32 @@ async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
   if (error) throw error;
 }
 
-/** A queue that lets one unit of work at a time use PGlite's single connection. */
-function mutex() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = tail.then(fn, fn);
-    tail = next.catch(() => undefined);
-    return next;
-  };
-}
-
+/**
+ * The embedded database, reached through PGlite's node-postgres adapter: the same pool code as
+ * PostgreSQL (pgPool.ts: prepared statements, the county set only when it changes), over PGlite's
+ * one backend — a pool of one connection, so units of work take turns.
+ */
 async function openPglite(config: Config): Promise<Db> {
   const inMemory = config.dataDir.startsWith('memory://');
   const release = inMemory ? () => undefined : lockDataDir(config.dataDir);
   const pglite = new PGlite(inMemory ? undefined : config.dataDir);
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // idleTimeoutMillis 0: the one connection stays, with what it has prepared and its role.
+  const pool = new pg.Pool({ connection: createPgConfig(pglite).connection, max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
+  const { db, run } = scopedDbOver([{ url: 'pglite', pool }], 0);
   await migrate(db);
-  await pglite.exec(`SET ROLE ${APP_ROLE}`);
-  const exclusive = mutex();
-  let current = '';
-  const scoped = async (scope: Scope) => {
-    if (!SCOPE.test(scope)) throw new Error(`bad scope ${scope}`);
-    if (scope !== current) {
-      await pglite.query(`SELECT set_config('app.county', $1, false)`, [scope]);
-      current = scope;
-    }
-  };
+  await sql.raw(`SET ROLE ${APP_ROLE}`).execute(db);
   return {
     kind: 'pglite',
     where: () => ({ host: inMemory ? 'memory' : config.dataDir, writable: true }),
-    run: (scope, fn) => exclusive(async () => (await scoped(scope), fn(db))),
-    read: (scope, _fresh, fn) => exclusive(async () => (await scoped(scope), fn(db))),
-    transaction: (scope, fn) => exclusive(async () => (await scoped(scope), db.transaction().execute(fn))),
-    ping: async () => (await pglite.query('SELECT 1')).rows.length === 1,
+    run,
+    read: (scope, _fresh, fn) => run(scope, fn),
+    transaction: (scope, fn) => run(scope, (conn) => conn.transaction().execute(fn)),
+    ping: async () => (await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows.length === 1,
     close: async () => {
-      await exclusive(async () => {
-        await pglite.close();
-        release();
-      });
+      await db.destroy();
+      await pglite.close();
+      release();
     },
   };
 }

@@ -30,17 +30,21 @@ export const SCOPE = /^(\d{6}|\*)$/;
 
 const MAX_PREPARED = 500;
 
-type Client = pg.PoolClient & { cfScope?: string; cfPrepared?: Set<string> };
+type Client = pg.PoolClient & { cfScope?: string; cfSeen?: boolean; connection?: { cfPrepared?: Set<string> } };
 
-/** Runs parameterised statements as named prepared ones (see above). */
+/**
+ * Runs parameterised statements as named prepared ones (see above). The names prepared are kept on
+ * the client's connection, which outlives the client on PGlite (one backend under every client).
+ */
 function preparing(client: Client): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  client.cfPrepared = new Set();
+  const holder = client.connection ?? {};
+  const prepared = (holder.cfPrepared ??= new Set());
   (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && typeof callback !== 'function') {
       const name = `cf_${createHash('sha1').update(text).digest('base64url')}`;
-      if (client.cfPrepared!.has(name) || client.cfPrepared!.size < MAX_PREPARED) {
-        client.cfPrepared!.add(name);
+      if (prepared.has(name) || prepared.size < MAX_PREPARED) {
+        prepared.add(name);
         return query({ name, text, values });
       }
     }
@@ -92,7 +96,7 @@ export interface DbWhere {
   writable: boolean;
 }
 
-type Pools = { url: string; pool: pg.Pool }[];
+export type Pools = { url: string; pool: pg.Pool }[];
 
 /** A pg.Pool as Kysely's PostgresDialect wants it: connections to the writable primary, scoped to the unit of work's county. */
 function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.PoolClient>; end(): Promise<void>; where(): DbWhere } {
@@ -108,7 +112,7 @@ function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.P
       try {
         client = (await pools[at]!.pool.connect()) as Client;
         // A connection not seen before: ask whether its host is the primary (a failover may have made it a standby).
-        if (!client.cfPrepared && pools.length > 1) {
+        if (!client.cfSeen && pools.length > 1) {
           const r = await client.query('SELECT pg_is_in_recovery() AS standby');
           if ((r.rows[0] as { standby: boolean }).standby) throw Object.assign(new Error(`${hostOf(pools[at]!.url)} 是备库（只读）`), { code: '25006' });
         }
@@ -129,7 +133,8 @@ function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.P
     where: () => ({ host: hostOf(pools[current]!.url), writable }),
     async connect() {
       const client = await primary();
-      if (!client.cfPrepared) {
+      if (!client.cfSeen) {
+        client.cfSeen = true;
         preparing(client);
         // A connection lost while checked out (the primary died): its unit of work sees the error; the process must not crash.
         client.on('error', () => undefined);
@@ -163,6 +168,11 @@ export interface ScopedDb {
 export function scopedDb(url: string, options: string, failoverMs: number): ScopedDb {
   const pools = hostsOf(url).map((host) => ({ url: host, pool: new pg.Pool({ connectionString: host, max: Number(process.env.PG_POOL ?? 10), options }) }));
   for (const { pool } of pools) pool.on('error', () => undefined); // an idle connection lost in a failover: the pool drops it
+  return scopedDbOver(pools, failoverMs);
+}
+
+/** The same over pools already made: PGlite's one connection through its node-postgres adapter (open.ts). */
+export function scopedDbOver(pools: Pools, failoverMs: number): ScopedDb {
   const scoped = scopedPool(pools, failoverMs);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped }) });
   return {

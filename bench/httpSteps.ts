@@ -1,0 +1,152 @@
+// One run of the HTTP step benchmark, used by `npm run bench:http` (PostgreSQL or PGlite) and
+// `npm run bench:ha` (the same load on a pg_auto_failover cluster): a real `countyflow serve`
+// process, relocation cases in 思想动员, and autocannon sending `POST /api/cases/:id/events` with
+// a validated mobilisation-visit form — one durable step per request. Optionally two ceilings at
+// the same concurrency: our own SQL in a raw loop (no HTTP, no engine), and PostgreSQL's own —
+// pgbench running what one accepted step must do at least (bench/pgbench-step.sql).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { findSession } from '../server/auth/sessions';
+import { loadConfig } from '../server/config';
+import { openDb } from '../server/db/open';
+import { writeStep } from '../server/cases/writeStep';
+
+const root = join(import.meta.dirname, '..');
+const registration = JSON.parse(readFileSync(join(root, 'bench/fixtures/registration.json'), 'utf8'));
+const visit = { date: '2026-03-05', visitors: '村支书、驻村工作队', concerns: '担心搬迁后没有收入', accounts: '搬迁后务工月收入约 3000 元' };
+
+export interface StepBenchOptions {
+  /** PostgreSQL URL; absent: the embedded PGlite database in a temporary folder. */
+  url?: string;
+  cases: number;
+  seconds: number;
+  connections: number;
+  port: number;
+  /** Also run our own SQL in a raw loop after the HTTP run. */
+  ceiling: boolean;
+  /** Also run pgbench (PostgreSQL only; skipped when pgbench is not installed). */
+  pgbench: boolean;
+}
+
+export interface Rate { rps: number; p50: number; p99: number }
+export interface StepBenchResult {
+  http: Rate & { errors: number };
+  ceiling?: Rate;
+  pgbench?: { tps: number; latency: string } | null;
+}
+
+/**
+ * PostgreSQL's own ceiling: pgbench runs bench/pgbench-step.sql over the prepared cases at the
+ * same concurrency for the same time. Null when pgbench is not installed.
+ */
+function pgbenchCeiling(url: string, schema: string, ids: string[], o: StepBenchOptions): { tps: number; latency: string } | null {
+  const env = { ...process.env, PGOPTIONS: `-c search_path=${schema}` };
+  if (spawnSync('pgbench', ['--version']).status !== 0) return null;
+  const values = ids.map((id, i) => `(${i + 1}, '${id}')`).join(',');
+  const made = spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE bench_ids (n int PRIMARY KEY, id text, rev int DEFAULT 0); INSERT INTO bench_ids (n, id) VALUES ${values}; CREATE SEQUENCE bench_seq;`], { env, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(made.stderr);
+  const body = JSON.stringify({ type: 'LOG_VISIT', data: visit, actor: { id: 'bench', name: 'bench' }, at: new Date().toISOString() });
+  const run = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', String(o.connections), '-j', '2', '-T', String(o.seconds), '-D', `cases=${ids.length}`, '-D', `body=${body}`, '-f', join(root, 'bench/pgbench-step.sql'), url], { env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`pgbench: ${run.stderr}`);
+  return { tps: Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1]), latency: /latency average = ([\d.]+) ms/.exec(run.stdout)?.[1] ?? '?' };
+}
+
+export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult> {
+  const base = `http://127.0.0.1:${o.port}`;
+  const schema = `bench_http_${process.pid}_${o.port}`;
+  const dataDir = o.url ? undefined : mkdtempSync(join(tmpdir(), 'cf-bench-'));
+  const where = o.url ? { DATABASE_URL: o.url, DB_SCHEMA: schema } : { DATA_DIR: dataDir! };
+  // BENCH_PROFILE=<folder>: the server writes a CPU profile there (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const server = spawn(process.execPath, [...profile, join(root, 'bin/countyflow.mjs'), 'serve'], {
+    env: { ...process.env, DATABASE_URL: '', ...where, PORT: String(o.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TIMER_INTERVAL_MS: '0', SCRYPT_LOG_N: '14', PG_POOL: '16' },
+    stdio: 'inherit',
+  });
+  const exited = new Promise((r) => server.once('exit', r));
+  const api = async (who: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${base}${path}`, { method, headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return r.json() as Promise<Record<string, unknown>>;
+  };
+  const login = async (username: string) => {
+    const r = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county: '532326', username, password: 'demo1234' }) });
+    return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+  };
+  const result: Partial<StepBenchResult> = {};
+  try {
+    for (let i = 0; i < 1200 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    const cadre = await login('cun');
+    const township = await login('xiang');
+    const county = await login('banqian');
+    process.stdout.write(`preparing ${o.cases} relocation cases in 思想动员 (mobilising)…\n`);
+    const ids: string[] = [];
+    for (let i = 0; i < o.cases; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, o.cases - i) }, async () => {
+        const id = (await api(cadre, 'POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).id as string;
+        await api(cadre, 'POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: registration });
+        await api(township, 'POST', `/api/cases/${id}/events`, { type: 'APPROVE' });
+        await api(county, 'POST', `/api/cases/${id}/events`, { type: 'APPROVE' });
+        ids.push(id);
+      }));
+    }
+
+    let next = 0;
+    const body = JSON.stringify({ type: 'LOG_VISIT', data: visit });
+    const run = await autocannon({
+      url: base, connections: o.connections, duration: o.seconds,
+      requests: [{ method: 'POST', headers: { cookie: cadre.cookie, 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, body, setupRequest: (req) => ({ ...req, path: `/api/cases/${ids[next++ % ids.length]}/events` }) }],
+    });
+    result.http = { rps: run['2xx'] / o.seconds, p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors };
+    server.kill('SIGTERM');
+    await exited;
+
+    if (o.ceiling) result.ceiling = await rawLoop(o, schema, dataDir, ids, cadre.cookie.split('=')[1]!);
+    if (o.pgbench && o.url) result.pgbench = pgbenchCeiling(o.url, schema, ids, o);
+    return result as StepBenchResult;
+  } finally {
+    server.kill('SIGTERM');
+    if (o.url) {
+      const c = new pg.Client({ connectionString: o.url });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+    } else rmSync(dataDir!, { recursive: true, force: true });
+  }
+}
+
+/** The server's two units of work per request (session with user and grants, then load + write), straight to the database. */
+async function rawLoop(o: StepBenchOptions, schema: string, dataDir: string | undefined, ids: string[], sessionId: string): Promise<Rate> {
+  const db = await openDb({ ...loadConfig({}), ...(o.url ? { databaseUrl: o.url, dbSchema: schema } : { databaseUrl: undefined, dataDir: dataDir! }) });
+  try {
+    const samples = await db.run('532326', (k) => k.selectFrom('cases').select(['id']).where('id', 'in', ids.slice(0, 200)).execute());
+    let done = 0;
+    let cursor = 0;
+    const latencies: number[] = [];
+    const deadline = performance.now() + o.seconds * 1000;
+    await Promise.all(Array.from({ length: o.connections }, async () => {
+      while (performance.now() < deadline) {
+        const sample = samples[cursor++ % samples.length]!;
+        const t0 = performance.now();
+        const s = await findSession(db, sessionId);
+        await db.run('532326', async (k) => {
+          const row = await k.selectFrom('cases').selectAll().where('county_id', '=', '532326').where('id', '=', sample.id).executeTakeFirstOrThrow();
+          await writeStep(k, {
+            county: '532326', caseId: sample.id, expectedRev: row.rev,
+            columns: { snapshot: row.snapshot, state: row.state, status: 'active', outcome: null, dueAt: null, claimedBy: null, addedTo: null },
+            event: { caseId: sample.id, rev: row.rev + 1, at: new Date().toISOString(), actor: { id: s!.session.userId, name: 'bench' }, type: 'LOG_VISIT', data: visit, from: row.state, to: row.state },
+            effects: [],
+          });
+        });
+        latencies.push(performance.now() - t0);
+        done++;
+      }
+    }));
+    latencies.sort((a, b) => a - b);
+    return { rps: done / o.seconds, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
+  } finally {
+    await db.close();
+  }
+}
