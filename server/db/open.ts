@@ -1,10 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { lockDataDir } from './dataDirLock';
 import { APP_ROLE, migrations } from './migrations';
+import { PgliteConnection } from './pgliteConnection';
 import { type DbWhere, findPrimary, hostsOf, scopedDb, scopedDbOver } from './pgPool';
 import { type ReadReplica, readReplica } from './readReplica';
 import type { Database } from './schema';
@@ -41,7 +41,7 @@ async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
 }
 
 /**
- * The embedded database, reached through PGlite's node-postgres adapter: the same pool code as
+ * The embedded database, reached through node-postgres (pgliteConnection.ts): the same pool code as
  * PostgreSQL (pgPool.ts: prepared statements, the county set only when it changes), over PGlite's
  * one backend — a pool of one connection, so units of work take turns.
  */
@@ -51,7 +51,7 @@ async function openPglite(config: Config): Promise<Db> {
   const pglite = new PGlite(inMemory ? undefined : config.dataDir);
   await pglite.waitReady;
   // idleTimeoutMillis 0: the one connection stays, with what it has prepared and its role.
-  const pool = new pg.Pool({ connection: createPgConfig(pglite).connection, max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
+  const pool = new pg.Pool({ connection: new PgliteConnection(pglite), max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
   const { db, run } = scopedDbOver([{ url: 'pglite', pool }], 0);
   await migrate(db);
   await sql.raw(`SET ROLE ${APP_ROLE}`).execute(db);
