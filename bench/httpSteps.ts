@@ -13,6 +13,7 @@ import pg from 'pg';
 import { findSession } from '../server/auth/sessions';
 import { loadConfig } from '../server/config';
 import { openDb } from '../server/db/open';
+import { findPrimary, hostsOf } from '../server/db/pgPool';
 import { writeStep } from '../server/cases/writeStep';
 
 const root = join(import.meta.dirname, '..');
@@ -110,7 +111,7 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
   } finally {
     server.kill('SIGTERM');
     if (o.url) {
-      const c = new pg.Client({ connectionString: o.url });
+      const c = new pg.Client({ connectionString: await findPrimary(hostsOf(o.url), 30_000) });
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
     } else rmSync(dataDir!, { recursive: true, force: true });

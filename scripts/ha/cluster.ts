@@ -24,6 +24,13 @@ export interface Cluster {
   killNode(port: number): void;
   /** Kills the monitor's keeper and PostgreSQL. */
   killMonitor(): void;
+  /**
+   * Makes the standby synchronous (commits wait for it) or asynchronous (pg_autoctl set node
+   * replication-quorum), and waits until the primary's synchronous_standby_names says so.
+   */
+  setSynchronous(on: boolean): Promise<void>;
+  /** The standby's replay lag as the primary sees it, in ms (0 when caught up; null without a standby). */
+  replayLagMs(): number | null;
   /** The monitor's view: one line per node. */
   state(): string;
   stop(): void;
@@ -94,6 +101,20 @@ export async function startCluster(basePort: number): Promise<Cluster> {
     killMonitor() {
       const child = keepers.get('monitor');
       if (child?.pid) process.kill(-child.pid, 'SIGKILL');
+    },
+    async setSynchronous(on) {
+      const primary = cluster.primaryPort()!;
+      const standby = nodePorts.find((p) => p !== primary)!;
+      run(dir, ['set', 'node', 'replication-quorum', '--pgdata', join(dir, `node${nodePorts.indexOf(standby) + 1}`), String(on)]);
+      for (let t = 0; t < 120; t++) {
+        if ((psqlValue(primary, 'SHOW synchronous_standby_names') !== '') === on) return;
+        await sleep(500);
+      }
+      throw new Error(`synchronous_standby_names did not follow replication-quorum ${on}`);
+    },
+    replayLagMs() {
+      const v = psqlValue(cluster.primaryPort() ?? nodePorts[0], 'SELECT coalesce(extract(epoch FROM replay_lag) * 1000, 0) FROM pg_stat_replication');
+      return v ? Number(v) : null;
     },
     state: () => {
       try {
