@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { CompiledProcess, StateInfo } from '../../engine/index';
 import { availableEvents, type CaseSnapshot, mayAct, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
@@ -137,6 +137,30 @@ function actionableStates(compiled: CompiledProcess, actor: UserActor): string[]
   return out;
 }
 
+/** Cases of a process in one of these leaf states (a parallel case's key lists several: "a,b") under these units; the state index serves `= ANY`. */
+const inStates = (processId: string, states: string[], roots: string[]) =>
+  sql<boolean>`(process_id = ${processId} AND (state = ANY(${states}::text[]) OR (state LIKE '%,%' AND string_to_array(state, ',') && ${states}::text[])) AND ${underRoots('org_path', roots)})`;
+
+/**
+ * An inbox's size without counting its cases one by one: the counters every step keeps (by
+ * process, unit and state) for what the user's roles may act on, less the cases claimed by someone
+ * else, plus those the user was added to otherwise — both read from the few cases with a claim or
+ * an addition (partial index cases_claims). Only when every published version of a process gives a
+ * role the same states, since the counters keep no version.
+ */
+async function inboxFromCounters(k: Kysely<Database>, actor: UserActor, anyVersion: RawBuilder<boolean>[], byRole: RawBuilder<boolean>, addedToMe: RawBuilder<boolean>): Promise<number> {
+  const [counted, special] = await Promise.all([
+    anyVersion.length
+      ? k.selectFrom('case_counts').select(sql<number>`coalesce(sum(n), 0)::int`.as('n')).where('county_id', '=', actor.county).where('status', '=', 'active').where(sql<boolean>`(${sql.join(anyVersion, sql` OR `)})`).executeTakeFirstOrThrow()
+      : { n: 0 },
+    k.selectFrom('cases').select([
+      sql<number>`count(*) FILTER (WHERE ${byRole} AND claimed_by IS NOT NULL AND NOT (${actor.id} = ANY(claimed_by)) AND NOT ${addedToMe})::int`.as('claimedElsewhere'),
+      sql<number>`count(*) FILTER (WHERE ${addedToMe} AND NOT ${byRole})::int`.as('addedOnly'),
+    ]).where('county_id', '=', actor.county).where(sql<boolean>`status = 'active' AND (claimed_by IS NOT NULL OR added_to IS NOT NULL)`).executeTakeFirstOrThrow(),
+  ]);
+  return Number(counted.n) - Number(special.claimedElsewhere) + Number(special.addedOnly);
+}
+
 /** The actor's inbox: active cases waiting for an event they may send, soonest due first. */
 export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFilter, now: Date) {
   const page = f.page ?? 1;
@@ -146,6 +170,9 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     .map((v) => ({ process_id: v.process_id, process_version: v.version }));
   // Per role the user holds: the states where that role can act, only under the units where it is held.
   const conditions = [];
+  /** The same without the version, for the counters (which keep no version): per role and process, while every version agrees. */
+  const unversioned = new Map<string, { processId: string; roots: string[]; states: string[] }>();
+  let countable = !f.overdue && !f.q;
   for (const role of new Set(actor.grants.map((g) => g.role))) {
     const asRole: UserActor = { ...actor, grants: actor.grants.filter((g) => g.role === role) };
     const roots = await scopeRoots(k, asRole, f.orgUnitId);
@@ -154,21 +181,24 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
       if (f.processId && v.process_id !== f.processId) continue;
       const p = await loadProcess(k, actor.county, v.process_id, v.process_version);
       const states = p ? actionableStates(p.compiled, asRole) : [];
-      // state = ANY(…) lets the state index serve; a parallel case's key lists several leaves ("a,b").
-      if (states.length) conditions.push(sql<boolean>`(process_id = ${v.process_id} AND process_version = ${v.process_version} AND (state = ANY(${states}::text[]) OR (state LIKE '%,%' AND string_to_array(state, ',') && ${states}::text[])) AND ${underRoots('org_path', roots)})`);
+      const key = JSON.stringify([role, v.process_id]);
+      const seen = unversioned.get(key);
+      if (seen && seen.states.join('\n') !== states.join('\n')) countable = false;
+      unversioned.set(key, { processId: v.process_id, roots, states });
+      if (states.length) conditions.push(sql<boolean>`(process_version = ${v.process_version} AND ${inStates(v.process_id, states, roots)})`);
     }
   }
   // People added to a step's decision (加签) have it in their inbox too, whatever their role.
   const addedToMe = sql<boolean>`(added_to IS NOT NULL AND ${actor.id} = ANY(added_to))`;
-  conditions.push(addedToMe);
-  let q = k.selectFrom('cases').where('county_id', '=', actor.county).where('status', '=', 'active').where(sql<boolean>`(${sql.join(conditions, sql` OR `)})`)
+  const byRole = conditions.length ? sql<boolean>`(${sql.join(conditions, sql` OR `)})` : sql<boolean>`false`;
+  let q = k.selectFrom('cases').where('county_id', '=', actor.county).where('status', '=', 'active').where(sql<boolean>`(${byRole} OR ${addedToMe})`)
     // A step someone has claimed (or was handed) is in their inbox only.
     .where(sql<boolean>`(claimed_by IS NULL OR ${actor.id} = ANY(claimed_by) OR ${addedToMe})`);
   if (f.overdue) q = q.where('due_at', '<', now);
   if (f.q) q = q.where('title', 'ilike', `%${likeEscape(f.q)}%`);
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy(f.sort ? orderOf(f.sort) : sql`due_at ASC NULLS LAST, updated_at ASC, id`).limit(pageSize).offset((page - 1) * pageSize).execute(),
-    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    countable ? inboxFromCounters(k, actor, [...unversioned.values()].filter((u) => u.states.length).map((u) => inStates(u.processId, u.states, u.roots)), byRole, addedToMe) : q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
   ]);
   const items = await withLabels(k, actor.county, rows.map((r) => caseView(r, now)), rows.map(claimsOf));
   // What the reviewer may do to a case straight from the inbox, several at once: approvals that need no form.
@@ -179,7 +209,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     const quick = availableEvents(p.compiled, snapshot, actor, r.org_path.split('/')).filter((e) => e.kind === 'approve' && !e.form);
     if (quick.length) items[i]!.quickActions = quick.map((e) => ({ type: e.type, label: e.label }));
   }
-  return { items, total: Number(count.n), page, pageSize };
+  return { items, total: count, page, pageSize };
 }
 
 /**

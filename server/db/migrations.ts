@@ -189,4 +189,17 @@ export const migrations: Record<string, Migration> = {
       await sql`GRANT SELECT, INSERT, DELETE ON session_revocations TO ${sql.raw(APP_ROLE)}`.execute(db);
     },
   },
+  '012_inbox_and_search': {
+    // Lists over a million cases, continued: the inbox and the overdue list read active cases in due order
+    // (then last change, then id) from one index and stop at a page; the inbox's size comes from the
+    // counters, corrected by the few cases with a claim or an addition (cases_claims); a search by part
+    // of a title uses trigrams (pg_trgm, shipped with PostgreSQL and loaded into PGlite).
+    async up(db: Kysely<unknown>) {
+      await sql`DROP INDEX cases_overdue`.execute(db);
+      await sql`CREATE INDEX cases_overdue ON cases (county_id, due_at, updated_at, id) WHERE status = 'active'`.execute(db);
+      await sql`CREATE INDEX cases_claims ON cases (county_id) WHERE status = 'active' AND (claimed_by IS NOT NULL OR added_to IS NOT NULL)`.execute(db);
+      await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`.execute(db);
+      await sql`CREATE INDEX cases_title ON cases USING gin (title public.gin_trgm_ops)`.execute(db);
+    },
+  },
 };

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
@@ -48,7 +49,7 @@ async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
 async function openPglite(config: Config): Promise<Db> {
   const inMemory = config.dataDir.startsWith('memory://');
   const release = inMemory ? () => undefined : lockDataDir(config.dataDir);
-  const pglite = new PGlite(inMemory ? undefined : config.dataDir);
+  const pglite = new PGlite({ ...(inMemory ? {} : { dataDir: config.dataDir }), extensions: { pg_trgm } });
   await pglite.waitReady;
   // idleTimeoutMillis 0: the one connection stays, with what it has prepared and its role.
   const pool = new pg.Pool({ connection: new PgliteConnection(pglite), max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);

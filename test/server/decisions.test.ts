@@ -312,3 +312,43 @@ describe(`加签 through the API (${dbKind})`, () => {
     await replaysTheSame(c.id, 'quick-review');
   });
 });
+
+describe(`an inbox's total (${dbKind})`, () => {
+  it('is the number of cases it lists, with steps claimed by a colleague left out and steps one was added to put in', async () => {
+    type Inbox = { items: { id: string }[]; total: number };
+    const inboxOf = async (c: Client) => (await c.get('/api/tasks?pageSize=100')).json() as Inbox;
+    const ids = [];
+    for (let i = 0; i < 4; i++) {
+      const c = (await cadre.send('POST', '/api/cases', { processId: 'quick-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+      expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' })).statusCode).toBe(200);
+      ids.push(c.id);
+    }
+    // A second township reviewer for 金碧镇: xiang2 (of 探花乡) is given the role there too.
+    const userId = async (username: string) => (await t.db.run('*', (k) => k.selectFrom('users').select('id').where('county_id', '=', '532326').where('username', '=', username).executeTakeFirstOrThrow())).id;
+    const colleagueId = await userId('xiang2');
+    await t.db.run('*', (k) => k.insertInto('grants').values({ county_id: '532326', user_id: colleagueId, role: 'township_reviewer', unit_id: 'jinbi' }).execute());
+    const colleague = await login(t.app, '532326', 'xiang2');
+    const before = await inboxOf(colleague);
+    expect(before.items.map((i) => i.id)).toEqual(expect.arrayContaining(ids));
+    expect(before.total).toBe(before.items.length);
+
+    // xiang claims the first: it stays in his inbox and leaves his colleague's.
+    expect((await township.send('POST', `/api/cases/${ids[0]}/claim`, {})).statusCode).toBe(200);
+    const mine = await inboxOf(township);
+    expect(mine.items.map((i) => i.id)).toEqual(expect.arrayContaining(ids));
+    expect(mine.total).toBe(mine.items.length);
+    const theirs = await inboxOf(colleague);
+    expect(theirs.items.map((i) => i.id)).not.toContain(ids[0]);
+    expect(theirs.total).toBe(theirs.items.length);
+    expect(theirs.total).toBe(before.total - 1);
+
+    // xiang adds the county office to the second: it is in the office's inbox, counted once.
+    const office = await login(t.app, '532326', 'banqian');
+    const officeBefore = await inboxOf(office);
+    expect((await township.send('POST', `/api/cases/${ids[1]}/add-signer`, { to: await userId('banqian') })).statusCode).toBe(200);
+    const officeAfter = await inboxOf(office);
+    expect(officeAfter.items.map((i) => i.id)).toContain(ids[1]);
+    expect(officeAfter.total).toBe(officeAfter.items.length);
+    expect(officeAfter.total).toBe(officeBefore.total + 1);
+  });
+});
