@@ -16,7 +16,7 @@ await withManyCases('lists', N, async (db) => {
     ['township inbox, first page + count', await time(() => db.run('532326', (k) => listTasks(k, township, { pageSize: 50 }, now)))],
     ['county case list, newest first + count', await time(() => db.run('532326', (k) => listCases(k, supervisor, { pageSize: 50 }, now)))],
     ['county case list, one process, active', await time(() => db.run('532326', (k) => listCases(k, supervisor, { pageSize: 50, processId: 'relocation', status: 'active' }, now)))],
-    ['search by name (户主4242)', await time(() => db.run('532326', (k) => listCases(k, supervisor, { pageSize: 50, q: '户主4242' }, now)))],
+    ['search by name (李明华)', await time(() => db.run('532326', (k) => listCases(k, supervisor, { pageSize: 50, q: '李明华' }, now)))],
     ['overdue list, one township', await time(() => db.run('532326', (k) => listCases(k, township, { pageSize: 50, overdue: true }, now)))],
   ];
   console.log(`\nlists over ${N.toLocaleString('en')} cases (median of 7)`);

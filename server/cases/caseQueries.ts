@@ -86,6 +86,21 @@ async function scopeRoots(k: Kysely<Database>, actor: UserActor, orgUnitId: stri
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * Cases whose title contains `q` (any case), or whose id is `q` or starts with it (the short number
+ * lists show). The candidates come from indexes that row-level security lets PostgreSQL use — title
+ * suffixes starting with q (case_titles), ids in a range — and are then checked against the title.
+ */
+function matching(county: string, q: string): RawBuilder<boolean> {
+  const lower = q.toLowerCase();
+  const from = lower.slice(0, 32);
+  const shortNumber = /^[0-9a-f]{6,}$/.test(lower);
+  const candidates = sql`SELECT case_id FROM case_titles WHERE county_id = ${county} AND suffix >= ${from} AND suffix < ${`${from}\u{10FFFF}`}
+    UNION ALL SELECT ${q}${shortNumber ? sql` UNION ALL SELECT id FROM cases WHERE county_id = ${county} AND id >= ${lower} AND id < ${`${lower}\u{10FFFF}`}` : sql``}`;
+  const checked = sql`(title ILIKE ${`%${likeEscape(q)}%`} OR id = ${q}${shortNumber ? sql` OR id LIKE ${`${lower}%`}` : sql``})`;
+  return sql<boolean>`(id = ANY(ARRAY(${candidates})) AND ${checked})`;
+}
+
 /** One page of the cases the actor may see, newest activity first, with the total. */
 export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFilter, now: Date): Promise<{ items: CaseView[]; total: number; page: number; pageSize: number }> {
   const roots = await scopeRoots(k, actor, f.orgUnitId);
@@ -99,8 +114,7 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q = q.where(sql<boolean>`(state = ${s} OR state LIKE ${`${likeEscape(s)}.%`} OR (',' || state || ',') LIKE ${`%,${likeEscape(s)}%`})`);
   }
   if (f.overdue) q = q.where('status', '=', 'active').where('due_at', '<', now);
-  // A case's short number (the first characters of its id, as lists show it) finds it too.
-  if (f.q) q = q.where((eb) => eb.or([eb('title', 'ilike', `%${likeEscape(f.q!)}%`), eb('id', '=', f.q!), ...(/^[0-9a-f]{6,}$/i.test(f.q!) ? [eb('id', 'like', `${likeEscape(f.q!.toLowerCase())}%`)] : [])]));
+  if (f.q) q = q.where(matching(actor.county, f.q));
   if (f.mine === 'started') q = q.where('created_by', '=', actor.id);
   if (f.createdFrom) q = q.where('created_at', '>=', dayStart(f.createdFrom));
   if (f.createdTo) q = q.where('created_at', '<', nextDay(f.createdTo));
@@ -195,7 +209,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     // A step someone has claimed (or was handed) is in their inbox only.
     .where(sql<boolean>`(claimed_by IS NULL OR ${actor.id} = ANY(claimed_by) OR ${addedToMe})`);
   if (f.overdue) q = q.where('due_at', '<', now);
-  if (f.q) q = q.where('title', 'ilike', `%${likeEscape(f.q)}%`);
+  if (f.q) q = q.where(matching(actor.county, f.q));
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy(f.sort ? orderOf(f.sort) : sql`due_at ASC NULLS LAST, updated_at ASC, id`).limit(pageSize).offset((page - 1) * pageSize).execute(),
     countable ? inboxFromCounters(k, actor, [...unversioned.values()].filter((u) => u.states.length).map((u) => inStates(u.processId, u.states, u.roots)), byRole, addedToMe) : q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),

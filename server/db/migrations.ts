@@ -191,15 +191,31 @@ export const migrations: Record<string, Migration> = {
   },
   '012_inbox_and_search': {
     // Lists over a million cases, continued: the inbox and the overdue list read active cases in due order
-    // (then last change, then id) from one index and stop at a page; the inbox's size comes from the
-    // counters, corrected by the few cases with a claim or an addition (cases_claims); a search by part
-    // of a title uses trigrams (pg_trgm, shipped with PostgreSQL and loaded into PGlite).
+    // (then last change, then id) from one index and stop at a page, and count overdue cases under a unit
+    // from it alone; the inbox's size comes from the counters, corrected by the few cases with a claim or
+    // an addition (cases_claims).
+    // A search by part of a title: every suffix of each title (its first 64 characters, each cut to 32),
+    // so "contains q" is "some suffix starts with q", a range on an index. Not a trigram index: under
+    // row-level security PostgreSQL uses an index only for leakproof operators, and LIKE is not one
+    // (comparing text is). Kept by triggers, whichever statement writes a case.
     async up(db: Kysely<unknown>) {
       await sql`DROP INDEX cases_overdue`.execute(db);
-      await sql`CREATE INDEX cases_overdue ON cases (county_id, due_at, updated_at, id) WHERE status = 'active'`.execute(db);
+      await sql`CREATE INDEX cases_overdue ON cases (county_id, due_at, updated_at, id) INCLUDE (org_path) WHERE status = 'active'`.execute(db);
       await sql`CREATE INDEX cases_claims ON cases (county_id) WHERE status = 'active' AND (claimed_by IS NOT NULL OR added_to IS NOT NULL)`.execute(db);
-      await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`.execute(db);
-      await sql`CREATE INDEX cases_title ON cases USING gin (title public.gin_trgm_ops)`.execute(db);
+      await sql`CREATE TABLE case_titles (county_id text NOT NULL, suffix text COLLATE "C" NOT NULL, case_id text NOT NULL, PRIMARY KEY (county_id, suffix, case_id))`.execute(db);
+      await sql`CREATE INDEX case_titles_case ON case_titles (county_id, case_id)`.execute(db);
+      await countyOnly(db, 'case_titles');
+      const suffixes = (row: string) => sql.raw(`SELECT ${row}.county_id, substr(lower(${row}.title), i, 32), ${row}.id FROM generate_series(1, least(char_length(${row}.title), 64)) i`);
+      await sql`INSERT INTO case_titles SELECT t.* FROM cases AS c, LATERAL (${suffixes('c')}) AS t ON CONFLICT DO NOTHING`.execute(db);
+      await sql`
+        CREATE FUNCTION case_titles_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' THEN DELETE FROM case_titles WHERE county_id = OLD.county_id AND case_id = OLD.id; END IF;
+          INSERT INTO case_titles (county_id, suffix, case_id) ${suffixes('NEW')} ON CONFLICT DO NOTHING;
+          RETURN NULL;
+        END $$`.execute(db);
+      await sql`CREATE TRIGGER case_titles_new AFTER INSERT ON cases FOR EACH ROW EXECUTE FUNCTION case_titles_keep()`.execute(db);
+      await sql`CREATE TRIGGER case_titles_changed AFTER UPDATE OF title ON cases FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title) EXECUTE FUNCTION case_titles_keep()`.execute(db);
     },
   },
 };

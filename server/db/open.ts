@@ -1,5 +1,4 @@
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
@@ -49,7 +48,7 @@ async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
 async function openPglite(config: Config): Promise<Db> {
   const inMemory = config.dataDir.startsWith('memory://');
   const release = inMemory ? () => undefined : lockDataDir(config.dataDir);
-  const pglite = new PGlite({ ...(inMemory ? {} : { dataDir: config.dataDir }), extensions: { pg_trgm } });
+  const pglite = new PGlite(inMemory ? undefined : config.dataDir);
   await pglite.waitReady;
   // idleTimeoutMillis 0: the one connection stays, with what it has prepared and its role.
   const pool = new pg.Pool({ connection: new PgliteConnection(pglite), max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
@@ -99,7 +98,9 @@ async function openPostgres(config: Config): Promise<Db> {
 
   // Each connection works as the restricted role, in the configured schema, on the writable primary of the hosts
   // given, with the unit of work's county set (only when it changed), preparing what it runs (pgPool.ts).
-  const role = startup(` -c role=${APP_ROLE}`);
+  // No parallel workers for a request's queries: each reads a page or a count from an index, and
+  // starting workers cost more than that (25–35 ms on a 2-core machine, in bench:lists' plans).
+  const role = startup(` -c role=${APP_ROLE} -c max_parallel_workers_per_gather=0`);
   const { db, run: withScope, where } = scopedDb(config.databaseUrl!, role, failoverMs);
   const replica = config.readDatabaseUrl ? readReplica(scopedDb(config.readDatabaseUrl, role, 0), config.readMaxLagMs) : null;
   return {

@@ -35,6 +35,7 @@ export interface Database {
     claimed_by: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
     added_to: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   };
+  case_titles: { county_id: string; suffix: string; case_id: string };
   case_counts: { county_id: string; process_id: string; org_path: string; state: string; status: string; n: ColumnType<string | number, number, number> };
   case_events: {
     county_id: string;

@@ -214,6 +214,26 @@ describe(`cases through the API (${dbKind})`, () => {
     expect((await cadre.get('/api/cases?mine=everyone')).statusCode).toBe(400);
   });
 
+  it('a search finds a case by any part of its title and follows a title that changes; % and _ are only characters', async () => {
+    type Found = { items: { id: string; title: string }[]; total: number };
+    const search = async (q: string) => (await cadre.get(`/api/cases?q=${encodeURIComponent(q)}&pageSize=100`)).json() as Found;
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { ...registration(), householder: '欧阳秀英' } })).statusCode).toBe(200);
+    for (const part of ['欧阳秀英', '阳秀', '秀英']) {
+      const found = await search(part);
+      expect(found.items.map((i) => i.id)).toContain(c.id);
+      expect(found.total).toBe(found.items.length);
+    }
+    expect((await search('秀英欧')).items.map((i) => i.id)).not.toContain(c.id);
+    expect((await search('%')).total).toBe(0);
+    expect((await search('_')).total).toBe(0);
+    // Returned and sent again under another name: the old name no longer finds it, the new one does.
+    await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', data: { reason: '户主姓名有误', field: '户主姓名' } });
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { ...registration(), householder: '欧阳秀兰' } })).statusCode).toBe(200);
+    expect((await search('秀英')).items.map((i) => i.id)).not.toContain(c.id);
+    expect((await search('阳秀兰')).items.map((i) => i.id)).toContain(c.id);
+  });
+
   it('a start retried with its Idempotency-Key (a phone sending its outbox again) gives the first case back, never a second', async () => {
     const before = await countRows();
     const key = 'start-0001-retry';
