@@ -38,6 +38,23 @@ function childSchema(root: Schema, schema: Schema | undefined, key: string, dept
 
 const decode = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
 
+const children = new WeakMap<Schema, WeakMap<Schema, Map<string, Schema | null>>>();
+/** childSchema remembered per form, schema and key (every row index alike where no prefixItems tell rows apart): each submission walks the same form. */
+function childSchemaOf(root: Schema, schema: Schema, key: string): Schema | undefined {
+  let bySchema = children.get(root);
+  if (!bySchema) children.set(root, (bySchema = new WeakMap()));
+  let byKey = bySchema.get(schema);
+  if (!byKey) bySchema.set(schema, (byKey = new Map()));
+  const memoKey = /^\d+$/.test(key) && !Array.isArray(schema.prefixItems) ? '\u0000row' : key;
+  let hit = byKey.get(memoKey);
+  if (hit === undefined) {
+    hit = childSchema(root, schema, key) ?? null;
+    // Keys a submission makes up are not kept: only the form's own, and a bounded number of them.
+    if (hit && byKey.size < 1000) byKey.set(memoKey, hit);
+  }
+  return hit ?? undefined;
+}
+
 /** True when the schema describes a list (directly or through `$ref`). */
 const isList = (root: Schema, s: Schema | undefined) => {
   const d = deref(root, s);
@@ -144,27 +161,34 @@ export function toFieldErrors(schema: Schema, errors: readonly ErrorObject[]): F
  */
 export function unknownFieldErrors(schema: Schema, data: unknown, limit = 5): FieldError[] {
   const out: FieldError[] = [];
-  const visit = (s: Schema | undefined, value: unknown, path: string) => {
+  // The path is kept as segments and joined only for a field to report: most submissions have none.
+  const path: string[] = [];
+  const pointer = () => path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const visit = (s: Schema | undefined, value: unknown) => {
     const d = deref(schema, s);
-    if (!d || out.length >= limit) return;
+    if (!d || out.length >= limit || value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(childSchema(schema, d, String(i)), item, `${path}/${i}`));
+      for (let i = 0; i < value.length && out.length < limit; i++) {
+        path.push(String(i));
+        visit(childSchemaOf(schema, d, String(i)), value[i]);
+        path.pop();
+      }
       return;
     }
-    if (value === null || typeof value !== 'object') return;
     const open = (d.additionalProperties !== undefined && d.additionalProperties !== false) || d.patternProperties !== undefined;
-    for (const [key, child] of Object.entries(value)) {
-      const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      const sub = childSchema(schema, d, key);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      path.push(key);
+      const sub = childSchemaOf(schema, d, key);
       if (!sub && !open) {
+        const at = pointer();
         const field = fieldLabel(schema, at);
         out.push({ path: at, field, message: `「${field}」表单中没有这一项，不能提交` });
-        if (out.length >= limit) return;
-        continue;
-      }
-      visit(sub, child, at);
+      } else visit(sub, (value as Record<string, unknown>)[key]);
+      path.pop();
+      if (out.length >= limit) return;
     }
   };
-  visit(schema, data, '');
+  visit(schema, data);
   return out;
 }

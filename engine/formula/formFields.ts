@@ -13,23 +13,31 @@ type Schema = Record<string, unknown>;
 const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** True when the schema has a computed field anywhere (checked once per form). */
+const computedIn = new WeakMap<Schema, boolean>();
+/** True when the schema has a computed field anywhere (remembered per schema object). */
 export function hasComputedFields(schema: unknown): boolean {
   if (!isSchema(schema)) return false;
-  if (typeof schema.formula === 'string') return true;
-  if (isSchema(schema.properties) && Object.values(schema.properties).some(hasComputedFields)) return true;
-  return hasComputedFields(schema.items);
+  let has = computedIn.get(schema);
+  if (has === undefined) {
+    has = typeof schema.formula === 'string' || (isSchema(schema.properties) && Object.values(schema.properties).some(hasComputedFields)) || hasComputedFields(schema.items);
+    computedIn.set(schema, has);
+  }
+  return has;
 }
 
 /** The form data with every computed field (re)computed: rows first, then the fields that may sum them. */
 export function applyComputedFields(schema: unknown, data: unknown, env: Omit<FormulaEnv, 'data'>): unknown {
-  if (!isSchema(schema)) return data;
-  if (Array.isArray(data) && isSchema(schema.items)) return data.map((row) => applyComputedFields(schema.items, row, env));
+  // A part of the form with no computed field is returned as it is (the same object): nothing to compute, nothing copied.
+  if (!isSchema(schema) || !hasComputedFields(schema)) return data;
+  if (Array.isArray(data) && isSchema(schema.items)) {
+    const rows = data.map((row) => applyComputedFields(schema.items, row, env));
+    return rows.some((row, i) => row !== data[i]) ? rows : data;
+  }
   if (!isRecord(data) || !isSchema(schema.properties)) return data;
   let out: Record<string, unknown> = data;
   for (const [key, sub] of Object.entries(schema.properties)) {
     if (!isSchema(sub) || typeof sub.formula === 'string') continue;
-    if (out[key] !== undefined && (sub.items !== undefined || sub.properties !== undefined)) {
+    if (out[key] !== undefined && hasComputedFields(sub)) {
       const next = applyComputedFields(sub, out[key], env);
       if (next !== out[key]) out = { ...out, [key]: next };
     }
