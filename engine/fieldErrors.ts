@@ -39,13 +39,17 @@ function childSchema(root: Schema, schema: Schema | undefined, key: string, dept
 const decode = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
 
 const children = new WeakMap<Schema, WeakMap<Schema, Map<string, Schema | null>>>();
-/** childSchema remembered per form, schema and key (every row index alike where no prefixItems tell rows apart): each submission walks the same form. */
-function childSchemaOf(root: Schema, schema: Schema, key: string): Schema | undefined {
+/**
+ * childSchema remembered per form, schema and key: each submission walks the same form. The rows of
+ * a list share one entry where no prefixItems tell them apart (`row`: the key indexes a list, not an
+ * object, whose numeric keys are names like any other).
+ */
+function childSchemaOf(root: Schema, schema: Schema, key: string, row = false): Schema | undefined {
   let bySchema = children.get(root);
   if (!bySchema) children.set(root, (bySchema = new WeakMap()));
   let byKey = bySchema.get(schema);
   if (!byKey) bySchema.set(schema, (byKey = new Map()));
-  const memoKey = /^\d+$/.test(key) && !Array.isArray(schema.prefixItems) ? '\u0000row' : key;
+  const memoKey = row && !Array.isArray(schema.prefixItems) ? '\u0000row' : key;
   let hit = byKey.get(memoKey);
   if (hit === undefined) {
     hit = childSchema(root, schema, key) ?? null;
@@ -170,7 +174,7 @@ export function unknownFieldErrors(schema: Schema, data: unknown, limit = 5): Fi
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length && out.length < limit; i++) {
         path.push(String(i));
-        visit(childSchemaOf(schema, d, String(i)), value[i]);
+        visit(childSchemaOf(schema, d, String(i), true), value[i]);
         path.pop();
       }
       return;
