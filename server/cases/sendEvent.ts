@@ -7,7 +7,8 @@ import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';
 import { canSee, type UserActor } from '../rights';
 import { columnsOf, type NewCase, spawnChildren } from './acceptedStep';
-import { caseTitle, type CaseView, caseView } from './caseView';
+import { caseTitle, type CaseRow, type CaseView, caseView } from './caseView';
+import { cachedCase, forgetCase, keepCase } from './caseCache';
 import { withLabels } from './caseQueries';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
@@ -63,6 +64,9 @@ export async function approversNow(k: Kysely<Database>, county: string, compiled
 /** The data a built-in event (转办's colleague, 加签's person) carries into the log, so a replay does the same. */
 const builtInData = (event: { type: string; data?: unknown }) => (event.type.startsWith('cf.') ? event.data : undefined);
 
+/** What a step on a cached case answers when it must be done again from a fresh read. */
+const REDO = Symbol('redo');
+
 /** Thrown as 409: carries the case as it now is, so the user can see what changed and redo their step. */
 export class StaleError extends AppError {
   constructor(readonly current: CaseView) {
@@ -81,12 +85,13 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
   const key = options.idempotencyKey;
   const hash = requestHash({ caseId, type: event.type, data: event.data ?? null, ifMatch: options.ifMatch ?? null, ...(event.comment ? { comment: event.comment } : {}) });
   const system = actor.id === 'system';
-  const attempt = () => db.run(county, async (k): Promise<SendResult> => {
-    if (key) {
-      const earlier = await replay(k, actor, key, hash);
-      if (earlier) return earlier;
-    }
-    const row = await k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirst();
+  const read = (k: Kysely<Database>) => k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirst();
+  /**
+   * The step on the case as `row` has it. When the row came from this server's cache, a revision
+   * that disagrees, an event the engine refuses or a write that misses may only mean another
+   * server has moved the case on: then REDO, and the step is done again from a fresh read.
+   */
+  const act = async (k: Kysely<Database>, row: CaseRow | undefined, cached: boolean): Promise<SendResult | typeof REDO> => {
     if (!row || (!system && !canSee(actor, row.org_path))) {
       if (row) await logAuthFailure(k, actor, 'view-case', caseId, now);
       throw new AppError('CF_NOT_FOUND');
@@ -98,13 +103,14 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       // Named as the user knows it (the step's label, the process's title), so a phone can say where the case now stands.
       throw new StaleError((await withLabels(k, county, [latest]))[0]!);
     };
-    if (options.ifMatch !== undefined && options.ifMatch !== row.rev) return staleOrReplay(caseView(row, now));
+    if (options.ifMatch !== undefined && options.ifMatch !== row.rev) return cached ? REDO : staleOrReplay(caseView(row, now));
     const process = await loadProcess(k, county, row.process_id, row.process_version);
     if (!process) throw new AppError('CF_CASE_CORRUPT');
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
     const approvers = await approversNow(k, county, process.compiled, snapshot, row.org_path);
     const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}) });
     if (!result.ok) {
+      if (cached) return REDO;
       if (result.rejection.code === 'forbidden-role') await logAuthFailure(k, actor, `event:${event.type}`, caseId, now);
       throw fromRejection(result.rejection, process);
     }
@@ -116,7 +122,12 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const uniqueKey = def.uniqueKey ? uniqueKeyOf(def.uniqueKey, result.snapshot.context.data, now.getTime(), process.compiled.calendar) : '';
     const keyChanged = Boolean(def.uniqueKey) && uniqueKey !== (row.unique_key ?? '');
     if (keyChanged && uniqueKey) await refuseDuplicate(k, county, row.process_id, uniqueKey, '办理', caseId);
-    const view = caseView({ ...row, ...{ state: columnsOf(result).state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot, rev: row.rev + 1, due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title } }, now);
+    const { claimedBy, addedTo } = columnsOf(result);
+    const next: CaseRow = {
+      ...row, state: columnsOf(result).state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot as CaseRow['snapshot'], rev: row.rev + 1,
+      due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title, unique_key: keyChanged ? uniqueKey || null : row.unique_key, claimed_by: claimedBy, added_to: addedTo,
+    };
+    const view = caseView(next, now);
     const step: Step = {
       county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
@@ -139,9 +150,11 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     };
     const rev = spawns ? await k.transaction().execute(write) : await write(k);
     if (rev === null) {
-      const latest = await k.selectFrom('cases').selectAll().where('county_id', '=', county).where('id', '=', caseId).executeTakeFirstOrThrow();
-      return staleOrReplay(caseView(latest, now));
+      if (cached) return REDO;
+      forgetCase(db, county, caseId);
+      return staleOrReplay(caseView((await read(k))!, now));
     }
+    keepCase(db, next);
     const steps = currentSteps(process.compiled, result.snapshot);
     // The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
     if (!event.type.startsWith('cf.')) await recordStepMessages(k, {
@@ -151,6 +164,21 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       assignees: columnsOf(result).state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });
     return { status: 200, case: view, replayed: false };
+  };
+  const attempt = () => db.run(county, async (k): Promise<SendResult> => {
+    if (key) {
+      const earlier = await replay(k, actor, key, hash);
+      if (earlier) return earlier;
+    }
+    const cached = cachedCase(db, county, caseId);
+    if (cached) {
+      const done = await act(k, cached, true);
+      if (done !== REDO) return done;
+      forgetCase(db, county, caseId);
+    }
+    const row = await read(k);
+    if (row) keepCase(db, row);
+    return (await act(k, row, false)) as SendResult;
   });
   try {
     return await attempt();
