@@ -21,5 +21,7 @@ if (pgbench) console.log(`  HTTP / pgbench = ${(http.rps / pgbench.tps).toFixed(
 if (pgbench) console.log(`  pgbench (read case, write case, append event):  ${Math.round(pgbench.tps)} transactions/s, latency average ${pgbench.latency} ms`);
 else if (!pglite) console.log('  pgbench: not found on this machine (it ships with PostgreSQL): no physical ceiling this run');
 console.log(`  HTTP (fastify + engine + one-statement write):  ${Math.round(http.rps)} transitions/s, p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.errors}`);
+const ms = (v: number | null) => (v === null ? '?' : v.toFixed(2));
+console.log(`  CPU per step: server ${ms(http.cpuMs.server)} ms${pglite ? ' (database inside)' : `, PostgreSQL ${ms(http.cpuMs.db)} ms`}   (2 cores here, shared with the load generator)`);
 console.log(`  ceiling (same SQL, raw loop, no HTTP/engine):   ${Math.round(ceiling!.rps)} transitions/s, p50 ${ceiling!.p50.toFixed(1)} ms, p99 ${ceiling!.p99.toFixed(1)} ms`);
 console.log(`  HTTP / ceiling = ${(http.rps / ceiling!.rps).toFixed(2)}`);

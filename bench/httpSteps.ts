@@ -5,12 +5,14 @@
 // the same concurrency: our own SQL in a raw loop (no HTTP, no engine), and PostgreSQL's own —
 // pgbench running what one accepted step must do at least (bench/pgbench-step.sql).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { sessionCache } from '../server/auth/sessionCache';
 import { findSession } from '../server/auth/sessions';
+import type { CaseRow } from '../server/cases/caseView';
 import { loadConfig } from '../server/config';
 import { openDb } from '../server/db/open';
 import { findPrimary, hostsOf } from '../server/db/pgPool';
@@ -35,9 +37,40 @@ export interface StepBenchOptions {
 
 export interface Rate { rps: number; p50: number; p99: number }
 export interface StepBenchResult {
-  http: Rate & { errors: number };
+  /** With the CPU time spent per accepted step by the server process and by the local PostgreSQL's processes (null where /proc cannot tell). */
+  http: Rate & { errors: number; cpuMs: { server: number | null; db: number | null } };
   ceiling?: Rate;
   pgbench?: { tps: number; latency: string } | null;
+}
+
+/** CPU seconds (user + system) the processes have used so far, from /proc; null off Linux. */
+function cpuSeconds(pids: number[]): number | null {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      if (pids.length === 1) return null; // one of many may have ended: count the rest
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** The local PostgreSQL server's processes (backends, WAL writer, …), when this machine runs it. */
+function postgresPids(): number[] {
+  try {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    }).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -97,11 +130,17 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
 
     let next = 0;
     const body = JSON.stringify({ type: 'LOG_VISIT', data: visit });
+    const cpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
     const run = await autocannon({
       url: base, connections: o.connections, duration: o.seconds,
       requests: [{ method: 'POST', headers: { cookie: cadre.cookie, 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, body, setupRequest: (req) => ({ ...req, path: `/api/cases/${ids[next++ % ids.length]}/events` }) }],
     });
-    result.http = { rps: run['2xx'] / o.seconds, p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors };
+    const steps = run['2xx'];
+    const perStep = (now: number | null, before: number | null) => (now === null || before === null || !steps ? null : ((now - before) * 1000) / steps);
+    result.http = {
+      rps: steps / o.seconds, p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors,
+      cpuMs: { server: perStep(cpuSeconds([server.pid!]), cpu0.server), db: o.url ? perStep(cpuSeconds(postgresPids()), cpu0.db) : null },
+    };
     server.kill('SIGTERM');
     await exited;
 
@@ -118,11 +157,18 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
   }
 }
 
-/** The server's two units of work per request (session with user and grants, then load + write), straight to the database. */
+/**
+ * What the server asks of the database per request, straight to it: the session (kept for a
+ * while, as the server keeps it), then the step's write — the case read only when not remembered
+ * from its last write or overtaken (server/cases/caseCache.ts).
+ */
 async function rawLoop(o: StepBenchOptions, schema: string, dataDir: string | undefined, ids: string[], sessionId: string): Promise<Rate> {
   const db = await openDb({ ...loadConfig({}), ...(o.url ? { databaseUrl: o.url, dbSchema: schema } : { databaseUrl: undefined, dataDir: dataDir! }) });
   try {
     const samples = await db.run('532326', (k) => k.selectFrom('cases').select(['id']).where('id', 'in', ids.slice(0, 200)).execute());
+    const known = new Map<string, CaseRow>();
+    const config = loadConfig({});
+    const sessions = sessionCache(db, config.sessionCacheMs);
     let done = 0;
     let cursor = 0;
     const latencies: number[] = [];
@@ -131,15 +177,23 @@ async function rawLoop(o: StepBenchOptions, schema: string, dataDir: string | un
       while (performance.now() < deadline) {
         const sample = samples[cursor++ % samples.length]!;
         const t0 = performance.now();
-        const s = await findSession(db, sessionId);
+        const s = await findSession(db, sessionId, sessions);
         await db.run('532326', async (k) => {
-          const row = await k.selectFrom('cases').selectAll().where('county_id', '=', '532326').where('id', '=', sample.id).executeTakeFirstOrThrow();
-          await writeStep(k, {
-            county: '532326', caseId: sample.id, expectedRev: row.rev,
-            columns: { snapshot: row.snapshot, state: row.state, status: 'active', outcome: null, dueAt: null, claimedBy: null, addedTo: null },
-            event: { caseId: sample.id, rev: row.rev + 1, at: new Date().toISOString(), actor: { id: s!.session.userId, name: 'bench' }, type: 'LOG_VISIT', data: visit, from: row.state, to: row.state },
-            effects: [],
-          });
+          // As the server does: the case as last written, read only when not remembered or overtaken.
+          for (;;) {
+            const row = known.get(sample.id) ?? (await k.selectFrom('cases').selectAll().where('county_id', '=', '532326').where('id', '=', sample.id).executeTakeFirstOrThrow());
+            const rev = await writeStep(k, {
+              county: '532326', caseId: sample.id, expectedRev: row.rev,
+              columns: { snapshot: row.snapshot, state: row.state, status: 'active', outcome: null, dueAt: null, claimedBy: null, addedTo: null },
+              event: { caseId: sample.id, rev: row.rev + 1, at: new Date().toISOString(), actor: { id: s!.session.userId, name: 'bench' }, type: 'LOG_VISIT', data: visit, from: row.state, to: row.state },
+              effects: [],
+            });
+            if (rev !== null) {
+              known.set(sample.id, { ...row, rev });
+              return;
+            }
+            known.delete(sample.id);
+          }
         });
         latencies.push(performance.now() - t0);
         done++;
