@@ -5,6 +5,7 @@
 // the same concurrency: our own SQL in a raw loop (no HTTP, no engine), and PostgreSQL's own —
 // pgbench running what one accepted step must do at least (bench/pgbench-step.sql).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,13 +119,15 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     const county = await login('banqian');
     process.stdout.write(`preparing ${o.cases} relocation cases in 思想动员 (mobilising)…\n`);
     const ids: string[] = [];
+    const revs = new Map<string, number>();
     for (let i = 0; i < o.cases; i += 50) {
       await Promise.all(Array.from({ length: Math.min(50, o.cases - i) }, async () => {
         const id = (await api(cadre, 'POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).id as string;
         await api(cadre, 'POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: registration });
         await api(township, 'POST', `/api/cases/${id}/events`, { type: 'APPROVE' });
-        await api(county, 'POST', `/api/cases/${id}/events`, { type: 'APPROVE' });
+        const approved = await api(county, 'POST', `/api/cases/${id}/events`, { type: 'APPROVE' });
         ids.push(id);
+        revs.set(id, approved.rev as number);
       }));
     }
 
@@ -133,7 +136,13 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     const cpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
     const run = await autocannon({
       url: base, connections: o.connections, duration: o.seconds,
-      requests: [{ method: 'POST', headers: { cookie: cadre.cookie, 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, body, setupRequest: (req) => ({ ...req, path: `/api/cases/${ids[next++ % ids.length]}/events` }) }],
+      requests: [{ method: 'POST', headers: { cookie: cadre.cookie, 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, body, setupRequest: (req) => {
+        // As the field app sends a step: with the revision it saw (If-Match) and a key of its own (Idempotency-Key).
+        const id = ids[next++ % ids.length]!;
+        const rev = revs.get(id)!;
+        revs.set(id, rev + 1);
+        return { ...req, path: `/api/cases/${id}/events`, headers: { ...req.headers, 'if-match': String(rev), 'idempotency-key': randomUUID() } };
+      } }],
     });
     const steps = run['2xx'];
     const perStep = (now: number | null, before: number | null) => (now === null || before === null || !steps ? null : ((now - before) * 1000) / steps);
@@ -187,6 +196,7 @@ async function rawLoop(o: StepBenchOptions, schema: string, dataDir: string | un
               columns: { snapshot: row.snapshot, state: row.state, status: 'active', outcome: null, dueAt: null, claimedBy: null, addedTo: null },
               event: { caseId: sample.id, rev: row.rev + 1, at: new Date().toISOString(), actor: { id: s!.session.userId, name: 'bench' }, type: 'LOG_VISIT', data: visit, from: row.state, to: row.state },
               effects: [],
+              idempotency: { userId: s!.session.userId, key: randomUUID(), requestHash: 'bench', status: 200, response: { id: sample.id } },
             });
             if (rev !== null) {
               known.set(sample.id, { ...row, rev });

@@ -111,6 +111,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}) });
     if (!result.ok) {
       if (cached) return REDO;
+      const earlier = key ? await replay(k, actor, key, hash) : null;
+      if (earlier) return earlier;
       if (result.rejection.code === 'forbidden-role') await logAuthFailure(k, actor, `event:${event.type}`, caseId, now);
       throw fromRejection(result.rejection, process);
     }
@@ -165,20 +167,26 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     });
     return { status: 200, case: view, replayed: false };
   };
+  // A retry (same Idempotency-Key) is not looked for first: its write would collide with the first
+  // request's record and change nothing, and any refusal checks for it before answering — so the
+  // step that is not a retry, nearly all of them, costs one statement.
   const attempt = () => db.run(county, async (k): Promise<SendResult> => {
-    if (key) {
-      const earlier = await replay(k, actor, key, hash);
+    try {
+      const cached = cachedCase(db, county, caseId);
+      if (cached) {
+        const done = await act(k, cached, true);
+        if (done !== REDO) return done;
+        forgetCase(db, county, caseId);
+      }
+      const row = await read(k);
+      if (row) keepCase(db, row);
+      return (await act(k, row, false)) as SendResult;
+    } catch (e) {
+      // Refused now, but answered before: the retry of an accepted request gets that answer, whatever the case now is.
+      const earlier = key && e instanceof AppError ? await replay(k, actor, key, hash) : null;
       if (earlier) return earlier;
+      throw e;
     }
-    const cached = cachedCase(db, county, caseId);
-    if (cached) {
-      const done = await act(k, cached, true);
-      if (done !== REDO) return done;
-      forgetCase(db, county, caseId);
-    }
-    const row = await read(k);
-    if (row) keepCase(db, row);
-    return (await act(k, row, false)) as SendResult;
   });
   try {
     return await attempt();

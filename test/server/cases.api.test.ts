@@ -122,6 +122,23 @@ describe(`cases through the API (${dbKind})`, () => {
     expect(other.json().error.code).toBe('CF_IDEMPOTENCY_MISMATCH');
   });
 
+  it('answers a retry as the first time after the case has moved on, even where the step would now be refused', async () => {
+    const c = await newCase();
+    const key = { 'idempotency-key': `late-${c.id}` };
+    const first = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, key);
+    expect(first.statusCode).toBe(200);
+    expect((await township.send('POST', `/api/cases/${c.id}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+    // The phone never heard the answer and sends the same request again: 提交 is no step of 县级审核.
+    const again = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() }, key);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await cadre.get(`/api/cases/${c.id}/history`)).json()).toHaveLength(3);
+    // A new request with that key is still refused as one.
+    const other = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { ...registration(), householder: '王五' } }, key);
+    expect(other.json().error.code).toBe('CF_IDEMPOTENCY_MISMATCH');
+  });
+
   it('refuses bodies over the limit (413), bad JSON and prototype poisoning (400), missing fields (400, named)', async () => {
     const c = await newCase();
     const big = await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { x: 'x'.repeat(3 * 1024 * 1024) } });
