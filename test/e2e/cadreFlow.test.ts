@@ -326,6 +326,10 @@ describe(`a field day without signal (${dbKind})`, () => {
         await cadre.page.goto(`${e2e.server.url}/#/cases/${id}`);
         await cadre.page.waitForSelector('#root_householder');
       }
+      // The inbox says when the phone holds all of it (every page, each case read ahead).
+      await cadre.page.click('nav.bottom >> text=待办');
+      await expect.poll(() => cadre.page.locator('.kept-offline').textContent(), { timeout: 30_000 }).toMatch(/^已存到本机：\d+ 件待办/);
+      const keptTasks = Number(/(\d+) 件/.exec((await cadre.page.locator('.kept-offline').textContent())!)![1]);
       await cadre.page.click('nav.bottom >> text=发起');
       await cadre.page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
       await cadre.page.waitForTimeout(1000);
@@ -334,6 +338,8 @@ describe(`a field day without signal (${dbKind})`, () => {
       await cadre.page.goto(`${e2e.server.url}/#/tasks`);
       await cadre.page.reload();
       await cadre.page.waitForSelector('text=没有网络：显示的是本机保存的内容');
+      // Without signal the inbox lists every task, not only its first page.
+      await expect.poll(() => cadre.page.locator('.list .card').count()).toBe(keptTasks);
       const photo = await cameraPhoto(cadre.page);
       for (const id of made) {
         await cadre.page.click('nav.bottom >> text=待办');
@@ -455,6 +461,9 @@ describe(`the inbox in the browser (${dbKind})`, () => {
         return cadre.page.locator('.list .card').count();
       }, { timeout: 20_000 }).toBe(total);
       await cadre.page.waitForSelector(`text=已显示全部 ${total} 件`);
+      // Meanwhile the phone kept all of them for a day without signal, not only the first page.
+      await expect.poll(() => cadre.page.locator('.kept-offline').textContent(), { timeout: 30_000 }).toMatch(/^已存到本机：\d+ 件待办/);
+      expect(Number(/(\d+) 件/.exec((await cadre.page.locator('.kept-offline').textContent())!)![1])).toBeGreaterThan(50);
       const card = cadre.page.locator(`.card[href="#/cases/${made[0]}"]`);
       expect(await card.innerText()).toMatch(new RegExp(`小康苑社区[\\s\\S]*待您办理：摸底登记[\\s\\S]*编号 ${made[0]!.slice(0, 8).toUpperCase()}`));
       expect(await cadre.page.locator(`.card[href="#/cases/${made[1]}"] .flag.returned`).innerText()).toBe('已退回');

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, type CaseView, type Page } from '../api';
 import { formatTime, shortNumber, t } from '../i18n';
-import { keepInboxCases } from '../offline/prefetch';
+import { keepInbox } from '../offline/prefetch';
 
 /** The tabs of the inbox: what waits for me, what I have handled, what I started. */
 const TABS = [
@@ -65,6 +65,8 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   const spec = TABS.find((x) => x.key === tab)!;
   const [items, setItems] = useState<CaseView[]>([]);
   const [total, setTotal] = useState<number | null>(null);
+  /** How many of the inbox's tasks this phone now keeps for use without signal (once it has read them ahead). */
+  const [kept, setKept] = useState<number | null>(null);
   const [page, setPage] = useState(1);
   const [loading, setLoading] = useState(false);
   const [q, setQ] = useState(query.get('q') ?? '');
@@ -100,8 +102,8 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
         setItems(p.items);
         setTotal(p.total);
         setPage(1);
-        // The inbox's cases open without signal later: read them now, while there is some.
-        if (!all && tab === 'todo') void keepInboxCases(p.items.map((c) => c.id));
+        // The inbox and its cases open without signal later: read them now, while there is some.
+        if (!all && tab === 'todo') void keepInbox(key, p).then((n) => n !== null && setKept(n));
       }).finally(() => setLoading(false));
     }, 200);
     return () => clearTimeout(timer);
@@ -159,6 +161,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
         </nav>
       )}
       <h2>{heading}{total !== null ? t('tasksPage.count', { total }) : ''}</h2>
+      {kept !== null && !all && tab === 'todo' && navigator.onLine && <p className="muted kept-offline" role="status">{kept < (total ?? 0) ? t('tasksPage.keptOfflineSome', { kept }) : t('tasksPage.keptOffline', { kept })}</p>}
       <div className="filters">
         <input type="search" placeholder={t('tasksPage.searchNamesTitlesOrNumbers')} value={q} onChange={(e) => setQ(e.target.value)} aria-label={t('app.search')} />
         <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('app.process')}>
