@@ -71,7 +71,10 @@ function orderOf(sort: CaseSort) {
   const desc = sort.startsWith('-');
   const column = SORT_COLUMNS[sort.replace('-', '') as keyof typeof SORT_COLUMNS];
   // Only the due date can be empty: the other columns are ordered as their indexes are (cases_recent), so a page reads a page.
-  return sql.join([sql`${sql.ref(column)} ${sql.raw(desc ? 'DESC' : 'ASC')}${sql.raw(column === 'due_at' ? ' NULLS LAST' : '')}`, sql`id`]);
+  // Equal deadlines go by last activity, as cases_overdue holds them: the overdue list reads only its page.
+  const dir = sql.raw(desc ? 'DESC' : 'ASC');
+  if (column === 'due_at') return sql.join([sql`due_at ${dir} NULLS LAST`, sql`updated_at ${dir}`, sql`id`]);
+  return sql.join([sql`${sql.ref(column)} ${dir}`, sql`id`]);
 }
 
 /** The org paths a filter's unit narrows the actor's sight to (never wider than what they may see). */
@@ -101,7 +104,7 @@ function matching(county: string, q: string): RawBuilder<boolean> {
   return sql<boolean>`(id = ANY(ARRAY(${candidates})) AND ${checked})`;
 }
 
-/** One page of the cases the actor may see, newest activity first, with the total. */
+/** One page of the cases the actor may see, newest activity first (overdue ones: longest overdue first), with the total. */
 export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFilter, now: Date): Promise<{ items: CaseView[]; total: number; page: number; pageSize: number }> {
   const roots = await scopeRoots(k, actor, f.orgUnitId);
   const page = f.page ?? 1;
@@ -125,7 +128,7 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
     ? k.selectFrom('case_counts').select(sql<number>`coalesce(sum(n), 0)::int`.as('n')).where('county_id', '=', actor.county).where(underRoots('org_path', roots))
       .$if(Boolean(f.processId), (c) => c.where('process_id', '=', f.processId!)).$if(Boolean(f.status), (c) => c.where('status', '=', f.status!)).executeTakeFirstOrThrow()
     : q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-  const [rows, count] = await Promise.all([q.selectAll().orderBy(orderOf(f.sort ?? '-updated')).limit(pageSize).offset((page - 1) * pageSize).execute(), counted]);
+  const [rows, count] = await Promise.all([q.selectAll().orderBy(orderOf(f.sort ?? (f.overdue ? 'due' : '-updated'))).limit(pageSize).offset((page - 1) * pageSize).execute(), counted]);
   return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now)), rows.map(claimsOf)), total: Number(count.n), page, pageSize };
 }
 

@@ -28,7 +28,7 @@ const listQuery = {
     createdFrom: { type: 'string', format: 'date', description: '发起日期不早于（北京时间）' },
     createdTo: { type: 'string', format: 'date', description: '发起日期不晚于（北京时间）' },
     mine: { enum: ['started', 'acted'], description: 'started：我发起的；acted：我办过的（已办）' },
-    sort: { enum: CASE_SORTS, description: '排序：due 期限、updated 最近办理、title 名称、created 发起时间；前加 - 为倒序' },
+    sort: { enum: CASE_SORTS, description: '排序：due 期限、updated 最近办理、title 名称、created 发起时间；前加 - 为倒序。默认 -updated；只看逾期（overdue）时默认 due，逾期最久的在前' },
     page: { type: 'integer', minimum: 1, maximum: 100000 },
     pageSize: { type: 'integer', minimum: 1, maximum: 100 },
   },

@@ -21,6 +21,12 @@ describe(`row-level security, the second wall (${dbKind})`, () => {
     expect(seen.map((r) => r.county_id)).toEqual(['532326']);
   });
 
+  it('guards every county table, reading the county once per statement (not for each row it scans)', async () => {
+    const policies = await t.db.run('*', (k) => sql<{ tablename: string; qual: string }>`SELECT tablename, qual FROM pg_policies WHERE policyname = 'county_only' AND schemaname = current_schema()`.execute(k));
+    expect(policies.rows.map((p) => p.tablename)).toEqual(expect.arrayContaining(['cases', 'case_events', 'case_titles', 'users', 'messages']));
+    for (const p of policies.rows) expect(p.qual, p.tablename).toMatch(/^\(\(county_id = \( SELECT current_setting\('app\.county'::text, true\) AS current_setting\)\) OR \(\( SELECT current_setting/);
+  });
+
   it('refuses to write a row into another county', async () => {
     await expect(t.db.run('532326', (k) => k.insertInto('org_units').values({ county_id: '621226', id: 'x', parent_id: null, level: 'village', name: 'x', path: 'x', sort: 0 }).execute())).rejects.toThrow();
   });
