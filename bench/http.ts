@@ -14,13 +14,15 @@ const o = {
   port: 4900,
   ceiling: true,
   pgbench: !pglite,
+  halfLoad: true,
 };
-const { http, ceiling, pgbench } = await runStepBench(o);
+const { http, half, ceiling, pgbench } = await runStepBench(o);
 console.log(`\nPOST /api/cases/:id/events on ${pglite ? 'PGlite (embedded)' : 'PostgreSQL'}, ${o.connections} connections, ${o.seconds} s, ${o.cases} cases`);
 if (pgbench) console.log(`  HTTP / pgbench = ${(http.rps / pgbench.tps).toFixed(2)}   (the headline: our share of what PostgreSQL itself does on this machine)`);
 if (pgbench) console.log(`  pgbench (read case, write case, append event):  ${Math.round(pgbench.tps)} transactions/s, latency average ${pgbench.latency} ms`);
 else if (!pglite) console.log('  pgbench: not found on this machine (it ships with PostgreSQL): no physical ceiling this run');
 console.log(`  HTTP (fastify + engine + one-statement write):  ${Math.round(http.rps)} transitions/s, p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.errors}`);
+if (half) console.log(`  at half that rate (${half.rate}/s held):        ${Math.round(half.rps)} transitions/s, p50 ${half.p50} ms, p99 ${half.p99} ms, non-2xx ${half.errors}${half.p99 <= 15 ? '' : '   (aim: p99 ≤ 15 ms)'}`);
 const ms = (v: number | null) => (v === null ? '?' : v.toFixed(2));
 console.log(`  CPU per step: server ${ms(http.cpuMs.server)} ms${pglite ? ' (database inside)' : `, PostgreSQL ${ms(http.cpuMs.db)} ms`}   (2 cores here, shared with the load generator)`);
 console.log(`  ceiling (same SQL, raw loop, no HTTP/engine):   ${Math.round(ceiling!.rps)} transitions/s, p50 ${ceiling!.p50.toFixed(1)} ms, p99 ${ceiling!.p99.toFixed(1)} ms`);

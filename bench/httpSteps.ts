@@ -6,6 +6,7 @@
 // pgbench running what one accepted step must do at least (bench/pgbench-step.sql).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,14 +35,48 @@ export interface StepBenchOptions {
   ceiling: boolean;
   /** Also run pgbench (PostgreSQL only; skipped when pgbench is not installed). */
   pgbench: boolean;
+  /** Then hold half the rate reached, for the latency at half load. */
+  halfLoad?: boolean;
 }
 
 export interface Rate { rps: number; p50: number; p99: number }
 export interface StepBenchResult {
   /** With the CPU time spent per accepted step by the server process and by the local PostgreSQL's processes (null where /proc cannot tell). */
   http: Rate & { errors: number; cpuMs: { server: number | null; db: number | null } };
+  /** At half the rate reached (halfLoad). */
+  half?: Rate & { rate: number; errors: number };
   ceiling?: Rate;
   pgbench?: { tps: number; latency: string } | null;
+}
+
+/**
+ * Requests at a steady rate, evenly spaced, whatever the answers (an open loop: autocannon's
+ * overallRate sends each second's share in a burst). Each latency counts from when its request
+ * was due, so a server that falls behind shows it.
+ */
+async function steadyLoad(rate: number, seconds: number, send: () => Promise<boolean>): Promise<Rate & { errors: number }> {
+  const latencies: number[] = [];
+  const pending = new Set<Promise<void>>();
+  let errors = 0;
+  let sent = 0;
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const at = start + (sent / rate) * 1000;
+      const p: Promise<void> = send().then((ok) => {
+        if (!ok) errors++;
+        latencies.push(performance.now() - at);
+      }, () => void errors++).finally(() => pending.delete(p));
+      pending.add(p);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
+  return { rps: (total - errors) / seconds, p50: at(0.5), p99: at(0.99), errors };
 }
 
 /** CPU seconds (user + system) the processes have used so far, from /proc; null off Linux. */
@@ -133,16 +168,18 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
 
     let next = 0;
     const body = JSON.stringify({ type: 'LOG_VISIT', data: visit });
+    const headers = { cookie: cadre.cookie, 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' };
+    /** The next step as the field app sends it: with the revision it saw (If-Match) and a key of its own (Idempotency-Key). */
+    const nextStep = () => {
+      const id = ids[next++ % ids.length]!;
+      const rev = revs.get(id)!;
+      revs.set(id, rev + 1);
+      return { path: `/api/cases/${id}/events`, headers: { ...headers, 'if-match': String(rev), 'idempotency-key': randomUUID() } };
+    };
     const cpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
     const run = await autocannon({
       url: base, connections: o.connections, duration: o.seconds,
-      requests: [{ method: 'POST', headers: { cookie: cadre.cookie, 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' }, body, setupRequest: (req) => {
-        // As the field app sends a step: with the revision it saw (If-Match) and a key of its own (Idempotency-Key).
-        const id = ids[next++ % ids.length]!;
-        const rev = revs.get(id)!;
-        revs.set(id, rev + 1);
-        return { ...req, path: `/api/cases/${id}/events`, headers: { ...req.headers, 'if-match': String(rev), 'idempotency-key': randomUUID() } };
-      } }],
+      requests: [{ method: 'POST', headers, body, setupRequest: (req) => ({ ...req, ...nextStep() }) }],
     });
     const steps = run['2xx'];
     const perStep = (now: number | null, before: number | null) => (now === null || before === null || !steps ? null : ((now - before) * 1000) / steps);
@@ -150,6 +187,25 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
       rps: steps / o.seconds, p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors,
       cpuMs: { server: perStep(cpuSeconds([server.pid!]), cpu0.server), db: o.url ? perStep(cpuSeconds(postgresPids()), cpu0.db) : null },
     };
+    if (o.halfLoad) {
+      // The latency a user sees on a busy day, not at the limit: half the rate just measured, held steady.
+      const rate = Math.max(1, Math.round(result.http.rps / 2));
+      // Plain node:http on kept-alive sockets: fetch (undici) cost the load generator more than the server.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+      const send = () => new Promise<boolean>((resolve, reject) => {
+        const step = nextStep();
+        const req = http.request({ host: '127.0.0.1', port: o.port, path: step.path, method: 'POST', headers: step.headers, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve((res.statusCode ?? 500) < 300));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      // Two seconds to open the sockets and settle, then the measured run.
+      await steadyLoad(rate, 2, send);
+      result.half = { rate, ...(await steadyLoad(rate, o.seconds, send)) };
+      agent.destroy();
+    }
     server.kill('SIGTERM');
     await exited;
 
