@@ -13,7 +13,7 @@ import { withLabels } from './caseQueries';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
-import { recordStepMessages } from '../messages/stepMessages';
+import { stepMessages } from '../messages/stepMessages';
 import { holdersOf } from './casePeople';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { type Step, writeStep } from './writeStep';
@@ -141,6 +141,14 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       step.outbox = [{ caseId: row.parent_id, timerId: `child:${caseId}`, eventType: 'CHILD.DONE', dueAt: now.toISOString() }];
     }
     if (key) step.idempotency = { userId: actor.id, key, requestHash: hash, status: 200, response: view };
+    const steps = currentSteps(process.compiled, result.snapshot);
+    // Who learns of the step, written by its statement. The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
+    if (!event.type.startsWith('cf.')) step.messages = await stepMessages(k, {
+      county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
+      label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
+      // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
+      assignees: columnsOf(result).state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
+    });
     const spawns = result.effects.some((e) => e.type === 'spawn');
     const write = async (w: Kysely<Database>) => {
       const rev = await writeStep(w, step);
@@ -157,14 +165,6 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       return staleOrReplay(caseView((await read(k))!, now));
     }
     keepCase(db, next);
-    const steps = currentSteps(process.compiled, result.snapshot);
-    // The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
-    if (!event.type.startsWith('cf.')) await recordStepMessages(k, {
-      county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
-      label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
-      // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
-      assignees: columnsOf(result).state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
-    });
     return { status: 200, case: view, replayed: false };
   };
   // A retry (same Idempotency-Key) is not looked for first: its write would collide with the first

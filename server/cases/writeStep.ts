@@ -1,6 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Effect } from '../../engine/index';
 import type { Database } from '../db/schema';
+import { DELIVER_EVENT } from '../messages/deliveries';
+import type { StepMessages } from '../messages/stepMessages';
 
 /** The event row's content; its canonical JSON is what the county hash chain covers. */
 export interface EventBody {
@@ -34,7 +36,7 @@ export interface CaseColumns {
   addedTo: string[] | null;
 }
 
-/** One accepted step, written atomically: the case, one event, timers, notifications, the idempotency record. */
+/** One accepted step, written atomically: the case, one event, timers, notifications, messages, the idempotency record. */
 export interface Step {
   county: string;
   caseId: string;
@@ -51,6 +53,8 @@ export interface Step {
   /** Extra timer rows for other cases (e.g. CHILD.DONE for the parent when a child finishes). */
   outbox?: { caseId: string; timerId: string; eventType: string; dueAt: string }[];
   idempotency?: { userId: string; key: string; requestHash: string; status: number; response: unknown };
+  /** The messages the step brings and their deliveries to the county's channels (each with its timer). */
+  messages?: StepMessages;
 }
 
 /**
@@ -160,6 +164,22 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
       INSERT INTO notifications (county_id, case_id, roles, message, created_at)
       SELECT ${s.county}, ${s.caseId}, x.roles, x.message, ${s.event.at}::timestamptz
       FROM jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS x(roles text, message text) WHERE EXISTS (SELECT 1 FROM c))`);
+  }
+  if (s.messages?.rows.length) {
+    parts.push(sql`m AS (
+      INSERT INTO messages (county_id, case_id, user_id, kind, title, body, created_at)
+      SELECT ${s.county}, ${s.caseId}, x.user_id, x.kind, x.title, x.body, ${s.event.at}::timestamptz
+      FROM jsonb_to_recordset(${JSON.stringify(s.messages.rows)}::jsonb) AS x(user_id text, kind text, title text, body text) WHERE EXISTS (SELECT 1 FROM c))`);
+  }
+  if (s.messages?.deliveries.length) {
+    parts.push(sql`dl AS (
+      INSERT INTO deliveries (county_id, channel_id, case_id, kind, payload, status, created_at)
+      SELECT ${s.county}, x.channel_id, x.case_id, x.kind, x.payload, 'pending', ${s.event.at}::timestamptz
+      FROM jsonb_to_recordset(${JSON.stringify(s.messages.deliveries)}::jsonb) AS x(channel_id text, case_id text, kind text, payload text) WHERE EXISTS (SELECT 1 FROM c)
+      RETURNING id, case_id)`);
+    parts.push(sql`dt AS (
+      INSERT INTO timers (county_id, case_id, timer_id, event_type, due_at)
+      SELECT ${s.county}, dl.case_id, 'deliver:' || dl.id, ${DELIVER_EVENT}, ${s.event.at}::timestamptz FROM dl)`);
   }
   if (idem) {
     parts.push(sql`i AS (

@@ -14,18 +14,30 @@ const MAX_ATTEMPTS = 6;
 const TIMEOUT_MS = 5000;
 const backoffMs = (attempts: number) => 30_000 * 2 ** (attempts - 1);
 
-/** Queues a message for every channel of the county (and process) that carries its kind; written with the step. */
-export async function enqueueDeliveries(k: Kysely<Database>, county: string, processId: string, messages: Outgoing[], now: Date): Promise<void> {
-  if (!messages.length) return;
+/** One message for one channel, to be kept as a delivery row with its timer. */
+export interface PlannedDelivery {
+  channel_id: string;
+  case_id: string;
+  kind: string;
+  payload: string;
+}
+
+/** The deliveries these messages make: one for every channel of the county (and process) that carries its kind. Reads only. */
+export async function plannedDeliveries(k: Kysely<Database>, county: string, processId: string, messages: Outgoing[]): Promise<PlannedDelivery[]> {
+  if (!messages.length) return [];
   const channels = await k.selectFrom('channels').select(['id', 'kinds']).where('county_id', '=', county)
     .where((eb) => eb.or([eb('process_id', 'is', null), eb('process_id', '=', processId)])).execute();
-  for (const ch of channels) {
+  return channels.flatMap((ch) => {
     const kinds = ch.kinds.split(',');
-    for (const m of messages.filter((x) => kinds.includes(x.kind))) {
-      const row = await k.insertInto('deliveries').values({ county_id: county, channel_id: ch.id, case_id: m.caseId, kind: m.kind, payload: JSON.stringify(m), status: 'pending', created_at: now })
-        .returning('id').executeTakeFirstOrThrow();
-      await k.insertInto('timers').values({ county_id: county, case_id: m.caseId, timer_id: `deliver:${row.id}`, event_type: DELIVER_EVENT, due_at: now }).execute();
-    }
+    return messages.filter((m) => kinds.includes(m.kind)).map((m) => ({ channel_id: ch.id, case_id: m.caseId, kind: m.kind, payload: JSON.stringify(m) }));
+  });
+}
+
+/** Queues a message for every channel of the county (and process) that carries its kind (a step's own are written by its statement: writeStep). */
+export async function enqueueDeliveries(k: Kysely<Database>, county: string, processId: string, messages: Outgoing[], now: Date): Promise<void> {
+  for (const d of await plannedDeliveries(k, county, processId, messages)) {
+    const row = await k.insertInto('deliveries').values({ county_id: county, ...d, status: 'pending', created_at: now }).returning('id').executeTakeFirstOrThrow();
+    await k.insertInto('timers').values({ county_id: county, case_id: d.case_id, timer_id: `deliver:${row.id}`, event_type: DELIVER_EVENT, due_at: now }).execute();
   }
 }
 

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { holdersOf } from '../cases/casePeople';
-import { enqueueDeliveries } from './deliveries';
+import { enqueueDeliveries, type PlannedDelivery, plannedDeliveries } from './deliveries';
 
 /** One accepted step, as the message centre needs it. */
 export interface StepNews {
@@ -30,18 +30,37 @@ export interface StepNews {
 
 export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'due_soon' | 'overdue' | 'copy';
 
-/** Writes messages, and queues them once per kind for the county's channels. */
-export async function writeMessages(k: Kysely<Database>, at: { county: string; processId: string; caseId: string; now: Date }, rows: { user_id: string; kind: MessageKind; title: string; body: string }[]): Promise<void> {
-  if (!rows.length) return;
-  await k.insertInto('messages').values(rows.map((r) => ({ ...r, county_id: at.county, case_id: at.caseId, created_at: at.now }))).execute();
-  // Group chats and the county's systems hear each kind of news once, not once per person.
-  const once = new Map(rows.map((r) => [r.kind, { kind: r.kind, caseId: at.caseId, title: r.title, body: r.body, at: at.now.toISOString() }]));
-  await enqueueDeliveries(k, at.county, at.processId, [...once.values()], at.now);
+/** One person's message. */
+export interface MessageRow {
+  user_id: string;
+  kind: MessageKind;
+  title: string;
+  body: string;
 }
 
-/** Writes the messages a step brings. The actor is never told of their own step. */
-export async function recordStepMessages(k: Kysely<Database>, n: StepNews): Promise<void> {
-  const rows: { user_id: string; kind: MessageKind; title: string; body: string }[] = [];
+/** What a step tells: each person's message, and what the county's channels carry. */
+export interface StepMessages {
+  rows: MessageRow[];
+  deliveries: PlannedDelivery[];
+}
+
+/** Group chats and the county's systems hear each kind of news once, not once per person. */
+const oncePerKind = (caseId: string, now: Date, rows: MessageRow[]) =>
+  [...new Map(rows.map((r) => [r.kind, { kind: r.kind, caseId, title: r.title, body: r.body, at: now.toISOString() }])).values()];
+
+/** Writes messages, and queues them once per kind for the county's channels. */
+export async function writeMessages(k: Kysely<Database>, at: { county: string; processId: string; caseId: string; now: Date }, rows: MessageRow[]): Promise<void> {
+  if (!rows.length) return;
+  await k.insertInto('messages').values(rows.map((r) => ({ ...r, county_id: at.county, case_id: at.caseId, created_at: at.now }))).execute();
+  await enqueueDeliveries(k, at.county, at.processId, oncePerKind(at.caseId, at.now, rows), at.now);
+}
+
+/**
+ * The messages a step brings, read before its write so that its one statement writes them with
+ * it (writeStep): a step is never kept without its news. The actor is never told of their own step.
+ */
+export async function stepMessages(k: Kysely<Database>, n: StepNews): Promise<StepMessages> {
+  const rows: MessageRow[] = [];
   const units = n.orgPath.split('/');
   if (!n.done) {
     const returned = n.kind === 'return';
@@ -62,5 +81,5 @@ export async function recordStepMessages(k: Kysely<Database>, n: StepNews): Prom
       body: `${n.processTitle} · ${n.actor.name}${n.label}${n.comment ? `：${n.comment}` : ''}`,
     });
   }
-  await writeMessages(k, n, rows);
+  return { rows, deliveries: await plannedDeliveries(k, n.county, n.processId, oncePerKind(n.caseId, n.now, rows)) };
 }
