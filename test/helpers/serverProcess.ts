@@ -23,11 +23,15 @@ export async function startServer(env: Record<string, string>, port: number): Pr
   const url = `http://127.0.0.1:${port}`;
   // A deadline, not a count of tries: on a loaded 2-core machine one PGlite start-up can take most of a minute.
   const deadline = Date.now() + 90_000;
+  let health = 'no answer';
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => {
+      health = `${r.status} ${await r.text()}`;
+      return r.ok;
+    }, (e: Error) => void (health = e.message));
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server did not start within 90 s: ${output}`);
+    if (Date.now() > deadline) throw new Error(`server did not start within 90 s (last /health: ${health}): ${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -1,3 +1,4 @@
+import { buildApp } from '../../server/app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCatalogue } from '../../server/errors';
 import { createTestApp, dbKind, dropSchema, login, type Client, type TestApp } from '../helpers/testApp';
@@ -140,6 +141,17 @@ describe(`health when the database is down (${dbKind})`, () => {
     expect(res.statusCode).toBe(503);
     await down.app.close();
     if (down.config.databaseUrl) await dropSchema(down.config.databaseUrl, down.config.dbSchema);
+  });
+
+  it('answers 503 within seconds when the database does not answer at all (a pool with no free connection)', async () => {
+    const hung = await buildApp({ ...t.db, ping: () => new Promise<boolean>(() => undefined) }, t.config, { logger: false });
+    try {
+      const res = await hung.inject({ method: 'GET', url: '/health' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ ok: false, error: '数据库不可达' });
+    } finally {
+      await hung.close();
+    }
   });
 });
 
