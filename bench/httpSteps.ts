@@ -6,7 +6,6 @@
 // pgbench running what one accepted step must do at least (bench/pgbench-step.sql).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { loadConfig } from '../server/config';
 import { openDb } from '../server/db/open';
 import { findPrimary, hostsOf } from '../server/db/pgPool';
 import { writeStep } from '../server/cases/writeStep';
+import type { SteadyJob, SteadyResult } from './steadyLoad';
 
 const root = join(import.meta.dirname, '..');
 const registration = JSON.parse(readFileSync(join(root, 'bench/fixtures/registration.json'), 'utf8'));
@@ -47,36 +47,6 @@ export interface StepBenchResult {
   half?: Rate & { rate: number; errors: number };
   ceiling?: Rate;
   pgbench?: { tps: number; latency: string } | null;
-}
-
-/**
- * Requests at a steady rate, evenly spaced, whatever the answers (an open loop: autocannon's
- * overallRate sends each second's share in a burst). Each latency counts from when its request
- * was due, so a server that falls behind shows it.
- */
-async function steadyLoad(rate: number, seconds: number, send: () => Promise<boolean>): Promise<Rate & { errors: number }> {
-  const latencies: number[] = [];
-  const pending = new Set<Promise<void>>();
-  let errors = 0;
-  let sent = 0;
-  const start = performance.now();
-  const total = Math.round(rate * seconds);
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; sent < due; sent++) {
-      const at = start + (sent / rate) * 1000;
-      const p: Promise<void> = send().then((ok) => {
-        if (!ok) errors++;
-        latencies.push(performance.now() - at);
-      }, () => void errors++).finally(() => pending.delete(p));
-      pending.add(p);
-    }
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
-  return { rps: (total - errors) / seconds, p50: at(0.5), p99: at(0.99), errors };
 }
 
 /** CPU seconds (user + system) the processes have used so far, from /proc; null off Linux. */
@@ -190,21 +160,11 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     if (o.halfLoad) {
       // The latency a user sees on a busy day, not at the limit: half the rate just measured, held steady.
       const rate = Math.max(1, Math.round(result.http.rps / 2));
-      // Plain node:http on kept-alive sockets: fetch (undici) cost the load generator more than the server.
-      const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
-      const send = () => new Promise<boolean>((resolve, reject) => {
-        const step = nextStep();
-        const req = http.request({ host: '127.0.0.1', port: o.port, path: step.path, method: 'POST', headers: step.headers, agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve((res.statusCode ?? 500) < 300));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
-      // Two seconds to open the sockets and settle, then the measured run.
-      await steadyLoad(rate, 2, send);
-      result.half = { rate, ...(await steadyLoad(rate, o.seconds, send)) };
-      agent.destroy();
+      // In a process of its own (bench/steadyLoad.ts), so that this one's pauses are not counted as the server's.
+      const job: SteadyJob = { port: o.port, rate, seconds: o.seconds, connections: o.connections, body, headers, cases: [...revs] };
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/steadyLoad.ts')], { cwd: root, input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (run.status !== 0) throw new Error(`steadyLoad: ${run.stderr}`);
+      result.half = { rate, ...(JSON.parse(run.stdout) as SteadyResult) };
     }
     server.kill('SIGTERM');
     await exited;
