@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /** A real `countyflow serve` process, for durability and multi-process tests. */
@@ -9,6 +10,21 @@ export interface ServerProcess {
 }
 
 const root = join(import.meta.dirname, '../..');
+
+/**
+ * A TCP port nothing listens on now, from the system. A port computed from the process id once
+ * fell on a service this machine runs (NATS on 4222), and the server could not listen.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** Starts a server with the given environment and waits until /health answers. */
 export async function startServer(env: Record<string, string>, port: number): Promise<ServerProcess> {

@@ -5,14 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { openDb } from '../../server/db/open';
 import { dbKind, dropSchema } from '../helpers/testApp';
-import { httpLogin, startServer } from '../helpers/serverProcess';
+import { freePort, httpLogin, startServer } from '../helpers/serverProcess';
 import { idNumber, registration } from '../helpers/people';
 
 const pgUrl = process.env.DATABASE_URL;
 const schema = `t_dur_${process.pid}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'cf-durability-'));
 const env: Record<string, string> = pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: schema } : { DATA_DIR: dataDir };
-const port = 4100 + (process.pid % 500);
 
 afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
@@ -31,6 +30,7 @@ async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise
 
 describe(`durability across SIGKILL (${dbKind})`, () => {
   it('keeps every acknowledged event and no half-applied one; a timer due during the outage fires once after restart', async () => {
+    const port = await freePort();
     let server = await startServer(env, port);
     const cadre = await httpLogin(server.url, '532326', 'cun');
     const township = await httpLogin(server.url, '532326', 'xiang');

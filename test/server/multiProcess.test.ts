@@ -6,13 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { openDb } from '../../server/db/open';
 import { dbKind, dropSchema } from '../helpers/testApp';
-import { httpLogin, type ServerProcess, startServer } from '../helpers/serverProcess';
+import { freePort, httpLogin, type ServerProcess, startServer } from '../helpers/serverProcess';
 import { idNumber } from '../helpers/people';
 
 const pgUrl = process.env.DATABASE_URL;
 const schema = `t_multi_${process.pid}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'cf-multi-'));
-const basePort = 4700 + (process.pid % 500);
 const servers: ServerProcess[] = [];
 
 afterAll(async () => {
@@ -24,8 +23,8 @@ afterAll(async () => {
 describe(`two server processes (${dbKind})`, () => {
   /** PGlite: one process owns the data folder; a second refuses with a clear message. */
   async function secondProcessRefused() {
-    servers.push(await startServer({ DATA_DIR: dataDir }, basePort));
-    const second = spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/countyflow.mjs'), 'serve'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(basePort + 1) }, encoding: 'utf8', timeout: 60_000 });
+    servers.push(await startServer({ DATA_DIR: dataDir }, await freePort()));
+    const second = spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/countyflow.mjs'), 'serve'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) }, encoding: 'utf8', timeout: 60_000 });
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('正被另一个 CountyFlow 进程');
   }
@@ -33,8 +32,8 @@ describe(`two server processes (${dbKind})`, () => {
   /** PostgreSQL: two processes share the database; timers fire exactly once; inbox and dashboard agree. */
   async function twoProcessesShareOneDatabase() {
     const env = { DATABASE_URL: pgUrl!, DB_SCHEMA: schema };
-    servers.push(await startServer(env, basePort));
-    servers.push(await startServer(env, basePort + 1));
+    servers.push(await startServer(env, await freePort()));
+    servers.push(await startServer(env, await freePort()));
     const [a, b] = servers as [ServerProcess, ServerProcess];
     const cadre = await httpLogin(a.url, '532326', 'cun');
     const ids: string[] = [];
