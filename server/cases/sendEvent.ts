@@ -124,16 +124,16 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const uniqueKey = def.uniqueKey ? uniqueKeyOf(def.uniqueKey, result.snapshot.context.data, now.getTime(), process.compiled.calendar) : '';
     const keyChanged = Boolean(def.uniqueKey) && uniqueKey !== (row.unique_key ?? '');
     if (keyChanged && uniqueKey) await refuseDuplicate(k, county, row.process_id, uniqueKey, '办理', caseId);
-    const { claimedBy, addedTo } = columnsOf(result);
+    const columns = columnsOf(result);
     const next: CaseRow = {
-      ...row, state: columnsOf(result).state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot as CaseRow['snapshot'], rev: row.rev + 1,
-      due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title, unique_key: keyChanged ? uniqueKey || null : row.unique_key, claimed_by: claimedBy, added_to: addedTo,
+      ...row, state: columns.state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot as CaseRow['snapshot'], rev: row.rev + 1,
+      due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title, unique_key: keyChanged ? uniqueKey || null : row.unique_key, claimed_by: columns.claimedBy, added_to: columns.addedTo,
     };
     const view = caseView(next, now);
     const step: Step = {
-      county, caseId, columns: { ...columnsOf(result), ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
+      county, caseId, columns: { ...columns, ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
-      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : builtInData(event), from: row.state, to: columnsOf(result).state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}) },
+      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : builtInData(event), from: row.state, to: columns.state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}) },
       effects: result.effects,
     };
     if (options.firedTimer) step.firedTimer = options.firedTimer;
@@ -147,7 +147,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
       // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
-      assignees: columnsOf(result).state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
+      assignees: columns.state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });
     const spawns = result.effects.some((e) => e.type === 'spawn');
     const write = async (w: Kysely<Database>) => {
