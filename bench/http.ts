@@ -3,7 +3,7 @@
 // Run: npm run bench:http              PostgreSQL (DATABASE_URL, default the local test database):
 //                                      HTTP / pgbench is the headline, our own SQL in a raw loop beside it
 //      npm run bench:http -- --pglite  the embedded database: HTTP / the same SQL in a raw loop in-process
-import { runStepBench } from './httpSteps';
+import { pageoutDaemon, runStepBench } from './httpSteps';
 
 const pglite = process.argv.includes('--pglite');
 const o = {
@@ -23,6 +23,12 @@ if (pgbench) console.log(`  pgbench (read case, write case, append event):  ${Ma
 else if (!pglite) console.log('  pgbench: not found on this machine (it ships with PostgreSQL): no physical ceiling this run');
 console.log(`  HTTP (fastify + engine + one-statement write):  ${Math.round(http.rps)} transitions/s, p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.errors}`);
 if (half) console.log(`  at half that rate (${half.rate}/s held):        ${Math.round(half.rps)} transitions/s, p50 ${half.p50} ms, p99 ${half.p99} ms, non-2xx ${half.errors}${half.p99 <= 15 ? '' : '   (aim: p99 ≤ 15 ms)'}`);
+if (half) {
+  const { share, bursts, everyMs } = half.slow;
+  console.log(`    over 15 ms: ${(100 * share).toFixed(1)}% of requests, in ${bursts} bursts${everyMs === null ? '' : `, one every ${everyMs} ms (median)`}`);
+  const daemon = pageoutDaemon();
+  if (daemon !== null) console.log(`    this machine's kernel runs DAMON pageout (kdamond), sampling every ${daemon} ms: expect a burst that often (docs/benchmarks.md)`);
+}
 const ms = (v: number | null) => (v === null ? '?' : v.toFixed(2));
 console.log(`  CPU per step: server ${ms(http.cpuMs.server)} ms${pglite ? ' (database inside)' : `, PostgreSQL ${ms(http.cpuMs.db)} ms`}   (2 cores here, shared with the load generator)`);
 console.log(`  ceiling (same SQL, raw loop, no HTTP/engine):   ${Math.round(ceiling!.rps)} transitions/s, p50 ${ceiling!.p50.toFixed(1)} ms, p99 ${ceiling!.p99.toFixed(1)} ms`);

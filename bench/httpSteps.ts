@@ -44,9 +44,32 @@ export interface StepBenchResult {
   /** With the CPU time spent per accepted step by the server process and by the local PostgreSQL's processes (null where /proc cannot tell). */
   http: Rate & { errors: number; cpuMs: { server: number | null; db: number | null } };
   /** At half the rate reached (halfLoad). */
-  half?: Rate & { rate: number; errors: number };
+  half?: SteadyResult & { rate: number };
   ceiling?: Rate;
   pgbench?: { tps: number; latency: string } | null;
+}
+
+/**
+ * The kernel's DAMON daemon, when it pages memory out on this machine (some virtual machines run
+ * it to hand page cache back to their host): every sampling interval it walks the pages of every
+ * process, and requests stall meanwhile. Returns its sampling interval in ms, or null.
+ */
+export function pageoutDaemon(): number | null {
+  const root = '/sys/kernel/mm/damon/admin/kdamonds';
+  try {
+    for (const k of readdirSync(root).filter((d) => /^\d+$/.test(d))) {
+      if (readFileSync(join(root, k, 'state'), 'utf8').trim() !== 'on') continue;
+      const ctxs = join(root, k, 'contexts');
+      for (const c of readdirSync(ctxs).filter((d) => /^\d+$/.test(d))) {
+        const schemes = join(ctxs, c, 'schemes');
+        const pageout = readdirSync(schemes).some((d) => /^\d+$/.test(d) && readFileSync(join(schemes, d, 'action'), 'utf8').trim() === 'pageout');
+        if (pageout) return Number(readFileSync(join(ctxs, c, 'monitoring_attrs/intervals/sample_us'), 'utf8')) / 1000;
+      }
+    }
+  } catch {
+    // No DAMON here (or not readable): nothing to report.
+  }
+  return null;
 }
 
 /** CPU seconds (user + system) the processes have used so far, from /proc; null off Linux. */
@@ -160,6 +183,10 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     if (o.halfLoad) {
       // The latency a user sees on a busy day, not at the limit: half the rate just measured, held steady.
       const rate = Math.max(1, Math.round(result.http.rps / 2));
+      // Steps autocannon had in flight when it stopped were applied but not counted: each case's revision is read afresh.
+      for (let i = 0; i < ids.length; i += 50) {
+        await Promise.all(ids.slice(i, i + 50).map(async (id) => revs.set(id, ((await api(cadre, 'GET', `/api/cases/${id}`)).case as { rev: number }).rev)));
+      }
       // In a process of its own (bench/steadyLoad.ts), so that this one's pauses are not counted as the server's.
       const job: SteadyJob = { port: o.port, rate, seconds: o.seconds, connections: o.connections, body, headers, cases: [...revs] };
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/steadyLoad.ts')], { cwd: root, input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 20 });

@@ -3,6 +3,7 @@
 // server's. Reads its job as JSON on stdin, prints the result as JSON on stdout.
 // Run by httpSteps.ts: node --import tsx bench/steadyLoad.ts
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { text } from 'node:stream/consumers';
 
@@ -17,7 +18,22 @@ export interface SteadyJob {
   cases: [string, number][];
 }
 
-export interface SteadyResult { rps: number; p50: number; p99: number; errors: number }
+export interface SteadyResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Share of requests slower than 15 ms, and how they fall: in how many bursts, and the median time from one burst to the next. */
+  slow: { share: number; bursts: number; everyMs: number | null };
+}
+
+/** A burst: requests over 15 ms, each due within 50 ms of the one before. Periodic bursts point at something outside the request (a daemon, a pause). */
+function slowBursts(points: [due: number, latency: number][]): SteadyResult['slow'] {
+  const slow = points.filter(([, l]) => l > 15).map(([due]) => due).sort((a, b) => a - b);
+  const starts = slow.filter((due, i) => i === 0 || due - slow[i - 1]! > 50);
+  const gaps = starts.slice(1).map((t, i) => t - starts[i]!).sort((a, b) => a - b);
+  return { share: points.length ? slow.length / points.length : 0, bursts: starts.length, everyMs: gaps.length ? Math.round(gaps[gaps.length >> 1]!) : null };
+}
 
 /**
  * Requests at a steady rate, evenly spaced, whatever the answers (an open loop: autocannon's
@@ -25,7 +41,7 @@ export interface SteadyResult { rps: number; p50: number; p99: number; errors: n
  * was due, so a server that falls behind shows it.
  */
 async function steadyLoad(rate: number, seconds: number, send: () => Promise<boolean>): Promise<SteadyResult> {
-  const latencies: number[] = [];
+  const points: [number, number][] = [];
   const pending = new Set<Promise<void>>();
   let errors = 0;
   let sent = 0;
@@ -37,16 +53,18 @@ async function steadyLoad(rate: number, seconds: number, send: () => Promise<boo
       const at = start + (sent / rate) * 1000;
       const p: Promise<void> = send().then((ok) => {
         if (!ok) errors++;
-        latencies.push(performance.now() - at);
+        points.push([at - start, performance.now() - at]);
       }, () => void errors++).finally(() => pending.delete(p));
       pending.add(p);
     }
     await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
+  const latencies = points.map(([, l]) => l).sort((a, b) => a - b);
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
-  return { rps: (total - errors) / seconds, p50: at(0.5), p99: at(0.99), errors };
+  // BENCH_TRACE=<file>: each request's due time (ms from the start) and latency, to plot or to line up with other traces.
+  if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, points.map(([due, l]) => `${due.toFixed(1)} ${l.toFixed(1)}`).join('\n'));
+  return { rps: (total - errors) / seconds, p50: at(0.5), p99: at(0.99), errors, slow: slowBursts(points) };
 }
 
 const job = JSON.parse(await text(process.stdin)) as SteadyJob;
