@@ -16,7 +16,7 @@ const o = {
   pgbench: !pglite,
   halfLoad: true,
 };
-const { http, half, ceiling, pgbench } = await runStepBench(o);
+const { http, half, rounds, ceiling, pgbench } = await runStepBench(o);
 console.log(`\nPOST /api/cases/:id/events on ${pglite ? 'PGlite (embedded)' : 'PostgreSQL'}, ${o.connections} connections, ${o.seconds} s, ${o.cases} cases`);
 if (pgbench) console.log(`  HTTP / pgbench = ${(http.rps / pgbench.tps).toFixed(2)}   (the headline: our share of what PostgreSQL itself does on this machine)`);
 if (pgbench) console.log(`  pgbench (read case, write case, append event):  ${Math.round(pgbench.tps)} transactions/s, latency average ${pgbench.latency} ms`);
@@ -31,5 +31,6 @@ if (half) {
 }
 const ms = (v: number | null) => (v === null ? '?' : v.toFixed(2));
 console.log(`  CPU per step: server ${ms(http.cpuMs.server)} ms${pglite ? ' (database inside)' : `, PostgreSQL ${ms(http.cpuMs.db)} ms`}   (2 cores here, shared with the load generator)`);
+console.log(`  steps that change state (start, submit the registration, approve at township and county; 50 cases at a time): ${Math.round(rounds.rps)} steps/s, CPU per step: server ${ms(rounds.cpuMs.server)} ms${pglite ? '' : `, PostgreSQL ${ms(rounds.cpuMs.db)} ms`}`);
 console.log(`  ceiling (same SQL, raw loop, no HTTP/engine):   ${Math.round(ceiling!.rps)} transitions/s, p50 ${ceiling!.p50.toFixed(1)} ms, p99 ${ceiling!.p99.toFixed(1)} ms`);
 console.log(`  HTTP / ceiling = ${(http.rps / ceiling!.rps).toFixed(2)}`);

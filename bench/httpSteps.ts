@@ -40,9 +40,13 @@ export interface StepBenchOptions {
 }
 
 export interface Rate { rps: number; p50: number; p99: number }
+/** CPU ms per accepted step: the server process, and the local PostgreSQL's processes (null where /proc cannot tell). */
+export interface CpuPerStep { server: number | null; db: number | null }
 export interface StepBenchResult {
   /** With the CPU time spent per accepted step by the server process and by the local PostgreSQL's processes (null where /proc cannot tell). */
-  http: Rate & { errors: number; cpuMs: { server: number | null; db: number | null } };
+  http: Rate & { errors: number; cpuMs: CpuPerStep };
+  /** Approval rounds: a case started, submitted, approved twice (4 steps), 50 cases at a time. */
+  rounds: { rps: number; cpuMs: CpuPerStep };
   /** At half the rate reached (halfLoad). */
   half?: SteadyResult & { rate: number };
   ceiling?: Rate;
@@ -130,8 +134,8 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     stdio: 'inherit',
   });
   const exited = new Promise((r) => server.once('exit', r));
-  const api = async (who: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const api = async (who: { cookie: string; csrf: string }, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
+    const r = await fetch(`${base}${path}`, { method, headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json', ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return r.json() as Promise<Record<string, unknown>>;
   };
@@ -148,16 +152,28 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     process.stdout.write(`preparing ${o.cases} relocation cases in 思想动员 (mobilising)…\n`);
     const ids: string[] = [];
     const revs = new Map<string, number>();
+    // The preparation is the approval bench: each case started, its registration submitted, approved at
+    // township and at county — the steps that change state, with what the field app sends (If-Match, a key).
+    const roundsCpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
+    const roundsStart = performance.now();
     for (let i = 0; i < o.cases; i += 50) {
       await Promise.all(Array.from({ length: Math.min(50, o.cases - i) }, async () => {
-        const id = (await api(cadre, 'POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).id as string;
-        await api(cadre, 'POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: registration });
-        await api(township, 'POST', `/api/cases/${id}/events`, { type: 'APPROVE' });
-        const approved = await api(county, 'POST', `/api/cases/${id}/events`, { type: 'APPROVE' });
+        const started = await api(cadre, 'POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
+        const id = started.id as string;
+        let rev = started.rev as number;
+        for (const [who, event] of [[cadre, { type: 'SUBMIT', data: registration }], [township, { type: 'APPROVE' }], [county, { type: 'APPROVE' }]] as const) {
+          rev = (await api(who, 'POST', `/api/cases/${id}/events`, event, { 'if-match': String(rev), 'idempotency-key': randomUUID() })).rev as number;
+        }
         ids.push(id);
-        revs.set(id, approved.rev as number);
+        revs.set(id, rev);
       }));
     }
+    const roundSteps = 4 * o.cases;
+    const perRoundStep = (now: number | null, before: number | null) => (now === null || before === null ? null : ((now - before) * 1000) / roundSteps);
+    result.rounds = {
+      rps: roundSteps / ((performance.now() - roundsStart) / 1000),
+      cpuMs: { server: perRoundStep(cpuSeconds([server.pid!]), roundsCpu0.server), db: o.url ? perRoundStep(cpuSeconds(postgresPids()), roundsCpu0.db) : null },
+    };
 
     let next = 0;
     const body = JSON.stringify({ type: 'LOG_VISIT', data: visit });

@@ -387,8 +387,8 @@ function walkAllTransitionRefs(root: StateNodeConfig): { names: Set<string>; con
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    const obj = value as Record<string, unknown>;
-    for (const key in obj) deepFreeze(obj[key]);
+    if (Array.isArray(value)) for (const item of value) deepFreeze(item);
+    else for (const item of Object.values(value)) deepFreeze(item);
   }
   return value;
 }
