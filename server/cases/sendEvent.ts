@@ -67,6 +67,9 @@ const builtInData = (event: { type: string; data?: unknown }) => (event.type.sta
 /** What a step on a cached case answers when it must be done again from a fresh read. */
 const REDO = Symbol('redo');
 
+/** A deadlock (or serialization failure) PostgreSQL resolved by cancelling the statement. */
+const isLockCycle = (e: unknown) => ['40P01', '40001'].includes((e as { code?: string }).code ?? '');
+
 /** Thrown as 409: carries the case as it now is, so the user can see what changed and redo their step. */
 export class StaleError extends AppError {
   constructor(readonly current: CaseView) {
@@ -189,7 +192,14 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     }
   });
   try {
-    return await attempt();
+    // PostgreSQL broke a lock cycle by cancelling this step's statement: nothing of it was written, so it is done again.
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (e) {
+        if (tries >= 3 || !isLockCycle(e)) throw e;
+      }
+    }
   } catch (e) {
     // Another case took the same uniqueness key at the same moment.
     if (isUniqueKeyClash(e)) throw new AppError('CF_DUPLICATE_CASE');

@@ -133,7 +133,8 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
       SELECT ${s.county}, ${laneOf(s.caseId)}, h.seq, c.id, c.rev, ${s.event.at}::timestamptz, ${s.event.actor.id}, ${s.event.actor.name}, ${s.event.type}, ${s.event.from}, ${s.event.to}, ${body}, h.prev_head, h.head
       FROM c, h RETURNING seq)`,
   ];
-  // The dashboard's counters move with the case, in the same statement.
+  // The dashboard's counters move with the case, in the same statement, in the case's lane's row (readers sum the lanes):
+  // cases of one village in different lanes do not queue on one counter row.
   const counts: { process_id: string; org_path: string; state: string; status: string; n: number }[] = [];
   const place = s.create ? { processId: s.create.processId, orgPath: s.create.orgPath } : s.previous;
   if (place && (!s.previous || s.previous.state !== s.columns.state || s.previous.status !== s.columns.status)) {
@@ -141,12 +142,14 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
     if (s.previous) counts.push({ process_id: place.processId, org_path: place.orgPath, state: s.previous.state, status: s.previous.status, n: -1 });
   }
   if (counts.length) {
+    // Rows locked in one order by every step (a submit and a return in one lane cross the same two rows the other way).
+    counts.sort((a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
     parts.push(sql`cc AS (
-      INSERT INTO case_counts (county_id, process_id, org_path, state, status, n)
-      SELECT ${s.county}, x.process_id, x.org_path, x.state, x.status, x.n
+      INSERT INTO case_counts (county_id, process_id, org_path, state, status, lane, n)
+      SELECT ${s.county}, x.process_id, x.org_path, x.state, x.status, ${laneOf(s.caseId)}, x.n
       FROM jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) AS x(process_id text, org_path text, state text, status text, n bigint)
       WHERE EXISTS (SELECT 1 FROM c)
-      ON CONFLICT (county_id, process_id, org_path, state, status) DO UPDATE SET n = case_counts.n + excluded.n)`);
+      ON CONFLICT (county_id, process_id, org_path, state, status, lane) DO UPDATE SET n = case_counts.n + excluded.n)`);
   }
   if (cancel.length) {
     parts.push(sql`td AS (DELETE FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ANY(${cancel}::text[]) AND EXISTS (SELECT 1 FROM c))`);

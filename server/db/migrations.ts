@@ -232,4 +232,13 @@ export const migrations: Record<string, Migration> = {
       for (const { tablename } of tables.rows) await sql`ALTER POLICY county_only ON ${sql.table(tablename)} USING (${COUNTY_ONLY})`.execute(db);
     },
   },
+  '014_case_counts_by_lane': {
+    // One counter row per unit and state made every step of a village's cases that changed state queue on it
+    // (the row stays locked until commit). Each case now counts in its chain lane's row; readers sum the lanes.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE case_counts ADD COLUMN lane int NOT NULL DEFAULT 0`.execute(db);
+      await sql`ALTER TABLE case_counts DROP CONSTRAINT case_counts_pkey`.execute(db);
+      await sql`ALTER TABLE case_counts ADD PRIMARY KEY (county_id, process_id, org_path, state, status, lane)`.execute(db);
+    },
+  },
 };

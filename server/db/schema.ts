@@ -36,7 +36,7 @@ export interface Database {
     added_to: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   };
   case_titles: { county_id: string; suffix: string; case_id: string };
-  case_counts: { county_id: string; process_id: string; org_path: string; state: string; status: string; n: ColumnType<string | number, number, number> };
+  case_counts: { county_id: string; process_id: string; org_path: string; state: string; status: string; lane: Generated<number>; n: ColumnType<string | number, number, number> };
   case_events: {
     county_id: string;
     lane: number;

@@ -43,6 +43,32 @@ describe(`concurrent writers on one case (${dbKind})`, () => {
     expect((await township.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
   });
 
+  it('does a step again when the database cancels it to break a deadlock, and writes it once', async () => {
+    const { id } = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    // PostgreSQL cancels one statement of a lock cycle with 40P01 and nothing of it is written: the step's own run fails so, once.
+    const run = t.db.run;
+    let cancelled = 0;
+    t.db.run = ((scope, fn) => {
+      if (!cancelled && /cachedCase/.test(String(fn))) {
+        cancelled++;
+        return Promise.reject(Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+      }
+      return run.call(t.db, scope, fn);
+    }) as typeof run;
+    try {
+      const r = await cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: registration() }, { 'if-match': '1', 'idempotency-key': `deadlock-${id}` });
+      expect(r.statusCode).toBe(200);
+      expect(cancelled).toBe(1);
+    } finally {
+      t.db.run = run;
+    }
+    const history = (await cadre.get(`/api/cases/${id}/history`)).json() as unknown[];
+    expect(history).toHaveLength(2);
+    const { stored, replayed, rev } = await storedAndReplayed(id);
+    expect(rev).toBe(2);
+    expect(replayed).toEqual(stored);
+  });
+
   it('creates no duplicates in a retry storm with idempotency keys', async () => {
     const { id } = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
     const body = { type: 'SUBMIT', data: registration() };

@@ -166,7 +166,9 @@ describe(`dashboard counters (${dbKind})`, () => {
         if (i > 0) await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() });
         if (i > 1) await reviewer.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', data: { reason: '补充材料' } });
       }
-      const fromCounters = await app.db.run('*', (k) => k.selectFrom('case_counts').select(['process_id', 'org_path', 'state', 'status', 'n']).where('n', '<>', 0).orderBy(['process_id', 'org_path', 'state', 'status']).execute());
+      // Each case counts in its lane's row: the counters are the sum over lanes.
+      const fromCounters = await app.db.run('*', (k) => k.selectFrom('case_counts').select(['process_id', 'org_path', 'state', 'status', (eb) => eb.fn.sum<number>('n').as('n')])
+        .groupBy(['process_id', 'org_path', 'state', 'status']).having((eb) => eb.fn.sum('n'), '<>', 0).orderBy(['process_id', 'org_path', 'state', 'status']).execute());
       const fromRows = await app.db.run('*', (k) => k.selectFrom('cases').select(['process_id', 'org_path', 'state', 'status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['process_id', 'org_path', 'state', 'status']).orderBy(['process_id', 'org_path', 'state', 'status']).execute());
       expect(fromCounters.map((r) => ({ ...r, n: Number(r.n) }))).toEqual(fromRows.map((r) => ({ ...r, n: Number(r.n) })));
       const dash = (await reviewer.get('/api/dashboard?processId=relocation')).json() as { rows: { state: string; count: number }[] };
