@@ -144,9 +144,9 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
       step.outbox = [{ caseId: row.parent_id, timerId: `child:${caseId}`, eventType: 'CHILD.DONE', dueAt: now.toISOString() }];
     }
     if (key) step.idempotency = { userId: actor.id, key, requestHash: hash, status: 200, response: view };
-    const steps = currentSteps(process.compiled, result.snapshot);
     // Who learns of the step, written by its statement. The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
-    if (!event.type.startsWith('cf.')) step.messages = await stepMessages(k, {
+    const steps = event.type.startsWith('cf.') ? null : currentSteps(process.compiled, result.snapshot);
+    if (steps) step.messages = await stepMessages(k, {
       county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
       // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
