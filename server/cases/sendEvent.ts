@@ -146,8 +146,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     if (key) step.idempotency = { userId: actor.id, key, requestHash: hash, status: 200, response: view };
     // Who learns of the step, written by its statement. The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
     const steps = event.type.startsWith('cf.') ? null : currentSteps(process.compiled, result.snapshot);
-    if (steps) step.messages = await stepMessages(k, {
-      county, processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
+    if (steps) step.messages = stepMessages({
+      processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
       // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
       assignees: columns.state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,

@@ -110,6 +110,40 @@ function caseCte(s: Step): RawBuilder<unknown> {
 }
 
 /**
+ * The step's messages and their deliveries, as sub-statements: the people holding the new step's
+ * role are found from the grants in the same statement, and each channel of the county (and
+ * process) carries each kind of message written once, with its delivery timer.
+ */
+function messageCtes(s: Step, m: StepMessages): RawBuilder<unknown>[] {
+  const h = m.holders;
+  const holding = h && sql`FROM grants g WHERE g.county_id = ${s.county} AND g.role = ANY(${h.roles}::text[]) AND g.unit_id = ANY(${h.units}::text[])`;
+  const who: RawBuilder<unknown>[] = [];
+  if (h) who.push(sql`SELECT DISTINCT g.user_id, ${h.text.kind}::text AS kind, ${h.text.title}::text AS title, ${h.text.body}::text AS body ${holding} AND g.user_id <> ${h.except}`);
+  if (m.starter) {
+    const t = m.starter.text;
+    const reached = holding ? sql`WHERE NOT EXISTS (SELECT 1 ${holding} AND g.user_id = ${m.starter.userId})` : sql``;
+    who.push(sql`SELECT ${m.starter.userId}::text, ${t.kind}::text, ${t.title}::text, ${t.body}::text ${reached}`);
+  }
+  return [
+    sql`m AS (
+      INSERT INTO messages (county_id, case_id, user_id, kind, title, body, created_at)
+      SELECT ${s.county}, ${s.caseId}, x.user_id, x.kind, x.title, x.body, ${s.event.at}::timestamptz
+      FROM (${sql.join(who, sql` UNION ALL `)}) AS x(user_id, kind, title, body) WHERE EXISTS (SELECT 1 FROM c)
+      RETURNING kind)`,
+    sql`dl AS (
+      INSERT INTO deliveries (county_id, channel_id, case_id, kind, payload, status, created_at)
+      SELECT ${s.county}, ch.id, ${s.caseId}, p.kind, p.payload, 'pending', ${s.event.at}::timestamptz
+      FROM channels ch, jsonb_to_recordset(${JSON.stringify(m.payloads)}::jsonb) AS p(kind text, payload text)
+      WHERE ch.county_id = ${s.county} AND (ch.process_id IS NULL OR ch.process_id = ${m.processId})
+        AND p.kind = ANY(string_to_array(ch.kinds, ',')) AND EXISTS (SELECT 1 FROM m WHERE m.kind = p.kind)
+      RETURNING id, case_id)`,
+    sql`dt AS (
+      INSERT INTO timers (county_id, case_id, timer_id, event_type, due_at)
+      SELECT ${s.county}, dl.case_id, 'deliver:' || dl.id, ${DELIVER_EVENT}, ${s.event.at}::timestamptz FROM dl)`,
+  ];
+}
+
+/**
  * Writes one step in a single statement. Returns the new revision, or null when the case
  * was not at the expected revision (or the timer had already fired): then nothing changed.
  */
@@ -168,22 +202,7 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
       SELECT ${s.county}, ${s.caseId}, x.roles, x.message, ${s.event.at}::timestamptz
       FROM jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS x(roles text, message text) WHERE EXISTS (SELECT 1 FROM c))`);
   }
-  if (s.messages?.rows.length) {
-    parts.push(sql`m AS (
-      INSERT INTO messages (county_id, case_id, user_id, kind, title, body, created_at)
-      SELECT ${s.county}, ${s.caseId}, x.user_id, x.kind, x.title, x.body, ${s.event.at}::timestamptz
-      FROM jsonb_to_recordset(${JSON.stringify(s.messages.rows)}::jsonb) AS x(user_id text, kind text, title text, body text) WHERE EXISTS (SELECT 1 FROM c))`);
-  }
-  if (s.messages?.deliveries.length) {
-    parts.push(sql`dl AS (
-      INSERT INTO deliveries (county_id, channel_id, case_id, kind, payload, status, created_at)
-      SELECT ${s.county}, x.channel_id, x.case_id, x.kind, x.payload, 'pending', ${s.event.at}::timestamptz
-      FROM jsonb_to_recordset(${JSON.stringify(s.messages.deliveries)}::jsonb) AS x(channel_id text, case_id text, kind text, payload text) WHERE EXISTS (SELECT 1 FROM c)
-      RETURNING id, case_id)`);
-    parts.push(sql`dt AS (
-      INSERT INTO timers (county_id, case_id, timer_id, event_type, due_at)
-      SELECT ${s.county}, dl.case_id, 'deliver:' || dl.id, ${DELIVER_EVENT}, ${s.event.at}::timestamptz FROM dl)`);
-  }
+  if (s.messages) parts.push(...messageCtes(s, s.messages));
   if (idem) {
     parts.push(sql`i AS (
       INSERT INTO idempotency (county_id, user_id, key, request_hash, status, response, created_at)

@@ -4,12 +4,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { holdersOf } from '../cases/casePeople';
-import { enqueueDeliveries, type PlannedDelivery, plannedDeliveries } from './deliveries';
+import { enqueueDeliveries } from './deliveries';
 
 /** One accepted step, as the message centre needs it. */
 export interface StepNews {
-  county: string;
   processId: string;
   caseId: string;
   caseTitle: string;
@@ -38,10 +36,26 @@ export interface MessageRow {
   body: string;
 }
 
-/** What a step tells: each person's message, and what the county's channels carry. */
+/** One message, the same for everyone who gets it. */
+export interface MessageText {
+  kind: MessageKind;
+  title: string;
+  body: string;
+}
+
+/**
+ * What a step tells, as its statement writes it (writeStep): who is found there, from the grants
+ * as they stand when the step commits, so the step reads nothing before its write.
+ */
 export interface StepMessages {
-  rows: MessageRow[];
-  deliveries: PlannedDelivery[];
+  /** The case's process: channels may carry one process's news only. */
+  processId: string;
+  /** Everyone holding one of these roles at one of these units, but the actor, gets `text`. */
+  holders?: { roles: string[]; units: string[]; except: string; text: MessageText };
+  /** The person who started the case hears of a decision or the end, unless a holder's message reached them. */
+  starter?: { userId: string; text: MessageText };
+  /** The channels' payload for each kind of message written (Outgoing JSON): a channel carries each kind once. */
+  payloads: { kind: MessageKind; payload: string }[];
 }
 
 /** Group chats and the county's systems hear each kind of news once, not once per person. */
@@ -56,30 +70,31 @@ export async function writeMessages(k: Kysely<Database>, at: { county: string; p
 }
 
 /**
- * The messages a step brings, read before its write so that its one statement writes them with
- * it (writeStep): a step is never kept without its news. The actor is never told of their own step.
+ * The messages a step brings, written by its one statement (writeStep): a step is never kept
+ * without its news. The actor is never told of their own step.
  */
-export async function stepMessages(k: Kysely<Database>, n: StepNews): Promise<StepMessages> {
-  const rows: MessageRow[] = [];
-  const units = n.orgPath.split('/');
-  if (!n.done) {
+export function stepMessages(n: StepNews): StepMessages | undefined {
+  const out: StepMessages = { processId: n.processId, payloads: [] };
+  const payload = (t: MessageText) => ({ kind: t.kind, payload: JSON.stringify({ kind: t.kind, caseId: n.caseId, title: t.title, body: t.body, at: n.now.toISOString() }) });
+  if (!n.done && n.assignees.length) {
     const returned = n.kind === 'return';
-    for (const user of await holdersOf(k, n.county, n.assignees, units)) {
-      if (user === n.actor.id) continue;
-      rows.push({
-        user_id: user, kind: returned ? 'returned' : 'task',
-        title: returned ? `退回给您：${n.caseTitle}` : `新待办：${n.caseTitle}`,
-        body: `${n.processTitle} · ${n.stepLabel}${returned ? `（${n.actor.name}退回${n.comment ? `：${n.comment}` : ''}）` : ''}`,
-      });
-    }
+    const text: MessageText = {
+      kind: returned ? 'returned' : 'task',
+      title: returned ? `退回给您：${n.caseTitle}` : `新待办：${n.caseTitle}`,
+      body: `${n.processTitle} · ${n.stepLabel}${returned ? `（${n.actor.name}退回${n.comment ? `：${n.comment}` : ''}）` : ''}`,
+    };
+    out.holders = { roles: n.assignees, units: n.orgPath.split('/'), except: n.actor.id, text };
+    out.payloads.push(payload(text));
   }
   const decision = ['approve', 'return', 'reject'].includes(n.kind);
-  if (n.createdBy !== n.actor.id && (decision || n.done) && !rows.some((r) => r.user_id === n.createdBy)) {
-    rows.push({
-      user_id: n.createdBy, kind: n.done ? 'done' : 'decided',
+  if (n.createdBy !== n.actor.id && (decision || n.done)) {
+    const text: MessageText = {
+      kind: n.done ? 'done' : 'decided',
       title: n.done ? `已办结：${n.caseTitle}` : `${n.label}：${n.caseTitle}`,
       body: `${n.processTitle} · ${n.actor.name}${n.label}${n.comment ? `：${n.comment}` : ''}`,
-    });
+    };
+    out.starter = { userId: n.createdBy, text };
+    out.payloads.push(payload(text));
   }
-  return { rows, deliveries: await plannedDeliveries(k, n.county, n.processId, oncePerKind(n.caseId, n.now, rows)) };
+  return out.holders || out.starter ? out : undefined;
 }
