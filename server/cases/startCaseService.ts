@@ -17,14 +17,17 @@ import { writeStep } from './writeStep';
 export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date(), idempotencyKey?: string): Promise<CaseView> {
   const county = actor.county;
   const hash = requestHash({ start: input.processId, orgUnitId: input.orgUnitId, data: input.data ?? null });
+  // A retry is not looked for first: its write collides with the first start's record and changes
+  // nothing, and any refusal checks for it before answering (as a step does: sendEvent).
   const attempt = () => db.run(county, async (k) => {
-    if (idempotencyKey) {
-      const earlier = await replay(k, actor, idempotencyKey, hash);
-      if (earlier) return earlier.case;
-    }
-    const unit = await k.selectFrom('org_units').select(['id', 'path']).where('county_id', '=', county).where('id', '=', input.orgUnitId).executeTakeFirst();
-    if (!unit) throw new AppError('CF_NOT_FOUND', '找不到该组织单位', [{ path: '/orgUnitId', message: '「组织单位」不存在' }]);
-    const process = await loadProcess(k, county, input.processId);
+    // The unit and the process's latest version in one read; the version's definition is compiled once per server.
+    const place = await k.selectNoFrom((eb) => [
+      eb.selectFrom('org_units').select('path').where('county_id', '=', county).where('id', '=', input.orgUnitId).as('path'),
+      eb.selectFrom('definition_versions').select((v) => v.fn.max('version').as('v')).where('county_id', '=', county).where('process_id', '=', input.processId).as('version'),
+    ]).executeTakeFirstOrThrow();
+    if (place.path === null) throw new AppError('CF_NOT_FOUND', '找不到该组织单位', [{ path: '/orgUnitId', message: '「组织单位」不存在' }]);
+    const unit = { id: input.orgUnitId, path: place.path };
+    const process = place.version === null ? null : await loadProcess(k, county, input.processId, Number(place.version));
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程', [{ path: '/processId', message: '「流程」不存在或未发布' }]);
     const def = process.compiled.definition;
     // Files belong to a case: none can be named before the case exists (upload them at its first step).
@@ -53,13 +56,14 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
   try {
     return await attempt();
   } catch (e) {
-    // Another start with the same uniqueness key won the race: answer as if it had come first.
-    if (isUniqueKeyClash(e)) throw new AppError('CF_DUPLICATE_CASE');
-    // The same request, retried while the first was being written: the first's answer.
-    if (idempotencyKey && isUniqueViolation(e)) {
+    // The same request, retried (its write collided with the first's record, or it is refused now: the
+    // household it registered already has a case, the first): the first's answer.
+    if (idempotencyKey && (isUniqueViolation(e) || e instanceof AppError)) {
       const earlier = await db.run(county, (k) => replay(k, actor, idempotencyKey, hash));
       if (earlier) return earlier.case;
     }
+    // Another start with the same uniqueness key won the race: answer as if it had come first.
+    if (isUniqueKeyClash(e)) throw new AppError('CF_DUPLICATE_CASE');
     throw e;
   }
 }

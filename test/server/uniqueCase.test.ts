@@ -33,6 +33,15 @@ describe(`one loan application per household per year: the uniqueness key (${dbK
     const prefilled = await start({ apply: apply(household) });
     expect(prefilled.statusCode).toBe(409);
     expect((prefilled.json() as ErrorBody).error.code).toBe('CF_DUPLICATE_CASE');
+    // A phone that sends its start again (same Idempotency-Key) gets its own case back, not "duplicate".
+    const other = idNumber('532326', '19800101', '031');
+    const key = { 'idempotency-key': `unique-retry-${second.id}` };
+    const body = { processId: 'micro-loan', orgUnitId: 'xiaokangyuan', data: { apply: apply(other) } };
+    const sent = await cadre.send('POST', '/api/cases', body, key);
+    expect(sent.statusCode).toBe(201);
+    const resent = await cadre.send('POST', '/api/cases', body, key);
+    expect(resent.statusCode).toBe(201);
+    expect((resent.json() as { id: string }).id).toBe((sent.json() as { id: string }).id);
     // Another household goes through.
     expect((await cadre.send('POST', `/api/cases/${second.id}/events`, { type: 'SUBMIT', data: apply(idNumber('532326', '19800101', '023')) })).statusCode).toBe(200);
   });
