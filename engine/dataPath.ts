@@ -30,10 +30,16 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
 
 function setKeys(root: Record<string, unknown>, keys: string[], i: number, value: unknown): Record<string, unknown> {
   const key = keys[i]!;
+  if (i === keys.length - 1 && value === undefined) {
+    if (!Object.hasOwn(root, key)) return root;
+    // Copied without the key rather than `delete`d from a copy: a deleted key turns the object into a slow dictionary.
+    const rest: Record<string, unknown> = {};
+    for (const k of Object.keys(root)) if (k !== key) rest[k] = root[k];
+    return rest;
+  }
   const copy: Record<string, unknown> = { ...root };
   if (i === keys.length - 1) {
-    if (value === undefined) delete copy[key];
-    else copy[key] = value;
+    copy[key] = value;
     return copy;
   }
   const child = Object.hasOwn(root, key) ? root[key] : undefined;

@@ -164,35 +164,41 @@ export function toFieldErrors(schema: Schema, errors: readonly ErrorObject[]): F
  * asks for, so nothing unchecked is ever stored.
  */
 export function unknownFieldErrors(schema: Schema, data: unknown, limit = 5): FieldError[] {
-  const out: FieldError[] = [];
-  // The path is kept as segments and joined only for a field to report: most submissions have none.
-  const path: string[] = [];
-  const pointer = () => path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-  const visit = (s: Schema | undefined, value: unknown) => {
-    const d = deref(schema, s);
-    if (!d || out.length >= limit || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length && out.length < limit; i++) {
-        path.push(String(i));
-        visit(childSchemaOf(schema, d, String(i), true), value[i]);
-        path.pop();
-      }
-      return;
+  const walk: UnknownWalk = { root: schema, limit, out: [], path: [] };
+  visitUnknown(walk, schema, data);
+  return walk.out;
+}
+
+/** One unknownFieldErrors call: the path is kept as segments and joined only for a field to report (most submissions have none). */
+interface UnknownWalk {
+  root: Schema;
+  limit: number;
+  out: FieldError[];
+  path: string[];
+}
+
+function visitUnknown(w: UnknownWalk, s: Schema | undefined, value: unknown): void {
+  const d = deref(w.root, s);
+  if (!d || w.out.length >= w.limit || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && w.out.length < w.limit; i++) {
+      w.path.push(String(i));
+      visitUnknown(w, childSchemaOf(w.root, d, String(i), true), value[i]);
+      w.path.pop();
     }
-    const open = (d.additionalProperties !== undefined && d.additionalProperties !== false) || d.patternProperties !== undefined;
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      path.push(key);
-      const sub = childSchemaOf(schema, d, key);
-      if (!sub && !open) {
-        const at = pointer();
-        const field = fieldLabel(schema, at);
-        out.push({ path: at, field, message: `「${field}」表单中没有这一项，不能提交` });
-      } else visit(sub, (value as Record<string, unknown>)[key]);
-      path.pop();
-      if (out.length >= limit) return;
-    }
-  };
-  visit(schema, data);
-  return out;
+    return;
+  }
+  const open = (d.additionalProperties !== undefined && d.additionalProperties !== false) || d.patternProperties !== undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    w.path.push(key);
+    const sub = childSchemaOf(w.root, d, key);
+    if (!sub && !open) {
+      const at = w.path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+      const field = fieldLabel(w.root, at);
+      w.out.push({ path: at, field, message: `「${field}」表单中没有这一项，不能提交` });
+    } else visitUnknown(w, sub, (value as Record<string, unknown>)[key]);
+    w.path.pop();
+    if (w.out.length >= w.limit) return;
+  }
 }

@@ -328,14 +328,18 @@ function persist(live: AnyMachineSnapshot): CaseSnapshot {
   return out;
 }
 
+/** What a snapshot holds for its active steps besides XState's own state: votes, claims, people added, waits. */
+const HELD = ['votes', 'claims', 'added', 'waitFor'] as const;
+
 function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims' | 'added' | 'waitFor'> = {}): Accepted {
   const context = next.context as CaseContext;
   const effects = collectEffects(compiled, context, now);
   const persisted = persist(next);
   // Approvals counted and claims stay only with steps still active: a step left (decided, or returned) starts afresh when entered again.
-  const active = new Set(nodesOf(next).map((n) => n.id));
-  for (const key of ['votes', 'claims', 'added', 'waitFor'] as const) {
-    const kept = Object.fromEntries(Object.entries(held[key] ?? {}).filter(([id]) => active.has(id)));
+  const holding = HELD.filter((key) => held[key]);
+  const active = holding.length ? new Set(nodesOf(next).map((n) => n.id)) : null;
+  for (const key of holding) {
+    const kept = Object.fromEntries(Object.entries(held[key]!).filter(([id]) => active!.has(id)));
     if (Object.keys(kept).length) (persisted as unknown as Record<string, unknown>)[key] = kept;
   }
   // Frozen, so the live snapshot kept for it can never disagree with what the caller holds.

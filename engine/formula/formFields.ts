@@ -5,7 +5,7 @@
  */
 import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
-import { FormulaSyntaxError } from './syntax';
+import { FormulaSyntaxError, type Node } from './syntax';
 import { parseFormulaCached } from './cache';
 import { toData } from './values';
 
@@ -25,6 +25,30 @@ export function hasComputedFields(schema: unknown): boolean {
   return has;
 }
 
+/** One part of a form as applyComputedFields walks it, worked out once per schema object. */
+interface ComputePlan {
+  /** Properties (no formula of their own) with computed fields inside. */
+  nested: [string, Schema][];
+  /** Properties computed by a formula (null: the formula does not parse, so the field is dropped). */
+  formulas: [string, Node | null][];
+}
+const plans = new WeakMap<Schema, ComputePlan>();
+function planOf(schema: Schema, properties: Schema): ComputePlan {
+  let plan = plans.get(schema);
+  if (!plan) {
+    plan = { nested: [], formulas: [] };
+    for (const [key, sub] of Object.entries(properties)) {
+      if (!isSchema(sub)) continue;
+      if (typeof sub.formula === 'string') {
+        const node = parseFormulaCached(sub.formula);
+        plan.formulas.push([key, node instanceof FormulaSyntaxError ? null : node]);
+      } else if (hasComputedFields(sub)) plan.nested.push([key, sub]);
+    }
+    plans.set(schema, plan);
+  }
+  return plan;
+}
+
 /** The form data with every computed field (re)computed: rows first, then the fields that may sum them. */
 export function applyComputedFields(schema: unknown, data: unknown, env: Omit<FormulaEnv, 'data'>): unknown {
   // A part of the form with no computed field is returned as it is (the same object): nothing to compute, nothing copied.
@@ -34,18 +58,16 @@ export function applyComputedFields(schema: unknown, data: unknown, env: Omit<Fo
     return rows.some((row, i) => row !== data[i]) ? rows : data;
   }
   if (!isRecord(data) || !isSchema(schema.properties)) return data;
+  const plan = planOf(schema, schema.properties);
   let out: Record<string, unknown> = data;
-  for (const [key, sub] of Object.entries(schema.properties)) {
-    if (!isSchema(sub) || typeof sub.formula === 'string') continue;
-    if (out[key] !== undefined && hasComputedFields(sub)) {
+  for (const [key, sub] of plan.nested) {
+    if (out[key] !== undefined) {
       const next = applyComputedFields(sub, out[key], env);
       if (next !== out[key]) out = { ...out, [key]: next };
     }
   }
-  for (const [key, sub] of Object.entries(schema.properties)) {
-    if (!isSchema(sub) || typeof sub.formula !== 'string') continue;
-    const node = parseFormulaCached(sub.formula);
-    const value = node instanceof FormulaSyntaxError ? null : toData(evaluate(node, { ...env, data: out }));
+  for (const [key, node] of plan.formulas) {
+    const value = node === null ? null : toData(evaluate(node, { ...env, data: out }));
     if (value === null || value === undefined) {
       if (key in out) {
         const { [key]: _gone, ...rest } = out;
