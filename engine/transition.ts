@@ -77,7 +77,20 @@ function restore(compiled: CompiledProcess, snapshot: CaseSnapshot): AnyMachineS
   const held = compiled.runner.live.get(snapshot);
   if (held) return held as AnyMachineSnapshot;
   try {
-    const live = compiled.machine.restoreSnapshot(snapshot as never, compiled.runner.scope) as AnyMachineSnapshot;
+    // Resolved from its state value, not through restoreSnapshot: a CountyFlow snapshot has no child
+    // actors and its context is plain JSON, so XState's walk over the whole context for actor refs is skipped.
+    const historyValue: Record<string, unknown[]> = {};
+    for (const [key, list] of Object.entries(snapshot.historyValue ?? {})) {
+      // As XState restores it: a state the machine no longer has is left out.
+      historyValue[key] = (Array.isArray(list) ? list : []).flatMap((n: { id?: unknown }) => {
+        try {
+          return [compiled.machine.getStateNodeById(String(n?.id))];
+        } catch {
+          return [];
+        }
+      });
+    }
+    const live = compiled.machine.resolveState({ value: snapshot.value, context: snapshot.context, historyValue, status: snapshot.status, output: snapshot.output, error: snapshot.error } as never) as AnyMachineSnapshot;
     return nodesOf(live).length ? live : null;
   } catch {
     return null;
