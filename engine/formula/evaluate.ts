@@ -9,10 +9,11 @@ function readPath(root: unknown, keys: string[], from: number, env: FormulaEnv):
   for (let i = from; i < keys.length; i++) {
     env.tick();
     if (Array.isArray(cur)) {
+      // A list: the rest of the path read in every row, the rows' lists flattened into one.
       const out: Value[] = [];
       for (const row of cur) {
         const v = readPath(row, keys, i, env);
-        if (Array.isArray(v)) out.push(...v);
+        if (Array.isArray(v)) for (const x of v) out.push(x);
         else out.push(v);
       }
       return out;

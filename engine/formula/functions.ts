@@ -36,14 +36,14 @@ const day = asDay;
 /** Lists and single values as one flat list (SUM(a, b.c, 3)). */
 const flat = (args: Value[], env: FormulaEnv): Value[] => {
   const out: Value[] = [];
-  const add = (v: Value) => {
-    env.tick();
-    if (Array.isArray(v)) v.forEach(add);
-    else out.push(v);
-  };
-  args.forEach(add);
+  for (const v of args) flatInto(out, v, env);
   return out;
 };
+function flatInto(out: Value[], v: Value, env: FormulaEnv): void {
+  env.tick();
+  if (Array.isArray(v)) for (const x of v) flatInto(out, x, env);
+  else out.push(v);
+}
 const numbers = (args: Value[], env: FormulaEnv) => flat(args, env).filter((v): v is Decimal => v instanceof Decimal);
 export const truthy = (v: Value): boolean => (typeof v === 'boolean' ? v : v instanceof Decimal ? v.units !== 0n : typeof v === 'string' ? v !== '' : Array.isArray(v) ? v.length > 0 : v !== null);
 export const same = (a: Value, b: Value): boolean => {
