@@ -3,7 +3,7 @@ import { BUDGET, Meter, UncountedMeter } from './budget';
 import { beyondCalendar, calendarOf, defaultCalendar } from './calendars';
 import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
 import { contentHash } from './contentHash';
-import { computedDelay, delayEnd, resolveDelay } from './delays';
+import { computedDelay, delayEnd, type ResolvedDelay, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
 import { endOfDay, evaluateFormula, hasComputedFields } from './formula/index';
 import { actionList, walkStates } from './stateWalk';
@@ -248,15 +248,21 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
       return g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools);
     };
   }
+  // Each delay name resolved once: a step's SLA is worked out on every step that enters it.
+  const delays = new Map<string, { formula: string | undefined; delay: ResolvedDelay | null }>();
+  const delayOf = (name: string) => {
+    let d = delays.get(name);
+    if (!d) delays.set(name, (d = { formula: computedDelay(def, name), delay: resolveDelay(def, name) }));
+    return d;
+  };
   const deadline = (name: string, context: CaseContext, now: number): Deadline | null => {
     // A computed delay ("=WORKDAY(agreement.signedOn, 5)") ends at the end of the day it gives (23:59:59 Beijing time).
-    const formula = computedDelay(def, name);
+    const { formula, delay } = delayOf(name);
     if (formula !== undefined) {
       const day = evaluateFormula(formula, { data: context.data, now, calendar, tick: () => meter.formulaStep() });
       const at = typeof day === 'string' ? endOfDay(day, calendar) : null;
       return at === null ? null : { at, approximate: false };
     }
-    const delay = resolveDelay(def, name);
     if (!delay) return null;
     const at = new Date(delayEnd(delay, now, calendar)).toISOString();
     return { at, approximate: delay.workingDays && beyondCalendar(calendar, at) };
@@ -265,7 +271,7 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     meter.action();
     const ctx = context as CaseContext;
     const end = deadline(params.sla, ctx, runEvent(event).now);
-    if (computedDelay(def, params.sla) !== undefined) {
+    if (delayOf(params.sla).formula !== undefined) {
       const { [params.state]: _gone, ...rest } = ctx.due;
       return end === null ? { due: rest } : { due: { ...rest, [params.state]: end.at } };
     }
