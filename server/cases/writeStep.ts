@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Effect } from '../../engine/index';
 import type { Database } from '../db/schema';
-import { DELIVER_EVENT } from '../messages/deliveries';
+import { deliveryCtes } from '../messages/deliveries';
 import type { StepMessages } from '../messages/stepMessages';
 
 /** The event row's content; its canonical JSON is what the county hash chain covers. */
@@ -112,7 +112,7 @@ function caseCte(s: Step): RawBuilder<unknown> {
 /**
  * The step's messages and their deliveries, as sub-statements: the people holding the new step's
  * role are found from the grants in the same statement, and each channel of the county (and
- * process) carries each kind of message written once, with its delivery timer.
+ * process) carries each kind of message written once (deliveryCtes).
  */
 function messageCtes(s: Step, m: StepMessages): RawBuilder<unknown>[] {
   const h = m.holders;
@@ -130,16 +130,7 @@ function messageCtes(s: Step, m: StepMessages): RawBuilder<unknown>[] {
       SELECT ${s.county}, ${s.caseId}, x.user_id, x.kind, x.title, x.body, ${s.event.at}::timestamptz
       FROM (${sql.join(who, sql` UNION ALL `)}) AS x(user_id, kind, title, body) WHERE EXISTS (SELECT 1 FROM c)
       RETURNING kind)`,
-    sql`dl AS (
-      INSERT INTO deliveries (county_id, channel_id, case_id, kind, payload, status, created_at)
-      SELECT ${s.county}, ch.id, ${s.caseId}, p.kind, p.payload, 'pending', ${s.event.at}::timestamptz
-      FROM channels ch, jsonb_to_recordset(${JSON.stringify(m.payloads)}::jsonb) AS p(kind text, payload text)
-      WHERE ch.county_id = ${s.county} AND (ch.process_id IS NULL OR ch.process_id = ${m.processId})
-        AND p.kind = ANY(string_to_array(ch.kinds, ',')) AND EXISTS (SELECT 1 FROM m WHERE m.kind = p.kind)
-      RETURNING id, case_id)`,
-    sql`dt AS (
-      INSERT INTO timers (county_id, case_id, timer_id, event_type, due_at)
-      SELECT ${s.county}, dl.case_id, 'deliver:' || dl.id, ${DELIVER_EVENT}, ${s.event.at}::timestamptz FROM dl)`,
+    ...deliveryCtes({ county: s.county, caseId: s.caseId, processId: m.processId, now: new Date(s.event.at) }, m.payloads, sql`EXISTS (SELECT 1 FROM m WHERE m.kind = p.kind)`),
   ];
 }
 

@@ -3,7 +3,7 @@
  * outbox (a timer with event cf.deliver), so nothing is lost to a restart and retries back off
  * (30 s, 1, 2, 4, 8 min; then it is marked failed). Every attempt is logged on the row.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
 import { accepted, type Outgoing, requestFor } from './channelFormats';
@@ -14,31 +14,43 @@ const MAX_ATTEMPTS = 6;
 const TIMEOUT_MS = 5000;
 const backoffMs = (attempts: number) => 30_000 * 2 ** (attempts - 1);
 
-/** One message for one channel, to be kept as a delivery row with its timer. */
-export interface PlannedDelivery {
-  channel_id: string;
-  case_id: string;
+/** A message for the county's channels: its kind, and what a channel is sent (Outgoing JSON). */
+export interface ChannelPayload {
   kind: string;
   payload: string;
 }
 
-/** The deliveries these messages make: one for every channel of the county (and process) that carries its kind. Reads only. */
-export async function plannedDeliveries(k: Kysely<Database>, county: string, processId: string, messages: Outgoing[]): Promise<PlannedDelivery[]> {
-  if (!messages.length) return [];
-  const channels = await k.selectFrom('channels').select(['id', 'kinds']).where('county_id', '=', county)
-    .where((eb) => eb.or([eb('process_id', 'is', null), eb('process_id', '=', processId)])).execute();
-  return channels.flatMap((ch) => {
-    const kinds = ch.kinds.split(',');
-    return messages.filter((m) => kinds.includes(m.kind)).map((m) => ({ channel_id: ch.id, case_id: m.caseId, kind: m.kind, payload: JSON.stringify(m) }));
-  });
+/** The Outgoing JSON of a message about a case, as every channel format reads it. */
+export const outgoing = (caseId: string, now: Date, m: { kind: string; title: string; body: string }): ChannelPayload => ({
+  kind: m.kind,
+  payload: JSON.stringify({ kind: m.kind, caseId, title: m.title, body: m.body, at: now.toISOString() } satisfies Outgoing),
+});
+
+/**
+ * Sub-statements `dl` and `dt` that queue each payload for every channel of the county (and
+ * process) carrying its kind, each delivery with its timer. `sent` narrows the payloads to those
+ * whose message was written (a condition on `p.kind`).
+ */
+export function deliveryCtes(at: { county: string; caseId: string; processId: string; now: Date }, payloads: ChannelPayload[], sent: RawBuilder<unknown> = sql`TRUE`): RawBuilder<unknown>[] {
+  const when = at.now.toISOString();
+  return [
+    sql`dl AS (
+      INSERT INTO deliveries (county_id, channel_id, case_id, kind, payload, status, created_at)
+      SELECT ${at.county}, ch.id, ${at.caseId}, p.kind, p.payload, 'pending', ${when}::timestamptz
+      FROM channels ch, jsonb_to_recordset(${JSON.stringify(payloads)}::jsonb) AS p(kind text, payload text)
+      WHERE ch.county_id = ${at.county} AND (ch.process_id IS NULL OR ch.process_id = ${at.processId})
+        AND p.kind = ANY(string_to_array(ch.kinds, ',')) AND ${sent}
+      RETURNING id, case_id)`,
+    sql`dt AS (
+      INSERT INTO timers (county_id, case_id, timer_id, event_type, due_at)
+      SELECT ${at.county}, dl.case_id, 'deliver:' || dl.id, ${DELIVER_EVENT}, ${when}::timestamptz FROM dl)`,
+  ];
 }
 
-/** Queues a message for every channel of the county (and process) that carries its kind (a step's own are written by its statement: writeStep). */
-export async function enqueueDeliveries(k: Kysely<Database>, county: string, processId: string, messages: Outgoing[], now: Date): Promise<void> {
-  for (const d of await plannedDeliveries(k, county, processId, messages)) {
-    const row = await k.insertInto('deliveries').values({ county_id: county, ...d, status: 'pending', created_at: now }).returning('id').executeTakeFirstOrThrow();
-    await k.insertInto('timers').values({ county_id: county, case_id: d.case_id, timer_id: `deliver:${row.id}`, event_type: DELIVER_EVENT, due_at: now }).execute();
-  }
+/** Queues messages about a case for the county's channels, in one statement (a step's own are written by its statement: writeStep). */
+export async function enqueueDeliveries(k: Kysely<Database>, at: { county: string; caseId: string; processId: string; now: Date }, payloads: ChannelPayload[]): Promise<void> {
+  if (!payloads.length) return;
+  await sql`WITH ${sql.join(deliveryCtes(at, payloads), sql`, `)} SELECT count(*) FROM dl`.execute(k);
 }
 
 /** Sends one delivery (a claimed timer): delivered, retried later with backoff, or failed for good. */

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { enqueueDeliveries } from './deliveries';
+import { type ChannelPayload, enqueueDeliveries, outgoing } from './deliveries';
 
 /** One accepted step, as the message centre needs it. */
 export interface StepNews {
@@ -55,18 +55,18 @@ export interface StepMessages {
   /** The person who started the case hears of a decision or the end, unless a holder's message reached them. */
   starter?: { userId: string; text: MessageText };
   /** The channels' payload for each kind of message written (Outgoing JSON): a channel carries each kind once. */
-  payloads: { kind: MessageKind; payload: string }[];
+  payloads: ChannelPayload[];
 }
 
 /** Group chats and the county's systems hear each kind of news once, not once per person. */
 const oncePerKind = (caseId: string, now: Date, rows: MessageRow[]) =>
-  [...new Map(rows.map((r) => [r.kind, { kind: r.kind, caseId, title: r.title, body: r.body, at: now.toISOString() }])).values()];
+  [...new Map(rows.map((r) => [r.kind, outgoing(caseId, now, r)])).values()];
 
 /** Writes messages, and queues them once per kind for the county's channels. */
 export async function writeMessages(k: Kysely<Database>, at: { county: string; processId: string; caseId: string; now: Date }, rows: MessageRow[]): Promise<void> {
   if (!rows.length) return;
   await k.insertInto('messages').values(rows.map((r) => ({ ...r, county_id: at.county, case_id: at.caseId, created_at: at.now }))).execute();
-  await enqueueDeliveries(k, at.county, at.processId, oncePerKind(at.caseId, at.now, rows), at.now);
+  await enqueueDeliveries(k, at, oncePerKind(at.caseId, at.now, rows));
 }
 
 /**
@@ -75,7 +75,6 @@ export async function writeMessages(k: Kysely<Database>, at: { county: string; p
  */
 export function stepMessages(n: StepNews): StepMessages | undefined {
   const out: StepMessages = { processId: n.processId, payloads: [] };
-  const payload = (t: MessageText) => ({ kind: t.kind, payload: JSON.stringify({ kind: t.kind, caseId: n.caseId, title: t.title, body: t.body, at: n.now.toISOString() }) });
   if (!n.done && n.assignees.length) {
     const returned = n.kind === 'return';
     const text: MessageText = {
@@ -84,7 +83,7 @@ export function stepMessages(n: StepNews): StepMessages | undefined {
       body: `${n.processTitle} · ${n.stepLabel}${returned ? `（${n.actor.name}退回${n.comment ? `：${n.comment}` : ''}）` : ''}`,
     };
     out.holders = { roles: n.assignees, units: n.orgPath.split('/'), except: n.actor.id, text };
-    out.payloads.push(payload(text));
+    out.payloads.push(outgoing(n.caseId, n.now, text));
   }
   const decision = ['approve', 'return', 'reject'].includes(n.kind);
   if (n.createdBy !== n.actor.id && (decision || n.done)) {
@@ -94,7 +93,7 @@ export function stepMessages(n: StepNews): StepMessages | undefined {
       body: `${n.processTitle} · ${n.actor.name}${n.label}${n.comment ? `：${n.comment}` : ''}`,
     };
     out.starter = { userId: n.createdBy, text };
-    out.payloads.push(payload(text));
+    out.payloads.push(outgoing(n.caseId, n.now, text));
   }
   return out.holders || out.starter ? out : undefined;
 }
