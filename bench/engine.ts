@@ -5,7 +5,7 @@
 // Run: npm run bench:engine
 import { readFileSync } from 'node:fs';
 import { transition as xstateTransition, type AnyMachineSnapshot } from 'xstate';
-import { compile, compileUnmetered, defaultCalendar, evaluateFormula } from '../engine/index';
+import { compile, compileReference, compileUnmetered, defaultCalendar, evaluateFormula } from '../engine/index';
 import { startCase, transition } from '../engine/index';
 import type { Actor, CaseSnapshot, Definition } from '../engine/index';
 
@@ -13,6 +13,8 @@ const def = JSON.parse(readFileSync(new URL('../definitions/templates/relocation
 const compiledMetered = compile(def);
 const compiled = compiledMetered;
 const unmetered = compileUnmetered(def);
+// XState runs every macrostep: what the macrostep plans (engine/plans.ts) are measured against.
+const reference = compileReference(def);
 const unitPath = ['county', 'township', 'village'];
 const cadre: Actor = { id: 'c', grants: [{ role: 'village_cadre', unitPath, level: 'village' }] };
 const reviewer: Actor = { id: 't', grants: [{ role: 'township_reviewer', unitPath: unitPath.slice(0, 2), level: 'township' }] };
@@ -46,7 +48,7 @@ function runEngine(n: number, compiled = compiledMetered): number {
 }
 
 /** The server's path: every transition starts from the stored JSON of the previous snapshot. */
-function runEngineFromJson(n: number): number {
+function runEngineFromJson(n: number, compiled = compiledMetered): number {
   let text = JSON.stringify(start.ok ? start.snapshot : null);
   const t0 = cpuSeconds();
   for (let i = 0; i < n; i++) {
@@ -76,10 +78,15 @@ runXState(20_000);
 let baseline = 0;
 let engine = 0;
 let cold = 0;
+let unplanned = 0;
+let unplannedCold = 0;
+runEngine(20_000, reference);
 for (let round = 0; round < 8; round++) {
   baseline = Math.max(baseline, runXState(N / 8));
   engine = Math.max(engine, runEngine(N / 8));
   cold = Math.max(cold, runEngineFromJson(Math.round(N / 32)));
+  unplanned = Math.max(unplanned, runEngine(N / 16, reference));
+  unplannedCold = Math.max(unplannedCold, runEngineFromJson(Math.round(N / 32), reference));
 }
 // The budget's cost, last: running the unmetered process beside the metered one slows both a little (one call site, two kinds of process).
 let metered = 0;
@@ -94,6 +101,9 @@ console.log(`  plain XState transition():      ${Math.round(baseline).toLocaleSt
 console.log(`  CountyFlow transition():        ${Math.round(engine).toLocaleString('en')} /s = ${(engine / baseline).toFixed(2)} × baseline (snapshot held in memory)`);
 console.log(`  the budget's counting costs:    ${(100 * (1 - metered / withoutBudget)).toFixed(1)}% of transition speed (${Math.round(metered).toLocaleString('en')} /s with it, ${Math.round(withoutBudget).toLocaleString('en')} /s without)`);
 console.log(`  CountyFlow, from stored JSON:   ${Math.round(cold).toLocaleString('en')} /s = ${(cold / baseline).toFixed(2)} × baseline (parse, restore, transition, stringify)`);
+const { replayed, recorded } = compiled.runner.plans!.counts;
+console.log(`  without macrostep plans:        ${Math.round(unplanned).toLocaleString('en')} /s = ${(unplanned / baseline).toFixed(2)} × baseline in memory, ${Math.round(unplannedCold).toLocaleString('en')} /s = ${(unplannedCold / baseline).toFixed(2)} × from stored JSON (XState runs every step)`);
+console.log(`  plans: ${recorded} branches recorded, ${replayed.toLocaleString('en')} macrosteps replayed`);
 console.log(`  heap after run: ${heapMb.toFixed(1)} MB`);
 
 // Formulas: evaluation speed against the same sums written as plain JavaScript, and the

@@ -6,6 +6,7 @@ import { contentHash } from './contentHash';
 import { computedDelay, delayEnd, type ResolvedDelay, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
 import { endOfDay, evaluateFormula, hasComputedFields } from './formula/index';
+import { type Call, type LiveNode, Plans, type ReplayHooks } from './plans';
 import { actionList, walkStates } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
 
@@ -68,10 +69,16 @@ export interface Runner {
   actions: { type: string; params?: unknown }[];
   /** Live XState snapshots behind the (frozen) snapshots this process returned, so they need no restoring. */
   live: WeakMap<object, unknown>;
+  /** The active state nodes of each state value met so far (stringified), so a stored case needs no restoring to be checked. */
+  configurations: Map<string, readonly LiveNode[]>;
   /** Counts one call against the budget (see budget.ts); reset before each call. */
   meter: Meter;
   /** The authors' messages of the guards that refused during this call (the last one explains a refusal). */
   refusals: string[];
+  /** Macrostep plans (plans.ts); null on the reference compile, where every macrostep runs XState. */
+  plans: Plans | null;
+  /** What a replayed plan reports its microsteps and executor actions to, as XState's run does. */
+  hooks: ReplayHooks;
 }
 
 /** Thrown when a definition cannot be compiled; run the checker first for the reasons. */
@@ -167,10 +174,18 @@ function nominalMs(def: Definition, name: string): number {
  * measures what the budget costs. Never run cases on it.
  */
 export function compileUnmetered(definition: Definition, calendar: Calendar = defaultCalendar): CompiledProcess {
-  return build(structuredClone(definition), calendar, contentHash({ definition, calendar }), false);
+  return build(structuredClone(definition), calendar, contentHash({ definition, calendar }), { metered: false });
 }
 
-function build(def: Definition, calendar: Calendar, hash: string, metered = true): CompiledProcess {
+/**
+ * Compiles without macrostep plans (uncached): every transition runs XState itself. The
+ * reference the differential test holds the plans to, and the benchmark's measure of them.
+ */
+export function compileReference(definition: Definition, calendar: Calendar = calendarOf(definition) ?? defaultCalendar): CompiledProcess {
+  return build(structuredClone(definition), calendar, contentHash({ definition, calendar }), { planned: false });
+}
+
+function build(def: Definition, calendar: Calendar, hash: string, { metered = true, planned = true } = {}): CompiledProcess {
   const forms: Record<string, CompiledForm> = Object.create(null);
   for (const [id, f] of Object.entries(def.forms)) {
     try {
@@ -190,6 +205,13 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
   };
   const meter = metered ? new Meter() : new UncountedMeter();
   const refusals: string[] = [];
+  const plans = planned ? new Plans() : null;
+  /** An assignment XState runs, recorded into the plan being made. */
+  const traced = (call: Call) =>
+    assign((args, params) => {
+      plans?.assign(call, params, args.event);
+      return call(args as never, params) as Partial<CaseContext>;
+    });
   const formulaEnv = (context: CaseContext, event: RunEvent) => ({ data: context.data, submitted: event.data, now: event.now, calendar, tick: () => meter.formulaStep() });
   const tools: GuardTools = {
     formulaEnv,
@@ -214,12 +236,12 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
   const addAction = (entry: ActionEntry) => {
     if (entry.update) {
       const { update, written } = entry;
-      actionImpls[entry.effect ? entry.name + UPDATE : entry.name] = assign(({ context, event }, params) => {
+      actionImpls[entry.effect ? entry.name + UPDATE : entry.name] = traced(({ context, event }, params) => {
         meter.action();
         const ev = runEvent(event);
         const p = (params ?? {}) as Record<string, unknown>;
         if (written) meter.wrote(written(ev, p));
-        return update(context as CaseContext, ev, p, { formulaEnv });
+        return update(context, ev, p, { formulaEnv });
       });
     }
     if (entry.effect) actionImpls[entry.name] = () => undefined;
@@ -243,9 +265,15 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     const a = findAction(t);
     if (a) addAction(a);
     const g = findGuard(t);
-    if (g) guardImpls[t] = ({ context, event }: { context: CaseContext; event: unknown }, params: unknown) => {
+    if (!g) continue;
+    const call: Call = ({ context, event }, params) => {
       meter.evaluation();
       return g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools);
+    };
+    guardImpls[t] = (args: { context: CaseContext; event: unknown }, params: unknown) => {
+      const result = call(args, params) as boolean;
+      plans?.guard(call, params, args.event, result);
+      return result;
     };
   }
   // Each delay name resolved once: a step's SLA is worked out on every step that enters it.
@@ -267,9 +295,9 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     const at = new Date(delayEnd(delay, now, calendar)).toISOString();
     return { at, approximate: delay.workingDays && beyondCalendar(calendar, at) };
   };
-  actionImpls['cf.slaStart'] = assign(({ context, event }, params: { state: string; sla: string }) => {
+  actionImpls['cf.slaStart'] = traced(({ context: ctx, event }, p) => {
     meter.action();
-    const ctx = context as CaseContext;
+    const params = p as { state: string; sla: string };
     const end = deadline(params.sla, ctx, runEvent(event).now);
     if (delayOf(params.sla).formula !== undefined) {
       const { [params.state]: _gone, ...rest } = ctx.due;
@@ -280,9 +308,9 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     if (end.approximate) approx[params.state] = true;
     return { due: { ...ctx.due, [params.state]: end.at }, dueApprox: approx };
   });
-  actionImpls['cf.slaStop'] = assign(({ context }, params: { state: string }) => {
+  actionImpls['cf.slaStop'] = traced(({ context: ctx }, p) => {
     meter.action();
-    const ctx = context as CaseContext;
+    const params = p as { state: string };
     const due = { ...ctx.due };
     delete due[params.state];
     if (!ctx.dueApprox?.[params.state]) return { due };
@@ -325,13 +353,23 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
   }
 
   const self = createActor(machine);
-  const runner: Runner = { actions: [], live: new WeakMap(), meter, refusals, scope: undefined as unknown as Runner['scope'] };
-  // XState reports every microstep to the system's inspection hook: the meter counts them there.
+  const hooks: ReplayHooks = {
+    step: (nodes) => meter.step({ _nodes: nodes }),
+    exec: (action) => {
+      meter.action();
+      runner.actions.push(action);
+    },
+  };
+  const runner: Runner = { actions: [], live: new WeakMap(), configurations: new Map(), meter, refusals, plans, hooks, scope: undefined as unknown as Runner['scope'] };
+  // XState reports every microstep to the system's inspection hook: the meter counts them there, and the plan being made records them.
   const system = (self as unknown as { system: { _sendInspectionEvent(ev: { type: string; snapshot?: unknown }): void } }).system;
   const meteredSystem = Object.create(system, {
     _sendInspectionEvent: {
-      value: (ev: { type: string; snapshot?: unknown }) => {
-        if (ev.type === '@xstate.microstep') meter.step(ev.snapshot);
+      value: (ev: { type: string; snapshot?: { _nodes: LiveNode[] } }) => {
+        if (ev.type === '@xstate.microstep') {
+          meter.step(ev.snapshot);
+          plans?.step(ev.snapshot!._nodes);
+        }
         system._sendInspectionEvent(ev);
       },
     },
@@ -343,11 +381,12 @@ function build(def: Definition, calendar: Calendar, hash: string, metered = true
     logger: () => undefined,
     sessionId: '',
     stopChild: () => undefined,
-    system: metered ? meteredSystem : system,
+    system: meteredSystem,
     emit: () => undefined,
     actionExecutor: (action: { type: string; params?: unknown }) => {
       meter.action();
       runner.actions.push(action);
+      plans?.exec(action);
     },
   } as unknown as Runner['scope'];
 

@@ -2,12 +2,23 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { BudgetExceeded, budgetMessage } from './budget';
 import { findAction } from './catalogue/index';
 import { type Ballot, ballotMet, ballotOf } from './approval';
-import { type CompiledProcess, deepFreeze, type StateInfo } from './compile';
+import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
+import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
 import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
+
+/** The event as the machine is sent it. */
+interface RunEventOf {
+  type: string;
+  data: unknown;
+  formId: string | undefined;
+  now: number;
+  actorId: string;
+  actorName: string;
+}
 
 /** Inputs a transition needs besides the snapshot and event: time and who acts where. */
 export interface TransitionOptions {
@@ -97,19 +108,33 @@ function restore(compiled: CompiledProcess, snapshot: CaseSnapshot): AnyMachineS
   }
 }
 
-interface LiveNode {
-  id: string;
-  type: string;
-  parent?: LiveNode;
-  meta?: { form?: string };
-}
 const nodesOf = (s: AnyMachineSnapshot) => (s as unknown as { _nodes: LiveNode[] })._nodes;
+
+/** Distinct state values remembered per compiled process with their active nodes; past this, others are resolved each time. */
+const MAX_CONFIGURATIONS = 5_000;
+
+/**
+ * The snapshot's active state nodes, outermost first, or null when its state does not fit the
+ * machine. They follow from the state value alone, so each value is resolved by XState once.
+ */
+function activeNodes(compiled: CompiledProcess, snapshot: CaseSnapshot): readonly LiveNode[] | null {
+  const held = compiled.runner.live.get(snapshot);
+  if (held) return nodesOf(held as AnyMachineSnapshot);
+  const { configurations } = compiled.runner;
+  const key = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+  const known = configurations.get(key);
+  if (known) return known;
+  const live = restore(compiled, snapshot);
+  if (!live) return null;
+  if (configurations.size < MAX_CONFIGURATIONS) configurations.set(key, nodesOf(live));
+  return nodesOf(live);
+}
 
 /** The active atomic states, outermost first, with what the engine knows of each. */
 export function currentSteps(compiled: CompiledProcess, snapshot: CaseSnapshot): StateInfo[] {
-  const live = restore(compiled, snapshot);
-  if (!live) return [];
-  return nodesOf(live)
+  const nodes = activeNodes(compiled, snapshot);
+  if (!nodes) return [];
+  return nodes
     .filter((n) => n.type === 'atomic' || n.type === 'final')
     .map((n) => compiled.states.get(n.id))
     .filter((s): s is StateInfo => s !== undefined);
@@ -121,14 +146,13 @@ const orders = new WeakMap<CompiledProcess, OrderedStep[]>();
 export function caseProgress(compiled: CompiledProcess, snapshot: CaseSnapshot): ProgressStep[] {
   let order = orders.get(compiled);
   if (!order) orders.set(compiled, (order = stepOrder(compiled.definition)));
-  const live = restore(compiled, snapshot);
-  const active = new Set(live ? nodesOf(live).map((n) => n.id) : []);
+  const active = new Set(activeNodes(compiled, snapshot)?.map((n) => n.id));
   return progressOf(order, active, snapshot.status === 'done');
 }
 
 /** The active step decided by several people (an approval rule, or people added to it) that takes this event, if any. */
-function ballotStep(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, snapshot: CaseSnapshot): StateInfo | undefined {
-  for (const node of nodesOf(live)) {
+function ballotStep(compiled: CompiledProcess, nodes: readonly LiveNode[], type: string, snapshot: CaseSnapshot): StateInfo | undefined {
+  for (const node of nodes) {
     const info = compiled.states.get(node.id);
     if (info && (info.approval || snapshot.added?.[node.id]?.length) && handles(compiled, node, type)) return info;
   }
@@ -138,15 +162,14 @@ function ballotStep(compiled: CompiledProcess, live: AnyMachineSnapshot, type: s
 /** True when the actor was added (加签) to an active step that takes this decision: they may decide there whatever their role. */
 function isAdded(compiled: CompiledProcess, snapshot: CaseSnapshot, type: string, actorId: string): boolean {
   if (!snapshot.added) return false;
-  const live = restore(compiled, snapshot);
-  return Boolean(live && nodesOf(live).some((n) => snapshot.added?.[n.id]?.includes(actorId) && handles(compiled, n, type)));
+  return Boolean(activeNodes(compiled, snapshot)?.some((n) => snapshot.added?.[n.id]?.includes(actorId) && handles(compiled, n, type)));
 }
 
 /** Where the votes of the case's step decided by several people stand, if it is at one (for the case page). */
 export function currentBallot(compiled: CompiledProcess, snapshot: CaseSnapshot, approvers?: readonly string[]): Ballot | null {
-  const live = restore(compiled, snapshot);
-  if (!live || snapshot.status !== 'active') return null;
-  for (const node of nodesOf(live)) {
+  const nodes = activeNodes(compiled, snapshot);
+  if (!nodes || snapshot.status !== 'active') return null;
+  for (const node of nodes) {
     const info = compiled.states.get(node.id);
     const ballot = info && ballotOf(info, snapshot.votes, snapshot.added?.[node.id], snapshot.context.data, approvers);
     if (ballot) return ballot;
@@ -161,19 +184,19 @@ function handles(compiled: CompiledProcess, node: LiveNode, type: string): boole
 }
 
 /** True when some active state has a transition for the event. */
-function anyHandles(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): boolean {
-  return nodesOf(live).some((n) => compiled.handledEvents.get(n.id)?.has(type));
+function anyHandles(compiled: CompiledProcess, nodes: readonly LiveNode[], type: string): boolean {
+  return nodes.some((n) => compiled.handledEvents.get(n.id)?.has(type));
 }
 
 /** The form of the active step that handles this event. */
-function stepForm(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): string | undefined {
-  return nodesOf(live).find((n) => n.type === 'atomic' && n.meta?.form && handles(compiled, n, type))?.meta?.form;
+function stepForm(compiled: CompiledProcess, nodes: readonly LiveNode[], type: string): string | undefined {
+  return nodes.find((n) => n.type === 'atomic' && n.meta?.form && handles(compiled, n, type))?.meta?.form;
 }
 
 /** The assignees of the active steps that handle the event, innermost state first. */
-function stepAssignees(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string): string[] {
+function stepAssignees(compiled: CompiledProcess, nodes: readonly LiveNode[], type: string): string[] {
   const out: string[] = [];
-  for (const n of nodesOf(live)) {
+  for (const n of nodes) {
     if (!(n.type === 'atomic' && handles(compiled, n, type))) continue;
     for (let cur: LiveNode | undefined = n; cur; cur = cur.parent) {
       const assignee = compiled.states.get(cur.id)?.assignee;
@@ -190,16 +213,16 @@ function emptyData(data: unknown): boolean {
 /** The events an actor may send now: declared, not system, handled by an active state, role and unit allowed. */
 export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapshot, actor: Actor, unitPath: readonly string[]) {
   if (snapshot.status !== 'active') return [];
-  const live = restore(compiled, snapshot);
-  if (!live) return [];
+  const nodes = activeNodes(compiled, snapshot);
+  if (!nodes) return [];
   const events = compiled.definition.events;
   const out: { type: string; label: string; kind: string; form?: string }[] = [];
   for (const type of Object.keys(events)) {
     const spec = events[type]!;
-    if (spec.system || !anyHandles(compiled, live, type)) continue;
+    if (spec.system || !anyHandles(compiled, nodes, type)) continue;
     const addedHere = (spec.kind === 'approve' || spec.kind === 'return') && isAdded(compiled, snapshot, type, actor.id);
-    if (!addedHere && !mayAct(spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, live, type)) : spec.roles, actor, unitPath)) continue;
-    const form = spec.data === 'step' ? stepForm(compiled, live, type) : spec.data;
+    if (!addedHere && !mayAct(spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, nodes, type)) : spec.roles, actor, unitPath)) continue;
+    const form = spec.data === 'step' ? stepForm(compiled, nodes, type) : spec.data;
     out.push({ type, label: spec.label, kind: spec.kind ?? 'other', ...(form ? { form } : {}) });
   }
   return out;
@@ -237,22 +260,23 @@ export const COPY_EVENT = 'cf.copy';
 
 /**
  * An accepted event that keeps the case in its step: only the records beside the machine
- * (votes, claims, those added) change. Frozen, and tied to the live snapshot it came from.
+ * (votes, claims, those added) change. Frozen, and tied to the live snapshot of the one it came from.
  */
-function stayed(compiled: CompiledProcess, next: CaseSnapshot, live: AnyMachineSnapshot | null): Accepted {
+function stayed(compiled: CompiledProcess, from: CaseSnapshot, next: CaseSnapshot): Accepted {
   deepFreeze(next);
+  const live = compiled.runner.live.get(from);
   if (live) compiled.runner.live.set(next, live);
   return { ok: true, snapshot: next, effects: [], state: next.value, status: 'active', dueAt: dueAtOf(next.context) };
 }
 
 /** The active step someone is assigned to: the one claims and 加签 are about. */
-const assignedStep = (compiled: CompiledProcess, live: AnyMachineSnapshot) =>
-  nodesOf(live).map((n) => compiled.states.get(n.id)).find((s): s is StateInfo => Boolean(s?.assignee && !s.final));
+const assignedStep = (compiled: CompiledProcess, nodes: readonly LiveNode[]) =>
+  nodes.map((n) => compiled.states.get(n.id)).find((s): s is StateInfo => Boolean(s?.assignee && !s.final));
 
 function claim(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
-  const live = restore(compiled, snapshot);
-  if (!live) return reject('invalid-snapshot');
-  const step = assignedStep(compiled, live);
+  const nodes = activeNodes(compiled, snapshot);
+  if (!nodes) return reject('invalid-snapshot');
+  const step = assignedStep(compiled, nodes);
   if (!step) return reject('not-allowed-in-state');
   const holder = snapshot.claims?.[step.id];
   let to: string;
@@ -267,14 +291,14 @@ function claim(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEve
     if (typeof target !== 'string' || !target) return reject('invalid-data', [{ path: '/to', field: '转给谁', message: '请选择「转给谁」' }]);
     to = target;
   }
-  return stayed(compiled, { ...snapshot, claims: { ...(snapshot.claims ?? {}), [step.id]: to } }, live);
+  return stayed(compiled, snapshot, { ...snapshot, claims: { ...(snapshot.claims ?? {}), [step.id]: to } });
 }
 
 function addSigner(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEvent, options: TransitionOptions): TransitionResult {
   if (!options.system) return reject('forbidden-role');
-  const live = restore(compiled, snapshot);
-  if (!live) return reject('invalid-snapshot');
-  const step = assignedStep(compiled, live);
+  const nodes = activeNodes(compiled, snapshot);
+  if (!nodes) return reject('invalid-snapshot');
+  const step = assignedStep(compiled, nodes);
   if (!step) return reject('not-allowed-in-state');
   const who = (event.data as { to?: unknown } | undefined)?.to;
   if (typeof who !== 'string' || !who) return reject('invalid-data', [{ path: '/to', field: '加签给谁', message: '请选择「加签给谁」' }]);
@@ -285,13 +309,13 @@ function addSigner(compiled: CompiledProcess, snapshot: CaseSnapshot, event: Cas
     const mine = snapshot.waitFor?.[step.id]?.[options.actor.id] ?? [];
     next.waitFor = { ...(snapshot.waitFor ?? {}), [step.id]: { ...(snapshot.waitFor?.[step.id] ?? {}), [options.actor.id]: [...new Set([...mine, who])] } };
   }
-  return stayed(compiled, next, live);
+  return stayed(compiled, snapshot, next);
 }
 
 /** The person an active step taking this event has been claimed by or handed to, if any. */
-function claimedBy(compiled: CompiledProcess, live: AnyMachineSnapshot, type: string, claims: Record<string, string> | undefined): string | undefined {
+function claimedBy(compiled: CompiledProcess, nodes: readonly LiveNode[], type: string, claims: Record<string, string> | undefined): string | undefined {
   if (!claims) return undefined;
-  for (const node of nodesOf(live)) if (claims[node.id] && handles(compiled, node, type)) return claims[node.id];
+  for (const node of nodes) if (claims[node.id] && handles(compiled, node, type)) return claims[node.id];
   return undefined;
 }
 
@@ -301,12 +325,12 @@ export function dueAtOf(context: CaseContext): string | null {
   return values.length ? values.reduce((a, b) => (a < b ? a : b)) : null;
 }
 
-function outcomeOf(compiled: CompiledProcess, live: AnyMachineSnapshot): string | undefined {
-  for (const n of nodesOf(live)) {
+function outcomeOf(compiled: CompiledProcess, ending: Ending): string | undefined {
+  for (const n of ending.nodes) {
     const info = compiled.states.get(n.id);
     if (info?.final && info.outcome) return info.outcome;
   }
-  return live.status === 'done' ? 'completed' : undefined;
+  return ending.status === 'done' ? 'completed' : undefined;
 }
 
 function collectEffects(compiled: CompiledProcess, context: CaseContext, now: number): Effect[] {
@@ -328,39 +352,47 @@ function collectEffects(compiled: CompiledProcess, context: CaseContext, now: nu
 }
 
 /**
- * XState's persisted form of a snapshot, built directly: CountyFlow contexts hold only JSON
- * and cases have no child actors, so XState's walk over the context for actor refs is skipped.
+ * Where an XState run ended, with its history in stored form, built directly: CountyFlow
+ * contexts hold only JSON and cases have no child actors, so XState's walk over the context
+ * for actor refs is skipped.
  */
-function persist(live: AnyMachineSnapshot): CaseSnapshot {
+function endingOf(live: AnyMachineSnapshot, same: boolean): Ending {
   const history = (live as unknown as { historyValue?: Record<string, { id: string }[]> }).historyValue ?? {};
   const historyValue: Record<string, { id: string }[]> = {};
   for (const key of Object.keys(history)) historyValue[key] = history[key]!.map((n) => ({ id: n.id }));
-  const out: CaseSnapshot = { status: live.status, value: live.value as StateValue, historyValue, context: live.context as CaseContext, children: {} };
-  if (live.output !== undefined) out.output = live.output;
-  if (live.error !== undefined) out.error = live.error;
-  return out;
+  const ending: Ending = { same, value: live.value as StateValue, historyValue, status: live.status, nodes: nodesOf(live) };
+  if (live.output !== undefined) ending.output = live.output;
+  if (live.error !== undefined) ending.error = live.error;
+  return ending;
+}
+
+/** A run of the machine: where it ended, the context it left, and XState's snapshot when XState ran it. */
+interface Run extends Ran {
+  live?: AnyMachineSnapshot;
 }
 
 /** What a snapshot holds for its active steps besides XState's own state: votes, claims, people added, waits. */
 const HELD = ['votes', 'claims', 'added', 'waitFor'] as const;
 
-function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims' | 'added' | 'waitFor'> = {}): Accepted {
-  const context = next.context as CaseContext;
+function accepted(compiled: CompiledProcess, run: Run, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims' | 'added' | 'waitFor'> = {}): Accepted {
+  const { ending, context } = run;
   const effects = collectEffects(compiled, context, now);
-  const persisted = persist(next);
+  const persisted: CaseSnapshot = { status: ending.status, value: ending.value, historyValue: ending.historyValue, context, children: {} };
+  if (ending.output !== undefined) persisted.output = ending.output;
+  if (ending.error !== undefined) persisted.error = ending.error;
   // Approvals counted and claims stay only with steps still active: a step left (decided, or returned) starts afresh when entered again.
   const holding = HELD.filter((key) => held[key]);
-  const active = holding.length ? new Set(nodesOf(next).map((n) => n.id)) : null;
+  const active = holding.length ? new Set(ending.nodes.map((n) => n.id)) : null;
   for (const key of holding) {
     const kept = Object.fromEntries(Object.entries(held[key]!).filter(([id]) => active!.has(id)));
     if (Object.keys(kept).length) (persisted as unknown as Record<string, unknown>)[key] = kept;
   }
   // Frozen, so the live snapshot kept for it can never disagree with what the caller holds.
   const snapshot = deepFreeze(persisted);
-  compiled.runner.live.set(snapshot, next);
-  const status = next.status === 'done' ? 'done' : 'active';
-  const result: Accepted = { ok: true, snapshot, effects, state: next.value as StateValue, status, dueAt: status === 'done' ? null : dueAtOf(context) };
-  const outcome = outcomeOf(compiled, next);
+  if (run.live) compiled.runner.live.set(snapshot, run.live);
+  const status = ending.status === 'done' ? 'done' : 'active';
+  const result: Accepted = { ok: true, snapshot, effects, state: ending.value, status, dueAt: status === 'done' ? null : dueAtOf(context) };
+  const outcome = outcomeOf(compiled, ending);
   if (outcome) result.outcome = outcome;
   if (formId) {
     result.formId = formId;
@@ -369,20 +401,53 @@ function accepted(compiled: CompiledProcess, next: AnyMachineSnapshot, now: numb
   return result;
 }
 
+/** Starts counting one engine call afresh: no actions collected, no refusals heard. */
+function begin(runner: Runner): void {
+  runner.meter.arm();
+  runner.actions = [];
+  runner.refusals.length = 0;
+}
+
+/**
+ * One macrostep: the plan kept for this spot (plans.ts) when there is one and its guards
+ * answer as before; else XState runs it from the start, recording the branch it takes.
+ */
+function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: RunEventOf): Run | Rejected {
+  const { plans, hooks } = compiled.runner;
+  const key = plans ? Plans.key(snapshot.value, snapshot.historyValue, event.type) : '';
+  if (plans) {
+    const planned = plans.replay(key, snapshot.context, event, hooks);
+    if (planned) return planned;
+    // What the replay counted so far is XState's to count again.
+    begin(compiled.runner);
+  }
+  const live = restore(compiled, snapshot);
+  if (!live) return reject('invalid-snapshot');
+  let ending: Ending | undefined;
+  plans?.start(event);
+  try {
+    const next = compiled.machine.transition(live, event as never, compiled.runner.scope) as AnyMachineSnapshot;
+    ending = endingOf(next, next === live);
+    return { ending, context: next.context as CaseContext, live: next };
+  } finally {
+    // Kept only when the run ended within the budget.
+    plans?.stop(key, compiled.runner.meter.exceeded ? undefined : ending);
+  }
+}
+
 /**
  * Runs the machine within the budget (budget.ts). An overrun, or XState's own loop guard,
  * becomes an `over-budget` rejection naming the states involved; nothing is kept of the run.
  */
-function metered(compiled: CompiledProcess, run: () => AnyMachineSnapshot): AnyMachineSnapshot | Rejected {
+function metered(compiled: CompiledProcess, run: () => Run | Rejected): Run | Rejected {
   const meter = compiled.runner.meter;
-  meter.arm();
-  compiled.runner.actions = [];
-  compiled.runner.refusals.length = 0;
+  begin(compiled.runner);
   const refuse = (over: BudgetExceeded) => reject('over-budget', [], budgetMessage(over, (id) => compiled.states.get(id)?.label ?? id));
   try {
     const next = run();
+    if (isRejected(next)) return next;
     // XState's getInitialSnapshot catches what its run throws and answers with an error snapshot.
-    const error = next.status === 'error' ? (next as { error?: unknown }).error : undefined;
+    const error = next.ending.status === 'error' ? next.ending.error : undefined;
     return meter.exceeded ? refuse(meter.exceeded) : isLoopGuard(error) ? refuse(new BudgetExceeded('microsteps', [])) : next;
   } catch (e) {
     const over = meter.exceeded ?? (e instanceof BudgetExceeded ? e : isLoopGuard(e) ? new BudgetExceeded('microsteps', []) : null);
@@ -396,7 +461,7 @@ function metered(compiled: CompiledProcess, run: () => AnyMachineSnapshot): AnyM
 /** XState's own loop guard (machine option maxIterations), the backstop behind the meter. */
 const isLoopGuard = (e: unknown) => e instanceof Error && e.message.startsWith('Infinite loop detected');
 
-const isRejected = (r: AnyMachineSnapshot | Rejected): r is Rejected => (r as Rejected).ok === false;
+const isRejected = (r: Run | Rejected): r is Rejected => (r as Rejected).ok === false;
 
 /** The form of the step a case starts in (the first atomic state down the initials), if it has one. */
 function startForm(compiled: CompiledProcess): string | undefined {
@@ -443,8 +508,11 @@ export function startCase(
   }
   const now = toMs(options.now);
   const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
-  const live = metered(compiled, () => compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot);
-  return isRejected(live) ? live : accepted(compiled, live, now);
+  const run = metered(compiled, () => {
+    const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
+    return { ending: endingOf(live, false), context: live.context as CaseContext, live };
+  });
+  return isRejected(run) ? run : accepted(compiled, run, now);
 }
 
 /**
@@ -461,7 +529,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (type === ADD_SIGNER_EVENT) return addSigner(compiled, snapshot, event, options);
   if (type === COPY_EVENT) {
     if (!options.system) return reject('forbidden-role');
-    return stayed(compiled, { ...snapshot }, null);
+    return stayed(compiled, snapshot, { ...snapshot });
   }
   const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
   const isTimer = type.startsWith('xstate.after.');
@@ -473,16 +541,16 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   } else if (!options.system && !added && !mayAct(spec!.roles, options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
-  const live = restore(compiled, snapshot);
-  if (!live) return reject('invalid-snapshot');
-  if (!anyHandles(compiled, live, type)) return reject('not-allowed-in-state');
-  if (!options.system && !added && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, live, type)), options.actor, options.unitPath)) {
+  const nodes = activeNodes(compiled, snapshot);
+  if (!nodes) return reject('invalid-snapshot');
+  if (!anyHandles(compiled, nodes, type)) return reject('not-allowed-in-state');
+  if (!options.system && !added && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, nodes, type)), options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
-  const holder = options.system || added ? undefined : claimedBy(compiled, live, type, snapshot.claims);
+  const holder = options.system || added ? undefined : claimedBy(compiled, nodes, type, snapshot.claims);
   if (holder && holder !== options.actor.id) return reject('claimed-by-other');
 
-  const formId = spec?.data === 'step' ? stepForm(compiled, live, type) : spec?.data;
+  const formId = spec?.data === 'step' ? stepForm(compiled, nodes, type) : spec?.data;
   let data = event.data;
   if (formId) {
     const form = compiled.forms[formId];
@@ -498,7 +566,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
 
   const now = toMs(options.now);
   // A step decided by several approvers: an approval is counted until the step's rule is met.
-  const step = spec && (spec.kind === 'approve' || spec.kind === 'return') ? ballotStep(compiled, live, type, snapshot) : undefined;
+  const step = spec && (spec.kind === 'approve' || spec.kind === 'return') ? ballotStep(compiled, nodes, type, snapshot) : undefined;
   const ballot = step && ballotOf(step, snapshot.votes, snapshot.added?.[step.id], snapshot.context.data, options.approvers);
   if (step && ballot) {
     // The rule's approvers, or those added; for a one-person step, anyone its role allows (checked above).
@@ -508,16 +576,16 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
       if ((snapshot.waitFor?.[step.id]?.[options.actor.id] ?? []).some((x) => !ballot.approved.includes(x))) return reject('waiting-for-signer');
       const approved = [...ballot.approved, options.actor.id];
       if (!ballotMet(ballot, approved)) {
-        const stay = stayed(compiled, { ...snapshot, votes: { ...(snapshot.votes ?? {}), [step.id]: approved } }, live);
+        const stay = stayed(compiled, snapshot, { ...snapshot, votes: { ...(snapshot.votes ?? {}), [step.id]: approved } });
         if (formId) Object.assign(stay, { formId, data });
         return stay;
       }
     }
   }
-  const runEvent = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
-  const next = metered(compiled, () => compiled.machine.transition(live, runEvent as never, compiled.runner.scope) as AnyMachineSnapshot);
-  if (isRejected(next)) return next;
+  const runEvent: RunEventOf = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
+  const run = metered(compiled, () => macrostep(compiled, snapshot, runEvent));
+  if (isRejected(run)) return run;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
-  if (next === live) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
-  return accepted(compiled, next, now, formId, data, snapshot);
+  if (run.ending.same) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
+  return accepted(compiled, run, now, formId, data, snapshot);
 }

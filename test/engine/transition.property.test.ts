@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, type CompiledProcess } from '../../engine/compile';
+import { compile, compileReference, type CompiledProcess } from '../../engine/compile';
 import { availableEvents, startCase, transition, type TransitionResult } from '../../engine/transition';
 import type { Actor, CaseSnapshot, Definition, Level } from '../../engine/types';
 import { allDefinitions } from '../helpers/definitions';
@@ -40,6 +40,8 @@ const strip = (r: TransitionResult) => JSON.parse(JSON.stringify(r));
 
 describe.each(allDefinitions())('random event sequences through %s', (_file, def) => {
   const compiled = compile(def);
+  // XState alone, without macrostep plans: every step must give what it gives (engine/plans.ts).
+  const reference = compileReference(def);
   const actors = actorsFor(def);
   const caseUnit = caseUnitOf(def);
   const types = [...Object.keys(def.events), ...timerEvents(compiled), 'constructor', '__proto__', 'toString', 'xstate.init', ''];
@@ -71,7 +73,8 @@ describe.each(allDefinitions())('random event sequences through %s', (_file, def
 
   const visited = new Set<string>();
 
-  it('never throws, rejects only with typed codes, and gives the same result from a stored snapshot', () => {
+  it('never throws, rejects only with typed codes, and gives the same result from a stored snapshot and from XState alone', () => {
+    const replayedBefore = compiled.runner.plans!.counts.replayed;
     fc.assert(
       fc.property(fc.gen(), fc.integer({ min: 1, max: 40 }), (g, length) => {
         let now = Date.parse('2026-03-02T02:00:00Z');
@@ -87,6 +90,8 @@ describe.each(allDefinitions())('random event sequences through %s', (_file, def
           const inMemory = transition(compiled, snapshot, event, options);
           const stored = transition(compiled, JSON.parse(JSON.stringify(snapshot)) as CaseSnapshot, JSON.parse(JSON.stringify(event)), options);
           expect(strip(stored)).toEqual(strip(inMemory));
+          const alone = transition(reference, JSON.parse(JSON.stringify(snapshot)) as CaseSnapshot, JSON.parse(JSON.stringify(event)), options);
+          expect(strip(alone)).toEqual(strip(inMemory));
           if (!inMemory.ok) {
             expect(REJECTIONS).toContain(inMemory.rejection.code);
             expect(inMemory.rejection.message).toMatch(/[\u4e00-\u9fff]/);
@@ -103,6 +108,8 @@ describe.each(allDefinitions())('random event sequences through %s', (_file, def
       }),
       { numRuns: 150 },
     );
+    // Later walks did replay the plans earlier ones recorded (else the comparison proves nothing about them).
+    expect(compiled.runner.plans!.counts.replayed - replayedBefore).toBeGreaterThan(100);
   });
 
   it('explores the flow: the walks reach at least 80% of the leaf states', () => {
