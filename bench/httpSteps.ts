@@ -37,6 +37,8 @@ export interface StepBenchOptions {
   pgbench: boolean;
   /** Then hold half the rate reached, for the latency at half load. */
   halfLoad?: boolean;
+  /** HTTP runs, each followed by a pgbench run (default 1): on a noisy machine each ratio pairs two runs a few seconds apart. */
+  rounds?: number;
 }
 
 export interface Rate { rps: number; p50: number; p99: number }
@@ -50,7 +52,10 @@ export interface StepBenchResult {
   /** At half the rate reached (halfLoad). */
   half?: SteadyResult & { rate: number };
   ceiling?: Rate;
-  pgbench?: { tps: number; latency: string } | null;
+  /** The mean of the pgbench runs, with the CPU ms the local PostgreSQL spent per transaction. */
+  pgbench?: { tps: number; latency: string; dbCpuMs: number | null } | null;
+  /** Each round's HTTP rate over the pgbench rate of the run right after it. */
+  ratios?: number[];
 }
 
 /**
@@ -76,14 +81,15 @@ export function pageoutDaemon(): number | null {
   return null;
 }
 
-/** CPU seconds (user + system) the processes have used so far, from /proc; null off Linux. */
+/** CPU seconds (user + system) the processes and their ended children have used so far, from /proc; null off Linux. */
 function cpuSeconds(pids: number[]): number | null {
   let ticks = 0;
   for (const pid of pids) {
     try {
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, then
+      // cutime and cstime, what its ended children used (PostgreSQL's postmaster: the backends of closed connections).
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       if (pids.length === 1) return null; // one of many may have ended: count the rest
     }
@@ -107,20 +113,38 @@ function postgresPids(): number[] {
 }
 
 /**
- * PostgreSQL's own ceiling: pgbench runs bench/pgbench-step.sql over the prepared cases at the
- * same concurrency for the same time. Null when pgbench is not installed.
+ * PostgreSQL's own ceiling: pgbench runs bench/pgbench-step.sql at the same concurrency for the
+ * same time, over copies of the prepared cases (ids prefixed `pgb-`) so that it never moves a case
+ * the server holds. `pgbenchCopies` makes them (false when pgbench is not installed); each run
+ * first brings them to the size the server's cases have grown to.
  */
-function pgbenchCeiling(url: string, schema: string, ids: string[], o: StepBenchOptions): { tps: number; latency: string } | null {
-  const env = { ...process.env, PGOPTIONS: `-c search_path=${schema}` };
-  if (spawnSync('pgbench', ['--version']).status !== 0) return null;
-  const values = ids.map((id, i) => `(${i + 1}, '${id}')`).join(',');
-  const made = spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE bench_ids (n int PRIMARY KEY, id text, rev int DEFAULT 0); INSERT INTO bench_ids (n, id) VALUES ${values}; CREATE SEQUENCE bench_seq;`], { env, encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(made.stderr);
-  const body = JSON.stringify({ type: 'LOG_VISIT', data: visit, actor: { id: 'bench', name: 'bench' }, at: new Date().toISOString() });
-  const run = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', String(o.connections), '-j', '2', '-T', String(o.seconds), '-D', `cases=${ids.length}`, '-D', `body=${body}`, '-f', join(root, 'bench/pgbench-step.sql'), url], { env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`pgbench: ${run.stderr}`);
-  return { tps: Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1]), latency: /latency average = ([\d.]+) ms/.exec(run.stdout)?.[1] ?? '?' };
+function pgbenchCopies(url: string, schema: string, ids: string[]): boolean {
+  if (spawnSync('pgbench', ['--version']).status !== 0) return false;
+  const values = ids.map((id, i) => `(${i + 1}, 'pgb-${id}')`).join(',');
+  const copy = `INSERT INTO cases SELECT (jsonb_populate_record(NULL::cases, to_jsonb(c) || jsonb_build_object('id', 'pgb-' || c.id, 'unique_key', NULL))).* FROM cases c WHERE c.id IN (SELECT substr(id, 5) FROM bench_ids)`;
+  psql(url, schema, `CREATE TABLE bench_ids (n int PRIMARY KEY, id text, rev int DEFAULT 0); INSERT INTO bench_ids (n, id) VALUES ${values}; CREATE SEQUENCE bench_seq; ${copy};`);
+  return true;
 }
+
+function psql(url: string, schema: string, command: string): void {
+  const made = spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` }, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(made.stderr);
+}
+
+function pgbenchRun(url: string, schema: string, ids: string[], o: StepBenchOptions): { tps: number; latency: string; dbCpuMs: number | null } {
+  psql(url, schema, `UPDATE cases p SET snapshot = c.snapshot FROM cases c WHERE p.county_id = c.county_id AND p.id = 'pgb-' || c.id`);
+  const body = JSON.stringify({ type: 'LOG_VISIT', data: visit, actor: { id: 'bench', name: 'bench' }, at: new Date().toISOString() });
+  const env = { ...process.env, PGOPTIONS: `-c search_path=${schema}` };
+  const cpu0 = cpuSeconds(postgresPids());
+  const run = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', String(o.connections), '-j', '2', '-T', String(o.seconds), '-D', `cases=${ids.length}`, '-D', `body=${body}`, '-f', join(root, 'bench/pgbench-step.sql'), url], { env, encoding: 'utf8' });
+  const cpu = cpuSeconds(postgresPids());
+  if (run.status !== 0) throw new Error(`pgbench: ${run.stderr}`);
+  const tps = Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1]);
+  const done = Number(/number of transactions actually processed: (\d+)/.exec(run.stdout)?.[1]);
+  return { tps, latency: /latency average = ([\d.]+) ms/.exec(run.stdout)?.[1] ?? '?', dbCpuMs: cpu === null || cpu0 === null || !done ? null : ((cpu - cpu0) * 1000) / done };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult> {
   const base = `http://127.0.0.1:${o.port}`;
@@ -185,24 +209,43 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
       revs.set(id, rev + 1);
       return { path: `/api/cases/${id}/events`, headers: { ...headers, 'if-match': String(rev), 'idempotency-key': randomUUID() } };
     };
-    const cpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
-    const run = await autocannon({
-      url: base, connections: o.connections, duration: o.seconds,
-      requests: [{ method: 'POST', headers, body, setupRequest: (req) => ({ ...req, ...nextStep() }) }],
-    });
-    const steps = run['2xx'];
-    const perStep = (now: number | null, before: number | null) => (now === null || before === null || !steps ? null : ((now - before) * 1000) / steps);
-    result.http = {
-      rps: steps / o.seconds, p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors,
-      cpuMs: { server: perStep(cpuSeconds([server.pid!]), cpu0.server), db: o.url ? perStep(cpuSeconds(postgresPids()), cpu0.db) : null },
-    };
-    if (o.halfLoad) {
-      // The latency a user sees on a busy day, not at the limit: half the rate just measured, held steady.
-      const rate = Math.max(1, Math.round(result.http.rps / 2));
-      // Steps autocannon had in flight when it stopped were applied but not counted: each case's revision is read afresh.
+    /** Steps autocannon had in flight when it stopped were applied but not counted: each case's revision is read afresh. */
+    const rereadRevs = async () => {
       for (let i = 0; i < ids.length; i += 50) {
         await Promise.all(ids.slice(i, i + 50).map(async (id) => revs.set(id, ((await api(cadre, 'GET', `/api/cases/${id}`)).case as { rev: number }).rev)));
       }
+    };
+    const withPgbench = o.pgbench && o.url ? pgbenchCopies(o.url, schema, ids) : false;
+    const runs: { steps: number; p50: number; p99: number; errors: number; server: number | null; db: number | null }[] = [];
+    const tps: { tps: number; latency: string; dbCpuMs: number | null }[] = [];
+    for (let round = 0; round < (o.rounds ?? 1); round++) {
+      if (round > 0) await rereadRevs();
+      const cpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
+      const run = await autocannon({
+        url: base, connections: o.connections, duration: o.seconds,
+        requests: [{ method: 'POST', headers, body, setupRequest: (req) => ({ ...req, ...nextStep() }) }],
+      });
+      const used = (now: number | null, before: number | null) => (now === null || before === null ? null : now - before);
+      runs.push({ steps: run['2xx'], p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors, server: used(cpuSeconds([server.pid!]), cpu0.server), db: o.url ? used(cpuSeconds(postgresPids()), cpu0.db) : null });
+      // Right after, while the machine is as it was: PostgreSQL's own rate (the server sits idle meanwhile).
+      if (withPgbench) tps.push(pgbenchRun(o.url!, schema, ids, o));
+    }
+    const steps = runs.reduce((a, r) => a + r.steps, 0);
+    const perStep = (pick: (r: (typeof runs)[number]) => number | null) =>
+      runs.some((r) => pick(r) === null) || !steps ? null : (runs.reduce((a, r) => a + pick(r)!, 0) * 1000) / steps;
+    result.http = {
+      rps: steps / (o.seconds * runs.length), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((a, r) => a + r.errors, 0),
+      cpuMs: { server: perStep((r) => r.server), db: perStep((r) => r.db) },
+    };
+    if (withPgbench) {
+      const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+      result.pgbench = { tps: mean(tps.map((t) => t.tps)), latency: tps.at(-1)!.latency, dbCpuMs: tps.some((t) => t.dbCpuMs === null) ? null : mean(tps.map((t) => t.dbCpuMs!)) };
+      result.ratios = runs.map((r, i) => r.steps / o.seconds / tps[i]!.tps);
+    } else if (o.pgbench && o.url) result.pgbench = null;
+    if (o.halfLoad) {
+      // The latency a user sees on a busy day, not at the limit: half the rate just measured, held steady.
+      const rate = Math.max(1, Math.round(result.http.rps / 2));
+      await rereadRevs();
       // In a process of its own (bench/steadyLoad.ts), so that this one's pauses are not counted as the server's.
       const job: SteadyJob = { port: o.port, rate, seconds: o.seconds, connections: o.connections, body, headers, cases: [...revs] };
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/steadyLoad.ts')], { cwd: root, input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -213,7 +256,6 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     await exited;
 
     if (o.ceiling) result.ceiling = await rawLoop(o, schema, dataDir, ids, cadre.cookie.split('=')[1]!);
-    if (o.pgbench && o.url) result.pgbench = pgbenchCeiling(o.url, schema, ids, o);
     return result as StepBenchResult;
   } finally {
     server.kill('SIGTERM');
