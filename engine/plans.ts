@@ -73,12 +73,12 @@ export interface ReplayHooks {
   exec(action: ExecAction): void;
 }
 
-/** Plans kept per compiled process; past this many, new spots run on XState unrecorded (a memory bound). */
-const MAX_PLANS = 5_000;
+/** Spots with a plan per compiled process; past this many, new spots run on XState unrecorded (a memory bound). */
+const MAX_PLANS = 2_000;
 /** A branch longer than this is not kept (a runaway near its budget is not worth remembering). */
 const MAX_OPS = 2_000;
-/** Operations kept per compiled process in all: however an author's guards branch, plans stay a few megabytes. */
-const MAX_KEPT = 200_000;
+/** Operations kept per compiled process in all (a few megabytes), however an author's guards branch. */
+const MAX_KEPT = 50_000;
 
 const isFork = (then: Ending | Fork): then is Fork => (then as Fork).branches !== undefined;
 

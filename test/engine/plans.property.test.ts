@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, compileReference, type CompiledProcess } from '../../engine/compile';
 import { Plans } from '../../engine/plans';
 import { startCase, transition, type TransitionResult } from '../../engine/transition';
-import type { CaseSnapshot, StateNodeConfig } from '../../engine/types';
+import type { CaseContext, CaseSnapshot, StateNodeConfig } from '../../engine/types';
 import { actor, definitionOf, EVENTS, randomMachine, unitPath } from '../helpers/randomMachines';
 
 const json = (r: TransitionResult) => JSON.stringify(r);
@@ -113,5 +113,28 @@ describe('a macrostep replayed from its plan gives what XState gives', () => {
     expect(counts()).toEqual({ replayed: at0.replayed + 1, recorded: at0.recorded + 3 });
     expect([go(8), go(1), go(5)]).toEqual(['big', 'small', 'done']);
     expect(counts()).toEqual({ replayed: at0.replayed + 4, recorded: at0.recorded + 3 });
+  });
+
+  it('stays bounded: past 50,000 operations kept, a new spot is run by XState and not recorded', () => {
+    const plans = new Plans();
+    const call = ({ context }: { context: CaseContext }) => ({ n: ((context as unknown as { n?: number }).n ?? 0) + 1 });
+    const ending = { same: false, value: 'a', historyValue: {}, status: 'active' as const, nodes: [] };
+    const record = (key: string, ops: number) => {
+      const sent = { type: 'GO' };
+      plans.start(sent);
+      for (let i = 0; i < ops; i++) plans.assign(call, undefined, sent);
+      plans.stop(key, ending);
+    };
+    const hooks = { step: () => undefined, exec: () => undefined };
+    const context = { data: {}, due: {}, children: { total: 0, done: 0 } } as CaseContext;
+    // A branch over 2,000 operations is never kept.
+    record('long', 2_001);
+    expect(plans.replay('long', context, { type: 'GO' }, hooks)).toBeUndefined();
+    for (let i = 0; i < 26; i++) record(`spot${i}`, 2_000);
+    // 25 spots of 2,000 operations fill the 50,000; the 26th is not kept.
+    expect(plans.counts.recorded).toBe(25);
+    const replayed = plans.replay('spot24', context, { type: 'GO' }, hooks);
+    expect((replayed?.context as unknown as { n: number }).n).toBe(2_000);
+    expect(plans.replay('spot25', context, { type: 'GO' }, hooks)).toBeUndefined();
   });
 });
