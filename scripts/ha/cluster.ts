@@ -1,11 +1,12 @@
 /**
  * A local highly available PostgreSQL made by pg_auto_failover (Debian: postgresql-15-auto-failover,
  * pg-auto-failover-cli): a monitor, a primary and a synchronous standby, on loopback ports, each
- * `pg_autoctl run` in its own process group so a node can be killed whole, as when its machine dies.
+ * `pg_autoctl run` in its own process group. A node is killed whole, as when its machine dies: its
+ * group and every process of its PostgreSQL, each of which leads a process group of its own.
  * Used by `npm run test:ha` (failoverTest.ts) and described in docs/scaling.md.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +21,7 @@ export interface Cluster {
   url: string;
   /** The port of the node that is primary now (asks PostgreSQL itself). */
   primaryPort(): number | null;
-  /** Kills a node's keeper and PostgreSQL at once (kill -9 of its process group). */
+  /** Kills a node's keeper and all of its PostgreSQL at once (kill -9), as when its machine dies. */
   killNode(port: number): void;
   /** Kills the monitor's keeper and PostgreSQL. */
   killMonitor(): void;
@@ -65,6 +66,42 @@ function psqlValue(port: number, query: string): string | null {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The processes of the PostgreSQL in `pgdata`: its postmaster and every process it forked. Each child
+ * (a backend, the WAL sender, the checkpointer) leads a process group of its own, so killing the
+ * keeper's group leaves them running until they notice the postmaster is gone: a backend could still
+ * commit, and the WAL sender still stream, after the "kill".
+ */
+function postgresProcesses(pgdata: string): number[] {
+  let postmaster: string;
+  try {
+    postmaster = readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+  } catch {
+    return [];
+  }
+  const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      // After the command name (which may hold spaces): the state, then the parent's pid.
+      return readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === postmaster;
+    } catch {
+      return false;
+    }
+  });
+  return [postmaster, ...children].map(Number);
+}
+
+/** Kills a process group and the processes given, all at once (found first: a killed postmaster's children are handed to init). */
+function killAll(group: number | undefined, pids: number[]): void {
+  if (group) process.kill(-group, 'SIGKILL');
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Creates and starts the monitor and two nodes; resolves when a primary streams synchronously to its standby. */
 export async function startCluster(basePort: number): Promise<Cluster> {
   const dir = mkdtempSync('/tmp/cf-ha-');
@@ -95,12 +132,11 @@ export async function startCluster(basePort: number): Promise<Cluster> {
     url: `postgres://postgres@127.0.0.1:${nodePorts[0]},127.0.0.1:${nodePorts[1]}/test?target_session_attrs=read-write`,
     primaryPort: () => nodePorts.find((p) => psqlValue(p, 'SELECT pg_is_in_recovery()') === 'f') ?? null,
     killNode(port) {
-      const child = keepers.get(`node${nodePorts.indexOf(port as never) + 1}`);
-      if (child?.pid) process.kill(-child.pid, 'SIGKILL');
+      const name = `node${nodePorts.indexOf(port as never) + 1}`;
+      killAll(keepers.get(name)?.pid, postgresProcesses(join(dir, name)));
     },
     killMonitor() {
-      const child = keepers.get('monitor');
-      if (child?.pid) process.kill(-child.pid, 'SIGKILL');
+      killAll(keepers.get('monitor')?.pid, postgresProcesses(join(dir, 'monitor')));
     },
     async setSynchronous(on) {
       const primary = cluster.primaryPort()!;
