@@ -3,7 +3,7 @@
 // Run: npm run bench:http              PostgreSQL (DATABASE_URL, default the local test database):
 //                                      HTTP / pgbench is the headline, our own SQL in a raw loop beside it
 //      npm run bench:http -- --pglite  the embedded database: HTTP / the same SQL in a raw loop in-process
-import { pageoutDaemon, runStepBench } from './httpSteps';
+import { median, pageoutDaemon, runStepBench } from './httpSteps';
 
 const pglite = process.argv.includes('--pglite');
 const o = {
@@ -21,9 +21,7 @@ const o = {
 const { http, half, rounds, ceiling, pgbench, ratios } = await runStepBench(o);
 console.log(`\nPOST /api/cases/:id/events on ${pglite ? 'PGlite (embedded)' : 'PostgreSQL'}, ${o.connections} connections, ${o.seconds} s, ${o.cases} cases`);
 if (pgbench && ratios) {
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  console.log(`  HTTP / pgbench = ${median.toFixed(2)}   (the headline: our share of what PostgreSQL itself does on this machine)`);
+  console.log(`  HTTP / pgbench = ${median(ratios).toFixed(2)}   (the headline: our share of what PostgreSQL itself does on this machine)`);
   console.log(`    ${ratios.length} rounds of HTTP then pgbench, ${o.seconds} s each; each round's ratio: ${ratios.map((r) => r.toFixed(2)).join(', ')} (the median above)`);
   console.log(`  pgbench (read case, write case, append event):  ${Math.round(pgbench.tps)} transactions/s (mean of the rounds), latency average ${pgbench.latency} ms, PostgreSQL CPU ${pgbench.dbCpuMs === null ? '?' : pgbench.dbCpuMs.toFixed(2)} ms per transaction`);
 }

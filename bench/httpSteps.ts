@@ -126,17 +126,19 @@ function pgbenchCopies(url: string, schema: string, ids: string[]): boolean {
   return true;
 }
 
+/** The environment of a PostgreSQL client tool working in the bench's schema. */
+const inSchema = (schema: string) => ({ ...process.env, PGOPTIONS: `-c search_path=${schema}` });
+
 function psql(url: string, schema: string, command: string): void {
-  const made = spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` }, encoding: 'utf8' });
+  const made = spawnSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { env: inSchema(schema), encoding: 'utf8' });
   if (made.status !== 0) throw new Error(made.stderr);
 }
 
 function pgbenchRun(url: string, schema: string, ids: string[], o: StepBenchOptions): { tps: number; latency: string; dbCpuMs: number | null } {
   psql(url, schema, `UPDATE cases p SET snapshot = c.snapshot FROM cases c WHERE p.county_id = c.county_id AND p.id = 'pgb-' || c.id`);
   const body = JSON.stringify({ type: 'LOG_VISIT', data: visit, actor: { id: 'bench', name: 'bench' }, at: new Date().toISOString() });
-  const env = { ...process.env, PGOPTIONS: `-c search_path=${schema}` };
   const cpu0 = cpuSeconds(postgresPids());
-  const run = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', String(o.connections), '-j', '2', '-T', String(o.seconds), '-D', `cases=${ids.length}`, '-D', `body=${body}`, '-f', join(root, 'bench/pgbench-step.sql'), url], { env, encoding: 'utf8' });
+  const run = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', String(o.connections), '-j', '2', '-T', String(o.seconds), '-D', `cases=${ids.length}`, '-D', `body=${body}`, '-f', join(root, 'bench/pgbench-step.sql'), url], { env: inSchema(schema), encoding: 'utf8' });
   const cpu = cpuSeconds(postgresPids());
   if (run.status !== 0) throw new Error(`pgbench: ${run.stderr}`);
   const tps = Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1]);
@@ -144,7 +146,8 @@ function pgbenchRun(url: string, schema: string, ids: string[], o: StepBenchOpti
   return { tps, latency: /latency average = ([\d.]+) ms/.exec(run.stdout)?.[1] ?? '?', dbCpuMs: cpu === null || cpu0 === null || !done ? null : ((cpu - cpu0) * 1000) / done };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+/** The middle value (the lower of the two middle ones for an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult> {
   const base = `http://127.0.0.1:${o.port}`;

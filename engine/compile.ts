@@ -363,7 +363,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
   const runner: Runner = { actions: [], live: new WeakMap(), configurations: new Map(), meter, refusals, plans, hooks, scope: undefined as unknown as Runner['scope'] };
   // XState reports every microstep to the system's inspection hook: the meter counts them there, and the plan being made records them.
   const system = (self as unknown as { system: { _sendInspectionEvent(ev: { type: string; snapshot?: unknown }): void } }).system;
-  const meteredSystem = Object.create(system, {
+  const watchedSystem = Object.create(system, {
     _sendInspectionEvent: {
       value: (ev: { type: string; snapshot?: { _nodes: LiveNode[] } }) => {
         if (ev.type === '@xstate.microstep') {
@@ -381,7 +381,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     logger: () => undefined,
     sessionId: '',
     stopChild: () => undefined,
-    system: meteredSystem,
+    system: watchedSystem,
     emit: () => undefined,
     actionExecutor: (action: { type: string; params?: unknown }) => {
       meter.action();

@@ -108,11 +108,6 @@ export class Plans {
     return `${type}\n${v}\n${h}`;
   }
 
-  /** True while a macrostep is being recorded. */
-  get recording(): boolean {
-    return this.tape !== null;
-  }
-
   start(sent: unknown): void {
     this.tape = [];
     this.sent = sent;

@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { BudgetExceeded, budgetMessage } from './budget';
-import { findAction } from './catalogue/index';
+import { findAction, type RunEvent } from './catalogue/index';
 import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
@@ -9,16 +9,6 @@ import { applyComputedFields } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
 import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
-
-/** The event as the machine is sent it. */
-interface RunEventOf {
-  type: string;
-  data: unknown;
-  formId: string | undefined;
-  now: number;
-  actorId: string;
-  actorName: string;
-}
 
 /** Inputs a transition needs besides the snapshot and event: time and who acts where. */
 export interface TransitionOptions {
@@ -412,7 +402,7 @@ function begin(runner: Runner): void {
  * One macrostep: the plan kept for this spot (plans.ts) when there is one and its guards
  * answer as before; else XState runs it from the start, recording the branch it takes.
  */
-function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: RunEventOf): Run | Rejected {
+function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: RunEvent): Run | Rejected {
   const { plans, hooks } = compiled.runner;
   const key = plans ? Plans.key(snapshot.value, snapshot.historyValue, event.type) : '';
   if (plans) {
@@ -582,7 +572,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
       }
     }
   }
-  const runEvent: RunEventOf = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
+  const runEvent: RunEvent = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
   const run = metered(compiled, () => macrostep(compiled, snapshot, runEvent));
   if (isRejected(run)) return run;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
