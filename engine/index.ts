@@ -26,5 +26,5 @@ export { mayAct, rolesInStep, startRolesOf } from './rights';
 export { actionList, resolveTarget, walkStates, walkTransitions, type WalkedState, type WalkedTransition } from './stateWalk';
 export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 export { type Ballot } from './approval';
-export { ADD_SIGNER_EVENT, availableEvents, caseProgress, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
+export { ADD_SIGNER_EVENT, availableEvents, caseProgress, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
 export { acceptedTypes, FILE_REF_PROPERTIES, type FileFieldSpec, type FileRef, fileRefsIn, hasFileFields, isFileField } from './files';

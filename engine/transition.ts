@@ -243,6 +243,8 @@ function withdraw(snapshot: CaseSnapshot, event: CaseEvent, options: TransitionO
  */
 export const CLAIM_EVENT = 'cf.claim';
 export const TRANSFER_EVENT = 'cf.transfer';
+/** 退回公共待办: a claimed step goes back to everyone holding its role (when its holder's account is deactivated; system only). */
+export const RELEASE_EVENT = 'cf.release';
 /** 加签: a person is added to the current step's decision; they must approve too (vouched by the caller, who checks they may see the case). */
 export const ADD_SIGNER_EVENT = 'cf.addSigner';
 /** 抄送: people are told of the case for information; recorded in the log, the case unchanged (vouched by the caller, who checks they may see it). */
@@ -269,6 +271,14 @@ function claim(compiled: CompiledProcess, snapshot: CaseSnapshot, event: CaseEve
   const step = assignedStep(compiled, nodes);
   if (!step) return reject('not-allowed-in-state');
   const holder = snapshot.claims?.[step.id];
+  if (event.type === RELEASE_EVENT) {
+    if (!options.system) return reject('forbidden-role');
+    if (!holder) return reject('not-allowed-in-state');
+    const { [step.id]: _released, ...others } = snapshot.claims ?? {};
+    const next: CaseSnapshot = { ...snapshot, claims: others };
+    if (!Object.keys(others).length) delete next.claims;
+    return stayed(compiled, snapshot, next);
+  }
   let to: string;
   if (event.type === CLAIM_EVENT) {
     if (!emptyData(event.data)) return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
@@ -515,7 +525,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const def = compiled.definition;
   const type = typeof event.type === 'string' ? event.type : '';
   if (type === WITHDRAW_EVENT) return withdraw(snapshot, event, options);
-  if (type === CLAIM_EVENT || type === TRANSFER_EVENT) return claim(compiled, snapshot, event, options);
+  if (type === CLAIM_EVENT || type === TRANSFER_EVENT || type === RELEASE_EVENT) return claim(compiled, snapshot, event, options);
   if (type === ADD_SIGNER_EVENT) return addSigner(compiled, snapshot, event, options);
   if (type === COPY_EVENT) {
     if (!options.system) return reject('forbidden-role');

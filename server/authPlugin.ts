@@ -18,6 +18,9 @@ export const COOKIE = 'cf_session';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What someone who must change their password may still do: see who they are, change it, sign out. */
+const WHILE_PASSWORD_MUST_CHANGE = new Set(['GET /api/me', 'PUT /api/me/password', 'DELETE /api/session', 'GET /api/counties']);
+
 /** Resolves the session on every /api request and refuses cookie-authenticated writes without the CSRF token. */
 export function installAuth(app: FastifyInstance, db: Db, sessions: SessionCache): void {
   app.decorateRequest('session', null);
@@ -29,6 +32,9 @@ export function installAuth(app: FastifyInstance, db: Db, sessions: SessionCache
     const login = request.method === 'POST' && request.url.split('?')[0] === '/api/session';
     if (request.session && WRITE_METHODS.has(request.method) && !login && request.headers['x-csrf-token'] !== request.session.csrf) {
       throw new AppError('CF_CSRF');
+    }
+    if (found?.actor.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(`${request.method} ${request.url.split('?')[0]}`)) {
+      throw new AppError('CF_PASSWORD_CHANGE_REQUIRED');
     }
   });
 }

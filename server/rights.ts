@@ -6,6 +6,8 @@ export interface UserActor extends Actor {
   county: string;
   username: string;
   name: string;
+  /** Signed in with a one-time or initial password: nothing but changing it is allowed until it is changed. */
+  mustChangePassword?: boolean;
 }
 
 /** The distinct unit paths the actor holds any role at: the roots of what they may see. */

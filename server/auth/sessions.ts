@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Level } from '../../engine/index';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/open';
+import type { Database } from '../db/schema';
 import { type FoundSession, recordRevocation, type SessionCache } from './sessionCache';
 
 /** A signed-in user's session, as the routes see it. */
@@ -51,15 +53,15 @@ async function loadSession(db: Db, county: string, id: string, now: Date): Promi
       .innerJoin('users as u', (j) => j.onRef('u.county_id', '=', 's.county_id').onRef('u.id', '=', 's.user_id'))
       .leftJoin('grants as g', (j) => j.onRef('g.county_id', '=', 's.county_id').onRef('g.user_id', '=', 's.user_id'))
       .leftJoin('org_units as o', (j) => j.onRef('o.county_id', '=', 'g.county_id').onRef('o.id', '=', 'g.unit_id'))
-      .select(['s.id', 's.user_id', 's.csrf', 's.expires_at', 's.revoked_at', 'u.username', 'u.display_name', 'g.role', 'o.path', 'o.level'])
+      .select(['s.id', 's.user_id', 's.csrf', 's.expires_at', 's.revoked_at', 'u.username', 'u.display_name', 'u.active', 'u.must_change_password', 'g.role', 'o.path', 'o.level'])
       .where('s.county_id', '=', county).where('s.id', '=', id).execute(),
   );
   const first = rows[0];
-  if (!first || first.revoked_at || new Date(first.expires_at) <= now) return null;
+  if (!first || first.revoked_at || !first.active || new Date(first.expires_at) <= now) return null;
   const grants = rows.flatMap((r) => (r.role && r.path && r.level ? [{ role: r.role, unitPath: r.path.split('/'), level: r.level as Level }] : []));
   return {
     session: { county, userId: first.user_id, sessionId: first.id, csrf: first.csrf },
-    actor: { county, id: first.user_id, username: first.username, name: first.display_name, grants },
+    actor: { county, id: first.user_id, username: first.username, name: first.display_name, grants, ...(first.must_change_password ? { mustChangePassword: true } : {}) },
     expiresAt: new Date(first.expires_at).getTime(),
   };
 }
@@ -71,4 +73,21 @@ export async function revokeSession(db: Db, session: Session, cache?: SessionCac
     await recordRevocation(k, session.sessionId, now);
   });
   cache?.forget(session.sessionId);
+}
+
+/**
+ * Every server forgets what it keeps of a user's live sessions within about a second, so the next
+ * request reads the account again (roles changed, password changed). With `revoke` the sessions are
+ * also signed out, all but `keep` (sign out everywhere, deactivation, a new password). Returns how many were live.
+ */
+export async function refreshUserSessions(k: Kysely<Database>, who: { county: string; userId: string }, revoke: boolean, now: Date, cache?: SessionCache, keep?: string): Promise<number> {
+  const live = await k.selectFrom('sessions').select('id').where('county_id', '=', who.county).where('user_id', '=', who.userId)
+    .where('revoked_at', 'is', null).where('expires_at', '>', now).execute();
+  const ended = live.map((s) => s.id).filter((id) => id !== keep);
+  if (revoke && ended.length) await k.updateTable('sessions').set({ revoked_at: now }).where('county_id', '=', who.county).where('id', 'in', ended).execute();
+  for (const s of live) {
+    await recordRevocation(k, s.id, now);
+    cache?.forget(s.id);
+  }
+  return revoke ? ended.length : live.length;
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/open';
 import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
+import { refuseClosedUnit } from './closedUnit';
 import { creationStep, type NewCase, writtenView } from './acceptedStep';
 import { caseTitle, type CaseView } from './caseView';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
@@ -27,6 +28,7 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
     ]).executeTakeFirstOrThrow();
     if (place.path === null) throw new AppError('CF_NOT_FOUND', '找不到该组织单位', [{ path: '/orgUnitId', message: '「组织单位」不存在' }]);
     const unit = { id: input.orgUnitId, path: place.path };
+    await refuseClosedUnit(k, county, unit.path);
     const process = place.version === null ? null : await loadProcess(k, county, input.processId, Number(place.version));
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程', [{ path: '/processId', message: '「流程」不存在或未发布' }]);
     const def = process.compiled.definition;

@@ -78,6 +78,26 @@ export function canonical(value: unknown): string {
   return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
 }
 
+/**
+ * The two sub-statements that append one event to its lane of the county's hash chain, given a
+ * sub-statement `c` yielding the (id, rev) the event is about (nothing, and nothing is appended):
+ * `h` moves the lane's head, `e` writes the event row. `body` is the event's canonical JSON.
+ */
+export function chainLinkCtes(county: string, event: EventBody, body: string): RawBuilder<unknown>[] {
+  const lane = laneOf(event.caseId);
+  return [
+    sql`h AS (
+      UPDATE county_chain SET seq = seq + 1, prev_head = head,
+        head = encode(sha256(convert_to(head || ':' || (seq + 1)::text || ':' || ${body}, 'UTF8')), 'hex')
+      WHERE county_id = ${county} AND lane = ${lane} AND EXISTS (SELECT 1 FROM c)
+      RETURNING seq, prev_head, head)`,
+    sql`e AS (
+      INSERT INTO case_events (county_id, lane, seq, case_id, rev, at, actor_id, actor_name, type, from_state, to_state, body, prev_hash, hash)
+      SELECT ${county}, ${lane}, h.seq, c.id, c.rev, ${event.at}::timestamptz, ${event.actor.id}, ${event.actor.name}, ${event.type}, ${event.from}, ${event.to}, ${body}, h.prev_head, h.head
+      FROM c, h RETURNING seq)`,
+  ];
+}
+
 /** Timer changes netted per timer id: the last word wins, so no row is touched twice in one statement. */
 export function netTimers(effects: Effect[]): { upsert: { timer_id: string; event_type: string; due_at: string }[]; cancel: string[] } {
   const last = new Map<string, Effect>();
@@ -146,18 +166,7 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
   const timerRows = [...upsert.map((t) => ({ ...t, case_id: s.caseId })), ...(s.outbox ?? []).map((o) => ({ case_id: o.caseId, timer_id: o.timerId, event_type: o.eventType, due_at: o.dueAt }))];
   const notes = s.effects.flatMap((e) => (e.type === 'notify' ? [{ roles: e.roles.join(','), message: e.message }] : []));
   // Only the parts this step needs: fewer sub-statements for PostgreSQL to plan and run.
-  const parts = [
-    sql`c AS (${caseCte(s)})`,
-    sql`h AS (
-      UPDATE county_chain SET seq = seq + 1, prev_head = head,
-        head = encode(sha256(convert_to(head || ':' || (seq + 1)::text || ':' || ${body}, 'UTF8')), 'hex')
-      WHERE county_id = ${s.county} AND lane = ${laneOf(s.caseId)} AND EXISTS (SELECT 1 FROM c)
-      RETURNING seq, prev_head, head)`,
-    sql`e AS (
-      INSERT INTO case_events (county_id, lane, seq, case_id, rev, at, actor_id, actor_name, type, from_state, to_state, body, prev_hash, hash)
-      SELECT ${s.county}, ${laneOf(s.caseId)}, h.seq, c.id, c.rev, ${s.event.at}::timestamptz, ${s.event.actor.id}, ${s.event.actor.name}, ${s.event.type}, ${s.event.from}, ${s.event.to}, ${body}, h.prev_head, h.head
-      FROM c, h RETURNING seq)`,
-  ];
+  const parts = [sql`c AS (${caseCte(s)})`, ...chainLinkCtes(s.county, s.event, body)];
   // The dashboard's counters move with the case, in the same statement, in the case's lane's row (readers sum the lanes):
   // cases of one village in different lanes do not queue on one counter row.
   const counts: { process_id: string; org_path: string; state: string; status: string; n: number }[] = [];

@@ -241,4 +241,15 @@ export const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE case_counts ADD PRIMARY KEY (county_id, process_id, org_path, state, status, lane)`.execute(db);
     },
   },
+  '015_county_admin': {
+    // A county runs on its own people: accounts an administrator adds, deactivates and resets; passwords that
+    // must be changed after a reset (a one-time code with an expiry); a growing delay after failed sign-ins;
+    // units with their 统计用区划代码 that are closed (not deleted) when they stop taking cases.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE users ADD COLUMN phone text, ADD COLUMN active boolean NOT NULL DEFAULT true,
+        ADD COLUMN must_change_password boolean NOT NULL DEFAULT false, ADD COLUMN password_expires_at timestamptz,
+        ADD COLUMN failed_logins int NOT NULL DEFAULT 0, ADD COLUMN login_after timestamptz`.execute(db);
+      await sql`ALTER TABLE org_units ADD COLUMN division_code text, ADD COLUMN closed_at timestamptz`.execute(db);
+    },
+  },
 };

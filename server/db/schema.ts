@@ -7,8 +7,22 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export interface Database {
   counties: { county_id: string; name: string; created_at: Generated<Timestamp> };
   county_chain: { county_id: string; lane: number; seq: ColumnType<string | number, number, number>; head: string; prev_head: string };
-  org_units: { county_id: string; id: string; parent_id: string | null; level: string; name: string; path: string; sort: number };
-  users: { county_id: string; id: string; username: string; display_name: string; password_hash: string; created_at: Generated<Timestamp> };
+  org_units: {
+    county_id: string; id: string; parent_id: string | null; level: string; name: string; path: string; sort: number;
+    division_code: ColumnType<string | null, string | null | undefined, string | null>; closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  };
+  users: {
+    county_id: string; id: string; username: string; display_name: string; password_hash: string; created_at: Generated<Timestamp>;
+    phone: ColumnType<string | null, string | null | undefined, string | null>;
+    active: ColumnType<boolean, boolean | undefined, boolean>;
+    /** Set by an administrator's reset or a first password: every request but changing it is refused until it is changed. */
+    must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+    /** When a one-time password stops working (24 hours after a reset). */
+    password_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    failed_logins: ColumnType<number, number | undefined, number>;
+    /** No password is checked for this account before this time (a growing delay after failures). */
+    login_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  };
   grants: { county_id: string; user_id: string; role: string; unit_id: string };
   sessions: { county_id: string; id: string; user_id: string; csrf: string; created_at: Timestamp; expires_at: Timestamp; revoked_at: Timestamp | null };
   definition_versions: { county_id: string; process_id: string; version: number; body: Json; source: ColumnType<unknown, string | null | undefined, string | null>; hash: string; note: string; published_at: Timestamp; published_by: string };

@@ -1,15 +1,30 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { dummyHash, verifyPassword } from '../auth/password';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import type { FastifyRequest } from 'fastify';
+import { recordAdminChange } from '../admin/adminLog';
+import { accountDelaySeconds, loginGuard } from '../auth/loginGuard';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { passwordProblem } from '../auth/passwordPolicy';
 import type { SessionCache } from '../auth/sessionCache';
-import { createSession, revokeSession } from '../auth/sessions';
+import { createSession, refreshUserSessions, revokeSession } from '../auth/sessions';
 import { COOKIE, requireActor } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { errors } from './schemas';
 
-/** Log in, log out, and who am I. */
-export function sessionRoutes(app: FastifyInstance, db: Db, config: Config, sessions: SessionCache): void {
+/** What the session routes need from the app. */
+export interface SessionRoutesOptions {
+  db: Db;
+  config: Config;
+  sessions: SessionCache;
+}
+
+const delayed = (seconds: number) => new AppError('CF_LOGIN_DELAYED', `登录失败次数过多，请 ${seconds} 秒后再试`);
+
+/** Sign in and out (here or everywhere), change one's password, and who am I. */
+export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionRoutesOptions }> = async (app, { db, config, sessions }) => {
+  const guard = loginGuard();
+
   app.post('/api/session', {
     // Per account and address: a township office behind one NAT address must not lock out its cadres.
     config: {
@@ -29,21 +44,44 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config, sess
         required: ['county', 'username', 'password'],
         additionalProperties: false,
         properties: { county: { type: 'string', pattern: '^\\d{6}$' }, username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
-      },
-      response: { 200: { type: 'object', properties: { csrfToken: { type: 'string' } } }, ...errors(400, 401, 429) },
+      } as const,
+      response: { 200: { type: 'object', properties: { csrfToken: { type: 'string' }, mustChangePassword: { type: 'boolean' } } }, ...errors(400, 401, 429) },
     },
   }, async (request, reply) => {
-    const { county, username, password } = request.body as { county: string; username: string; password: string };
-    const user = await db.run(county, (k) => k.selectFrom('users').select(['id', 'password_hash']).where('county_id', '=', county).where('username', '=', username).executeTakeFirst());
-    // The same scrypt work whether or not the user exists (see dummyHash).
-    const matches = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
-    if (!user || !matches) {
+    const { county, username, password } = request.body;
+    const now = new Date();
+    const wait = guard.addressWait(request.ip, now.getTime());
+    if (wait) throw delayed(wait);
+    const user = await db.run(county, (k) => k.selectFrom('users').select(['id', 'password_hash', 'active', 'must_change_password', 'password_expires_at', 'failed_logins', 'login_after'])
+      .where('county_id', '=', county).where('username', '=', username).executeTakeFirst());
+    if (!user) {
+      // No hashing for a name that is no account: the answer only takes as long as a check would (see loginGuard).
+      const name = `${county}|${username}`;
+      const nameWait = guard.unknownNameWait(name, now.getTime());
+      if (nameWait) throw delayed(nameWait);
+      await guard.imitateCheck();
+      guard.failed(request.ip, name, Date.now());
       request.log.warn({ county, username }, 'login failed');
       throw new AppError('CF_LOGIN_FAILED');
     }
+    if (user.login_after && new Date(user.login_after) > now) throw delayed(Math.ceil((new Date(user.login_after).getTime() - now.getTime()) / 1000));
+    if (!(await guard.timed(() => verifyPassword(password, user.password_hash)))) {
+      const failures = user.failed_logins + 1;
+      const delay = accountDelaySeconds(failures);
+      await db.run(county, (k) => k.updateTable('users').set({ failed_logins: failures, login_after: delay ? new Date(now.getTime() + delay * 1000) : null })
+        .where('county_id', '=', county).where('id', '=', user.id).execute());
+      guard.failed(request.ip, null, now.getTime());
+      request.log.warn({ county, username, failures }, 'login failed');
+      throw new AppError('CF_LOGIN_FAILED');
+    }
+    if (!user.active) throw new AppError('CF_ACCOUNT_DISABLED');
+    if (user.password_expires_at && new Date(user.password_expires_at) <= now) throw new AppError('CF_PASSWORD_EXPIRED');
+    if (user.failed_logins) {
+      await db.run(county, (k) => k.updateTable('users').set({ failed_logins: 0, login_after: null }).where('county_id', '=', county).where('id', '=', user.id).execute());
+    }
     const { cookie, csrf } = await createSession(db, county, user.id, config.sessionHours);
     void reply.setCookie(COOKIE, cookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.sessionHours * 3600 });
-    return { csrfToken: csrf };
+    return { csrfToken: csrf, mustChangePassword: user.must_change_password };
   });
 
   app.get('/api/counties', {
@@ -57,7 +95,43 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config, sess
     if (!request.session) throw new AppError('CF_UNAUTHENTICATED');
     await revokeSession(db, request.session, sessions);
     void reply.clearCookie(COOKIE, { path: '/' });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
+  });
+
+  app.delete('/api/sessions', { schema: { tags: ['session'], summary: '在所有设备上退出登录（包括本设备）', response: { 200: { type: 'object', properties: { signedOut: { type: 'integer' } } }, ...errors(401, 403) } } }, async (request, reply) => {
+    const actor = requireActor(request);
+    const signedOut = await db.transaction(actor.county, (k) => refreshUserSessions(k, { county: actor.county, userId: actor.id }, true, new Date(), sessions));
+    void reply.clearCookie(COOKIE, { path: '/' });
+    return { signedOut };
+  });
+
+  app.put('/api/me/password', {
+    schema: {
+      tags: ['session'], summary: '修改本人密码（其他设备上的登录随之退出）',
+      body: {
+        type: 'object', required: ['current', 'next'], additionalProperties: false,
+        properties: { current: { type: 'string', minLength: 1, maxLength: 200, description: '当前密码（或管理员发放的临时密码）' }, next: { type: 'string', minLength: 1, maxLength: 200, description: '新密码' } },
+      } as const,
+      response: { 204: { type: 'null' }, ...errors(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    const { current, next } = request.body;
+    const user = await db.run(actor.county, (k) => k.selectFrom('users').select(['password_hash', 'phone']).where('county_id', '=', actor.county).where('id', '=', actor.id).executeTakeFirstOrThrow());
+    if (!(await guard.timed(() => verifyPassword(current, user.password_hash)))) {
+      throw new AppError('CF_PASSWORD_WRONG', undefined, [{ path: '/current', field: '当前密码', message: '「当前密码」不正确' }]);
+    }
+    const problem = current === next ? '新密码不能与当前密码相同' : passwordProblem(next, { username: actor.username, phone: user.phone });
+    if (problem) throw new AppError('CF_PASSWORD_WEAK', `新密码不符合要求：${problem}`, [{ path: '/next', field: '新密码', message: `「新密码」${problem}` }]);
+    const hash = await hashPassword(next);
+    const now = new Date();
+    await db.transaction(actor.county, async (k) => {
+      await k.updateTable('users').set({ password_hash: hash, must_change_password: false, password_expires_at: null, failed_logins: 0, login_after: null })
+        .where('county_id', '=', actor.county).where('id', '=', actor.id).execute();
+      await refreshUserSessions(k, { county: actor.county, userId: actor.id }, true, now, sessions, request.session!.sessionId);
+      await recordAdminChange(k, actor.county, actor, { type: 'user.password', target: { kind: 'user', id: actor.id, name: actor.name } }, now);
+    });
+    return reply.status(204).send(null);
   });
 
   app.get('/api/me', {
@@ -69,6 +143,7 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config, sess
           type: 'object',
           properties: {
             id: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, csrfToken: { type: 'string' },
+            mustChangePassword: { type: 'boolean', description: '须先修改密码（初始密码或临时密码）' },
             county: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
             grants: { type: 'array', items: { type: 'object', properties: { role: { type: 'string' }, unitId: { type: 'string' }, unitName: { type: 'string' }, level: { type: 'string' } } } },
           },
@@ -80,12 +155,12 @@ export function sessionRoutes(app: FastifyInstance, db: Db, config: Config, sess
     const actor = requireActor(request);
     const [county, units] = await db.run(actor.county, async (k) => [
       await k.selectFrom('counties').select(['county_id', 'name']).where('county_id', '=', actor.county).executeTakeFirstOrThrow(),
-      await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).where('id', 'in', actor.grants.map((g) => g.unitPath.at(-1)!)).execute(),
+      await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).where('id', 'in', actor.grants.length ? actor.grants.map((g) => g.unitPath.at(-1)!) : ['']).execute(),
     ] as const);
     return {
-      id: actor.id, username: actor.username, name: actor.name, csrfToken: request.session!.csrf,
+      id: actor.id, username: actor.username, name: actor.name, csrfToken: request.session!.csrf, mustChangePassword: actor.mustChangePassword === true,
       county: { code: county.county_id, name: county.name },
       grants: actor.grants.map((g) => ({ role: g.role, unitId: g.unitPath.at(-1)!, unitName: units.find((u) => u.id === g.unitPath.at(-1))?.name ?? '', level: g.level })),
     };
   });
-}
+};

@@ -84,8 +84,9 @@ describe(`the login limit cannot be walked around (${dbKind})`, () => {
       const r = await t.app.inject({ method: 'POST', url: '/api/session', headers: { 'x-forwarded-for': `10.0.${i}.${i}` }, payload: { county: '532326', username: 'zhen', password: 'wrong-password' } });
       statuses.push(r.statusCode);
     }
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(10)).toEqual([429, 429, 429, 429]);
+    // Five failures for the name, then it waits (a growing delay), whatever address the header claims.
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual(Array(9).fill(429));
   });
 });
 

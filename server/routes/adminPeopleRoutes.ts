@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import { RELEASE_EVENT } from '../../engine/index';
+import { ADMIN_LOG, adminHistory, recordAdminChange } from '../admin/adminLog';
+import { ONE_TIME_HOURS, oneTimePassword } from '../admin/oneTimePassword';
+import { auditRecord, insertPerson, listPeople, openUnits, type Person, type PersonFields, readPerson, updatePerson } from '../admin/peopleQueries';
+import { requireAdmin } from '../admin/requireAdmin';
+import { hashPassword } from '../auth/password';
+import type { SessionCache } from '../auth/sessionCache';
+import { refreshUserSessions } from '../auth/sessions';
+import { requireActor } from '../authPlugin';
+import { sendEvent } from '../cases/sendEvent';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import type { UserActor } from '../rights';
+import { errors } from './schemas';
+
+/** What the admin routes need from the app. */
+export interface AdminRoutesOptions {
+  db: Db;
+  sessions: SessionCache;
+}
+
+const userId = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } } } as const;
+const grantSchema = {
+  type: 'object', required: ['role', 'unitId'], additionalProperties: false,
+  properties: { role: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$', description: '角色' }, unitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$', description: '在哪个单位' } },
+} as const;
+const personFields = {
+  name: { type: 'string', minLength: 1, maxLength: 50, description: '姓名' },
+  phone: { type: ['string', 'null'], pattern: '^1[3-9]\\d{9}$', description: '手机号（11 位）' },
+  grants: { type: 'array', maxItems: 50, items: grantSchema, description: '角色（可在多个单位担任多个角色）' },
+} as const;
+const personReply = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    id: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, phone: { type: ['string', 'null'] }, active: { type: 'boolean' }, mustChangePassword: { type: 'boolean' },
+    grants: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { role: { type: 'string' }, unitId: { type: 'string' }, unitName: { type: 'string' } } } },
+  },
+} as const;
+
+/** The units a person's roles name must exist and be open: a refusal names the row. */
+async function checkGrants(db: Db, county: string, grants: PersonFields['grants']): Promise<void> {
+  const open = await db.run(county, (k) => openUnits(k, county, grants.map((g) => g.unitId)));
+  const bad = grants.flatMap((g, i) => (open.has(g.unitId) ? [] : [{ path: `/grants/${i}/unitId`, field: '单位', message: `第 ${i + 1} 个角色的单位「${g.unitId}」不存在或已停用` }]));
+  if (bad.length) throw new AppError('CF_VALIDATION', bad[0]!.message, bad);
+}
+
+const found = (p: Person | undefined): Person => {
+  if (!p) throw new AppError('CF_NOT_FOUND', '找不到这个人员');
+  return p;
+};
+
+/**
+ * The county administrator's people (管理 → 人员): list and search, add with a one-time password,
+ * edit and move, give and take roles, deactivate and reactivate, reset a password, sign out everywhere.
+ * Every change is written to the county's audit chain with the record before and after.
+ */
+export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: AdminRoutesOptions }> = async (app, { db, sessions }) => {
+  app.addHook('preHandler', requireAdmin(db));
+  const tags = ['admin'];
+
+  app.get('/users', {
+    schema: {
+      tags, summary: '人员：按姓名、用户名、手机号或单位查找',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { q: { type: 'string', maxLength: 50 }, unitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' }, active: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 200 } },
+      } as const,
+      response: { 200: { type: 'array', items: personReply }, ...errors(400, 401, 403) },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { limit, ...filter } = request.query;
+    return db.run(actor.county, (k) => listPeople(k, actor.county, filter, limit ?? 200));
+  });
+
+  app.post('/users', {
+    schema: {
+      tags, summary: '新增人员（给出一次性密码，仅显示一次，24 小时内有效，首次登录须修改）',
+      body: {
+        type: 'object', required: ['username', 'name', 'grants'], additionalProperties: false,
+        properties: { username: { type: 'string', pattern: '^[A-Za-z0-9_.-]{2,64}$', description: '用户名' }, ...personFields },
+      } as const,
+      response: { 201: { type: 'object', properties: { user: personReply, oneTimePassword: { type: 'string' }, expiresAt: { type: 'string' } } }, ...errors(400, 401, 403, 409) },
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    const { username, ...fields } = request.body;
+    const person: PersonFields = { name: fields.name, phone: fields.phone ?? null, grants: fields.grants };
+    await checkGrants(db, actor.county, person.grants);
+    const password = oneTimePassword();
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
+    const hash = await hashPassword(password);
+    const id = randomUUID();
+    const user = await db.transaction(actor.county, async (k) => {
+      const taken = await k.selectFrom('users').select('id').where('county_id', '=', actor.county).where('username', '=', username).executeTakeFirst();
+      if (taken) throw new AppError('CF_USERNAME_TAKEN', `用户名「${username}」已被占用，请换一个`, [{ path: '/username', field: '用户名', message: `「用户名」${username} 已被占用` }]);
+      await insertPerson(k, actor.county, id, username, person, hash, expiresAt);
+      const added = found(await readPerson(k, actor.county, id));
+      await recordAdminChange(k, actor.county, actor, { type: 'user.add', target: { kind: 'user', id, name: added.name }, after: auditRecord(added) }, now);
+      return added;
+    });
+    return reply.status(201).send({ user, oneTimePassword: password, expiresAt: expiresAt.toISOString() });
+  });
+
+  app.put('/users/:id', {
+    schema: {
+      tags, summary: '修改人员：姓名、手机号、角色与单位（调动）',
+      params: userId,
+      body: { type: 'object', required: ['name', 'grants'], additionalProperties: false, properties: personFields } as const,
+      response: { 200: personReply, ...errors(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params;
+    const fields: PersonFields = { name: request.body.name, phone: request.body.phone ?? null, grants: request.body.grants };
+    await checkGrants(db, actor.county, fields.grants);
+    return db.transaction(actor.county, async (k) => {
+      const before = found(await readPerson(k, actor.county, id));
+      await updatePerson(k, actor.county, id, fields);
+      const after = found(await readPerson(k, actor.county, id));
+      // Their sessions are read again within a second: new roles apply at once, removed ones stop.
+      await refreshUserSessions(k, { county: actor.county, userId: id }, false, new Date(), sessions);
+      await recordAdminChange(k, actor.county, actor, { type: 'user.edit', target: { kind: 'user', id, name: after.name }, before: auditRecord(before), after: auditRecord(after) }, new Date());
+      return after;
+    });
+  });
+
+  app.post('/users/:id/deactivate', {
+    schema: {
+      tags, summary: '停用人员：所有登录立即失效，认领的环节退回公共待办，列出加签给他的案件',
+      params: userId,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            user: personReply, signedOut: { type: 'integer' }, released: { type: 'integer' },
+            addedTo: { type: 'array', description: '加签给此人、尚待其办理的案件（请改派）', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' } } } },
+          },
+        },
+        ...errors(400, 401, 403, 404),
+      },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params;
+    if (id === actor.id) throw new AppError('CF_VALIDATION', '不能停用自己的账号', [{ path: '/id', field: '人员', message: '不能停用自己的账号' }]);
+    const now = new Date();
+    const { user, signedOut } = await db.transaction(actor.county, async (k) => {
+      const before = found(await readPerson(k, actor.county, id));
+      await k.updateTable('users').set({ active: false }).where('county_id', '=', actor.county).where('id', '=', id).execute();
+      const n = await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions);
+      const after = { ...before, active: false };
+      await recordAdminChange(k, actor.county, actor, { type: 'user.deactivate', target: { kind: 'user', id, name: before.name }, before: auditRecord(before), after: auditRecord(after) }, now);
+      return { user: after, signedOut: n };
+    });
+    const released = await releaseClaims(db, actor, id);
+    const addedTo = await db.run(actor.county, (k) => k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', actor.county).where('status', '=', 'active')
+      .where((eb) => eb(eb.val(id), '=', eb.fn.any('added_to'))).orderBy('updated_at').limit(500).execute());
+    return { user, signedOut, released, addedTo };
+  });
+
+  app.post('/users/:id/reactivate', {
+    schema: { tags, summary: '重新启用人员', params: userId, response: { 200: personReply, ...errors(400, 401, 403, 404) } },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params;
+    return db.transaction(actor.county, async (k) => {
+      const before = found(await readPerson(k, actor.county, id));
+      await k.updateTable('users').set({ active: true, failed_logins: 0, login_after: null }).where('county_id', '=', actor.county).where('id', '=', id).execute();
+      const after = { ...before, active: true };
+      await recordAdminChange(k, actor.county, actor, { type: 'user.reactivate', target: { kind: 'user', id, name: before.name }, before: auditRecord(before), after: auditRecord(after) }, new Date());
+      return after;
+    });
+  });
+
+  app.post('/users/:id/reset-password', {
+    schema: {
+      tags, summary: '重置密码：给出一次性密码（仅显示一次，24 小时内有效），其所有登录立即失效',
+      params: userId,
+      response: { 200: { type: 'object', properties: { oneTimePassword: { type: 'string' }, expiresAt: { type: 'string' } } }, ...errors(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params;
+    const password = oneTimePassword();
+    const hash = await hashPassword(password);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
+    await db.transaction(actor.county, async (k) => {
+      const person = found(await readPerson(k, actor.county, id));
+      await k.updateTable('users').set({ password_hash: hash, must_change_password: true, password_expires_at: expiresAt, failed_logins: 0, login_after: null })
+        .where('county_id', '=', actor.county).where('id', '=', id).execute();
+      await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions);
+      await recordAdminChange(k, actor.county, actor, { type: 'user.reset-password', target: { kind: 'user', id, name: person.name } }, now);
+    });
+    return { oneTimePassword: password, expiresAt: expiresAt.toISOString() };
+  });
+
+  app.post('/users/:id/sign-out', {
+    schema: { tags, summary: '让此人在所有设备上退出登录', params: userId, response: { 200: { type: 'object', properties: { signedOut: { type: 'integer' } } }, ...errors(400, 401, 403, 404) } },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params;
+    const now = new Date();
+    const signedOut = await db.transaction(actor.county, async (k) => {
+      const person = found(await readPerson(k, actor.county, id));
+      const n = await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions);
+      await recordAdminChange(k, actor.county, actor, { type: 'user.sign-out', target: { kind: 'user', id, name: person.name } }, now);
+      return n;
+    });
+    return { signedOut };
+  });
+
+  app.get('/history', {
+    schema: {
+      tags, summary: '管理记录：谁在何时改了什么（取自防篡改的办理记录链）',
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, before: { type: 'string', format: 'date-time' } } } as const,
+      response: {
+        200: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { at: { type: 'string' }, actor: { type: 'string' }, type: { type: 'string' }, target: { type: 'object', additionalProperties: true }, before: {}, after: {} } } },
+        ...errors(400, 401, 403),
+      },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    return db.run(actor.county, (k) => adminHistory(k, actor.county, request.query.limit ?? 100, request.query.before));
+  });
+};
+
+/** Every step a deactivated person had claimed (or been handed) goes back to everyone holding its role; returns how many. */
+async function releaseClaims(db: Db, admin: UserActor, userId: string): Promise<number> {
+  const cases = await db.run(admin.county, (k) => k.selectFrom('cases').select('id').where('county_id', '=', admin.county).where('status', '=', 'active')
+    .where('id', '<>', ADMIN_LOG).where((eb) => eb(eb.val(userId), '=', eb.fn.any('claimed_by'))).execute());
+  let released = 0;
+  for (const c of cases) {
+    await sendEvent(db, admin, c.id, { type: RELEASE_EVENT, comment: '办理人账号已停用，退回公共待办' }, { vouched: true });
+    released++;
+  }
+  return released;
+}

@@ -1,0 +1,110 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditChain } from '../../server/audit/auditChain';
+import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
+
+let t: TestApp;
+let admin: Client;
+const C = '532326';
+
+type Unit = { id: string; parentId: string | null; level: string; name: string; path: string; divisionCode: string | null; closed: boolean; activeCases: number; people: number };
+type ErrorBody = { error: { code: string; message: string; details: { path: string; message: string }[] } };
+const error = (res: { json(): unknown }) => (res.json() as ErrorBody).error;
+const units = async () => (await admin.get('/api/admin/units')).json() as Unit[];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await login(t.app, C, 'guanli');
+});
+afterAll(() => t.close());
+
+describe(`the county administrator's org tree (${dbKind})`, () => {
+  it('adds a township and a village with their 统计用区划代码, checked', async () => {
+    const town = await admin.send('POST', '/api/admin/units', { parentId: C, name: '新街镇', level: 'township', divisionCode: '532326105000', id: 'xinjie' });
+    expect(town.statusCode, town.body).toBe(201);
+    expect(town.json()).toMatchObject({ id: 'xinjie', parentId: C, path: `${C}/xinjie`, divisionCode: '532326105000', closed: false });
+    const village = await admin.send('POST', '/api/admin/units', { parentId: 'xinjie', name: '新街村', level: 'village', divisionCode: '532326105201' });
+    expect(village.statusCode).toBe(201);
+    const v = village.json() as Unit;
+    expect(v.path).toBe(`${C}/xinjie/${v.id}`);
+
+    const wrongCounty = await admin.send('POST', '/api/admin/units', { parentId: 'xinjie', name: '别县村', level: 'village', divisionCode: '621226105201' });
+    expect(error(wrongCounty).details).toEqual([{ path: '/divisionCode', field: '统计用区划代码', message: '「统计用区划代码」须以本县代码 532326 开头' }]);
+    const twice = await admin.send('POST', '/api/admin/units', { parentId: 'xinjie', name: '重号村', level: 'village', divisionCode: '532326105201' });
+    expect(error(twice).details[0]!.message).toBe('「统计用区划代码」532326105201 已用于「新街村」');
+    const short = await admin.send('POST', '/api/admin/units', { parentId: 'xinjie', name: '短号村', level: 'village', divisionCode: '5323261' });
+    expect(short.statusCode).toBe(400);
+    const upward = await admin.send('POST', '/api/admin/units', { parentId: 'xinjie', name: '倒挂镇', level: 'township' });
+    expect(error(upward).details[0]!.path).toBe('/level');
+    expect((await units()).filter((u) => u.parentId === 'xinjie').map((u) => u.name)).toEqual(['新街村']);
+  });
+
+  it('a closed unit takes no new case; its running cases stay visible and workable; it cannot be deleted, only closed', async () => {
+    const cadre = await login(t.app, C, 'cun');
+    const running = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    expect((await units()).find((u) => u.id === 'xiaokangyuan')).toMatchObject({ activeCases: expect.any(Number) });
+
+    const closed = await admin.send('POST', '/api/admin/units/xiaokangyuan/close');
+    expect(closed.json()).toMatchObject({ id: 'xiaokangyuan', closed: true });
+    const refused = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
+    expect(refused.statusCode).toBe(422);
+    expect(error(refused)).toMatchObject({ code: 'CF_UNIT_CLOSED', details: [{ path: '/orgUnitId' }] });
+    // Units under it are closed with it.
+    expect((await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xky-site' })).statusCode).toBe(422);
+    expect((await cadre.get(`/api/cases/${running.id}`)).statusCode).toBe(200);
+    expect((await cadre.send('POST', `/api/cases/${running.id}/claim`, {})).statusCode).toBe(200);
+
+    const gone = await admin.send('DELETE', '/api/admin/units/xiaokangyuan');
+    expect(gone.statusCode).toBe(409);
+    expect(error(gone).code).toBe('CF_UNIT_IN_USE');
+    expect((await admin.send('POST', '/api/admin/units/xiaokangyuan/reopen')).json()).toMatchObject({ closed: false });
+    expect((await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).statusCode).toBe(201);
+  });
+
+  it('an empty unit can be deleted', async () => {
+    const u = (await admin.send('POST', '/api/admin/units', { parentId: 'jinbi', name: '临时网格', level: 'grid' })).json() as Unit;
+    expect((await admin.send('DELETE', `/api/admin/units/${u.id}`)).statusCode).toBe(204);
+    expect((await units()).some((x) => x.id === u.id)).toBe(false);
+  });
+
+  it('moving a village to another township moves its cases: the new township sees them, the old one no longer does', async () => {
+    await admin.send('POST', '/api/admin/units', { parentId: C, name: '迁入镇', level: 'township', id: 'qianru' });
+    const v = (await admin.send('POST', '/api/admin/units', { parentId: 'jinbi', name: '迁移村', level: 'village', id: 'qianyi' })).json() as Unit;
+    const cadreRes = await admin.send('POST', '/api/admin/users', { username: 'qycun', name: '迁移村干部', grants: [{ role: 'village_cadre', unitId: v.id }] });
+    const { oneTimePassword } = cadreRes.json() as { oneTimePassword: string };
+    const cadre = await login(t.app, C, 'qycun', oneTimePassword);
+    await cadre.send('PUT', '/api/me/password', { current: oneTimePassword, next: 'Qianyi-2027' });
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'qianyi' })).json() as { id: string };
+    const jinbi = await login(t.app, C, 'xiang');
+    expect((await jinbi.get(`/api/cases/${c.id}`)).statusCode).toBe(200);
+
+    const cycle = await admin.send('PUT', '/api/admin/units/jinbi', { parentId: 'xiaokangyuan' });
+    expect(error(cycle).details[0]!.path).toBe('/parentId');
+    const moved = await admin.send('PUT', '/api/admin/units/qianyi', { parentId: 'qianru', name: '迁移村（新）' });
+    expect(moved.json()).toMatchObject({ path: `${C}/qianru/qianyi`, name: '迁移村（新）', activeCases: 1 });
+    expect((await jinbi.get(`/api/cases/${c.id}`)).statusCode).toBe(404);
+    const row = await t.db.run(C, (k) => k.selectFrom('cases').select('org_path').where('county_id', '=', C).where('id', '=', c.id).executeTakeFirstOrThrow());
+    expect(row.org_path).toBe(`${C}/qianru/qianyi`);
+    // The dashboard's counters moved with it.
+    const counts = await t.db.run(C, (k) => sql<{ org_path: string; n: number }>`SELECT org_path, sum(n)::int AS n FROM case_counts WHERE county_id = ${C} AND org_path LIKE ${`${C}/%/qianyi`} GROUP BY org_path`.execute(k));
+    expect(counts.rows.filter((r) => r.n > 0).map((r) => r.org_path)).toEqual([`${C}/qianru/qianyi`]);
+  });
+
+  it('every change is in the admin history and in the audit chain, which still verifies and finds tampering', async () => {
+    const history = (await admin.get('/api/admin/history?limit=500')).json() as { type: string; actor: string; target: { id: string }; before?: { name: string }; after?: { name: string } }[];
+    expect(history.map((h) => h.type)).toEqual(expect.arrayContaining(['unit.add', 'unit.close', 'unit.reopen', 'unit.delete', 'unit.edit', 'user.add', 'user.password']));
+    const edit = history.find((h) => h.type === 'unit.edit' && h.target.id === 'qianyi')!;
+    expect(edit).toMatchObject({ actor: '孙丽（县信息中心·县管理员）', before: { name: '迁移村' }, after: { name: '迁移村（新）' } });
+
+    const check = () => t.db.run(C, (k) => auditChain(k, C, {}));
+    expect((await check()).ok).toBe(true);
+    // Someone edits the record of a closing in the database: the chain says where.
+    const closing = await t.db.run(C, (k) => k.selectFrom('case_events').select(['lane', 'seq', 'body']).where('county_id', '=', C).where('type', '=', 'admin.unit.close').executeTakeFirstOrThrow());
+    await t.db.run(C, (k) => k.updateTable('case_events').set({ body: closing.body.replace('小康苑社区', '别的社区') }).where('county_id', '=', C).where('lane', '=', closing.lane).where('seq', '=', closing.seq).execute());
+    const report = await check();
+    expect(report.ok).toBe(false);
+    expect(report.broken).toMatchObject({ lane: closing.lane, seq: Number(closing.seq), caseId: '~admin' });
+    await t.db.run(C, (k) => k.updateTable('case_events').set({ body: closing.body }).where('county_id', '=', C).where('lane', '=', closing.lane).where('seq', '=', closing.seq).execute());
+    expect((await check()).ok).toBe(true);
+  });
+});
