@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { CHAIN_LANES, canonical } from '../cases/writeStep';
 import type { Database } from '../db/schema';
-import { GENESIS } from '../seed/seed';
+import { GENESIS } from '../admin/createCounty';
 import { type ChainReport, linkHash } from './verifyChain';
 
 export const CHECKPOINT_FORMAT = 'countyflow-checkpoint/1';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { CHAIN_LANES, laneOf } from '../cases/writeStep';
-import { GENESIS } from '../seed/seed';
+import { GENESIS } from '../admin/createCounty';
 
 /** What re-checking a county's event chain found. */
 export interface ChainReport {

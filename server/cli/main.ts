@@ -1,5 +1,6 @@
 import { runAudit } from './audit';
 import { runCheck } from './check';
+import { runCounty } from './county';
 import { migrateOnly, seedOnly, serve } from './serve';
 
 const USAGE = `用法：countyflow <命令>
@@ -9,11 +10,17 @@ const USAGE = `用法：countyflow <命令>
   check [--json] [路径...]
                     检查流程定义（默认 definitions/）；退出码 0 无错误、1 有错误、2 用法不对
                     （countyflow check --help 看详细说明）
+  county add <县代码> <县名>
+                    新建一个县（不含演示数据）
+  user add <县代码> <用户名> <姓名> --admin
+                    新建人员（如新县的第一位县管理员），打印一次性密码
+                    （countyflow county --help 看详细说明）
   audit verify|checkpoint
                     校验办理记录的哈希链（可对照审计人员保存的签名检查点）；生成检查点
                     （countyflow audit --help 看详细说明）
 
-环境变量：PORT（默认 3000）、DATA_DIR（嵌入式数据库目录，默认 ./data）、DATABASE_URL（使用 PostgreSQL）
+环境变量：PORT（默认 3000）、DATA_DIR（嵌入式数据库目录，默认 ./data）、DATABASE_URL（使用 PostgreSQL）、
+  SEED_DEMO=0（启动时不写入演示县、演示人员和案件）
 `;
 
 /** Dispatches the countyflow command line. */
@@ -24,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest);
     case 'audit':
       return runAudit(rest);
+    case 'county':
+    case 'user':
+      return runCounty(command, rest);
     case 'serve':
       return serve();
     case 'migrate':

@@ -8,9 +8,12 @@ import { startHousekeeping } from '../housekeeping/prune';
 import { checkpointAll } from './audit';
 import { startScheduler } from '../timers/fireDueTimers';
 
-/** Seeds the counties not yet in the database, with demo cases unless SEED_DEMO=0, printing progress. */
+/** SEED_DEMO=0: a real county's server, with no demo county, demo user or printed login. */
+const demoWanted = () => process.env.SEED_DEMO !== '0';
+
+/** Seeds the demo counties not yet in the database, with their demo cases, printing progress. */
 const seedWithDemo = (db: Awaited<ReturnType<typeof openDb>>) =>
-  seedAll(db, undefined, { demo: process.env.SEED_DEMO !== '0', progress: (line) => process.stdout.write(`${line}\n`) });
+  seedAll(db, undefined, { demo: true, progress: (line) => process.stdout.write(`${line}\n`) });
 
 /** Prints the demo counties and their users, so a first-time user can log in. */
 function printLogins(url: string): void {
@@ -20,6 +23,15 @@ function printLogins(url: string): void {
     lines.push(`  ${county.name}（县代码 ${code}）`);
     for (const u of county.users) lines.push(`    ${u.username.padEnd(10)} ${u.name}  ${u.grants.map((g) => g.role).join('、')}`);
   }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+/** Without demo data: the URL, and what to do first when the database has no county yet. */
+async function printStarted(db: Awaited<ReturnType<typeof openDb>>, url: string): Promise<void> {
+  const counties = await db.run('*', (k) => k.selectFrom('counties').select(['county_id', 'name']).orderBy('county_id').execute());
+  const lines = [`\nCountyFlow 县域流程 已启动：${url}`, `API 文档：${url}/docs`];
+  if (counties.length) lines.push(`县：${counties.map((c) => `${c.name}（${c.county_id}）`).join('、')}`);
+  else lines.push('数据库中还没有县。先新建县和它的第一位县管理员：', '  countyflow county add <县代码> <县名>', '  countyflow user add <县代码> <用户名> <姓名> --admin');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
@@ -36,7 +48,7 @@ export async function serve(): Promise<number> {
     }
     throw e;
   }
-  const seeded = await seedWithDemo(db);
+  const seeded = demoWanted() ? await seedWithDemo(db) : [];
   const app = await buildApp(db, config);
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs) : async () => undefined;
@@ -55,7 +67,8 @@ export async function serve(): Promise<number> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await app.listen({ port: config.port, host: config.host });
-  printLogins(`http://localhost:${config.port}`);
+  if (demoWanted()) printLogins(`http://localhost:${config.port}`);
+  else await printStarted(db, `http://localhost:${config.port}`);
   return 0;
 }
 

@@ -38,14 +38,8 @@ export function readCounty(code: string, root = definitionsRoot): CountySpec {
  * of the same id (a whole definition, or a variation merged over the template).
  */
 export function countyDefinitions(code: string, root = definitionsRoot): { definition: Definition; source: Variation | null }[] {
-  const byId = new Map<string, { definition: Definition; source: Variation | null }>();
+  const byId = new Map<string, { definition: Definition; source: Variation | null }>(templateDefinitions(root).map((d) => [d.definition.id, d]));
   const find = templateFinder(root);
-  const templatesDir = join(root, 'templates');
-  for (const file of readdirSync(templatesDir).filter((f) => f.endsWith('.json')).sort()) {
-    const def = find(file.replace(/\.json$/, ''));
-    // A county running a shared template unchanged extends it with an empty patch.
-    if (def) byId.set(def.id, { definition: def, source: { extends: def.id, patch: {} } });
-  }
   const dir = join(root, 'counties', code);
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'county.json' && f !== 'demo.json').sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
@@ -56,4 +50,13 @@ export function countyDefinitions(code: string, root = definitionsRoot): { defin
     byId.set(report.definition.id, { definition: report.definition, source });
   }
   return [...byId.values()];
+}
+
+/** Every shared template, as a county runs it unchanged (extending it with an empty patch): what a new county starts with. */
+export function templateDefinitions(root = definitionsRoot): { definition: Definition; source: Variation }[] {
+  const find = templateFinder(root);
+  return readdirSync(join(root, 'templates')).filter((f) => f.endsWith('.json')).sort().flatMap((file) => {
+    const def = find(file.replace(/\.json$/, ''));
+    return def ? [{ definition: def, source: { extends: def.id, patch: {} } }] : [];
+  });
 }

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { contentHash } from '../../engine/index';
 import { hashPassword } from '../auth/password';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
-import { CHAIN_LANES } from '../cases/writeStep';
+import { createCounty } from '../admin/createCounty';
 import { countyCodes, countyDefinitions, type CountySpec, readCounty, type UnitSpec } from './countyFiles';
 import { seedDemoCases } from './demoCases';
 
 /** The password every demo user gets (printed by `npm start`; change it before real use). */
 export const DEMO_PASSWORD = 'demo1234';
-
-/** The genesis value of every county's event hash chain. */
-export const GENESIS = '0'.repeat(64);
 
 async function insertUnits(k: Kysely<Database>, county: string, units: UnitSpec[], parent: { id: string; path: string }) {
   let sort = 0;
@@ -27,20 +23,12 @@ async function insertUnits(k: Kysely<Database>, county: string, units: UnitSpec[
 export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string, now = new Date()): Promise<void> {
   const county = spec.code;
   await db.transaction(county, async (k) => {
-    await k.insertInto('counties').values({ county_id: county, name: spec.name }).execute();
-    await k.insertInto('county_chain').values(Array.from({ length: CHAIN_LANES }, (_, lane) => ({ county_id: county, lane, seq: 0, head: GENESIS, prev_head: GENESIS }))).execute();
-    await k.insertInto('org_units').values({ county_id: county, id: county, parent_id: null, level: 'county', name: spec.name, path: county, sort: 0 }).execute();
+    await createCounty(k, spec, countyDefinitions(county), { id: 'seed', note: '初始版本（演示数据）' }, now);
     await insertUnits(k, county, spec.units, { id: county, path: county });
     for (const u of spec.users) {
       const id = randomUUID();
       await k.insertInto('users').values({ county_id: county, id, username: u.username, display_name: u.name, password_hash: passwordHash }).execute();
       for (const g of u.grants) await k.insertInto('grants').values({ county_id: county, user_id: id, role: g.role, unit_id: g.unit }).execute();
-    }
-    for (const { definition: def, source } of countyDefinitions(county)) {
-      await k.insertInto('definition_versions').values({
-        county_id: county, process_id: def.id, version: 1, body: JSON.stringify(def), source: source && JSON.stringify(source), hash: contentHash(def),
-        note: '初始版本（演示数据）', published_at: now, published_by: 'seed',
-      }).execute();
     }
   });
 }

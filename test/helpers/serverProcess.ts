@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything it has printed so far (stdout and stderr). */
+  output(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startServer(env: Record<string, string>, port: number): Pr
   }
   return {
     url, child,
+    output: () => output,
     kill: (signal = 'SIGKILL') => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
