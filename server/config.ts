@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION, type Retention } from './housekeeping/prune';
+import { parseAllowHosts } from './messages/channelAddress';
 
 /** Server settings, from the environment with defaults that make `npm start` work anywhere. */
 export interface Config {
@@ -55,6 +56,8 @@ export interface Config {
   filesS3Region: string;
   /** How long before a step's deadline those who must act are reminded (DUE_SOON_HOURS, default 24). */
   dueSoonMs: number;
+  /** Hosts channels may reach over plain http or on a private network (CHANNEL_ALLOW_HOSTS, comma-separated; default none). */
+  channelAllowHosts: string[];
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readAfterWriteMs: Number(env.READ_AFTER_WRITE_SECONDS ?? 10) * 1000,
     filesS3Region: env.FILES_S3_REGION ?? 'us-east-1',
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
+    channelAllowHosts: parseAllowHosts(env.CHANNEL_ALLOW_HOSTS),
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
