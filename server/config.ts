@@ -48,6 +48,12 @@ export interface Config {
   checkpointIntervalMs: number;
   /** The largest file or photo one upload may be (UPLOAD_MAX_MB, default 20). */
   uploadMaxBytes: number;
+  /** How long an upload may stay unfinished before housekeeping deletes it (UPLOAD_EXPIRE_HOURS, default 24). */
+  uploadExpireMs: number;
+  /** How many uploads one user may have open at once (UPLOAD_OPEN_MAX, default 20). */
+  uploadOpenMax: number;
+  /** How many bytes one user's open uploads may declare in all (UPLOAD_OPEN_MB, default 200). */
+  uploadOpenBytes: number;
   /** Where files and photos are kept (FILES_DIR, default DATA_DIR/files): uploads in progress, then stored by content. */
   filesDir: string;
   /** An S3-compatible object store for files instead of the disk (FILES_S3_URL=https://KEY:SECRET@host/bucket[/prefix]). */
@@ -92,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkpointDir: resolve(env.AUDIT_CHECKPOINT_DIR ?? resolve(process.cwd(), 'audit', 'checkpoints')),
     checkpointIntervalMs: Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 86_400_000),
     uploadMaxBytes: Math.round(Number(env.UPLOAD_MAX_MB ?? 20) * 1024 * 1024),
+    uploadExpireMs: Number(env.UPLOAD_EXPIRE_HOURS ?? 24) * 3_600_000,
+    uploadOpenMax: Number(env.UPLOAD_OPEN_MAX ?? 20),
+    uploadOpenBytes: Math.round(Number(env.UPLOAD_OPEN_MB ?? 200) * 1024 * 1024),
     filesDir: '',
     readMaxLagMs: Number(env.READ_MAX_LAG_SECONDS ?? 5) * 1000,
     readAfterWriteMs: Number(env.READ_AFTER_WRITE_SECONDS ?? 10) * 1000,

@@ -27,6 +27,7 @@ export const errorCatalogue = {
   CF_DUPLICATE_CASE: { status: 409, message: '已有相同的案件，不能重复发起' },
   CF_TOO_LARGE: { status: 413, message: '提交的内容过大' },
   CF_FILE_TYPE: { status: 415, message: '文件类型不允许（按文件内容判断，不看扩展名）' },
+  CF_UPLOADS_OPEN: { status: 429, message: '未完成的上传过多或过大，请先传完已有的上传' },
   CF_UPLOAD_INCOMPLETE: { status: 409, message: '文件还没有上传完，请等上传完成后再保存' },
   CF_CHANNEL_ADDRESS: { status: 400, message: '渠道地址不允许：须为 https 公网地址，不能指向本机、内网或保留地址（县内网关须由运维人员列入 CHANNEL_ALLOW_HOSTS）' },
   CF_IDEMPOTENCY_MISMATCH: { status: 422, message: '同一个 Idempotency-Key 已用于不同的请求' },
