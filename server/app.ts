@@ -106,7 +106,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   auditRoutes(app, db, config);
   fileRoutes(app, db, config);
   messageRoutes(app, db);
-  channelRoutes(app, db);
+  channelRoutes(app, db, config);
   handoverRoutes(app, db);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION, type Retention } from './housekeeping/prune';
+import { parseAllowHosts } from './messages/channelAddress';
 
 /** Server settings, from the environment with defaults that make `npm start` work anywhere. */
 export interface Config {
@@ -47,6 +48,12 @@ export interface Config {
   checkpointIntervalMs: number;
   /** The largest file or photo one upload may be (UPLOAD_MAX_MB, default 20). */
   uploadMaxBytes: number;
+  /** How long an upload may stay unfinished before housekeeping deletes it (UPLOAD_EXPIRE_HOURS, default 24). */
+  uploadExpireMs: number;
+  /** How many uploads one user may have open at once (UPLOAD_OPEN_MAX, default 20). */
+  uploadOpenMax: number;
+  /** How many bytes one user's open uploads may declare in all (UPLOAD_OPEN_MB, default 200). */
+  uploadOpenBytes: number;
   /** Where files and photos are kept (FILES_DIR, default DATA_DIR/files): uploads in progress, then stored by content. */
   filesDir: string;
   /** An S3-compatible object store for files instead of the disk (FILES_S3_URL=https://KEY:SECRET@host/bucket[/prefix]). */
@@ -55,6 +62,8 @@ export interface Config {
   filesS3Region: string;
   /** How long before a step's deadline those who must act are reminded (DUE_SOON_HOURS, default 24). */
   dueSoonMs: number;
+  /** Hosts channels may reach over plain http or on a private network (CHANNEL_ALLOW_HOSTS, comma-separated; default none). */
+  channelAllowHosts: string[];
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -89,11 +98,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkpointDir: resolve(env.AUDIT_CHECKPOINT_DIR ?? resolve(process.cwd(), 'audit', 'checkpoints')),
     checkpointIntervalMs: Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 86_400_000),
     uploadMaxBytes: Math.round(Number(env.UPLOAD_MAX_MB ?? 20) * 1024 * 1024),
+    uploadExpireMs: Number(env.UPLOAD_EXPIRE_HOURS ?? 24) * 3_600_000,
+    uploadOpenMax: Number(env.UPLOAD_OPEN_MAX ?? 20),
+    uploadOpenBytes: Math.round(Number(env.UPLOAD_OPEN_MB ?? 200) * 1024 * 1024),
     filesDir: '',
     readMaxLagMs: Number(env.READ_MAX_LAG_SECONDS ?? 5) * 1000,
     readAfterWriteMs: Number(env.READ_AFTER_WRITE_SECONDS ?? 10) * 1000,
     filesS3Region: env.FILES_S3_REGION ?? 'us-east-1',
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
+    channelAllowHosts: parseAllowHosts(env.CHANNEL_ALLOW_HOSTS),
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;

@@ -26,3 +26,11 @@ export function underRoots(column: string, roots: string[]) {
 export function canSee(actor: Actor, orgPath: string): boolean {
   return visibleRoots(actor).some((r) => orgPath === r || orgPath.startsWith(`${r}/`));
 }
+
+/** The roles that may re-check a county's audit trail, held at the county itself (its whole chain). */
+export const AUDIT_ROLES: readonly string[] = ['supervisor', 'auditor', 'admin'];
+
+/** True when the actor is a county-level supervisor, auditor or administrator. */
+export function mayVerifyAudit(actor: Actor): boolean {
+  return actor.grants.some((g) => AUDIT_ROLES.includes(g.role) && g.unitPath.length === 1);
+}

@@ -31,12 +31,23 @@ export function columnsDiffering(r: { case_id: string; rev: number; at: Date | s
   return out;
 }
 
-/** Walks one lane of the county's chain and re-computes every link. */
-async function verifyLane(k: Kysely<Database>, county: string, lane: number): Promise<ChainReport> {
-  let prev = GENESIS;
-  let count = 0;
+/** Where a lane's walk starts: its first event (seq 0, GENESIS), or a checkpoint's head of it. */
+export interface LaneStart {
+  seq: number;
+  head: string;
+}
+
+/** Walks one lane of the county's chain from `start` and re-computes every link after it. */
+async function verifyLane(k: Kysely<Database>, county: string, lane: number, start: LaneStart = { seq: 0, head: GENESIS }): Promise<ChainReport> {
+  let prev = start.head;
+  let count = start.seq;
   const pageSize = 5000;
-  for (let after = 0; ; ) {
+  if (start.seq > 0) {
+    // The event the walk starts after must still be the one the checkpoint saw.
+    const at = await k.selectFrom('case_events').select(['case_id', 'hash']).where('county_id', '=', county).where('lane', '=', lane).where('seq', '=', start.seq).executeTakeFirst();
+    if (at?.hash !== start.head) return { ok: false, events: 0, broken: { lane, seq: start.seq, caseId: at?.case_id ?? '', reason: '与检查点的链尾不符' } };
+  }
+  for (let after = start.seq; ; ) {
     const rows = await k.selectFrom('case_events').select(['seq', 'case_id', 'rev', 'at', 'type', 'actor_id', 'actor_name', 'from_state', 'to_state', 'body', 'prev_hash', 'hash'])
       .where('county_id', '=', county).where('lane', '=', lane).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
     for (const r of rows) {
@@ -62,11 +73,14 @@ async function verifyLane(k: Kysely<Database>, county: string, lane: number): Pr
   return { ok: true, events: count };
 }
 
-/** Re-checks every lane of the county's hash chain; reports the first broken link. */
-export async function verifyChain(k: Kysely<Database>, county: string): Promise<ChainReport> {
+/**
+ * Re-checks every lane of the county's hash chain; reports the first broken link. With `from`
+ * (a checkpoint's lanes), each lane is walked only after the checkpoint's head of it.
+ */
+export async function verifyChain(k: Kysely<Database>, county: string, from: readonly ({ lane: number } & LaneStart)[] = []): Promise<ChainReport> {
   let events = 0;
   for (let lane = 0; lane < CHAIN_LANES; lane++) {
-    const r = await verifyLane(k, county, lane);
+    const r = await verifyLane(k, county, lane, from.find((l) => l.lane === lane));
     if (!r.ok) return { ...r, events: events + r.events };
     events += r.events;
   }

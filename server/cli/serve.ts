@@ -5,6 +5,7 @@ import { openDb } from '../db/open';
 import { countyCodes, readCounty } from '../seed/countyFiles';
 import { DEMO_PASSWORD, seedAll } from '../seed/seed';
 import { startHousekeeping } from '../housekeeping/prune';
+import { uploadDirOf } from '../files/openUploads';
 import { checkpointAll } from './audit';
 import { startScheduler } from '../timers/fireDueTimers';
 
@@ -51,8 +52,8 @@ export async function serve(): Promise<number> {
   const seeded = demoWanted() ? await seedWithDemo(db) : [];
   const app = await buildApp(db, config);
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
-  const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs) : async () => undefined;
-  const stopHousekeeping = config.housekeepingIntervalMs > 0 ? startHousekeeping(db, config.housekeepingIntervalMs, config.retention, (msg, extra) => app.log.info(extra ?? {}, msg)) : async () => undefined;
+  const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs, config.channelAllowHosts) : async () => undefined;
+  const stopHousekeeping = config.housekeepingIntervalMs > 0 ? startHousekeeping(db, config.housekeepingIntervalMs, config.retention, (msg, extra) => app.log.info(extra ?? {}, msg), { dir: uploadDirOf(config.filesDir), expireMs: config.uploadExpireMs }) : async () => undefined;
   const checkpoints = config.checkpointIntervalMs > 0
     ? setInterval(() => void checkpointAll(db, config).then((files) => app.log.info({ files }, '已写入检查点'), (e: unknown) => app.log.error({ err: String(e) }, '检查点写入失败')), config.checkpointIntervalMs)
     : undefined;

@@ -3,7 +3,8 @@
  * Node server: a phone on a weak signal resumes where it stopped instead of starting again),
  * then kept by content, checked by what the bytes are (file-type), not by their name.
  *
- *   POST/HEAD/PATCH /api/uploads[/:id]  the tus protocol (each user sees only their own uploads)
+ *   POST/HEAD/PATCH /api/uploads[/:id]  the tus protocol (each user sees only their own uploads,
+ *                                        has a few open at a time, and they expire: openUploads.ts)
  *   POST /api/files                      a finished upload becomes a file of a case: { id, name, type, size, sha256 }
  *   GET  /api/files/:id[?size=thumb]     the file (or its thumbnail), to those who may see its case
  */
@@ -23,6 +24,7 @@ import { canSee, type UserActor } from '../rights';
 import { errors, idParam } from '../routes/schemas';
 import { logAuthFailure } from '../cases/authFailures';
 import { diskFileStore, type FileStore } from './fileStore';
+import { openUploadsOf, uploadDirOf, uploadIdOf } from './openUploads';
 import { parseS3Url, s3FileStore } from './s3FileStore';
 import { thumbnailOf } from './thumbnails';
 
@@ -42,19 +44,22 @@ function fileStoreOf(config: Config): FileStore {
 
 export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
   // Uploads in progress stay on the local disk (tus resumes them there); finished files go to the store.
-  const uploadDir = join(config.filesDir, 'uploads');
+  const uploadDir = uploadDirOf(config.filesDir);
   const store = fileStoreOf(config);
   // Made on the first upload: a server that never receives one touches no folder (the tus store checks its folder as it starts).
   let made: { datastore: TusFileStore; tus: TusServer } | undefined;
   const uploads = () => {
     if (made) return made;
     mkdirSync(uploadDir, { recursive: true });
-    const datastore = new TusFileStore({ directory: uploadDir });
+    // An upload expires UPLOAD_EXPIRE_HOURS after it began: tus refuses to resume it (410) and says when (Upload-Expires); housekeeping deletes it.
+    const datastore = new TusFileStore({ directory: uploadDir, expirationPeriodInMilliseconds: config.uploadExpireMs });
     const tus = new TusServer({
       path: '/api/uploads',
       datastore,
       relativeLocation: true,
       maxSize: config.uploadMaxBytes,
+      // The upload the owner check passed, read from the path alone (tus's own reading would take the query's last segment).
+      getFileIdFromRequest: (req) => uploadIdOf(req.url),
       namingFunction: (req) => `${req.headers.get('x-cf-owner')}-${randomUUID()}`,
     });
     return (made = { datastore, tus });
@@ -62,11 +67,22 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
 
   // The tus body is the raw stream: fastify leaves it unread for the tus server.
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+  /** Refuses a new upload (CF_UPLOADS_OPEN) when the user's open ones are at UPLOAD_OPEN_MAX, or would pass UPLOAD_OPEN_MB with it. */
+  const checkRoom = async (owner: string, length: string | string[] | undefined) => {
+    const open = await openUploadsOf(uploadDir, owner, config.uploadMaxBytes);
+    const declared = Number(length);
+    const wanted = typeof length === 'string' && Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, config.uploadMaxBytes) : config.uploadMaxBytes;
+    const mb = (n: number) => Math.ceil(n / 1024 / 1024);
+    const refuse = (message: string) => new AppError('CF_UPLOADS_OPEN', message, [{ path: '/upload-length', field: '上传', message: `「上传」${message}` }]);
+    if (open.count >= config.uploadOpenMax) throw refuse(`未完成的上传已有 ${open.count} 个（每人最多 ${config.uploadOpenMax} 个），请先传完或等它们过期`);
+    if (open.bytes + wanted > config.uploadOpenBytes) throw refuse(`未完成的上传加上这个文件将超过每人 ${mb(config.uploadOpenBytes)} MB，请先传完已有的上传`);
+  };
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = requireActor(request);
     const owner = ownerOf(actor);
-    const id = (request.params as { id?: string }).id;
-    if (id !== undefined && !id.startsWith(`${owner}-`)) throw new AppError('CF_NOT_FOUND');
+    if (request.method === 'POST') await checkRoom(owner, request.headers['upload-length']);
+    // The upload tus will act on (the path's, never the query's), and only the caller's own.
+    else if (request.method !== 'OPTIONS' && !uploadIdOf(request.raw.url ?? '')?.startsWith(`${owner}-`)) throw new AppError('CF_NOT_FOUND');
     // Set by the server, whatever the client sent: the name prefix of this user's uploads (tus reads the raw header list).
     const raw = request.raw.rawHeaders;
     const kept: string[] = [];

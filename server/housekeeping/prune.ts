@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { expireUploads } from '../files/openUploads';
 
 /** How long records that only serve a while are kept (days). */
 export interface Retention {
@@ -27,14 +28,15 @@ export async function prune(db: Db, now: Date, retention: Retention = DEFAULT_RE
   });
 }
 
-/** Prunes every `intervalMs` until stopped (the first round soon after start). */
-export function startHousekeeping(db: Db, intervalMs: number, retention: Retention, log: (msg: string, extra?: object) => void): () => Promise<void> {
+/** Prunes every `intervalMs` until stopped (the first round soon after start); with `uploads`, deletes uploads older than `expireMs` in `dir` too. */
+export function startHousekeeping(db: Db, intervalMs: number, retention: Retention, log: (msg: string, extra?: object) => void, uploads?: { dir: string; expireMs: number }): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const round = () => {
     running = running.then(async () => {
       try {
-        const gone = await prune(db, new Date(), retention);
-        if (gone.idempotency || gone.sessions || gone.authFailures) log('housekeeping', gone);
+        const now = new Date();
+        const gone = { ...(await prune(db, now, retention)), uploads: uploads ? await expireUploads(uploads.dir, now, uploads.expireMs) : 0 };
+        if (gone.idempotency || gone.sessions || gone.authFailures || gone.uploads) log('housekeeping', gone);
       } catch (e) {
         log('housekeeping failed', { err: String(e) });
       }

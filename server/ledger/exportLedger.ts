@@ -6,13 +6,8 @@ import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { AppError } from '../errors';
 import { caseRecords, getPath } from '../../engine/index';
+import { csvCell } from './csvCell';
 import { cellText, ledgerColumns, listColumns } from './ledgerColumns';
-
-const csvCell = (v: string | number | null) => {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /**
  * Streams the ledger (台账) of a process's cases the actor may see, as xlsx or csv,

@@ -6,7 +6,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
+import type { AllowHosts } from './channelAddress';
 import { accepted, type Outgoing, requestFor } from './channelFormats';
+import { postToChannel } from './channelPost';
 
 /** The timer event that means "deliver a message", not a case event. */
 export const DELIVER_EVENT = 'cf.deliver';
@@ -53,8 +55,11 @@ export async function enqueueDeliveries(k: Kysely<Database>, at: { county: strin
   await sql`WITH ${sql.join(deliveryCtes(at, payloads), sql`, `)} SELECT count(*) FROM dl`.execute(k);
 }
 
-/** Sends one delivery (a claimed timer): delivered, retried later with backoff, or failed for good. */
-export async function deliver(db: Db, t: { county_id: string; case_id: string; timer_id: string }, now: Date, post: typeof fetch = fetch): Promise<void> {
+/**
+ * Sends one delivery (a claimed timer): delivered, retried later with backoff, or failed for good.
+ * `allow` is the operator's CHANNEL_ALLOW_HOSTS; every other host must be https and public.
+ */
+export async function deliver(db: Db, t: { county_id: string; case_id: string; timer_id: string }, now: Date, allow: AllowHosts = []): Promise<void> {
   const id = t.timer_id.slice('deliver:'.length);
   const d = await db.run(t.county_id, (k) => k.selectFrom('deliveries').innerJoin('channels', (j) => j.onRef('channels.id', '=', 'deliveries.channel_id').onRef('channels.county_id', '=', 'deliveries.county_id'))
     .select(['deliveries.payload', 'deliveries.attempts', 'channels.kind', 'channels.url', 'channels.secret']).where('deliveries.county_id', '=', t.county_id).where('deliveries.id', '=', id).executeTakeFirst());
@@ -65,16 +70,10 @@ export async function deliver(db: Db, t: { county_id: string; case_id: string; t
     return;
   }
   const req = requestFor(d, JSON.parse(d.payload) as Outgoing, now.getTime());
-  let status: number | null = null;
-  let error: string | null = null;
-  try {
-    const res = await post(req.url, { method: 'POST', headers: req.headers, body: req.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    status = res.status;
-    const text = await res.text();
-    if (!accepted(d.kind, res.status, text)) error = `对方答复 ${res.status}：${text.slice(0, 200)}`;
-  } catch (e) {
-    error = `发送失败：${(e as Error).message}`.slice(0, 300);
-  }
+  const result = await postToChannel(req, allow, TIMEOUT_MS);
+  const status = result.status;
+  // The log keeps the status and a short reason: what a channel answers is never shown to the author.
+  const error = result.status === null ? result.reason : accepted(d.kind, result.status, result.text) ? null : result.status >= 200 && result.status < 300 ? '对方未接收' : `HTTP ${result.status}`;
   const attempts = d.attempts + 1;
   await db.run(t.county_id, async (k) => {
     if (!error) {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { auditChain } from '../audit/auditChain';
+import { countyVerifier } from '../audit/countyVerifier';
 import { makeCheckpoint, loadSigningKey, writeCheckpoint } from '../audit/checkpoint';
 import { requireActor } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { mayVerifyAudit } from '../rights';
 import { errors } from './schemas';
 
 const broken = { type: 'object', properties: { lane: { type: 'integer' }, seq: { type: 'integer' }, caseId: { type: 'string' }, reason: { type: 'string' } } };
@@ -16,19 +17,31 @@ const checkpointSchema = {
   },
 };
 
-/** Re-checks the county's hash-chained event log, against its latest signed checkpoint too; takes checkpoints on demand. */
+/**
+ * Re-checks the county's hash-chained event log (county-level supervisors, auditors and
+ * administrators; one check per county at a time, from the last verified checkpoint forward:
+ * countyVerifier); takes checkpoints on demand.
+ */
 export function auditRoutes(app: FastifyInstance, db: Db, config: Config): void {
+  const verify = countyVerifier({ checkpointDir: config.checkpointDir, auditKeyFile: config.auditKeyFile });
   app.get('/api/audit/verify', {
     schema: {
-      tags: ['audit'], summary: '校验本县办理记录的哈希链（并对照最新的签名检查点）',
+      tags: ['audit'], summary: '校验本县办理记录的哈希链（并对照最新的签名检查点；限县级监督、审计、管理人员）',
       response: {
-        200: { type: 'object', properties: { ok: { type: 'boolean' }, events: { type: 'integer' }, broken, checkpoint: { type: 'object', properties: { at: { type: 'string' }, events: { type: 'integer' }, ok: { type: 'boolean' }, problem: { type: 'string' } } } } },
-        ...errors(401),
+        200: {
+          type: 'object',
+          properties: {
+            ok: { type: 'boolean' }, events: { type: 'integer' }, broken, since: { type: 'string', description: '从这个已校验过的检查点往后校验；没有时从第一条记录校验' },
+            checkpoint: { type: 'object', properties: { at: { type: 'string' }, events: { type: 'integer' }, ok: { type: 'boolean' }, problem: { type: 'string' } } },
+          },
+        },
+        ...errors(401, 403),
       },
     },
   }, async (request) => {
     const actor = requireActor(request);
-    return db.run(actor.county, (k) => auditChain(k, actor.county, { checkpointDir: config.checkpointDir, auditKeyFile: config.auditKeyFile }));
+    if (!mayVerifyAudit(actor)) throw new AppError('CF_FORBIDDEN', '只有县级监督、审计或管理人员可以校验办理记录');
+    return verify(db, actor.county);
   });
 
   app.post('/api/audit/checkpoint', {

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../authPlugin';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import type { Config } from '../config';
+import { AddressRefused, type AllowHosts, hostOf, resolveChecked, urlProblem } from '../messages/channelAddress';
 import { CHANNEL_KINDS } from '../messages/channelFormats';
 import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
@@ -21,7 +23,28 @@ const channelBody = {
   },
 } as const;
 
-export function channelRoutes(app: FastifyInstance, db: Db): void {
+/**
+ * Refuses (CF_CHANNEL_ADDRESS, naming 「url」) an address a delivery would refuse: not https,
+ * or a host that is or resolves to a non-public address, unless the operator allows the host.
+ * A name DNS cannot resolve now is kept: every delivery checks again.
+ */
+async function checkChannelUrl(text: string, allow: AllowHosts): Promise<void> {
+  const refuse = (why: string) => new AppError('CF_CHANNEL_ADDRESS', undefined, [{ path: '/url', field: 'url', message: `「url」${why}` }]);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw refuse('不是有效的网址');
+  }
+  const problem = urlProblem(url, allow);
+  if (problem) throw refuse(problem);
+  const host = hostOf(url);
+  if (allow.includes(host)) return;
+  const refused = await resolveChecked(host, allow).then(() => false, (e: unknown) => e instanceof AddressRefused);
+  if (refused) throw refuse('解析到本机、内网或保留地址，不允许');
+}
+
+export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'channelAllowHosts'>): void {
   app.get('/api/channels', { schema: { tags: ['messages'], summary: '本县的消息推送渠道', response: errors(401, 403) } }, async (request) => {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'channels');
@@ -34,6 +57,7 @@ export function channelRoutes(app: FastifyInstance, db: Db): void {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'channels');
     const b = request.body as { kind: string; name: string; url: string; secret?: string; processId?: string; kinds: string[] };
+    await checkChannelUrl(b.url, config.channelAllowHosts);
     const id = randomUUID();
     await db.run(actor.county, (k) => k.insertInto('channels').values({
       county_id: actor.county, id, kind: b.kind, name: b.name, url: b.url, secret: b.secret ?? null, process_id: b.processId ?? null, kinds: b.kinds.join(','), created_by: actor.id, created_at: new Date(),

@@ -4,6 +4,7 @@ import { sendEvent, StaleError } from '../cases/sendEvent';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { alertDeadlines } from '../messages/deadlineAlerts';
+import type { AllowHosts } from '../messages/channelAddress';
 import { deliver, DELIVER_EVENT } from '../messages/deliveries';
 
 /** How long a claimed timer stays reserved for the process that claimed it. */
@@ -12,9 +13,10 @@ const CLAIM_MS = 30_000;
 /**
  * Claims up to `limit` due timers (skipping rows another process holds), and fires each
  * through the ordinary transition path. A timer fires once: its row is deleted in the same
- * statement that applies its transition. Returns how many fired.
+ * statement that applies its transition. Returns how many fired. Channel messages go only to
+ * https public hosts and to `allowHosts` (CHANNEL_ALLOW_HOSTS).
  */
-export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: string, extra?: object) => void = () => undefined): Promise<number> {
+export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: string, extra?: object) => void = () => undefined, allowHosts: AllowHosts = []): Promise<number> {
   const claimed = await db.run('*', (k) => sql<{ county_id: string; case_id: string; timer_id: string; event_type: string }>`
     UPDATE timers SET claimed_until = ${new Date(now.getTime() + CLAIM_MS)}
     WHERE (county_id, case_id, timer_id) IN (
@@ -26,7 +28,7 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
   for (const t of claimed.rows) {
     if (t.event_type === DELIVER_EVENT) {
       // A message for a channel, not a case event: sent, or put back with backoff.
-      await deliver(db, t, now).catch((e: unknown) => log('delivery round failed', { county: t.county_id, timer: t.timer_id, err: String(e) }));
+      await deliver(db, t, now, allowHosts).catch((e: unknown) => log('delivery round failed', { county: t.county_id, timer: t.timer_id, err: String(e) }));
       continue;
     }
     try {
@@ -47,13 +49,13 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
 }
 
 /** Runs fireDueTimers every `intervalMs` until stopped; never two rounds at once in one process. */
-export function startScheduler(db: Db, intervalMs: number, log: (msg: string, extra?: object) => void, dueSoonMs?: number): () => Promise<void> {
+export function startScheduler(db: Db, intervalMs: number, log: (msg: string, extra?: object) => void, dueSoonMs?: number, allowHosts: AllowHosts = []): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let alertedAt = 0;
   const tick = async () => {
     try {
-      while (!stopped && (await fireDueTimers(db, new Date(), 50, log)) === 50);
+      while (!stopped && (await fireDueTimers(db, new Date(), 50, log, allowHosts)) === 50);
       // Deadline reminders: looked for once a minute.
       if (!stopped && Date.now() - alertedAt >= 60_000) {
         alertedAt = Date.now();

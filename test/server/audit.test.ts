@@ -14,6 +14,7 @@ let t: TestApp;
 let cadre: Client;
 let reviewer: Client;
 let county: Client;
+let supervisor: Client;
 const C = '532326';
 
 interface Row { lane: number; seq: number; case_id: string; actor_name: string; at: Date | string; to_state: string; body: string; prev_hash: string; hash: string }
@@ -24,6 +25,7 @@ beforeAll(async () => {
   cadre = await login(t.app, C, 'cun');
   reviewer = await login(t.app, C, 'xiang');
   county = await login(t.app, C, 'xinxi');
+  supervisor = await login(t.app, C, 'jiandu');
   for (let i = 0; i < 3; i++) {
     const { id } = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
     await cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: registration() });
@@ -39,7 +41,7 @@ async function busyLane(): Promise<Row[]> {
   const lanes = (await exec(sql`SELECT lane FROM case_events WHERE county_id = ${C} GROUP BY lane HAVING count(*) >= 4 ORDER BY lane LIMIT 1`)).rows as { lane: number }[];
   return (await exec(sql`SELECT lane, seq::int AS seq, case_id, actor_name, at, to_state, body, prev_hash, hash FROM case_events WHERE county_id = ${C} AND lane = ${lanes[0]!.lane} ORDER BY seq`)).rows as Row[];
 }
-const verify = async () => (await county.get('/api/audit/verify')).json() as Report;
+const verify = async () => (await supervisor.get('/api/audit/verify')).json() as Report;
 
 /** Applies a tampering, checks what the audit says, then puts the rows back exactly. */
 async function tampered(change: (rows: Row[]) => Promise<void>, check: (r: Report, rows: Row[]) => void | Promise<void>) {

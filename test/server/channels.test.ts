@@ -17,7 +17,8 @@ const received: { headers: Record<string, string | string[] | undefined>; body: 
 let failuresLeft = 0;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The county's own system is a gateway the operator allows over plain http (CHANNEL_ALLOW_HOSTS).
+  t = await createTestApp({ channelAllowHosts: ['127.0.0.1'] });
   author = await login(t.app, '532326', 'xinxi');
   cadre = await login(t.app, '532326', 'cun');
   township = await login(t.app, '532326', 'xiang');
@@ -54,7 +55,7 @@ describe(`messages that leave CountyFlow (${dbKind})`, () => {
     expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() })).statusCode).toBe(200);
     let now = Date.now();
     for (let round = 0; round < 6; round++) {
-      await fireDueTimers(t.db, new Date(now));
+      await fireDueTimers(t.db, new Date(now), 50, undefined, ['127.0.0.1']);
       now += 5 * 60_000;
     }
     expect(received.map((r) => r.answered)).toEqual([500, 500, 200]);
@@ -68,7 +69,7 @@ describe(`messages that leave CountyFlow (${dbKind})`, () => {
     // Another process's steps, or kinds the channel does not carry, send nothing.
     const before = received.length;
     await township.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', data: { reason: '补充照片' } });
-    await fireDueTimers(t.db, new Date(now));
+    await fireDueTimers(t.db, new Date(now), 50, undefined, ['127.0.0.1']);
     expect(received.length).toBe(before);
   });
 

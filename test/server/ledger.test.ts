@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvCell } from '../../server/ledger/csvCell';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
 import { idNumber, registration } from '../helpers/people';
 
@@ -82,5 +83,41 @@ describe(`ledgers (${dbKind})`, () => {
     const ids: unknown[] = [];
     sheet.eachRow((row, n) => n > 1 && ids.push(row.getCell(1).value));
     expect(ids).toContain(c.id);
+  });
+
+  it('no cell a cadre typed runs as a formula in Excel or WPS: csv cells are neutralised, numbers stay numbers, xlsx keeps text as text', async () => {
+    const typed = { householder: '=1+1', members: [{ name: '@SUM(A1)', idNumber: idNumber(), relation: '户主' }, { name: '+cmd|\' /C calc\'!A0', idNumber: idNumber('532326', '19820315', '002'), relation: '配偶' }] };
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: { ...registration(), ...typed } })).statusCode).toBe(200);
+
+    const csv = (await cadre.get('/api/cases/export?processId=relocation&format=csv')).body.replace(/^\uFEFF/, '').split('\r\n');
+    const cells = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"'));
+    const header = cells(csv[0]!);
+    const row = cells(csv.find((l) => l.startsWith(c.id))!);
+    const at = (title: string) => row[header.indexOf(title)];
+    expect(at('摸底登记·户主姓名')).toBe("'=1+1");
+    expect(at('摸底登记·家庭成员')).toMatch(/^'@SUM\(A1\)/);
+    // A number the product writes (家庭人数, computed) stays a number.
+    expect(at('摸底登记·家庭人数')).toBe('2');
+    // Every cell of the export: none starts as a formula would.
+    expect(csv.filter(Boolean).flatMap(cells).filter((v) => /^[=+\-@\t\r]/.test(v))).toEqual([]);
+
+    const xlsx = await cadre.get('/api/cases/export?processId=relocation&format=xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const titles = sheet.getRow(1).values as unknown[];
+    const typedCells: { type: number; value: unknown }[] = [];
+    sheet.eachRow((r) => r.getCell(1).value === c.id && typedCells.push(r.getCell(titles.indexOf('摸底登记·户主姓名'))));
+    expect(typedCells.map((cell) => [cell.type, cell.value])).toEqual([[ExcelJS.ValueType.String, '=1+1']]);
+    let formulas = 0;
+    book.eachSheet((s) => s.eachRow((r) => r.eachCell((cell) => void (cell.type === ExcelJS.ValueType.Formula && formulas++))));
+    expect(formulas).toBe(0);
+  });
+
+  it('writes numbers as numbers and neutralises text that starts like a formula', () => {
+    expect([-2.5, 0, 1e3].map(csvCell)).toEqual(['-2.5', '0', '1000']);
+    expect(['-2+3', '=HYPERLINK("x")', '@A1', '+1', '\tx', '\rx', '李明华', '1-2'].map(csvCell)).toEqual(["'-2+3", '"\'=HYPERLINK(""x"")"', "'@A1", "'+1", "'\tx", '"\'\rx"', '李明华', '1-2']);
+    expect(csvCell(null)).toBe('');
   });
 });
