@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { startCase } from '../../engine/index';
+import { startCase, stateKey } from '../../engine/index';
 import type { Accepted } from '../../engine/index';
 import type { CaseSnapshot, Effect } from '../../engine/index';
 import type { Database } from '../db/schema';
@@ -8,7 +8,6 @@ import { AppError, fromRejection } from '../errors';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
 import { caseTitle, type CaseView, caseView } from './caseView';
-import { stateKey } from './stateKey';
 import { type CaseColumns, type Step, writeStep } from './writeStep';
 
 /** The case columns an accepted transition writes. */

@@ -63,8 +63,7 @@ export async function importRoster(db: Db, actor: UserActor, processId: string, 
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程');
     const compiled = process.compiled;
     const def = compiled.definition;
-    const initial = compiled.states.get(`${def.machine.id ?? 'case'}.${def.machine.initial}`);
-    const formId = initial?.form;
+    const formId = compiled.startForm;
     const form = formId ? (def.forms[formId]!.schema as Schema) : { properties: {} };
     const props = form.properties ?? {};
     const units = await k.selectFrom('org_units').select(['id', 'name', 'path']).where('county_id', '=', actor.county).execute();
