@@ -1,4 +1,4 @@
-// Lint rules, chiefly the layer rule of docs/architecture: imports only flow
+// Lint rules, chiefly the layer rule of docs/architecture.md: imports only flow
 // definitions → engine → server → designer. engine/ stays pure (no I/O, no upper layers).
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';

@@ -3,8 +3,8 @@
  * `append` grows (走访记录, 还款记录), with the columns of the form that fills them, and values
  * `compute` writes (尚欠本金), with their labels. Read off the definition's graph.
  */
-import { actionList, stepFormOf, walkStates, walkTransitions } from './stateWalk';
-import type { Definition, StateNodeConfig } from './types';
+import { actionList, stepFormOf, walkMachine, walkTransitions } from './stateWalk';
+import type { Definition } from './types';
 
 export interface RecordColumn {
   key: string;
@@ -48,7 +48,7 @@ export function caseRecords(def: Definition): Records {
 function readRecords(def: Definition): Records {
   const lists = new Map<string, RecordList>();
   const computed = new Map<string, ComputedValue>();
-  const states = walkStates(def.machine.id ?? 'case', def.machine as StateNodeConfig);
+  const states = walkMachine(def);
   for (const t of walkTransitions(states)) {
     const spec = Object.hasOwn(def.events, t.trigger) ? def.events[t.trigger] : undefined;
     const formId = spec?.data === 'step' ? stepFormOf(t.source) : spec?.data;

@@ -7,7 +7,7 @@ import { computedDelay, delayEnd, type ResolvedDelay, resolveDelay } from './del
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
 import { endOfDay, evaluateFormula, hasComputedFields } from './formula/index';
 import { type Call, type LiveNode, Plans, type ReplayHooks } from './plans';
-import { actionList, walkStates } from './stateWalk';
+import { actionList, firstStep, stepFormOf, walkMachine, type WalkedState } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
 
 /** A form ready to validate submissions. */
@@ -49,6 +49,8 @@ export interface CompiledProcess {
   readonly machine: AnyStateMachine;
   readonly forms: Readonly<Record<string, CompiledForm>>;
   readonly states: ReadonlyMap<string, StateInfo>;
+  /** The form of the step a new case stands at (down the initials, inherited from an ancestor), if it has one. */
+  readonly startForm: string | undefined;
   /** The event types each state (by XState id) has transitions for, `after` timer events included. */
   readonly handledEvents: ReadonlyMap<string, ReadonlySet<string>>;
   /** The pure XState runner, reused across transitions (see transition.ts). */
@@ -151,12 +153,9 @@ function transformNode(node: StateNodeConfig, id: string): StateNodeConfig {
   return out as StateNodeConfig;
 }
 
-function transformTree(node: StateNodeConfig, machineId: string, path: string[]): StateNodeConfig {
-  const id = node.id ?? [machineId, ...path].join('.');
-  const out = transformNode(node, id);
-  if (node.states) {
-    out.states = Object.fromEntries(Object.entries(node.states).map(([k, child]) => [k, transformTree(child, machineId, [...path, k])]));
-  }
+function transformTree(s: WalkedState, children: ReadonlyMap<WalkedState, WalkedState[]>): StateNodeConfig {
+  const out = transformNode(s.node, s.id);
+  if (s.node.states) out.states = Object.fromEntries((children.get(s) ?? []).map((c) => [c.path.at(-1)!, transformTree(c, children)]));
   return out;
 }
 
@@ -227,8 +226,9 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     },
   };
 
-  const machineId = def.machine.id ?? 'case';
-  const walked = walkStates(machineId, def.machine as StateNodeConfig);
+  const walked = walkMachine(def);
+  const children = new Map<WalkedState, WalkedState[]>();
+  for (const s of walked) if (s.parent) children.set(s.parent, [...(children.get(s.parent) ?? []), s]);
   const guardImpls: Record<string, unknown> = Object.create(null);
   const actionImpls: Record<string, unknown> = Object.create(null);
   const delayImpls: Record<string, number> = Object.create(null);
@@ -319,8 +319,8 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
   });
 
   const config = {
-    ...transformTree(def.machine as StateNodeConfig, machineId, []),
-    id: machineId,
+    ...transformTree(walked[0]!, children),
+    id: walked[0]!.id,
     // XState's own loop guard, a backstop behind the meter's microstep count.
     options: { maxIterations: BUDGET.microsteps + 1 },
     context: ({ input }: { input?: { data?: Record<string, unknown> } }): CaseContext => ({
@@ -390,7 +390,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     },
   } as unknown as Runner['scope'];
 
-  return Object.freeze({ definition: deepFreeze(def), hash, calendar, machine, forms: Object.freeze(forms), states, handledEvents, runner, deadline });
+  return Object.freeze({ definition: deepFreeze(def), hash, calendar, machine, forms: Object.freeze(forms), states, startForm: stepFormOf(firstStep(walked)), handledEvents, runner, deadline });
 }
 
 /** Every guard and action name used in transitions (nested guards included), and every condition schema. */

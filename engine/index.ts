@@ -23,7 +23,7 @@ export { createFormAjv, type ErrorObject, type ValidateFunction } from './formAj
 export { cnFormats, idCheckDigit } from './formats';
 export { applyMergePatch, diffMergePatch } from './mergePatch';
 export { mayAct, rolesInStep, startRolesOf } from './rights';
-export { actionList, resolveTarget, walkStates, walkTransitions, type WalkedState, type WalkedTransition } from './stateWalk';
+export { actionList, DEFAULT_MACHINE_ID, machineIdOf, pathKey, resolveTarget, stateKey, walkMachine, walkStates, walkTransitions, type WalkedState, type WalkedTransition } from './stateWalk';
 export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 export { type Ballot } from './approval';
 export { ADD_SIGNER_EVENT, availableEvents, caseProgress, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';

@@ -1,4 +1,11 @@
-import type { CatalogueRef, StateNodeConfig } from './types';
+import type { CatalogueRef, Definition, StateNodeConfig, StateValue } from './types';
+
+/** The machine's id when a definition gives none: the root of every state's XState id (`case.registering`). */
+export const DEFAULT_MACHINE_ID = 'case';
+
+/** The id XState gives the machine: its own `id`, else the default. */
+export const machineIdOf = (machine: { id?: string }): string => machine.id ?? DEFAULT_MACHINE_ID;
+
 
 /** One state node of a definition's machine, with where it sits. */
 export interface WalkedState {
@@ -46,6 +53,34 @@ export function walkStates(machineId: string, root: StateNodeConfig, rootPointer
   };
   visit(root, [], rootPointer, null);
   return out;
+}
+
+/** Every state node of a definition's machine, under the id XState gives it (see `walkStates`). */
+export function walkMachine(def: Pick<Definition, 'machine'>, rootPointer = '/machine'): WalkedState[] {
+  return walkStates(machineIdOf(def.machine), def.machine as StateNodeConfig, rootPointer);
+}
+
+/** The child a compound state enters first: the one its `initial` names. */
+export function initialChild(states: readonly WalkedState[], s: WalkedState): WalkedState | undefined {
+  return s.node.initial === undefined ? undefined : states.find((c) => c.parent === s && c.path.at(-1) === s.node.initial);
+}
+
+/** The state a new case stands at: down the initials from the root (the root itself when it has none). */
+export function firstStep(states: readonly WalkedState[]): WalkedState {
+  let cur = states[0]!;
+  for (let next = initialChild(states, cur); next; next = initialChild(states, cur)) cur = next;
+  return cur;
+}
+
+/** A state's key in lists, filters and dashboards: its path from the root, dotted (`publicising.running`). */
+export const pathKey = (path: readonly string[]): string => path.join('.');
+
+/** A state value as a key: active leaves as dotted paths, comma-joined (`publicising.running,publicising.objections`). */
+export function stateKey(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value)
+    .map(([k, v]) => (typeof v === 'string' ? `${k}.${v}` : stateKey(v).split(',').map((leaf) => `${k}.${leaf}`).join(',')))
+    .join(',');
 }
 
 /** The form of a step: its own, or its nearest ancestor's (what an event with `data: "step"` submits there). */

@@ -1,5 +1,5 @@
 /** The steps of a process in the order a case meets them: for progress bars, dashboard columns, ledgers. */
-import { resolveTarget, walkStates, walkTransitions, type WalkedState } from './stateWalk';
+import { initialChild, resolveTarget, walkMachine, walkTransitions, type WalkedState } from './stateWalk';
 import type { Definition } from './types';
 
 /** One named step of a process, in order. */
@@ -24,8 +24,7 @@ const ancestors = (s: WalkedState): WalkedState[] => {
  * Steps nothing reaches come last; the root is not a step.
  */
 export function stepOrder(def: Pick<Definition, 'machine'>): OrderedStep[] {
-  const machine = def.machine as Definition['machine'];
-  const states = walkStates(machine.id ?? 'process', machine as never);
+  const states = walkMachine(def);
   const transitions = walkTransitions(states);
   const bySource = new Map<WalkedState, WalkedState[]>();
   for (const t of transitions) {
@@ -37,7 +36,7 @@ export function stepOrder(def: Pick<Definition, 'machine'>): OrderedStep[] {
     const kids = children(s);
     if (!kids.length) return [];
     if (s.kind === 'parallel') return kids;
-    const initial = s.node.initial ? kids.find((k) => k.path[k.path.length - 1] === s.node.initial) : kids[0];
+    const initial = s.node.initial ? initialChild(states, s) : kids[0];
     return initial ? [initial] : [];
   };
   const depth = new Map<WalkedState, number>([[states[0]!, 0]]);

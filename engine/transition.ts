@@ -463,20 +463,6 @@ const isLoopGuard = (e: unknown) => e instanceof Error && e.message.startsWith('
 
 const isRejected = (r: Run | Rejected): r is Rejected => (r as Rejected).ok === false;
 
-/** The form of the step a case starts in (the first atomic state down the initials), if it has one. */
-function startForm(compiled: CompiledProcess): string | undefined {
-  const def = compiled.definition;
-  let node = def.machine as { initial?: string; states?: Record<string, { initial?: string; states?: object; meta?: { form?: string } }>; meta?: { form?: string } };
-  let form = node.meta?.form;
-  for (let depth = 0; node.initial !== undefined && node.states && depth < 50; depth++) {
-    const next = node.states[node.initial];
-    if (!next) break;
-    node = next as typeof node;
-    form = node.meta?.form ?? form;
-  }
-  return form;
-}
-
 /**
  * A user's start data may only prefill the first step's form, saved under its id (as `save`
  * keeps it): the right types, no field the form does not have; required fields may wait for
@@ -484,7 +470,7 @@ function startForm(compiled: CompiledProcess): string | undefined {
  */
 function checkStartData(compiled: CompiledProcess, data: Record<string, unknown> | undefined): Rejected | undefined {
   if (emptyData(data)) return undefined;
-  const formId = startForm(compiled);
+  const formId = compiled.startForm;
   const extra = Object.keys(data!).filter((k) => k !== formId);
   if (extra.length) {
     return reject('invalid-data', extra.slice(0, 5).map((k) => ({ path: `/${k}`, field: k, message: formId ? `「${k}」不能在发起时填写：只能预填「${compiled.forms[formId]?.title ?? formId}」` : `「${k}」不能在发起时填写：这个流程发起时不填表` })));

@@ -1,5 +1,5 @@
 import { computedDelay, resolveDelay } from '../delays';
-import { resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
+import { initialChild, resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import { checkFlowLoops } from './flowLoops';
 import { type Problem, problem } from './problems';
@@ -82,10 +82,10 @@ function reachableStates(states: WalkedState[], transitions: WalkedTransition[],
     const s = queue.shift()!;
     const kids = childrenOf(s);
     if (s.kind === 'parallel') kids.forEach(enter);
-    if (s.kind === 'compound' && s.node.initial) enter(kids.find((k) => k.path[k.path.length - 1] === s.node.initial));
+    if (s.kind === 'compound') enter(initialChild(states, s));
     if (s.kind === 'history') {
       if (s.node.target) enter(resolveTarget(states, s, s.node.target));
-      else if (s.parent?.node.initial) enter(childrenOf(s.parent).find((k) => k.path[k.path.length - 1] === s.parent!.node.initial));
+      else if (s.parent) enter(initialChild(states, s.parent));
     }
     for (const t of transitions) if (t.source === s) (resolved.get(t) ?? []).forEach(enter);
   }

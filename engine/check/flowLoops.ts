@@ -1,10 +1,9 @@
 /** Flow checks about what the engine would do at run time: eventless loops, transitions never taken, parallel states never done, history defaults. */
-import { resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
+import { initialChild, resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
 import { type Problem, problem } from './problems';
 
 const key = (s: WalkedState) => s.path.join('.') || '(根)';
 const childrenOf = (states: WalkedState[], s: WalkedState) => states.filter((c) => c.parent === s);
-const childNamed = (states: WalkedState[], s: WalkedState, name: string | undefined) => childrenOf(states, s).find((c) => c.path.at(-1) === name);
 
 /** The atomic (and final) states entered when a transition targets `s`: initials followed down, every parallel region. */
 function entered(states: WalkedState[], s: WalkedState | undefined, seen = new Set<WalkedState>()): WalkedState[] {
@@ -17,9 +16,9 @@ function entered(states: WalkedState[], s: WalkedState | undefined, seen = new S
     case 'parallel':
       return childrenOf(states, s).flatMap((c) => entered(states, c, seen));
     case 'history':
-      return s.node.target ? entered(states, resolveTarget(states, s, s.node.target), seen) : s.parent ? entered(states, childNamed(states, s.parent, s.parent.node.initial), seen) : [];
+      return s.node.target ? entered(states, resolveTarget(states, s, s.node.target), seen) : s.parent ? entered(states, initialChild(states, s.parent), seen) : [];
     default:
-      return entered(states, childNamed(states, s, s.node.initial), seen);
+      return entered(states, initialChild(states, s), seen);
   }
 }
 

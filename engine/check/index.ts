@@ -1,7 +1,7 @@
 import { checkApprovals } from './approvals';
 import { compile, DefinitionError } from '../compile';
-import { walkStates, walkTransitions } from '../stateWalk';
-import type { Definition, StateNodeConfig } from '../types';
+import { walkMachine, walkTransitions } from '../stateWalk';
+import type { Definition } from '../types';
 import { checkCatalogueRefs, findRefs } from './catalogueRefs';
 import { checkDataPaths } from './dataPaths';
 import { checkFlow } from './flow';
@@ -49,8 +49,7 @@ function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
   const shape = checkShape(value);
   if (shape.length) return report(shape);
   const def = value as Definition;
-  const machineId = def.machine.id ?? 'case';
-  const states = walkStates(machineId, def.machine as StateNodeConfig);
+  const states = walkMachine(def);
   const transitions = walkTransitions(states);
   const refs = findRefs(states, transitions);
   const problems = [

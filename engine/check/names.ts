@@ -1,5 +1,5 @@
 /** Problems in the definition's own words: steps, events, roles and forms by their Chinese labels, the id beside them. */
-import { walkStates } from '../stateWalk';
+import { walkMachine } from '../stateWalk';
 import type { Definition } from '../types';
 import type { Problem } from './problems';
 import { isSchema } from './schemaRules';
@@ -20,7 +20,7 @@ function fieldTitle(schema: unknown, parts: string[]): string | undefined {
 /** Names things the way the author sees them, once per definition. */
 export function namer(def: Definition) {
   const names = new Map<string, string>();
-  const states = walkStates(def.machine.id ?? 'case', def.machine as never);
+  const states = walkMachine(def);
   const put = (key: string, label: string | undefined) => {
     if (label && label !== key && !names.has(key)) names.set(key, label);
   };

@@ -1,15 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { startCase } from '../../engine/index';
+import { stateKey } from '../../engine/index';
 import type { Accepted } from '../../engine/index';
-import type { CaseSnapshot, Effect } from '../../engine/index';
-import type { Database } from '../db/schema';
-import { AppError, fromRejection } from '../errors';
-import { loadProcess } from '../processes';
+import type { CaseSnapshot } from '../../engine/index';
 import type { UserActor } from '../rights';
-import { caseTitle, type CaseView, caseView } from './caseView';
-import { stateKey } from './stateKey';
-import { type CaseColumns, type Step, writeStep } from './writeStep';
+import { type CaseView, caseView } from './caseView';
+import type { CaseColumns, Step } from './writeStep';
 
 /** The case columns an accepted transition writes. */
 export function columnsOf(r: Accepted): CaseColumns {
@@ -53,21 +47,4 @@ export function creationStep(n: NewCase, id: string, r: Accepted): Step {
     event: { caseId: id, rev: 1, at: n.now.toISOString(), actor: { id: n.actor.id, name: n.actor.name }, type: 'xstate.init', data: (r.snapshot as CaseSnapshot).context.data, from: '', to: stateKey(r.state) },
     effects: r.effects,
   };
-}
-
-/** Creates the child cases a `spawn` effect asks for, in the caller's transaction. */
-export async function spawnChildren(db: Kysely<Database>, parent: NewCase & { id: string }, effects: Effect[]): Promise<void> {
-  for (const effect of effects) {
-    if (effect.type !== 'spawn') continue;
-    const child = await loadProcess(db, parent.county, effect.processId);
-    if (!child) throw new AppError('CF_DEFINITION_INVALID', `流程要派生的子流程「${effect.processId}」在本县没有发布，这一步没有办理。请联系县里的流程管理员。`);
-    for (const item of effect.items) {
-      const actor = systemActor(parent.county);
-      const started = startCase(child.compiled, { now: parent.now, actor, unitPath: parent.orgPath.split('/'), data: item, system: true });
-      if (!started.ok) throw fromRejection(started.rejection, child);
-      const def = child.compiled.definition;
-      const n: NewCase = { ...parent, processId: child.processId, processVersion: child.version, parentId: parent.id, actor, title: caseTitle(def.caseTitle, started.snapshot.context.data, def.title) };
-      await writeStep(db, creationStep(n, randomUUID(), started));
-    }
-  }
 }

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { CompiledProcess, StateInfo } from '../../engine/index';
-import { availableEvents, type CaseSnapshot, mayAct, rolesInStep } from '../../engine/index';
+import { availableEvents, type CaseSnapshot, mayAct, pathKey, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
@@ -13,7 +13,7 @@ const byKey = new WeakMap<CompiledProcess, Map<string, StateInfo>>();
 /** A process's states by their key in the case row ('mobilising.visiting'), made once per compiled version. */
 export function statesByKey(compiled: CompiledProcess): Map<string, StateInfo> {
   let m = byKey.get(compiled);
-  if (!m) byKey.set(compiled, (m = new Map([...compiled.states.values()].map((s) => [s.path.join('.'), s]))));
+  if (!m) byKey.set(compiled, (m = new Map([...compiled.states.values()].map((s) => [pathKey(s.path), s]))));
   return m;
 }
 
@@ -149,7 +149,7 @@ function actionableStates(compiled: CompiledProcess, actor: UserActor): string[]
       const roles = rolesInStep(spec, assignees);
       return actor.grants.some((g) => mayAct(roles, actor, g.unitPath));
     });
-    if (can) out.push(s.path.join('.'));
+    if (can) out.push(pathKey(s.path));
   }
   return out;
 }

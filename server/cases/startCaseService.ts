@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { fileRefsIn, startCase, uniqueKeyOf } from '../../engine/index';
 import type { Db } from '../db/open';
-import { AppError, fromRejection } from '../errors';
+import { AppError } from '../errors';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
-import { refuseClosedUnit } from './closedUnit';
-import { creationStep, type NewCase, writtenView } from './acceptedStep';
-import { caseTitle, type CaseView } from './caseView';
+import type { CaseView } from './caseView';
+import { createCases } from './createCases';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
-import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
-import { writeStep } from './writeStep';
+import { isUniqueKeyClash } from './uniqueKey';
 
 /**
  * Starts a case of a published process at an org unit the actor may start it at. With an
@@ -28,32 +24,12 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
     ]).executeTakeFirstOrThrow();
     if (place.path === null) throw new AppError('CF_NOT_FOUND', '找不到该组织单位', [{ path: '/orgUnitId', message: '「组织单位」不存在' }]);
     const unit = { id: input.orgUnitId, path: place.path };
-    await refuseClosedUnit(k, county, unit.path);
     const process = place.version === null ? null : await loadProcess(k, county, input.processId, Number(place.version));
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程', [{ path: '/processId', message: '「流程」不存在或未发布' }]);
-    const def = process.compiled.definition;
-    // Files belong to a case: none can be named before the case exists (upload them at its first step).
-    for (const [formId, form] of Object.entries(process.compiled.forms)) {
-      const found = fileRefsIn(form.schema, input.data?.[formId]);
-      if (found.length) throw new AppError('CF_VALIDATION', undefined, found.map((f) => ({ path: `/data/${formId}${f.pointer}`, field: f.title ?? formId, message: `「${f.title ?? formId}」的文件要在案件发起后上传` })));
-    }
-    const started = startCase(process.compiled, { now, actor, unitPath: unit.path.split('/'), data: input.data ?? {} });
-    if (!started.ok) throw fromRejection(started.rejection, process);
-    const n: NewCase = {
-      county, processId: process.processId, processVersion: process.version, orgUnitId: unit.id, orgPath: unit.path, parentId: null,
-      title: caseTitle(def.caseTitle, started.snapshot.context.data, def.title, now.getTime()), actor, now,
-    };
-    const key = uniqueKeyOf(def.uniqueKey, started.snapshot.context.data, now.getTime(), process.compiled.calendar);
-    if (key) {
-      n.uniqueKey = key;
-      await refuseDuplicate(k, county, process.processId, key, '发起');
-    }
-    const id = randomUUID();
-    const view = writtenView(n, id, started, 1, now);
-    const step = creationStep(n, id, started);
-    if (idempotencyKey) step.idempotency = { userId: actor.id, key: idempotencyKey, requestHash: hash, status: 201, response: view };
-    await writeStep(k, step);
-    return view;
+    const idempotency = idempotencyKey ? { userId: actor.id, key: idempotencyKey, requestHash: hash } : undefined;
+    const [created] = await createCases(k, process, actor, [{ unit, data: input.data ?? {}, ...(idempotency ? { idempotency } : {}) }], now);
+    if (!created!.ok) throw created!.error;
+    return created!.view;
   });
   try {
     return await attempt();

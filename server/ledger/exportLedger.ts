@@ -5,7 +5,7 @@ import { caseView } from '../cases/caseView';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { AppError } from '../errors';
-import { caseRecords, getPath } from '../../engine/index';
+import { caseRecords, getPath, pathKey } from '../../engine/index';
 import { csvCell } from './csvCell';
 import { cellText, ledgerColumns, listColumns } from './ledgerColumns';
 
@@ -21,7 +21,7 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
     return { process, units };
   });
   const def = setup.process.compiled.definition;
-  const labels = new Map([...setup.process.compiled.states.values()].map((s) => [s.path.join('.'), s.label]));
+  const labels = new Map([...setup.process.compiled.states.values()].map((s) => [pathKey(s.path), s.label]));
   const columns = ledgerColumns(def, new Map(setup.units.map((u) => [u.id, u.name])), labels);
   const out = new PassThrough();
   const roots = visibleRoots(actor);

@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { toFieldErrors } from '../../engine/index';
 import { createFormAjv } from '../../engine/index';
-import { startCase } from '../../engine/index';
-import { creationStep, type NewCase } from '../cases/acceptedStep';
-import { caseTitle } from '../cases/caseView';
-import { writeStep } from '../cases/writeStep';
+import { createCases } from '../cases/createCases';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { loadProcess } from '../processes';
@@ -63,8 +59,7 @@ export async function importRoster(db: Db, actor: UserActor, processId: string, 
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程');
     const compiled = process.compiled;
     const def = compiled.definition;
-    const initial = compiled.states.get(`${def.machine.id ?? 'case'}.${def.machine.initial}`);
-    const formId = initial?.form;
+    const formId = compiled.startForm;
     const form = formId ? (def.forms[formId]!.schema as Schema) : { properties: {} };
     const props = form.properties ?? {};
     const units = await k.selectFrom('org_units').select(['id', 'name', 'path']).where('county_id', '=', actor.county).execute();
@@ -87,6 +82,7 @@ export async function importRoster(db: Db, actor: UserActor, processId: string, 
     sheet.eachRow((row, n) => {
       if (n === 1 || !unitCol) return;
       report.rows++;
+      const found = report.errors.length;
       const unitText = String(cellValue(row.getCell(unitCol)) ?? '').trim();
       const unit = units.find((u) => u.id === unitText || u.name === unitText);
       if (!unit) report.errors.push({ row: n, column: '组织单位', message: unitText ? `找不到单位「${unitText}」` : '「组织单位」必须填写' });
@@ -97,21 +93,35 @@ export async function importRoster(db: Db, actor: UserActor, processId: string, 
         if (v !== undefined) data[field] = v;
       }
       if (!validate(data)) for (const e of toFieldErrors(partial, validate.errors ?? [])) report.errors.push({ row: n, column: e.field, message: e.message });
-      if (unit) rows.push({ row: n, unit, data });
+      if (unit && report.errors.length === found) rows.push({ row: n, unit, data });
     });
-    if (dryRun || report.errors.length) return report;
-    for (const r of rows) {
-      const prefill = formId ? { [formId]: r.data } : {};
-      const started = startCase(compiled, { now, actor, unitPath: r.unit.path.split('/'), data: prefill });
-      if (!started.ok) {
-        report.errors.push({ row: r.row, column: '组织单位', message: started.rejection.message });
-        continue;
-      }
-      const n: NewCase = { county: actor.county, processId, processVersion: process.version, orgUnitId: r.unit.id, orgPath: r.unit.path, parentId: null, title: caseTitle(def.caseTitle, started.snapshot.context.data, def.title), actor, now };
-      await writeStep(k, creationStep(n, randomUUID(), started));
-      report.created++;
-    }
-    if (report.errors.length) throw new AppError('CF_FORBIDDEN', `第 ${report.errors[0]!.row} 行：${report.errors[0]!.message}`);
+    // Rows that passed are started too (written only when every row passes), so one report lists every problem.
+    const write = !dryRun && !report.errors.length;
+    const created = await createCases(k, process, actor, rows.map((r) => ({ unit: r.unit, data: formId ? { [formId]: r.data } : {} })), now, !write);
+    created.forEach((c, i) => {
+      if (!c.ok) report.errors.push({ row: rows[i]!.row, ...rowError(c.error) });
+      else if (write) report.created++;
+    });
+    report.errors.sort((a, b) => a.row - b.row);
+    // All or nothing: a refused row undoes the rows created before it.
+    if (report.errors.length && !dryRun) throw new RosterRefused({ ...report, created: 0 });
     return report;
+  }).catch((e: unknown) => {
+    if (e instanceof RosterRefused) return e.report;
+    throw e;
   });
+}
+
+/** Where and why a row's case was refused, as the report shows it. */
+function rowError(e: AppError): { column: string; message: string } {
+  if (e.code === 'CF_FORBIDDEN') return { column: '组织单位', message: e.message };
+  const detail = e.code === 'CF_DUPLICATE_CASE' ? undefined : e.details[0];
+  return { column: detail?.field ?? '整行', message: detail?.message ?? e.message };
+}
+
+/** A real import with a refused row: the transaction is undone and the report answered. */
+class RosterRefused extends Error {
+  constructor(readonly report: ImportReport) {
+    super('roster refused');
+  }
 }

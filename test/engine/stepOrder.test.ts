@@ -45,4 +45,16 @@ describe('the steps of a process in the order a case meets them', () => {
     if (!r.ok) throw new Error(r.rejection.message);
     expect(caseProgress(compiled, r.snapshot)[0]).toEqual({ label: '申请登记', state: 'current' });
   });
+
+  it('a machine without an id: the new case stands at its first step, and the steps keep their order and the compiled ids', () => {
+    const def = structuredClone(loadDefinition('templates/micro-loan.json'));
+    delete def.machine.id;
+    const compiled = compile(def);
+    const actor: Actor = { id: 'u', grants: [{ role: 'village_cadre', unitPath: ['c', 't', 'v'], level: 'village' }] };
+    const r = startCase(compiled, { now: Date.parse('2026-03-02T02:00:00Z'), actor, unitPath: ['c', 't', 'v'] });
+    if (!r.ok) throw new Error(r.rejection.message);
+    expect(caseProgress(compiled, r.snapshot).slice(0, 2)).toEqual([{ label: '申请登记', state: 'current' }, { label: '乡镇审核', state: 'todo' }]);
+    expect(stepOrder(def).map((s) => s.label)).toEqual(['申请登记', '乡镇审核', '放款登记', '还款中', '已还清']);
+    for (const step of stepOrder(def)) expect(compiled.states.get(step.id)?.label, step.id).toBe(step.label);
+  });
 });

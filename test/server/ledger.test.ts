@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../../server/ledger/csvCell';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
 import { idNumber, registration } from '../helpers/people';
+import { template } from '../helpers/definitions';
 
 let t: TestApp;
 let cadre: Client;
@@ -24,8 +25,8 @@ async function roster(rows: unknown[][]): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-const upload = (who: Client, file: Buffer, dryRun: boolean) =>
-  t.app.inject({ method: 'POST', url: `/api/cases/import?processId=relocation&dryRun=${dryRun ? 1 : 0}`, cookies: { cf_session: who.cookie }, headers: { 'x-csrf-token': who.csrf, 'content-type': XLSX }, payload: file });
+const upload = (who: Client, file: Buffer, dryRun: boolean, processId = 'relocation') =>
+  t.app.inject({ method: 'POST', url: `/api/cases/import?processId=${processId}&dryRun=${dryRun ? 1 : 0}`, cookies: { cf_session: who.cookie }, headers: { 'x-csrf-token': who.csrf, 'content-type': XLSX }, payload: file });
 
 const countCases = async () => Number((await t.db.run('*', (k) => k.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow())).n);
 
@@ -63,6 +64,40 @@ describe(`ledgers (${dbKind})`, () => {
     expect(res.json()).toMatchObject({ rows: 2, created: 2, errors: [] });
     const list = (await cadre.get('/api/cases?processId=relocation&q=赵大山')).json() as { items: { data: { register: { registeredPoor: boolean } } }[] };
     expect(list.items[0]!.data.register.registeredPoor).toBe(true);
+  });
+
+  it('a process with a uniqueness key: the same roster imported twice creates each household once, and a third start is refused', async () => {
+    const author = await login(t.app, '532326', 'xinxi');
+    const def = template('relocation');
+    def.id = 'relocation-once';
+    def.uniqueKey = '=register.idNumber';
+    expect((await author.send('PUT', '/api/processes/relocation-once/draft', def)).statusCode).toBe(200);
+    expect((await author.send('POST', '/api/processes/relocation-once/publish', {})).statusCode).toBe(200);
+    const households = [
+      ['小康苑社区', '孙立本', idNumber('532326', '19680303', '201'), '是', '土木结构危房'],
+      ['小康苑社区', '周桂芳', idNumber('532326', '19720404', '202'), '否', '砖木结构'],
+    ];
+    const first = await upload(cadre, await roster(households), false, 'relocation-once');
+    expect(first.json()).toMatchObject({ rows: 2, created: 2, errors: [] });
+    const again = await roster([...households, ['小康苑社区', '吴新民', idNumber('532326', '19800606', '203'), '是', '土木结构危房']]);
+    const dry = (await upload(cadre, again, true, 'relocation-once')).json() as { created: number; errors: { row: number; message: string }[] };
+    expect(dry.errors.map((e) => e.row)).toEqual([2, 3]);
+    const second = await upload(cadre, again, false, 'relocation-once');
+    expect(second.statusCode).toBe(422);
+    const report = second.json() as { created: number; errors: { row: number; message: string }[] };
+    expect(report.created).toBe(0);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ row: 2, message: expect.stringContaining('已有相同的案件「孙立本') }),
+      expect.objectContaining({ row: 3, message: expect.stringContaining('已有相同的案件「周桂芳') }),
+    ]);
+    const listed = (await cadre.get('/api/cases?processId=relocation-once')).json() as { total: number };
+    expect(listed.total).toBe(2);
+    const third = await cadre.send('POST', '/api/cases', { processId: 'relocation-once', orgUnitId: 'xiaokangyuan', data: { register: { idNumber: households[0]![2] } } });
+    expect(third.statusCode).toBe(409);
+    expect(third.json().error.code).toBe('CF_DUPLICATE_CASE');
+    const newcomer = ['小康苑社区', '郑小军', idNumber('532326', '19900909', '204'), '否', '砖木结构'];
+    const inOneRoster = (await upload(cadre, await roster([newcomer, newcomer]), true, 'relocation-once')).json() as { errors: { row: number; message: string }[] };
+    expect(inOneRoster.errors).toEqual([expect.objectContaining({ row: 3, message: expect.stringContaining('郑小军') })]);
   });
 
   it('exports the ledger as csv and xlsx with Chinese headers, only what the caller may see', async () => {

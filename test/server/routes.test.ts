@@ -90,6 +90,21 @@ describe(`the rest of the API (${dbKind})`, () => {
     expect(((await other.get('/api/dashboard?processId=dividend')).json() as { total: number }).total).toBe(0);
   });
 
+  it('a process whose machine has no id: its case shows the current step, its dashboard keeps the process order', async () => {
+    const def = template('relocation');
+    def.id = 'relocation-plain';
+    delete def.machine.id;
+    expect((await author.send('PUT', '/api/processes/relocation-plain/draft', def)).statusCode).toBe(200);
+    expect((await author.send('POST', '/api/processes/relocation-plain/publish', {})).statusCode).toBe(200);
+    const a = (await cadre.send('POST', '/api/cases', { processId: 'relocation-plain', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    const b = (await cadre.send('POST', '/api/cases', { processId: 'relocation-plain', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    await cadre.send('POST', `/api/cases/${b.id}/events`, { type: 'SUBMIT', data: registration() });
+    const shown = (await cadre.get(`/api/cases/${a.id}`)).json() as { progress: { label: string; state: string }[] };
+    expect(shown.progress.slice(0, 2)).toEqual([{ label: '摸底登记', state: 'current' }, { label: '乡镇审核', state: 'todo' }]);
+    const dash = (await township.get('/api/dashboard?processId=relocation-plain')).json() as { columns: { state: string; label: string }[] };
+    expect(dash.columns.map((c) => c.label)).toEqual(['摸底登记', '乡镇审核']);
+  });
+
   it('GET /api/dashboard gives the step columns in the process\'s order, with totals and shares', async () => {
     const a = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
     await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });

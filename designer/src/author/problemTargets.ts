@@ -1,6 +1,6 @@
 /** Where each checker problem belongs on screen: a form field, a graph node or transition, an event, or the basics. */
 import type { Problem } from '../../../engine/index';
-import { walkStates } from '../../../engine/index';
+import { walkMachine } from '../../../engine/index';
 import type { Definition } from '../../../engine/index';
 
 export type Target =
@@ -21,7 +21,7 @@ export function targetOf(definition: Definition, path: string): Target {
   if (parts[0] === 'forms' && parts[1]) return { tab: 'form', form: parts[1], field: parts[2] === 'schema' || parts[2] === 'uiSchema' ? fieldOf(parts.slice(3)) ?? (parts[2] === 'uiSchema' ? parts[3] : undefined) : undefined };
   if (parts[0] === 'events' && parts[1]) return { tab: 'flow', event: parts[1] };
   if (parts[0] === 'machine' || parts[0] === 'delays') {
-    const states = walkStates(definition.machine.id ?? 'case', definition.machine as never).filter((s) => s.path.length > 0);
+    const states = walkMachine(definition).filter((s) => s.path.length > 0);
     const holder = states.filter((s) => path === s.pointer || path.startsWith(`${s.pointer}/`)).sort((a, b) => b.pointer.length - a.pointer.length)[0];
     const on = parts.indexOf('on');
     return { tab: 'flow', state: holder?.path.join('.'), event: on >= 0 ? parts[on + 1] : undefined };

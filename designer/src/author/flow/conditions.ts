@@ -1,7 +1,7 @@
 /** Conditions built from form fields (never typed as code), stored as the catalogue's `matches` guard. */
 import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { findGuard } from '../../../../engine/index';
-import { walkStates, walkTransitions } from '../../../../engine/index';
+import { walkMachine, walkTransitions } from '../../../../engine/index';
 import type { Json } from '../form/fieldKinds';
 import { readFields } from '../form/formModel';
 import { t } from '../../i18n';
@@ -93,7 +93,7 @@ export function eventFormOf(d: Definition, event: string, stepForm: string | und
 /** Where forms are saved in the case data: `save` to X (or under the form's id) of the event's form. */
 function savedForms(d: Definition): Map<string, string> {
   const out = new Map<string, string>(Object.keys(d.forms).map((f) => [f, f]));
-  for (const t of walkTransitions(walkStates(d.machine.id ?? 'case', d.machine as never))) {
+  for (const t of walkTransitions(walkMachine(d))) {
     const form = eventFormOf(d, t.trigger, t.source.node.meta?.form);
     if (!form) continue;
     for (const a of t.actions) {

@@ -1,5 +1,5 @@
 /** The machine as nodes and edges with the words a reviewer reads on the graph. */
-import { resolveTarget, walkStates, walkTransitions } from '../../../../engine/index';
+import { resolveTarget, walkMachine, walkTransitions } from '../../../../engine/index';
 import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { describeGuard, eventFormOf } from './conditions';
 import { deadlineOf } from './machineEdit';
@@ -43,7 +43,7 @@ const rolesText = (d: Definition, event: string) => (d.events[event]?.roles ?? [
 }).join(t('common.listComma'));
 
 export function graphOf(d: Definition): { nodes: StateNodeData[]; edges: FlowEdge[] } {
-  const states = walkStates(d.machine.id ?? 'case', d.machine as never);
+  const states = walkMachine(d);
   const nodes = states.filter((s) => s.path.length > 0).map((s): StateNodeData => {
     const parent = s.parent;
     const form = s.node.meta?.form;

@@ -1,5 +1,5 @@
 /** What changed between two versions of a process, in sentences a non-programmer understands. */
-import { walkStates, walkTransitions } from '../../../../engine/index';
+import { walkMachine, walkTransitions } from '../../../../engine/index';
 import type { Definition } from '../../../../engine/index';
 import { describeGuard } from '../flow/conditions';
 import { deadlineText } from '../flow/graphModel';
@@ -35,12 +35,12 @@ function fieldChanges(formTitle: string, before: Field[], after: Field[]): strin
 }
 
 function states(d: Definition) {
-  const walked = walkStates(d.machine.id ?? 'case', d.machine as never).filter((s) => s.path.length > 0);
+  const walked = walkMachine(d).filter((s) => s.path.length > 0);
   return new Map(walked.map((s) => [s.path.join('.'), s]));
 }
 
 function transitions(d: Definition) {
-  const walked = walkStates(d.machine.id ?? 'case', d.machine as never);
+  const walked = walkMachine(d);
   const label = (k: string) => (d.events[k]?.label ?? (k.startsWith('after:') ? t('describeChanges.timeLimit') : k));
   return new Map(walkTransitions(walked).filter((tr) => tr.source.path.length > 0).map((tr) => [
     `${tr.source.path.join('.')}|${tr.trigger}|${tr.targets.join(',')}`,
