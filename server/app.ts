@@ -11,6 +11,7 @@ import { sessionCache } from './auth/sessionCache';
 import type { Config } from './config';
 import type { Db } from './db/open';
 import { installErrorHandler } from './errorHandler';
+import { adminImportRoutes } from './routes/adminImportRoutes';
 import { adminPeopleRoutes } from './routes/adminPeopleRoutes';
 import { adminUnitRoutes } from './routes/adminUnitRoutes';
 import { auditRoutes } from './routes/auditRoutes';
@@ -98,6 +99,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   await app.register(sessionRoutes, { db, config, sessions });
   await app.register(adminPeopleRoutes, { prefix: '/api/admin', db, sessions });
   await app.register(adminUnitRoutes, { prefix: '/api/admin', db });
+  await app.register(adminImportRoutes, { prefix: '/api/admin', db });
   orgRoutes(app, db);
   processRoutes(app, db, config);
   authoringRoutes(app, db);

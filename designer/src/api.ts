@@ -100,6 +100,8 @@ export interface Me {
   name: string;
   username: string;
   csrfToken: string;
+  /** Signed in with an initial or reset password: it must be changed before anything else. */
+  mustChangePassword?: boolean;
   county: { code: string; name: string };
   grants: { role: string; unitId: string; unitName: string; level: string }[];
 }

@@ -19,6 +19,8 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuthorPage = lazy(() => import('./author/AuthorPage'));
 const LocalCasePage = lazy(() => import('./pages/LocalCasePage'));
 const MessagesPage = lazy(() => import('./pages/MessagesPage'));
+const AdminPage = lazy(() => import('./admin/AdminPage'));
+const PasswordPage = lazy(() => import('./pages/PasswordPage'));
 
 /** The signed-in user as last seen, for opening the app without signal. */
 const ME_KEY = 'cf_me';
@@ -81,17 +83,36 @@ function App() {
   const page = route.parts[0] ?? 'tasks';
   if (page === 'login' || me === null) return <Suspense fallback={<p className="muted">{t('app.loading')}</p>}><LoginPage onLogin={(m) => { become(m); location.hash = '#/tasks'; }} /></Suspense>;
   if (me === undefined) return <p className="muted pad">{t('app.loading')}</p>;
+  const signOut = async (everywhere = false) => {
+    if (!everywhere) await api('DELETE', '/api/session').catch(() => undefined);
+    localStorage.removeItem(ME_KEY);
+    void forgetReads();
+    location.hash = '#/login';
+    setMe(null);
+  };
+  // An initial or reset password opens nothing but the page that changes it.
+  if (me.mustChangePassword) {
+    return (
+      <div className="app">
+        <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
+          <PasswordPage forced onChanged={() => become({ ...me, mustChangePassword: false })} onSignedOut={() => void signOut(true)} />
+        </Suspense>
+      </div>
+    );
+  }
   const supervisor = me.grants.some((g) => g.level === 'county' || g.level === 'township');
-  const author = me.grants.some((g) => g.role === 'author');
-  const nav = [['tasks', t('app.tasks')], ['start', t('app.start')], ...(supervisor ? [['dashboard', t('app.dashboard')]] : []), ...(author ? [['author', t('app.author')]] : [])] as const;
+  const author = me.grants.some((g) => g.role === 'author' && g.level === 'county');
+  const admin = me.grants.some((g) => g.role === 'admin' && g.level === 'county');
+  const nav = [['tasks', t('app.tasks')], ['start', t('app.start')], ...(supervisor ? [['dashboard', t('app.dashboard')]] : []), ...(author ? [['author', t('app.author')]] : []), ...(admin ? [['admin', t('app.admin')]] : [])] as const;
   return (
-    <div className={['author', 'tasks', 'dashboard'].includes(page) ? 'app wide' : 'app'}>
+    <div className={['author', 'tasks', 'dashboard', 'admin'].includes(page) ? 'app wide' : 'app'}>
       <header className="top">
         <strong>{t('app.appName')}</strong>
         <span className="who">{me.county.name} · {me.name}</span>
         <a className="link bell" href="#/messages">{t('app.messages')}{unread > 0 && <span className="unread-badge" aria-hidden="true">{unread > 99 ? '99+' : unread}</span>}<span className="sr-only">{t('main.unread', { unread })}</span></a>
         <button className="link" onClick={toggleLanguage}>{t('app.language')}</button>
-        <button className="link" onClick={async () => { await api('DELETE', '/api/session').catch(() => undefined); localStorage.removeItem(ME_KEY); void forgetReads(); location.hash = '#/login'; setMe(null); }}>{t('app.logout')}</button>
+        <a className="link" href="#/password">{t('app.accountSecurity')}</a>
+        <button className="link" onClick={() => void signOut()}>{t('app.logout')}</button>
       </header>
       {keptAt && <div className="banner warn" role="status">{t('app.offlineShown')} {formatTime(keptAt)}</div>}
       {waiting > 0 && <a className="banner warn" role="status" href="#/outbox">{waiting} {t('app.pendingCount')} — {t('app.offlineSaved')}</a>}
@@ -105,6 +126,8 @@ function App() {
           {page === 'author' && <AuthorPage processId={route.parts[1]} />}
           {page === 'outbox' && <OutboxPage />}
           {page === 'messages' && <MessagesPage onRead={setUnread} />}
+          {page === 'admin' && <AdminPage tab={route.parts[1]} />}
+          {page === 'password' && <PasswordPage forced={false} onChanged={() => undefined} onSignedOut={() => void signOut(true)} />}
         </Suspense>
         </PageGuard>
       </main>

@@ -6,9 +6,9 @@ const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: n
 /** scrypt cost: OWASP's N=2^17, r=8, p=1 by default; SCRYPT_LOG_N lowers it for tests. */
 const logN = () => Number(process.env.SCRYPT_LOG_N ?? 17);
 
-/** Hashes a password as `scrypt$logN$r$p$salt$hash` (parameters stored, so they can be raised later). */
-export async function hashPassword(password: string): Promise<string> {
-  const n = logN();
+/** Hashes a password as `scrypt$logN$r$p$salt$hash` (parameters stored, so they can be raised later); `cost` lowers N for one-time passwords. */
+export async function hashPassword(password: string, cost = logN()): Promise<string> {
+  const n = Math.min(cost, logN());
   const salt = randomBytes(16);
   const key = await scrypt(password.normalize('NFKC'), salt, 32, { N: 2 ** n, r: 8, p: 1, maxmem: 256 * 2 ** n * 8 });
   return `scrypt$${n}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
@@ -36,3 +36,10 @@ export function dummyHash(): Promise<string> {
   dummy ??= hashPassword(randomBytes(18).toString('base64url'));
   return dummy;
 }
+
+/**
+ * scrypt cost for a one-time password: 12 random characters from 56 (about 70 bits) need no slow
+ * hash to resist guessing, and it lapses in 24 hours; a roster of 200 people is then hashed in
+ * about a second instead of a minute.
+ */
+export const ONE_TIME_LOG_N = 12;

@@ -4,7 +4,7 @@ import { COUNTY_CODE, createCounty } from '../admin/createCounty';
 import { ONE_TIME_HOURS, oneTimePassword } from '../admin/oneTimePassword';
 import { auditRecord, insertPerson, openUnits, readPerson } from '../admin/peopleQueries';
 import { ADMIN_ROLE } from '../admin/requireAdmin';
-import { hashPassword } from '../auth/password';
+import { hashPassword, ONE_TIME_LOG_N } from '../auth/password';
 import { loadConfig } from '../config';
 import { openDb } from '../db/open';
 import { AppError } from '../errors';
@@ -56,7 +56,7 @@ async function addUser(args: string[]): Promise<number> {
   const db = await openDb(loadConfig());
   try {
     const password = oneTimePassword();
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, ONE_TIME_LOG_N);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
     await db.transaction(county, async (k) => {

@@ -6,6 +6,7 @@ import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { loadProcess } from '../processes';
 import { canSee, type UserActor } from '../rights';
+import { cellValue } from './readSheet';
 
 /** What an import found (and, unless it was a dry run without errors, did). */
 export interface ImportReport {
@@ -19,15 +20,6 @@ type Schema = { type?: string; title?: string; enum?: unknown[]; properties?: Re
 
 const UNIT_HEADERS = ['组织单位', '所属单位', '村（社区）'];
 const MAX_ROWS = 5000;
-
-function cellValue(cell: ExcelJS.Cell): unknown {
-  const v = cell.value;
-  if (v === null || v === undefined || v === '') return undefined;
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object' && 'text' in v) return String((v as { text: string }).text);
-  if (typeof v === 'object' && 'result' in v) return (v as { result: unknown }).result;
-  return v;
-}
 
 /** Converts a cell to the field's type: 是/否 for yes/no, numbers from text. */
 function coerce(value: unknown, schema: Schema): unknown {

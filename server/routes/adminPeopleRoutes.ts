@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import type { FromSchema } from 'json-schema-to-ts';
 import { RELEASE_EVENT } from '../../engine/index';
 import { ADMIN_LOG, adminHistory, recordAdminChange } from '../admin/adminLog';
 import { ONE_TIME_HOURS, oneTimePassword } from '../admin/oneTimePassword';
 import { auditRecord, insertPerson, listPeople, openUnits, type Person, type PersonFields, readPerson, updatePerson } from '../admin/peopleQueries';
 import { requireAdmin } from '../admin/requireAdmin';
-import { hashPassword } from '../auth/password';
+import { roleLabels } from '../admin/roleLabels';
+import { hashPassword, ONE_TIME_LOG_N } from '../auth/password';
 import type { SessionCache } from '../auth/sessionCache';
 import { refreshUserSessions } from '../auth/sessions';
 import { requireActor } from '../authPlugin';
@@ -32,12 +34,29 @@ const personFields = {
   grants: { type: 'array', maxItems: 50, items: grantSchema, description: '角色（可在多个单位担任多个角色）' },
 } as const;
 const personReply = {
-  type: 'object', additionalProperties: false,
+  type: 'object', additionalProperties: false, required: ['id', 'username', 'name', 'phone', 'active', 'mustChangePassword', 'grants'],
   properties: {
     id: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, phone: { type: ['string', 'null'] }, active: { type: 'boolean' }, mustChangePassword: { type: 'boolean' },
-    grants: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { role: { type: 'string' }, unitId: { type: 'string' }, unitName: { type: 'string' } } } },
+    grants: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['role', 'unitId'], properties: { role: { type: 'string' }, unitId: { type: 'string' }, unitName: { type: 'string' } } } },
   },
 } as const;
+
+const roleReply = { type: 'object', additionalProperties: false, required: ['role', 'label'], properties: { role: { type: 'string' }, label: { type: 'string' } } } as const;
+const historyReply = {
+  type: 'object', additionalProperties: false, required: ['at', 'actor', 'type', 'target'],
+  properties: {
+    at: { type: 'string' }, actor: { type: 'string' }, type: { type: 'string' },
+    target: { type: 'object', additionalProperties: false, required: ['kind', 'id', 'name'], properties: { kind: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } } },
+    before: {}, after: {},
+  },
+} as const;
+
+/** A person as the admin routes answer (the web app's type). */
+export type PersonReply = FromSchema<typeof personReply>;
+/** A role the administrator may give. */
+export type RoleReply = FromSchema<typeof roleReply>;
+/** One entry of the admin history. */
+export type HistoryReply = FromSchema<typeof historyReply>;
 
 /** The units a person's roles name must exist and be open: a refusal names the row. */
 async function checkGrants(db: Db, county: string, grants: PersonFields['grants']): Promise<void> {
@@ -92,7 +111,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const password = oneTimePassword();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, ONE_TIME_LOG_N);
     const id = randomUUID();
     const user = await db.transaction(actor.county, async (k) => {
       const taken = await k.selectFrom('users').select('id').where('county_id', '=', actor.county).where('username', '=', username).executeTakeFirst();
@@ -186,7 +205,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const actor = requireActor(request);
     const { id } = request.params;
     const password = oneTimePassword();
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, ONE_TIME_LOG_N);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
     await db.transaction(actor.county, async (k) => {
@@ -214,12 +233,23 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     return { signedOut };
   });
 
+  app.get('/roles', {
+    schema: {
+      tags, summary: '可授予的角色：系统角色和本县流程中的角色（附名称）',
+      response: { 200: { type: 'array', items: roleReply }, ...errors(401, 403) },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const labels = await db.run(actor.county, (k) => roleLabels(k, actor.county));
+    return [...labels].map(([role, l]) => ({ role, label: l.label }));
+  });
+
   app.get('/history', {
     schema: {
       tags, summary: '管理记录：谁在何时改了什么（取自防篡改的办理记录链）',
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, before: { type: 'string', format: 'date-time' } } } as const,
       response: {
-        200: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { at: { type: 'string' }, actor: { type: 'string' }, type: { type: 'string' }, target: { type: 'object', additionalProperties: true }, before: {}, after: {} } } },
+        200: { type: 'array', items: historyReply },
         ...errors(400, 401, 403),
       },
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Kysely } from 'kysely';
 import { recordAdminChange } from '../admin/adminLog';
 import { requireAdmin } from '../admin/requireAdmin';
@@ -15,12 +16,14 @@ const unitId = { type: 'object', required: ['id'], additionalProperties: false, 
 /** The levels a county's own units take (the county itself is the root). */
 const UNIT_LEVELS = LEVELS.slice(LEVELS.indexOf('township'));
 const unitReply = {
-  type: 'object', additionalProperties: false,
+  type: 'object', additionalProperties: false, required: ['id', 'parentId', 'level', 'name', 'path', 'divisionCode', 'closed', 'activeCases', 'people'],
   properties: {
     id: { type: 'string' }, parentId: { type: ['string', 'null'] }, level: { type: 'string' }, name: { type: 'string' }, path: { type: 'string' },
     divisionCode: { type: ['string', 'null'] }, closed: { type: 'boolean' }, activeCases: { type: 'integer' }, people: { type: 'integer' },
   },
 } as const;
+/** A unit as the admin routes answer (the web app's type). */
+export type UnitReply = FromSchema<typeof unitReply>;
 const divisionCode = { type: ['string', 'null'], pattern: '^\\d{12}$', description: '统计用区划代码（12 位，可不填）' } as const;
 
 type Row = { id: string; parent_id: string | null; level: string; name: string; path: string; division_code: string | null; closed_at: Date | null };

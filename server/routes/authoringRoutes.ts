@@ -7,6 +7,7 @@ import { requireActor } from '../authPlugin';
 import type { Db } from '../db/open';
 import { definitionsRoot, templateFinder } from '../definitionFiles';
 import { AppError } from '../errors';
+import { roleLabels } from '../admin/roleLabels';
 import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
 
@@ -78,15 +79,14 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'county-roles');
-    const { held, bodies } = await db.run(actor.county, async (k) => ({
+    const { held, labels } = await db.run(actor.county, async (k) => ({
       held: await k.selectFrom('grants as g').innerJoin('org_units as u', (j) => j.onRef('u.county_id', '=', 'g.county_id').onRef('u.id', '=', 'g.unit_id'))
         .select(['g.role', 'u.level', (eb) => eb.fn.count<string>('g.user_id').distinct().as('n')]).where('g.county_id', '=', actor.county)
         .groupBy(['g.role', 'u.level']).orderBy('g.role').execute(),
-      bodies: await k.selectFrom('definition_versions').select('body').where('county_id', '=', actor.county).orderBy('version', 'desc').execute(),
+      labels: await roleLabels(k, actor.county),
     }));
-    const labels = new Map<string, { label: string; kind?: string }>();
-    for (const b of bodies) for (const [id, r] of Object.entries((b.body as Definition).roles)) if (!labels.has(id)) labels.set(id, { label: r.label, kind: r.kind });
-    return held.filter((h) => h.role !== 'author').map((h) => ({ role: h.role, level: h.level, holders: Number(h.n), label: labels.get(h.role)?.label ?? h.role, kind: labels.get(h.role)?.kind ?? 'cadre' }));
+    // The roles of running the system (author, admin) are not roles a process gives steps to.
+    return held.filter((h) => h.role !== 'author' && h.role !== 'admin').map((h) => ({ role: h.role, level: h.level, holders: Number(h.n), label: labels.get(h.role)?.label ?? h.role, kind: labels.get(h.role)?.kind ?? 'cadre' }));
   });
 
   app.get('/api/templates', {

@@ -280,10 +280,11 @@ describe(`cases through the API (${dbKind})`, () => {
   });
 
   it('keeps a verifiable hash chain, and detects tampering', async () => {
-    expect((await county.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
+    const supervisor = await login(t.app, '532326', 'jiandu');
+    expect((await supervisor.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
     const c = await newCase();
     await t.db.run('*', (k) => k.updateTable('case_events').set({ actor_name: 'x', body: '{"tampered":true}' }).where('case_id', '=', c.id).execute());
-    const report = (await county.get('/api/audit/verify')).json() as { ok: boolean; broken: { caseId: string } };
+    const report = (await supervisor.get('/api/audit/verify')).json() as { ok: boolean; broken: { caseId: string } };
     expect(report.ok).toBe(false);
     expect(report.broken.caseId).toBe(c.id);
   });

@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../api';
+import { formatTime, t } from '../i18n';
+import type { HistoryEntry } from './adminApi';
+
+/** Each kind of change, in words. */
+const CHANGE_LABELS: Record<string, () => string> = {
+  'user.add': () => t('adminPage.changeTypes.user.add'), 'user.edit': () => t('adminPage.changeTypes.user.edit'), 'user.deactivate': () => t('adminPage.changeTypes.user.deactivate'),
+  'user.reactivate': () => t('adminPage.changeTypes.user.reactivate'), 'user.reset-password': () => t('adminPage.changeTypes.user.reset-password'),
+  'user.sign-out': () => t('adminPage.changeTypes.user.sign-out'), 'user.password': () => t('adminPage.changeTypes.user.password'),
+  'unit.add': () => t('adminPage.changeTypes.unit.add'), 'unit.edit': () => t('adminPage.changeTypes.unit.edit'), 'unit.close': () => t('adminPage.changeTypes.unit.close'),
+  'unit.reopen': () => t('adminPage.changeTypes.unit.reopen'), 'unit.delete': () => t('adminPage.changeTypes.unit.delete'),
+};
+
+/** What changed between two records, field by field, as "field: before → after". */
+function changes(before: unknown, after: unknown): string {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const show = (v: unknown) => (Array.isArray(v) ? v.join(t('common.listComma')) : v === null || v === undefined ? '—' : String(v));
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])]
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => (before === undefined ? `${k}: ${show(a[k])}` : `${k}: ${show(b[k])} → ${show(a[k])}`)).join(t('common.semicolon'));
+}
+
+/** 管理记录: who changed which person or unit, when, from what to what (read from the audit chain). */
+export default function HistoryTab() {
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => void api<HistoryEntry[]>('GET', '/api/admin/history?limit=200').then(setEntries, (e: unknown) => setError(errorText(e))), []);
+  if (error) return <p className="error" role="alert">{error}</p>;
+  if (!entries) return <p className="muted">{t('app.loading')}</p>;
+  return (
+    <div className="table-scroll">
+      <p className="muted">{t('adminPage.historyNote')}</p>
+      <table className="grid admin-history">
+        <thead><tr><th>{t('adminPage.when')}</th><th>{t('adminPage.who')}</th><th>{t('adminPage.what')}</th><th>{t('adminPage.target')}</th><th>{t('adminPage.change')}</th></tr></thead>
+        <tbody>
+          {entries.map((e, i) => (
+            <tr key={i}>
+              <td>{formatTime(e.at)}</td>
+              <td>{e.actor}</td>
+              <td>{CHANGE_LABELS[e.type]?.() ?? e.type}</td>
+              <td>{e.target.name}</td>
+              <td>{changes(e.before, e.after)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

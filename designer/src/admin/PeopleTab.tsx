@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../api';
+import { formatTime, t } from '../i18n';
+import type { Person, Role, Unit } from './adminApi';
+import PersonEditor, { type Added } from './PersonEditor';
+
+/** What deactivating someone did: signed out, steps returned to the pool, 加签 still addressed to them. */
+interface Deactivated { user: Person; signedOut: number; released: number; addedTo: { id: string; title: string }[] }
+
+/** 人员: find people by name, phone or unit; add, edit, deactivate, reset a password, sign out everywhere. */
+export default function PeopleTab() {
+  const [q, setQ] = useState('');
+  const [people, setPeople] = useState<Person[] | null>(null);
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [units, setUnits] = useState<Unit[]>([]);
+  const [editing, setEditing] = useState<Person | 'new' | null>(null);
+  const [secret, setSecret] = useState<{ name: string; password: string; expiresAt: string } | null>(null);
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState('');
+  const load = (query = q) => api<Person[]>('GET', `/api/admin/users?q=${encodeURIComponent(query)}`).then(setPeople, (e: unknown) => setError(errorText(e)));
+  useEffect(() => {
+    void load('');
+    api<Role[]>('GET', '/api/admin/roles').then(setRoles, () => undefined);
+    api<Unit[]>('GET', '/api/admin/units').then(setUnits, () => undefined);
+  }, []);
+  const roleLabel = (role: string) => roles.find((r) => r.role === role)?.label ?? role;
+  const act = async (run: () => Promise<string>) => {
+    setError('');
+    setNotice('');
+    try {
+      setNotice(await run());
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const deactivate = (p: Person) => act(async () => {
+    const r = await api<Deactivated>('POST', `/api/admin/users/${p.id}/deactivate`);
+    const lines = [t('adminPage.deactivated', { name: p.name, signedOut: r.signedOut, released: r.released })];
+    if (r.addedTo.length) lines.push(t('adminPage.addedToLeft', { count: r.addedTo.length, titles: r.addedTo.map((c) => c.title).join(t('common.listComma')) }));
+    return lines.join(' ');
+  });
+  const reset = (p: Person) => act(async () => {
+    const r = await api<{ oneTimePassword: string; expiresAt: string }>('POST', `/api/admin/users/${p.id}/reset-password`);
+    setSecret({ name: p.name, password: r.oneTimePassword, expiresAt: r.expiresAt });
+    return '';
+  });
+  const saved = (p: Person, added?: Added) => {
+    setEditing(null);
+    if (added) setSecret({ name: p.name, password: added.oneTimePassword, expiresAt: added.expiresAt });
+    setNotice(t('adminPage.savedPerson', { name: p.name }));
+    void load();
+  };
+  return (
+    <div className="people">
+      <form className="filters" role="search" onSubmit={(e) => { e.preventDefault(); void load(); }}>
+        <input type="search" aria-label={t('adminPage.searchPeople')} placeholder={t('adminPage.searchPeople')} value={q} onChange={(e) => setQ(e.target.value)} />
+        <button type="submit">{t('adminPage.search')}</button>
+        <button type="button" className="primary" onClick={() => setEditing('new')}>{t('adminPage.addPerson')}</button>
+      </form>
+      {secret && (
+        <div className="banner warn one-time" role="alert">
+          <p>{t('adminPage.oneTimeFor', { name: secret.name })}<strong className="secret">{secret.password}</strong></p>
+          <p>{t('adminPage.oneTimeNote', { until: formatTime(secret.expiresAt) })}</p>
+          <button className="link" onClick={() => setSecret(null)}>{t('adminPage.copiedIt')}</button>
+        </div>
+      )}
+      {notice && <p className="banner" role="status">{notice}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      {editing && <PersonEditor key={editing === 'new' ? 'new' : editing.id} person={editing === 'new' ? null : editing} roles={roles} units={units} onSaved={saved} onCancel={() => setEditing(null)} />}
+      {people === null ? <p className="muted">{t('app.loading')}</p> : (
+        <div className="table-scroll">
+          <table className="grid people-table">
+            <thead><tr><th>{t('adminPage.name')}</th><th>{t('app.username')}</th><th>{t('adminPage.phone')}</th><th>{t('adminPage.roles')}</th><th>{t('adminPage.status')}</th><th>{t('adminPage.actions')}</th></tr></thead>
+            <tbody>
+              {people.map((p) => (
+                <tr key={p.id} className={p.active ? '' : 'inactive'}>
+                  <td>{p.name}</td>
+                  <td>{p.username}</td>
+                  <td>{p.phone ?? ''}</td>
+                  <td>{p.grants.map((g) => t('adminPage.roleAt', { role: roleLabel(g.role), unit: g.unitName ?? g.unitId })).join(t('common.semicolon'))}</td>
+                  <td>{p.active ? (p.mustChangePassword ? t('adminPage.mustChange') : t('adminPage.active')) : t('adminPage.inactive')}</td>
+                  <td className="actions">
+                    <button className="link" onClick={() => setEditing(p)}>{t('adminPage.edit')}</button>
+                    {p.active
+                      ? <button className="link" onClick={() => void deactivate(p)}>{t('adminPage.deactivate')}</button>
+                      : <button className="link" onClick={() => void act(async () => { await api('POST', `/api/admin/users/${p.id}/reactivate`); return t('adminPage.reactivated', { name: p.name }); })}>{t('adminPage.reactivate')}</button>}
+                    <button className="link" onClick={() => void reset(p)}>{t('adminPage.resetPassword')}</button>
+                    <button className="link" onClick={() => void act(async () => {
+                      const r = await api<{ signedOut: number }>('POST', `/api/admin/users/${p.id}/sign-out`);
+                      return t('adminPage.signedOut', { name: p.name, count: r.signedOut });
+                    })}>{t('adminPage.signOutEverywhere')}</button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
