@@ -19,6 +19,7 @@ let t: TestApp;
 /** How far the app's clock is ahead of the real one (ms): the provider keeps real time. */
 let ahead = 0;
 let deactivatedId = '';
+let zhangOneTime = '';
 
 /** The people the provider knows, by account id. */
 const accounts = {
@@ -42,11 +43,11 @@ beforeAll(async () => {
   const add = async (username: string, phone: string | null) => {
     const res = await admin.send('POST', '/api/admin/users', { username, name: `${username} 同志`, phone, grants: [{ role: 'village_cadre', unitId: 'xiaokangyuan' }] });
     expect(res.statusCode, res.body).toBe(201);
-    return (res.json() as { user: { id: string } }).user.id;
+    return res.json() as { user: { id: string }; oneTimePassword: string };
   };
-  await add('sso-zhang', null);
+  zhangOneTime = (await add('sso-zhang', null)).oneTimePassword;
   await add('sso-phone', '13900001234');
-  deactivatedId = await add('sso-left', null);
+  deactivatedId = (await add('sso-left', null)).user.id;
   expect((await admin.send('POST', `/api/admin/users/${deactivatedId}/deactivate`, {})).statusCode).toBe(200);
 }, 60_000);
 
@@ -95,6 +96,11 @@ describe(`single sign-on through OpenID Connect (${dbKind})`, () => {
     expect(body.messages.CF_SSO_UNKNOWN_PERSON).toBe('统一身份认证平台的这个账号在本县没有唯一对应的人员，请联系县管理员');
   });
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, unknown> };
+    for (const path of ['/api/sso/providers', '/api/sso/{county}/login', '/api/sso/{county}/callback']) expect(Object.keys(doc.paths)).toContain(path);
+  });
+
   it('sends the browser to the provider with state, nonce and a PKCE challenge, keeping the verifier in a short-lived HttpOnly cookie', async () => {
     const { location, cookieOptions } = await startSignOn();
     const url = new URL(location);
@@ -118,6 +124,13 @@ describe(`single sign-on through OpenID Connect (${dbKind})`, () => {
     expect(me.json()).toMatchObject({ username: 'sso-zhang', mustChangePassword: false, grants: [{ role: 'village_cadre', unitId: 'xiaokangyuan' }] });
     expect((await t.app.inject({ method: 'GET', url: '/api/messages?limit=1', cookies: { cf_session: session.value } })).statusCode).toBe(200);
     expect(res.cookies.find((c) => c.name === 'cf_sso')).toMatchObject({ value: '', path: '/api/sso/' });
+    // The account keeps its mark: signing in with the one-time password still means changing it first.
+    const byPassword = await t.app.inject({ method: 'POST', url: '/api/session', payload: { county: COUNTY, username: 'sso-zhang', password: zhangOneTime } });
+    expect(byPassword.json()).toMatchObject({ mustChangePassword: true });
+    // And the session is a whole one: its CSRF token signs a write, here signing out.
+    const { csrfToken } = me.json() as { csrfToken: string };
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/session', cookies: { cf_session: session.value }, headers: { 'x-csrf-token': csrfToken } })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', cookies: { cf_session: session.value } })).statusCode).toBe(401);
   });
 
   it('matches a phone number claim to the person with that mobile number, with a second provider of the county', async () => {
