@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
+import { type PendingLogin, sealLogin } from '../../server/sso/loginCookie';
 import { mobileNumber } from '../../server/sso/matchAccount';
 import type { SsoProvider } from '../../server/sso/ssoProviders';
 import { type LocalIdp, startIdp } from '../helpers/oidcProvider';
@@ -162,6 +163,16 @@ describe(`single sign-on through OpenID Connect (${dbKind})`, () => {
     expect((await callback(back, cookie)).headers.location).toBe(`${PUBLIC}/#/tasks`);
     const before = (await ssoFailures()).length;
     await expectRefused(await callback(back, cookie), 'CF_SSO_CODE', before);
+  });
+
+  it('refuses an ID token issued for another sign-in (its nonce is not this one\'s)', async () => {
+    const before = (await ssoFailures()).length;
+    const { back, cookie } = await signOn('gov-zhang');
+    // A cookie as the server would sign it, for the same state and verifier but another nonce.
+    const login = JSON.parse(Buffer.from(cookie.split('.')[0]!, 'base64url').toString()) as PendingLogin;
+    const zwfw = t.config.ssoProviders.find((p) => p.id === 'zwfw')!;
+    const refused = await expectRefused(await callback(back, sealLogin(zwfw, { ...login, nonce: 'another-sign-in' })), 'CF_SSO_TOKEN', before);
+    expect(refused.target).toContain('nonce');
   });
 
   it('refuses an expired ID token', async () => {
