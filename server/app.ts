@@ -27,6 +27,7 @@ import { processRoutes } from './routes/processRoutes';
 import { authoringRoutes } from './routes/authoringRoutes';
 import { caseSchema, errorSchema } from './routes/schemas';
 import { sessionRoutes } from './routes/sessionRoutes';
+import { ssoRoutes } from './routes/ssoRoutes';
 import { serveWebApp } from './webApp';
 import { firstUnsafe, MAX_BODY_DEPTH, maxDepth, unsafeMessage } from './inputSafety';
 import { installValidators } from './validators';
@@ -35,7 +36,7 @@ import { installValidators } from './validators';
 const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
-export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
+export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void }; now?: () => Date } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logStream ? { level: 'info', stream: options.logStream } : options.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -97,6 +98,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   installReadYourWrites(app, config);
   healthRoutes(app, db);
   await app.register(sessionRoutes, { db, config, sessions });
+  await app.register(ssoRoutes, { db, config, ...(options.now ? { now: options.now } : {}) });
   await app.register(adminPeopleRoutes, { prefix: '/api/admin', db, sessions });
   await app.register(adminUnitRoutes, { prefix: '/api/admin', db });
   await app.register(adminImportRoutes, { prefix: '/api/admin', db });

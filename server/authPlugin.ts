@@ -29,11 +29,13 @@ export function installAuth(app: FastifyInstance, db: Db, sessions: SessionCache
     const found = await findSession(db, request.cookies[COOKIE], sessions);
     request.session = found?.session ?? null;
     if (found) request.actorCache = found.actor;
-    const login = request.method === 'POST' && request.url.split('?')[0] === '/api/session';
+    const path = request.url.split('?')[0]!;
+    const login = request.method === 'POST' && path === '/api/session';
     if (request.session && WRITE_METHODS.has(request.method) && !login && request.headers['x-csrf-token'] !== request.session.csrf) {
       throw new AppError('CF_CSRF');
     }
-    if (found?.actor.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(`${request.method} ${request.url.split('?')[0]}`)) {
+    // Single sign-on (/api/sso/…) stays open: it signs in anew, as the password sign-in does.
+    if (found?.actor.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(`${request.method} ${path}`) && !(request.method === 'GET' && path.startsWith('/api/sso/'))) {
       throw new AppError('CF_PASSWORD_CHANGE_REQUIRED');
     }
   });

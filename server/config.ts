@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION, type Retention } from './housekeeping/prune';
 import { parseAllowHosts } from './messages/channelAddress';
+import { loadSsoProviders, type SsoProvider } from './sso/ssoProviders';
 
 /** Server settings, from the environment with defaults that make `npm start` work anywhere. */
 export interface Config {
@@ -64,6 +65,10 @@ export interface Config {
   dueSoonMs: number;
   /** Hosts channels may reach over plain http or on a private network (CHANNEL_ALLOW_HOSTS, comma-separated; default none). */
   channelAllowHosts: string[];
+  /** Counties' OpenID Connect identity providers, from the JSON file OIDC_PROVIDERS names (default none). */
+  ssoProviders: SsoProvider[];
+  /** The address people open CountyFlow at (PUBLIC_URL, e.g. https://flow.example.gov.cn): the identity provider sends them back under it. */
+  publicUrl?: string;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -107,11 +112,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filesS3Region: env.FILES_S3_REGION ?? 'us-east-1',
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
     channelAllowHosts: parseAllowHosts(env.CHANNEL_ALLOW_HOSTS),
+    ssoProviders: loadSsoProviders(env.OIDC_PROVIDERS),
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.READ_DATABASE_URL) config.readDatabaseUrl = env.READ_DATABASE_URL;
+  if (env.PUBLIC_URL) config.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+  if (config.ssoProviders.length && !config.publicUrl) throw new Error('OIDC_PROVIDERS 需要同时设置 PUBLIC_URL（用户打开本系统的地址，如 https://flow.example.gov.cn）');
   if (env.DB_FAILOVER_SECONDS) config.dbFailoverMs = Number(env.DB_FAILOVER_SECONDS) * 1000;
   return config;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Level } from '../../engine/index';
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/open';
-import type { Database } from '../db/schema';
+import type { Database, SessionMethod } from '../db/schema';
 import { type FoundSession, recordRevocation, type SessionCache } from './sessionCache';
 
 /** A signed-in user's session, as the routes see it. */
@@ -15,14 +15,14 @@ export interface Session {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Cookie value `county.token`; the database keeps only the token's hash. */
-export async function createSession(db: Db, county: string, userId: string, hours: number, now = new Date()): Promise<{ cookie: string; csrf: string }> {
+/** Cookie value `county.token`; the database keeps only the token's hash. `method`: how the person was authenticated. */
+export async function createSession(db: Db, county: string, userId: string, hours: number, now = new Date(), method: SessionMethod = 'password'): Promise<{ cookie: string; csrf: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
   await db.run(county, (k) =>
     k.insertInto('sessions').values({
       county_id: county, id: sha256(token), user_id: userId, csrf,
-      created_at: now, expires_at: new Date(now.getTime() + hours * 3_600_000), revoked_at: null,
+      created_at: now, expires_at: new Date(now.getTime() + hours * 3_600_000), revoked_at: null, method,
     }).execute(),
   );
   return { cookie: `${county}.${token}`, csrf };
@@ -53,7 +53,7 @@ async function loadSession(db: Db, county: string, id: string, now: Date): Promi
       .innerJoin('users as u', (j) => j.onRef('u.county_id', '=', 's.county_id').onRef('u.id', '=', 's.user_id'))
       .leftJoin('grants as g', (j) => j.onRef('g.county_id', '=', 's.county_id').onRef('g.user_id', '=', 's.user_id'))
       .leftJoin('org_units as o', (j) => j.onRef('o.county_id', '=', 'g.county_id').onRef('o.id', '=', 'g.unit_id'))
-      .select(['s.id', 's.user_id', 's.csrf', 's.expires_at', 's.revoked_at', 'u.username', 'u.display_name', 'u.active', 'u.must_change_password', 'g.role', 'o.path', 'o.level'])
+      .select(['s.id', 's.user_id', 's.csrf', 's.expires_at', 's.revoked_at', 's.method', 'u.username', 'u.display_name', 'u.active', 'u.must_change_password', 'g.role', 'o.path', 'o.level'])
       .where('s.county_id', '=', county).where('s.id', '=', id).execute(),
   );
   const first = rows[0];
@@ -61,7 +61,8 @@ async function loadSession(db: Db, county: string, id: string, now: Date): Promi
   const grants = rows.flatMap((r) => (r.role && r.path && r.level ? [{ role: r.role, unitPath: r.path.split('/'), level: r.level as Level }] : []));
   return {
     session: { county, userId: first.user_id, sessionId: first.id, csrf: first.csrf },
-    actor: { county, id: first.user_id, username: first.username, name: first.display_name, grants, ...(first.must_change_password ? { mustChangePassword: true } : {}) },
+    // The password that must be changed did not open a single sign-on session: the identity provider authenticated the person.
+    actor: { county, id: first.user_id, username: first.username, name: first.display_name, grants, ...(first.must_change_password && first.method === 'password' ? { mustChangePassword: true } : {}) },
     expiresAt: new Date(first.expires_at).getTime(),
   };
 }

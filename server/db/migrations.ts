@@ -252,4 +252,11 @@ export const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE org_units ADD COLUMN division_code text, ADD COLUMN closed_at timestamptz`.execute(db);
     },
   },
+  '016_session_method': {
+    // How a session was signed in to: a password that must be changed restricts only sessions it opened,
+    // not one the county's identity provider (single sign-on) authenticated.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE sessions ADD COLUMN method text NOT NULL DEFAULT 'password'`.execute(db);
+    },
+  },
 };

@@ -2,6 +2,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Json = ColumnType<unknown, string, string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** How a session was signed in to: a password, or the county's identity provider (single sign-on). */
+export type SessionMethod = 'password' | 'sso';
 
 /** The database tables. Every table's primary key starts with county_id. */
 export interface Database {
@@ -24,7 +26,7 @@ export interface Database {
     login_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   };
   grants: { county_id: string; user_id: string; role: string; unit_id: string };
-  sessions: { county_id: string; id: string; user_id: string; csrf: string; created_at: Timestamp; expires_at: Timestamp; revoked_at: Timestamp | null };
+  sessions: { county_id: string; id: string; user_id: string; csrf: string; created_at: Timestamp; expires_at: Timestamp; revoked_at: Timestamp | null; method: Generated<SessionMethod> };
   definition_versions: { county_id: string; process_id: string; version: number; body: Json; source: ColumnType<unknown, string | null | undefined, string | null>; hash: string; note: string; published_at: Timestamp; published_by: string };
   definition_drafts: { county_id: string; process_id: string; body: Json; updated_at: Timestamp; updated_by: string; rev: ColumnType<number, number | undefined, number> };
   cases: {

@@ -2,13 +2,27 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, type Me, setCsrf } from '../api';
 import { t } from '../i18n';
 
-/** Log in with county, username and password. */
+/** The counties' single sign-on buttons, and the message for each code a sign-on can come back with. */
+interface SsoOffer {
+  providers: { county: string; id: string; label: string }[];
+  messages: Record<string, string>;
+}
+
+/** Where a sign-on that was refused came back with its code: `#/login?sso_error=CF_…`. */
+const ssoErrorCode = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('sso_error');
+
+/** Log in with county, username and password, or through the county's identity provider (single sign-on). */
 export default function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
   const [counties, setCounties] = useState<{ code: string; name: string }[]>([]);
   const [county, setCounty] = useState(localStorage.getItem('cf_county') ?? '');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
+  const [sso, setSso] = useState<SsoOffer | null>(null);
+  const [ssoError, setSsoError] = useState(ssoErrorCode);
+  useEffect(() => {
+    api<SsoOffer>('GET', '/api/sso/providers').then(setSso, () => setSso({ providers: [], messages: {} }));
+  }, []);
   useEffect(() => {
     api<{ code: string; name: string }[]>('GET', '/api/counties').then((list) => {
       setCounties(list);
@@ -18,6 +32,7 @@ export default function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError('');
+    setSsoError(null);
     try {
       const { csrfToken } = await api<{ csrfToken: string }>('POST', '/api/session', { county, username, password });
       setCsrf(csrfToken);
@@ -27,6 +42,7 @@ export default function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
   };
+  const buttons = sso?.providers.filter((p) => p.county === county) ?? [];
   return (
     <form className="card login" onSubmit={submit}>
       <h1>{t('app.appName')}</h1>
@@ -38,7 +54,12 @@ export default function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
       <label>{t('app.username')}<input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required /></label>
       <label>{t('app.password')}<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
       {error && <p className="error" role="alert">{error}</p>}
+      {!error && ssoError && sso && <p className="error" role="alert">{sso.messages[ssoError] ?? t('loginPage.ssoFailed')}</p>}
       <button type="submit" className="primary">{t('app.login')}</button>
+      {buttons.length > 0 && <p className="muted">{t('loginPage.orSignOnWith')}</p>}
+      {buttons.map((p) => (
+        <a key={p.id} className="button sso-button" href={`/api/sso/${county}/login?provider=${encodeURIComponent(p.id)}`} onClick={() => localStorage.setItem('cf_county', county)}>{p.label}</a>
+      ))}
     </form>
   );
 }
