@@ -17,7 +17,7 @@ const lastYears = new WeakMap<Calendar, number>();
 
 /** The last year the calendar lists holidays for: working days after it are counted without holidays. Worked out once per calendar (a step with a deadline asks). */
 export function lastYearOf(calendar: Calendar): number {
-  let year = lastYears.get(calendar);
+  let year = calendar.coveredThrough ?? lastYears.get(calendar);
   if (year === undefined) {
     year = 0;
     for (const d of [...calendar.holidays, ...calendar.workdays]) year = Math.max(year, Number(d.slice(0, 4)));

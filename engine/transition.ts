@@ -6,6 +6,7 @@ import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from '.
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields } from './formula/index';
+import { RECALENDAR_EVENT, recalendared } from './recalendar';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
 import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
@@ -513,6 +514,11 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (type === WITHDRAW_EVENT) return withdraw(snapshot, event, options);
   if (type === CLAIM_EVENT || type === TRANSFER_EVENT || type === RELEASE_EVENT) return claim(compiled, snapshot, event, options);
   if (type === ADD_SIGNER_EVENT) return addSigner(compiled, snapshot, event, options);
+  if (type === RECALENDAR_EVENT) {
+    if (!options.system) return reject('forbidden-role');
+    const next = recalendared(snapshot, event.data);
+    return typeof next === 'string' ? reject(next) : stayed(compiled, snapshot, next);
+  }
   if (type === COPY_EVENT) {
     if (!options.system) return reject('forbidden-role');
     return stayed(compiled, snapshot, { ...snapshot });

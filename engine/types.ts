@@ -114,4 +114,6 @@ export interface Calendar {
   timeZoneOffsetMinutes: number;
   holidays: readonly string[];
   workdays: readonly string[];
+  /** The last year whose holidays are known, when a county's own days reach further (else the last year listed). */
+  coveredThrough?: number;
 }

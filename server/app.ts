@@ -15,6 +15,7 @@ import { adminImportRoutes } from './routes/adminImportRoutes';
 import { adminPeopleRoutes } from './routes/adminPeopleRoutes';
 import { adminUnitRoutes } from './routes/adminUnitRoutes';
 import { auditRoutes } from './routes/auditRoutes';
+import { calendarRoutes } from './routes/calendarRoutes';
 import { fileRoutes } from './files/fileRoutes';
 import { channelRoutes } from './routes/channelRoutes';
 import { handoverRoutes } from './routes/handoverRoutes';
@@ -102,6 +103,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   await app.register(adminPeopleRoutes, { prefix: '/api/admin', db, sessions });
   await app.register(adminUnitRoutes, { prefix: '/api/admin', db });
   await app.register(adminImportRoutes, { prefix: '/api/admin', db });
+  await app.register(calendarRoutes, { db });
   orgRoutes(app, db);
   processRoutes(app, db, config);
   authoringRoutes(app, db);

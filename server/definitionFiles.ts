@@ -25,6 +25,20 @@ export function definitionFiles(paths: string[]): string[] {
   return out;
 }
 
+/** Every holiday calendar file (calendars/*.json) under the given paths, sorted. */
+export function calendarFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string, inCalendars: boolean) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      if (['demo', 'node_modules'].includes(basename(p))) return;
+      for (const name of readdirSync(p).sort()) visit(join(p, name), basename(p) === 'calendars');
+    } else if (p.endsWith('.json') && (inCalendars || basename(dirname(p)) === 'calendars')) out.push(p);
+  };
+  for (const p of paths) visit(resolve(p), false);
+  return out;
+}
+
 /** The definitions root a file belongs to: the nearest folder above it holding definition.schema.json. */
 export function rootOf(file: string): string {
   for (let dir = dirname(resolve(file)); dir !== dirname(dir); dir = dirname(dir)) {

@@ -36,6 +36,7 @@ export const errorCatalogue = {
   CF_USERNAME_TAKEN: { status: 409, message: '用户名已被占用，请换一个' },
   CF_UNIT_IN_USE: { status: 409, message: '该单位有案件、下级单位或人员，不能删除，只能停用' },
   CF_UNIT_CLOSED: { status: 422, message: '该单位已停用，不能发起新案件' },
+  CF_CALENDAR_INVALID: { status: 400, message: '日历有误，未载入' },
   CF_CSRF: { status: 403, message: '请求缺少有效的防伪令牌（X-CSRF-Token），请刷新页面后重试' },
   CF_FORBIDDEN: { status: 403, message: REJECTION_MESSAGES['forbidden-role'] },
   CF_NOT_FOUND: { status: 404, message: '找不到该记录，或您无权查看' },

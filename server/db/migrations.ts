@@ -259,4 +259,14 @@ export const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE sessions ADD COLUMN method text NOT NULL DEFAULT 'password'`.execute(db);
     },
   },
+  '017_calendar_years': {
+    // Calendars a county maintains as data: each year of national holidays and 调休 working days it loads
+    // (replacing that year of the built-in calendar), and its own days (楚雄州's 火把节) on top.
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE calendar_years (
+        county_id text NOT NULL, year int NOT NULL, layer text NOT NULL, holidays json NOT NULL, workdays json NOT NULL,
+        loaded_at timestamptz NOT NULL, loaded_by text NOT NULL, PRIMARY KEY (county_id, year, layer))`.execute(db);
+      await countyOnly(db, 'calendar_years');
+    },
+  },
 };

@@ -51,6 +51,7 @@ export interface Database {
     claimed_by: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
     added_to: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   };
+  calendar_years: { county_id: string; year: number; layer: string; holidays: Json; workdays: Json; loaded_at: Timestamp; loaded_by: string };
   case_titles: { county_id: string; suffix: string; case_id: string };
   case_counts: { county_id: string; process_id: string; org_path: string; state: string; status: string; lane: Generated<number>; n: ColumnType<string | number, number, number> };
   case_events: {
