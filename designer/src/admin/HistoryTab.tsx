@@ -10,6 +10,7 @@ const CHANGE_LABELS: Record<string, () => string> = {
   'user.sign-out': () => t('adminPage.changeTypes.user.sign-out'), 'user.password': () => t('adminPage.changeTypes.user.password'),
   'unit.add': () => t('adminPage.changeTypes.unit.add'), 'unit.edit': () => t('adminPage.changeTypes.unit.edit'), 'unit.close': () => t('adminPage.changeTypes.unit.close'),
   'unit.reopen': () => t('adminPage.changeTypes.unit.reopen'), 'unit.delete': () => t('adminPage.changeTypes.unit.delete'),
+  'calendar.load': () => t('adminPage.changeTypes.calendar.load'),
 };
 
 /** What changed between two records, field by field, as "field: before → after". */

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api';
+import { CalendarReminder } from '../calendarReminder';
 import { t } from '../i18n';
 
 interface Row { unitId: string; unitName: string; state: string; count: number; overdue: number }
@@ -65,6 +66,7 @@ export default function DashboardPage() {
   return (
     <section>
       <h2>{t('app.dashboard')}</h2>
+      <CalendarReminder admin={false} />
       <div className="filters">
         <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('app.process')}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select>
         <label className="range">{t('dashboardPage.startedFrom')}<input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} /></label>
