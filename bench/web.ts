@@ -15,7 +15,7 @@ import { httpLogin, startServer } from '../test/helpers/serverProcess';
 const root = join(import.meta.dirname, '..');
 execFileSync(process.execPath, [join(root, 'scripts/buildWeb.mjs')], { stdio: 'inherit' });
 const dataDir = mkdtempSync(join(tmpdir(), 'cf-bench-web-'));
-const server = await startServer({ DATA_DIR: dataDir, SEED_DEMO: '0' }, 5900);
+const server = await startServer({ DATA_DIR: dataDir, SEED_DEMO: 'counties' }, 5900);
 const DOWN = 1.6e6 / 8;
 const RTT = 150;
 try {

@@ -45,7 +45,7 @@ const servers: ServerProcess[] = [];
 let failed = false;
 try {
   log(`cluster up: ${cluster.url}`);
-  const env = { DATABASE_URL: cluster.url, DB_SCHEMA: 'cf_ha', SEED_DEMO: '0', DB_FAILOVER_SECONDS: '90', AUDIT_KEY_FILE: join(auditDir, 'key.pem'), AUDIT_CHECKPOINT_DIR: join(auditDir, 'cp') };
+  const env = { DATABASE_URL: cluster.url, DB_SCHEMA: 'cf_ha', SEED_DEMO: 'counties', DB_FAILOVER_SECONDS: '90', AUDIT_KEY_FILE: join(auditDir, 'key.pem'), AUDIT_CHECKPOINT_DIR: join(auditDir, 'cp') };
   servers.push(await startServer(env, basePort + 10));
   // The second server reads dashboards and lists from the standby (READ_DATABASE_URL).
   const replicaHost = `127.0.0.1:${cluster.nodePorts[1]}`;

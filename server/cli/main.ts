@@ -20,7 +20,7 @@ const USAGE = `用法：countyflow <命令>
                     （countyflow audit --help 看详细说明）
 
 环境变量：PORT（默认 3000）、DATA_DIR（嵌入式数据库目录，默认 ./data）、DATABASE_URL（使用 PostgreSQL）、
-  SEED_DEMO=0（启动时不写入演示县、演示人员和案件）
+  SEED_DEMO=0（启动时不写入演示县、演示人员和案件；counties 只写演示县和人员，不写案件）
 `;
 
 /** Dispatches the countyflow command line. */

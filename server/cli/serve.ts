@@ -9,12 +9,17 @@ import { uploadDirOf } from '../files/openUploads';
 import { checkpointAll } from './audit';
 import { startScheduler } from '../timers/fireDueTimers';
 
-/** SEED_DEMO=0: a real county's server, with no demo county, demo user or printed login. */
-const demoWanted = () => process.env.SEED_DEMO !== '0';
+/**
+ * SEED_DEMO: unset (or 1), the demo counties with their people and demo cases; `counties`, the demo
+ * counties and people without cases (the browser tests make their own); 0, a real county's server
+ * with no demo county, demo user or printed login.
+ */
+const demoSeed = () => (process.env.SEED_DEMO === '0' ? 'none' : process.env.SEED_DEMO === 'counties' ? 'counties' : 'all');
+const demoWanted = () => demoSeed() !== 'none';
 
-/** Seeds the demo counties not yet in the database, with their demo cases, printing progress. */
+/** Seeds the demo counties not yet in the database (with their demo cases unless SEED_DEMO=counties), printing progress. */
 const seedWithDemo = (db: Awaited<ReturnType<typeof openDb>>) =>
-  seedAll(db, undefined, { demo: true, progress: (line) => process.stdout.write(`${line}\n`) });
+  seedAll(db, undefined, { demo: demoSeed() === 'all', progress: (line) => process.stdout.write(`${line}\n`) });
 
 /** Prints the demo counties and their users, so a first-time user can log in. */
 function printLogins(url: string): void {

@@ -17,7 +17,7 @@ export function webServerForFile(name: string, portBase: number): { readonly ser
   let server: ServerProcess | undefined;
   beforeAll(async () => {
     buildWebApp();
-    server = await startServer({ SEED_DEMO: '0', FILES_DIR: join(dataDir, 'files'), ...(pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: schema } : { DATA_DIR: dataDir }) }, portBase + (process.pid % 200));
+    server = await startServer({ SEED_DEMO: 'counties', FILES_DIR: join(dataDir, 'files'), ...(pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: schema } : { DATA_DIR: dataDir }) }, portBase + (process.pid % 200));
   }, 180_000);
   afterAll(async () => {
     await server?.kill('SIGTERM');

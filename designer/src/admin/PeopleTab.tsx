@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, errorText } from '../api';
 import { formatTime, t } from '../i18n';
 import type { Person, Role, Unit } from './adminApi';
+import ImportPeople from './ImportPeople';
 import PersonEditor, { type Added } from './PersonEditor';
 
 /** What deactivating someone did: signed out, steps returned to the pool, 加签 still addressed to them. */
@@ -14,6 +15,7 @@ export default function PeopleTab() {
   const [roles, setRoles] = useState<Role[]>([]);
   const [units, setUnits] = useState<Unit[]>([]);
   const [editing, setEditing] = useState<Person | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
   const [secret, setSecret] = useState<{ name: string; password: string; expiresAt: string } | null>(null);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
@@ -57,7 +59,9 @@ export default function PeopleTab() {
         <input type="search" aria-label={t('adminPage.searchPeople')} placeholder={t('adminPage.searchPeople')} value={q} onChange={(e) => setQ(e.target.value)} />
         <button type="submit">{t('adminPage.search')}</button>
         <button type="button" className="primary" onClick={() => setEditing('new')}>{t('adminPage.addPerson')}</button>
+        <button type="button" onClick={() => setImporting((v) => !v)} aria-expanded={importing}>{t('importPeople.title')}</button>
       </form>
+      {importing && <ImportPeople onImported={() => void load()} />}
       {secret && (
         <div className="banner warn one-time" role="alert">
           <p>{t('adminPage.oneTimeFor', { name: secret.name })}<strong className="secret">{secret.password}</strong></p>
@@ -80,7 +84,7 @@ export default function PeopleTab() {
                   <td>{p.phone ?? ''}</td>
                   <td>{p.grants.map((g) => t('adminPage.roleAt', { role: roleLabel(g.role), unit: g.unitName ?? g.unitId })).join(t('common.semicolon'))}</td>
                   <td>{p.active ? (p.mustChangePassword ? t('adminPage.mustChange') : t('adminPage.active')) : t('adminPage.inactive')}</td>
-                  <td className="actions">
+                  <td className="row-actions">
                     <button className="link" onClick={() => setEditing(p)}>{t('adminPage.edit')}</button>
                     {p.active
                       ? <button className="link" onClick={() => void deactivate(p)}>{t('adminPage.deactivate')}</button>

@@ -53,7 +53,7 @@ export default function UnitsTab() {
                 <td>{u.divisionCode ?? ''}</td>
                 <td className="number">{u.activeCases}</td>
                 <td className="number">{u.people}</td>
-                <td className="actions">
+                <td className="row-actions">
                   {!u.closed && u.level !== 'building' && <button className="link" onClick={() => setEditing({ mode: 'add', parent: u })}>{t('adminPage.addChild')}</button>}
                   {u.parentId && <button className="link" onClick={() => setEditing({ mode: 'edit', unit: u })}>{t('adminPage.edit')}</button>}
                   {u.parentId && (u.closed
