@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { cnFormats } from './formats';
+import { withFormLimits } from './formLimits';
 
 export type { ErrorObject, ValidateFunction };
 
@@ -54,12 +55,15 @@ function schemaCache(create: () => Ajv2020, limit = 256): (schema: object) => Va
   };
 }
 
+const compileLimited = schemaCache(createFormAjv);
+
 /**
- * Compiles a form schema once per distinct content (throws as ajv.compile does). The designer
- * re-checks the whole definition after every edit, and most of its forms did not change;
- * ajv compilation is most of a check's time.
+ * Compiles a form schema once per distinct content (throws as ajv.compile does), with the
+ * limits a field has when its author gives none (formLimits.ts). The designer re-checks the
+ * whole definition after every edit, and most of its forms did not change; ajv compilation is
+ * most of a check's time.
  */
-export const compileForm = schemaCache(createFormAjv);
+export const compileForm = (schema: object): ValidateFunction => compileLimited(withFormLimits(schema) as object);
 
 /** Compiles a condition schema once per distinct content (throws as ajv.compile does). */
 export const compileCondition = schemaCache(createConditionAjv);

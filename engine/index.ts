@@ -18,7 +18,7 @@ export { contentHash } from './contentHash';
 export { getPath, setPath } from './dataPath';
 export { definitionSchema } from './definitionSchema';
 export { fieldLabel, plainMessage, toFieldErrors, unknownFieldErrors } from './fieldErrors';
-export { applyComputedFields, caseTitleOf, computedReadonly, evaluateFormula, uniqueKeyOf, formulaFunctions, formulaHolds, hasComputedFields, parseFormula, type FormulaEnv } from './formula/index';
+export { applyComputedFields, caseTitleOf, ComputedFieldOverrun, computedReadonly, evaluateFormula, uniqueKeyOf, formulaFunctions, formulaHolds, hasComputedFields, parseFormula, type FormulaEnv } from './formula/index';
 export { createFormAjv, type ErrorObject, type ValidateFunction } from './formAjv';
 export { cnFormats, idCheckDigit } from './formats';
 export { applyMergePatch, diffMergePatch } from './mergePatch';

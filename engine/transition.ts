@@ -1,11 +1,11 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { BudgetExceeded, budgetMessage } from './budget';
+import { BudgetExceeded, budgetMessage, overrunWhat } from './budget';
 import { findAction, type RunEvent } from './catalogue/index';
 import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
-import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
-import { applyComputedFields } from './formula/index';
+import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
+import { applyComputedFields, ComputedFieldOverrun } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
 import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
@@ -437,12 +437,14 @@ function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: Run
 
 /**
  * Runs the machine within the budget (budget.ts). An overrun, or XState's own loop guard,
- * becomes an `over-budget` rejection naming the states involved; nothing is kept of the run.
+ * becomes an `over-budget` rejection naming the states involved (or those it started `from`); nothing is kept of the run.
  */
-function metered(compiled: CompiledProcess, run: () => Run | Rejected): Run | Rejected {
+function metered(compiled: CompiledProcess, run: () => Run | Rejected, from: readonly string[] = []): Run | Rejected {
   const meter = compiled.runner.meter;
   begin(compiled.runner);
-  const refuse = (over: BudgetExceeded) => reject('over-budget', [], budgetMessage(over, (id) => compiled.states.get(id)?.label ?? id));
+  // An overrun before the run took a step (a guard's formula) is named by the steps it started from.
+  const named = (over: BudgetExceeded) => (over.stateIds.length ? over : new BudgetExceeded(over.kind, [...from]));
+  const refuse = (over: BudgetExceeded) => reject('over-budget', [], budgetMessage(named(over), (id) => compiled.states.get(id)?.label ?? id));
   try {
     const next = run();
     if (isRejected(next)) return next;
@@ -453,6 +455,24 @@ function metered(compiled: CompiledProcess, run: () => Run | Rejected): Run | Re
     const over = meter.exceeded ?? (e instanceof BudgetExceeded ? e : isLoopGuard(e) ? new BudgetExceeded('microsteps', []) : null);
     if (!over) throw e;
     return refuse(over);
+  } finally {
+    meter.disarm();
+  }
+}
+
+/**
+ * A form's computed fields, counted against the budget. A formula that goes over it (too long a
+ * text, too many steps) refuses the step as the definition's fault, naming the field.
+ */
+function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number): { data: unknown } | Rejected {
+  const meter = compiled.runner.meter;
+  meter.arm();
+  try {
+    return { data: applyComputedFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() }) };
+  } catch (e) {
+    if (!(e instanceof ComputedFieldOverrun)) throw e;
+    const field = fieldLabel(schema, e.pointer);
+    return reject('over-budget', [{ path: e.pointer, field, message: `「${field}」的${overrunWhat(e.over.kind)}` }], budgetMessage(e.over, () => '', field));
   } finally {
     meter.disarm();
   }
@@ -542,7 +562,11 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     const form = compiled.forms[formId];
     if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);
     // Computed fields are the engine's: whatever was submitted for them is replaced before checking.
-    if (form.computed) data = applyComputedFields(form.schema, data, { now: toMs(options.now), calendar: compiled.calendar, tick: () => undefined });
+    if (form.computed) {
+      const computed = computeFields(compiled, form.schema, data, toMs(options.now));
+      if ('rejection' in computed) return computed;
+      data = computed.data;
+    }
     if (!form.validate(data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
     const unknown = unknownFieldErrors(form.schema, data);
     if (unknown.length) return reject('invalid-data', unknown);
@@ -569,7 +593,8 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     }
   }
   const runEvent: RunEvent = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
-  const run = metered(compiled, () => macrostep(compiled, snapshot, runEvent));
+  const from = nodes.filter((n) => n.type === 'atomic').map((n) => n.id);
+  const run = metered(compiled, () => macrostep(compiled, snapshot, runEvent), from);
   if (isRejected(run)) return run;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
   if (run.ending.same) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
