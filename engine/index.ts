@@ -28,3 +28,4 @@ export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './st
 export { type Ballot } from './approval';
 export { ADD_SIGNER_EVENT, availableEvents, caseProgress, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
 export { acceptedTypes, FILE_REF_PROPERTIES, type FileFieldSpec, type FileRef, fileRefsIn, hasFileFields, isFileField } from './files';
+export { type StepLimits } from './stepLimits';

@@ -7,6 +7,7 @@ import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields, ComputedFieldOverrun } from './formula/index';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
+import { dataTooLarge, listsTooLong, type StepLimits } from './stepLimits';
 import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
 
@@ -25,6 +26,8 @@ export interface TransitionOptions {
    * so a replay counts the same. Not needed when the step's approvers come from a form.
    */
   approvers?: readonly string[];
+  /** What the step may store (stepLimits.ts), checked before anything is written; absent, nothing is checked (a replay). */
+  limits?: StepLimits;
 }
 
 /** An accepted transition: the new snapshot and what the server must do in the same transaction. */
@@ -64,6 +67,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'already-approved': '您已同意过，正在等待其他审批人',
   'claimed-by-other': '这一步已由他人认领办理',
   'waiting-for-signer': '您请的加签人还没有审批，请等其审批后再办理',
+  'too-large': '这一步要保存的内容超过了上限，案件没有任何改变',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
@@ -570,6 +574,8 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     if (!form.validate(data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
     const unknown = unknownFieldErrors(form.schema, data);
     if (unknown.length) return reject('invalid-data', unknown);
+    const large = options.limits ? dataTooLarge(compiled, formId, data, options.limits) : [];
+    if (large.length) return reject('too-large', large);
   } else if (!emptyData(event.data)) {
     return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
   }
@@ -598,5 +604,7 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (isRejected(run)) return run;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
   if (run.ending.same) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
+  const long = options.limits ? listsTooLong(compiled, snapshot.context, run.context, options.limits) : [];
+  if (long.length) return reject('too-large', long);
   return accepted(compiled, run, now, formId, data, snapshot);
 }

@@ -102,7 +102,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   processRoutes(app, db, config);
   authoringRoutes(app, db);
   ledgerRoutes(app, db);
-  caseRoutes(app, db);
+  caseRoutes(app, db, config);
   auditRoutes(app, db, config);
   fileRoutes(app, db, config);
   messageRoutes(app, db);

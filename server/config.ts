@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import type { StepLimits } from '../engine/index';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION, type Retention } from './housekeeping/prune';
 import { parseAllowHosts } from './messages/channelAddress';
@@ -64,6 +65,8 @@ export interface Config {
   dueSoonMs: number;
   /** Hosts channels may reach over plain http or on a private network (CHANNEL_ALLOW_HOSTS, comma-separated; default none). */
   channelAllowHosts: string[];
+  /** What one step may store: its event's data in bytes (STEP_MAX_KB, default 512) and the rows of a list it appends to (LIST_MAX_ROWS, default 1000). */
+  stepLimits: StepLimits;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filesS3Region: env.FILES_S3_REGION ?? 'us-east-1',
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
     channelAllowHosts: parseAllowHosts(env.CHANNEL_ALLOW_HOSTS),
+    stepLimits: { bytes: Math.round(Number(env.STEP_MAX_KB ?? 512) * 1024), listRows: Number(env.LIST_MAX_ROWS ?? 1000) },
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
