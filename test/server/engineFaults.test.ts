@@ -100,7 +100,7 @@ describe(`a fault inside a definition's evaluation is refused, never a 500 (${db
 
   it('a guard\'s formula that would build such a text: 422 naming the step', async () => {
     const { id } = (await cadre.send('POST', '/api/cases', { processId: 'fault-trap', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
-    const r = await cadre.send('POST', `/api/cases/${id}/events`, { type: 'NOTE', data: { note: '长'.repeat(2000) } });
+    const r = await cadre.send('POST', `/api/cases/${id}/events`, { type: 'NOTE', data: { note: 'x'.repeat(2000) } });
     expect(r.statusCode).toBe(422);
     const error = (r.json() as ErrorBody).error;
     expect(error.code).toBe('CF_DEFINITION_RUNAWAY');
