@@ -107,7 +107,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   fileRoutes(app, db, config);
   messageRoutes(app, db);
   channelRoutes(app, db, config);
-  handoverRoutes(app, db);
+  handoverRoutes(app, db, config);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);
   return app;

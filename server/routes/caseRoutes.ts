@@ -174,9 +174,12 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     return result.case;
   });
 
-  /** True once anyone but the starter (or a timer) has acted on the case: then it is too late to withdraw it. */
+  /**
+   * True once anyone but the starter (or a timer) has decided on the case: then it is too late to withdraw it.
+   * Only the process's own events are decisions; the built-in hand-overs (认领, 转办, 加签, 抄送: `cf.*`) are not.
+   */
   const othersActed = (county: string, caseId: string, starter: string) => db.run(county, async (k) => Boolean(await k.selectFrom('case_events').select('rev')
-    .where('county_id', '=', county).where('case_id', '=', caseId).where('actor_id', 'not in', [starter, 'system']).executeTakeFirst()));
+    .where('county_id', '=', county).where('case_id', '=', caseId).where('actor_id', 'not in', [starter, 'system']).where('type', 'not like', 'cf.%').executeTakeFirst()));
 
   app.post('/api/cases/batch', {
     schema: {
