@@ -30,7 +30,7 @@ function utf8Length(text: string): number {
 }
 
 /** The bytes a value takes as UTF-8 JSON. */
-export const jsonBytes = (value: unknown): number => (value === undefined ? 0 : utf8Length(JSON.stringify(value)));
+const jsonBytes = (value: unknown): number => (value === undefined ? 0 : utf8Length(JSON.stringify(value)));
 
 const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
 
