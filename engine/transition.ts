@@ -482,6 +482,17 @@ function computeFields(compiled: CompiledProcess, schema: Record<string, unknown
   }
 }
 
+/** The accepted run, or a refusal naming the steps it reached when working out its effects went over the budget (a delay's formula building too long a text). */
+function settled(compiled: CompiledProcess, run: Run, accept: () => Accepted): TransitionResult {
+  try {
+    return accept();
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    const reached = new BudgetExceeded(e.kind, run.ending.nodes.filter((n) => n.type === 'atomic').map((n) => n.id));
+    return reject('over-budget', [], budgetMessage(reached, (id) => compiled.states.get(id)?.label ?? id));
+  }
+}
+
 /** XState's own loop guard (machine option maxIterations), the backstop behind the meter. */
 const isLoopGuard = (e: unknown) => e instanceof Error && e.message.startsWith('Infinite loop detected');
 
@@ -522,7 +533,7 @@ export function startCase(
     const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
     return { ending: endingOf(live, false), context: live.context as CaseContext, live };
   });
-  return isRejected(run) ? run : accepted(compiled, run, now);
+  return isRejected(run) ? run : settled(compiled, run, () => accepted(compiled, run, now));
 }
 
 /**
@@ -606,5 +617,5 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (run.ending.same) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
   const long = options.limits ? listsTooLong(compiled, snapshot.context, run.context, options.limits) : [];
   if (long.length) return reject('too-large', long);
-  return accepted(compiled, run, now, formId, data, snapshot);
+  return settled(compiled, run, () => accepted(compiled, run, now, formId, data, snapshot));
 }
