@@ -16,6 +16,8 @@ export const BUDGET = {
   bytes: 8 * 1024 * 1024,
   /** Formula steps: each value computed and each list row read. */
   formulaSteps: 200_000,
+  /** Characters of one text a formula builds (with & or CONCAT, or a list read as text). */
+  textLength: 1_000_000,
 } as const;
 
 export type BudgetKind = keyof typeof BUDGET;
@@ -95,6 +97,16 @@ export class Meter {
     if (this.bytes > BUDGET.bytes) this.over('bytes');
   }
 
+  /** Runs `fn`, remembering an overrun it throws that the meter did not count (a formula's text, budget.textLength): XState wraps what a guard throws in an Error of its own. */
+  watch<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof BudgetExceeded) this.exceeded ??= e;
+      throw e;
+    }
+  }
+
   /** The atomic states the run passed through last, outermost first, without repeats. */
   private stateIds(): string[] {
     const ids = new Set<string>();
@@ -126,11 +138,15 @@ const WHAT: Record<BudgetKind, string> = {
   evaluations: `判断条件超过 ${BUDGET.evaluations} 次`,
   bytes: `写入的数据超过 ${BUDGET.bytes / 1024 / 1024} MB`,
   formulaSteps: `公式计算超过 ${BUDGET.formulaSteps} 步`,
+  textLength: `公式得到的文字超过 ${BUDGET.textLength} 个字`,
 };
 
-/** The Chinese message of an overrun, naming the states (label and id) it went round. */
-export function budgetMessage(e: BudgetExceeded, label: (stateId: string) => string): string {
+/** What went over, in Chinese (公式得到的文字超过 1000000 个字). */
+export const overrunWhat = (kind: BudgetKind): string => WHAT[kind];
+
+/** The Chinese message of an overrun, naming the states (label and id) it went round, or the computed field whose formula went over. */
+export function budgetMessage(e: BudgetExceeded, label: (stateId: string) => string, field?: string): string {
   const names = e.stateIds.slice(0, 6).map((id) => `「${label(id)}」(${id})`);
-  const where = names.length ? `在${names.join('、')}之间` : '';
-  return `流程定义有误：这一步${where}${WHAT[e.kind]}，已停止，案件没有任何改变。请联系县里的流程管理员修改流程。`;
+  const where = field !== undefined ? `计算字段「${field}」的` : `这一步${names.length > 1 ? `在${names.join('、')}之间` : names.length ? `在${names[0]}` : ''}`;
+  return `流程定义有误：${where}${WHAT[e.kind]}，已停止，案件没有任何改变。请联系县里的流程管理员修改流程。`;
 }

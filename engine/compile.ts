@@ -241,7 +241,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
         const ev = runEvent(event);
         const p = (params ?? {}) as Record<string, unknown>;
         if (written) meter.wrote(written(ev, p));
-        return update(context, ev, p, { formulaEnv });
+        return meter.watch(() => update(context, ev, p, { formulaEnv }));
       });
     }
     if (entry.effect) actionImpls[entry.name] = () => undefined;
@@ -268,7 +268,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     if (!g) continue;
     const call: Call = ({ context, event }, params) => {
       meter.evaluation();
-      return g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools);
+      return meter.watch(() => g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools));
     };
     guardImpls[t] = (args: { context: CaseContext; event: unknown }, params: unknown) => {
       const result = call(args, params) as boolean;

@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { cnFormats } from './formats';
+import { withFormLimits } from './formLimits';
 
 export type { ErrorObject, ValidateFunction };
 
@@ -25,8 +26,37 @@ function configure(ajv: Ajv2020): Ajv2020 {
   // rjsf and form authors use these annotation keywords; they change no validation (`formula`: a computed field, see
   // formula/formFields.ts; `file`: a file or photo field, see files.ts).
   ajv.addVocabulary(['enumNames', 'ui:options', 'formula', 'file']);
+  // ajv compares every pair of items (10,000 rows: 50 million deep comparisons, seconds of the server's time); this is linear.
+  ajv.removeKeyword('uniqueItems');
+  ajv.addKeyword({ keyword: 'uniqueItems', type: 'array', schemaType: 'boolean', errors: true, validate: uniqueItems });
   return ajv;
 }
+
+/** A value as text that equal JSON values share whatever their keys' order (JSON Schema's equality). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** uniqueItems in one pass: the first repeat reported as ajv reports it (item j repeats item i). */
+function uniqueItems(this: unknown, on: boolean, data: unknown[]): boolean {
+  if (!on) return true;
+  const seen = new Map<string, number>();
+  for (let j = 0; j < data.length; j++) {
+    const key = canonical(data[j]);
+    const i = seen.get(key);
+    if (i !== undefined) {
+      uniqueItems.errors = [{ keyword: 'uniqueItems', params: { i: j, j: i }, message: `must NOT have duplicate items (items ## ${i} and ${j} are identical)` }];
+      return false;
+    }
+    seen.set(key, j);
+  }
+  return true;
+}
+uniqueItems.errors = undefined as undefined | Partial<ErrorObject>[];
 
 /** A small least-recently-used cache of compiled schemas, keyed by their JSON text. */
 function schemaCache(create: () => Ajv2020, limit = 256): (schema: object) => ValidateFunction {
@@ -54,12 +84,15 @@ function schemaCache(create: () => Ajv2020, limit = 256): (schema: object) => Va
   };
 }
 
+const compileLimited = schemaCache(createFormAjv);
+
 /**
- * Compiles a form schema once per distinct content (throws as ajv.compile does). The designer
- * re-checks the whole definition after every edit, and most of its forms did not change;
- * ajv compilation is most of a check's time.
+ * Compiles a form schema once per distinct content (throws as ajv.compile does), with the
+ * limits a field has when its author gives none (formLimits.ts). The designer re-checks the
+ * whole definition after every edit, and most of its forms did not change; ajv compilation is
+ * most of a check's time.
  */
-export const compileForm = schemaCache(createFormAjv);
+export const compileForm = (schema: object): ValidateFunction => compileLimited(withFormLimits(schema) as object);
 
 /** Compiles a condition schema once per distinct content (throws as ajv.compile does). */
 export const compileCondition = schemaCache(createConditionAjv);

@@ -1,13 +1,14 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { BudgetExceeded, budgetMessage } from './budget';
+import { BudgetExceeded, budgetMessage, overrunWhat } from './budget';
 import { findAction, type RunEvent } from './catalogue/index';
 import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
-import { toFieldErrors, unknownFieldErrors } from './fieldErrors';
-import { applyComputedFields } from './formula/index';
+import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
+import { applyComputedFields, ComputedFieldOverrun } from './formula/index';
 import { RECALENDAR_EVENT, recalendared } from './recalendar';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
+import { dataTooLarge, listsTooLong, type StepLimits } from './stepLimits';
 import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 import type { Actor, CaseContext, CaseEvent, CaseSnapshot, Effect, FieldError, Rejection, RejectionCode, StateValue } from './types';
 
@@ -26,6 +27,8 @@ export interface TransitionOptions {
    * so a replay counts the same. Not needed when the step's approvers come from a form.
    */
   approvers?: readonly string[];
+  /** What the step may store (stepLimits.ts), checked before anything is written; absent, nothing is checked (a replay). */
+  limits?: StepLimits;
 }
 
 /** An accepted transition: the new snapshot and what the server must do in the same transaction. */
@@ -65,6 +68,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'already-approved': '您已同意过，正在等待其他审批人',
   'claimed-by-other': '这一步已由他人认领办理',
   'waiting-for-signer': '您请的加签人还没有审批，请等其审批后再办理',
+  'too-large': '这一步要保存的内容超过了上限，案件没有任何改变',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
@@ -438,12 +442,14 @@ function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: Run
 
 /**
  * Runs the machine within the budget (budget.ts). An overrun, or XState's own loop guard,
- * becomes an `over-budget` rejection naming the states involved; nothing is kept of the run.
+ * becomes an `over-budget` rejection naming the states involved (or those it started `from`); nothing is kept of the run.
  */
-function metered(compiled: CompiledProcess, run: () => Run | Rejected): Run | Rejected {
+function metered(compiled: CompiledProcess, run: () => Run | Rejected, from: readonly string[] = []): Run | Rejected {
   const meter = compiled.runner.meter;
   begin(compiled.runner);
-  const refuse = (over: BudgetExceeded) => reject('over-budget', [], budgetMessage(over, (id) => compiled.states.get(id)?.label ?? id));
+  // An overrun before the run took a step (a guard's formula) is named by the steps it started from.
+  const named = (over: BudgetExceeded) => (over.stateIds.length ? over : new BudgetExceeded(over.kind, [...from]));
+  const refuse = (over: BudgetExceeded) => reject('over-budget', [], budgetMessage(named(over), (id) => compiled.states.get(id)?.label ?? id));
   try {
     const next = run();
     if (isRejected(next)) return next;
@@ -456,6 +462,35 @@ function metered(compiled: CompiledProcess, run: () => Run | Rejected): Run | Re
     return refuse(over);
   } finally {
     meter.disarm();
+  }
+}
+
+/**
+ * A form's computed fields, counted against the budget. A formula that goes over it (too long a
+ * text, too many steps) refuses the step as the definition's fault, naming the field.
+ */
+function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number): { data: unknown } | Rejected {
+  const meter = compiled.runner.meter;
+  meter.arm();
+  try {
+    return { data: applyComputedFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() }) };
+  } catch (e) {
+    if (!(e instanceof ComputedFieldOverrun)) throw e;
+    const field = fieldLabel(schema, e.pointer);
+    return reject('over-budget', [{ path: e.pointer, field, message: `「${field}」的${overrunWhat(e.over.kind)}` }], budgetMessage(e.over, () => '', field));
+  } finally {
+    meter.disarm();
+  }
+}
+
+/** The accepted run, or a refusal naming the steps it reached when working out its effects went over the budget (a delay's formula building too long a text). */
+function settled(compiled: CompiledProcess, run: Run, accept: () => Accepted): TransitionResult {
+  try {
+    return accept();
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    const reached = new BudgetExceeded(e.kind, run.ending.nodes.filter((n) => n.type === 'atomic').map((n) => n.id));
+    return reject('over-budget', [], budgetMessage(reached, (id) => compiled.states.get(id)?.label ?? id));
   }
 }
 
@@ -499,7 +534,7 @@ export function startCase(
     const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
     return { ending: endingOf(live, false), context: live.context as CaseContext, live };
   });
-  return isRejected(run) ? run : accepted(compiled, run, now);
+  return isRejected(run) ? run : settled(compiled, run, () => accepted(compiled, run, now));
 }
 
 /**
@@ -548,10 +583,16 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     const form = compiled.forms[formId];
     if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);
     // Computed fields are the engine's: whatever was submitted for them is replaced before checking.
-    if (form.computed) data = applyComputedFields(form.schema, data, { now: toMs(options.now), calendar: compiled.calendar, tick: () => undefined });
+    if (form.computed) {
+      const computed = computeFields(compiled, form.schema, data, toMs(options.now));
+      if ('rejection' in computed) return computed;
+      data = computed.data;
+    }
     if (!form.validate(data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
     const unknown = unknownFieldErrors(form.schema, data);
     if (unknown.length) return reject('invalid-data', unknown);
+    const large = options.limits ? dataTooLarge(compiled, formId, data, options.limits) : [];
+    if (large.length) return reject('too-large', large);
   } else if (!emptyData(event.data)) {
     return reject('invalid-data', [{ path: '/', field: '表单', message: '此操作不需要填写表单数据' }]);
   }
@@ -575,9 +616,12 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     }
   }
   const runEvent: RunEvent = { type, data: formId ? data : undefined, formId, now, actorId: options.actor.id, actorName: options.actor.name ?? '' };
-  const run = metered(compiled, () => macrostep(compiled, snapshot, runEvent));
+  const from = nodes.filter((n) => n.type === 'atomic').map((n) => n.id);
+  const run = metered(compiled, () => macrostep(compiled, snapshot, runEvent), from);
   if (isRejected(run)) return run;
   // A guard whose author wrote why it refuses says so, instead of the generic words.
   if (run.ending.same) return reject('condition-not-met', [], compiled.runner.refusals.at(-1) ?? REJECTION_MESSAGES['condition-not-met']);
-  return accepted(compiled, run, now, formId, data, snapshot);
+  const long = options.limits ? listsTooLong(compiled, snapshot.context, run.context, options.limits) : [];
+  if (long.length) return reject('too-large', long);
+  return settled(compiled, run, () => accepted(compiled, run, now, formId, data, snapshot));
 }

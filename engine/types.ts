@@ -99,7 +99,8 @@ export type RejectionCode =
   | 'over-budget'
   | 'already-approved'
   | 'claimed-by-other'
-  | 'waiting-for-signer';
+  | 'waiting-for-signer'
+  | 'too-large';
 
 /** A typed refusal: nothing changed. */
 export interface Rejection {

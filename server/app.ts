@@ -108,12 +108,12 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   processRoutes(app, db, config);
   authoringRoutes(app, db);
   ledgerRoutes(app, db);
-  caseRoutes(app, db);
+  caseRoutes(app, db, config);
   auditRoutes(app, db, config);
   fileRoutes(app, db, config);
   messageRoutes(app, db);
   channelRoutes(app, db, config);
-  handoverRoutes(app, db);
+  handoverRoutes(app, db, config);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWebApp(app);
   return app;

@@ -1,4 +1,6 @@
 import { tmpdir } from 'node:os';
+import type { StepLimits } from '../engine/index';
+import type { CopyLimits } from './cases/copyLimits';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION, type Retention } from './housekeeping/prune';
 import { parseAllowHosts } from './messages/channelAddress';
@@ -69,6 +71,10 @@ export interface Config {
   ssoProviders: SsoProvider[];
   /** The address people open CountyFlow at (PUBLIC_URL, e.g. https://flow.example.gov.cn): the identity provider sends them back under it. */
   publicUrl?: string;
+  /** What one step may store: its event's data in bytes (STEP_MAX_KB, default 512) and the rows of a list it appends to (LIST_MAX_ROWS, default 1000). */
+  stepLimits: StepLimits;
+  /** How many people one case may be copied to (COPY_MAX_PER_CASE, default 20) and one person may copy in 24 hours (COPY_MAX_PER_DAY, default 100). */
+  copyLimits: CopyLimits;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -113,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
     channelAllowHosts: parseAllowHosts(env.CHANNEL_ALLOW_HOSTS),
     ssoProviders: loadSsoProviders(env.OIDC_PROVIDERS),
+    copyLimits: { perCase: Number(env.COPY_MAX_PER_CASE ?? 20), perDay: Number(env.COPY_MAX_PER_DAY ?? 100) },
+    stepLimits: { bytes: Math.round(Number(env.STEP_MAX_KB ?? 512) * 1024), listRows: Number(env.LIST_MAX_ROWS ?? 1000) },
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;

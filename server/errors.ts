@@ -44,6 +44,7 @@ export const errorCatalogue = {
   CF_DRAFT_STALE: { status: 409, message: '草稿已被其他管理员修改，您的改动没有保存' },
   CF_DUPLICATE_CASE: { status: 409, message: '已有相同的案件，不能重复发起' },
   CF_TOO_LARGE: { status: 413, message: '提交的内容过大' },
+  CF_STEP_TOO_LARGE: { status: 413, message: REJECTION_MESSAGES['too-large'] },
   CF_FILE_TYPE: { status: 415, message: '文件类型不允许（按文件内容判断，不看扩展名）' },
   CF_UPLOADS_OPEN: { status: 429, message: '未完成的上传过多或过大，请先传完已有的上传' },
   CF_UPLOAD_INCOMPLETE: { status: 409, message: '文件还没有上传完，请等上传完成后再保存' },
@@ -52,6 +53,7 @@ export const errorCatalogue = {
   CF_ALREADY_APPROVED: { status: 409, message: REJECTION_MESSAGES['already-approved'] },
   CF_CLAIMED: { status: 409, message: REJECTION_MESSAGES['claimed-by-other'] },
   CF_WAITING_FOR_SIGNER: { status: 409, message: REJECTION_MESSAGES['waiting-for-signer'] },
+  CF_COPY_LIMIT: { status: 429, message: '抄送的人数已达上限' },
   CF_WITHDRAW_TOO_LATE: { status: 422, message: '已有人办理过这个案件，不能再撤销（可请审核人退回）' },
   CF_NOT_ALLOWED_IN_STATE: { status: 422, message: REJECTION_MESSAGES['not-allowed-in-state'] },
   CF_CONDITION_NOT_MET: { status: 422, message: REJECTION_MESSAGES['condition-not-met'] },
@@ -101,6 +103,7 @@ const REJECTION_CODES: Record<RejectionCode, ErrorCode> = {
   'already-approved': 'CF_ALREADY_APPROVED',
   'claimed-by-other': 'CF_CLAIMED',
   'waiting-for-signer': 'CF_WAITING_FOR_SIGNER',
+  'too-large': 'CF_STEP_TOO_LARGE',
 };
 
 /**

@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { ErrorObject } from 'ajv';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { applyComputedFields, cnFormats, computedReadonly, defaultCalendar, hasComputedFields, plainMessage } from '../../engine/index';
+import { applyComputedFields, cnFormats, ComputedFieldOverrun, computedReadonly, defaultCalendar, hasComputedFields, plainMessage } from '../../engine/index';
 import type { FieldDetail } from './api';
 import { buttonTemplates } from './formButtons';
 import { PhoneFriendlyInput } from './phoneInput';
@@ -68,8 +68,18 @@ interface Props {
   caseId?: string;
 }
 
-/** Computed fields filled in as the engine fills them (the server recomputes on submit; this is what the cadre sees meanwhile). */
-const compute = (schema: object, data: unknown) => applyComputedFields(schema, data, { now: Date.now(), calendar: defaultCalendar, tick: () => undefined });
+/**
+ * Computed fields filled in as the engine fills them (the server recomputes on submit; this is what the cadre sees meanwhile).
+ * A formula past the engine's limit leaves the data as typed: the server refuses the submission, naming the field.
+ */
+const compute = (schema: object, data: unknown) => {
+  try {
+    return applyComputedFields(schema, data, { now: Date.now(), calendar: defaultCalendar, tick: () => undefined });
+  } catch (e) {
+    if (e instanceof ComputedFieldOverrun) return data;
+    throw e;
+  }
+};
 
 /**
  * The form's data, with computed fields kept up to date as the cadre types. A form without

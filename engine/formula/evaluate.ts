@@ -1,4 +1,4 @@
-import { asDay, asNumber, asText, divide, Day, Decimal, fromData, multiply, type Value } from './values';
+import { asDay, asNumber, asText, divide, Day, Decimal, fromData, joinText, multiply, type Value } from './values';
 import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
 
@@ -45,7 +45,7 @@ function compare(op: string, a: Value, b: Value): boolean {
   return op === '<' ? d < 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d >= 0;
 }
 
-/** Evaluates a parsed formula. Total: wrong types or a division by zero give blank, never an exception (the budget's may). */
+/** Evaluates a parsed formula. Total: wrong types, a division by zero or a number too large give blank, never an exception (the budget's may: too many steps, too long a text). */
 export function evaluate(node: Node, env: FormulaEnv): Value {
   env.tick();
   switch (node.kind) {
@@ -67,7 +67,7 @@ export function evaluate(node: Node, env: FormulaEnv): Value {
     case 'binary': {
       const a = evaluate(node.left, env);
       const b = evaluate(node.right, env);
-      if (node.op === '&') return `${asText(a)}${asText(b)}`;
+      if (node.op === '&') return joinText([asText(a), asText(b)]);
       if (COMPARISONS.has(node.op)) return compare(node.op, a, b);
       // Date plus or minus days; date minus date is days.
       const da = asDay(a);
@@ -75,13 +75,13 @@ export function evaluate(node: Node, env: FormulaEnv): Value {
         const db = asDay(b);
         if (db && node.op === '-') return Decimal.of(da.n - db.n);
         const n = asNumber(b);
-        return n ? new Day(da.n + (node.op === '+' ? 1 : -1) * Math.trunc(n.toNumber())) : null;
+        return n ? Day.of(da.n + (node.op === '+' ? 1 : -1) * Math.trunc(n.toNumber())) : null;
       }
       const x = asNumber(a);
       const y = asNumber(b);
       if (!x || !y) return null;
-      if (node.op === '+') return new Decimal(x.units + y.units);
-      if (node.op === '-') return new Decimal(x.units - y.units);
+      if (node.op === '+') return Decimal.within(x.units + y.units);
+      if (node.op === '-') return Decimal.within(x.units - y.units);
       if (node.op === '*') return multiply(x, y);
       return divide(x, y);
     }

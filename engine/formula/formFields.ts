@@ -3,6 +3,7 @@
  * over the form's own fields (a field inside a table row over that row's fields), live in the
  * cadre's form and again on the server, which never trusts a submitted value for it.
  */
+import { BudgetExceeded } from '../budget';
 import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
 import { FormulaSyntaxError, type Node } from './syntax';
@@ -49,12 +50,27 @@ function planOf(schema: Schema, properties: Schema): ComputePlan {
   return plan;
 }
 
-/** The form data with every computed field (re)computed: rows first, then the fields that may sum them. */
+/** A computed field whose formula went over the engine's budget (too long a text, too many steps): the field, as a JSON pointer into the form's data, and the overrun. */
+export class ComputedFieldOverrun extends Error {
+  constructor(readonly pointer: string, readonly over: BudgetExceeded) {
+    super(`computed field ${pointer}: ${over.message}`);
+    this.name = 'ComputedFieldOverrun';
+  }
+}
+
+/**
+ * The form data with every computed field (re)computed: rows first, then the fields that may sum them.
+ * Throws ComputedFieldOverrun, naming the field, when a formula goes over the budget.
+ */
 export function applyComputedFields(schema: unknown, data: unknown, env: Omit<FormulaEnv, 'data'>): unknown {
+  return computeIn(schema, data, env, '');
+}
+
+function computeIn(schema: unknown, data: unknown, env: Omit<FormulaEnv, 'data'>, pointer: string): unknown {
   // A part of the form with no computed field is returned as it is (the same object): nothing to compute, nothing copied.
   if (!isSchema(schema) || !hasComputedFields(schema)) return data;
   if (Array.isArray(data) && isSchema(schema.items)) {
-    const rows = data.map((row) => applyComputedFields(schema.items, row, env));
+    const rows = data.map((row, i) => computeIn(schema.items, row, env, `${pointer}/${i}`));
     return rows.some((row, i) => row !== data[i]) ? rows : data;
   }
   if (!isRecord(data) || !isSchema(schema.properties)) return data;
@@ -62,12 +78,17 @@ export function applyComputedFields(schema: unknown, data: unknown, env: Omit<Fo
   let out: Record<string, unknown> = data;
   for (const [key, sub] of plan.nested) {
     if (out[key] !== undefined) {
-      const next = applyComputedFields(sub, out[key], env);
+      const next = computeIn(sub, out[key], env, `${pointer}/${key}`);
       if (next !== out[key]) out = { ...out, [key]: next };
     }
   }
   for (const [key, node] of plan.formulas) {
-    const value = node === null ? null : toData(evaluate(node, { ...env, data: out }));
+    let value: unknown = null;
+    try {
+      if (node !== null) value = toData(evaluate(node, { ...env, data: out }));
+    } catch (e) {
+      throw e instanceof BudgetExceeded ? new ComputedFieldOverrun(`${pointer}/${key}`, e) : e;
+    }
     if (value === null || value === undefined) {
       if (key in out) {
         const { [key]: _gone, ...rest } = out;

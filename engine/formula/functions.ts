@@ -1,7 +1,7 @@
 /** The formula functions: Excel's names and meaning, exact decimals, dates on the county calendar. */
 import { addDuration, localDate } from '../duration';
 import type { Calendar } from '../types';
-import { asDay, asNumber, asText, Day, Decimal, roundTo, type Value } from './values';
+import { asDay, asNumber, asText, Day, Decimal, joinText, roundTo, type Value } from './values';
 
 /** What a formula may see besides the case data: the submitted form, the time, the calendar, the budget. */
 export interface FormulaEnv {
@@ -93,14 +93,14 @@ export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(O
   NOT: { summary: '不成立', example: 'NOT(ISBLANK(note))', min: 1, max: 1, arg: () => 'boolean', returns: 'boolean', run: (a) => !truthy(a[0]!) },
   ISBLANK: { summary: '是否为空（没有填写）', example: 'ISBLANK(register.phone)', min: 1, max: 1, arg: all, returns: 'boolean', run: (a) => a[0] === null || a[0] === '' || (Array.isArray(a[0]) && a[0].length === 0) },
   LEN: { summary: '文字的字数', example: 'LEN(register.householder)', min: 1, max: 1, arg: () => 'text', returns: 'number', run: (a) => Decimal.of([...text(a[0]!)].length) },
-  CONCAT: { summary: '把几段文字连起来（也可用 &）', example: 'CONCAT(register.householder, "户")', min: 1, max: many, arg: all, returns: 'text', run: (a) => a.map(text).join('') },
+  CONCAT: { summary: '把几段文字连起来（也可用 &）', example: 'CONCAT(register.householder, "户")', min: 1, max: many, arg: all, returns: 'text', run: (a) => joinText(a.map(text)) },
   FIRST: { summary: '列表的第一项（如第一次走访）', example: 'FIRST(visits.date)', min: 1, max: 1, arg: () => 'list', returns: 'any', run: (a) => (Array.isArray(a[0]) ? (a[0][0] ?? null) : a[0]!) },
   LAST: { summary: '列表的最后一项（如最近一次走访）', example: 'LAST(followUps.income)', min: 1, max: 1, arg: () => 'list', returns: 'any', run: (a) => (Array.isArray(a[0]) ? (a[0].at(-1) ?? null) : a[0]!) },
   TODAY: { summary: '今天（北京时间；办理这一步的时间，不是电脑时钟）', example: 'TODAY()', min: 0, max: 0, arg: all, returns: 'date', run: (_a, e) => todayOf(e) },
   DATE: { summary: '由年、月、日得到日期', example: 'DATE(YEAR(TODAY()), 12, 31)', min: 3, max: 3, arg: () => 'number', returns: 'date', run: (a) => {
     const [y, m, d] = a.map((v) => (num(v) ?? ZERO).toNumber());
     const ms = Date.UTC(y!, m! - 1, d!);
-    return Number.isFinite(ms) ? new Day(Math.floor(ms / 86_400_000)) : null;
+    return Number.isFinite(ms) ? Day.of(Math.floor(ms / 86_400_000)) : null;
   } },
   YEAR: { summary: '日期的年份', example: 'YEAR(TODAY())', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = day(a[0]!); return d && Decimal.of(new Date(d.n * 86_400_000).getUTCFullYear()); } },
   MONTH: { summary: '日期的月份', example: 'MONTH(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = day(a[0]!); return d && Decimal.of(new Date(d.n * 86_400_000).getUTCMonth() + 1); } },

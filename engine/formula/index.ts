@@ -9,6 +9,7 @@ import { FormulaSyntaxError } from './syntax';
 import { getPath } from '../dataPath';
 import type { Calendar } from '../types';
 import { Day, toData } from './values';
+import { BudgetExceeded } from '../budget';
 
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType } from './functions';
 export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
@@ -16,7 +17,7 @@ export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, typecheck } fro
 export { Decimal, Day, type Value } from './values';
 
 export { parseFormulaCached as parseFormula };
-export { applyComputedFields, computedReadonly, hasComputedFields } from './formFields';
+export { applyComputedFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';
 
 /** Evaluates a formula on case data; the result as case data holds it (numbers, YYYY-MM-DD, text, lists). A formula that does not parse gives null. */
 export function evaluateFormula(text: string, env: FormulaEnv): unknown {
@@ -40,14 +41,24 @@ export function endOfDay(day: string, calendar: { timeZoneOffsetMinutes: number 
 
 const textOf = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '');
 
+/** A formula's value as text for a title or a key; blank when it gives nothing, or would build a text past the budget's `textLength`. */
+function formulaText(spec: string, data: unknown, now: number, calendar: Calendar): string {
+  try {
+    return textOf(evaluateFormula(spec, { data, now, calendar, tick: () => undefined }));
+  } catch (e) {
+    if (e instanceof BudgetExceeded) return '';
+    throw e;
+  }
+}
+
 /** What names a case: a data path's value, or a formula's (=…); empty when it gives nothing. */
 export function caseTitleOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
   if (!spec) return '';
   if (!spec.startsWith('=')) return textOf(getPath(data, spec)).slice(0, 200);
-  return textOf(evaluateFormula(spec, { data, now, calendar, tick: () => undefined })).slice(0, 200);
+  return formulaText(spec, data, now, calendar).slice(0, 200);
 }
 
 /** A case's uniqueness key from its data (the definition's `uniqueKey` formula), or '' when blank: then nothing is checked. */
 export function uniqueKeyOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
-  return spec ? textOf(evaluateFormula(spec, { data, now, calendar, tick: () => undefined })).slice(0, 500) : '';
+  return spec ? formulaText(spec, data, now, calendar).slice(0, 500) : '';
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { currentSteps, transition, uniqueKeyOf } from '../../engine/index';
-import type { CaseSnapshot, CompiledProcess } from '../../engine/index';
+import type { CaseSnapshot, CompiledProcess, StepLimits } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
 import { AppError, fromRejection } from '../errors';
@@ -28,6 +28,8 @@ export interface SendOptions {
   firedTimer?: string;
   /** The caller has checked rights the engine cannot (撤销: the starter, before anyone else acted). */
   vouched?: boolean;
+  /** What the step may store (the configuration's STEP_MAX_KB and LIST_MAX_ROWS), checked by the engine before anything is written. */
+  limits?: StepLimits;
 }
 
 /** The answer to an event: the new case, or the stored answer of an earlier identical request. */
@@ -112,7 +114,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     if (!process) throw new AppError('CF_CASE_CORRUPT');
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
     const approvers = await approversNow(k, county, process.compiled, snapshot, row.org_path);
-    const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}) });
+    const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}), ...(options.limits ? { limits: options.limits } : {}) });
     if (!result.ok) {
       if (cached) return REDO;
       const earlier = key ? await replay(k, actor, key, hash) : null;

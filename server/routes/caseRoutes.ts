@@ -8,6 +8,7 @@ import { approversNow, sendEvent } from '../cases/sendEvent';
 import { holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { visibleCase } from '../cases/visibleCase';
 import { startCaseService } from '../cases/startCaseService';
+import type { Config } from '../config';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { errors, idempotencyKey, idParam, processIdPattern } from './schemas';
@@ -41,7 +42,7 @@ const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [C
 const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy', [ADD_SIGNER_EVENT]: 'add-signer', [RELEASE_EVENT]: 'release', [RECALENDAR_EVENT]: 'recalendar' };
 
 /** Cases: start, list, one case with its step's form and the caller's actions, events, history, inbox. */
-export function caseRoutes(app: FastifyInstance, db: Db): void {
+export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'stepLimits'>): void {
   app.post('/api/cases', {
     schema: {
       tags: ['cases'], summary: '发起案件',
@@ -145,6 +146,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     const ifMatch = headers['if-match'] ? Number(headers['if-match'].replace(/"/g, '')) : undefined;
     const body = request.body as { type: string; data?: unknown; comment?: string };
     const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
+      limits: config.stepLimits,
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
     });
@@ -172,9 +174,12 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     return result.case;
   });
 
-  /** True once anyone but the starter (or a timer) has acted on the case: then it is too late to withdraw it. */
+  /**
+   * True once anyone but the starter (or a timer) has decided on the case: then it is too late to withdraw it.
+   * Only the process's own events are decisions; the built-in hand-overs (认领, 转办, 加签, 抄送: `cf.*`) are not.
+   */
   const othersActed = (county: string, caseId: string, starter: string) => db.run(county, async (k) => Boolean(await k.selectFrom('case_events').select('rev')
-    .where('county_id', '=', county).where('case_id', '=', caseId).where('actor_id', 'not in', [starter, 'system']).executeTakeFirst()));
+    .where('county_id', '=', county).where('case_id', '=', caseId).where('actor_id', 'not in', [starter, 'system']).where('type', 'not like', 'cf.%').executeTakeFirst()));
 
   app.post('/api/cases/batch', {
     schema: {
@@ -207,7 +212,7 @@ export function caseRoutes(app: FastifyInstance, db: Db): void {
     const results: { id: string; ok: boolean; rev?: number; code?: string; message?: string }[] = [];
     for (const id of body.caseIds) {
       try {
-        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, key ? { idempotencyKey: `${key}:${id}` } : {});
+        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, { limits: config.stepLimits, ...(key ? { idempotencyKey: `${key}:${id}` } : {}) });
         results.push({ id, ok: true, rev: r.case.rev });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;

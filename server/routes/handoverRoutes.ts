@@ -10,6 +10,8 @@ import type { UserActor } from '../rights';
 import { requireActor } from '../authPlugin';
 import { sendEvent } from '../cases/sendEvent';
 import { visibleCase } from '../cases/visibleCase';
+import { checkCopyLimits } from '../cases/copyLimits';
+import type { Config } from '../config';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { holdersOf, peopleWhoSee } from '../cases/casePeople';
@@ -25,7 +27,7 @@ function requireStepHolder(compiled: CompiledProcess, snapshot: CaseSnapshot, ac
   if (!availableEvents(compiled, snapshot, actor, unitPath).length || (holder && holder !== actor.id)) throw new AppError('CF_FORBIDDEN', `只有这一步的办理人可以${what}`);
 }
 
-export function handoverRoutes(app: FastifyInstance, db: Db): void {
+export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'copyLimits'>): void {
   const caseReply = { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 422) };
 
   app.post('/api/cases/:id/claim', { schema: { tags: ['cases'], summary: '认领：这一步由我来办（同角色的其他人不再能办）', params: idParam, response: caseReply } }, async (request) => {
@@ -39,7 +41,7 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
       tags: ['cases'], summary: '转办：把这一步交给同一单位担任同一角色的同事',
       params: idParam,
       body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', pattern: userIdPattern, description: '同事的用户编号' }, comment: { type: 'string', maxLength: 500 } } },
-      response: caseReply,
+      response: { ...caseReply, ...errors(429) },
     },
   }, async (request) => {
     const actor = requireActor(request);
@@ -103,8 +105,11 @@ export function handoverRoutes(app: FastifyInstance, db: Db): void {
     const users = await db.run(actor.county, (k) => peopleWhoSee(k, actor.county, row.org_path.split('/'), to));
     const missing = to.filter((u) => !users.some((x) => x.id === u));
     if (missing.length) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '抄送给', message: '「抄送给」中有人不能查看这个案件' }]);
+    const now = new Date();
+    await db.run(actor.county, (k) => checkCopyLimits(k, actor.county, id, actor.id, to.length, now, config.copyLimits));
     const names = users.map((u) => u.name).join('、');
-    const result = await sendEvent(db, actor, id, { type: COPY_EVENT, comment: `抄送给：${names}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
+    // Whom it told is recorded with the event: the limits count people, not requests.
+    const result = await sendEvent(db, actor, id, { type: COPY_EVENT, data: { to }, comment: `抄送给：${names}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() },
       users.map((u) => ({ user_id: u.id, kind: 'copy' as const, title: `抄送：${row.title}`, body: `${process.compiled.definition.title}（${actor.name}抄送${comment ? `：${comment}` : ''}）` }))));
     return result.case;

@@ -99,3 +99,23 @@ describe('the budget of one engine call', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('a formula past the budget while the step\'s effects are worked out', () => {
+  it('a delay whose formula builds too long a text refuses the step, naming the budget, instead of throwing', () => {
+    const note = { type: 'object', properties: { note: { type: 'string', title: '备注', maxLength: 8000 } } };
+    const compiled = compile({
+      id: 'late-delay', title: '时限公式', version: 1, caseLevel: 'village',
+      roles: { cadre: { label: '村干部', level: 'village' } }, startRoles: ['cadre'],
+      forms: { f: { title: '登记', schema: note } },
+      events: { GO: { label: '提交', roles: ['cadre'], data: 'f' } },
+      delays: { due: { at: `=${Array(200).fill('f.note').join('&')}` } },
+      machine: { id: 'case', initial: 'idle', states: { idle: { meta: { label: '登记' }, on: { GO: { target: 'wait', actions: [{ type: 'save' }] } } }, wait: { meta: { label: '等待' }, after: { due: 'done' } }, done: { type: 'final' } } },
+    } as unknown as Definition);
+    const start = startCase(compiled, { now: NOW, actor: cadre, unitPath });
+    if (!start.ok) throw new Error(start.rejection.message);
+    const r = transition(compiled, start.snapshot, { type: 'GO', data: { note: 'x'.repeat(8000) } }, { now: NOW, actor: cadre, unitPath });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.rejection).toMatchObject({ code: 'over-budget', message: expect.stringContaining(`这一步在「等待」(case.wait)公式得到的文字超过 ${BUDGET.textLength} 个字`) });
+    expect(transition(compiled, start.snapshot, { type: 'GO', data: { note: '短' } }, { now: NOW, actor: cadre, unitPath }).ok).toBe(true);
+  });
+});

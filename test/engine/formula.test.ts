@@ -35,6 +35,26 @@ describe('formula arithmetic is exact', () => {
     expect(run('nothing.here + 1')).toBe(1);
     expect(run('register.householder * 2')).toBe(null);
   });
+
+  it('gives blank, never a RangeError, for a number or a date past what case data holds', () => {
+    const huge = { data: { n: 1e308, small: 1e-300, d: '2026-01-01' } };
+    expect(run('n', huge)).toBe(1e308);
+    expect(run('n + 1', huge)).toBe(1e308);
+    expect(run('n * 2', huge)).toBe(null);
+    expect(run('n / 0.000001', huge)).toBe(null);
+    expect(run('small + 1', huge)).toBe(1);
+    expect(run('d + 1000000000', huge)).toBe(null);
+    expect(run('d - n', huge)).toBe(null);
+    expect(run('DATE(275760, 1, 1)')).toBe(null);
+    expect(run('DATE(9999, 12, 31)')).toBe('9999-12-31');
+  });
+
+  it('refuses, with the budget\'s own error, to build a text past the engine\'s limit', () => {
+    const long = { data: { t: 'x'.repeat(300_000) } };
+    expect(run('LEN(t & t & t)', long)).toBe(900_000);
+    expect(() => run('t & t & t & t', long)).toThrow(expect.objectContaining({ name: 'BudgetExceeded', kind: 'textLength' }));
+    expect(() => run('CONCAT(t, t, t, t)', long)).toThrow(expect.objectContaining({ kind: 'textLength' }));
+  });
 });
 
 describe('every function, with its edge cases', () => {
