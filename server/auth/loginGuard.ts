@@ -4,8 +4,11 @@
  *   delay with a ceiling, never a lock an outsider could use to keep a village out);
  * - an address that keeps failing is refused before any password is hashed, whatever names it invents;
  * - a name that does not exist costs no hashing at all: the answer waits as long as a real check
- *   takes lately, so the time still does not tell which names exist.
+ *   takes lately, so the time still does not tell which names exist;
+ * - password checks take turns, as many at once as the machine has cores, and an account that has
+ *   not been failing goes ahead of one that has: guessing at real accounts cannot queue a person out.
  */
+import { availableParallelism } from 'node:os';
 
 /** Failures an account may have before each further one makes it wait. */
 export const FREE_FAILURES = 5;
@@ -36,8 +39,8 @@ export interface LoginGuard {
   unknownNameWait(key: string, now: number): number;
   /** Counts a failure of the address and, for a name that is not an account, of the name. */
   failed(ip: string, unknownName: string | null, now: number): void;
-  /** Times a real password check, to imitate it for names that do not exist. */
-  timed<T>(check: () => Promise<T>): Promise<T>;
+  /** Runs a real password check in its turn (`urgent`: the account has not been failing) and times it, to imitate it for names that do not exist. */
+  timed<T>(check: () => Promise<T>, urgent?: boolean): Promise<T>;
   /** Waits as long as a password check takes lately (± 10 %), doing none. */
   imitateCheck(): Promise<void>;
 }
@@ -48,6 +51,17 @@ export function loginGuard(): LoginGuard {
   const names = new Map<string, { failures: number; after: number }>();
   // Until a check has been timed here, a typical scrypt check at N=2^17 on a small server.
   let checkMs = 250;
+  const slots = Math.max(1, availableParallelism());
+  let busy = 0;
+  const waiting: { urgent: boolean; go: () => void }[] = [];
+  const turn = (urgent: boolean) => (busy < slots ? (busy++, Promise.resolve()) : new Promise<void>((go) => waiting.push({ urgent, go })));
+  const done = () => {
+    const i = waiting.findIndex((w) => w.urgent);
+    const next = i >= 0 ? waiting.splice(i, 1)[0] : waiting.shift();
+    // The slot passes straight to the next in turn; with nobody waiting it is freed.
+    if (next) next.go();
+    else busy--;
+  };
   return {
     addressWait(ip, now) {
       const a = addresses.get(ip);
@@ -66,13 +80,15 @@ export function loginGuard(): LoginGuard {
         remember(names, unknownName, { failures, after: now + accountDelaySeconds(failures) * 1000 });
       }
     },
-    async timed(check) {
+    async timed(check, urgent = true) {
+      await turn(urgent);
       const t0 = performance.now();
       try {
         return await check();
       } finally {
-        // A moving average: a few slow checks under load move it, one does not.
+        // A moving average of the check itself (not its wait): a few slow checks under load move it, one does not.
         checkMs = checkMs * 0.8 + (performance.now() - t0) * 0.2;
+        done();
       }
     },
     imitateCheck() {

@@ -65,7 +65,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
       throw new AppError('CF_LOGIN_FAILED');
     }
     if (user.login_after && new Date(user.login_after) > now) throw delayed(Math.ceil((new Date(user.login_after).getTime() - now.getTime()) / 1000));
-    if (!(await guard.timed(() => verifyPassword(password, user.password_hash)))) {
+    if (!(await guard.timed(() => verifyPassword(password, user.password_hash), user.failed_logins === 0))) {
       const failures = user.failed_logins + 1;
       const delay = accountDelaySeconds(failures);
       await db.run(county, (k) => k.updateTable('users').set({ failed_logins: failures, login_after: delay ? new Date(now.getTime() + delay * 1000) : null })
