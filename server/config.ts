@@ -64,6 +64,10 @@ export interface Config {
   dueSoonMs: number;
   /** Hosts channels may reach over plain http or on a private network (CHANNEL_ALLOW_HOSTS, comma-separated; default none). */
   channelAllowHosts: string[];
+  /** A bearer token that may read /metrics from any address (METRICS_TOKEN; unset: none). */
+  metricsToken?: string;
+  /** Addresses and CIDRs that may read /metrics without the token (METRICS_ALLOW, comma-separated; default loopback only). */
+  metricsAllow: string[];
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -107,9 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filesS3Region: env.FILES_S3_REGION ?? 'us-east-1',
     dueSoonMs: Number(env.DUE_SOON_HOURS ?? 24) * 3_600_000,
     channelAllowHosts: parseAllowHosts(env.CHANNEL_ALLOW_HOSTS),
+    metricsAllow: (env.METRICS_ALLOW ?? '127.0.0.0/8,::1').split(',').map((a) => a.trim()).filter(Boolean),
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
+  if (env.METRICS_TOKEN) config.metricsToken = env.METRICS_TOKEN;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.READ_DATABASE_URL) config.readDatabaseUrl = env.READ_DATABASE_URL;
   if (env.DB_FAILOVER_SECONDS) config.dbFailoverMs = Number(env.DB_FAILOVER_SECONDS) * 1000;

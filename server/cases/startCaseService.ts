@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { notesOf } from '../metrics/notes';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
 import type { CaseView } from './caseView';
@@ -12,6 +13,18 @@ import { isUniqueKeyClash } from './uniqueKey';
  * Idempotency-Key, a retry (a phone sending its outbox again) gets the first case back.
  */
 export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date(), idempotencyKey?: string): Promise<CaseView> {
+  try {
+    const started = await startOnce(db, actor, input, now, idempotencyKey);
+    notesOf(db).step(input.processId, 'start', 'accepted');
+    return started;
+  } catch (e) {
+    // A process that does not exist is not a label: anyone may name one.
+    notesOf(db).step(e instanceof AppError && e.code === 'CF_NOT_FOUND' ? 'unknown' : input.processId, 'start', e instanceof AppError ? e.code : 'error');
+    throw e;
+  }
+}
+
+async function startOnce(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now: Date, idempotencyKey?: string): Promise<CaseView> {
   const county = actor.county;
   const hash = requestHash({ start: input.processId, orgUnitId: input.orgUnitId, data: input.data ?? null });
   // A retry is not looked for first: its write collides with the first start's record and changes

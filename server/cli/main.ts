@@ -5,7 +5,8 @@ import { migrateOnly, seedOnly, serve } from './serve';
 
 const USAGE = `用法：countyflow <命令>
   serve             启动服务（迁移数据库、首次启动写入演示数据、运行定时器）
-  migrate           只迁移数据库结构
+  migrate [--dry-run]
+                    只迁移数据库结构（迁移只向前：没有回退）；--dry-run 只列出将执行的迁移，不改动数据库
   seed              写入尚未存在的演示县、用户和流程
   check [--json] [路径...]
                     检查流程定义（默认 definitions/）；退出码 0 无错误、1 有错误、2 用法不对
@@ -37,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve();
     case 'migrate':
-      return migrateOnly();
+      return migrateOnly(rest);
     case 'seed':
       return seedOnly();
     default:

@@ -2,6 +2,7 @@ import { buildApp } from '../app';
 import { loadConfig } from '../config';
 import { DataDirLockedError } from '../db/dataDirLock';
 import { openDb } from '../db/open';
+import { pendingMigrations } from '../db/pendingMigrations';
 import { countyCodes, readCounty } from '../seed/countyFiles';
 import { DEMO_PASSWORD, seedAll } from '../seed/seed';
 import { startHousekeeping } from '../housekeeping/prune';
@@ -89,8 +90,18 @@ export async function serve(): Promise<number> {
   return 0;
 }
 
-/** `countyflow migrate`: brings the database schema up to date. */
-export async function migrateOnly(): Promise<number> {
+/** `countyflow migrate`: brings the database schema up to date; with `--dry-run`, lists what that would run and changes nothing. */
+export async function migrateOnly(args: string[]): Promise<number> {
+  const unknown = args.filter((a) => a !== '--dry-run');
+  if (unknown.length) {
+    process.stderr.write(`不认识的参数：${unknown.join(' ')}\n用法：countyflow migrate [--dry-run]\n`);
+    return 2;
+  }
+  if (args.includes('--dry-run')) {
+    const pending = await pendingMigrations(loadConfig());
+    process.stdout.write(pending.length ? `将执行 ${pending.length} 个迁移（未执行）：\n${pending.map((name) => `  ${name}\n`).join('')}` : '数据库结构已是最新，没有要执行的迁移\n');
+    return 0;
+  }
   const db = await openDb(loadConfig());
   await db.close();
   process.stdout.write('数据库结构已是最新\n');

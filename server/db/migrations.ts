@@ -252,4 +252,10 @@ export const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE org_units ADD COLUMN division_code text, ADD COLUMN closed_at timestamptz`.execute(db);
     },
   },
+  '016_migrations_readable': {
+    // /health/ready tells a load balancer whether every migration has run; it asks as the server's own role.
+    async up(db: Kysely<unknown>) {
+      await sql`GRANT SELECT ON kysely_migration TO ${sql.raw(APP_ROLE)}`.execute(db);
+    },
+  },
 };
