@@ -25,6 +25,7 @@ cpSync(join(root, 'designer/dist'), join(stage, 'designer/dist'), { recursive: t
 const released = { ...pkg, scripts: { start: 'node bin/countyflow.mjs serve' } };
 writeFileSync(join(stage, 'package.json'), `${JSON.stringify(released, null, 2)}\n`);
 mkdirSync(dirname(tarball), { recursive: true });
-execFileSync('tar', ['-czf', tarball, '-C', dirname(stage), name]);
+// Owned by root in the archive, whoever built it: unpacked as root on the server, nobody else may change the code.
+execFileSync('tar', ['-czf', tarball, '--owner=0', '--group=0', '--numeric-owner', '-C', dirname(stage), name]);
 rmSync(stage, { recursive: true, force: true });
 process.stdout.write(`发布包：${tarball}（${(statSync(tarball).size / 1024 / 1024).toFixed(1)} MB）\n解压后：npm ci --omit=dev && npm start\n`);
