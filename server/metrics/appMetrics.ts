@@ -59,7 +59,7 @@ export function appMetrics(db: Db): AppMetrics {
     });
   }
   const stop = listen(db, {
-    step: (process, event, outcome) => steps.inc({ process, event, outcome }),
+    step: (process, event, outcome, count = 1) => steps.inc({ process, event, outcome }, count),
     timer: (outcome, lagSeconds) => {
       timers.inc({ outcome });
       if (outcome === 'fired') timerLag.observe(lagSeconds);

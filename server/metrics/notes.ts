@@ -2,8 +2,8 @@ import type { Db } from '../db/open';
 
 /** What the server's work reports to the metrics of the apps serving a database (steps, timers, deliveries). */
 export interface Notes {
-  /** A step sent to a case, or a case started: its process, event and outcome (accepted, replayed, or the refusal's code). */
-  step(process: string, event: string, outcome: string): void;
+  /** Steps sent to a case, or cases started (`count` of them: a roster import): process, event and outcome (accepted, replayed, or the refusal's code). */
+  step(process: string, event: string, outcome: string, count?: number): void;
   /** A due timer claimed by the scheduler, how it ended (fired, stale, dropped) and how late it was, in seconds. */
   timer(outcome: 'fired' | 'stale' | 'dropped', lagSeconds: number): void;
   /** One delivery attempt to a channel: delivered, to be retried, or failed for good. */
@@ -25,7 +25,7 @@ export function listen(db: Db, notes: Notes): () => void {
 export function notesOf(db: Db): Notes {
   const each = (fn: (n: Notes) => void) => listeners.get(db)?.forEach(fn);
   return {
-    step: (process, event, outcome) => each((n) => n.step(process, event, outcome)),
+    step: (process, event, outcome, count = 1) => each((n) => n.step(process, event, outcome, count)),
     timer: (outcome, lagSeconds) => each((n) => n.timer(outcome, lagSeconds)),
     delivery: (outcome) => each((n) => n.delivery(outcome)),
   };

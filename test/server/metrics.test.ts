@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
@@ -46,6 +47,22 @@ describe(`/metrics (${dbKind})`, () => {
     // An event the process does not have is counted, but its name is not a label anyone can invent.
     expect(value(after, 'cf_steps_total{process="relocation",event="other",outcome="CF_UNKNOWN_EVENT"}')).toBeGreaterThanOrEqual(1);
     expect(after).not.toContain('NO_SUCH_EVENT');
+  });
+
+  it('counts the cases a roster import starts, once it is committed', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('名册');
+    sheet.addRow(['组织单位', '户主姓名', '户主身份证号', '建档立卡贫困户', '现住房情况']);
+    sheet.addRow(['小康苑社区', '孙指标', idNumber('532326', '19700606', '301'), '是', '土木结构危房']);
+    sheet.addRow(['小康苑社区', '李指标', idNumber('532326', '19700707', '302'), '否', '砖木结构']);
+    const file = Buffer.from(await book.xlsx.writeBuffer());
+    const upload = (dryRun: 0 | 1) => t.app.inject({ method: 'POST', url: `/api/cases/import?processId=relocation&dryRun=${dryRun}`, cookies: { cf_session: cadre.cookie }, headers: { 'x-csrf-token': cadre.csrf, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, payload: file });
+    const imports = 'cf_steps_total{process="relocation",event="import",outcome="accepted"}';
+    const before = value(await scrape(), imports);
+    expect((await upload(1)).json()).toMatchObject({ created: 0, errors: [] });
+    expect(value(await scrape(), imports)).toBe(before);
+    expect((await upload(0)).json()).toMatchObject({ created: 2, errors: [] });
+    expect(value(await scrape(), imports) - before).toBe(2);
   });
 
   it('counts timers fired and how late they were, and shows the outbox and the pool', async () => {
