@@ -4,7 +4,7 @@
  * time with `data/` (the embedded database, copied while no server has it open), `audit/` (the
  * signing key and the checkpoints) and `manifest.json`.
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { keyPath, storeKey } from '../files/fileStore';
 
@@ -52,4 +52,20 @@ export function readManifest(backup: string): Manifest {
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   if (manifest.format !== 'countyflow-backup-1') throw new Error(`${backup} 的备份格式不认识：${String(manifest.format)}`);
   return manifest;
+}
+
+/** The complete backups in a folder (those with a manifest), oldest first: their names sort by time. */
+export function backupsIn(folder: string): string[] {
+  return readdirSync(folder).filter((name) => name !== 'content' && existsSync(join(folder, name, 'manifest.json'))).sort();
+}
+
+/** Keeps the newest `keep` backups of a folder and the stored files they need; returns the backups removed. */
+export function pruneBackups(folder: string, keep: number): string[] {
+  const all = backupsIn(folder);
+  const removed = all.slice(0, Math.max(0, all.length - keep));
+  for (const name of removed) rmSync(join(folder, name), { recursive: true, force: true });
+  const needed = new Set(all.slice(removed.length).flatMap((name) => readManifest(join(folder, name)).files));
+  const content = join(folder, 'content');
+  for (const key of storedKeys(content)) if (!needed.has(key)) rmSync(join(content, keyPath(key)), { force: true });
+  return removed;
 }

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { auditChain } from '../audit/auditChain';
-import { copyFolder, copyNewFiles, readManifest, storedKeys, writeManifest } from '../backup/backupFolder';
+import { copyFolder, copyNewFiles, pruneBackups, readManifest, storedKeys, writeManifest } from '../backup/backupFolder';
 import { type Config, loadConfig } from '../config';
 import { lockDataDir } from '../db/dataDirLock';
 import { openDb } from '../db/open';
@@ -9,9 +9,10 @@ import { keyPath, sha256Of } from '../files/fileStore';
 import { checkpointAll, counties, describe } from './audit';
 
 export const BACKUP_USAGE = `用法：
-  countyflow backup <备份目录>
+  countyflow backup <备份目录> [--keep 份数]
       备份嵌入式数据库（DATA_DIR）、已存文件（FILES_DIR，按内容存放：同一目录里的第二次备份只复制新文件）、
       审计签名密钥和检查点（先为每个县生成一个检查点）。服务须先停止（嵌入式数据库只能由一个进程打开）。
+      --keep N：备份完成后只保留最新的 N 份，删除更早的备份和它们才需要的文件。
   countyflow restore <备份目录>/<备份时间>
       恢复到空的 DATA_DIR、FILES_DIR 和审计目录，然后用备份时的检查点校验每个县的办理记录。
 
@@ -36,7 +37,8 @@ export async function runBackup(args: string[], print = (l: string) => process.s
     print(BACKUP_USAGE);
     return 0;
   }
-  if (!target || extra.length || target.startsWith('-')) {
+  const keep = extra[0] === '--keep' && extra.length === 2 && /^[1-9]\d*$/.test(extra[1]!) ? Number(extra[1]) : undefined;
+  if (!target || target.startsWith('-') || (extra.length && keep === undefined)) {
     printError(BACKUP_USAGE);
     return 2;
   }
@@ -66,6 +68,10 @@ export async function runBackup(args: string[], print = (l: string) => process.s
     print(`备份完成：${backup}`);
     print(`  数据库、审计签名密钥、检查点 ${checkpoints.length} 个；文件 ${files.length} 个（本次新复制 ${copied} 个）`);
     if (config.filesS3Url) print('  文件存放在对象存储（FILES_S3_URL），未复制：请用对象存储自己的版本或复制功能备份');
+    if (keep !== undefined) {
+      const removed = pruneBackups(resolve(target), keep);
+      print(`  保留最新 ${keep} 份，删除更早的 ${removed.length} 份${removed.length ? `：${removed.join('、')}` : ''}`);
+    }
     return 0;
   } finally {
     release();

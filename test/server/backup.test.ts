@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,16 @@ describe('countyflow backup and restore (the embedded database, on either run)',
     const over = cli(restored, 'restore', backup);
     expect(over.code).toBe(1);
     expect(over.err).toContain('恢复只写入空的位置');
+
+    // Retention: the newest backup stays with the files it needs; a file no kept backup needs goes.
+    rmSync(join(live.FILES_DIR, 'content', keyPath(photo)));
+    const kept = cli(live, 'backup', backups, '--keep', '1');
+    expect(kept.code, kept.err).toBe(0);
+    expect(kept.out).toContain('保留最新 1 份，删除更早的 2 份');
+    expect(readdirSync(backups).filter((name) => name !== 'content')).toEqual([/备份完成：.+\/([^/\n]+)$/m.exec(kept.out)![1]]);
+    expect(existsSync(join(backups, 'content', keyPath(photo)))).toBe(false);
+    expect(existsSync(join(backups, 'content', keyPath(second)))).toBe(true);
+    expect(cli(live, 'backup', backups, '--keep', '0').code).toBe(2);
   }, 240_000);
 
   it('refuses while the database is PostgreSQL, naming the tools to use', () => {
