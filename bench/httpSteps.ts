@@ -157,7 +157,7 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
   // BENCH_PROFILE=<folder>: the server writes a CPU profile there (open it in Chrome's DevTools).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
   const server = spawn(process.execPath, [...profile, join(root, 'bin/countyflow.mjs'), 'serve'], {
-    env: { ...process.env, DATABASE_URL: '', ...where, PORT: String(o.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TIMER_INTERVAL_MS: '0', SCRYPT_LOG_N: '14', PG_POOL: '16' },
+    env: { ...process.env, DATABASE_URL: '', ...where, PORT: String(o.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TIMER_INTERVAL_MS: '0', SCRYPT_LOG_N: '14', PG_POOL: '16', SERVE_API_ONLY: '1' },
     stdio: 'inherit',
   });
   const exited = new Promise((r) => server.once('exit', r));

@@ -22,6 +22,9 @@ import { handoverRoutes } from './routes/handoverRoutes';
 import { messageRoutes } from './routes/messageRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { healthRoutes } from './routes/healthRoutes';
+import { metricsRoutes } from './routes/metricsRoutes';
+import { appMetrics } from './metrics/appMetrics';
+import { metricsAccess } from './metrics/metricsAccess';
 import { ledgerRoutes } from './routes/ledgerRoutes';
 import { orgRoutes } from './routes/orgRoutes';
 import { processRoutes } from './routes/processRoutes';
@@ -53,8 +56,12 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     // fastify's own per-request lines are replaced by the one line below.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  // One structured line per request (pino): what, who, how it ended, how long it took.
+  const metrics = appMetrics(db);
+  const metricsAllowed = metricsAccess(config.metricsToken, config.metricsAllow);
+  app.addHook('onClose', async () => metrics.close());
+  // One structured line per request (pino): what, who, how it ended, how long it took; and the request counted under its route pattern.
   app.addHook('onResponse', async (request, reply) => {
+    metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), county: request.session?.county, user: request.session?.userId }, 'request');
   });
   installErrorHandler(app);
@@ -97,7 +104,8 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   const sessions = sessionCache(db, config.sessionCacheMs);
   installAuth(app, db, sessions);
   installReadYourWrites(app, config);
-  healthRoutes(app, db);
+  await app.register(healthRoutes, { db });
+  await app.register(metricsRoutes, { metrics, access: metricsAllowed });
   await app.register(sessionRoutes, { db, config, sessions });
   await app.register(ssoRoutes, { db, config, ...(options.now ? { now: options.now } : {}) });
   await app.register(adminPeopleRoutes, { prefix: '/api/admin', db, sessions });

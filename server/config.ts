@@ -75,6 +75,10 @@ export interface Config {
   stepLimits: StepLimits;
   /** How many people one case may be copied to (COPY_MAX_PER_CASE, default 20) and one person may copy in 24 hours (COPY_MAX_PER_DAY, default 100). */
   copyLimits: CopyLimits;
+  /** A bearer token that may read /metrics from any address (METRICS_TOKEN; unset: none). */
+  metricsToken?: string;
+  /** Addresses and CIDRs that may read /metrics without the token (METRICS_ALLOW, comma-separated; default loopback only). */
+  metricsAllow: string[];
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -121,9 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ssoProviders: loadSsoProviders(env.OIDC_PROVIDERS),
     copyLimits: { perCase: Number(env.COPY_MAX_PER_CASE ?? 20), perDay: Number(env.COPY_MAX_PER_DAY ?? 100) },
     stepLimits: { bytes: Math.round(Number(env.STEP_MAX_KB ?? 512) * 1024), listRows: Number(env.LIST_MAX_ROWS ?? 1000) },
+    metricsAllow: (env.METRICS_ALLOW ?? '127.0.0.0/8,::1').split(',').map((a) => a.trim()).filter(Boolean),
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
+  if (env.METRICS_TOKEN) config.metricsToken = env.METRICS_TOKEN;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.READ_DATABASE_URL) config.readDatabaseUrl = env.READ_DATABASE_URL;
   if (env.PUBLIC_URL) config.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');

@@ -14,6 +14,7 @@ import { withLabels } from './caseQueries';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
+import { notesOf } from '../metrics/notes';
 import { stepMessages } from '../messages/stepMessages';
 import { holdersOf } from './casePeople';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
@@ -81,11 +82,29 @@ export class StaleError extends AppError {
 }
 
 
+/** What the metrics label a step with, learnt as it goes: an event the process does not know is `other`, so no caller can add labels. */
+interface StepLabels {
+  process: string;
+  event: string;
+}
+
 /**
  * Sends an event to a case: loads it (404 unless the actor may see it), checks the revision,
  * runs the engine, and writes the step in one statement (a transaction when it spawns children).
  */
 export async function sendEvent(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown; comment?: string }, options: SendOptions = {}): Promise<SendResult> {
+  const labels: StepLabels = { process: 'unknown', event: 'other' };
+  try {
+    const result = await sendOnce(db, actor, caseId, event, options, labels);
+    notesOf(db).step(labels.process, labels.event, result.replayed ? 'replayed' : 'accepted');
+    return result;
+  } catch (e) {
+    notesOf(db).step(labels.process, labels.event, e instanceof AppError ? e.code : 'error');
+    throw e;
+  }
+}
+
+async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown; comment?: string }, options: SendOptions, labels: StepLabels): Promise<SendResult> {
   const now = options.now ?? new Date();
   const county = actor.county;
   const key = options.idempotencyKey;
@@ -115,6 +134,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
     const approvers = await approversNow(k, county, process.compiled, snapshot, row.org_path);
     const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+    labels.process = row.process_id;
+    if (result.ok || Object.hasOwn(process.compiled.definition.events, event.type)) labels.event = event.type;
     if (!result.ok) {
       if (cached) return REDO;
       const earlier = key ? await replay(k, actor, key, hash) : null;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { notesOf } from '../metrics/notes';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
 import type { CaseView } from './caseView';
@@ -12,6 +13,19 @@ import { isUniqueKeyClash } from './uniqueKey';
  * Idempotency-Key, a retry (a phone sending its outbox again) gets the first case back.
  */
 export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date(), idempotencyKey?: string): Promise<CaseView> {
+  // The process is a label only once it is found: anyone may name one.
+  const labels = { process: 'unknown' };
+  try {
+    const started = await startOnce(db, actor, input, now, idempotencyKey, labels);
+    notesOf(db).step(labels.process, 'start', 'accepted');
+    return started;
+  } catch (e) {
+    notesOf(db).step(labels.process, 'start', e instanceof AppError ? e.code : 'error');
+    throw e;
+  }
+}
+
+async function startOnce(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now: Date, idempotencyKey: string | undefined, labels: { process: string }): Promise<CaseView> {
   const county = actor.county;
   const hash = requestHash({ start: input.processId, orgUnitId: input.orgUnitId, data: input.data ?? null });
   // A retry is not looked for first: its write collides with the first start's record and changes
@@ -26,6 +40,7 @@ export async function startCaseService(db: Db, actor: UserActor, input: { proces
     const unit = { id: input.orgUnitId, path: place.path };
     const process = place.version === null ? null : await loadProcess(k, county, input.processId, Number(place.version));
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程', [{ path: '/processId', message: '「流程」不存在或未发布' }]);
+    labels.process = process.processId;
     const idempotency = idempotencyKey ? { userId: actor.id, key: idempotencyKey, requestHash: hash } : undefined;
     const [created] = await createCases(k, process, actor, [{ unit, data: input.data ?? {}, ...(idempotency ? { idempotency } : {}) }], now);
     if (!created!.ok) throw created!.error;

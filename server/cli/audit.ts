@@ -22,7 +22,8 @@ const arg = (args: string[], name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-function describe(county: string, r: AuditReport): string[] {
+/** An audit report as the command line prints it, in Chinese, ending with 结论. */
+export function describe(county: string, r: AuditReport): string[] {
   const lines = [`县 ${county}：共 ${r.events} 条办理记录`];
   if (r.checkpoint) lines.push(r.checkpoint.ok ? `  与检查点（${r.checkpoint.at}，${r.checkpoint.events} 条）一致` : `  检查点（${r.checkpoint.at || '未知时间'}）：${r.checkpoint.problem ?? '不一致'}`);
   if (r.broken) lines.push(`  第一条对不上的记录：分区 ${r.broken.lane} 第 ${r.broken.seq} 条${r.broken.caseId ? `（案件 ${r.broken.caseId}）` : ''}：${r.broken.reason}`);
@@ -30,8 +31,8 @@ function describe(county: string, r: AuditReport): string[] {
   return lines;
 }
 
-/** Every county in the database, for `audit checkpoint`. */
-async function counties(db: Awaited<ReturnType<typeof openDb>>): Promise<string[]> {
+/** Every county in the database, for `audit checkpoint` and `restore`. */
+export async function counties(db: Awaited<ReturnType<typeof openDb>>): Promise<string[]> {
   return (await db.run('*', (k) => k.selectFrom('counties').select('county_id').orderBy('county_id').execute())).map((r) => r.county_id);
 }
 

@@ -1,11 +1,13 @@
 import { runAudit } from './audit';
+import { runBackup, runRestore } from './backup';
 import { runCheck } from './check';
 import { runCounty } from './county';
 import { migrateOnly, seedOnly, serve } from './serve';
 
 const USAGE = `用法：countyflow <命令>
   serve             启动服务（迁移数据库、首次启动写入演示数据、运行定时器）
-  migrate           只迁移数据库结构
+  migrate [--dry-run]
+                    只迁移数据库结构（迁移只向前：没有回退）；--dry-run 只列出将执行的迁移，不改动数据库
   seed              写入尚未存在的演示县、用户和流程
   check [--json] [路径...]
                     检查流程定义（默认 definitions/）；退出码 0 无错误、1 有错误、2 用法不对
@@ -15,6 +17,9 @@ const USAGE = `用法：countyflow <命令>
   user add <县代码> <用户名> <姓名> --admin
                     新建人员（如新县的第一位县管理员），打印一次性密码
                     （countyflow county --help 看详细说明）
+  backup <备份目录> | restore <备份目录>/<备份时间>
+                    备份、恢复嵌入式数据库、文件和审计密钥；恢复后校验办理记录
+                    （countyflow backup --help 看详细说明）
   audit verify|checkpoint
                     校验办理记录的哈希链（可对照审计人员保存的签名检查点）；生成检查点
                     （countyflow audit --help 看详细说明）
@@ -34,10 +39,14 @@ async function main(argv: string[]): Promise<number> {
     case 'county':
     case 'user':
       return runCounty(command, rest);
+    case 'backup':
+      return runBackup(rest);
+    case 'restore':
+      return runRestore(rest);
     case 'serve':
       return serve();
     case 'migrate':
-      return migrateOnly();
+      return migrateOnly(rest);
     case 'seed':
       return seedOnly();
     default:

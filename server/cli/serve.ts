@@ -2,12 +2,14 @@ import { buildApp } from '../app';
 import { loadConfig } from '../config';
 import { DataDirLockedError } from '../db/dataDirLock';
 import { openDb } from '../db/open';
+import { pendingMigrations } from '../db/pendingMigrations';
 import { countyCodes, readCounty } from '../seed/countyFiles';
 import { DEMO_PASSWORD, seedAll } from '../seed/seed';
 import { startHousekeeping } from '../housekeeping/prune';
 import { uploadDirOf } from '../files/openUploads';
 import { checkpointAll } from './audit';
 import { startScheduler } from '../timers/fireDueTimers';
+import { webAppBuilt, webRoot } from '../webApp';
 
 /**
  * SEED_DEMO: unset (or 1), the demo counties with their people and demo cases; `counties`, the demo
@@ -16,6 +18,15 @@ import { startScheduler } from '../timers/fireDueTimers';
  */
 const demoSeed = () => (process.env.SEED_DEMO === '0' ? 'none' : process.env.SEED_DEMO === 'counties' ? 'counties' : 'all');
 const demoWanted = () => demoSeed() !== 'none';
+
+/** SERVE_API_ONLY=1: serving without the web app is meant (tests, or a separate static host), not a forgotten build. */
+const apiOnlyWanted = () => process.env.SERVE_API_ONLY === '1';
+
+/** What an operator reads when the web app was never built: GET / would otherwise answer 404 with nothing in the log. */
+const WEB_APP_MISSING = `网页应用尚未构建（找不到 ${webRoot}/index.html），服务未启动：访问首页只会得到 404。
+  从源码运行：先执行 npm run build（需要开发依赖），或用 npm start（会先构建）；
+  生产部署：用 npm run release 生成的发布包（已含构建好的网页应用），见 docs/operations.md；
+  确实只要 API：设置 SERVE_API_ONLY=1。`;
 
 /** Seeds the demo counties not yet in the database (with their demo cases unless SEED_DEMO=counties), printing progress. */
 const seedWithDemo = (db: Awaited<ReturnType<typeof openDb>>) =>
@@ -44,6 +55,11 @@ async function printStarted(db: Awaited<ReturnType<typeof openDb>>, url: string)
 /** `countyflow serve`: migrate, seed on first start, serve HTTP, run the timer scheduler. */
 export async function serve(): Promise<number> {
   const config = loadConfig();
+  // Checked before the database is opened: a forgotten build is refused at once, not after migrations.
+  if (!webAppBuilt() && !apiOnlyWanted()) {
+    process.stderr.write(`${WEB_APP_MISSING}\n`);
+    return 1;
+  }
   let db;
   try {
     db = await openDb(config);
@@ -57,6 +73,7 @@ export async function serve(): Promise<number> {
   const seeded = demoWanted() ? await seedWithDemo(db) : [];
   const app = await buildApp(db, config);
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
+  if (!webAppBuilt()) app.log.warn({ webRoot }, 'SERVE_API_ONLY=1：只提供 API，没有网页应用（首页 404）');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs, config.channelAllowHosts) : async () => undefined;
   const stopHousekeeping = config.housekeepingIntervalMs > 0 ? startHousekeeping(db, config.housekeepingIntervalMs, config.retention, (msg, extra) => app.log.info(extra ?? {}, msg), { dir: uploadDirOf(config.filesDir), expireMs: config.uploadExpireMs }) : async () => undefined;
   const checkpoints = config.checkpointIntervalMs > 0
@@ -78,8 +95,18 @@ export async function serve(): Promise<number> {
   return 0;
 }
 
-/** `countyflow migrate`: brings the database schema up to date. */
-export async function migrateOnly(): Promise<number> {
+/** `countyflow migrate`: brings the database schema up to date; with `--dry-run`, lists what that would run and changes nothing. */
+export async function migrateOnly(args: string[]): Promise<number> {
+  const unknown = args.filter((a) => a !== '--dry-run');
+  if (unknown.length) {
+    process.stderr.write(`不认识的参数：${unknown.join(' ')}\n用法：countyflow migrate [--dry-run]\n`);
+    return 2;
+  }
+  if (args.includes('--dry-run')) {
+    const pending = await pendingMigrations(loadConfig());
+    process.stdout.write(pending.length ? `将执行 ${pending.length} 个迁移（未执行）：\n${pending.map((name) => `  ${name}\n`).join('')}` : '数据库结构已是最新，没有要执行的迁移\n');
+    return 0;
+  }
   const db = await openDb(loadConfig());
   await db.close();
   process.stdout.write('数据库结构已是最新\n');

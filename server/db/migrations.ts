@@ -269,4 +269,10 @@ export const migrations: Record<string, Migration> = {
       await countyOnly(db, 'calendar_years');
     },
   },
+  '018_migrations_readable': {
+    // /health/ready tells a load balancer whether every migration has run; it asks as the server's own role.
+    async up(db: Kysely<unknown>) {
+      await sql`GRANT SELECT ON kysely_migration TO ${sql.raw(APP_ROLE)}`.execute(db);
+    },
+  },
 };

@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { lockDataDir } from './dataDirLock';
 import { APP_ROLE, migrations } from './migrations';
 import { PgliteConnection } from './pgliteConnection';
-import { type DbWhere, findPrimary, hostsOf, scopedDb, scopedDbOver } from './pgPool';
+import { type DbWhere, findPrimary, type PoolUse, hostsOf, scopedDb, scopedDbOver } from './pgPool';
 import { type ReadReplica, readReplica } from './readReplica';
 import type { Database } from './schema';
 
@@ -26,6 +26,8 @@ export interface Db {
   read<T>(scope: Scope, fresh: boolean, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /** The writable database's connections: open, idle, and units of work waiting for one. */
+  poolUse(): PoolUse;
   /** Which database the server reaches and whether it takes writes, and the read replica's state (for /health). */
   where(): DbWhere & { reads?: ReturnType<ReadReplica['where']> };
   close(): Promise<void>;
@@ -52,13 +54,14 @@ async function openPglite(config: Config): Promise<Db> {
   await pglite.waitReady;
   // idleTimeoutMillis 0: the one connection stays, with what it has prepared and its role.
   const pool = new pg.Pool({ connection: new PgliteConnection(pglite), max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
-  const { db, run } = scopedDbOver([{ url: 'pglite', pool }], 0);
+  const { db, run, poolUse } = scopedDbOver([{ url: 'pglite', pool }], 0);
   await migrate(db);
   await sql.raw(`SET ROLE ${APP_ROLE}`).execute(db);
   return {
     kind: 'pglite',
     where: () => ({ host: inMemory ? 'memory' : config.dataDir, writable: true }),
     run,
+    poolUse,
     read: (scope, _fresh, fn) => run(scope, fn),
     transaction: (scope, fn) => run(scope, (conn) => conn.transaction().execute(fn)),
     ping: async () => (await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows.length === 1,
@@ -101,12 +104,13 @@ async function openPostgres(config: Config): Promise<Db> {
   // No parallel workers for a request's queries: each reads a page or a count from an index, and
   // starting workers cost more than that (25–35 ms on a 2-core machine, in bench:lists' plans).
   const role = startup(` -c role=${APP_ROLE} -c max_parallel_workers_per_gather=0`);
-  const { db, run: withScope, where } = scopedDb(config.databaseUrl!, role, failoverMs);
+  const { db, run: withScope, where, poolUse } = scopedDb(config.databaseUrl!, role, failoverMs);
   const replica = config.readDatabaseUrl ? readReplica(scopedDb(config.readDatabaseUrl, role, 0), config.readMaxLagMs) : null;
   return {
     kind: 'postgres',
     where: () => ({ ...where(), ...(replica ? { reads: replica.where() } : {}) }),
     run: withScope,
+    poolUse,
     transaction: (scope, fn) => withScope(scope, (conn) => conn.transaction().execute(fn)),
     read: async (scope, fresh, fn) => {
       const fromReplica = replica && !fresh ? await replica.tryRead(scope, fn) : null;

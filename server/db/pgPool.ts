@@ -169,11 +169,21 @@ function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.P
   };
 }
 
+/** The connections of a database's pools, summed over its hosts (for /metrics). */
+export interface PoolUse {
+  total: number;
+  idle: number;
+  /** Units of work waiting for a connection. */
+  waiting: number;
+  max: number;
+}
+
 /** Kysely over the hosts of a PostgreSQL URL (see above), and how to run a unit of work on it for a county. */
 export interface ScopedDb {
   db: Kysely<Database>;
   run<T>(scope: string, fn: (k: Kysely<Database>) => Promise<T>): Promise<T>;
   where(): DbWhere;
+  poolUse(): PoolUse;
 }
 
 /** Connects to the hosts of `url` with the given startup options (role, schema); several hosts mean a failover set. */
@@ -194,5 +204,8 @@ export function scopedDbOver(pools: Pools, failoverMs: number): ScopedDb {
       return unitScope.run(scope, () => db.connection().execute(fn));
     },
     where: scoped.where,
+    poolUse: () => pools.reduce((sum, { pool }) => ({
+      total: sum.total + pool.totalCount, idle: sum.idle + pool.idleCount, waiting: sum.waiting + pool.waitingCount, max: sum.max + (pool.options.max ?? 10),
+    }), { total: 0, idle: 0, waiting: 0, max: 0 }),
   };
 }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { toFieldErrors } from '../../engine/index';
 import { createFormAjv } from '../../engine/index';
 import { createCases } from '../cases/createCases';
+import { notesOf } from '../metrics/notes';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { loadProcess } from '../processes';
@@ -98,7 +99,11 @@ export async function importRoster(db: Db, actor: UserActor, processId: string, 
     // All or nothing: a refused row undoes the rows created before it.
     if (report.errors.length && !dryRun) throw new RosterRefused({ ...report, created: 0 });
     return report;
-  }).catch((e: unknown) => {
+  }).then((report) => {
+    // Counted once committed: an import is all or nothing.
+    if (report.created) notesOf(db).step(processId, 'import', 'accepted', report.created);
+    return report;
+  }, (e: unknown) => {
     if (e instanceof RosterRefused) return e.report;
     throw e;
   });

@@ -9,6 +9,7 @@ import type { Database } from '../db/schema';
 import type { AllowHosts } from './channelAddress';
 import { accepted, type Outgoing, requestFor } from './channelFormats';
 import { postToChannel } from './channelPost';
+import { notesOf } from '../metrics/notes';
 
 /** The timer event that means "deliver a message", not a case event. */
 export const DELIVER_EVENT = 'cf.deliver';
@@ -75,6 +76,7 @@ export async function deliver(db: Db, t: { county_id: string; case_id: string; t
   // The log keeps the status and a short reason: what a channel answers is never shown to the author.
   const error = result.status === null ? result.reason : accepted(d.kind, result.status, result.text) ? null : result.status >= 200 && result.status < 300 ? '对方未接收' : `HTTP ${result.status}`;
   const attempts = d.attempts + 1;
+  notesOf(db).delivery(!error ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'retry');
   await db.run(t.county_id, async (k) => {
     if (!error) {
       await k.updateTable('deliveries').set({ status: 'delivered', attempts, last_status: status, last_error: null, delivered_at: now }).where('county_id', '=', t.county_id).where('id', '=', id).execute();

@@ -3,6 +3,7 @@ import { systemActor } from '../cases/acceptedStep';
 import { sendEvent, StaleError } from '../cases/sendEvent';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
+import { notesOf } from '../metrics/notes';
 import { alertDeadlines } from '../messages/deadlineAlerts';
 import type { AllowHosts } from '../messages/channelAddress';
 import { deliver, DELIVER_EVENT } from '../messages/deliveries';
@@ -17,15 +18,17 @@ const CLAIM_MS = 30_000;
  * https public hosts and to `allowHosts` (CHANNEL_ALLOW_HOSTS).
  */
 export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: string, extra?: object) => void = () => undefined, allowHosts: AllowHosts = []): Promise<number> {
-  const claimed = await db.run('*', (k) => sql<{ county_id: string; case_id: string; timer_id: string; event_type: string }>`
+  const claimed = await db.run('*', (k) => sql<{ county_id: string; case_id: string; timer_id: string; event_type: string; due_at: Date | string }>`
     UPDATE timers SET claimed_until = ${new Date(now.getTime() + CLAIM_MS)}
     WHERE (county_id, case_id, timer_id) IN (
       SELECT county_id, case_id, timer_id FROM timers
       WHERE due_at <= ${now} AND (claimed_until IS NULL OR claimed_until < ${now})
       ORDER BY due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING county_id, case_id, timer_id, event_type`.execute(k));
+    RETURNING county_id, case_id, timer_id, event_type, due_at`.execute(k));
+  const notes = notesOf(db);
   let fired = 0;
   for (const t of claimed.rows) {
+    const lagSeconds = Math.max(0, now.getTime() - new Date(t.due_at).getTime()) / 1000;
     if (t.event_type === DELIVER_EVENT) {
       // A message for a channel, not a case event: sent, or put back with backoff.
       await deliver(db, t, now, allowHosts).catch((e: unknown) => log('delivery round failed', { county: t.county_id, timer: t.timer_id, err: String(e) }));
@@ -33,14 +36,17 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
     }
     try {
       await sendEvent(db, systemActor(t.county_id), t.case_id, { type: t.event_type }, { now, firedTimer: t.timer_id });
+      notes.timer('fired', lagSeconds);
       fired++;
     } catch (e) {
       if (e instanceof StaleError) {
         // A user acted on the case at the same moment: try again on the next round.
+        notes.timer('stale', lagSeconds);
         await db.run(t.county_id, (k) => k.updateTable('timers').set({ claimed_until: null }).where('county_id', '=', t.county_id).where('case_id', '=', t.case_id).where('timer_id', '=', t.timer_id).execute());
         continue;
       }
       // The case moved on (or closed) without cancelling this timer: it can never apply.
+      notes.timer('dropped', lagSeconds);
       log('timer dropped', { county: t.county_id, caseId: t.case_id, timer: t.timer_id, reason: e instanceof AppError ? e.code : String(e), ...(e instanceof AppError && e.fault ? { fault: e.fault } : {}) });
       await db.run(t.county_id, (k) => k.deleteFrom('timers').where('county_id', '=', t.county_id).where('case_id', '=', t.case_id).where('timer_id', '=', t.timer_id).execute());
     }

@@ -28,30 +28,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts a server with the given environment and waits until /health answers. */
+/** Starts a server with the given environment and waits until /health answers (API only unless the web app is built: SERVE_API_ONLY=1). */
 export async function startServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(root, 'bin/countyflow.mjs'), 'serve'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SCRYPT_LOG_N: '10', TIMER_INTERVAL_MS: '200', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SCRYPT_LOG_N: '10', TIMER_INTERVAL_MS: '200', SERVE_API_ONLY: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  // A deadline, not a count of tries: on a loaded 2-core machine one PGlite start-up can take most of a minute.
-  const deadline = Date.now() + 90_000;
-  let health = 'no answer';
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output}`);
-    const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => {
-      health = `${r.status} ${await r.text()}`;
-      return r.ok;
-    }, (e: Error) => void (health = e.message));
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server did not start within 90 s (last /health: ${health}): ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForHealth(url, child, () => output);
   return {
     url, child,
     output: () => output,
@@ -61,6 +49,23 @@ export async function startServer(env: Record<string, string>, port: number): Pr
       child.kill(signal);
     }),
   };
+}
+
+/** Waits until a server's /health answers 200; throws with what it printed when it exits or does not answer in time. */
+export async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  // A deadline, not a count of tries: on a loaded 2-core machine one PGlite start-up can take most of a minute.
+  const deadline = Date.now() + 90_000;
+  let health = 'no answer';
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output()}`);
+    const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => {
+      health = `${r.status} ${await r.text()}`;
+      return r.ok;
+    }, (e: Error) => void (health = e.message));
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`server did not start within 90 s (last /health: ${health}): ${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A logged-in HTTP client of a running server. */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readmeWithTable } from '../../scripts/errorTable';
 
@@ -6,6 +7,14 @@ describe('README', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   it('lists every error code as the catalogue defines it (npx tsx scripts/errorTable.ts --write)', () => {
     expect(readme).toBe(readmeWithTable(readme));
+  });
+  it('documents every environment variable the server reads in its configuration section', () => {
+    const server = join(import.meta.dirname, '../../server');
+    const sources = readdirSync(server, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(server, f), 'utf8'));
+    const read = new Set(sources.flatMap((text) => [...text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!)));
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Architecture'));
+    expect(read.size).toBeGreaterThan(20);
+    expect([...read].filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
   });
   it('gives the two-command quick start', () => {
     expect(readme).toContain('npm install && npm start');
