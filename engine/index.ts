@@ -30,3 +30,4 @@ export { ADD_SIGNER_EVENT, availableEvents, caseProgress, CLAIM_EVENT, COPY_EVEN
 export { acceptedTypes, FILE_REF_PROPERTIES, type FileFieldSpec, type FileRef, fileRefsIn, hasFileFields, isFileField } from './files';
 export { calendarYearProblems, layerCalendar, nextYearMissing, RECALENDAR_EVENT, refreshedDeadlines, type CalendarYear, type RecalendarData } from './recalendar';
 export { type StepLimits } from './stepLimits';
+export { REASSIGN_SIGNER_EVENT } from './reassignSigner';

@@ -7,6 +7,7 @@ import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { applyComputedFields, ComputedFieldOverrun } from './formula/index';
 import { RECALENDAR_EVENT, recalendared } from './recalendar';
+import { REASSIGN_SIGNER_EVENT, reassignedSigner } from './reassignSigner';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
 import { dataTooLarge, listsTooLong, type StepLimits } from './stepLimits';
 import { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
@@ -549,6 +550,11 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   if (type === WITHDRAW_EVENT) return withdraw(snapshot, event, options);
   if (type === CLAIM_EVENT || type === TRANSFER_EVENT || type === RELEASE_EVENT) return claim(compiled, snapshot, event, options);
   if (type === ADD_SIGNER_EVENT) return addSigner(compiled, snapshot, event, options);
+  if (type === REASSIGN_SIGNER_EVENT) {
+    if (!options.system) return reject('forbidden-role');
+    const next = reassignedSigner(snapshot, event.data);
+    return typeof next === 'string' ? reject(next) : stayed(compiled, snapshot, next);
+  }
   if (type === RECALENDAR_EVENT) {
     if (!options.system) return reject('forbidden-role');
     const next = recalendared(snapshot, event.data);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import type { FromSchema } from 'json-schema-to-ts';
-import { RELEASE_EVENT } from '../../engine/index';
+import { REASSIGN_SIGNER_EVENT, RELEASE_EVENT } from '../../engine/index';
 import { ADMIN_LOG, adminHistory, recordAdminChange } from '../admin/adminLog';
 import { ONE_TIME_HOURS, oneTimePassword } from '../admin/oneTimePassword';
 import { auditRecord, insertPerson, listPeople, openUnits, type Person, type PersonFields, readPerson, updatePerson } from '../admin/peopleQueries';
@@ -12,6 +12,7 @@ import type { SessionCache } from '../auth/sessionCache';
 import { refreshUserSessions } from '../auth/sessions';
 import { requireActor } from '../authPlugin';
 import { sendEvent } from '../cases/sendEvent';
+import { writeMessages } from '../messages/stepMessages';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import type { UserActor } from '../rights';
@@ -179,6 +180,50 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const addedTo = await db.run(actor.county, (k) => k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', actor.county).where('status', '=', 'active')
       .where((eb) => eb(eb.val(id), '=', eb.fn.any('added_to'))).orderBy('updated_at').limit(500).execute());
     return { user, signedOut, released, addedTo };
+  });
+
+  app.post('/users/:id/reassign', {
+    schema: {
+      tags, summary: '改派加签：把仍待此人办理的加签一次改派给另一人（须能看到这些案件）',
+      params: userId,
+      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$', description: '改派给谁（人员编号）' } } } as const,
+      response: {
+        200: {
+          type: 'object', additionalProperties: false, required: ['reassigned', 'skipped'],
+          properties: {
+            reassigned: { type: 'integer' },
+            skipped: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['id', 'title', 'reason'], properties: { id: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' } } } },
+          },
+        },
+        ...errors(400, 401, 403, 404),
+      },
+    },
+  }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = request.params;
+    const { to } = request.body;
+    const { target, cases } = await db.run(actor.county, async (k) => ({
+      target: await readPerson(k, actor.county, to),
+      cases: await k.selectFrom('cases').select(['id', 'title', 'org_path', 'process_id']).where('county_id', '=', actor.county).where('status', '=', 'active')
+        .where((eb) => eb(eb.val(id), '=', eb.fn.any('added_to'))).orderBy('updated_at').execute(),
+    }));
+    if (!target || !target.active || to === id) throw new AppError('CF_VALIDATION', '「改派给」须是另一位在用的人员', [{ path: '/to', field: '改派给', message: '「改派给」须是另一位在用的人员' }]);
+    const sees = await db.run(actor.county, (k) => k.selectFrom('org_units').select('path').where('county_id', '=', actor.county).where('id', 'in', target.grants.length ? target.grants.map((g) => g.unitId) : ['']).execute());
+    const roots = sees.map((u) => u.path);
+    const skipped: { id: string; title: string; reason: string }[] = [];
+    let reassigned = 0;
+    for (const c of cases) {
+      if (!roots.some((r) => c.org_path === r || c.org_path.startsWith(`${r}/`))) {
+        skipped.push({ id: c.id, title: c.title, reason: `${target.name}看不到这个案件（不在其单位范围内）` });
+        continue;
+      }
+      await sendEvent(db, actor, c.id, { type: REASSIGN_SIGNER_EVENT, data: { from: id, to }, comment: '原加签人账号已停用，改派' }, { vouched: true });
+      await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: c.process_id, caseId: c.id, now: new Date() }, [
+        { user_id: to, kind: 'task', title: `加签改派给您：${c.title}`, body: `${actor.name}改派` },
+      ]));
+      reassigned++;
+    }
+    return { reassigned, skipped };
   });
 
   app.post('/users/:id/reactivate', {

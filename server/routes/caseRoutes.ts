@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ADD_SIGNER_EVENT, availableEvents, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, getPath, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
+import { ADD_SIGNER_EVENT, availableEvents, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, getPath, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
@@ -38,8 +38,8 @@ const listQuery = {
 const pageResponse = { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Case#' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } };
 
 /** The events every process has, as 办理记录 names them. */
-const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [CLAIM_EVENT]: '认领', [TRANSFER_EVENT]: '转办', [COPY_EVENT]: '抄送', [ADD_SIGNER_EVENT]: '加签', [RELEASE_EVENT]: '退回公共待办', [RECALENDAR_EVENT]: '期限重算' };
-const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy', [ADD_SIGNER_EVENT]: 'add-signer', [RELEASE_EVENT]: 'release', [RECALENDAR_EVENT]: 'recalendar' };
+const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [CLAIM_EVENT]: '认领', [TRANSFER_EVENT]: '转办', [COPY_EVENT]: '抄送', [ADD_SIGNER_EVENT]: '加签', [RELEASE_EVENT]: '退回公共待办', [RECALENDAR_EVENT]: '期限重算', [REASSIGN_SIGNER_EVENT]: '改派加签' };
+const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy', [ADD_SIGNER_EVENT]: 'add-signer', [RELEASE_EVENT]: 'release', [RECALENDAR_EVENT]: 'recalendar', [REASSIGN_SIGNER_EVENT]: 'reassign-signer' };
 
 /** Cases: start, list, one case with its step's form and the caller's actions, events, history, inbox. */
 export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'stepLimits'>): void {

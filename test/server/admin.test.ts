@@ -151,6 +151,37 @@ describe(`the county administrator's people (${dbKind})`, () => {
     expect((await login(t.app, '532326', 'zhaolei', 'Xiang-2027-ok').then((c2) => c2.get('/api/me'))).statusCode).toBe(200);
   });
 
+  it('the 加签 still addressed to a deactivated person are reassigned in one action; the new signer decides', async () => {
+    const { user } = await addPerson('qianbo', [{ role: 'county_office', unitId: '532326' }], '钱波');
+    const cadre = await login(t.app, '532326', 'cun');
+    const township = await login(t.app, '532326', 'xiang');
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = (await cadre.send('POST', '/api/cases', { processId: 'admin-review', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+      await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' });
+      expect((await township.send('POST', `/api/cases/${c.id}/add-signer`, { to: user.id, before: true })).statusCode).toBe(200);
+      ids.push(c.id);
+    }
+    const gone = (await admin.send('POST', `/api/admin/users/${user.id}/deactivate`)).json() as { addedTo: { id: string }[] };
+    expect(gone.addedTo.map((c) => c.id).sort()).toEqual([...ids].sort());
+    // The reviewer's approval waits on the departed signer: nobody could move the case.
+    expect((await township.send('POST', `/api/cases/${ids[0]}/events`, { type: 'APPROVE' })).statusCode).toBe(409);
+
+    const office = await login(t.app, '532326', 'banqian');
+    const officeId = ((await office.get('/api/me')).json() as { id: string }).id;
+    const cadreId = ((await cadre.get('/api/me')).json() as { id: string }).id;
+    const refused = await admin.send('POST', `/api/admin/users/${user.id}/reassign`, { to: user.id });
+    expect(refused.statusCode).toBe(400);
+    const res = await admin.send('POST', `/api/admin/users/${user.id}/reassign`, { to: officeId });
+    expect(res.json()).toEqual({ reassigned: 2, skipped: [] });
+    expect((await admin.send('POST', `/api/admin/users/${user.id}/reassign`, { to: cadreId })).json()).toEqual({ reassigned: 0, skipped: [] });
+    // The new signer approves, then the reviewer's approval goes through.
+    expect((await office.send('POST', `/api/cases/${ids[0]}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+    expect((await township.send('POST', `/api/cases/${ids[0]}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+    const history = (await township.get(`/api/cases/${ids[0]}/history`)).json() as { label: string }[];
+    expect(history.map((h) => h.label)).toContain('改派加签');
+  });
+
   it('a reset gives a new one-time password, ends every session, and the code stops working after 24 hours', async () => {
     const { user, oneTimePassword } = await addPerson('sunqi', [{ role: 'village_cadre', unitId: 'xiaokangyuan' }], '孙琦');
     const before = await firstSignIn('sunqi', oneTimePassword);

@@ -16,6 +16,9 @@ export default function PeopleTab() {
   const [units, setUnits] = useState<Unit[]>([]);
   const [editing, setEditing] = useState<Person | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
+  const [handover, setHandover] = useState<{ from: Person; cases: { id: string; title: string }[] } | null>(null);
+  const [reassignTo, setReassignTo] = useState('');
+  const [candidates, setCandidates] = useState<Person[]>([]);
   const [secret, setSecret] = useState<{ name: string; password: string; expiresAt: string } | null>(null);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
@@ -39,7 +42,11 @@ export default function PeopleTab() {
   const deactivate = (p: Person) => act(async () => {
     const r = await api<Deactivated>('POST', `/api/admin/users/${p.id}/deactivate`);
     const lines = [t('adminPage.deactivated', { name: p.name, signedOut: r.signedOut, released: r.released })];
-    if (r.addedTo.length) lines.push(t('adminPage.addedToLeft', { count: r.addedTo.length, titles: r.addedTo.map((c) => c.title).join(t('common.listComma')) }));
+    if (r.addedTo.length) {
+      lines.push(t('adminPage.addedToLeft', { count: r.addedTo.length, titles: r.addedTo.map((c) => c.title).join(t('common.listComma')) }));
+      setHandover({ from: p, cases: r.addedTo });
+      setCandidates(await api<Person[]>('GET', '/api/admin/users?active=true&limit=500'));
+    }
     return lines.join(' ');
   });
   const reset = (p: Person) => act(async () => {
@@ -70,6 +77,24 @@ export default function PeopleTab() {
         </div>
       )}
       {notice && <p className="banner" role="status">{notice}</p>}
+      {handover && (
+        <form className="card reassign" onSubmit={(e) => {
+          e.preventDefault();
+          void act(async () => {
+            const r = await api<{ reassigned: number; skipped: { title: string; reason: string }[] }>('POST', `/api/admin/users/${handover.from.id}/reassign`, { to: reassignTo });
+            setHandover(null);
+            return [t('adminPage.reassigned', { count: r.reassigned }), ...r.skipped.map((c) => `${c.title}${t('common.colon')}${c.reason}`)].join(' ');
+          });
+        }}>
+          <label>{t('adminPage.reassignTo', { name: handover.from.name, count: handover.cases.length })}
+            <select name="reassignTo" value={reassignTo} onChange={(e) => setReassignTo(e.target.value)} required>
+              <option value="">{t('adminPage.choosePerson')}</option>
+              {candidates.filter((x) => x.id !== handover.from.id).map((x) => <option key={x.id} value={x.id}>{t('adminPage.personOption', { name: x.name, username: x.username })}</option>)}
+            </select>
+          </label>
+          <button type="submit" className="primary">{t('adminPage.reassign')}</button>
+        </form>
+      )}
       {error && <p className="error" role="alert">{error}</p>}
       {editing && <PersonEditor key={editing === 'new' ? 'new' : editing.id} person={editing === 'new' ? null : editing} roles={roles} units={units} onSaved={saved} onCancel={() => setEditing(null)} />}
       {people === null ? <p className="muted">{t('app.loading')}</p> : (
