@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CalendarStatus, CalendarYearReply } from '../../../server/routes/calendarRoutes';
 import { api, errorText } from '../api';
+import { calendarChanged } from '../calendarReminder';
 import { formatTime, t } from '../i18n';
 
 /** Dates typed or pasted one per line (or separated by spaces or commas); anything after a date on its line is a note. */
@@ -24,6 +25,7 @@ export default function CalendarTab() {
     try {
       const r = await api<{ recalculated: number }>('PUT', `/api/admin/calendar/${year}/${layer}`, { holidays: datesIn(holidays), workdays: datesIn(workdays) });
       setNotice(t('calendar.loaded', { year, count: r.recalculated }));
+      calendarChanged();
       await load();
     } catch (err) {
       setError(errorText(err));
