@@ -13,7 +13,9 @@ import { refreshUserSessions } from '../auth/sessions';
 import { requireActor } from '../authPlugin';
 import { sendEvent } from '../cases/sendEvent';
 import { writeMessages } from '../messages/stepMessages';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/open';
+import type { Database } from '../db/schema';
 import { AppError } from '../errors';
 import type { UserActor } from '../rights';
 import { errors } from './schemas';
@@ -70,6 +72,16 @@ const found = (p: Person | undefined): Person => {
   if (!p) throw new AppError('CF_NOT_FOUND', '找不到这个人员');
   return p;
 };
+
+/** Changes a person in the caller's transaction and records it in the audit chain with the record before and after; returns them as they now are. */
+async function changePerson(k: Kysely<Database>, actor: UserActor, id: string, type: string, change: () => Promise<unknown>): Promise<Person> {
+  const before = found(await readPerson(k, actor.county, id));
+  await change();
+  const after = found(await readPerson(k, actor.county, id));
+  await recordAdminChange(k, actor.county, actor, { type, target: { kind: 'user', id, name: after.name }, before: auditRecord(before), after: auditRecord(after) }, new Date());
+  return after;
+}
+
 
 /**
  * The county administrator's people (管理 → 人员): list and search, add with a one-time password,
@@ -138,12 +150,9 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const fields: PersonFields = { name: request.body.name, phone: request.body.phone ?? null, grants: request.body.grants };
     await checkGrants(db, actor.county, fields.grants);
     return db.transaction(actor.county, async (k) => {
-      const before = found(await readPerson(k, actor.county, id));
-      await updatePerson(k, actor.county, id, fields);
-      const after = found(await readPerson(k, actor.county, id));
+      const after = await changePerson(k, actor, id, 'user.edit', () => updatePerson(k, actor.county, id, fields));
       // Their sessions are read again within a second: new roles apply at once, removed ones stop.
       await refreshUserSessions(k, { county: actor.county, userId: id }, false, new Date(), sessions);
-      await recordAdminChange(k, actor.county, actor, { type: 'user.edit', target: { kind: 'user', id, name: after.name }, before: auditRecord(before), after: auditRecord(after) }, new Date());
       return after;
     });
   });
@@ -169,12 +178,8 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     if (id === actor.id) throw new AppError('CF_VALIDATION', '不能停用自己的账号', [{ path: '/id', field: '人员', message: '不能停用自己的账号' }]);
     const now = new Date();
     const { user, signedOut } = await db.transaction(actor.county, async (k) => {
-      const before = found(await readPerson(k, actor.county, id));
-      await k.updateTable('users').set({ active: false }).where('county_id', '=', actor.county).where('id', '=', id).execute();
-      const n = await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions);
-      const after = { ...before, active: false };
-      await recordAdminChange(k, actor.county, actor, { type: 'user.deactivate', target: { kind: 'user', id, name: before.name }, before: auditRecord(before), after: auditRecord(after) }, now);
-      return { user: after, signedOut: n };
+      const user = await changePerson(k, actor, id, 'user.deactivate', () => k.updateTable('users').set({ active: false }).where('county_id', '=', actor.county).where('id', '=', id).execute());
+      return { user, signedOut: await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions) };
     });
     const released = await releaseClaims(db, actor, id);
     const addedTo = await db.run(actor.county, (k) => k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', actor.county).where('status', '=', 'active')
@@ -232,11 +237,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const actor = requireActor(request);
     const { id } = request.params;
     return db.transaction(actor.county, async (k) => {
-      const before = found(await readPerson(k, actor.county, id));
-      await k.updateTable('users').set({ active: true, failed_logins: 0, login_after: null }).where('county_id', '=', actor.county).where('id', '=', id).execute();
-      const after = { ...before, active: true };
-      await recordAdminChange(k, actor.county, actor, { type: 'user.reactivate', target: { kind: 'user', id, name: before.name }, before: auditRecord(before), after: auditRecord(after) }, new Date());
-      return after;
+      return changePerson(k, actor, id, 'user.reactivate', () => k.updateTable('users').set({ active: true, failed_logins: 0, login_after: null }).where('county_id', '=', actor.county).where('id', '=', id).execute());
     });
   });
 

@@ -4,6 +4,7 @@ import { formatTime, t } from '../i18n';
 import type { Person, Role, Unit } from './adminApi';
 import ImportPeople from './ImportPeople';
 import PersonEditor, { type Added } from './PersonEditor';
+import { useAction } from './useAction';
 
 /** What deactivating someone did: signed out, steps returned to the pool, 加签 still addressed to them. */
 interface Deactivated { user: Person; signedOut: number; released: number; addedTo: { id: string; title: string }[] }
@@ -20,8 +21,6 @@ export default function PeopleTab() {
   const [reassignTo, setReassignTo] = useState('');
   const [candidates, setCandidates] = useState<Person[]>([]);
   const [secret, setSecret] = useState<{ name: string; password: string; expiresAt: string } | null>(null);
-  const [notice, setNotice] = useState('');
-  const [error, setError] = useState('');
   const load = (query = q) => api<Person[]>('GET', `/api/admin/users?q=${encodeURIComponent(query)}`).then(setPeople, (e: unknown) => setError(errorText(e)));
   useEffect(() => {
     void load('');
@@ -29,16 +28,7 @@ export default function PeopleTab() {
     api<Unit[]>('GET', '/api/admin/units').then(setUnits, () => undefined);
   }, []);
   const roleLabel = (role: string) => roles.find((r) => r.role === role)?.label ?? role;
-  const act = async (run: () => Promise<string>) => {
-    setError('');
-    setNotice('');
-    try {
-      setNotice(await run());
-      await load();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
+  const { act, notice, error, setError } = useAction(() => load());
   const deactivate = (p: Person) => act(async () => {
     const r = await api<Deactivated>('POST', `/api/admin/users/${p.id}/deactivate`);
     const lines = [t('adminPage.deactivated', { name: p.name, signedOut: r.signedOut, released: r.released })];
@@ -57,8 +47,7 @@ export default function PeopleTab() {
   const saved = (p: Person, added?: Added) => {
     setEditing(null);
     if (added) setSecret({ name: p.name, password: added.oneTimePassword, expiresAt: added.expiresAt });
-    setNotice(t('adminPage.savedPerson', { name: p.name }));
-    void load();
+    void act(async () => t('adminPage.savedPerson', { name: p.name }));
   };
   return (
     <div className="people">

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, errorText } from '../api';
 import { t } from '../i18n';
 import { treeOrder, type Unit } from './adminApi';
+import { useAction } from './useAction';
 
 /** The levels a unit may take under the county, top first. */
 const LEVELS = ['township', 'village', 'site', 'branch', 'grid', 'building'] as const;
@@ -20,21 +21,12 @@ type Editing = { mode: 'add'; parent: Unit } | { mode: 'edit'; unit: Unit };
 export default function UnitsTab() {
   const [units, setUnits] = useState<Unit[] | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
   const load = () => api<Unit[]>('GET', '/api/admin/units').then(setUnits, (e: unknown) => setError(errorText(e)));
+  const { act, notice, error, setError } = useAction(() => {
+    setEditing(null);
+    return load();
+  });
   useEffect(() => void load(), []);
-  const act = async (run: () => Promise<string>) => {
-    setError('');
-    setNotice('');
-    try {
-      setNotice(await run());
-      setEditing(null);
-      await load();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
   if (!units) return <p className="muted">{t('app.loading')}</p>;
   const rows = treeOrder(units);
   return (
