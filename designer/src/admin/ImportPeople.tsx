@@ -30,6 +30,8 @@ export default function ImportPeople({ onImported }: { onImported: () => void })
   const [report, setReport] = useState<PeopleImportReply | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // A long roster lists only the rows that are not unchanged.
+  const shown = report ? report.rows.filter((r) => r.status !== 'unchanged' || report.rows.length <= 50) : [];
   const run = async (dryRun: boolean) => {
     if (!file) return;
     setBusy(true);
@@ -61,18 +63,20 @@ export default function ImportPeople({ onImported }: { onImported: () => void })
             ? t('importPeople.checked', { new: report.counts.new, changed: report.counts.changed, unchanged: report.counts.unchanged, refused: report.counts.refused })
             : t('importPeople.done', { new: report.counts.new, changed: report.counts.changed, unchanged: report.counts.unchanged, refused: report.counts.refused })}</p>
           {report.passwords.length > 0 && <p className="banner warn"><a href={passwordsFile(report)} download={t('importPeople.passwordsFileName')}>{t('importPeople.download', { count: report.passwords.length })}</a></p>}
-          <div className="table-scroll">
-            <table className="grid">
-              <thead><tr><th>{t('importPeople.row')}</th><th>{t('importPeople.name')}</th><th>{t('importPeople.username')}</th><th>{t('importPeople.result')}</th><th>{t('importPeople.detail')}</th></tr></thead>
-              <tbody>
-                {report.rows.filter((r) => r.status !== 'unchanged' || report.rows.length <= 50).map((r) => (
-                  <tr key={r.row} className={r.status === 'refused' ? 'refused' : ''}>
-                    <td className="number">{r.row}</td><td>{r.name ?? ''}</td><td>{r.username ?? ''}</td><td>{STATUS[r.status]!()}</td><td>{r.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          {shown.length > 0 && (
+            <div className="table-scroll">
+              <table className="grid">
+                <thead><tr><th>{t('importPeople.row')}</th><th>{t('importPeople.name')}</th><th>{t('importPeople.username')}</th><th>{t('importPeople.result')}</th><th>{t('importPeople.detail')}</th></tr></thead>
+                <tbody>
+                  {shown.map((r) => (
+                    <tr key={r.row} className={r.status === 'refused' ? 'refused' : ''}>
+                      <td className="number">{r.row}</td><td>{r.name ?? ''}</td><td>{r.username ?? ''}</td><td>{STATUS[r.status]!()}</td><td>{r.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </>
       )}
     </section>
