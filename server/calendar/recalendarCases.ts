@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { pathKey, RECALENDAR_EVENT, refreshedDeadlines } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { sendEvent } from '../cases/sendEvent';
@@ -15,8 +16,9 @@ const holds = (key: string, path: string) => key.split(',').some((leaf) => leaf 
  */
 export async function recalendarCases(db: Db, actor: UserActor): Promise<number> {
   const county = actor.county;
+  // Only the cases with an approximate deadline are read (not every running case's snapshot).
   const cases = await db.run(county, (k) => k.selectFrom('cases').select(['id', 'process_id', 'process_version', 'snapshot']).where('county_id', '=', county)
-    .where('status', '=', 'active').where('due_at', 'is not', null).execute());
+    .where('status', '=', 'active').where('due_at', 'is not', null).where(sql<boolean>`snapshot->'context'->'dueApprox' <> '{}'::jsonb`).execute());
   let changed = 0;
   for (const c of cases) {
     const snapshot = (typeof c.snapshot === 'string' ? JSON.parse(c.snapshot) : c.snapshot) as CaseSnapshot;
