@@ -1,17 +1,21 @@
 /** Content hashing of JSON values: stable key order, no I/O, same result in Node and the browser. */
 
-/** JSON text with object keys sorted, so equal values give equal text. */
-export function stableStringify(value: unknown): string {
+/**
+ * Canonical JSON: object keys sorted and undefined members left out, so equal values give equal
+ * text. The one definition of it: content hashes, JSON Schema's item equality, the audit chain's
+ * event bodies and signed checkpoints, and idempotency request hashes all use it.
+ */
+export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`).join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
 /** A 64-bit FNV-1a hash of the value's stable JSON, as 16 hex digits (a cache key, not a signature). */
 export function contentHash(value: unknown): string {
-  const text = stableStringify(value);
+  const text = canonicalJson(value);
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ text.length;
   for (let i = 0; i < text.length; i++) {

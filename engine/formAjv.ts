@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { cnFormats } from './formats';
 import { withFormLimits } from './formLimits';
+import { canonicalJson } from './contentHash';
 
 export type { ErrorObject, ValidateFunction };
 
@@ -32,21 +33,12 @@ function configure(ajv: Ajv2020): Ajv2020 {
   return ajv;
 }
 
-/** A value as text that equal JSON values share whatever their keys' order (JSON Schema's equality). */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
-
 /** uniqueItems in one pass: the first repeat reported as ajv reports it (item j repeats item i). */
 function uniqueItems(this: unknown, on: boolean, data: unknown[]): boolean {
   if (!on) return true;
   const seen = new Map<string, number>();
   for (let j = 0; j < data.length; j++) {
-    const key = canonical(data[j]);
+    const key = canonicalJson(data[j]); // equal JSON values share it whatever their keys' order (JSON Schema's equality)
     const i = seen.get(key);
     if (i !== undefined) {
       uniqueItems.errors = [{ keyword: 'uniqueItems', params: { i: j, j: i }, message: `must NOT have duplicate items (items ## ${i} and ${j} are identical)` }];

@@ -14,7 +14,7 @@ export { beyondCalendar, calendarOf, calendars, lastYearOf } from './calendars';
 export { checkDefinition, checkSource, locate, problemCatalogue, type CheckOptions, type CheckReport, type Problem, type ProblemCode, type ReviewerGate, type Severity } from './check/index';
 export { isVariation, maxDepth, type Variation } from './check/source';
 export { compile, compileReference, compileUnmetered, defaultCalendar, DefinitionError, type CompiledForm, type CompiledProcess, type StateInfo } from './compile';
-export { contentHash } from './contentHash';
+export { canonicalJson, contentHash } from './contentHash';
 export { getPath, setPath } from './dataPath';
 export { definitionSchema } from './definitionSchema';
 export { fieldLabel, plainMessage, toFieldErrors, unknownFieldErrors } from './fieldErrors';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
-import { canonical, chainLinkCtes, type EventBody } from '../cases/writeStep';
+import { chainLinkCtes, type EventBody, eventText } from '../audit/chainLink';
 
 /** The chain entries of a county's administration (people, units, calendars) are kept under this id, not a case's. */
 export const ADMIN_LOG = '~admin';
@@ -24,7 +24,7 @@ export async function recordAdminChange(k: Kysely<Database>, county: string, act
     data: { target: change.target, ...(change.before === undefined ? {} : { before: change.before }), ...(change.after === undefined ? {} : { after: change.after }) },
     from: '', to: '',
   };
-  const parts = [sql`c AS (SELECT ${ADMIN_LOG}::text AS id, 0 AS rev)`, ...chainLinkCtes(county, event, canonical(event))];
+  const parts = [sql`c AS (SELECT ${ADMIN_LOG}::text AS id, 0 AS rev)`, ...chainLinkCtes(county, event, eventText(event))];
   await sql`WITH ${sql.join(parts, sql`, `)} SELECT seq FROM e`.execute(k);
 }
 

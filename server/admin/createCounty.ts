@@ -1,12 +1,9 @@
 import type { Kysely } from 'kysely';
 import { contentHash } from '../../engine/index';
 import type { Definition, Variation } from '../../engine/index';
-import { CHAIN_LANES } from '../cases/writeStep';
+import { CHAIN_LANES, GENESIS } from '../audit/chainLink';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
-
-/** The genesis value of every county's event hash chain. */
-export const GENESIS = '0'.repeat(64);
 
 /** A county's code: the 6-digit administrative division code (e.g. 532326 for 大姚县). */
 export const COUNTY_CODE = /^\d{6}$/;

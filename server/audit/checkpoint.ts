@@ -9,10 +9,10 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject,
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { CHAIN_LANES, canonical } from '../cases/writeStep';
+import { canonicalJson } from '../../engine/index';
+import { CHAIN_LANES, GENESIS, linkHash } from './chainLink';
 import type { Database } from '../db/schema';
-import { GENESIS } from '../admin/createCounty';
-import { type ChainReport, linkHash } from './verifyChain';
+import type { ChainReport } from './verifyChain';
 
 export const CHECKPOINT_FORMAT = 'countyflow-checkpoint/1';
 /** Hex digits of each event's hash kept in a checkpoint: enough to tell any change, a sixth of the size. */
@@ -43,7 +43,7 @@ export function loadSigningKey(file: string): { privateKey: KeyObject; publicKey
 }
 
 const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64');
-const signedPart = (cp: Omit<Checkpoint, 'signature'>) => Buffer.from(canonical(cp), 'utf8');
+const signedPart = (cp: Omit<Checkpoint, 'signature'>) => Buffer.from(canonicalJson(cp), 'utf8');
 
 /** Takes a checkpoint of the county's chain as it is now, signed. */
 export async function makeCheckpoint(k: Kysely<Database>, county: string, now: Date, key: { privateKey: KeyObject; publicKey: KeyObject }): Promise<Checkpoint> {

@@ -3,7 +3,7 @@ import type { CompiledProcess } from '../../engine/index';
 import { startCase, transition, type TransitionResult } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import type { Database } from '../db/schema';
-import type { EventBody } from '../cases/writeStep';
+import type { EventBody } from './chainLink';
 
 /**
  * Rebuilds a case's snapshot from its event log alone: the start, then every accepted event

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { CHAIN_LANES, laneOf } from '../cases/writeStep';
-import { GENESIS } from '../admin/createCounty';
+import { CHAIN_LANES, type EventBody, GENESIS, laneOf, linkHash } from './chainLink';
 
 /** What re-checking a county's event chain found. */
 export interface ChainReport {
@@ -11,11 +9,6 @@ export interface ChainReport {
   /** The first event that does not fit the chain, if any. */
   broken?: { lane: number; seq: number; caseId: string; reason: string };
 }
-
-/** The hash of one chain link: sha256(prev ':' seq ':' body), as the write statement computes it in SQL. */
-export const linkHash = (prev: string, seq: number, body: string) => createHash('sha256').update(`${prev}:${seq}:${body}`, 'utf8').digest('hex');
-
-interface EventBody { caseId: string; rev: number; at: string; type: string; actor: { id: string; name: string }; from: string; to: string }
 
 /** The columns of an event row that disagree with its hashed body, named as history shows them. */
 export function columnsDiffering(r: { case_id: string; rev: number; at: Date | string; type: string; actor_id: string; actor_name: string; from_state: string; to_state: string }, body: EventBody): string[] {

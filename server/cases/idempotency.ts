@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 import { AppError } from '../errors';
 import type { UserActor } from '../rights';
 import type { CaseView } from './caseView';
-import { canonical } from './writeStep';
+import { canonicalJson } from '../../engine/index';
 
 /** The answer stored for a key: replayed to a retry with the same request. */
 export interface Replayed {
@@ -15,7 +15,7 @@ export interface Replayed {
 }
 
 /** What a request asks, hashed: the same key with another request is refused. */
-export const requestHash = (request: unknown) => createHash('sha256').update(canonical(request)).digest('hex');
+export const requestHash = (request: unknown) => createHash('sha256').update(canonicalJson(request)).digest('hex');
 
 /** The earlier answer to this key, or null; 422 when the key came with another request. */
 export async function replay(k: Kysely<Database>, actor: UserActor, key: string, hash: string): Promise<Replayed | null> {

@@ -3,22 +3,7 @@ import type { Effect } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { deliveryCtes } from '../messages/deliveries';
 import type { StepMessages } from '../messages/stepMessages';
-
-/** The event row's content; its canonical JSON is what the county hash chain covers. */
-export interface EventBody {
-  caseId: string;
-  rev: number;
-  at: string;
-  actor: { id: string; name: string };
-  type: string;
-  data: unknown;
-  from: string;
-  to: string;
-  /** 审批意见: what the person who acted wrote with the decision (absent when nothing was written). */
-  comment?: string;
-  /** Who could approve a step several decide, when this event was taken (so a replay counts the same). */
-  approvers?: string[];
-}
+import { chainLinkCtes, type EventBody, eventText, laneOf } from '../audit/chainLink';
 
 /** The case columns a step writes. */
 export interface CaseColumns {
@@ -55,47 +40,6 @@ export interface Step {
   idempotency?: { userId: string; key: string; requestHash: string; status: number; response: unknown };
   /** The messages the step brings and their deliveries to the county's channels (each with its timer). */
   messages?: StepMessages;
-}
-
-/**
- * Each county's event log is hash-chained in this many lanes (a case always uses the same
- * lane), so steps of different cases commit in parallel instead of queueing on one head row.
- */
-export const CHAIN_LANES = 16;
-
-/** The chain lane of a case: a stable hash of its id. */
-export function laneOf(caseId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < caseId.length; i++) h = Math.imul(h ^ caseId.charCodeAt(i), 0x01000193) >>> 0;
-  return h % CHAIN_LANES;
-}
-
-/** Canonical JSON: sorted keys, so the same event always hashes the same. */
-export function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const o = value as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-}
-
-/**
- * The two sub-statements that append one event to its lane of the county's hash chain, given a
- * sub-statement `c` yielding the (id, rev) the event is about (nothing, and nothing is appended):
- * `h` moves the lane's head, `e` writes the event row. `body` is the event's canonical JSON.
- */
-export function chainLinkCtes(county: string, event: EventBody, body: string): RawBuilder<unknown>[] {
-  const lane = laneOf(event.caseId);
-  return [
-    sql`h AS (
-      UPDATE county_chain SET seq = seq + 1, prev_head = head,
-        head = encode(sha256(convert_to(head || ':' || (seq + 1)::text || ':' || ${body}, 'UTF8')), 'hex')
-      WHERE county_id = ${county} AND lane = ${lane} AND EXISTS (SELECT 1 FROM c)
-      RETURNING seq, prev_head, head)`,
-    sql`e AS (
-      INSERT INTO case_events (county_id, lane, seq, case_id, rev, at, actor_id, actor_name, type, from_state, to_state, body, prev_hash, hash)
-      SELECT ${county}, ${lane}, h.seq, c.id, c.rev, ${event.at}::timestamptz, ${event.actor.id}, ${event.actor.name}, ${event.type}, ${event.from}, ${event.to}, ${body}, h.prev_head, h.head
-      FROM c, h RETURNING seq)`,
-  ];
 }
 
 /** Timer changes netted per timer id: the last word wins, so no row is touched twice in one statement. */
@@ -159,7 +103,7 @@ function messageCtes(s: Step, m: StepMessages): RawBuilder<unknown>[] {
  * was not at the expected revision (or the timer had already fired): then nothing changed.
  */
 export async function writeStep(db: Kysely<Database>, s: Step): Promise<number | null> {
-  const body = canonical(s.event);
+  const body = eventText(s.event);
   const { upsert, cancel } = netTimers(s.effects);
   if (s.firedTimer && !upsert.some((t) => t.timer_id === s.firedTimer) && !cancel.includes(s.firedTimer)) cancel.push(s.firedTimer);
   const idem = s.idempotency;

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditChain } from '../../server/audit/auditChain';
 import type { Checkpoint } from '../../server/audit/checkpoint';
-import { linkHash } from '../../server/audit/verifyChain';
+import { linkHash } from '../../server/audit/chainLink';
 import { registration } from '../helpers/people';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
 
