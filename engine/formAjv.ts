@@ -8,22 +8,29 @@ import { canonicalJson } from './contentHash';
 export type { ErrorObject, ValidateFunction };
 
 /**
+ * How every form validator judges data, the server's and the browser's alike (the web app builds rjsf's
+ * validator from this and configureFormAjv; test/designer/formValidator.test.ts checks they agree).
+ * multipleOfPrecision: money in yuan (multipleOf 0.01) must accept 19.99, which binary floating point makes 1998.9999….
+ */
+export const FORM_AJV_OPTIONS = { allErrors: true, allowUnionTypes: true, multipleOfPrecision: 9 } as const;
+
+/**
  * A strict draft 2020-12 ajv for form schemas and conditions: all errors, standard and
  * Chinese formats, unknown keywords and formats refused. Each compiled process owns one.
  */
 export function createFormAjv(): Ajv2020 {
-  return configure(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, multipleOfPrecision: 9 }));
+  return configureFormAjv(new Ajv2020({ strict: true, ...FORM_AJV_OPTIONS }));
 }
 
 /** An ajv for conditions over case data: strict about keywords, but `type` may be left out. */
 export function createConditionAjv(): Ajv2020 {
-  return configure(new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, allErrors: false, multipleOfPrecision: 9 }));
+  return configureFormAjv(new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, allErrors: false, multipleOfPrecision: 9 }));
 }
 
-function configure(ajv: Ajv2020): Ajv2020 {
+/** The formats (standard and Chinese), annotation keywords and linear uniqueItems every form validator has. */
+export function configureFormAjv<A extends Ajv2020>(ajv: A): A {
   addFormats(ajv);
   for (const [name, f] of Object.entries(cnFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
-  // multipleOfPrecision: money in yuan (multipleOf 0.01) must accept 19.99, which binary floating point makes 1998.9999….
   // rjsf and form authors use these annotation keywords; they change no validation (`formula`: a computed field, see
   // formula/formFields.ts; `file`: a file or photo field, see files.ts).
   ajv.addVocabulary(['enumNames', 'ui:options', 'formula', 'file']);

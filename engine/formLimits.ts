@@ -1,6 +1,6 @@
 /**
  * Limits every form field has when its author sets none, applied wherever a form is compiled
- * (the engine, the checker, the browser): a number beyond ±10^15 — a JSON number past that
+ * (the engine, the checker, and the browser through designer/src/formValidator.ts): a number beyond ±10^15 — a JSON number past that
  * holds no exact yuan, and one near 1e308 overflows what formulas compute with — and a list
  * (a table of rows, several photos) of more than 1,000 items, so that no submission's checks
  * (uniqueItems compares every pair of rows) cost the server more than a bounded time.

@@ -1,8 +1,5 @@
 import Form from '@rjsf/core';
 import { englishStringTranslator, type ErrorSchema, type RJSFValidationError, TranslatableString, type UiSchema } from '@rjsf/utils';
-import { customizeValidator } from '@rjsf/validator-ajv8';
-import Ajv2020 from 'ajv/dist/2020.js';
-import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { ErrorObject } from 'ajv';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { applyComputedFields, cnFormats, ComputedFieldOverrun, computedReadonly, defaultCalendar, hasComputedFields, plainMessage } from '../../engine/index';
@@ -12,6 +9,7 @@ import { PhoneFriendlyInput } from './phoneInput';
 import { UploadField, withUploadFields } from './files/UploadField';
 import { SignatureWidget } from './signatureWidget';
 import { t } from './i18n';
+import { formSchema, formValidator } from './formValidator';
 
 const widgets = { signature: SignatureWidget };
 const fields = { upload: UploadField };
@@ -25,12 +23,6 @@ const ZH: Partial<Record<TranslatableString, string>> = {
   [TranslatableString.FilesInfo]: t('stepForm.123Bytes'), [TranslatableString.OptionalObjectAdd]: t('stepForm.fillInThisItem'), [TranslatableString.OptionalObjectRemove]: t('stepForm.leaveThisItemOut'),
 };
 const translateString = (s: TranslatableString, params?: string[]) => englishStringTranslator((ZH[s] ?? s) as TranslatableString, params);
-
-/** One validator for every form: draft 2020-12, the Chinese formats, Chinese messages (the server stays the judge). */
-const validator = customizeValidator(
-  { AjvClass: Ajv2020 as never, ajvOptionsOverrides: { multipleOfPrecision: 9 }, customFormats: Object.fromEntries(Object.entries(cnFormats).map(([k, f]) => [k, f.validate])) },
-  localizeZh as never,
-);
 
 /** The same plain Chinese the server uses, for every rule: no schema words reach a cadre. */
 function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
@@ -125,6 +117,7 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
   const { data, change } = useComputed(schema, formData, onChange);
   const ui = useMemo(() => withUploadFields(schema, computedReadonly(schema, uiSchema ?? {})), [schema, uiSchema]);
   const context = useMemo(() => ({ caseId }), [caseId]);
+  const checked = useMemo(() => formSchema(schema), [schema]);
   const box = useRef<HTMLDivElement>(null);
   const [mistakes, setMistakes] = useState(0);
   useEffect(() => {
@@ -134,10 +127,10 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
   return (
     <div ref={box}>
       <Form
-        schema={schema as never}
+        schema={checked as never}
         uiSchema={ui}
         formData={data}
-        validator={validator}
+        validator={formValidator}
         templates={templates}
         widgets={widgets}
         fields={fields}
