@@ -6,7 +6,9 @@
 // time to open the app with no network at all, against opening it online from the same cache.
 // Run: npm run bench:web
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -91,6 +93,16 @@ try {
   console.log(`\nopening the inbox from the service worker's cache (median of 5)`);
   console.log(`  online (shell from the cache, inbox from the server): ${median(online)} ms`);
   console.log(`  offline (shell and inbox from the phone):              ${median(offline)} ms → ${(median(offline) / median(online)).toFixed(2)} × online`);
+
+  // The dashboard's chart chunk against all of ECharts minified in this run (what the dashboard used to load).
+  const gz = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
+  const assetsDir = join(root, 'designer/dist/assets');
+  const chart = readdirSync(assetsDir).find((f) => /^barChart-.*\.js$/.test(f))!;
+  const chartBytes = gz(readFileSync(join(assetsDir, chart)));
+  const whole = await build({ stdin: { contents: "import * as echarts from 'echarts'; globalThis.echarts = echarts;", resolveDir: root }, bundle: true, minify: true, write: false, format: 'esm' });
+  const wholeBytes = gz(whole.outputFiles[0]!.contents);
+  console.log(`\nthe dashboard's chart library (gzip)`);
+  console.log(`  what it loads (${chart}): ${(chartBytes / 1024).toFixed(0)} KiB; all of ECharts: ${(wholeBytes / 1024).toFixed(0)} KiB → ${(chartBytes / wholeBytes).toFixed(2)} × all`);
 } finally {
   await server.kill('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });

@@ -52,7 +52,8 @@ const dashboardCell = async (page: Page, url: string) => {
   await page.goto(`${url}/#/dashboard`);
   await page.reload();
   await page.waitForSelector('table.grid');
-  await page.waitForTimeout(500);
+  // The stacked bar chart draws once its library (only the parts it uses) has loaded.
+  await page.waitForSelector('.chart canvas');
   return page.locator('table.grid').innerText();
 };
 
@@ -529,7 +530,8 @@ describe(`rights in the browser (${dbKind})`, () => {
       expect(await other.page.locator('.list').innerText()).toBe('');
       await other.page.goto(`${e2e.server.url}/#/dashboard`);
       await other.page.waitForSelector('table.grid');
-      await other.page.waitForTimeout(400);
+      // The counts have arrived (the total shows with them), so the grid holds what this reviewer may see.
+      await other.page.waitForSelector('p.summary');
       expect(await other.page.locator('table.grid').innerText()).not.toContain('金碧镇');
       await other.page.goto(`${e2e.server.url}/#/cases/${id}`);
       await other.page.waitForSelector('text=找不到该记录，或您无权查看');

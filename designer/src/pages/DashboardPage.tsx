@@ -39,7 +39,7 @@ export default function DashboardPage() {
     if (!data || !chartRef.current || !units.length) return;
     let disposed = false;
     let chart: { dispose(): void } | undefined;
-    void import('echarts').then((echarts) => {
+    void import('./barChart').then((echarts) => {
       if (disposed || !chartRef.current) return;
       const c = echarts.init(chartRef.current);
       chart = c;
