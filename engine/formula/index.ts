@@ -5,7 +5,7 @@
 import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
 import { parseFormulaCached } from './cache';
-import { FormulaSyntaxError } from './syntax';
+import { fieldsOf, FormulaSyntaxError } from './syntax';
 import { getPath } from '../dataPath';
 import type { Calendar } from '../types';
 import { Day, toData } from './values';
@@ -51,14 +51,38 @@ function formulaText(spec: string, data: unknown, now: number, calendar: Calenda
   }
 }
 
-/** What names a case: a data path's value, or a formula's (=…); empty when it gives nothing. */
+/** The data paths a formula reads that hold nothing yet (absent, blank text, an empty list), and how many it reads. */
+function blankReads(spec: string, data: unknown): { blank: number; read: number } {
+  const node = parseFormulaCached(spec);
+  if (node instanceof FormulaSyntaxError) return { blank: 0, read: 0 };
+  const paths = new Set(fieldsOf(node).map((f) => f.path));
+  let blank = 0;
+  for (const path of paths) {
+    const v = getPath(data, path);
+    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)) blank++;
+  }
+  return { blank, read: paths.size };
+}
+
+/**
+ * What names a case: a data path's value, or a formula's (=…); empty when it gives nothing — also
+ * when every field the formula reads is still blank (before the first form is filled), so that no
+ * list shows a title of bare punctuation such as 「（ 元）」. The caller then shows its fallback.
+ */
 export function caseTitleOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
   if (!spec) return '';
   if (!spec.startsWith('=')) return textOf(getPath(data, spec)).slice(0, 200);
+  const { blank, read } = blankReads(spec, data);
+  if (read > 0 && blank === read) return '';
   return formulaText(spec, data, now, calendar).slice(0, 200);
 }
 
-/** A case's uniqueness key from its data (the definition's `uniqueKey` formula), or '' when blank: then nothing is checked. */
+/**
+ * A case's uniqueness key from its data (the definition's `uniqueKey` formula), or '' — no key, and
+ * nothing is checked — when the formula gives nothing or any field it reads is blank: a key with a
+ * blank part (「-2026」 for an application not yet filled) would make every unfilled case the same.
+ */
 export function uniqueKeyOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
-  return spec ? formulaText(spec, data, now, calendar).slice(0, 500) : '';
+  if (!spec || blankReads(spec, data).blank > 0) return '';
+  return formulaText(spec, data, now, calendar).slice(0, 500);
 }

@@ -147,8 +147,9 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     const def = process.compiled.definition;
     const comment = commentOf(def.events[event.type]?.kind, event.comment, result.formId ? result.data : undefined);
     const title = caseTitle(def.caseTitle, result.snapshot.context.data, row.title, now.getTime());
-    // The uniqueness key follows the data (a household's ID is known once the application is filled in).
-    const uniqueKey = def.uniqueKey ? uniqueKeyOf(def.uniqueKey, result.snapshot.context.data, now.getTime(), process.compiled.calendar) : '';
+    // The uniqueness key follows the data (a household's ID is known once the application is filled in, and may be corrected),
+    // but its TODAY() is the day the case was started: a 2026 loan repaid in 2027 is still the 2026 loan.
+    const uniqueKey = def.uniqueKey ? uniqueKeyOf(def.uniqueKey, result.snapshot.context.data, new Date(row.created_at).getTime(), process.compiled.calendar) : '';
     const keyChanged = Boolean(def.uniqueKey) && uniqueKey !== (row.unique_key ?? '');
     if (keyChanged && uniqueKey) await refuseDuplicate(k, county, row.process_id, uniqueKey, '办理', caseId);
     const columns = columnsOf(result);

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findSession } from '../../server/auth/sessions';
+import { sendEvent } from '../../server/cases/sendEvent';
+import { startCaseService } from '../../server/cases/startCaseService';
 import { idNumber } from '../helpers/people';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
 
@@ -44,5 +47,35 @@ describe(`one loan application per household per year: the uniqueness key (${dbK
     expect((resent.json() as { id: string }).id).toBe((sent.json() as { id: string }).id);
     // Another household goes through.
     expect((await cadre.send('POST', `/api/cases/${second.id}/events`, { type: 'SUBMIT', data: apply(idNumber('532326', '19800101', '023')) })).statusCode).toBe(200);
+  });
+});
+
+describe(`keys and titles wait for their data (${dbKind})`, () => {
+  const actorOf = async (client: Client) => (await findSession(t.db, client.cookie))!.actor;
+
+  it('two applications not yet filled in are not the same household: a key with a blank part is no key, and the title is the process name', async () => {
+    const first = await start();
+    const second = await start();
+    expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
+    for (const res of [first, second]) expect((res.json() as { title: string }).title).toBe('扶贫小额信贷');
+  });
+
+  it('a key is the year the case was started: a 2026 loan repaid in 2027 is not a duplicate of the household’s 2027 application', async () => {
+    const household = idNumber('532326', '19800101', '058');
+    const cadreActor = await actorOf(cadre);
+    const reviewerActor = await actorOf(await login(t.app, '532326', 'xiang'));
+    const at = (iso: string) => ({ now: new Date(iso) });
+    const loan = await startCaseService(t.db, cadreActor, { processId: 'micro-loan', orgUnitId: 'xiaokangyuan' }, new Date('2026-03-02T02:00:00Z'));
+    await sendEvent(t.db, cadreActor, loan.id, { type: 'SUBMIT', data: apply(household) }, at('2026-03-02T03:00:00Z'));
+    await sendEvent(t.db, reviewerActor, loan.id, { type: 'APPROVE' }, at('2026-03-03T03:00:00Z'));
+    await sendEvent(t.db, cadreActor, loan.id, { type: 'ISSUE', data: { issuedOn: '2026-03-05', amount: 30000, dueOn: '2029-03-04' } }, at('2026-03-05T03:00:00Z'));
+    // The next year the household applies again: a new key (…-2027), accepted.
+    const next = await startCaseService(t.db, cadreActor, { processId: 'micro-loan', orgUnitId: 'xiaokangyuan', data: { apply: apply(household, 10000) } }, new Date('2027-02-01T02:00:00Z'));
+    expect(next.id).toBeTruthy();
+    // A repayment of the 2026 loan, entered in 2027, keeps the 2026 loan's key and is accepted.
+    const repaid = await sendEvent(t.db, cadreActor, loan.id, { type: 'REPAY', data: { paidOn: '2027-03-01', amount: 5000 } }, at('2027-03-01T03:00:00Z'));
+    expect(repaid.case.state).toBe('repaying');
+    const keys = (await t.db.run('532326', (k) => k.selectFrom('cases').select(['id', 'unique_key']).where('id', 'in', [loan.id, next.id]).execute()));
+    expect(Object.fromEntries(keys.map((r) => [r.id, r.unique_key]))).toEqual({ [loan.id]: `${household}-2026`, [next.id]: `${household}-2027` });
   });
 });
