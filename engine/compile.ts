@@ -81,6 +81,8 @@ export interface Runner {
   plans: Plans | null;
   /** What a replayed plan reports its microsteps and executor actions to, as XState's run does. */
   hooks: ReplayHooks;
+  /** The event the running macrostep was sent: its time and actor are those of the internal events it raises. */
+  sent: RunEvent | undefined;
 }
 
 /** Thrown when a definition cannot be compiled; run the checker first for the reasons. */
@@ -108,10 +110,16 @@ export function compile(definition: Definition, calendar: Calendar = calendarOf(
   return compiled;
 }
 
-/** Turns an XState event (or the init event) into the catalogue's view of it. */
-export function runEvent(event: unknown): RunEvent {
+/**
+ * Turns an XState event into the catalogue's view of it. The init event carries the start as its
+ * input; an internal event (a state's done event, which onDone actions see) happens at the time
+ * and by the person of the event that raised it, `sent`, and carries no form data of its own.
+ */
+export function runEvent(event: unknown, sent?: RunEvent): RunEvent {
   const e = event as { type: string; input?: RunEvent } & RunEvent;
-  return e.type === 'xstate.init' ? { ...(e.input ?? { now: 0, actorId: '', actorName: '' }), type: e.type } : e;
+  if (e.type === 'xstate.init') return { ...(e.input ?? { now: 0, actorId: '', actorName: '' }), type: e.type };
+  if (e.type.startsWith('xstate.')) return { type: e.type, now: sent?.now ?? 0, actorId: sent?.actorId ?? '', actorName: sent?.actorName ?? '' };
+  return e;
 }
 
 const refName = (ref: CatalogueRef) => (typeof ref === 'string' ? ref : ref.type);
@@ -238,7 +246,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
       const { update, written } = entry;
       actionImpls[entry.effect ? entry.name + UPDATE : entry.name] = traced(({ context, event }, params) => {
         meter.action();
-        const ev = runEvent(event);
+        const ev = runEvent(event, runner.sent);
         const p = (params ?? {}) as Record<string, unknown>;
         if (written) meter.wrote(written(ev, p));
         return meter.watch(() => update(context, ev, p, { formulaEnv }));
@@ -268,7 +276,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     if (!g) continue;
     const call: Call = ({ context, event }, params) => {
       meter.evaluation();
-      return meter.watch(() => g.evaluate(context, runEvent(event), (params ?? {}) as Record<string, unknown>, tools));
+      return meter.watch(() => g.evaluate(context, runEvent(event, runner.sent), (params ?? {}) as Record<string, unknown>, tools));
     };
     guardImpls[t] = (args: { context: CaseContext; event: unknown }, params: unknown) => {
       const result = call(args, params) as boolean;
@@ -298,7 +306,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
   actionImpls['cf.slaStart'] = traced(({ context: ctx, event }, p) => {
     meter.action();
     const params = p as { state: string; sla: string };
-    const end = deadline(params.sla, ctx, runEvent(event).now);
+    const end = deadline(params.sla, ctx, runEvent(event, runner.sent).now);
     if (delayOf(params.sla).formula !== undefined) {
       const { [params.state]: _gone, ...rest } = ctx.due;
       return end === null ? { due: rest } : { due: { ...rest, [params.state]: end.at } };
@@ -360,7 +368,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
       runner.actions.push(action);
     },
   };
-  const runner: Runner = { actions: [], live: new WeakMap(), configurations: new Map(), meter, refusals, plans, hooks, scope: undefined as unknown as Runner['scope'] };
+  const runner: Runner = { actions: [], live: new WeakMap(), configurations: new Map(), meter, refusals, plans, hooks, sent: undefined, scope: undefined as unknown as Runner['scope'] };
   // XState reports every microstep to the system's inspection hook: the meter counts them there, and the plan being made records them.
   const system = (self as unknown as { system: { _sendInspectionEvent(ev: { type: string; snapshot?: unknown }): void } }).system;
   const watchedSystem = Object.create(system, {

@@ -420,6 +420,7 @@ function begin(runner: Runner): void {
  */
 function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: RunEvent): Run | Rejected {
   const { plans, hooks } = compiled.runner;
+  compiled.runner.sent = event;
   const key = plans ? Plans.key(snapshot.value, snapshot.historyValue, event.type) : '';
   if (plans) {
     const planned = plans.replay(key, snapshot.context, event, hooks);
@@ -532,6 +533,7 @@ export function startCase(
   const now = toMs(options.now);
   const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
   const run = metered(compiled, () => {
+    compiled.runner.sent = { type: 'xstate.init', ...input };
     const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
     return { ending: endingOf(live, false), context: live.context as CaseContext, live };
   });

@@ -163,3 +163,29 @@ describe('transition on the relocation process', () => {
     expect(broken.ok || broken.rejection.code).toBe('invalid-snapshot');
   });
 });
+
+describe('onDone actions happen at the time and by the person of the step that finished the state', () => {
+  const def = {
+    id: 'sign-off', title: '签收', caseLevel: 'village', roles: { village_cadre: { label: '村委会经办人', level: 'village' } },
+    forms: {}, events: { SIGN: { label: '签字', roles: ['village_cadre'] } },
+    machine: {
+      id: 'case', initial: 'signing',
+      states: {
+        signing: {
+          initial: 'waiting', meta: { label: '签字', assignee: 'village_cadre' },
+          states: { waiting: { on: { SIGN: 'signed' } }, signed: { type: 'final' } },
+          onDone: { target: 'finished', actions: [{ type: 'set', params: { path: 'signedAt', now: true } }, { type: 'compute', params: { to: 'signedYear', expr: 'YEAR(TODAY())' } }] },
+        },
+        finished: { type: 'final', meta: { outcome: 'completed' } },
+      },
+    },
+  };
+  it('set now: true and TODAY() in onDone take the finishing step’s time (they answered Invalid time value)', () => {
+    const process = compile(def as never);
+    const s0 = ok(startCase(process, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
+    const later = Date.parse('2027-01-04T03:00:00Z');
+    const r = ok(transition(process, s0, { type: 'SIGN' }, { now: later, actor: { ...cadre, name: '王村官' }, unitPath: VILLAGE }));
+    expect(r.state).toBe('finished');
+    expect(r.snapshot.context.data).toMatchObject({ signedAt: '2027-01-04T03:00:00.000Z', signedYear: 2027 });
+  });
+});
