@@ -186,7 +186,7 @@ export const actionEntries: ActionEntry[] = [
   },
   {
     name: 'notify',
-    summary: '通知某些角色（站内消息），如“待乡镇审核”。',
+    summary: '通知本案件所在单位及其上级中担任这些角色的人（不含办理人自己）：写入他们的消息中心，并推送到订阅了「流程通知」的本县渠道。',
     params: {
       type: 'object',
       required: ['roles', 'message'],

@@ -10,6 +10,7 @@ import { caseTitle, type CaseView } from './caseView';
 import { refuseClosedUnit } from './closedUnit';
 import { refuseDuplicate } from './uniqueKey';
 import { writeStep } from './writeStep';
+import { withNotices } from '../messages/stepMessages';
 
 /** One case to start: where, with what start data, and (for a child case) whose child it is. */
 export interface CaseStart {
@@ -74,6 +75,7 @@ async function createOne(k: Kysely<Database>, process: PublishedProcess, actor: 
   const view = writtenView(n, id, started, 1, now);
   if (dryRun) return { ok: true, id, view };
   const step = creationStep(n, id, started);
+  step.messages = withNotices(undefined, started.effects, { processId: n.processId, caseId: id, caseTitle: n.title, processTitle: def.title, orgPath: n.orgPath, actorId: actor.id, now });
   if (start.idempotency) step.idempotency = { ...start.idempotency, status: 201, response: view };
   await writeStep(k, step);
   return { ok: true, id, view };

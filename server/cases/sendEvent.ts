@@ -15,7 +15,7 @@ import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
 import { notesOf } from '../metrics/notes';
-import { stepMessages } from '../messages/stepMessages';
+import { stepMessages, withNotices } from '../messages/stepMessages';
 import { holdersOf } from './casePeople';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { type Step, writeStep } from './writeStep';
@@ -177,6 +177,7 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
       // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
       assignees: columns.state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });
+    step.messages = withNotices(step.messages, result.effects, { processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, actorId: actor.id, now });
     const spawns = result.effects.some((e) => e.type === 'spawn');
     const write = async (w: Kysely<Database>) => {
       const rev = await writeStep(w, step);

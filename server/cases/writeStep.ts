@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Effect } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { deliveryCtes } from '../messages/deliveries';
-import type { StepMessages } from '../messages/stepMessages';
+import type { RoleHolders, StepMessages } from '../messages/stepMessages';
 import { chainLinkCtes, type EventBody, eventText, laneOf } from '../audit/chainLink';
 
 /** The case columns a step writes. */
@@ -21,7 +21,7 @@ export interface CaseColumns {
   addedTo: string[] | null;
 }
 
-/** One accepted step, written atomically: the case, one event, timers, notifications, messages, the idempotency record. */
+/** One accepted step, written atomically: the case, one event, timers, messages (and their deliveries), the idempotency record. */
 export interface Step {
   county: string;
   caseId: string;
@@ -79,13 +79,13 @@ function caseCte(s: Step): RawBuilder<unknown> {
  * process) carries each kind of message written once (deliveryCtes).
  */
 function messageCtes(s: Step, m: StepMessages): RawBuilder<unknown>[] {
+  const holding = (h: RoleHolders) => sql`FROM grants g WHERE g.county_id = ${s.county} AND g.role = ANY(${h.roles}::text[]) AND g.unit_id = ANY(${h.units}::text[])`;
+  const toHolders = (h: RoleHolders) => sql`SELECT DISTINCT g.user_id, ${h.text.kind}::text AS kind, ${h.text.title}::text AS title, ${h.text.body}::text AS body ${holding(h)} AND g.user_id <> ${h.except}`;
   const h = m.holders;
-  const holding = h && sql`FROM grants g WHERE g.county_id = ${s.county} AND g.role = ANY(${h.roles}::text[]) AND g.unit_id = ANY(${h.units}::text[])`;
-  const who: RawBuilder<unknown>[] = [];
-  if (h) who.push(sql`SELECT DISTINCT g.user_id, ${h.text.kind}::text AS kind, ${h.text.title}::text AS title, ${h.text.body}::text AS body ${holding} AND g.user_id <> ${h.except}`);
+  const who: RawBuilder<unknown>[] = [...(h ? [h] : []), ...(m.notices ?? [])].map(toHolders);
   if (m.starter) {
     const t = m.starter.text;
-    const reached = holding ? sql`WHERE NOT EXISTS (SELECT 1 ${holding} AND g.user_id = ${m.starter.userId})` : sql``;
+    const reached = h ? sql`WHERE NOT EXISTS (SELECT 1 ${holding(h)} AND g.user_id = ${m.starter.userId})` : sql``;
     who.push(sql`SELECT ${m.starter.userId}::text, ${t.kind}::text, ${t.title}::text, ${t.body}::text ${reached}`);
   }
   return [
@@ -108,7 +108,6 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
   if (s.firedTimer && !upsert.some((t) => t.timer_id === s.firedTimer) && !cancel.includes(s.firedTimer)) cancel.push(s.firedTimer);
   const idem = s.idempotency;
   const timerRows = [...upsert.map((t) => ({ ...t, case_id: s.caseId })), ...(s.outbox ?? []).map((o) => ({ case_id: o.caseId, timer_id: o.timerId, event_type: o.eventType, due_at: o.dueAt }))];
-  const notes = s.effects.flatMap((e) => (e.type === 'notify' ? [{ roles: e.roles.join(','), message: e.message }] : []));
   // Only the parts this step needs: fewer sub-statements for PostgreSQL to plan and run.
   const parts = [sql`c AS (${caseCte(s)})`, ...chainLinkCtes(s.county, s.event, body)];
   // The dashboard's counters move with the case, in the same statement, in the case's lane's row (readers sum the lanes):
@@ -139,12 +138,6 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
       FROM jsonb_to_recordset(${JSON.stringify(timerRows)}::jsonb) AS x(case_id text, timer_id text, event_type text, due_at timestamptz)
       WHERE EXISTS (SELECT 1 FROM c)
       ON CONFLICT (county_id, case_id, timer_id) DO UPDATE SET event_type = excluded.event_type, due_at = excluded.due_at, claimed_until = NULL)`);
-  }
-  if (notes.length) {
-    parts.push(sql`n AS (
-      INSERT INTO notifications (county_id, case_id, roles, message, created_at)
-      SELECT ${s.county}, ${s.caseId}, x.roles, x.message, ${s.event.at}::timestamptz
-      FROM jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS x(roles text, message text) WHERE EXISTS (SELECT 1 FROM c))`);
   }
   if (s.messages) parts.push(...messageCtes(s, s.messages));
   if (idem) {

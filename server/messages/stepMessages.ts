@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import type { Effect } from '../../engine/index';
 import { type ChannelPayload, enqueueDeliveries, outgoing } from './deliveries';
 
 /** One accepted step, as the message centre needs it. */
@@ -26,7 +27,9 @@ export interface StepNews {
   now: Date;
 }
 
-export type MessageKind = 'task' | 'returned' | 'decided' | 'done' | 'due_soon' | 'overdue' | 'copy';
+/** Every kind of message, as the message centre shows it and a channel may carry it. */
+export const MESSAGE_KINDS = ['task', 'returned', 'decided', 'done', 'due_soon', 'overdue', 'copy', 'notice'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** One person's message. */
 export interface MessageRow {
@@ -34,6 +37,14 @@ export interface MessageRow {
   kind: MessageKind;
   title: string;
   body: string;
+}
+
+/** The people holding one of `roles` at one of `units` (the case's unit and those above it), but `except` (the actor), each getting `text`. */
+export interface RoleHolders {
+  roles: string[];
+  units: string[];
+  except: string;
+  text: MessageText;
 }
 
 /** One message, the same for everyone who gets it. */
@@ -51,7 +62,9 @@ export interface StepMessages {
   /** The case's process: channels may carry one process's news only. */
   processId: string;
   /** Everyone holding one of these roles at one of these units, but the actor, gets `text`. */
-  holders?: { roles: string[]; units: string[]; except: string; text: MessageText };
+  holders?: RoleHolders;
+  /** What the definition's `notify` actions say, each to the holders of its roles. */
+  notices?: RoleHolders[];
   /** The person who started the case hears of a decision or the end, unless a holder's message reached them. */
   starter?: { userId: string; text: MessageText };
   /** The channels' payload for each kind of message written (Outgoing JSON): a channel carries each kind once. */
@@ -96,4 +109,32 @@ export function stepMessages(n: StepNews): StepMessages | undefined {
     out.payloads.push(outgoing(n.caseId, n.now, text));
   }
   return out.holders || out.starter ? out : undefined;
+}
+
+/** Where a step's `notify` actions speak: the case, and who acted (never told of their own step). */
+export interface NoticePlace {
+  processId: string;
+  caseId: string;
+  caseTitle: string;
+  processTitle: string;
+  orgPath: string;
+  actorId: string;
+  now: Date;
+}
+
+/**
+ * The step's messages with its `notify` effects added: each reaches the message centre of the
+ * people holding its roles at the case's unit or above, and the county's channels as kind `notice`.
+ */
+export function withNotices(m: StepMessages | undefined, effects: readonly Effect[], at: NoticePlace): StepMessages | undefined {
+  const notes = effects.flatMap((e) => (e.type === 'notify' && e.roles.length ? [e] : []));
+  if (!notes.length) return m;
+  const out: StepMessages = m ? { ...m, payloads: [...m.payloads] } : { processId: at.processId, payloads: [] };
+  out.notices = notes.map((e) => {
+    const text: MessageText = { kind: 'notice', title: `${e.message}：${at.caseTitle}`, body: `${at.processTitle} · ${e.message}` };
+    return { roles: e.roles, units: at.orgPath.split('/'), except: at.actorId, text };
+  });
+  // A channel hears each kind once per step: the notices' words, joined.
+  out.payloads.push(outgoing(at.caseId, at.now, { kind: 'notice', title: out.notices.map((n) => n.text.title).join('；'), body: out.notices.map((n) => n.text.body).join('；') }));
+  return out;
 }

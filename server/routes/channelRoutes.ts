@@ -7,10 +7,10 @@ import { AppError } from '../errors';
 import type { Config } from '../config';
 import { AddressRefused, type AllowHosts, hostOf, resolveChecked, urlProblem } from '../messages/channelAddress';
 import { CHANNEL_KINDS } from '../messages/channelFormats';
+import { MESSAGE_KINDS } from '../messages/stepMessages';
 import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
 
-const MESSAGE_KINDS = ['task', 'returned', 'decided', 'done', 'due_soon', 'overdue'];
 const channelBody = {
   type: 'object', required: ['kind', 'name', 'url', 'kinds'], additionalProperties: false,
   properties: {
@@ -19,7 +19,7 @@ const channelBody = {
     url: { type: 'string', maxLength: 500, pattern: '^https?://[^\\s]+$' },
     secret: { type: 'string', minLength: 8, maxLength: 200 },
     processId: { type: 'string', pattern: processIdPattern, description: '只发这个流程的消息；不填则全部流程' },
-    kinds: { type: 'array', minItems: 1, maxItems: 6, uniqueItems: true, items: { enum: MESSAGE_KINDS } },
+    kinds: { type: 'array', minItems: 1, maxItems: MESSAGE_KINDS.length, uniqueItems: true, items: { enum: MESSAGE_KINDS } },
   },
 } as const;
 

@@ -7,7 +7,7 @@ import { errors } from './schemas';
 
 const messageSchema = {
   type: 'object',
-  properties: { id: { type: 'integer' }, caseId: { type: 'string' }, kind: { type: 'string', description: 'task 新待办、returned 被退回、decided 已审核、done 已办结、due_soon 即将到期、overdue 已超期' }, title: { type: 'string' }, body: { type: 'string' }, createdAt: { type: 'string' }, read: { type: 'boolean' } },
+  properties: { id: { type: 'integer' }, caseId: { type: 'string' }, kind: { type: 'string', description: 'task 新待办、returned 被退回、decided 已审核、done 已办结、due_soon 即将到期、overdue 已超期、copy 抄送、notice 流程通知（定义中的 notify）' }, title: { type: 'string' }, body: { type: 'string' }, createdAt: { type: 'string' }, read: { type: 'boolean' } },
 } as const;
 
 export function messageRoutes(app: FastifyInstance, db: Db): void {

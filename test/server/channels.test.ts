@@ -73,6 +73,35 @@ describe(`messages that leave CountyFlow (${dbKind})`, () => {
     expect(received.length).toBe(before);
   });
 
+  it('a definition\'s notify reaches the message centre of the roles it names and a channel that carries notices (it wrote a table nothing read)', async () => {
+    const notifying = {
+      id: 'notice-check', title: '入户核查', caseLevel: 'village',
+      roles: { village_cadre: { label: '村干部', level: 'village', kind: 'cadre' }, township_reviewer: { label: '乡镇审核', level: 'township', kind: 'reviewer' } },
+      forms: {}, events: { SUBMIT: { label: '提交', kind: 'submit', roles: ['village_cadre'] } },
+      machine: {
+        id: 'nc', initial: 'draft',
+        states: {
+          draft: { meta: { label: '填写', assignee: 'village_cadre' }, on: { SUBMIT: { target: 'done', actions: [{ type: 'notify', params: { roles: ['township_reviewer'], message: '有农户核查已完成' } }] } } },
+          done: { type: 'final', meta: { label: '完成', outcome: 'completed' } },
+        },
+      },
+    };
+    expect((await author.send('PUT', '/api/processes/notice-check/draft', notifying)).json()).toMatchObject({ ok: true });
+    expect((await author.send('POST', '/api/processes/notice-check/publish', {})).statusCode).toBe(200);
+    const made = await author.send('POST', '/api/channels', { kind: 'webhook', name: '乡镇群', url, processId: 'notice-check', kinds: ['notice', 'copy'] });
+    expect(made.statusCode).toBe(201);
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'notice-check', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    const before = received.length;
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT' })).statusCode).toBe(200);
+    type Messages = { items: { caseId: string; kind: string; title: string; body: string }[] };
+    const heard = async (who: Client) => ((await who.get('/api/messages')).json() as Messages).items.filter((m) => m.caseId === c.id).map((m) => [m.kind, m.title, m.body]);
+    expect(await heard(township)).toEqual([['notice', '有农户核查已完成：入户核查', '入户核查 · 有农户核查已完成']]);
+    // The person who acted is not told of their own step.
+    expect((await heard(cadre)).filter(([kind]) => kind === 'notice')).toEqual([]);
+    await fireDueTimers(t.db, new Date(Date.now() + 60_000), 50, undefined, ['127.0.0.1']);
+    expect(received.slice(before).map((r) => JSON.parse(r.body) as { event: string; title: string })).toEqual([expect.objectContaining({ event: 'notice', title: '有农户核查已完成：入户核查' })]);
+  });
+
   it('WeCom and DingTalk robots get the markdown their documentation describes; DingTalk signs its URL', () => {
     const m = { kind: 'task', caseId: 'c1', title: '新待办：李明华', body: '易地扶贫搬迁动员 · 乡镇审核', at: '2026-11-23T08:00:00.000Z' };
     const wecom = requestFor({ kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K', secret: null }, m, 1_700_000_000_000);

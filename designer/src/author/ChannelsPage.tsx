@@ -6,7 +6,7 @@ interface Channel { id: string; kind: string; name: string; url: string; signed:
 interface Delivery { id: number; caseId: string; kind: string; status: string; attempts: number; lastStatus: number | null; lastError: string | null; createdAt: string; deliveredAt: string | null }
 
 const KINDS = { wecom: t('channelsPage.wecomGroupRobot'), dingtalk: t('channelsPage.dingtalkGroupRobot'), webhook: t('channelsPage.countySystemHmacSigned') } as const;
-const NEWS = { task: t('channelsPage.newTask'), returned: t('channelsPage.returned'), decided: t('channelsPage.reviewResult'), done: t('channelsPage.closed'), due_soon: t('channelsPage.dueSoon'), overdue: t('channelsPage.overdue'), copy: t('channelsPage.copy') } as const;
+const NEWS = { task: t('channelsPage.newTask'), returned: t('channelsPage.returned'), decided: t('channelsPage.reviewResult'), done: t('channelsPage.closed'), due_soon: t('channelsPage.dueSoon'), overdue: t('channelsPage.overdue'), copy: t('channelsPage.copy'), notice: t('channelsPage.notice') } as const;
 const STATUS = { pending: t('channelsPage.waitingRetrying'), delivered: t('channelsPage.delivered'), failed: t('channelsPage.failed') } as const;
 
 /** Where the county's news goes besides the message centre: group robots and the county's own systems, with each delivery's fate. */
