@@ -21,6 +21,7 @@ export { fieldLabel, plainMessage, toFieldErrors, unknownFieldErrors } from './f
 export { applyComputedFields, caseTitleOf, ComputedFieldOverrun, computedReadonly, evaluateFormula, uniqueKeyOf, formulaFunctions, formulaHolds, hasComputedFields, parseFormula, type FormulaEnv } from './formula/index';
 export { configureFormAjv, createFormAjv, FORM_AJV_OPTIONS, type ErrorObject, type ValidateFunction } from './formAjv';
 export { withFormLimits } from './formLimits';
+export { caseFieldTitles } from './returnField';
 export { cnFormats, idCheckDigit } from './formats';
 export { applyMergePatch, diffMergePatch } from './mergePatch';
 export { mayAct, rolesInStep, startRolesOf } from './rights';

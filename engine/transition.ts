@@ -1,6 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { BudgetExceeded, budgetMessage, overrunWhat } from './budget';
 import { findAction, type RunEvent } from './catalogue/index';
+import { returnFieldProblem } from './returnField';
 import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
@@ -599,6 +600,8 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     if (!form.validate(data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
     const unknown = unknownFieldErrors(form.schema, data);
     if (unknown.length) return reject('invalid-data', unknown);
+    const wrongField = spec?.kind === 'return' ? returnFieldProblem(Object.values(compiled.forms).filter((f) => f.id !== formId), data) : undefined;
+    if (wrongField) return reject('invalid-data', [wrongField]);
     const large = options.limits ? dataTooLarge(compiled, formId, data, options.limits) : [];
     if (large.length) return reject('too-large', large);
   } else if (!emptyData(event.data)) {

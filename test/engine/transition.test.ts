@@ -189,3 +189,14 @@ describe('onDone actions happen at the time and by the person of the step that f
     expect(r.snapshot.context.data).toMatchObject({ signedAt: '2027-01-04T03:00:00.000Z', signedYear: 2027 });
   });
 });
+
+describe('a return names the field it concerns', () => {
+  it('by a field of the case (title or id); anything else is refused at 需修改的项目 and nothing changes', () => {
+    const s0 = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
+    const review = ok(send(s0, cadre, 'SUBMIT', registration())).snapshot;
+    for (const field of ['户主身份证号', 'idNumber']) expect(ok(send(review, townshipReviewer, 'RETURN', { reason: '请核对', field })).state).toBe('registering');
+    const refused = send(review, townshipReviewer, 'RETURN', { reason: '请核对', field: '银行卡号' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.rejection).toMatchObject({ code: 'invalid-data', details: [{ path: '/field', field: '需修改的项目', message: '「需修改的项目」须是本案件表单中的一项，没有「银行卡号」' }] });
+  });
+});

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UiSchema } from '@rjsf/utils';
-import type { ProgressStep } from '../../../engine/index';
+import { caseFieldTitles, type ProgressStep } from '../../../engine/index';
 import { api, ApiError, errorText, type CaseView, type FieldDetail, type Me } from '../api';
 import { formatTime, t } from '../i18n';
 import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
@@ -92,7 +92,7 @@ const DECISIONS = new Set(['approve', 'return', 'reject']);
 function withFieldChoices(schema: FormDef['schema'], forms: FormDef[]): FormDef['schema'] {
   const field = schema.properties?.field as { type?: string; enum?: unknown } | undefined;
   if (!field || field.type !== 'string' || field.enum) return schema;
-  const titles = [...new Set(forms.flatMap((f) => Object.values(f.schema.properties ?? {}).map((p) => p.title).filter((x): x is string => Boolean(x))))];
+  const titles = caseFieldTitles(forms);
   if (!titles.length) return schema;
   return { ...schema, properties: { ...schema.properties, field: { ...field, enum: titles } as { title?: string } } };
 }
