@@ -47,6 +47,7 @@ export const problemCatalogue = {
   'delay-unknown': e((a) => `时限「${a.delay}」未在 delays 中定义，也不是 ISO 8601 时长（如 P7D）`, (a) => `delay "${a.delay}" is neither declared nor an ISO 8601 duration`),
   'sla-on-final': w((a) => `终止状态「${a.state}」设置了办理时限，不会生效`, (a) => `final state "${a.state}" has an SLA that never applies`),
   'event-undeclared': e((a) => `事件「${a.event}」未在 events 中声明`, (a) => `event "${a.event}" is not declared in events`),
+  'start-no-role': e((a) => `没有任何角色可以发起这个流程：请在 startRoles 中列出可发起的角色，或给第一个环节「${a.state}」指定办理角色（meta.assignee）；只由其他流程派生的子流程请写 "startRoles": []`, (a) => `no role may start this process: list them in startRoles, or give the first step "${a.state}" an assignee; a process only spawned by others declares "startRoles": []`),
   'event-no-role': e((a) => `事件「${a.event}」没有任何角色可以发送`, (a) => `no role may send event "${a.event}"`),
   'event-unused': w((a) => `事件「${a.event}」在流程中没有用到`, (a) => `event "${a.event}" is never handled`),
   'role-undeclared': e((a) => `角色「${a.role}」未在 roles 中声明`, (a) => `role "${a.role}" is not declared`),

@@ -1,4 +1,5 @@
 import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
+import { startRolesOf } from '../rights';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
 import { type Problem, problem } from './problems';
@@ -29,6 +30,11 @@ export function checkReferences(def: Definition, states: WalkedState[], transiti
     if (spec.data && spec.data !== 'step') useForm(spec.data, `${at}/data`);
   }
   (def.startRoles ?? []).forEach((r, i) => useRole(r, `/startRoles/${i}`));
+  // Without startRoles, whoever handles the first step starts the case (rights.ts): a first step with no assignee leaves nobody.
+  if (def.startRoles === undefined && !startRolesOf(def).length) {
+    const first = def.machine.initial;
+    out.push(problem('start-no-role', first !== undefined && has(def.machine.states, first) ? `/machine/states/${first}/meta` : '/machine', { state: first ?? '' }));
+  }
   for (const s of states) {
     if (s.node.meta?.form) useForm(s.node.meta.form, `${s.pointer}/meta/form`);
     if (s.node.meta?.assignee) useRole(s.node.meta.assignee, `${s.pointer}/meta/assignee`);

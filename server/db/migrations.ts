@@ -275,4 +275,11 @@ export const migrations: Record<string, Migration> = {
       await sql`GRANT SELECT ON kysely_migration TO ${sql.raw(APP_ROLE)}`.execute(db);
     },
   },
+  '019_drop_notifications': {
+    // The notify action now writes to each person's message centre (messages) and the county's channels;
+    // this table was written and never read.
+    async up(db: Kysely<unknown>) {
+      await sql`DROP TABLE notifications`.execute(db);
+    },
+  },
 };

@@ -72,7 +72,6 @@ export interface Database {
   };
   timers: { county_id: string; case_id: string; timer_id: string; event_type: string; due_at: Timestamp; claimed_until: Timestamp | null };
   idempotency: { county_id: string; user_id: string; key: string; request_hash: string; status: number; response: string; created_at: Timestamp };
-  notifications: { county_id: string; id: Generated<number>; case_id: string; roles: string; message: string; created_at: Timestamp };
   files: { county_id: string; id: string; upload_id: string; case_id: string; sha256: string; name: string; type: string; size: ColumnType<string | number, number, number>; created_by: string; created_at: Timestamp };
   messages: { county_id: string; id: Generated<string | number>; user_id: string; case_id: string; kind: string; title: string; body: string; created_at: Timestamp; read_at: Timestamp | null };
   channels: { county_id: string; id: string; kind: string; name: string; url: string; secret: string | null; process_id: string | null; kinds: string; created_by: string; created_at: Timestamp };

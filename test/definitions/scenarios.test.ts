@@ -31,8 +31,11 @@ describe(`relocation scenarios (${dbKind})`, () => {
     const late = (await cadre.get(`/api/cases/${id}`)).json() as { case: { state: string }; steps: { label: string }[] };
     expect(late.case.state).toBe('movingLate');
     expect(late.steps[0]!.label).toBe('搬迁入住（已超期）');
-    const notes = await t.db.run('*', (k) => k.selectFrom('notifications').select('message').where('case_id', '=', id).execute());
-    expect(notes.map((n) => n.message)).toEqual(['签约已满 60 天仍未搬迁入住']);
+    // The definition's notify reaches the township's and the county office's message centres.
+    for (const who of [township, county]) {
+      const messages = ((await who.get('/api/messages')).json() as { items: { caseId: string; kind: string; body: string }[] }).items;
+      expect(messages.filter((m) => m.caseId === id && m.kind === 'notice').map((m) => m.body)).toEqual(['易地扶贫搬迁动员 · 签约已满 60 天仍未搬迁入住']);
+    }
     await send(cadre, id, 'SUBMIT', { movedOn: '2026-05-20' });
     await send(cadre, id, 'SUBMIT', { demolishedOn: '2026-06-01', reclaimedMu: 0.8 });
     await send(cadre, id, 'SUBMIT', { measure: '扶贫车间带贫', labour: '需培训', detail: '安置点扶贫车间缝纫岗' });

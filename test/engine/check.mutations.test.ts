@@ -48,6 +48,7 @@ const mutations: Mutation[] = [
   { name: 'state form that does not exist', mutate: (d) => (d.machine.states.registering.meta.form = 'registr'), code: 'form-unknown', path: `${S}/registering/meta/form` },
   { name: 'event data form that does not exist', mutate: (d) => (d.events.RETURN.data = 'returnNotes'), code: 'form-unknown', path: '/events/RETURN/data' },
   { name: 'event no role may send', mutate: (d) => (d.events.JUDGE_STABLE.roles = []), code: 'event-no-role', path: '/events/JUDGE_STABLE/roles' },
+  { name: 'nobody may start it: the first step has no assignee and no startRoles', mutate: (d) => { delete d.startRoles; delete d.machine.states.registering.meta.assignee; }, code: 'start-no-role', path: `${S}/registering/meta` },
   { name: 'event role not declared', mutate: (d) => (d.events.SUBMIT.roles = ['village_cadres']), code: 'role-undeclared', path: '/events/SUBMIT/roles/0' },
   { name: 'assignee not declared', mutate: (d) => (d.machine.states.allocating.meta.assignee = 'site_manager'), code: 'role-undeclared', path: `${S}/allocating/meta/assignee` },
   { name: 'notify role not declared', mutate: (d) => (d.machine.states.moving.after.moveInDeadline.actions[0].params.roles = ['mayor']), code: 'role-undeclared', path: `${S}/moving/after/moveInDeadline/actions/0/params/roles/0` },
