@@ -78,5 +78,5 @@ describe(`two server processes (${dbKind})`, () => {
   }
 
   it(pgUrl ? 'PostgreSQL: timers fire exactly once across processes; inbox and dashboard agree; a logout on one reaches the other within a second' : 'PGlite: a second process refuses the data folder with a clear message', () =>
-    pgUrl ? twoProcessesShareOneDatabase() : secondProcessRefused());
+    pgUrl ? twoProcessesShareOneDatabase() : secondProcessRefused(), 120_000); // two server processes start: slow on a loaded 2-core machine
 });
