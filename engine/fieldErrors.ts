@@ -20,7 +20,12 @@ function childSchema(root: Schema, schema: Schema | undefined, key: string, dept
   const s = deref(root, schema);
   if (!s || depth > 10) return undefined;
   const props = asSchema(s.properties);
-  if (props && Object.hasOwn(props, key)) return deref(root, asSchema(props[key]));
+  if (props && Object.hasOwn(props, key)) {
+    const own = asSchema(props[key]);
+    const target = deref(root, own);
+    // A title written beside $ref names this field, not the shared definition it points at.
+    return own && target && own !== target && typeof own.title === 'string' ? { ...target, title: own.title } : target;
+  }
   if (/^\d+$/.test(key)) {
     const prefix = s.prefixItems;
     if (Array.isArray(prefix) && Number(key) < prefix.length) return deref(root, asSchema(prefix[Number(key)]));
@@ -30,6 +35,15 @@ function childSchema(root: Schema, schema: Schema | undefined, key: string, dept
     const list = Array.isArray(s[part]) ? (s[part] as unknown[]) : [s[part]];
     for (const sub of list) {
       const hit = childSchema(root, asSchema(sub), key, depth + 1);
+      if (hit) return hit;
+    }
+  }
+  // Fields a filled field brings with it (dependentSchemas; draft 7's schema-valued dependencies).
+  for (const part of ['dependentSchemas', 'dependencies']) {
+    const group = asSchema(s[part]);
+    if (!group) continue;
+    for (const sub of Object.values(group)) {
+      const hit = Array.isArray(sub) ? undefined : childSchema(root, asSchema(sub), key, depth + 1);
       if (hit) return hit;
     }
   }
@@ -180,6 +194,8 @@ interface UnknownWalk {
 function visitUnknown(w: UnknownWalk, s: Schema | undefined, value: unknown): void {
   const d = deref(w.root, s);
   if (!d || w.out.length >= w.limit || value === null || typeof value !== 'object') return;
+  // A value the schema pins whole (an enum of objects, a const) holds nothing the form did not list.
+  if (d.enum !== undefined || d.const !== undefined) return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length && w.out.length < w.limit; i++) {
       w.path.push(String(i));

@@ -97,6 +97,15 @@ function metaSchemaProblems(schema: Schema, at: string): Problem[] {
 }
 
 /** Checks each form: an object schema that ajv compiles in strict mode, safe regexes, titled fields, a uiSchema that fits. */
+/**
+ * An object field that lists nothing it holds (`{"type": "object"}` alone): JSON Schema would allow
+ * anything in it, but the server keeps only what a form lists, so every submission filling it would
+ * be refused. The form must list its properties or describe them (a form with no fields at all is fine).
+ */
+const isFreeFormObject = (s: Schema) =>
+  (s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object'))) &&
+  ['properties', 'additionalProperties', 'patternProperties', 'enum', 'const', '$ref', 'allOf', 'anyOf', 'oneOf', 'file'].every((k) => s[k] === undefined);
+
 export function checkForms(def: Definition): Problem[] {
   const out: Problem[] = [];
   for (const [id, form] of Object.entries(def.forms)) {
@@ -105,7 +114,8 @@ export function checkForms(def: Definition): Problem[] {
     if (schema.type !== 'object') out.push(problem('form-not-object', at, { form: id }));
     const before = out.length;
     checkSchemaRules(schema, at, out, { form: true });
-    eachSchema(schema, at, (s, pointer) => {
+    eachSchema(schema, at, (s, pointer, field) => {
+      if (pointer !== at && isFreeFormObject(s) && !/\/(if|not|contains|propertyNames)(\/|$)/.test(pointer)) out.push(problem('object-free-form', pointer, { field }));
       // Properties under if / not / contains are tests of other fields' values, not fields a cadre fills.
       // A file field's properties are the stored reference (id, sha256…), not fields a cadre fills.
       if (isSchema(s.properties) && !isSchema(s.file) && !/\/(if|not|contains|propertyNames)(\/|$)/.test(pointer)) {

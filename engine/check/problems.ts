@@ -55,6 +55,7 @@ export const problemCatalogue = {
   'form-unknown': e((a) => `表单「${a.form}」不存在`, (a) => `form "${a.form}" does not exist`),
   'form-unused': w((a) => `表单「${a.form}」没有用到`, (a) => `form "${a.form}" is never used`),
   'step-form-missing': e((a) => `事件「${a.event}」提交本环节表单，但环节「${a.state}」没有设置表单`, (a) => `event "${a.event}" submits the step form but state "${a.state}" has none`),
+  'object-free-form': e((a) => `「${a.field}」是一组数据却没有列出其中的任何一项（type: object 而没有 properties）：提交时其中的任何内容都会被拒绝。请列出它的 properties，或用 additionalProperties 说明每一项的格式`, (a) => `"${a.field}" is an object that lists nothing it holds (type: object without properties): anything sent in it would be refused; list its properties or describe them with additionalProperties`),
   'form-not-object': e((a) => `表单「${a.form}」的 schema 顶层必须是 type: object`, (a) => `form "${a.form}" schema must be type: object at the top`),
   'form-schema-invalid': e((a) => `表单结构有误：${a.detail}`, (a) => `form schema does not compile in strict mode: ${a.detail}`),
   'field-title-missing': w((a) => `字段「${a.field}」没有中文标题（title）`, (a) => `field "${a.field}" has no title`),

@@ -65,7 +65,15 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** Keywords of earlier JSON Schema drafts that 2020-12 (the forms' draft) replaced, and what replaced them. */
+const REPLACED: Record<string, string> = {
+  additionalItems: '在 JSON Schema 2020-12 中已由 items 取代（元组的前几项写在 prefixItems，其余各项写在 items）',
+  dependencies: '在 JSON Schema 2020-12 中已拆分为 dependentRequired 和 dependentSchemas',
+  definitions: '在 JSON Schema 2020-12 中改名为 $defs',
+};
+
 function hintFor(keyword: string): string {
+  if (Object.hasOwn(REPLACED, keyword)) return `（${REPLACED[keyword]}）`;
   const best = ALL_KEYWORDS.map((k) => [k, distance(keyword, k)] as const).sort((x, y) => x[1] - y[1])[0];
   return best && best[1] <= 2 ? `（是不是想写「${best[0]}」？）` : '（JSON Schema 里没有这个关键字）';
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { toFieldErrors } from '../../engine/fieldErrors';
-import { createFormAjv } from '../../engine/formAjv';
+import { checkDefinition } from '../../engine/check/index';
+import { toFieldErrors, unknownFieldErrors } from '../../engine/fieldErrors';
+import { compileForm, createFormAjv } from '../../engine/formAjv';
+import { template } from '../helpers/definitions';
 import { isResidentIdNumber } from '../../engine/formats';
 import { idNumber } from '../helpers/people';
 
@@ -93,5 +95,44 @@ describe('resident ID numbers', () => {
     expect(isResidentIdNumber(wrongCheck)).toBe(false);
     expect(isResidentIdNumber(idNumber('532326', '19800231', '001'))).toBe(false);
     expect(isResidentIdNumber('5323261980010100')).toBe(false);
+  });
+});
+
+describe('the server accepts what a published form allows, and nothing more', () => {
+  const accepts = (form: object, data: unknown) => {
+    const validate = compileForm(form);
+    return { valid: validate(data), unknown: unknownFieldErrors(form as never, data) };
+  };
+  it('an enum of objects, and the fields dependentSchemas adds, are the form\'s own', () => {
+    const form = {
+      type: 'object', title: '补贴',
+      properties: {
+        plan: { type: 'object', title: '档次', enum: [{ level: 1, amount: 3000 }, { level: 2, amount: 5000 }] },
+        hasBank: { type: 'boolean', title: '有银行卡' },
+      },
+      dependentSchemas: { hasBank: { properties: { bankCard: { type: 'string', title: '卡号', maxLength: 19 } } } },
+    };
+    expect(accepts(form, { plan: { level: 2, amount: 5000 }, hasBank: true, bankCard: '6228480000000000' })).toEqual({ valid: true, unknown: [] });
+    // What the form does not list is still refused, naming it.
+    expect(accepts(form, { hasBank: true, bankCard: '1', pin: '1234' }).unknown).toEqual([{ path: '/pin', field: 'pin', message: '「pin」表单中没有这一项，不能提交' }]);
+  });
+
+  it('the checker refuses an object field that lists nothing it holds (every submission filling it was refused), at that field', () => {
+    const def = structuredClone(template('micro-loan'));
+    (def.forms.apply!.schema as { properties: Record<string, unknown> }).properties.extra = { type: 'object', title: '其他情况' };
+    const report = checkDefinition(def);
+    expect(report.errors).toEqual([expect.objectContaining({ code: 'object-free-form', path: '/forms/apply/schema/properties/extra', message: expect.stringContaining('「其他情况」是一组数据却没有列出其中的任何一项') })]);
+  });
+});
+
+describe('messages name what the author wrote', () => {
+  it('a title beside $ref names the field; additionalItems is said to be replaced in 2020-12, not unknown', () => {
+    const form = { type: 'object', $defs: { phone: { type: 'string', title: '电话', format: 'cn-mobile' } }, properties: { spousePhone: { $ref: '#/$defs/phone', title: '配偶电话' } } };
+    const validate = compileForm(form);
+    expect(validate({ spousePhone: '123' })).toBe(false);
+    expect(toFieldErrors(form as never, validate.errors ?? [])).toEqual([expect.objectContaining({ path: '/spousePhone', field: '配偶电话' })]);
+    const def = structuredClone(template('micro-loan'));
+    (def.forms.apply!.schema as { properties: Record<string, unknown> }).properties.list = { type: 'array', title: '清单', items: { type: 'string', title: '一项' }, additionalItems: false };
+    expect(checkDefinition(def).errors).toEqual([expect.objectContaining({ code: 'schema-keyword-unknown', message: expect.stringContaining('已由 items 取代') })]);
   });
 });
