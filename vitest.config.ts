@@ -12,7 +12,8 @@ export default defineConfig({
     // tests beside them starved Chromium and the embedded database into timeouts.
     projects: [
       { extends: true, test: { name: 'engine+server', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+      // A browser flow (several people, pages and round trips) takes far longer than a unit test on a loaded 2-core machine.
+      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 1 }, testTimeout: 120_000 } },
     ],
   },
 });
