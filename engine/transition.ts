@@ -226,6 +226,24 @@ export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapsho
 }
 
 /**
+ * The events the case's current step takes that this actor may not send, each with the roles
+ * that may: what the simulator shows beside the buttons it does not offer, so an author sees why.
+ */
+export function eventsForOthers(compiled: CompiledProcess, snapshot: CaseSnapshot, actor: Actor, unitPath: readonly string[]): { type: string; label: string; roles: string[] }[] {
+  if (snapshot.status !== 'active') return [];
+  const nodes = activeNodes(compiled, snapshot);
+  if (!nodes) return [];
+  const open = new Set(availableEvents(compiled, snapshot, actor, unitPath).map((e) => e.type));
+  const out: { type: string; label: string; roles: string[] }[] = [];
+  for (const [type, spec] of Object.entries(compiled.definition.events)) {
+    if (spec.system || open.has(type) || !anyHandles(compiled, nodes, type)) continue;
+    const roles = spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, nodes, type)) : (spec.roles ?? []);
+    out.push({ type, label: spec.label, roles: roles.map((r) => (typeof r === 'string' ? r : r.role)) });
+  }
+  return out;
+}
+
+/**
  * 撤销: every process's built-in event by which the person who started a case withdraws it
  * before anyone else has acted. Who may, the caller decides (it knows the case's history) and
  * vouches for with `system`; the engine ends the case where it stands, outcome cancelled. Its

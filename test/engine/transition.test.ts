@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../engine/compile';
-import { availableEvents, startCase, transition, type Accepted, type TransitionResult } from '../../engine/transition';
+import { availableEvents, eventsForOthers, startCase, transition, type Accepted, type TransitionResult } from '../../engine/transition';
 import type { Actor, CaseSnapshot } from '../../engine/types';
 import { template } from '../helpers/definitions';
 import { cadre, countyOffice, otherTownship, registration, townshipReviewer, VILLAGE } from '../helpers/people';
@@ -198,5 +198,16 @@ describe('a return names the field it concerns', () => {
     const refused = send(review, townshipReviewer, 'RETURN', { reason: '请核对', field: '银行卡号' });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.rejection).toMatchObject({ code: 'invalid-data', details: [{ path: '/field', field: '需修改的项目', message: '「需修改的项目」须是本案件表单中的一项，没有「银行卡号」' }] });
+  });
+});
+
+describe('what the simulator says of a button it does not offer', () => {
+  it('names the events of the current step the actor may not send, with the roles that may', () => {
+    const s0 = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
+    const review = ok(send(s0, cadre, 'SUBMIT', registration())).snapshot;
+    const forCadre = eventsForOthers(compiled, review, cadre, VILLAGE);
+    expect(forCadre.map((e) => e.type)).toEqual(expect.arrayContaining(['APPROVE', 'RETURN']));
+    expect(forCadre.find((e) => e.type === 'APPROVE')).toMatchObject({ label: expect.any(String), roles: ['township_reviewer'] });
+    expect(eventsForOthers(compiled, review, townshipReviewer, VILLAGE).map((e) => e.type)).not.toContain('APPROVE');
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { CheckReport } from '../../../../engine/index';
 import { compile } from '../../../../engine/index';
 import { startRolesOf } from '../../../../engine/index';
-import { availableEvents, currentSteps, startCase, transition, type TransitionResult } from '../../../../engine/index';
+import { availableEvents, currentSteps, eventsForOthers, startCase, transition, type TransitionResult } from '../../../../engine/index';
 import type { Actor, CaseSnapshot, Definition, Effect, Level } from '../../../../engine/index';
 import { api } from '../../api';
 import { StepForm } from '../../stepForm';
@@ -58,6 +58,7 @@ export default function Simulator({ definition, report }: { definition: Definiti
   const current = history.at(-1);
   const steps = current ? currentSteps(compiled, current.snapshot) : [];
   const events = current ? availableEvents(compiled, current.snapshot, actor, unitPath) : [];
+  const others = current ? eventsForOthers(compiled, current.snapshot, actor, unitPath) : [];
   const record = (r: TransitionResult, said: string, now: number, timers: Timer[]) => {
     if (!r.ok) {
       setRefusal(r.rejection.details.length ? t('common.withDetails', { message: r.rejection.message, details: r.rejection.details.map((x) => `${x.field ? t('simulator.quotedField', { field: x.field }) : ''}${x.message}`).join(t('common.semicolon')) }) : r.rejection.message);
@@ -129,6 +130,7 @@ export default function Simulator({ definition, report }: { definition: Definiti
               <button onClick={() => { setRole(steps.find((s) => s.assignee)!.assignee!); setActorUnitId(''); }}>{t('simulator.switchToThisStepS', { label: definition.roles[steps.find((s) => s.assignee)!.assignee!]?.label })}</button>
             )}
             {events.length === 0 && current.snapshot.status === 'active' && <p className="muted">{t('simulator.theCurrentRoleHasNothing')}</p>}
+            {others.map((o) => <p key={o.type} className="muted sim-unavailable">{t('simulator.onlyOthers', { label: o.label, roles: o.roles.map((r) => definition.roles[r]?.label ?? r).join(t('common.listComma')) || t('simulator.nobody') })}</p>)}
             {events.map((ev) => (
               <div key={ev.type} className="sim-event">
                 {ev.form && definition.forms[ev.form] ? (
