@@ -5,7 +5,7 @@ import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
-import { applyComputedFields, ComputedFieldOverrun } from './formula/index';
+import { applyComputedFields, ComputedFieldOverrun, FormulaFault } from './formula/index';
 import { RECALENDAR_EVENT, recalendared } from './recalendar';
 import { REASSIGN_SIGNER_EVENT, reassignedSigner } from './reassignSigner';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
@@ -70,6 +70,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'claimed-by-other': '这一步已由他人认领办理',
   'waiting-for-signer': '您请的加签人还没有审批，请等其审批后再办理',
   'too-large': '这一步要保存的内容超过了上限，案件没有任何改变',
+  'formula-error': '流程中的公式出错（如除数为零），这一步没有办理，案件没有任何改变',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
@@ -412,6 +413,14 @@ function begin(runner: Runner): void {
   runner.meter.arm();
   runner.actions = [];
   runner.refusals.length = 0;
+  runner.fault = null;
+}
+
+/** The refusal of a step whose formula gave an error value: where (the steps it started from, or the computed field), which formula, what it gave. */
+function faulted(compiled: CompiledProcess, fault: FormulaFault, from: readonly string[] = [], details: FieldError[] = []): Rejected {
+  const names = from.slice(0, 3).map((id) => `「${compiled.states.get(id)?.label ?? id}」`);
+  const where = names.length ? `在${names.join('、')}` : '';
+  return reject('formula-error', details, `流程中的公式出错：${where}${fault.place}${fault.what}。这一步没有办理，案件没有任何改变：请检查填写的数据，若无误请联系县里的流程管理员修改流程。`);
 }
 
 /**
@@ -436,8 +445,8 @@ function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: Run
     ending = endingOf(next, next === live);
     return { ending, context: next.context as CaseContext, live: next };
   } finally {
-    // Kept only when the run ended within the budget.
-    plans?.stop(key, compiled.runner.meter.exceeded ? undefined : ending);
+    // Kept only when the run ended within the budget, every formula giving a value.
+    plans?.stop(key, compiled.runner.meter.exceeded || compiled.runner.fault ? undefined : ending);
   }
 }
 
@@ -456,11 +465,15 @@ function metered(compiled: CompiledProcess, run: () => Run | Rejected, from: rea
     if (isRejected(next)) return next;
     // XState's getInitialSnapshot catches what its run throws and answers with an error snapshot.
     const error = next.ending.status === 'error' ? next.ending.error : undefined;
-    return meter.exceeded ? refuse(meter.exceeded) : isLoopGuard(error) ? refuse(new BudgetExceeded('microsteps', [])) : next;
+    if (meter.exceeded) return refuse(meter.exceeded);
+    if (compiled.runner.fault) return faulted(compiled, compiled.runner.fault, from);
+    return isLoopGuard(error) ? refuse(new BudgetExceeded('microsteps', [])) : next;
   } catch (e) {
     const over = meter.exceeded ?? (e instanceof BudgetExceeded ? e : isLoopGuard(e) ? new BudgetExceeded('microsteps', []) : null);
-    if (!over) throw e;
-    return refuse(over);
+    if (over) return refuse(over);
+    const fault = compiled.runner.fault ?? (e instanceof FormulaFault ? e : null);
+    if (fault) return faulted(compiled, fault, from);
+    throw e;
   } finally {
     meter.disarm();
   }
@@ -468,14 +481,19 @@ function metered(compiled: CompiledProcess, run: () => Run | Rejected, from: rea
 
 /**
  * A form's computed fields, counted against the budget. A formula that goes over it (too long a
- * text, too many steps) refuses the step as the definition's fault, naming the field.
+ * text, too many steps) refuses the step as the definition's fault, naming the field; so does one
+ * giving an error value (#DIV/0!), unless `blankOnError` leaves that field blank.
  */
-function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number): { data: unknown } | Rejected {
+function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number, blankOnError = false): { data: unknown } | Rejected {
   const meter = compiled.runner.meter;
   meter.arm();
   try {
-    return { data: applyComputedFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() }) };
+    return { data: applyComputedFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() }, blankOnError) };
   } catch (e) {
+    if (e instanceof FormulaFault && e.pointer !== undefined) {
+      const field = fieldLabel(schema, e.pointer);
+      return faulted(compiled, new FormulaFault(e.error, `计算字段「${field}」时，`), [], [{ path: e.pointer, field, message: `「${field}」的${e.what}` }]);
+    }
     if (!(e instanceof ComputedFieldOverrun)) throw e;
     const field = fieldLabel(schema, e.pointer);
     return reject('over-budget', [{ path: e.pointer, field, message: `「${field}」的${overrunWhat(e.over.kind)}` }], budgetMessage(e.over, () => '', field));
@@ -484,11 +502,12 @@ function computeFields(compiled: CompiledProcess, schema: Record<string, unknown
   }
 }
 
-/** The accepted run, or a refusal naming the steps it reached when working out its effects went over the budget (a delay's formula building too long a text). */
+/** The accepted run, or a refusal naming the steps it reached when working out its effects went over the budget (a delay's formula building too long a text) or a delay's formula gave an error value. */
 function settled(compiled: CompiledProcess, run: Run, accept: () => Accepted): TransitionResult {
   try {
     return accept();
   } catch (e) {
+    if (e instanceof FormulaFault) return faulted(compiled, e, run.ending.nodes.filter((n) => n.type === 'atomic').map((n) => n.id));
     if (!(e instanceof BudgetExceeded)) throw e;
     const reached = new BudgetExceeded(e.kind, run.ending.nodes.filter((n) => n.type === 'atomic').map((n) => n.id));
     return reject('over-budget', [], budgetMessage(reached, (id) => compiled.states.get(id)?.label ?? id));
@@ -525,12 +544,21 @@ export function startCase(
   options: { now: number | Date; actor: Actor; unitPath: readonly string[]; data?: Record<string, unknown>; system?: boolean },
 ): TransitionResult {
   if (!options.system && !mayAct(startRolesOf(compiled.definition), options.actor, options.unitPath)) return reject('forbidden-role');
+  const now = toMs(options.now);
+  let data = options.data;
   if (!options.system) {
-    const refused = checkStartData(compiled, options.data);
+    // What a user prefills is the first step's form: its computed fields are the engine's, as on submit (a formula the
+    // prefill cannot give a value yet, a number still blank, leaves its field blank: the step's submit computes it again).
+    const form = compiled.startForm ? compiled.forms[compiled.startForm] : undefined;
+    if (form?.computed && data && Object.hasOwn(data, form.id)) {
+      const computed = computeFields(compiled, form.schema, data[form.id], now, true);
+      if ('rejection' in computed) return { ...computed, rejection: { ...computed.rejection, details: computed.rejection.details.map((d) => ({ ...d, path: `/${form.id}${d.path}` })) } };
+      data = { ...data, [form.id]: computed.data };
+    }
+    const refused = checkStartData(compiled, data);
     if (refused) return refused;
   }
-  const now = toMs(options.now);
-  const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
+  const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: data ?? {} };
   const run = metered(compiled, () => {
     const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
     return { ending: endingOf(live, false), context: live.context as CaseContext, live };

@@ -83,7 +83,7 @@ describe('deadlines to a computed instant', () => {
 
   it('the checker wants a date from a deadline formula, and names what it reads', () => {
     const wrongType = checkDefinition(def('=plan.days + 1'));
-    expect(wrongType.errors.map((p) => [p.code, p.path])).toEqual([['formula-type', '/machine/states/working/meta/sla']]);
+    expect(wrongType.errors.map((p) => [p.code, p.path])).toEqual([['formula-result-type', '/machine/states/working/meta/sla']]);
     const unknown = checkDefinition(def('=plan.dueon'));
     expect(unknown.errors.map((p) => [p.code, p.path])).toEqual([['formula-field-unknown', '/machine/states/working/meta/sla']]);
     expect(unknown.errors[0]!.message).toContain('第 2 个字符处');
@@ -129,7 +129,7 @@ describe('timers at a computed instant (a delay declared with `at`)', () => {
   });
 
   it('the checker wants a date, names what the formula reads at /delays/…/at, and refuses working days beside `at`', () => {
-    expect(checkDefinition(def('=plan.days')).errors.map((p) => [p.code, p.path])).toEqual([['formula-type', '/delays/planDue/at']]);
+    expect(checkDefinition(def('=plan.days')).errors.map((p) => [p.code, p.path])).toEqual([['formula-result-type', '/delays/planDue/at']]);
     expect(checkDefinition(def('=plan.dueDate')).errors.map((p) => [p.code, p.path])).toEqual([['formula-field-unknown', '/delays/planDue/at']]);
     const both = { ...def('=plan.dueOn'), delays: { planDue: { at: '=plan.dueOn', workingDays: true } } };
     expect(checkDefinition(both).errors.length).toBeGreaterThan(0);
