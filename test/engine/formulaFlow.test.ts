@@ -128,6 +128,16 @@ describe('timers at a computed instant (a delay declared with `at`)', () => {
     expect(r.dueAt).toBeNull();
   });
 
+  it('a formula that gives an error value (a blank number of days) refuses the step, naming the delay', () => {
+    const r = checkDefinition(def('=WORKDAY(plan.dueOn, plan.days)'));
+    expect(r.errors).toEqual([]);
+    const c = compile(r.definition!);
+    const s = ok(startCase(c, { now: NOW, actor: cadre, unitPath })).snapshot;
+    const refused = transition(c, s, { type: 'PLAN', data: { dueOn: '2026-04-30' } }, { now: NOW, actor: cadre, unitPath });
+    expect(!refused.ok && refused.rejection).toMatchObject({ code: 'formula-error', message: expect.stringContaining('计算期限「计划完成日」时，公式得到 #VALUE!') });
+    expect(ok(transition(c, s, { type: 'PLAN', data: { dueOn: '2026-04-30', days: 2 } }, { now: NOW, actor: cadre, unitPath })).dueAt).toBe('2026-05-07T15:59:59.000Z');
+  });
+
   it('the checker wants a date, names what the formula reads at /delays/…/at, and refuses working days beside `at`', () => {
     expect(checkDefinition(def('=plan.days')).errors.map((p) => [p.code, p.path])).toEqual([['formula-result-type', '/delays/planDue/at']]);
     expect(checkDefinition(def('=plan.dueDate')).errors.map((p) => [p.code, p.path])).toEqual([['formula-field-unknown', '/delays/planDue/at']]);
