@@ -5,7 +5,7 @@ import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
-import { applyComputedFields, ComputedFieldOverrun, FormulaFault } from './formula/index';
+import { computeFormFields, ComputedFieldOverrun, FormulaFault } from './formula/index';
 import { RECALENDAR_EVENT, recalendared } from './recalendar';
 import { REASSIGN_SIGNER_EVENT, reassignedSigner } from './reassignSigner';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
@@ -481,25 +481,28 @@ function metered(compiled: CompiledProcess, run: () => Run | Rejected, from: rea
 
 /**
  * A form's computed fields, counted against the budget. A formula that goes over it (too long a
- * text, too many steps) refuses the step as the definition's fault, naming the field; so does one
- * giving an error value (#DIV/0!), unless `blankOnError` leaves that field blank.
+ * text, too many steps) refuses the step as the definition's fault, naming the field. A formula
+ * giving an error value (#DIV/0!) leaves its field blank and comes back as `fault`.
  */
-function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number, blankOnError = false): { data: unknown } | Rejected {
+function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number): { data: unknown; fault?: FormulaFault } | Rejected {
   const meter = compiled.runner.meter;
   meter.arm();
   try {
-    return { data: applyComputedFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() }, blankOnError) };
+    return computeFormFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() });
   } catch (e) {
-    if (e instanceof FormulaFault && e.pointer !== undefined) {
-      const field = fieldLabel(schema, e.pointer);
-      return faulted(compiled, new FormulaFault(e.error, `计算字段「${field}」时，`), [], [{ path: e.pointer, field, message: `「${field}」的${e.what}` }]);
-    }
     if (!(e instanceof ComputedFieldOverrun)) throw e;
     const field = fieldLabel(schema, e.pointer);
     return reject('over-budget', [{ path: e.pointer, field, message: `「${field}」的${overrunWhat(e.over.kind)}` }], budgetMessage(e.over, () => '', field));
   } finally {
     meter.disarm();
   }
+}
+
+/** The refusal of a step whose computed field's formula gave an error value, naming the field. */
+function faultedField(compiled: CompiledProcess, schema: Record<string, unknown>, fault: FormulaFault): Rejected {
+  const path = fault.pointer ?? '/';
+  const field = fieldLabel(schema, path);
+  return faulted(compiled, new FormulaFault(fault.error, `计算字段「${field}」时，`), [], [{ path, field, message: `「${field}」的${fault.what}` }]);
 }
 
 /** The accepted run, or a refusal naming the steps it reached when working out its effects went over the budget (a delay's formula building too long a text) or a delay's formula gave an error value. */
@@ -551,7 +554,7 @@ export function startCase(
     // prefill cannot give a value yet, a number still blank, leaves its field blank: the step's submit computes it again).
     const form = compiled.startForm ? compiled.forms[compiled.startForm] : undefined;
     if (form?.computed && data && Object.hasOwn(data, form.id)) {
-      const computed = computeFields(compiled, form.schema, data[form.id], now, true);
+      const computed = computeFields(compiled, form.schema, data[form.id], now);
       if ('rejection' in computed) return { ...computed, rejection: { ...computed.rejection, details: computed.rejection.details.map((d) => ({ ...d, path: `/${form.id}${d.path}` })) } };
       data = { ...data, [form.id]: computed.data };
     }
@@ -617,14 +620,20 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     const form = compiled.forms[formId];
     if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);
     // Computed fields are the engine's: whatever was submitted for them is replaced before checking.
+    let fault: FormulaFault | undefined;
     if (form.computed) {
       const computed = computeFields(compiled, form.schema, data, toMs(options.now));
       if ('rejection' in computed) return computed;
-      data = computed.data;
+      ({ data, fault } = computed);
     }
-    if (!form.validate(data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
+    if (!form.validate(data)) {
+      // What the cadre typed wrong comes first ("12" in a number field); a computed field left blank by its formula's error is the formula's to report.
+      const errors = toFieldErrors(form.schema, form.validate.errors ?? []).filter((e) => !fault || e.path !== fault.pointer);
+      if (errors.length || !fault) return reject('invalid-data', errors);
+    }
     const unknown = unknownFieldErrors(form.schema, data);
     if (unknown.length) return reject('invalid-data', unknown);
+    if (fault) return faultedField(compiled, form.schema, fault);
     const large = options.limits ? dataTooLarge(compiled, formId, data, options.limits) : [];
     if (large.length) return reject('too-large', large);
   } else if (!emptyData(event.data)) {

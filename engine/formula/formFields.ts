@@ -83,15 +83,28 @@ export class ComputedFieldOverrun extends Error {
 
 /**
  * The form data with every computed field (re)computed: rows first, then the fields that may sum them.
- * Throws ComputedFieldOverrun, naming the field, when a formula goes over the budget, and
- * FormulaFault (with the field's pointer) when a formula gives an error value (#DIV/0!, #NUM!, #VALUE!),
- * or, with `blankOnError` (the cadre's form as they type; the server refuses it on submit), leaves that field blank.
+ * A formula giving an error value (#DIV/0!, #NUM!, #VALUE!) leaves its field blank, and the first
+ * such is returned as `fault` (a FormulaFault with the field's pointer), for the caller to refuse.
+ * Throws ComputedFieldOverrun, naming the field, when a formula goes over the budget.
  */
-export function applyComputedFields(schema: unknown, data: unknown, env: Omit<FormulaEnv, 'data'>, blankOnError = false): unknown {
-  return computeIn(schema, data, { ...env, blankOnError }, '');
+export function computeFormFields(schema: unknown, data: unknown, env: Omit<FormulaEnv, 'data'>): { data: unknown; fault?: FormulaFault } {
+  const faults: FormulaFault[] = [];
+  const out = computeIn(schema, data, { ...env, faults }, '');
+  return faults.length ? { data: out, fault: faults[0]! } : { data: out };
 }
 
-type ComputeEnv = Omit<FormulaEnv, 'data'> & { blankOnError: boolean };
+/**
+ * The form data with every computed field (re)computed (computeFormFields). Throws the
+ * FormulaFault of a formula giving an error value, or, with `blankOnError` (the cadre's form as
+ * they type; the server refuses it on submit), leaves that field blank.
+ */
+export function applyComputedFields(schema: unknown, data: unknown, env: Omit<FormulaEnv, 'data'>, blankOnError = false): unknown {
+  const computed = computeFormFields(schema, data, env);
+  if (computed.fault && !blankOnError) throw computed.fault;
+  return computed.data;
+}
+
+type ComputeEnv = Omit<FormulaEnv, 'data'> & { faults: FormulaFault[] };
 
 function computeIn(schema: unknown, data: unknown, env: ComputeEnv, pointer: string): unknown {
   // A part of the form with no computed field is returned as it is (the same object): nothing to compute, nothing copied.
@@ -122,8 +135,8 @@ function computeIn(schema: unknown, data: unknown, env: ComputeEnv, pointer: str
       throw e instanceof BudgetExceeded ? new ComputedFieldOverrun(`${pointer}/${key}`, e) : e;
     }
     if (value instanceof FormulaError) {
-      if (env.blankOnError) continue;
-      throw new FormulaFault(value, '', `${pointer}/${key}`);
+      env.faults.push(new FormulaFault(value, '', `${pointer}/${key}`));
+      continue;
     }
     if (value !== null && value !== undefined) out = out === data ? { ...out, [key]: value } : Object.assign(out, { [key]: value });
   }

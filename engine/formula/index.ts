@@ -18,7 +18,7 @@ export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, resultMisfit, t
 export { Decimal, Day, FormulaError, type Value } from './values';
 
 export { parseFormulaCached as parseFormula };
-export { applyComputedFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';
+export { applyComputedFields, computeFormFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';
 export { FormulaFault } from './fault';
 
 /** Evaluates a formula on case data; the result as case data holds it (numbers, YYYY-MM-DD, text, lists), or the FormulaError it gives. A formula that does not parse gives null. */
