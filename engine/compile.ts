@@ -5,7 +5,7 @@ import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent
 import { contentHash } from './contentHash';
 import { computedDelay, delayEnd, type ResolvedDelay, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
-import { endOfDay, evaluateFormula, hasComputedFields } from './formula/index';
+import { endOfDay, FormulaFault, formulaValue, hasComputedFields } from './formula/index';
 import { type Call, type LiveNode, Plans, type ReplayHooks } from './plans';
 import { actionList, firstStep, stepFormOf, walkMachine, type WalkedState } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
@@ -77,6 +77,8 @@ export interface Runner {
   meter: Meter;
   /** The authors' messages of the guards that refused during this call (the last one explains a refusal). */
   refusals: string[];
+  /** The first formula of this call that gave an error value (a guard's, a compute action's, a deadline's): the call is refused. XState wraps what a guard throws, so it is kept here. */
+  fault: FormulaFault | null;
   /** Macrostep plans (plans.ts); null on the reference compile, where every macrostep runs XState. */
   plans: Plans | null;
   /** What a replayed plan reports its microsteps and executor actions to, as XState's run does. */
@@ -212,6 +214,15 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
   };
   const meter = metered ? new Meter() : new UncountedMeter();
   const refusals: string[] = [];
+  /** Runs a guard or an action within the meter, keeping the first formula fault it throws. */
+  const watch = <T>(fn: () => T): T => {
+    try {
+      return meter.watch(fn);
+    } catch (e) {
+      if (e instanceof FormulaFault) runner.fault ??= e;
+      throw e;
+    }
+  };
   const plans = planned ? new Plans() : null;
   /** An assignment XState runs, recorded into the plan being made. */
   const traced = (call: Call) =>
@@ -249,7 +260,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
         const ev = runEvent(event, runner.sent);
         const p = (params ?? {}) as Record<string, unknown>;
         if (written) meter.wrote(written(ev, p));
-        return meter.watch(() => update(context, ev, p, { formulaEnv }));
+        return watch(() => update(context, ev, p, { formulaEnv }));
       });
     }
     if (entry.effect) actionImpls[entry.name] = () => undefined;
@@ -276,7 +287,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     if (!g) continue;
     const call: Call = ({ context, event }, params) => {
       meter.evaluation();
-      return meter.watch(() => g.evaluate(context, runEvent(event, runner.sent), (params ?? {}) as Record<string, unknown>, tools));
+      return watch(() => g.evaluate(context, runEvent(event, runner.sent), (params ?? {}) as Record<string, unknown>, tools));
     };
     guardImpls[t] = (args: { context: CaseContext; event: unknown }, params: unknown) => {
       const result = call(args, params) as boolean;
@@ -295,7 +306,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     // A computed delay ("=WORKDAY(agreement.signedOn, 5)") ends at the end of the day it gives (23:59:59 Beijing time).
     const { formula, delay } = delayOf(name);
     if (formula !== undefined) {
-      const day = evaluateFormula(formula, { data: context.data, now, calendar, tick: () => meter.formulaStep() });
+      const day = formulaValue(formula, { data: context.data, now, calendar, tick: () => meter.formulaStep() }, `计算期限「${name.startsWith('=') ? name.slice(1) : (def.delays?.[name]?.label ?? name)}」时，`);
       const at = typeof day === 'string' ? endOfDay(day, calendar) : null;
       return at === null ? null : { at, approximate: false };
     }
@@ -306,7 +317,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
   actionImpls['cf.slaStart'] = traced(({ context: ctx, event }, p) => {
     meter.action();
     const params = p as { state: string; sla: string };
-    const end = deadline(params.sla, ctx, runEvent(event, runner.sent).now);
+    const end = watch(() => deadline(params.sla, ctx, runEvent(event, runner.sent).now));
     if (delayOf(params.sla).formula !== undefined) {
       const { [params.state]: _gone, ...rest } = ctx.due;
       return end === null ? { due: rest } : { due: { ...rest, [params.state]: end.at } };
@@ -368,7 +379,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
       runner.actions.push(action);
     },
   };
-  const runner: Runner = { actions: [], live: new WeakMap(), configurations: new Map(), meter, refusals, plans, hooks, sent: undefined, scope: undefined as unknown as Runner['scope'] };
+  const runner: Runner = { actions: [], live: new WeakMap(), configurations: new Map(), meter, refusals, fault: null, plans, hooks, sent: undefined, scope: undefined as unknown as Runner['scope'] };
   // XState reports every microstep to the system's inspection hook: the meter counts them there, and the plan being made records them.
   const system = (self as unknown as { system: { _sendInspectionEvent(ev: { type: string; snapshot?: unknown }): void } }).system;
   const watchedSystem = Object.create(system, {

@@ -6,7 +6,7 @@ import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
-import { applyComputedFields, ComputedFieldOverrun } from './formula/index';
+import { computeFormFields, ComputedFieldOverrun, FormulaFault } from './formula/index';
 import { RECALENDAR_EVENT, recalendared } from './recalendar';
 import { REASSIGN_SIGNER_EVENT, reassignedSigner } from './reassignSigner';
 import { mayAct, rolesInStep, startRolesOf } from './rights';
@@ -71,6 +71,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'claimed-by-other': '这一步已由他人认领办理',
   'waiting-for-signer': '您请的加签人还没有审批，请等其审批后再办理',
   'too-large': '这一步要保存的内容超过了上限，案件没有任何改变',
+  'formula-error': '流程中的公式出错（如除数为零），这一步没有办理，案件没有任何改变',
 };
 
 const reject = (code: RejectionCode, details: FieldError[] = [], message = REJECTION_MESSAGES[code]): Rejected => ({
@@ -431,6 +432,14 @@ function begin(runner: Runner): void {
   runner.meter.arm();
   runner.actions = [];
   runner.refusals.length = 0;
+  runner.fault = null;
+}
+
+/** The refusal of a step whose formula gave an error value: where (the steps it started from, or the computed field), which formula, what it gave. */
+function faulted(compiled: CompiledProcess, fault: FormulaFault, from: readonly string[] = [], details: FieldError[] = []): Rejected {
+  const names = from.slice(0, 3).map((id) => `「${compiled.states.get(id)?.label ?? id}」`);
+  const where = names.length ? `在${names.join('、')}` : '';
+  return reject('formula-error', details, `流程中的公式出错：${where}${fault.place}${fault.what}。这一步没有办理，案件没有任何改变：请检查填写的数据，若无误请联系县里的流程管理员修改流程。`);
 }
 
 /**
@@ -456,8 +465,8 @@ function macrostep(compiled: CompiledProcess, snapshot: CaseSnapshot, event: Run
     ending = endingOf(next, next === live);
     return { ending, context: next.context as CaseContext, live: next };
   } finally {
-    // Kept only when the run ended within the budget.
-    plans?.stop(key, compiled.runner.meter.exceeded ? undefined : ending);
+    // Kept only when the run ended within the budget, every formula giving a value.
+    plans?.stop(key, compiled.runner.meter.exceeded || compiled.runner.fault ? undefined : ending);
   }
 }
 
@@ -476,11 +485,15 @@ function metered(compiled: CompiledProcess, run: () => Run | Rejected, from: rea
     if (isRejected(next)) return next;
     // XState's getInitialSnapshot catches what its run throws and answers with an error snapshot.
     const error = next.ending.status === 'error' ? next.ending.error : undefined;
-    return meter.exceeded ? refuse(meter.exceeded) : isLoopGuard(error) ? refuse(new BudgetExceeded('microsteps', [])) : next;
+    if (meter.exceeded) return refuse(meter.exceeded);
+    if (compiled.runner.fault) return faulted(compiled, compiled.runner.fault, from);
+    return isLoopGuard(error) ? refuse(new BudgetExceeded('microsteps', [])) : next;
   } catch (e) {
     const over = meter.exceeded ?? (e instanceof BudgetExceeded ? e : isLoopGuard(e) ? new BudgetExceeded('microsteps', []) : null);
-    if (!over) throw e;
-    return refuse(over);
+    if (over) return refuse(over);
+    const fault = compiled.runner.fault ?? (e instanceof FormulaFault ? e : null);
+    if (fault) return faulted(compiled, fault, from);
+    throw e;
   } finally {
     meter.disarm();
   }
@@ -488,13 +501,14 @@ function metered(compiled: CompiledProcess, run: () => Run | Rejected, from: rea
 
 /**
  * A form's computed fields, counted against the budget. A formula that goes over it (too long a
- * text, too many steps) refuses the step as the definition's fault, naming the field.
+ * text, too many steps) refuses the step as the definition's fault, naming the field. A formula
+ * giving an error value (#DIV/0!) leaves its field blank and comes back as `fault`.
  */
-function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number): { data: unknown } | Rejected {
+function computeFields(compiled: CompiledProcess, schema: Record<string, unknown>, data: unknown, now: number): { data: unknown; fault?: FormulaFault } | Rejected {
   const meter = compiled.runner.meter;
   meter.arm();
   try {
-    return { data: applyComputedFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() }) };
+    return computeFormFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() });
   } catch (e) {
     if (!(e instanceof ComputedFieldOverrun)) throw e;
     const field = fieldLabel(schema, e.pointer);
@@ -504,11 +518,19 @@ function computeFields(compiled: CompiledProcess, schema: Record<string, unknown
   }
 }
 
-/** The accepted run, or a refusal naming the steps it reached when working out its effects went over the budget (a delay's formula building too long a text). */
+/** The refusal of a step whose computed field's formula gave an error value, naming the field. */
+function faultedField(compiled: CompiledProcess, schema: Record<string, unknown>, fault: FormulaFault): Rejected {
+  const path = fault.pointer ?? '/';
+  const field = fieldLabel(schema, path);
+  return faulted(compiled, new FormulaFault(fault.error, `计算字段「${field}」时，`), [], [{ path, field, message: `「${field}」的${fault.what}` }]);
+}
+
+/** The accepted run, or a refusal naming the steps it reached when working out its effects went over the budget (a delay's formula building too long a text) or a delay's formula gave an error value. */
 function settled(compiled: CompiledProcess, run: Run, accept: () => Accepted): TransitionResult {
   try {
     return accept();
   } catch (e) {
+    if (e instanceof FormulaFault) return faulted(compiled, e, run.ending.nodes.filter((n) => n.type === 'atomic').map((n) => n.id));
     if (!(e instanceof BudgetExceeded)) throw e;
     const reached = new BudgetExceeded(e.kind, run.ending.nodes.filter((n) => n.type === 'atomic').map((n) => n.id));
     return reject('over-budget', [], budgetMessage(reached, (id) => compiled.states.get(id)?.label ?? id));
@@ -545,12 +567,21 @@ export function startCase(
   options: { now: number | Date; actor: Actor; unitPath: readonly string[]; data?: Record<string, unknown>; system?: boolean },
 ): TransitionResult {
   if (!options.system && !mayAct(startRolesOf(compiled.definition), options.actor, options.unitPath)) return reject('forbidden-role');
+  const now = toMs(options.now);
+  let data = options.data;
   if (!options.system) {
-    const refused = checkStartData(compiled, options.data);
+    // What a user prefills is the first step's form: its computed fields are the engine's, as on submit (a formula the
+    // prefill cannot give a value yet, a number still blank, leaves its field blank: the step's submit computes it again).
+    const form = compiled.startForm ? compiled.forms[compiled.startForm] : undefined;
+    if (form?.computed && data && Object.hasOwn(data, form.id)) {
+      const computed = computeFields(compiled, form.schema, data[form.id], now);
+      if ('rejection' in computed) return { ...computed, rejection: { ...computed.rejection, details: computed.rejection.details.map((d) => ({ ...d, path: `/${form.id}${d.path}` })) } };
+      data = { ...data, [form.id]: computed.data };
+    }
+    const refused = checkStartData(compiled, data);
     if (refused) return refused;
   }
-  const now = toMs(options.now);
-  const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: options.data ?? {} };
+  const input = { now, actorId: options.actor.id, actorName: options.actor.name ?? '', data: data ?? {} };
   const run = metered(compiled, () => {
     compiled.runner.sent = { type: 'xstate.init', ...input };
     const live = compiled.machine.getInitialSnapshot(compiled.runner.scope, input) as AnyMachineSnapshot;
@@ -610,16 +641,22 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     const form = compiled.forms[formId];
     if (!form) return reject('invalid-data', [], `表单「${formId}」不存在`);
     // Computed fields are the engine's: whatever was submitted for them is replaced before checking.
+    let fault: FormulaFault | undefined;
     if (form.computed) {
       const computed = computeFields(compiled, form.schema, data, toMs(options.now));
       if ('rejection' in computed) return computed;
-      data = computed.data;
+      ({ data, fault } = computed);
     }
-    if (!form.validate(data)) return reject('invalid-data', toFieldErrors(form.schema, form.validate.errors ?? []));
+    if (!form.validate(data)) {
+      // What the cadre typed wrong comes first ("12" in a number field); a computed field left blank by its formula's error is the formula's to report.
+      const errors = toFieldErrors(form.schema, form.validate.errors ?? []).filter((e) => !fault || e.path !== fault.pointer);
+      if (errors.length || !fault) return reject('invalid-data', errors);
+    }
     const unknown = unknownFieldErrors(form.schema, data);
     if (unknown.length) return reject('invalid-data', unknown);
     const wrongField = spec?.kind === 'return' ? returnFieldProblem(Object.values(compiled.forms).filter((f) => f.id !== formId), data) : undefined;
     if (wrongField) return reject('invalid-data', [wrongField]);
+    if (fault) return faultedField(compiled, form.schema, fault);
     const large = options.limits ? dataTooLarge(compiled, formId, data, options.limits) : [];
     if (large.length) return reject('too-large', large);
   } else if (!emptyData(event.data)) {

@@ -100,7 +100,8 @@ export type RejectionCode =
   | 'already-approved'
   | 'claimed-by-other'
   | 'waiting-for-signer'
-  | 'too-large';
+  | 'too-large'
+  | 'formula-error';
 
 /** A typed refusal: nothing changed. */
 export interface Rejection {

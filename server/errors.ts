@@ -63,6 +63,7 @@ export const errorCatalogue = {
   CF_CASE_CLOSED: { status: 422, message: REJECTION_MESSAGES['case-closed'] },
   CF_DEFINITION_INVALID: { status: 422, message: '流程定义有错误，不能发布' },
   CF_DEFINITION_RUNAWAY: { status: 422, message: REJECTION_MESSAGES['over-budget'] },
+  CF_FORMULA_ERROR: { status: 422, message: REJECTION_MESSAGES['formula-error'] },
   CF_CASE_CORRUPT: { status: 500, message: REJECTION_MESSAGES['invalid-snapshot'] },
   CF_RATE_LIMITED: { status: 429, message: '尝试过于频繁，请稍后再试' },
   CF_DB_UNAVAILABLE: { status: 503, message: '数据库暂时连不上（可能正在切换主库），请稍后重试；带 Idempotency-Key 的提交可以放心重发' },
@@ -106,6 +107,7 @@ const REJECTION_CODES: Record<RejectionCode, ErrorCode> = {
   'claimed-by-other': 'CF_CLAIMED',
   'waiting-for-signer': 'CF_WAITING_FOR_SIGNER',
   'too-large': 'CF_STEP_TOO_LARGE',
+  'formula-error': 'CF_FORMULA_ERROR',
 };
 
 /**

@@ -62,11 +62,12 @@ interface Props {
 
 /**
  * Computed fields filled in as the engine fills them (the server recomputes on submit; this is what the cadre sees meanwhile).
- * A formula past the engine's limit leaves the data as typed: the server refuses the submission, naming the field.
+ * A formula past the engine's limit leaves the data as typed, and one giving an error value (#DIV/0!) leaves its field
+ * blank: the server refuses the submission, naming the field.
  */
 const compute = (schema: object, data: unknown) => {
   try {
-    return applyComputedFields(schema, data, { now: Date.now(), calendar: defaultCalendar, tick: () => undefined });
+    return applyComputedFields(schema, data, { now: Date.now(), calendar: defaultCalendar, tick: () => undefined }, true);
   } catch (e) {
     if (e instanceof ComputedFieldOverrun) return data;
     throw e;

@@ -1,6 +1,6 @@
 import { allocateFen, yuanToFen } from '../allocate';
 import { getPath, setPath } from '../dataPath';
-import { evaluateFormula, MAX_FORMULA_LENGTH } from '../formula/index';
+import { formulaValue, MAX_FORMULA_LENGTH } from '../formula/index';
 import type { CaseContext } from '../types';
 import { type ActionEntry, dataPathSchema, type RunEvent } from './entry';
 
@@ -142,7 +142,10 @@ export const actionEntries: ActionEntry[] = [
     example: { type: 'compute', params: { to: 'loan.balance', expr: 'SUM(loans.amount) - SUM(repayments.amount)', label: '尚欠本金（元）' } },
     reads: () => [],
     writes: (p) => [str(p.to)],
-    update: (ctx, ev, p, tools) => withData(ctx, setPath(ctx.data, str(p.to), evaluateFormula(str(p.expr), tools.formulaEnv(ctx, ev)) ?? undefined)),
+    update: (ctx, ev, p, tools) => {
+      const place = `计算${typeof p.label === 'string' ? `「${p.label}」（${str(p.to)}）` : `「${str(p.to)}」`}时，`;
+      return withData(ctx, setPath(ctx.data, str(p.to), formulaValue(str(p.expr), tools.formulaEnv(ctx, ev), place) ?? undefined));
+    },
   },
   {
     name: 'spawn',

@@ -85,7 +85,7 @@ export const guardEntries: GuardEntry[] = [
     // The checker type-checks formulas itself, naming the place inside the formula.
     reads: () => [],
     evaluate: (ctx, ev, p, tools) => {
-      const ok = formulaHolds(String(p.expr), tools.formulaEnv(ctx, ev));
+      const ok = formulaHolds(String(p.expr), tools.formulaEnv(ctx, ev), `判断条件「${String(p.expr)}」时，`);
       if (!ok && typeof p.message === 'string') tools.refuse(p.message);
       return ok;
     },

@@ -1,5 +1,5 @@
 import { findAction, findGuard } from '../catalogue/index';
-import { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, typecheck } from '../formula/index';
+import { type FieldTypes, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, resultMisfit, type Typed, typeOf } from '../formula/index';
 import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
@@ -111,47 +111,54 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
         const [head, ...rest] = path.split('.');
         if (head === 'submitted') return submitted ? formulaTypeIn(submitted, rest) : undefined;
         return typeOfPath(path);
-      }));
+      }, ref.kind === 'guard' ? 'boolean' : undefined));
     }
   }
   return out;
 }
 
-/** The formula type of the field a path reaches from a schema: through lists it is a list. */
-export function formulaTypeIn(root: Known, keys: string[]): FormulaType | undefined {
+/** The formula type of the field a path reaches from a schema: through lists it is a list of the field's type. */
+export function formulaTypeIn(root: Known, keys: string[]): Typed | undefined {
   let cur: Known = root;
   let list = false;
   for (const key of keys) {
-    if (cur === ANY) return 'any';
+    if (cur === ANY) return list ? { type: 'list' } : { type: 'any' };
     if (cur.type === 'array' || cur.items !== undefined) {
       list = true;
       cur = isSchema(cur.items) ? (cur.items as Schema) : ANY;
-      if (cur === ANY) return 'any';
+      if (cur === ANY) return { type: 'list' };
     }
     const next = step(cur, key);
     if (next === undefined) return undefined;
     cur = next;
   }
-  if (list) return 'list';
-  if (cur === ANY) return 'any';
-  const t = cur.type;
+  const t = typeOfSchema(cur);
+  return list ? { type: 'list', item: t === 'list' ? 'any' : t } : { type: t };
+}
+
+/** The formula type of the values a schema allows. */
+function typeOfSchema(s: Known): FormulaType {
+  if (s === ANY) return 'any';
+  const t = s.type;
   if (t === 'number' || t === 'integer') return 'number';
   if (t === 'boolean') return 'boolean';
   if (t === 'array') return 'list';
-  if (t === 'string') return cur.format === 'date' ? 'date' : 'text';
-  if (Array.isArray(cur.enum) && cur.enum.every((v) => typeof v === 'string')) return 'text';
+  if (t === 'string') return s.format === 'date' ? 'date' : 'text';
+  if (Array.isArray(s.enum) && s.enum.every((v) => typeof v === 'string')) return 'text';
   return 'any';
 }
 
-/** Parses and type-checks a formula; each problem at the formula's JSON path, naming the character it starts at. */
+const FORMULA_CODES = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type', date: 'formula-date-text', result: 'formula-result-type' } as const;
+
+/** Parses and type-checks a formula, and that it gives what its place wants; each problem at the formula's JSON path, naming the character it starts at. */
 export function checkFormula(text: string, pointer: string, fields: FieldTypes, wanted?: FormulaType): Problem[] {
   const node = parseFormula(text);
   if (node instanceof FormulaSyntaxError) return [problem('formula-syntax', pointer, { at: node.pos + 1, detail: node.message })];
   const issues: FormulaIssue[] = [];
-  const type = typecheck(node, fields, issues);
-  if (wanted && type !== wanted && type !== 'any' && !(wanted === 'date' && type === 'text')) issues.push({ pos: 0, kind: 'type', message: `这里应得到${FORMULA_TYPE_NAMES[wanted]}，公式得到的是${FORMULA_TYPE_NAMES[type]}` });
-  const codes = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type' } as const;
-  return issues.map((i) => problem(codes[i.kind], pointer, { at: i.pos + 1, detail: i.message }));
+  const type = typeOf(node, fields, issues);
+  const result = wanted && resultMisfit(node, type, wanted);
+  if (result) issues.push(result);
+  return issues.map((i) => problem(FORMULA_CODES[i.kind], pointer, { at: i.pos + 1, detail: i.message }));
 }
 
 const TYPE_NAMES: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是/否', array: '列表', object: '对象', null: '空值' };

@@ -30,7 +30,7 @@ function checkComputedFields(schema: Schema, pointer: string, out: Problem[]) {
     const at = `${pointer}/properties/${key}`;
     if (sub.formula !== undefined) {
       if (typeof sub.formula !== 'string') out.push(problem('formula-syntax', `${at}/formula`, { at: 1, detail: '公式应写成文字' }));
-      else out.push(...checkFormula(sub.formula, `${at}/formula`, (path) => (path.split('.')[0] === key ? undefined : formulaTypeIn(schema, path.split('.')))));
+      else out.push(...checkFormula(sub.formula, `${at}/formula`, (path) => (path.split('.')[0] === key ? undefined : formulaTypeIn(schema, path.split('.'))), formulaTypeIn(sub, [])?.type));
     } else checkComputedFields(sub, at, out);
   }
 }

@@ -89,6 +89,8 @@ export const problemCatalogue = {
   'formula-function-unknown': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula calls an unknown function at character ${a.at}`),
   'formula-arity': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula passes the wrong number of arguments at character ${a.at}`),
   'formula-type': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula has a type mismatch at character ${a.at}`),
+  'formula-date-text': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula gives text where a date is wanted at character ${a.at}`),
+  'formula-result-type': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, () => 'formula gives a value of the wrong type for its place'),
   'approval-ratio-missing': e((a) => `「${a.state}」按比例审批，但没有写比例（ratio，如 0.6）`, (a) => `"${a.state}" decides by a share of approvers but gives no ratio`),
   'approval-no-approve': e((a) => `「${a.state}」设为多人审批，但在这一步没有「同意」类操作（kind: approve）`, (a) => `"${a.state}" is decided by several approvers but takes no approve-kind event`),
   'approval-no-approvers': e((a) => `「${a.state}」设为多人审批，但${a.why}：这一步没有人能审批`, (a) => `"${a.state}" is decided by several approvers but nobody can approve it (${a.why})`),

@@ -1,4 +1,4 @@
-import { asDay, asNumber, asText, divide, Day, Decimal, fromData, joinText, multiply, type Value } from './values';
+import { asDay, asNumber, asText, dayOrError, divide, Day, Decimal, FormulaError, fromData, joinText, multiply, numberOr, type Value } from './values';
 import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
 
@@ -27,10 +27,14 @@ function readPath(root: unknown, keys: string[], from: number, env: FormulaEnv):
 const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
 /** Number literals, parsed once per node. */
 const literals = new WeakMap<Node, Decimal>();
+const BLANK_COMPARED = new FormulaError('#VALUE!', '比较大小的一边是空白（没有填写）');
+const UNLIKE_COMPARED = new FormulaError('#VALUE!', '比较大小的两边不是同一类值');
 
-function compare(op: string, a: Value, b: Value): boolean {
+/** a op b: = and <> for any values (blank equals only blank); < <= > >= for two numbers, two dates or two texts, else #VALUE!. */
+function compare(op: string, a: Value, b: Value): boolean | FormulaError {
   if (op === '=') return same(a, b);
   if (op === '<>') return !same(a, b);
+  if (a === null || b === null) return BLANK_COMPARED;
   let d: number;
   const x = asDay(a);
   const y = asDay(b);
@@ -39,13 +43,41 @@ function compare(op: string, a: Value, b: Value): boolean {
   else {
     const m = asNumber(a);
     const n = asNumber(b);
-    if (!m || !n) return false;
+    if (!m || !n) return UNLIKE_COMPARED;
     d = m.units < n.units ? -1 : m.units > n.units ? 1 : 0;
   }
   return op === '<' ? d < 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d >= 0;
 }
 
-/** Evaluates a parsed formula. Total: wrong types, a division by zero or a number too large give blank, never an exception (the budget's may: too many steps, too long a text). */
+/** a + b or a - b where a is a date: a date plus or minus whole days, or the days between two dates. */
+function dateArithmetic(op: string, da: Day, b: Value): Value {
+  const db = asDay(b);
+  if (db && op === '-') return Decimal.of(da.n - db.n);
+  const n = numberOr(b);
+  if (n instanceof FormulaError) return n;
+  return dayOrError(da.n + (op === '+' ? 1 : -1) * Math.trunc(n.toNumber()));
+}
+
+function arithmetic(op: string, a: Value, b: Value): Value {
+  if (op === '&') return joinText([asText(a), asText(b)]);
+  if (COMPARISONS.has(op)) return compare(op, a, b);
+  const da = asDay(a);
+  if (da && (op === '+' || op === '-')) return dateArithmetic(op, da, b);
+  const x = numberOr(a);
+  if (x instanceof FormulaError) return x;
+  const y = numberOr(b);
+  if (y instanceof FormulaError) return y;
+  if (op === '+') return Decimal.within(x.units + y.units);
+  if (op === '-') return Decimal.within(x.units - y.units);
+  if (op === '*') return multiply(x, y);
+  return divide(x, y);
+}
+
+/**
+ * Evaluates a parsed formula. Total: a division by zero, a number too large, a blank or text where
+ * a number is needed give an error value (#DIV/0!, #NUM!, #VALUE!), never an exception (the
+ * budget's may: too many steps, too long a text).
+ */
 export function evaluate(node: Node, env: FormulaEnv): Value {
   env.tick();
   switch (node.kind) {
@@ -61,39 +93,32 @@ export function evaluate(node: Node, env: FormulaEnv): Value {
     case 'field':
       return node.keys[0] === 'submitted' ? readPath(env.submitted, node.keys, 1, env) : readPath(env.data, node.keys, 0, env);
     case 'unary': {
-      const v = asNumber(evaluate(node.arg, env));
-      return v && (node.op === '-' ? new Decimal(-v.units) : v);
+      const v = numberOr(evaluate(node.arg, env));
+      return v instanceof FormulaError || node.op === '+' ? v : new Decimal(-v.units);
     }
     case 'binary': {
       const a = evaluate(node.left, env);
+      if (a instanceof FormulaError) return a;
       const b = evaluate(node.right, env);
-      if (node.op === '&') return joinText([asText(a), asText(b)]);
-      if (COMPARISONS.has(node.op)) return compare(node.op, a, b);
-      // Date plus or minus days; date minus date is days.
-      const da = asDay(a);
-      if (da && (node.op === '+' || node.op === '-')) {
-        const db = asDay(b);
-        if (db && node.op === '-') return Decimal.of(da.n - db.n);
-        const n = asNumber(b);
-        return n ? Day.of(da.n + (node.op === '+' ? 1 : -1) * Math.trunc(n.toNumber())) : null;
-      }
-      const x = asNumber(a);
-      const y = asNumber(b);
-      if (!x || !y) return null;
-      if (node.op === '+') return Decimal.within(x.units + y.units);
-      if (node.op === '-') return Decimal.within(x.units - y.units);
-      if (node.op === '*') return multiply(x, y);
-      return divide(x, y);
+      return b instanceof FormulaError ? b : arithmetic(node.op, a, b);
     }
     case 'call': {
       const fn = formulaFunctions[node.name];
       if (!fn) return null;
       if (node.name === 'IF') {
-        const cond = truthy(evaluate(node.args[0]!, env));
-        const pick = cond ? node.args[1] : node.args[2];
+        const test = evaluate(node.args[0]!, env);
+        if (test instanceof FormulaError) return test;
+        const pick = truthy(test) ? node.args[1] : node.args[2];
         return pick ? evaluate(pick, env) : null;
       }
-      return fn.run(node.args.map((a) => evaluate(a, env)), env);
+      const args: Value[] = [];
+      for (const a of node.args) {
+        const v = evaluate(a, env);
+        // An error in an argument is the call's value, but for the functions that look at errors (IFERROR, ISERROR).
+        if (v instanceof FormulaError && !fn.takesErrors) return v;
+        args.push(v);
+      }
+      return fn.run(args, env);
     }
   }
 }

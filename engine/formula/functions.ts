@@ -1,7 +1,7 @@
 /** The formula functions: Excel's names and meaning, exact decimals, dates on the county calendar. */
 import { addDuration, localDate } from '../duration';
 import type { Calendar } from '../types';
-import { asDay, asNumber, asText, Day, Decimal, joinText, roundTo, type Value } from './values';
+import { asDay, asNumber, asText, Day, dayOrError, Decimal, divide, FormulaError, joinText, NOT_DAY, numberOr, roundTo, type Value } from './values';
 
 /** What a formula may see besides the case data: the submitted form, the time, the calendar, the budget. */
 export interface FormulaEnv {
@@ -17,6 +17,12 @@ export interface FormulaEnv {
 
 export type FormulaType = 'number' | 'text' | 'boolean' | 'date' | 'list' | 'any';
 
+/** A type as the checker knows it: a list also knows the type of its items (entries.amount: a list of numbers). */
+export interface Typed {
+  type: FormulaType;
+  item?: FormulaType;
+}
+
 export interface FormulaFunction {
   summary: string;
   example: string;
@@ -24,15 +30,23 @@ export interface FormulaFunction {
   max: number;
   /** The type each argument must have ('any' accepts all; 'list' also accepts single values). */
   arg(i: number): FormulaType;
-  returns: FormulaType | ((args: FormulaType[]) => FormulaType);
+  /** For a 'list' argument, the type its items (or the single value given) must have. */
+  items?(i: number): FormulaType;
+  returns: FormulaType | ((args: Typed[]) => FormulaType | Typed);
   /** Arguments evaluated only when needed (IF). */
   lazy?: boolean;
+  /** Given error values as they are (IFERROR, ISERROR, ISBLANK); any other function's value is the first error among its arguments. */
+  takesErrors?: boolean;
   run(args: Value[], env: FormulaEnv): Value;
 }
 
 const ZERO = new Decimal(0n);
 const num = asNumber;
 const day = asDay;
+/** A date argument: the day, blank for a blank (no date yet), or #VALUE! for anything else. */
+const dayArg = (v: Value): Day | FormulaError | null => (v === null ? null : (day(v) ?? NOT_DAY));
+/** A sum of millionths, or #NUM! past what case data holds. */
+const total = (ns: Decimal[]) => Decimal.within(ns.reduce((s, d) => s + d.units, 0n));
 /** Lists and single values as one flat list (SUM(a, b.c, 3)). */
 const flat = (args: Value[], env: FormulaEnv): Value[] => {
   const out: Value[] = [];
@@ -61,55 +75,72 @@ const dayMs = (d: Day, calendar: Calendar) => d.n * 86_400_000 - calendar.timeZo
 
 const all = (): FormulaType => 'any';
 const nums = (): FormulaType => 'list';
+const number = (): FormulaType => 'number';
 const many = 255;
+/** What FIRST and LAST give: an item of the list (or the single value). */
+const itemOf = (t: Typed[]): Typed => (t[0]?.type === 'list' ? { type: t[0].item ?? 'any' } : { type: t[0]?.type ?? 'any' });
+/** IF and IFERROR: the type both branches share, else any. */
+const either = (a: Typed | undefined, b: Typed | undefined): Typed => (!b || (a && a.type === b.type && a.item === b.item) ? (a ?? { type: 'any' }) : { type: 'any' });
 
 /** Every function a formula may call, by name. */
 export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(Object.create(null) as Record<string, FormulaFunction>, {
-  SUM: { summary: '求和：数值和列表（如一张表的一列）中所有数字之和', example: 'SUM(entries.amount)', min: 1, max: many, arg: nums, returns: 'number', run: (a, e) => numbers(a, e).reduce((s, d) => new Decimal(s.units + d.units), ZERO) },
+  SUM: { summary: '求和：数值和列表（如一张表的一列）中所有数字之和，空白不计', example: 'SUM(entries.amount)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => total(numbers(a, e)) },
   COUNT: { summary: '计数：列表中不为空的项数', example: 'COUNT(visits)', min: 1, max: many, arg: nums, returns: 'number', run: (a, e) => Decimal.of(flat(a, e).filter((v) => v !== null).length) },
   COUNTIF: { summary: '条件计数：列表中等于给定值的项数', example: 'COUNTIF(visits.willing, TRUE)', min: 2, max: 2, arg: (i) => (i === 0 ? 'list' : 'any'), returns: 'number', run: (a, e) => Decimal.of(flat([a[0]!], e).filter((v) => same(v, a[1]!)).length) },
-  SUMIF: { summary: '条件求和：第一个列表中等于给定值的那些行，把第三个列表对应行相加', example: 'SUMIF(entries.kind, "存入", entries.amount)', min: 3, max: 3, arg: (i) => (i === 1 ? 'any' : 'list'), returns: 'number', run: (a, e) => {
+  SUMIF: { summary: '条件求和：第一个列表中等于给定值的那些行，把第三个列表对应行相加', example: 'SUMIF(entries.kind, "存入", entries.amount)', min: 3, max: 3, arg: (i) => (i === 1 ? 'any' : 'list'), items: (i) => (i === 2 ? 'number' : 'any'), returns: 'number', run: (a, e) => {
     const keys = flat([a[0]!], e);
     const vals = flat([a[2]!], e);
-    return keys.reduce<Decimal>((s, k, i) => (same(k, a[1]!) && vals[i] instanceof Decimal ? new Decimal(s.units + (vals[i] as Decimal).units) : s), ZERO);
+    return total(keys.flatMap((k, i) => (same(k, a[1]!) && vals[i] instanceof Decimal ? [vals[i] as Decimal] : [])));
   } },
-  AVERAGE: { summary: '平均值（没有数字时为空）', example: 'AVERAGE(scores.points)', min: 1, max: many, arg: nums, returns: 'number', run: (a, e) => {
+  AVERAGE: { summary: '平均值，空白不计（没有数字时为 #DIV/0!）', example: 'AVERAGE(scores.points)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => {
     const ns = numbers(a, e);
-    return ns.length ? new Decimal(ns.reduce((s, d) => s + d.units, 0n) / BigInt(ns.length)) : null;
+    const sum = total(ns);
+    return sum instanceof FormulaError ? sum : divide(sum, new Decimal(BigInt(ns.length) * 1_000_000n));
   } },
-  MIN: { summary: '最小值（没有数字时为空）', example: 'MIN(a, b)', min: 1, max: many, arg: nums, returns: 'number', run: (a, e) => numbers(a, e).reduce<Decimal | null>((m, d) => (m === null || d.units < m.units ? d : m), null) },
-  MAX: { summary: '最大值（没有数字时为空）', example: 'MAX(a, b)', min: 1, max: many, arg: nums, returns: 'number', run: (a, e) => numbers(a, e).reduce<Decimal | null>((m, d) => (m === null || d.units > m.units ? d : m), null) },
-  ROUND: { summary: '四舍五入到指定的小数位数（默认取整）', example: 'ROUND(total / 3, 2)', min: 1, max: 2, arg: () => 'number', returns: 'number', run: (a) => {
-    const d = num(a[0]!);
-    return d && roundTo(d, a[1] ? (num(a[1]) ?? ZERO).toNumber() : 0);
+  MIN: { summary: '最小值，空白不计（没有数字时为空）', example: 'MIN(a, b)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => numbers(a, e).reduce<Decimal | null>((m, d) => (m === null || d.units < m.units ? d : m), null) },
+  MAX: { summary: '最大值，空白不计（没有数字时为空）', example: 'MAX(a, b)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => numbers(a, e).reduce<Decimal | null>((m, d) => (m === null || d.units > m.units ? d : m), null) },
+  ROUND: { summary: '四舍五入到指定的小数位数（默认取整）', example: 'ROUND(total / 3, 2)', min: 1, max: 2, arg: number, returns: 'number', run: (a) => {
+    const d = numberOr(a[0]!);
+    const digits = a[1] === undefined ? ZERO : numberOr(a[1]);
+    return d instanceof FormulaError ? d : digits instanceof FormulaError ? digits : roundTo(d, digits.toNumber());
   } },
-  ABS: { summary: '绝对值', example: 'ABS(balance)', min: 1, max: 1, arg: () => 'number', returns: 'number', run: (a) => {
-    const d = num(a[0]!);
-    return d && new Decimal(d.units < 0n ? -d.units : d.units);
+  ABS: { summary: '绝对值', example: 'ABS(balance)', min: 1, max: 1, arg: number, returns: 'number', run: (a) => {
+    const d = numberOr(a[0]!);
+    return d instanceof FormulaError ? d : new Decimal(d.units < 0n ? -d.units : d.units);
   } },
-  IF: { summary: '条件取值：条件成立取第二项，否则取第三项（没有第三项时为空）', example: 'IF(score >= 90, "优秀", "合格")', min: 2, max: 3, arg: (i) => (i === 0 ? 'boolean' : 'any'), lazy: true, returns: (t) => (t[1] === t[2] || t[2] === undefined ? (t[1] ?? 'any') : 'any'), run: () => null },
+  IF: { summary: '条件取值：条件成立取第二项，否则取第三项（没有第三项时为空）', example: 'IF(score >= 90, "优秀", "合格")', min: 2, max: 3, arg: (i) => (i === 0 ? 'boolean' : 'any'), lazy: true, returns: (t) => either(t[1], t[2]), run: () => null },
+  IFERROR: { summary: '出错时取值：第一项是错误值（如 #DIV/0! 除数为零）时取第二项，否则取第一项', example: 'IFERROR(plan.total / plan.people, 0)', min: 2, max: 2, arg: all, takesErrors: true, returns: (t) => either(t[0], t[1]), run: (a) => (a[0] instanceof FormulaError ? a[1]! : a[0]!) },
+  ISERROR: { summary: '是否为错误值（#DIV/0!、#NUM!、#VALUE!）', example: 'ISERROR(plan.total / plan.people)', min: 1, max: 1, arg: all, takesErrors: true, returns: 'boolean', run: (a) => a[0] instanceof FormulaError },
   AND: { summary: '并且：所有条件都成立', example: 'AND(a > 0, b > 0)', min: 1, max: many, arg: () => 'boolean', returns: 'boolean', run: (a) => a.every(truthy) },
   OR: { summary: '或者：至少一个条件成立', example: 'OR(a > 0, b > 0)', min: 1, max: many, arg: () => 'boolean', returns: 'boolean', run: (a) => a.some(truthy) },
   NOT: { summary: '不成立', example: 'NOT(ISBLANK(note))', min: 1, max: 1, arg: () => 'boolean', returns: 'boolean', run: (a) => !truthy(a[0]!) },
-  ISBLANK: { summary: '是否为空（没有填写）', example: 'ISBLANK(register.phone)', min: 1, max: 1, arg: all, returns: 'boolean', run: (a) => a[0] === null || a[0] === '' || (Array.isArray(a[0]) && a[0].length === 0) },
+  ISBLANK: { summary: '是否为空（没有填写）', example: 'ISBLANK(register.phone)', min: 1, max: 1, arg: all, takesErrors: true, returns: 'boolean', run: (a) => a[0] === null || a[0] === '' || (Array.isArray(a[0]) && a[0].length === 0) },
   LEN: { summary: '文字的字数', example: 'LEN(register.householder)', min: 1, max: 1, arg: () => 'text', returns: 'number', run: (a) => Decimal.of([...text(a[0]!)].length) },
   CONCAT: { summary: '把几段文字连起来（也可用 &）', example: 'CONCAT(register.householder, "户")', min: 1, max: many, arg: all, returns: 'text', run: (a) => joinText(a.map(text)) },
-  FIRST: { summary: '列表的第一项（如第一次走访）', example: 'FIRST(visits.date)', min: 1, max: 1, arg: () => 'list', returns: 'any', run: (a) => (Array.isArray(a[0]) ? (a[0][0] ?? null) : a[0]!) },
-  LAST: { summary: '列表的最后一项（如最近一次走访）', example: 'LAST(followUps.income)', min: 1, max: 1, arg: () => 'list', returns: 'any', run: (a) => (Array.isArray(a[0]) ? (a[0].at(-1) ?? null) : a[0]!) },
+  FIRST: { summary: '列表的第一项（如第一次走访）', example: 'FIRST(visits.date)', min: 1, max: 1, arg: () => 'list', returns: itemOf, run: (a) => (Array.isArray(a[0]) ? (a[0][0] ?? null) : a[0]!) },
+  LAST: { summary: '列表的最后一项（如最近一次走访）', example: 'LAST(followUps.income)', min: 1, max: 1, arg: () => 'list', returns: itemOf, run: (a) => (Array.isArray(a[0]) ? (a[0].at(-1) ?? null) : a[0]!) },
   TODAY: { summary: '今天（北京时间；办理这一步的时间，不是电脑时钟）', example: 'TODAY()', min: 0, max: 0, arg: all, returns: 'date', run: (_a, e) => todayOf(e) },
-  DATE: { summary: '由年、月、日得到日期', example: 'DATE(YEAR(TODAY()), 12, 31)', min: 3, max: 3, arg: () => 'number', returns: 'date', run: (a) => {
-    const [y, m, d] = a.map((v) => (num(v) ?? ZERO).toNumber());
+  DATE: { summary: '由年、月、日得到日期', example: 'DATE(YEAR(TODAY()), 12, 31)', min: 3, max: 3, arg: number, returns: 'date', run: (a) => {
+    const parts = a.map(numberOr);
+    const bad = parts.find((p) => p instanceof FormulaError);
+    if (bad) return bad;
+    const [y, m, d] = (parts as Decimal[]).map((p) => Math.trunc(p.toNumber()));
     const ms = Date.UTC(y!, m! - 1, d!);
-    return Number.isFinite(ms) ? Day.of(Math.floor(ms / 86_400_000)) : null;
+    return Number.isFinite(ms) ? dayOrError(Math.floor(ms / 86_400_000)) : dayOrError(Infinity);
   } },
-  YEAR: { summary: '日期的年份', example: 'YEAR(TODAY())', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = day(a[0]!); return d && Decimal.of(new Date(d.n * 86_400_000).getUTCFullYear()); } },
-  MONTH: { summary: '日期的月份', example: 'MONTH(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = day(a[0]!); return d && Decimal.of(new Date(d.n * 86_400_000).getUTCMonth() + 1); } },
-  DAY: { summary: '日期是几号', example: 'DAY(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = day(a[0]!); return d && Decimal.of(new Date(d.n * 86_400_000).getUTCDate()); } },
-  DAYS: { summary: '两个日期相差的天数（前减后）', example: 'DAYS(TODAY(), loan.issuedOn)', min: 2, max: 2, arg: () => 'date', returns: 'number', run: (a) => { const x = day(a[0]!); const y = day(a[1]!); return x && y && Decimal.of(x.n - y.n); } },
+  YEAR: { summary: '日期的年份', example: 'YEAR(TODAY())', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? Decimal.of(new Date(d.n * 86_400_000).getUTCFullYear()) : d; } },
+  MONTH: { summary: '日期的月份', example: 'MONTH(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? Decimal.of(new Date(d.n * 86_400_000).getUTCMonth() + 1) : d; } },
+  DAY: { summary: '日期是几号', example: 'DAY(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? Decimal.of(new Date(d.n * 86_400_000).getUTCDate()) : d; } },
+  DAYS: { summary: '两个日期相差的天数（前减后）', example: 'DAYS(TODAY(), loan.issuedOn)', min: 2, max: 2, arg: () => 'date', returns: 'number', run: (a) => {
+    const x = dayArg(a[0]!);
+    const y = dayArg(a[1]!);
+    return x instanceof Day && y instanceof Day ? Decimal.of(x.n - y.n) : x instanceof Day ? y : x;
+  } },
   WORKDAY: { summary: '某日期之后第 n 个工作日（按本县节假日日历，含调休）', example: 'WORKDAY(register.signedOn, 5)', min: 2, max: 2, arg: (i) => (i === 0 ? 'date' : 'number'), returns: 'date', run: (a, e) => {
-    const d = day(a[0]!);
-    const n = num(a[1]!);
-    if (!d || !n) return null;
+    const d = dayArg(a[0]!);
+    const n = numberOr(a[1]!);
+    if (!(d instanceof Day)) return d;
+    if (n instanceof FormulaError) return n;
     const days = Math.max(0, Math.min(3650, Math.trunc(n.toNumber())));
     return Day.parse(localDate(addDuration(dayMs(d, e.calendar), { years: 0, months: 0, weeks: 0, days, hours: 0, minutes: 0, seconds: 0 }, e.calendar, true), e.calendar));
   } },

@@ -8,28 +8,38 @@ import { parseFormulaCached } from './cache';
 import { fieldsOf, FormulaSyntaxError } from './syntax';
 import { getPath } from '../dataPath';
 import type { Calendar } from '../types';
-import { Day, toData } from './values';
+import { Day, FormulaError, toData } from './values';
 import { BudgetExceeded } from '../budget';
+import { FormulaFault } from './fault';
 
-export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType } from './functions';
+export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType, type Typed } from './functions';
 export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
-export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, typecheck } from './typecheck';
-export { Decimal, Day, type Value } from './values';
+export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, resultMisfit, typecheck, typeOf } from './typecheck';
+export { Decimal, Day, FormulaError, type Value } from './values';
 
 export { parseFormulaCached as parseFormula };
-export { applyComputedFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';
+export { applyComputedFields, computeFormFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';
+export { FormulaFault } from './fault';
 
-/** Evaluates a formula on case data; the result as case data holds it (numbers, YYYY-MM-DD, text, lists). A formula that does not parse gives null. */
+/** Evaluates a formula on case data; the result as case data holds it (numbers, YYYY-MM-DD, text, lists), or the FormulaError it gives. A formula that does not parse gives null. */
 export function evaluateFormula(text: string, env: FormulaEnv): unknown {
   const node = parseFormulaCached(text);
   return node instanceof FormulaSyntaxError ? null : toData(evaluate(node, env));
 }
 
-/** Evaluates a formula as a condition: true only when it yields a true value. */
-export function formulaHolds(text: string, env: FormulaEnv): boolean {
+/** Evaluates a formula whose value the engine keeps: the value as case data holds it; throws FormulaFault, naming `place`, when it is an error value. */
+export function formulaValue(text: string, env: FormulaEnv, place: string): unknown {
+  const v = evaluateFormula(text, env);
+  if (v instanceof FormulaError) throw new FormulaFault(v, place);
+  return v;
+}
+
+/** Evaluates a formula as a condition: true only when it yields a true value; throws FormulaFault, naming `place`, when it gives an error value. */
+export function formulaHolds(text: string, env: FormulaEnv, place: string): boolean {
   const node = parseFormulaCached(text);
   if (node instanceof FormulaSyntaxError) return false;
   const v = evaluate(node, env);
+  if (v instanceof FormulaError) throw new FormulaFault(v, place);
   return v === true;
 }
 
@@ -41,7 +51,7 @@ export function endOfDay(day: string, calendar: { timeZoneOffsetMinutes: number 
 
 const textOf = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '');
 
-/** A formula's value as text for a title or a key; blank when it gives nothing, or would build a text past the budget's `textLength`. */
+/** A formula's value as text for a title or a key; blank when it gives nothing or an error value, or would build a text past the budget's `textLength`. */
 function formulaText(spec: string, data: unknown, now: number, calendar: Calendar): string {
   try {
     return textOf(evaluateFormula(spec, { data, now, calendar, tick: () => undefined }));

@@ -119,6 +119,15 @@ const mutations: Mutation[] = [
   { name: 'formula calling a function that does not exist', mutate: (d) => (d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'AVG(followUps.income)' } })), code: 'formula-function-unknown', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
   { name: 'formula with the wrong number of arguments', mutate: (d) => (d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.rounded', expr: 'ROUND(LAST(followUps.income), 2, 0)' } })), code: 'formula-arity', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
   { name: 'formula adding text to a number', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'allocation.area + register.householder > 0' } }), code: 'formula-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  // Formula types that hold: text is no date, a list's items keep their type, a formula gives what its place takes.
+  { name: 'timer at a text field', mutate: (d) => (d.delays.moveInDeadline = { at: '=register.householder', label: '入住期限' }), code: 'formula-date-text', path: '/delays/moveInDeadline/at' },
+  { name: 'deadline at a text that is no date', mutate: (d) => (d.machine.states.townshipReview.meta.sla = '="明年"'), code: 'formula-date-text', path: `${S}/townshipReview/meta/sla` },
+  { name: 'deadline at a date that does not exist', mutate: (d) => (d.machine.states.townshipReview.meta.sla = '="2025-02-30"'), code: 'formula-date-text', path: `${S}/townshipReview/meta/sla` },
+  { name: 'the last visit date compared with a number', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'LAST(followUps.date) > 180' } }), code: 'formula-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'a sum of names', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.total', expr: 'SUM(register.members.name)' } }), code: 'formula-type', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
+  { name: 'two dates added', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.when', expr: 'agreement.signedOn + moveIn.movedOn' } }), code: 'formula-type', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
+  { name: 'a number field computed as text', mutate: (d) => (d.forms.register.schema.properties.memberCount.formula = 'householder & "户"'), code: 'formula-result-type', path: '/forms/register/schema/properties/memberCount/formula' },
+  { name: 'a guard formula that gives a number, not 是/否', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps)' } }), code: 'formula-result-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   { name: 'computed field reading a field the form lacks', mutate: (d) => (d.forms.register.schema.properties.memberCount.formula = 'COUNT(member)'), code: 'formula-field-unknown', path: '/forms/register/schema/properties/memberCount/formula' },
   { name: 'computed field reading itself', mutate: (d) => (d.forms.register.schema.properties.memberCount.formula = 'memberCount + 1'), code: 'formula-field-unknown', path: '/forms/register/schema/properties/memberCount/formula' },
   // Form schemas.
@@ -196,6 +205,13 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
   { name: 'a formula guard and a compute action over appended rows', mutate: (d) => {
     d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps) >= 2', message: '至少回访两次才能认定稳定' } };
     d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'ROUND(AVERAGE(followUps.income), 2)' } });
+  } },
+  { name: 'formulas whose types hold: a real date, the last visit within 180 days, an error handled, a text field computed from a date', mutate: (d) => {
+    d.machine.states.townshipReview.meta.sla = '="2026-12-31"';
+    d.delays.moveInDeadline = { at: '=WORKDAY(agreement.signedOn, 60)', label: '入住期限' };
+    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'AND(DAYS(TODAY(), LAST(followUps.date)) <= 180, IFERROR(SUM(followUps.income) / COUNT(followUps) >= 500, FALSE), LAST(followUps.date) > "2025-01-01")' } };
+    d.forms.visit.schema.properties.dueNote = { type: 'string', title: '下次走访', formula: 'date + 30' };
+    d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'IFERROR(ROUND(AVERAGE(followUps.income), 2), 0)' } });
   } },
   { name: '会签 by the township reviewers', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'all' }) },
   { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },

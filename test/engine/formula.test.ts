@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../engine/calendars';
-import { evaluateFormula, type FieldTypes, FormulaSyntaxError, formulaFunctions, type FormulaIssue, parseFormula, typecheck } from '../../engine/formula/index';
+import { evaluateFormula, type FieldTypes, FormulaError, FormulaSyntaxError, formulaFunctions, type FormulaIssue, parseFormula, typecheck } from '../../engine/formula/index';
 
 const NOW = Date.parse('2026-03-02T02:00:00Z'); // Monday 10:00 in Beijing
 const data = {
@@ -11,6 +11,11 @@ const data = {
   register: { householder: '李明华', signedOn: '2026-09-29', poor: true },
 };
 const run = (f: string, more: object = {}) => evaluateFormula(f, { data, now: NOW, calendar: defaultCalendar, tick: () => undefined, ...more });
+/** The error value a formula gives, as a spreadsheet shows it (#DIV/0!), or what it gives instead. */
+const errorOf = (f: string, more: object = {}) => {
+  const v = run(f, more);
+  return v instanceof FormulaError ? v.code : v;
+};
 
 describe('formula arithmetic is exact', () => {
   it('adds decimals and money to the fen without drift', () => {
@@ -29,24 +34,33 @@ describe('formula arithmetic is exact', () => {
     expect(run('=10 / 4')).toBe(2.5);
   });
 
-  it('gives blank, never an exception, for a division by zero, a missing field or a wrong type', () => {
-    expect(run('1 / 0')).toBe(null);
+  it('gives an error value, never 0, blank or an exception, for a division by zero, a blank or text where a number is needed', () => {
+    expect(errorOf('1 / 0')).toBe('#DIV/0!');
     expect(run('nothing.here')).toBe(null);
-    expect(run('nothing.here + 1')).toBe(1);
-    expect(run('register.householder * 2')).toBe(null);
+    expect(errorOf('nothing.here + 1')).toBe('#VALUE!');
+    expect(errorOf('register.householder * 2')).toBe('#VALUE!');
   });
 
-  it('gives blank, never a RangeError, for a number or a date past what case data holds', () => {
+  it('gives #NUM!, never a RangeError or null, for a number or a date past what case data holds', () => {
     const huge = { data: { n: 1e308, small: 1e-300, d: '2026-01-01' } };
     expect(run('n', huge)).toBe(1e308);
     expect(run('n + 1', huge)).toBe(1e308);
-    expect(run('n * 2', huge)).toBe(null);
-    expect(run('n / 0.000001', huge)).toBe(null);
+    expect(errorOf('n * 2', huge)).toBe('#NUM!');
+    expect(errorOf('n / 0.000001', huge)).toBe('#NUM!');
+    expect(errorOf('-n - n', huge)).toBe('#NUM!');
+    expect(errorOf('SUM(n, n)', huge)).toBe('#NUM!');
     expect(run('small + 1', huge)).toBe(1);
-    expect(run('d + 1000000000', huge)).toBe(null);
-    expect(run('d - n', huge)).toBe(null);
-    expect(run('DATE(275760, 1, 1)')).toBe(null);
+    expect(errorOf('d + 1000000000', huge)).toBe('#NUM!');
+    expect(errorOf('d - n', huge)).toBe('#NUM!');
+    expect(errorOf('DATE(275760, 1, 1)')).toBe('#NUM!');
     expect(run('DATE(9999, 12, 31)')).toBe('9999-12-31');
+  });
+
+  it('reads large amounts with cents exactly as written', () => {
+    const big = { data: { x: 123456789012.34, y: 0.01, z: -98765432109.87 } };
+    expect(run('x + y', big)).toBe(123456789012.35);
+    expect(run('x + z', big)).toBe(24691356902.47);
+    expect(run('x * 100', big)).toBe(12345678901234);
   });
 
   it('refuses, with the budget\'s own error, to build a text past the engine\'s limit', () => {
@@ -66,7 +80,8 @@ describe('every function, with its edge cases', () => {
     expect(run('COUNTIF(entries.kind, "存入")')).toBe(2);
     expect(run('SUMIF(entries.kind, "存入", entries.amount) - SUMIF(entries.kind, "支取", entries.amount)')).toBe(70.06);
     expect(run('AVERAGE(1, 2)')).toBe(1.5);
-    expect(run('AVERAGE(empty.amount)')).toBe(null);
+    expect(errorOf('AVERAGE(empty.amount)')).toBe('#DIV/0!');
+    expect(run('AVERAGE(1, 2, 2)')).toBe(1.666667);
     expect(run('MIN(entries.amount)')).toBe(0.01);
     expect(run('MAX(entries.amount, 200)')).toBe(200);
     expect(run('MAX(empty.amount)')).toBe(null);
@@ -120,6 +135,59 @@ describe('every function, with its edge cases', () => {
   });
 });
 
+describe('error values (#DIV/0!, #NUM!, #VALUE!), as an accountant expects', () => {
+  const shared = { data: { plan: { total: 90000, people: 0, note: '无' }, rows: [{ amount: 10 }, {}, { amount: 2.5 }] } };
+
+  it('a division by zero people is #DIV/0!, and a comparison with it stays an error: the guard cannot pass', () => {
+    expect(errorOf('plan.total / plan.people', shared)).toBe('#DIV/0!');
+    expect(errorOf('plan.total / plan.people <= 500', shared)).toBe('#DIV/0!');
+    expect(errorOf('ROUND(plan.total / plan.people, 2)', shared)).toBe('#DIV/0!');
+    expect(errorOf('IF(plan.total / plan.people > 0, "有", "无")', shared)).toBe('#DIV/0!');
+    expect(errorOf('AND(TRUE, plan.total / plan.people > 0)', shared)).toBe('#DIV/0!');
+    expect(errorOf('"人均" & plan.total / plan.people', shared)).toBe('#DIV/0!');
+  });
+
+  it('a blank where a number is needed is #VALUE!, never 0: arithmetic, ROUND, ABS, a minus sign, a comparison', () => {
+    expect(errorOf('ROUND(plan.missing)', shared)).toBe('#VALUE!');
+    expect(errorOf('plan.missing / 2', shared)).toBe('#VALUE!');
+    expect(errorOf('ABS(plan.missing)', shared)).toBe('#VALUE!');
+    expect(errorOf('-plan.missing', shared)).toBe('#VALUE!');
+    expect(errorOf('plan.missing <= 500', shared)).toBe('#VALUE!');
+    expect(errorOf('WORKDAY(TODAY(), plan.missing)', shared)).toBe('#VALUE!');
+    expect(errorOf('DATE(2026, plan.missing, 1)', shared)).toBe('#VALUE!');
+    expect(errorOf('plan.note > 3', shared)).toBe('#VALUE!');
+  });
+
+  it('SUM, AVERAGE, MIN, MAX and COUNT skip blanks, as spreadsheets do; = and <> take a blank as blank, not 0', () => {
+    expect(run('SUM(rows.amount)', shared)).toBe(12.5);
+    expect(run('AVERAGE(rows.amount)', shared)).toBe(6.25);
+    expect(run('MIN(rows.amount)', shared)).toBe(2.5);
+    expect(run('COUNT(rows.amount)', shared)).toBe(2);
+    expect(run('plan.missing = 0', shared)).toBe(false);
+    expect(run('plan.missing = ""', shared)).toBe(true);
+    expect(run('plan.missing <> 0', shared)).toBe(true);
+    expect(run('plan.missing & "户"', shared)).toBe('户');
+    expect(run('YEAR(plan.missing)', shared)).toBe(null);
+  });
+
+  it('IFERROR gives the fallback for an error value only; ISERROR and ISBLANK tell them apart', () => {
+    expect(run('IFERROR(plan.total / plan.people, 0)', shared)).toBe(0);
+    expect(run('IFERROR(plan.total / 3, 0)', shared)).toBe(30000);
+    expect(run('IFERROR(plan.missing + 1, "未填")', shared)).toBe('未填');
+    expect(run('ISERROR(plan.total / plan.people)', shared)).toBe(true);
+    expect(run('ISERROR(plan.total)', shared)).toBe(false);
+    expect(run('ISBLANK(plan.total / plan.people)', shared)).toBe(false);
+    expect(run('IF(ISBLANK(plan.missing), 0, plan.missing * 2)', shared)).toBe(0);
+    expect(errorOf('IFERROR(1 / 0, 1 / 0)')).toBe('#DIV/0!');
+  });
+
+  it('an error value says why in Chinese', () => {
+    const v = run('plan.total / plan.people', shared) as FormulaError;
+    expect(v.reason).toBe('除数为零');
+    expect((run('plan.missing * 2', shared) as FormulaError).reason).toContain('空白');
+  });
+});
+
 describe('syntax errors and type errors name the place in the formula', () => {
   it.each([
     ['SUM(1,', 6, '不完整'],
@@ -134,7 +202,7 @@ describe('syntax errors and type errors name the place in the formula', () => {
     expect((r as FormulaSyntaxError).message).toContain(words);
   });
 
-  const fields: FieldTypes = (p) => ({ amount: 'number', name: 'text', on: 'date', 'entries.amount': 'list' } as Record<string, 'number' | 'text' | 'date' | 'list'>)[p];
+  const fields: FieldTypes = (p) => ({ amount: 'number', name: 'text', on: 'date', 'entries.amount': { type: 'list', item: 'number' }, 'entries.kind': { type: 'list', item: 'text' }, 'entries.on': { type: 'list', item: 'date' } } as Record<string, ReturnType<FieldTypes>>)[p];
   const issuesOf = (text: string) => {
     const issues: FormulaIssue[] = [];
     typecheck(parseFormula(text) as never, fields, issues);
@@ -149,5 +217,20 @@ describe('syntax errors and type errors name the place in the formula', () => {
     expect(issuesOf('amount < on')).toEqual(['type@7']);
     expect(issuesOf('entries.amount * 2')).toEqual(['type@0']);
     expect(issuesOf('SUM(entries.amount) / COUNT(entries.amount) > amount')).toEqual([]);
+  });
+  it('text where a date is wanted, an item keeping its type, sums of text, two dates added', () => {
+    expect(issuesOf('YEAR(name)')).toEqual(['date@5']);
+    expect(issuesOf('on > "明年"')).toEqual(['date@5']);
+    expect(issuesOf('on > "2025-02-30"')).toEqual(['date@5']);
+    expect(issuesOf('on > "2025-02-28"')).toEqual([]);
+    expect(issuesOf('LAST(entries.on) > 180')).toEqual(['type@17']);
+    expect(issuesOf('FIRST(entries.amount) * 2')).toEqual([]);
+    expect(issuesOf('SUM(entries.kind)')).toEqual(['type@4']);
+    expect(issuesOf('SUM(name, amount)')).toEqual(['type@4']);
+    expect(issuesOf('SUMIF(entries.kind, "存入", entries.kind)')).toEqual(['type@26']);
+    expect(issuesOf('on + on')).toEqual(['type@5']);
+    expect(issuesOf('3 - on')).toEqual(['type@0']);
+    expect(issuesOf('on - on > 3')).toEqual([]);
+    expect(issuesOf('IFERROR(amount / 0, 0) + 1')).toEqual([]);
   });
 });
