@@ -97,7 +97,9 @@ function maskAt(v: unknown, segments: string[], i: number, at: string[], field: 
   if (i === segments.length) {
     if (typeof v !== 'string' || !v) return v;
     const masked = maskPersonal(v, field.kind);
-    found.push({ path: at.join('.'), title: field.title, masked });
+    // Which row, for a value in a list (家庭成员·身份证号（第 2 项）).
+    const rows = field.path.split('.').flatMap((seg, n) => (seg === '*' ? [`第 ${Number(at[n]) + 1} 项`] : []));
+    found.push({ path: at.join('.'), title: rows.length ? `${field.title}（${rows.join('，')}）` : field.title, masked });
     return masked;
   }
   const key = segments[i]!;

@@ -105,6 +105,8 @@ describe(`personal information (${dbKind})`, () => {
     expect(res.json()).toEqual({ path: 'register.idNumber', title: '摸底登记·户主身份证号', value: ID });
     const row = await supervisor.send('POST', `/api/cases/${caseId}/personal/register.members.0.idNumber/reveal`);
     expect(row.json()).toMatchObject({ title: '摸底登记·家庭成员·身份证号', value: MEMBER_ID });
+    const page = (await supervisor.get(`/api/cases/${caseId}`)).json<{ personal: { path: string; title: string }[] }>();
+    expect(page.personal).toContainEqual(expect.objectContaining({ path: 'register.members.0.idNumber', title: '摸底登记·家庭成员·身份证号（第 1 项）' }));
 
     const notPersonal = await supervisor.send('POST', `/api/cases/${caseId}/personal/register.householder/reveal`);
     expect(notPersonal.statusCode).toBe(404);
