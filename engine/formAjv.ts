@@ -34,6 +34,8 @@ export function configureFormAjv<A extends Ajv2020>(ajv: A): A {
   // rjsf and form authors use these annotation keywords; they change no validation (`formula`: a computed field, see
   // formula/formFields.ts; `file`: a file or photo field, see files.ts).
   ajv.addVocabulary(['enumNames', 'ui:options', 'formula', 'file']);
+  // `personal`: the field holds personal information, masked for those whose step does not need it (personal.ts).
+  ajv.addKeyword({ keyword: 'personal', schemaType: 'boolean' });
   // ajv compares every pair of items (10,000 rows: 50 million deep comparisons, seconds of the server's time); this is linear.
   ajv.removeKeyword('uniqueItems');
   ajv.addKeyword({ keyword: 'uniqueItems', type: 'array', schemaType: 'boolean', errors: true, validate: uniqueItems });

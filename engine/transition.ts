@@ -245,6 +245,16 @@ export function eventsForOthers(compiled: CompiledProcess, snapshot: CaseSnapsho
 }
 
 /**
+ * The events the actor may send now, as the case page offers them: none while someone else holds
+ * the step (claimed, or handed to them), unless the actor was added to its decision (加签).
+ * Someone with any is on the case's current step (and sees its personal information).
+ */
+export function eventsFor(compiled: CompiledProcess, snapshot: CaseSnapshot, actor: Actor, unitPath: readonly string[]) {
+  const claimedElsewhere = Object.values(snapshot.claims ?? {}).some((who) => who !== actor.id) && !Object.values(snapshot.added ?? {}).some((who) => who.includes(actor.id));
+  return claimedElsewhere ? [] : availableEvents(compiled, snapshot, actor, unitPath);
+}
+
+/**
  * 撤销: every process's built-in event by which the person who started a case withdraws it
  * before anyone else has acted. Who may, the caller decides (it knows the case's history) and
  * vouches for with `system`; the engine ends the case where it stands, outcome cancelled. Its

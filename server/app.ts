@@ -27,6 +27,7 @@ import { appMetrics } from './metrics/appMetrics';
 import { metricsAccess } from './metrics/metricsAccess';
 import { ledgerRoutes } from './routes/ledgerRoutes';
 import { orgRoutes } from './routes/orgRoutes';
+import { personalRoutes } from './routes/personalRoutes';
 import { processRoutes } from './routes/processRoutes';
 import { authoringRoutes } from './routes/authoringRoutes';
 import { caseSchema, errorSchema } from './routes/schemas';
@@ -112,6 +113,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   await app.register(adminUnitRoutes, { prefix: '/api/admin', db });
   await app.register(adminImportRoutes, { prefix: '/api/admin', db });
   await app.register(calendarRoutes, { db });
+  await app.register(personalRoutes, { db });
   orgRoutes(app, db);
   processRoutes(app, db, config);
   authoringRoutes(app, db);

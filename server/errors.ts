@@ -42,6 +42,7 @@ export const errorCatalogue = {
   CF_METRICS_TOKEN: { status: 401, message: '读取监控指标需要有效的令牌（Authorization: Bearer，见 METRICS_TOKEN）' },
   CF_METRICS_FORBIDDEN: { status: 403, message: '该地址无权读取监控指标（只允许 METRICS_ALLOW 中的地址，默认仅本机）' },
   CF_NOT_FOUND: { status: 404, message: '找不到该记录，或您无权查看' },
+  CF_NOT_PERSONAL: { status: 404, message: '这个案件没有这项个人信息' },
   CF_STALE: { status: 409, message: '案件已被他人处理（版本已变化），请刷新后重做' },
   CF_DRAFT_STALE: { status: 409, message: '草稿已被其他管理员修改，您的改动没有保存' },
   CF_DUPLICATE_CASE: { status: 409, message: '已有相同的案件，不能重复发起' },

@@ -39,7 +39,7 @@ export function checkPattern(pattern: string, pointer: string, out: Problem[]) {
 /** Keywords ajv accepts that it does not list as validation keywords (annotations, identifiers). */
 const ANNOTATIONS = new Set([
   '$id', '$defs', '$schema', '$anchor', '$dynamicAnchor', '$vocabulary', 'definitions', 'title', 'description', 'default', 'examples',
-  'readOnly', 'writeOnly', 'deprecated', 'contentMediaType', 'contentEncoding', 'contentSchema', 'enumNames', 'ui:options', 'formula', 'file',
+  'readOnly', 'writeOnly', 'deprecated', 'contentMediaType', 'contentEncoding', 'contentSchema', 'enumNames', 'ui:options', 'formula', 'file', 'personal',
 ]);
 let keywordAjv: ReturnType<typeof createFormAjv> | undefined;
 const known = (k: string) => ANNOTATIONS.has(k) || Boolean((keywordAjv ??= createFormAjv()).getKeyword(k));
@@ -136,6 +136,7 @@ export function ajvCompileMessage(message: string): { at: string; detail: string
     [/unknown format "([^"]+)"/, (m) => `不认识的格式 format「${m[1]}」`],
     [/can't resolve reference (\S+)/, (m) => `引用 ${m[1]} 找不到`],
     [/type "(\w+)" is not allowed/, (m) => `这里不能用类型「${m[1]}」`],
+    [/^(\w+) value must be \["boolean"\]/, (m) => `「${m[1]}」只能写 true 或 false`],
   ];
   for (const [re, say] of rules) {
     const m = re.exec(message);

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { type CaseView, caseView } from './caseView';
+import { shownToAll } from './personalView';
 
 /** Who has claimed a case's steps, from its stored snapshot. */
 const claimsOf = (r: { snapshot: unknown }) => ((typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as CaseSnapshot).claims;
@@ -129,7 +130,7 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
       .$if(Boolean(f.processId), (c) => c.where('process_id', '=', f.processId!)).$if(Boolean(f.status), (c) => c.where('status', '=', f.status!)).executeTakeFirstOrThrow()
     : q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   const [rows, count] = await Promise.all([q.selectAll().orderBy(orderOf(f.sort ?? (f.overdue ? 'due' : '-updated'))).limit(pageSize).offset((page - 1) * pageSize).execute(), counted]);
-  return { items: await withLabels(k, actor.county, rows.map((r) => caseView(r, now)), rows.map(claimsOf)), total: Number(count.n), page, pageSize };
+  return { items: await withLabels(k, actor.county, await shownToAll(k, actor, rows, rows.map((r) => caseView(r, now))), rows.map(claimsOf)), total: Number(count.n), page, pageSize };
 }
 
 /** The leaf state keys of a process where some role of the actor can act (event roles, assignee narrowing). */
@@ -217,7 +218,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q.selectAll().orderBy(f.sort ? orderOf(f.sort) : sql`due_at ASC NULLS LAST, updated_at ASC, id`).limit(pageSize).offset((page - 1) * pageSize).execute(),
     countable ? inboxFromCounters(k, actor, [...unversioned.values()].filter((u) => u.states.length).map((u) => inStates(u.processId, u.states, u.roots)), byRole, addedToMe) : q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
   ]);
-  const items = await withLabels(k, actor.county, rows.map((r) => caseView(r, now)), rows.map(claimsOf));
+  const items = await withLabels(k, actor.county, await shownToAll(k, actor, rows, rows.map((r) => caseView(r, now))), rows.map(claimsOf));
   // What the reviewer may do to a case straight from the inbox, several at once: approvals that need no form.
   for (const [i, r] of rows.entries()) {
     const p = await loadProcess(k, actor.county, r.process_id, r.process_version);

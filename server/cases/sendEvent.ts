@@ -11,6 +11,7 @@ import { spawnChildren } from './createCases';
 import { caseTitle, type CaseRow, type CaseView, caseView } from './caseView';
 import { cachedCase, forgetCase, keepCase } from './caseCache';
 import { withLabels } from './caseQueries';
+import { shownTo, shownToAll } from './personalView';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
@@ -122,13 +123,13 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
       throw new AppError('CF_NOT_FOUND');
     }
     // Lost a race: if it was to a retry of this same request, answer as the winner did; else 409.
-    const staleOrReplay = async (latest: CaseView): Promise<SendResult> => {
+    const staleOrReplay = async (latest: CaseRow): Promise<SendResult> => {
       const earlier = key ? await replay(k, actor, key, hash) : null;
       if (earlier) return earlier;
       // Named as the user knows it (the step's label, the process's title), so a phone can say where the case now stands.
-      throw new StaleError((await withLabels(k, county, [latest]))[0]!);
+      throw new StaleError((await withLabels(k, county, await shownToAll(k, actor, [latest], [caseView(latest, now)])))[0]!);
     };
-    if (options.ifMatch !== undefined && options.ifMatch !== row.rev) return cached ? REDO : staleOrReplay(caseView(row, now));
+    if (options.ifMatch !== undefined && options.ifMatch !== row.rev) return cached ? REDO : staleOrReplay(row);
     const process = await loadProcess(k, county, row.process_id, row.process_version);
     if (!process) throw new AppError('CF_CASE_CORRUPT');
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
@@ -157,7 +158,7 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
       ...row, state: columns.state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot as CaseRow['snapshot'], rev: row.rev + 1,
       due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title, unique_key: keyChanged ? uniqueKey || null : row.unique_key, claimed_by: columns.claimedBy, added_to: columns.addedTo,
     };
-    const view = caseView(next, now);
+    const view = shownTo(actor, process.compiled, next, caseView(next, now));
     const step: Step = {
       county, caseId, columns: { ...columns, ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
@@ -191,7 +192,7 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     if (rev === null) {
       if (cached) return REDO;
       forgetCase(db, county, caseId);
-      return staleOrReplay(caseView((await read(k))!, now));
+      return staleOrReplay((await read(k))!);
     }
     keepCase(db, next);
     return { status: 200, case: view, replayed: false };

@@ -1,13 +1,20 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Db } from '../db/open';
-import { caseView } from '../cases/caseView';
+import { type CaseView, caseView } from '../cases/caseView';
+import { recordPersonalAccess } from '../cases/personalLog';
+import { personalData } from '../cases/personalView';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { AppError } from '../errors';
-import { caseRecords, getPath, pathKey } from '../../engine/index';
+import { caseRecords, type CompiledProcess, getPath, pathKey } from '../../engine/index';
 import { csvCell } from './csvCell';
 import { cellText, ledgerColumns, listColumns } from './ledgerColumns';
+
+/** Who exported a ledger (name and username) and when (Beijing time), as the file carries them. */
+export function exportStamp(actor: UserActor, now: Date): { who: string; when: string } {
+  return { who: `${actor.name}（${actor.username}）`, when: now.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) };
+}
 
 /**
  * Streams the ledger (台账) of a process's cases the actor may see, as xlsx or csv,
@@ -20,24 +27,43 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
     const units = await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).execute();
     return { process, units };
   });
-  const def = setup.process.compiled.definition;
+  const latest = setup.process.compiled;
+  const def = latest.definition;
+  const filename = `${def.title}台账-${now.toISOString().slice(0, 10)}.${format}`;
+  // Recorded before a byte is sent: an export nobody can trace is not made.
+  await db.run(actor.county, (k) => recordPersonalAccess(k, actor, { kind: 'export', processId, processTitle: def.title, format, filename }, now));
+  const exported = exportStamp(actor, now);
   const labels = new Map([...setup.process.compiled.states.values()].map((s) => [pathKey(s.path), s.label]));
   const columns = ledgerColumns(def, new Map(setup.units.map((u) => [u.id, u.name])), labels);
   const out = new PassThrough();
   const roots = visibleRoots(actor);
+  const versions = new Map<number, CompiledProcess>();
   const pages = async function* () {
     let after = '';
     for (;;) {
-      const rows = await db.read(actor.county, fresh, (k) => k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where('process_id', '=', processId)
-        .where(underRoots('org_path', roots)).where('id', '>', after).orderBy('id').limit(500).execute());
-      if (!rows.length) return;
-      yield rows.map((r) => caseView(r, now));
-      after = rows.at(-1)!.id;
+      const page = await db.read(actor.county, fresh, async (k) => {
+        const rows = await k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where('process_id', '=', processId)
+          .where(underRoots('org_path', roots)).where('id', '>', after).orderBy('id').limit(500).execute();
+        // Each case masked by its own version's fields and the latest's (the columns'), unless the exporter is on its step.
+        const views: CaseView[] = [];
+        for (const r of rows) {
+          let own = versions.get(r.process_version);
+          if (!own) versions.set(r.process_version, (own = (await loadProcess(k, actor.county, r.process_id, r.process_version))?.compiled ?? latest));
+          const view = caseView(r, now);
+          views.push({ ...view, data: personalData(actor, own, r, view.data, latest).data });
+        }
+        return { views, last: rows.at(-1)?.id };
+      });
+      if (!page.last) return;
+      yield page.views;
+      after = page.last;
     }
   };
   const write = async () => {
     if (format === 'csv') {
-      out.write(`\uFEFF${columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
+      // First row: who exported and when (as many cells as the header, so every row has the same), then the header.
+      const stamp = [`导出人：${exported.who}`, `导出时间：${exported.when}`, ...columns.slice(2).map(() => null)];
+      out.write(`\uFEFF${stamp.map(csvCell).join(',')}\r\n${columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
       for await (const page of pages()) {
         const text = page.map((c) => columns.map((col) => csvCell(col.value(c))).join(',')).join('\r\n');
         if (!out.write(`${text}\r\n`)) await new Promise((r) => out.once('drain', r));
@@ -46,9 +72,15 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
       return;
     }
     const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+    // Who exported and when: the workbook's properties, and the header of every printed page.
+    book.creator = exported.who;
+    book.lastModifiedBy = exported.who;
+    book.created = now;
+    book.modified = now;
+    const pageHeader = `&L${`导出人：${exported.who}`.replace(/&/g, '&&')}&R${`导出时间：${exported.when}`}`;
     // A frozen header row with filters; dates as real dates, money as numbers with two decimals.
     const addSheet = (name: string, cols: { header: string; kind?: string }[]) => {
-      const sheet = book.addWorksheet(name.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+      const sheet = book.addWorksheet(name.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }], headerFooter: { oddHeader: pageHeader, differentFirst: false, differentOddEven: false } });
       sheet.columns = cols.map((c) => ({ header: c.header, width: Math.min(40, Math.max(10, c.header.length * 2 + 2)), style: c.kind === 'date' ? { numFmt: 'yyyy-mm-dd' } : c.kind === 'money' ? { numFmt: '0.00' } : {} }));
       sheet.getRow(1).font = { bold: true };
       sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
@@ -77,6 +109,5 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
     await book.commit();
   };
   write().catch((e) => out.destroy(e as Error));
-  const stamp = now.toISOString().slice(0, 10);
-  return { stream: out, filename: `${def.title}台账-${stamp}.${format}` };
+  return { stream: out, filename };
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { ADD_SIGNER_EVENT, availableEvents, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, getPath, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
+import { ADD_SIGNER_EVENT, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, eventsFor, getPath, maskEventData, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
 import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView } from '../cases/caseView';
+import { onStep, personalData } from '../cases/personalView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
 import { holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { visibleCase } from '../cases/visibleCase';
@@ -78,15 +79,16 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const def = compiled.definition;
     const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
     const unitPath = row.org_path.split('/');
-    // A step someone else has claimed (or was handed) is theirs to act in.
-    const claimedElsewhere = Object.values(snapshot.claims ?? {}).some((who) => who !== actor.id) && !Object.values(snapshot.added ?? {}).some((who) => who.includes(actor.id));
-    const events = claimedElsewhere ? [] : availableEvents(compiled, snapshot, actor, unitPath);
+    const events = eventsFor(compiled, snapshot, actor, unitPath);
     const steps = currentSteps(compiled, snapshot);
     const stepForm = steps.find((s) => s.form)?.form;
     const formIds = new Set([...(stepForm ? [stepForm] : []), ...events.flatMap((e) => (e.form ? [e.form] : []))]);
     const forms = Object.fromEntries([...formIds].map((id) => [id, def.forms[id]]));
+    // Personal values are masked for whoever is not on the case's step; each can be revealed, recorded (personalRoutes.ts).
+    const personal = personalData(actor, compiled, row, snapshot.context.data);
     return {
-      case: caseView(row, now),
+      case: { ...caseView(row, now), data: personal.data },
+      personal: personal.masked,
       process: { id: def.id, title: def.title, version: process.version },
       steps: steps.map((s) => ({ label: s.label, form: s.form ?? null, assignee: s.assignee ?? null, assigneeLabel: s.assignee ? (def.roles[s.assignee]?.label ?? s.assignee) : null, final: s.final })),
       progress: caseProgress(compiled, snapshot),
@@ -124,8 +126,8 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
       records: (() => {
         const r = caseRecords(def);
         return {
-          lists: r.lists.map((l) => ({ ...l, rows: asRows(getPath(snapshot.context.data, l.path)) })).filter((l) => l.rows.length),
-          computed: r.computed.map((v) => ({ ...v, value: getPath(snapshot.context.data, v.path) ?? null })).filter((v) => v.value !== null),
+          lists: r.lists.map((l) => ({ ...l, rows: asRows(getPath(personal.data, l.path)) })).filter((l) => l.rows.length),
+          computed: r.computed.map((v) => ({ ...v, value: getPath(personal.data, v.path) ?? null })).filter((v) => v.value !== null),
         };
       })(),
       doneForms: Object.keys(snapshot.context.data).filter((k) => Object.hasOwn(def.forms, k)).map((id) => ({ id, title: def.forms[id]!.title, schema: def.forms[id]!.schema, uiSchema: def.forms[id]!.uiSchema ?? {}, print: def.forms[id]!.print ?? false, signatures: def.forms[id]!.signatures ?? [] })),
@@ -236,13 +238,15 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const def = process.compiled.definition;
     const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])
       .where('county_id', '=', actor.county).where('case_id', '=', row.id).orderBy('rev').execute());
+    // The data each step recorded, masked as the case's own data is for someone not on its step.
+    const masking = !onStep(actor, process.compiled, row);
     const label = (type: string) => (type === 'xstate.init' ? '发起' : BUILT_IN_LABELS[type] ?? (type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type)));
     return events.map((e) => {
       const body = JSON.parse(e.body) as { data?: unknown; comment?: string };
       return {
         rev: e.rev, at: new Date(e.at).toISOString(), actorId: e.actor_id, actorName: e.actor_name, type: e.type, label: label(e.type),
         kind: def.events[e.type]?.kind ?? (e.type === 'xstate.init' ? 'start' : (BUILT_IN_KINDS[e.type] ?? 'other')),
-        from: e.from_state, to: e.to_state, data: body.data ?? null, comment: body.comment ?? null,
+        from: e.from_state, to: e.to_state, data: (masking ? maskEventData(process.compiled, e.type, e.from_state, body.data) : body.data) ?? null, comment: body.comment ?? null,
       };
     });
   });

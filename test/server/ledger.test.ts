@@ -106,7 +106,9 @@ describe(`ledgers (${dbKind})`, () => {
     const csv = await cadre.get('/api/cases/export?processId=relocation&format=csv');
     expect(csv.statusCode).toBe(200);
     const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).toContain('摸底登记·户主姓名');
+    // The first row names who exported it; the header is the second.
+    expect(lines[0]).toMatch(/^导出人：李文华（小康苑社区）（cun）,导出时间：/);
+    expect(lines[1]).toContain('摸底登记·户主姓名');
     expect(lines.some((l) => l.startsWith(c.id) && l.includes('李明华') && l.includes('乡镇审核'))).toBe(true);
     const other = await township.get('/api/cases/export?processId=relocation&format=csv');
     expect(other.body).not.toContain(c.id);
@@ -127,7 +129,7 @@ describe(`ledgers (${dbKind})`, () => {
 
     const csv = (await cadre.get('/api/cases/export?processId=relocation&format=csv')).body.replace(/^\uFEFF/, '').split('\r\n');
     const cells = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"'));
-    const header = cells(csv[0]!);
+    const header = cells(csv[1]!);
     const row = cells(csv.find((l) => l.startsWith(c.id))!);
     const at = (title: string) => row[header.indexOf(title)];
     expect(at('摸底登记·户主姓名')).toBe("'=1+1");

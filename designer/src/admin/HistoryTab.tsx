@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../api';
 import { formatTime, t } from '../i18n';
-import type { HistoryEntry } from './adminApi';
+import type { HistoryEntry, PersonalAccess } from './adminApi';
 
 /** Each kind of change, in words. */
 const CHANGE_LABELS: Record<string, () => string> = {
@@ -26,8 +26,12 @@ function changes(before: unknown, after: unknown): string {
 /** 管理记录: who changed which person or unit, when, from what to what (read from the audit chain). */
 export default function HistoryTab() {
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [access, setAccess] = useState<PersonalAccess[]>([]);
   const [error, setError] = useState('');
-  useEffect(() => void api<HistoryEntry[]>('GET', '/api/admin/history?limit=200').then(setEntries, (e: unknown) => setError(errorText(e))), []);
+  useEffect(() => {
+    void api<HistoryEntry[]>('GET', '/api/admin/history?limit=200').then(setEntries, (e: unknown) => setError(errorText(e)));
+    void api<PersonalAccess[]>('GET', '/api/personal-access?limit=200').then(setAccess, (e: unknown) => setError(errorText(e)));
+  }, []);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!entries) return <p className="muted">{t('app.loading')}</p>;
   return (
@@ -47,6 +51,24 @@ export default function HistoryTab() {
           ))}
         </tbody>
       </table>
+      {access.length > 0 && (
+        <>
+          <h3>{t('adminPage.personalAccess')}</h3>
+          <table className="grid personal-access">
+            <thead><tr><th>{t('adminPage.when')}</th><th>{t('adminPage.who')}</th><th>{t('adminPage.what')}</th><th>{t('adminPage.target')}</th></tr></thead>
+            <tbody>
+              {access.map((e, i) => (
+                <tr key={i}>
+                  <td>{formatTime(e.at)}</td>
+                  <td>{e.actor}</td>
+                  <td>{e.kind === 'reveal' ? t('adminPage.personalReveal', { field: e.field ?? '' }) : t('adminPage.personalExport', { format: e.format ?? '', filename: e.filename ?? '' })}</td>
+                  <td>{e.kind === 'reveal' ? <a href={`#/cases/${e.caseId ?? ''}`}>{e.caseTitle}</a> : e.processTitle}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </div>
   );
 }

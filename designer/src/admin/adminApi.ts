@@ -1,11 +1,13 @@
 /** The admin area's replies, typed from the server's route schemas. */
 import type { HistoryReply, PersonReply, RoleReply } from '../../../server/routes/adminPeopleRoutes';
 import type { UnitReply } from '../../../server/routes/adminUnitRoutes';
+import type { PersonalAccessReply } from '../../../server/routes/personalRoutes';
 
 export type Person = PersonReply;
 export type Role = RoleReply;
 export type HistoryEntry = HistoryReply;
 export type Unit = UnitReply;
+export type PersonalAccess = PersonalAccessReply;
 
 /** The org tree in display order (each unit after its parent), with each unit's depth. */
 export function treeOrder(units: Unit[]): { unit: Unit; depth: number }[] {

@@ -30,6 +30,8 @@ interface Detail {
   forms: Record<string, FormDef>;
   events: { type: string; label: string; kind: string; form?: string }[];
   doneForms: (FormDef & { id: string })[];
+  /** Personal values shown masked (the caller is not on the case's step); each may be shown in full, which is recorded. */
+  personal?: { path: string; title: string; masked: string }[];
   records?: {
     lists: { path: string; title: string; columns: { key: string; title: string; kind: string }[]; rows: Record<string, unknown>[] }[];
     computed: { path: string; label: string; value: unknown }[];
@@ -72,6 +74,39 @@ function Records({ records }: { records: NonNullable<Detail['records']> }) {
     </section>
   );
 }
+/** The case's masked personal values, each with 查看完整: the server answers the full value and records who asked. */
+function PersonalValues({ caseId, values }: { caseId: string; values: NonNullable<Detail['personal']> }) {
+  const [full, setFull] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  if (!values.length) return null;
+  const reveal = async (path: string) => {
+    try {
+      const r = await api<{ value: string }>('POST', `/api/cases/${caseId}/personal/${encodeURIComponent(path)}/reveal`);
+      setFull((f) => ({ ...f, [path]: r.value }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section className="card records personal">
+      <h3>{t('casePage.personal')}</h3>
+      <p className="muted">{t('casePage.personalNote')}</p>
+      {error && <div className="banner error" role="alert">{error}</div>}
+      <dl className="computed">
+        {values.map((v) => (
+          <div key={v.path}>
+            <dt>{v.title}</dt>
+            <dd>
+              <span className="personal-value">{full[v.path] ?? v.masked}</span>
+              {full[v.path] === undefined && <button className="link" onClick={() => void reveal(v.path)}>{t('casePage.reveal')}</button>}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 interface HistoryItem {
   rev: number;
   at: string;
@@ -352,6 +387,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         </details>
       )}
 
+      {detail.personal && <PersonalValues key={c.rev} caseId={id} values={detail.personal} />}
       {detail.records && <Records records={detail.records} />}
 
       {detail.doneForms.filter((f) => f.id !== stepForm?.id).length > 0 && (

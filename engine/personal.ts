@@ -1,0 +1,162 @@
+/**
+ * Personal information (个人信息保护法, 等保 2.0): which fields of a definition hold it, and how a
+ * value is shown to someone whose step does not need it. A string field is personal when its
+ * format says it is a resident ID number (`cn-id-card`) or a phone number (`cn-mobile`,
+ * `cn-phone`), or when its author marks it `"personal": true` (on an object or a list, every
+ * text inside it); `"personal": false` unmarks a field. The server masks with this; the browser
+ * and the checker read the same rules.
+ */
+import type { CompiledProcess } from './compile';
+import { actionList, pathKey, stepFormOf, walkMachine, walkTransitions } from './stateWalk';
+import type { Definition } from './types';
+
+/** How a personal value is masked: an ID number keeps its first 6 and last 4, a phone its first 3 and last 4, anything else its first and last character. */
+export type PersonalKind = 'id-card' | 'mobile' | 'other';
+
+/** A personal field of a definition: its data path (`*` for every row of a list), its Chinese name and kind. */
+export interface PersonalField {
+  path: string;
+  title: string;
+  kind: PersonalKind;
+}
+
+/** A value that was masked in a case's data: where, under which name, and as what it is shown. */
+export interface MaskedValue {
+  path: string;
+  title: string;
+  masked: string;
+}
+
+type Schema = Record<string, unknown>;
+const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const FORMAT_KINDS: Record<string, PersonalKind> = { 'cn-id-card': 'id-card', 'cn-mobile': 'mobile', 'cn-phone': 'mobile' };
+
+/** The kind of personal information a field's schema holds (its format, else its author's mark, else what the field around it says); undefined: none. */
+export function personalKind(schema: unknown, inherited?: PersonalKind): PersonalKind | undefined {
+  if (!isSchema(schema) || schema.personal === false) return undefined;
+  const byFormat = typeof schema.format === 'string' && Object.hasOwn(FORMAT_KINDS, schema.format) ? FORMAT_KINDS[schema.format] : undefined;
+  return byFormat ?? (schema.personal === true ? 'other' : inherited);
+}
+
+/** A value as shown masked: 532326********1234, 138****5678, 李*华. Characters, not UTF-16 units, are kept. */
+export function maskPersonal(value: string, kind: PersonalKind): string {
+  const chars = Array.from(value);
+  const keep = (head: number, tail: number) => chars.slice(0, head).join('') + '*'.repeat(chars.length - head - tail) + chars.slice(chars.length - tail).join('');
+  if (kind === 'id-card' && chars.length >= 14) return keep(6, 4);
+  if (kind === 'mobile' && chars.length >= 9) return keep(3, 4);
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return keep(1, 1);
+}
+
+/** Every personal field under a schema, as data paths below `at`, named by the titles on the way (家庭成员·身份证号). */
+function fieldsIn(schema: unknown, at: string[], names: string[], inherited: PersonalKind | undefined, out: PersonalField[]): void {
+  if (!isSchema(schema)) return;
+  const kind = personalKind(schema, inherited);
+  const inner = schema.personal === false ? undefined : kind;
+  if (isSchema(schema.properties)) {
+    for (const [key, sub] of Object.entries(schema.properties)) fieldsIn(sub, [...at, key], [...names, isSchema(sub) && typeof sub.title === 'string' && sub.title ? sub.title : key], inner, out);
+  } else if (isSchema(schema.items)) {
+    fieldsIn(schema.items, [...at, '*'], names, inner, out);
+  } else if (kind && (schema.type === 'string' || schema.type === undefined || (Array.isArray(schema.type) && schema.type.includes('string')))) {
+    out.push({ path: at.join('.'), title: names.join('·'), kind });
+  }
+}
+
+const cache = new WeakMap<Definition, PersonalField[]>();
+
+/**
+ * The personal fields of a definition, as its cases keep them: each form under its id, and
+ * wherever a step's `save` (to another path: 退回 under `returned`) or `append` (a list's rows:
+ * 走访记录) puts a form's data. Read once per definition.
+ */
+export function personalFields(def: Definition): PersonalField[] {
+  let hit = cache.get(def);
+  if (hit) return hit;
+  const found: PersonalField[] = [];
+  for (const [formId, form] of Object.entries(def.forms)) fieldsIn(form.schema, [formId], [form.title], undefined, found);
+  for (const t of walkTransitions(walkMachine(def))) {
+    const spec = Object.hasOwn(def.events, t.trigger) ? def.events[t.trigger] : undefined;
+    const formId = spec?.data === 'step' ? stepFormOf(t.source) : spec?.data;
+    const form = formId && Object.hasOwn(def.forms, formId) ? def.forms[formId] : undefined;
+    if (!form) continue;
+    for (const ref of actionList(t.rawActions)) {
+      if (typeof ref === 'string' || typeof ref.params?.to !== 'string' || !ref.params.to) continue;
+      if (ref.type === 'save') fieldsIn(form.schema, ref.params.to.split('.'), [form.title], undefined, found);
+      if (ref.type === 'append') fieldsIn(form.schema, [...ref.params.to.split('.'), '*'], [form.title], undefined, found);
+    }
+  }
+  hit = [...new Map(found.map((f) => [f.path, f])).values()];
+  cache.set(def, hit);
+  return hit;
+}
+
+/** The value at `segments` (`*`: every row) with each text masked, copied only where it changes; what was masked goes to `found`. */
+function maskAt(v: unknown, segments: string[], i: number, at: string[], field: PersonalField, found: MaskedValue[]): unknown {
+  if (i === segments.length) {
+    if (typeof v !== 'string' || !v) return v;
+    const masked = maskPersonal(v, field.kind);
+    // Which row, for a value in a list (家庭成员·身份证号（第 2 项）).
+    const rows = field.path.split('.').flatMap((seg, n) => (seg === '*' ? [`第 ${Number(at[n]) + 1} 项`] : []));
+    found.push({ path: at.join('.'), title: rows.length ? `${field.title}（${rows.join('，')}）` : field.title, masked });
+    return masked;
+  }
+  const key = segments[i]!;
+  if (key === '*') {
+    if (!Array.isArray(v)) return v;
+    let changed = false;
+    const rows = v.map((row, n) => {
+      const m = maskAt(row, segments, i + 1, [...at, String(n)], field, found);
+      if (m !== row) changed = true;
+      return m;
+    });
+    return changed ? rows : v;
+  }
+  if (!isSchema(v) || !Object.hasOwn(v, key)) return v;
+  const m = maskAt(v[key], segments, i + 1, [...at, key], field, found);
+  return m === v[key] ? v : { ...v, [key]: m };
+}
+
+/** A case's data with every personal value masked (the data itself is not changed), and the values that were. */
+export function maskCaseData(def: Definition, data: Record<string, unknown>): { data: Record<string, unknown>; masked: MaskedValue[] } {
+  const masked: MaskedValue[] = [];
+  let out = data;
+  for (const f of personalFields(def)) out = maskAt(out, f.path.split('.'), 0, [], f, masked) as Record<string, unknown>;
+  return { data: out, masked };
+}
+
+/** The personal field a concrete data path (`register.members.1.idNumber`) is, or undefined when it is none. */
+export function personalFieldAt(def: Definition, path: string): PersonalField | undefined {
+  const segments = path.split('.');
+  return personalFields(def).find((f) => {
+    const p = f.path.split('.');
+    return p.length === segments.length && p.every((s, i) => s === segments[i] || (s === '*' && /^(0|[1-9]\d{0,5})$/.test(segments[i]!)));
+  });
+}
+
+/**
+ * The data an event recorded, masked: the start's data is keyed by form, a step's data is its
+ * form's (the event's own form, or the form of the step it was sent from, `from` as the case row keeps it).
+ */
+export function maskEventData(compiled: CompiledProcess, type: string, from: string, data: unknown): unknown {
+  if (!isSchema(data)) return data;
+  const def = compiled.definition;
+  if (type === 'xstate.init') return maskCaseData(def, data).data;
+  const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
+  const formId = spec?.data === 'step' ? stepFormFrom(compiled, type, from) : spec?.data;
+  if (!formId) return data;
+  return maskCaseData(def, { [formId]: data }).data[formId];
+}
+
+/** The form of the step (among the leaves of a state key, "a.b,c.d") that handles the event. */
+function stepFormFrom(compiled: CompiledProcess, type: string, from: string): string | undefined {
+  const infos = [...compiled.states.values()];
+  for (const leaf of from.split(',')) {
+    const chain = infos.filter((s) => leaf === pathKey(s.path) || leaf.startsWith(`${pathKey(s.path)}.`) || !s.path.length).sort((a, b) => b.path.length - a.path.length);
+    if (!chain.some((s) => compiled.handledEvents.get(s.id)?.has(type))) continue;
+    const form = chain.find((s) => s.form)?.form;
+    if (form) return form;
+  }
+  return undefined;
+}

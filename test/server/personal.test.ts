@@ -1,0 +1,130 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
+import { idNumber, registration } from '../helpers/people';
+
+let t: TestApp;
+let cadre: Client;
+let reviewer: Client;
+let supervisor: Client;
+let admin: Client;
+let auditor: Client;
+let caseId: string;
+let submittedAnswer: Register;
+
+const ID = idNumber('532326', '19660606', '606');
+const MASKED_ID = `532326********${ID.slice(-4)}`;
+const PHONE = '13987654321';
+const MASKED_PHONE = '139****4321';
+const MEMBER_ID = idNumber('532326', '19680808', '808');
+
+type Register = { householder: string; idNumber: string; phone: string; members: { idNumber: string }[] };
+type Listed = { items: { id: string; data: { register?: Register } }[] };
+type Access = { at: string; actor: string; kind: string; caseId?: string; path?: string; field?: string; processId: string; format?: string };
+const register = (items: Listed['items']) => items.find((c) => c.id === caseId)?.data.register;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  cadre = await login(t.app, '532326', 'cun');
+  reviewer = await login(t.app, '532326', 'xiang');
+  supervisor = await login(t.app, '532326', 'jiandu');
+  admin = await login(t.app, '532326', 'guanli');
+  const added = await admin.send('POST', '/api/admin/users', { username: 'shenji-pii', name: '审计 钱七', phone: null, grants: [{ role: 'auditor', unitId: '532326' }] });
+  expect(added.statusCode, added.body).toBe(201);
+  const oneTime = (added.json() as { oneTimePassword: string }).oneTimePassword;
+  auditor = await login(t.app, '532326', 'shenji-pii', oneTime);
+  expect((await auditor.send('PUT', '/api/me/password', { current: oneTime, next: 'Shenji-2027-ok' })).statusCode).toBe(204);
+  // A household registered by the village cadre, now waiting for the township's review.
+  const started = await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
+  caseId = (started.json() as { id: string }).id;
+  const data = { ...registration(), householder: '隐私户', idNumber: ID, phone: PHONE, members: [{ name: '隐私户', idNumber: MEMBER_ID, relation: '户主' }] };
+  const submitted = await cadre.send('POST', `/api/cases/${caseId}/events`, { type: 'SUBMIT', data }, { 'if-match': '1' });
+  expect(submitted.statusCode, submitted.body).toBe(200);
+  submittedAnswer = (submitted.json() as { data: { register: Register } }).data.register;
+});
+afterAll(() => t.close());
+
+describe(`personal information (${dbKind})`, () => {
+  it('lists, the dashboard\'s drill-down and the case page mask ID numbers and phones for a supervisor and for a cadre not on the step', async () => {
+    // The cadre's own answer to 提交 already shows what the cadre, no longer on the step, may see.
+    expect(submittedAnswer.idNumber).toBe(MASKED_ID);
+    const mine = register((await cadre.get('/api/cases?mine=started&pageSize=100')).json<Listed>().items);
+    expect(mine).toMatchObject({ householder: '隐私户', idNumber: MASKED_ID, phone: MASKED_PHONE, members: [{ idNumber: `532326********${MEMBER_ID.slice(-4)}` }] });
+    const drill = register((await supervisor.get('/api/cases?processId=relocation&orgUnitId=xiaokangyuan&state=townshipReview&pageSize=100')).json<Listed>().items);
+    expect(drill).toMatchObject({ idNumber: MASKED_ID, phone: MASKED_PHONE });
+    const page = (await supervisor.get(`/api/cases/${caseId}`)).json<{ case: { data: { register: Register } }; personal: { path: string; title: string; masked: string }[] }>();
+    expect(page.case.data.register.idNumber).toBe(MASKED_ID);
+    expect(page.personal).toEqual(expect.arrayContaining([{ path: 'register.idNumber', title: '摸底登记·户主身份证号', masked: MASKED_ID }, { path: 'register.phone', title: '摸底登记·联系电话', masked: MASKED_PHONE }]));
+    const history = (await supervisor.get(`/api/cases/${caseId}/history`)).body;
+    expect(history).not.toContain(ID);
+    expect(history).not.toContain(PHONE);
+    expect(history).toContain(MASKED_ID);
+  });
+
+  it('the reviewer acting on the step sees them in full: inbox and case page', async () => {
+    const inbox = register((await reviewer.get('/api/tasks?pageSize=100')).json<Listed>().items);
+    expect(inbox).toMatchObject({ idNumber: ID, phone: PHONE });
+    const page = (await reviewer.get(`/api/cases/${caseId}`)).json<{ case: { data: { register: Register } }; personal: unknown[] }>();
+    expect(page.case.data.register.idNumber).toBe(ID);
+    expect(page.personal).toEqual([]);
+    expect((await reviewer.get(`/api/cases/${caseId}/history`)).body).toContain(ID);
+  });
+
+  it('exports mask them for a supervisor, carry the exporter\'s name and time, and are recorded', async () => {
+    const csv = await supervisor.get('/api/cases/export?processId=relocation&format=csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).not.toContain(ID);
+    expect(csv.body).not.toContain(PHONE);
+    const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
+    const stamp = lines[0]!.split(',');
+    expect(stamp[0]).toBe('导出人：赵敏（县委组织部）（jiandu）');
+    expect(stamp[1]).toMatch(/^导出时间：\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/);
+    // Every row has as many cells as the header: the file stays one table.
+    expect(stamp.length).toBe(lines[1]!.split(',').length);
+    expect(lines[1]).toContain('摸底登记·户主身份证号');
+    expect(lines.find((l) => l.startsWith(caseId))).toContain(MASKED_ID);
+
+    const xlsx = await supervisor.get('/api/cases/export?processId=relocation&format=xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(book.creator).toBe('赵敏（县委组织部）（jiandu）');
+    const sheet = book.worksheets[0]!;
+    expect(sheet.headerFooter.oddHeader).toContain('导出人：赵敏（县委组织部）（jiandu）');
+    const cells = sheet.getSheetValues().flat().map(String);
+    expect(cells).toContain(MASKED_ID);
+    expect(cells).not.toContain(ID);
+
+    const log = (await admin.get('/api/personal-access')).json<Access[]>();
+    expect(log.filter((e) => e.kind === 'export' && e.actor === '赵敏（县委组织部）').map((e) => e.format)).toEqual(['xlsx', 'csv']);
+  });
+
+  it('查看完整 answers the full value and records who, when, which case and field, for the administrator and auditors only', async () => {
+    const before = Date.now();
+    const res = await supervisor.send('POST', `/api/cases/${caseId}/personal/register.idNumber/reveal`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ path: 'register.idNumber', title: '摸底登记·户主身份证号', value: ID });
+    const row = await supervisor.send('POST', `/api/cases/${caseId}/personal/register.members.0.idNumber/reveal`);
+    expect(row.json()).toMatchObject({ title: '摸底登记·家庭成员·身份证号', value: MEMBER_ID });
+    const page = (await supervisor.get(`/api/cases/${caseId}`)).json<{ personal: { path: string; title: string }[] }>();
+    expect(page.personal).toContainEqual(expect.objectContaining({ path: 'register.members.0.idNumber', title: '摸底登记·家庭成员·身份证号（第 1 项）' }));
+
+    const notPersonal = await supervisor.send('POST', `/api/cases/${caseId}/personal/register.householder/reveal`);
+    expect(notPersonal.statusCode).toBe(404);
+    expect(notPersonal.json()).toMatchObject({ error: { code: 'CF_NOT_PERSONAL', message: '这个案件没有这项个人信息' } });
+
+    for (const reader of [admin, auditor]) {
+      const log = (await reader.get('/api/personal-access')).json<Access[]>();
+      const seen = log.find((e) => e.kind === 'reveal' && e.path === 'register.idNumber');
+      expect(seen).toMatchObject({ actor: '赵敏（县委组织部）', caseId, field: '摸底登记·户主身份证号', processId: 'relocation' });
+      expect(Date.parse(seen!.at)).toBeGreaterThanOrEqual(before - 1000);
+      expect(JSON.stringify(log)).not.toContain(ID);
+    }
+    const refused = await cadre.get('/api/personal-access');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'CF_FORBIDDEN', message: '只有县管理员或审计人员可以查看个人信息的查看和导出记录' } });
+    expect((await supervisor.get('/api/personal-access')).statusCode).toBe(403);
+
+    // The records are links of the county's chain: it still verifies.
+    expect((await supervisor.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
+  });
+});
