@@ -37,7 +37,11 @@ async function askServer(server: { url: string; token: string }, folder: string,
     method: 'POST',
     headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ folder, ...(keep ? { keep } : {}) }),
-  });
+  }).catch((e: Error) => e);
+  if (res instanceof Error) {
+    printError(`无法连接正在运行的服务（${server.url}）：${(res.cause as Error | undefined)?.message ?? res.message}。服务若已停止，operator.json 是它留下的：删除数据目录里的 operator.json 后重试`);
+    return 1;
+  }
   if (!res.ok || !res.body) {
     const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
     printError(`服务拒绝了备份请求（${res.status}）：${body?.error?.message ?? res.statusText}`);
