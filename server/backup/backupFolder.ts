@@ -30,14 +30,14 @@ export type Progress = (line: string) => void;
 /** Bytes as a person reads them. */
 export const size = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
-/** Reports a copy's progress at most every second and at its end: "what：文件 n/N，x MB/y MB". */
+/** Reports a copy's progress at most every second and at its end: "what：文件 n/N，x MB/y MB" (without bytes when none are counted). */
 export function progressOf(what: string, total: { files: number; bytes: number }, progress: Progress): (files: number, bytes: number) => void {
   let last = 0;
   return (files, bytes) => {
     const now = Date.now();
     if (files < total.files && now - last < 1000) return;
     last = now;
-    progress(`${what}：文件 ${files}/${total.files}，${size(bytes)}/${size(total.bytes)}`);
+    progress(`${what}：文件 ${files}/${total.files}${total.bytes ? `，${size(bytes)}/${size(total.bytes)}` : ''}`);
   };
 }
 
@@ -69,34 +69,41 @@ export function copyNewFiles(keys: string[], from: string, to: string, progress:
   return { copied: wanted.length, bytes };
 }
 
-/** Every file under a folder, as paths relative to it, leaving out `skip` (an absolute path) and the embedded database's lock file. */
-function filesUnder(root: string, skip?: string): string[] {
+/** Every file and folder under a folder, as paths relative to it (folders end in "/"), leaving out `skip` (an absolute path) and the embedded database's lock and operator files. */
+function entriesUnder(root: string, skip?: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (path === skip || entry.name === 'countyflow.lock' || entry.name === 'operator.json') continue;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) out.push(relative(root, path));
+      if (entry.isDirectory()) {
+        // Empty folders count: PostgreSQL will not start without its (pg_tblspc, pg_twophase, …).
+        out.push(`${relative(root, path)}/`);
+        walk(path);
+      } else if (entry.isFile()) out.push(relative(root, path));
     }
   };
   if (existsSync(root)) walk(root);
   return out;
 }
 
+/** Every file under a folder, as entriesUnder lists them. */
+const filesUnder = (root: string, skip?: string) => entriesUnder(root, skip).filter((p) => !p.endsWith('/'));
+
 /**
  * Copies a folder (the database, the audit folder), leaving out the embedded database's lock and
  * operator files and `skip` (FILES_DIR inside DATA_DIR: copied by content); reports progress under `what`.
  */
 export function copyFolder(from: string, to: string, options: { skip?: string; what?: string; progress?: Progress } = {}): { files: number; bytes: number } {
-  const files = filesUnder(from, options.skip);
+  const entries = entriesUnder(from, options.skip);
+  const files = entries.filter((p) => !p.endsWith('/'));
   const sizes = files.map((f) => statSync(join(from, f)).size);
   const total = { files: files.length, bytes: sizes.reduce((a, b) => a + b, 0) };
   const report = options.progress ? progressOf(options.what ?? from, total, options.progress) : () => undefined;
   mkdirSync(to, { recursive: true });
+  for (const folder of entries.filter((p) => p.endsWith('/'))) mkdirSync(join(to, folder), { recursive: true });
   let bytes = 0;
   files.forEach((file, i) => {
-    mkdirSync(dirname(join(to, file)), { recursive: true });
     copyFileSync(join(from, file), join(to, file));
     bytes += sizes[i]!;
     report(i + 1, bytes);
