@@ -23,6 +23,7 @@ import { messageRoutes } from './routes/messageRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { healthRoutes } from './routes/healthRoutes';
 import { metricsRoutes } from './routes/metricsRoutes';
+import { operatorRoutes } from './routes/operatorRoutes';
 import { appMetrics } from './metrics/appMetrics';
 import { metricsAccess } from './metrics/metricsAccess';
 import { ledgerRoutes } from './routes/ledgerRoutes';
@@ -41,7 +42,7 @@ import { installValidators } from './validators';
 const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
-export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void }; now?: () => Date } = {}): Promise<FastifyInstance> {
+export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void }; now?: () => Date; operatorToken?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logStream ? { level: 'info', stream: options.logStream } : options.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -107,6 +108,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   installReadYourWrites(app, config);
   await app.register(healthRoutes, { db });
   await app.register(metricsRoutes, { metrics, access: metricsAllowed });
+  if (options.operatorToken) await app.register(operatorRoutes, { db, config, token: options.operatorToken });
   await app.register(sessionRoutes, { db, config, sessions });
   await app.register(ssoRoutes, { db, config, ...(options.now ? { now: options.now } : {}) });
   await app.register(adminPeopleRoutes, { prefix: '/api/admin', db, sessions });

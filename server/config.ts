@@ -79,6 +79,21 @@ export interface Config {
   metricsToken?: string;
   /** Addresses and CIDRs that may read /metrics without the token (METRICS_ALLOW, comma-separated; default loopback only). */
   metricsAllow: string[];
+  /** Where the serving process puts its scheduled backups (BACKUP_DIR; unset: no schedule). */
+  backupDir?: string;
+  /** How often a scheduled backup is taken (BACKUP_EVERY: 24h, 30m, 7d; default 24h). */
+  backupEveryMs: number;
+  /** How many scheduled backups are kept, with the stored files they need (BACKUP_KEEP, default 7). */
+  backupKeep: number;
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A length of time as an operator writes it: a whole number and s, m, h or d ("24h"). */
+export function parseEvery(value: string, name: string): number {
+  const m = /^([1-9]\d*)([smhd])$/.exec(value.trim());
+  if (!m) throw new Error(`${name} 应为整数加单位 s、m、h 或 d（如 24h、30m、7d），现为「${value}」`);
+  return Number(m[1]) * UNITS[m[2]!]!;
 }
 
 /** TRUST_PROXY: unset or "false" trusts none; "true" trusts any (only behind a proxy that overwrites the header); a number is a hop count; else addresses. */
@@ -125,10 +140,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ssoProviders: loadSsoProviders(env.OIDC_PROVIDERS),
     copyLimits: { perCase: Number(env.COPY_MAX_PER_CASE ?? 20), perDay: Number(env.COPY_MAX_PER_DAY ?? 100) },
     stepLimits: { bytes: Math.round(Number(env.STEP_MAX_KB ?? 512) * 1024), listRows: Number(env.LIST_MAX_ROWS ?? 1000) },
+    backupEveryMs: parseEvery(env.BACKUP_EVERY ?? '24h', 'BACKUP_EVERY'),
+    backupKeep: Number(env.BACKUP_KEEP ?? 7),
     metricsAllow: (env.METRICS_ALLOW ?? '127.0.0.0/8,::1').split(',').map((a) => a.trim()).filter(Boolean),
   };
   config.filesDir = resolve(env.FILES_DIR ?? join(config.dataDir.startsWith('memory://') ? tmpdir() : config.dataDir, 'files'));
   if (env.FILES_S3_URL) config.filesS3Url = env.FILES_S3_URL;
+  if (env.BACKUP_DIR) config.backupDir = resolve(env.BACKUP_DIR);
+  if (!Number.isInteger(config.backupKeep) || config.backupKeep < 1) throw new Error(`BACKUP_KEEP 应为正整数，现为「${env.BACKUP_KEEP}」`);
   if (env.METRICS_TOKEN) config.metricsToken = env.METRICS_TOKEN;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.READ_DATABASE_URL) config.readDatabaseUrl = env.READ_DATABASE_URL;

@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { auditChain, type AuditReport } from '../audit/auditChain';
-import { loadSigningKey, makeCheckpoint, writeCheckpoint } from '../audit/checkpoint';
-import { type Config, loadConfig } from '../config';
+import { checkpointAll } from '../audit/checkpointAll';
+import { loadConfig } from '../config';
 import { openDb } from '../db/open';
 
 export const AUDIT_USAGE = `用法：
@@ -29,19 +29,6 @@ export function describe(county: string, r: AuditReport): string[] {
   if (r.broken) lines.push(`  第一条对不上的记录：分区 ${r.broken.lane} 第 ${r.broken.seq} 条${r.broken.caseId ? `（案件 ${r.broken.caseId}）` : ''}：${r.broken.reason}`);
   lines.push(r.ok ? '  结论：一致' : '  结论：发现不一致');
   return lines;
-}
-
-/** Every county in the database, for `audit checkpoint` and `restore`. */
-export async function counties(db: Awaited<ReturnType<typeof openDb>>): Promise<string[]> {
-  return (await db.run('*', (k) => k.selectFrom('counties').select('county_id').orderBy('county_id').execute())).map((r) => r.county_id);
-}
-
-/** Takes and writes a signed checkpoint of every county; returns the files. */
-export async function checkpointAll(db: Awaited<ReturnType<typeof openDb>>, config: Pick<Config, 'auditKeyFile' | 'checkpointDir'>, now = new Date()): Promise<string[]> {
-  const key = loadSigningKey(config.auditKeyFile);
-  const files: string[] = [];
-  for (const county of await counties(db)) files.push(writeCheckpoint(config.checkpointDir, await db.run(county, (k) => makeCheckpoint(k, county, now, key))));
-  return files;
 }
 
 /** `countyflow audit …`: returns the exit code. */

@@ -1,37 +1,74 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { auditChain } from '../audit/auditChain';
-import { copyFolder, copyNewFiles, pruneBackups, readManifest, storedKeys, writeManifest } from '../backup/backupFolder';
-import { type Config, loadConfig } from '../config';
-import { lockDataDir } from '../db/dataDirLock';
+import { resolve } from 'node:path';
+import { size } from '../backup/backupFolder';
+import { readOperatorFile } from '../backup/operatorFile';
+import { type BackupResult, takeBackup } from '../backup/takeBackup';
+import { loadConfig } from '../config';
+import { processAlive } from '../db/dataDirLock';
 import { openDb } from '../db/open';
-import { keyPath, sha256Of } from '../files/fileStore';
-import { checkpointAll, counties, describe } from './audit';
 
 export const BACKUP_USAGE = `用法：
   countyflow backup <备份目录> [--keep 份数]
-      备份嵌入式数据库（DATA_DIR）、已存文件（FILES_DIR，按内容存放：同一目录里的第二次备份只复制新文件）、
-      审计签名密钥和检查点（先为每个县生成一个检查点）。服务须先停止（嵌入式数据库只能由一个进程打开）。
+      备份数据库、已存文件（FILES_DIR，按内容存放：同一目录里的第二次备份只复制新文件）、
+      审计签名密钥和检查点（先为每个县生成一个检查点）。服务运行时也可以备份：
+        嵌入式数据库（DATA_DIR）：由正在运行的服务复制（复制期间写入暂停），本命令显示进度；
+        PostgreSQL（DATABASE_URL）：用 pg_dump 导出一致的快照（custom 格式），服务照常运行。
       --keep N：备份完成后只保留最新的 N 份，删除更早的备份和它们才需要的文件。
   countyflow restore <备份目录>/<备份时间>
-      恢复到空的 DATA_DIR、FILES_DIR 和审计目录，然后用备份时的检查点校验每个县的办理记录。
+      恢复到空的位置（DATA_DIR 或 DATABASE_URL 指向的空数据库、FILES_DIR、审计目录），
+      先核对备份文件的哈希，恢复后用备份时的检查点校验每个县的办理记录，并报告数量。
 
 退出码：0 成功（恢复：校验一致）；1 失败或校验不一致；2 用法不对
-PostgreSQL 的数据库请用 pg_dump 或 pgBackRest 备份（见 docs/operations.md）。
+定时备份由服务进程执行：BACKUP_DIR、BACKUP_EVERY、BACKUP_KEEP（见 docs/operations.md）。
 `;
 
-/** The database backups are taken of here: the embedded one; PostgreSQL has its own tools. */
-function embeddedOnly(config: Config, say: (line: string) => void): boolean {
-  if (!config.databaseUrl) return true;
-  say(`countyflow backup/restore 只处理嵌入式数据库（DATA_DIR）；已设置 DATABASE_URL。\n${BACKUP_USAGE}`);
-  return false;
+type Print = (line: string) => void;
+
+/** What a finished backup says: where it is, what it holds, what retention removed. */
+function printDone(done: BackupResult, keep: number | undefined, print: Print): void {
+  print(`备份完成：${done.folder}`);
+  print(`  数据库（${done.database === 'postgres' ? 'PostgreSQL pg_dump' : '嵌入式'}，${size(done.databaseBytes)}）、审计签名密钥、检查点 ${done.checkpoints} 个；文件 ${done.files} 个（本次新复制 ${done.copied} 个，${size(done.copiedBytes)}）；用时 ${(done.ms / 1000).toFixed(1)} 秒`);
+  if (keep !== undefined) print(`  保留最新 ${keep} 份，删除更早的 ${done.removed.length} 份${done.removed.length ? `：${done.removed.join('、')}` : ''}`);
 }
 
-/** A folder that holds something: a restore never writes over it. */
-const inUse = (path: string) => existsSync(path) && readdirSync(path).length > 0;
+/** Asks the serving process that owns the embedded database for the backup, printing its progress as it comes. */
+async function askServer(server: { url: string; token: string }, folder: string, keep: number | undefined, print: Print, printError: Print): Promise<number> {
+  print(`服务正在运行（${server.url}）：由服务进程备份，复制数据库期间写入暂停`);
+  const res = await fetch(`${server.url}/operator/backup`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ folder, ...(keep ? { keep } : {}) }),
+  }).catch((e: Error) => e);
+  if (res instanceof Error) {
+    printError(`无法连接正在运行的服务（${server.url}）：${(res.cause as Error | undefined)?.message ?? res.message}。服务若已停止，operator.json 是它留下的：删除数据目录里的 operator.json 后重试`);
+    return 1;
+  }
+  if (!res.ok || !res.body) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    printError(`服务拒绝了备份请求（${res.status}）：${body?.error?.message ?? res.statusText}`);
+    return 1;
+  }
+  let rest = '';
+  let code = 1;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    const chunk = read.value;
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      const entry = JSON.parse(line) as { progress?: string; done?: BackupResult; error?: string };
+      if (entry.progress) print(`  ${entry.progress}`);
+      if (entry.error) printError(`备份失败：${entry.error}`);
+      if (entry.done) {
+        printDone(entry.done, keep, print);
+        code = 0;
+      }
+    }
+  }
+  return code;
+}
 
-/** `countyflow backup <dir>`: a checkpoint of every county, then a copy of the database, the audit folder and the new stored files. */
-export async function runBackup(args: string[], print = (l: string) => process.stdout.write(`${l}\n`), printError = (l: string) => process.stderr.write(`${l}\n`)): Promise<number> {
+/** `countyflow backup <dir>`: by the serving process when it owns the embedded database; else here (PostgreSQL: pg_dump beside the running servers). */
+export async function runBackup(args: string[], print: Print = (l) => process.stdout.write(`${l}\n`), printError: Print = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
   const [target, ...extra] = args;
   if (target === '--help') {
     print(BACKUP_USAGE);
@@ -43,82 +80,15 @@ export async function runBackup(args: string[], print = (l: string) => process.s
     return 2;
   }
   const config = loadConfig();
-  if (!embeddedOnly(config, printError)) return 2;
-  // A checkpoint first: the restore checks the chain it brings back against it.
+  const folder = resolve(target);
+  if (config.filesS3Url) print('文件存放在对象存储（FILES_S3_URL），不在备份中：请用对象存储自己的版本或复制功能备份');
+  const server = config.databaseUrl ? null : readOperatorFile(config.dataDir);
+  if (server && processAlive(server.pid)) return askServer(server, folder, keep, print, printError);
   const db = await openDb(config);
-  let checkpoints: string[];
   try {
-    checkpoints = await checkpointAll(db, config);
-  } finally {
-    await db.close();
-  }
-  const release = lockDataDir(config.dataDir);
-  try {
-    const at = new Date();
-    const backup = join(resolve(target), at.toISOString().replace(/[:.]/g, '-'));
-    mkdirSync(backup, { recursive: true });
-    copyFolder(config.dataDir, join(backup, 'data'), config.filesDir);
-    mkdirSync(join(backup, 'audit'), { recursive: true });
-    for (const file of [config.auditKeyFile, `${config.auditKeyFile}.pub`]) copyFileSync(file, join(backup, 'audit', file === config.auditKeyFile ? 'signing-key.pem' : 'signing-key.pem.pub'));
-    if (existsSync(config.checkpointDir)) copyFolder(config.checkpointDir, join(backup, 'audit/checkpoints'));
-    const content = join(config.filesDir, 'content');
-    const files = config.filesS3Url ? [] : storedKeys(content);
-    const copied = copyNewFiles(files, content, join(resolve(target), 'content'));
-    writeManifest(backup, { format: 'countyflow-backup-1', at: at.toISOString(), files, checkpoints: checkpoints.map((f) => relative(config.checkpointDir, f)) });
-    print(`备份完成：${backup}`);
-    print(`  数据库、审计签名密钥、检查点 ${checkpoints.length} 个；文件 ${files.length} 个（本次新复制 ${copied} 个）`);
-    if (config.filesS3Url) print('  文件存放在对象存储（FILES_S3_URL），未复制：请用对象存储自己的版本或复制功能备份');
-    if (keep !== undefined) {
-      const removed = pruneBackups(resolve(target), keep);
-      print(`  保留最新 ${keep} 份，删除更早的 ${removed.length} 份${removed.length ? `：${removed.join('、')}` : ''}`);
-    }
+    printDone(await takeBackup(db, config, folder, { ...(keep ? { keep } : {}), progress: (line) => print(`  ${line}`) }), keep, print);
     return 0;
   } finally {
-    release();
-  }
-}
-
-/** `countyflow restore <backup>`: into an empty place only, then every county's chain is checked against the backup's checkpoints. */
-export async function runRestore(args: string[], print = (l: string) => process.stdout.write(`${l}\n`), printError = (l: string) => process.stderr.write(`${l}\n`)): Promise<number> {
-  const [given, ...extra] = args;
-  if (!given || extra.length || given.startsWith('-')) {
-    printError(BACKUP_USAGE);
-    return 2;
-  }
-  const config = loadConfig();
-  if (!embeddedOnly(config, printError)) return 2;
-  const backup = resolve(given);
-  const manifest = readManifest(backup);
-  const content = join(config.filesDir, 'content');
-  const taken = [config.dataDir, content, dirname(config.auditKeyFile)].filter(inUse);
-  if (taken.length) {
-    printError(`恢复只写入空的位置，以下位置已有内容，未做任何改动：\n${taken.map((p) => `  ${p}`).join('\n')}`);
-    return 1;
-  }
-  copyFolder(join(backup, 'data'), config.dataDir);
-  copyNewFiles(manifest.files, join(dirname(backup), 'content'), content);
-  mkdirSync(dirname(config.auditKeyFile), { recursive: true });
-  copyFileSync(join(backup, 'audit/signing-key.pem'), config.auditKeyFile);
-  copyFileSync(join(backup, 'audit/signing-key.pem.pub'), `${config.auditKeyFile}.pub`);
-  if (existsSync(join(backup, 'audit/checkpoints'))) copyFolder(join(backup, 'audit/checkpoints'), config.checkpointDir);
-  // A file named by its content must still have that content.
-  let ok = true;
-  for (const key of manifest.files.filter((k) => /^[0-9a-f]{64}$/.test(k))) {
-    if ((await sha256Of(join(content, keyPath(key)))) !== key) {
-      printError(`文件 ${key} 的内容与其哈希不符`);
-      ok = false;
-    }
-  }
-  const db = await openDb(config);
-  try {
-    for (const county of await counties(db)) {
-      const report = await db.run(county, (k) => auditChain(k, county, { checkpointDir: config.checkpointDir, auditKeyFile: config.auditKeyFile }));
-      for (const line of describe(county, report)) print(line);
-      ok &&= report.ok;
-    }
-  } finally {
     await db.close();
   }
-  print(ok ? `恢复完成：${backup}（文件 ${manifest.files.length} 个）` : '恢复后的校验发现不一致：请勿用它提供服务，改用另一份备份');
-  return ok ? 0 : 1;
 }

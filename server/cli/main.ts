@@ -1,5 +1,6 @@
 import { runAudit } from './audit';
-import { runBackup, runRestore } from './backup';
+import { runBackup } from './backup';
+import { runRestore } from './restore';
 import { runCheck } from './check';
 import { runCounty } from './county';
 import { migrateOnly, seedOnly, serve } from './serve';
@@ -18,13 +19,14 @@ const USAGE = `用法：countyflow <命令>
                     新建人员（如新县的第一位县管理员），打印一次性密码
                     （countyflow county --help 看详细说明）
   backup <备份目录> | restore <备份目录>/<备份时间>
-                    备份、恢复嵌入式数据库、文件和审计密钥；恢复后校验办理记录
+                    备份（服务运行时也可）、恢复数据库、文件和审计密钥；恢复后校验办理记录
                     （countyflow backup --help 看详细说明）
   audit verify|checkpoint
                     校验办理记录的哈希链（可对照审计人员保存的签名检查点）；生成检查点
                     （countyflow audit --help 看详细说明）
 
 环境变量：PORT（默认 3000）、DATA_DIR（嵌入式数据库目录，默认 ./data）、DATABASE_URL（使用 PostgreSQL）、
+  BACKUP_DIR、BACKUP_EVERY、BACKUP_KEEP（服务进程定时备份），
   SEED_DEMO=0（启动时不写入演示县、演示人员和案件；counties 只写演示县和人员，不写案件）
 `;
 

@@ -6,8 +6,10 @@ import { pendingMigrations } from '../db/pendingMigrations';
 import { countyCodes, readCounty } from '../seed/countyFiles';
 import { DEMO_PASSWORD, seedAll } from '../seed/seed';
 import { startHousekeeping } from '../housekeeping/prune';
+import { operatorToken, writeOperatorFile } from '../backup/operatorFile';
+import { startScheduledBackups } from '../backup/scheduledBackups';
 import { uploadDirOf } from '../files/openUploads';
-import { checkpointAll } from './audit';
+import { checkpointAll } from '../audit/checkpointAll';
 import { startScheduler } from '../timers/fireDueTimers';
 import { webAppBuilt, webRoot } from '../webApp';
 
@@ -52,6 +54,9 @@ async function printStarted(db: Awaited<ReturnType<typeof openDb>>, url: string)
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
+/** Where a command on this machine reaches the server: its own address, or loopback when it listens on every address. */
+const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
+
 /** `countyflow serve`: migrate, seed on first start, serve HTTP, run the timer scheduler. */
 export async function serve(): Promise<number> {
   const config = loadConfig();
@@ -71,7 +76,9 @@ export async function serve(): Promise<number> {
     throw e;
   }
   const seeded = demoWanted() ? await seedWithDemo(db) : [];
-  const app = await buildApp(db, config);
+  // The embedded database is open only here: the command line asks this process for a backup (operator.json).
+  const operator = config.databaseUrl || config.dataDir.startsWith('memory://') ? undefined : operatorToken();
+  const app = await buildApp(db, config, operator ? { operatorToken: operator } : {});
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   if (!webAppBuilt()) app.log.warn({ webRoot }, 'SERVE_API_ONLY=1：只提供 API，没有网页应用（首页 404）');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs, config.channelAllowHosts) : async () => undefined;
@@ -79,8 +86,12 @@ export async function serve(): Promise<number> {
   const checkpoints = config.checkpointIntervalMs > 0
     ? setInterval(() => void checkpointAll(db, config).then((files) => app.log.info({ files }, '已写入检查点'), (e: unknown) => app.log.error({ err: String(e) }, '检查点写入失败')), config.checkpointIntervalMs)
     : undefined;
+  const stopBackups = startScheduledBackups(db, config, { info: (extra, msg) => app.log.info(extra, msg), error: (extra, msg) => app.log.error(extra, msg) });
+  let removeOperatorFile = () => undefined as void;
   const shutdown = async () => {
+    removeOperatorFile();
     clearInterval(checkpoints);
+    await stopBackups();
     await stopTimers();
     await stopHousekeeping();
     await app.close();
@@ -90,6 +101,7 @@ export async function serve(): Promise<number> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await app.listen({ port: config.port, host: config.host });
+  if (operator) removeOperatorFile = writeOperatorFile(config.dataDir, { pid: process.pid, url: `http://${loopbackOf(config.host)}:${config.port}`, token: operator });
   if (demoWanted()) printLogins(`http://localhost:${config.port}`);
   else await printStarted(db, `http://localhost:${config.port}`);
   return 0;

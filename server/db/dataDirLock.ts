@@ -4,7 +4,8 @@ import { join } from 'node:path';
 /** Thrown when another live process owns the PGlite data folder. */
 export class DataDirLockedError extends Error {}
 
-const alive = (pid: number) => {
+/** True while a process with this id runs (one of another user's counts too). */
+export const processAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -26,7 +27,7 @@ export function lockDataDir(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number(readFileSync(file, 'utf8'));
-      if (owner && owner !== process.pid && alive(owner)) {
+      if (owner && owner !== process.pid && processAlive(owner)) {
         throw new DataDirLockedError(`数据目录 ${dir} 正被另一个 CountyFlow 进程（pid ${owner}）使用。一个嵌入式数据库只能由一个进程打开：请先停止它，或用 DATA_DIR 指定另一个目录，或设置 DATABASE_URL 使用 PostgreSQL。`);
       }
       rmSync(file, { force: true }); // the owner is gone: a stale lock from a crash

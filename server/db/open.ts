@@ -24,6 +24,11 @@ export interface Db {
    * caught up, unless `fresh` (the user has just written: read-your-writes); else like run.
    */
   read<T>(scope: Scope, fresh: boolean, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * The embedded database only: runs `fn` while no unit of work runs, after a CHECKPOINT, so its data
+   * folder on disk holds everything committed and does not change until `fn` ends (a backup's copy).
+   */
+  holdStill?<T>(fn: () => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** The writable database's connections: open, idle, and units of work waiting for one. */
@@ -64,6 +69,17 @@ async function openPglite(config: Config): Promise<Db> {
     poolUse,
     read: (scope, _fresh, fn) => run(scope, fn),
     transaction: (scope, fn) => run(scope, (conn) => conn.transaction().execute(fn)),
+    // The pool's one connection is held: every other unit of work waits for it, none is half done.
+    holdStill: (fn) => run('*', async (conn) => {
+      // CHECKPOINT is the superuser's (PGlite connects as one); the connection goes back to the restricted role at once.
+      await sql.raw('RESET ROLE').execute(conn);
+      try {
+        await sql.raw('CHECKPOINT').execute(conn);
+      } finally {
+        await sql.raw(`SET ROLE ${APP_ROLE}`).execute(conn);
+      }
+      return fn();
+    }),
     ping: async () => (await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows.length === 1,
     close: async () => {
       await db.destroy();

@@ -10,6 +10,15 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /** An IPv4 client seen on an IPv6 socket (::ffff:127.0.0.1) is checked as the IPv4 address it is. */
 const plain = (ip: string) => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
 
+/** True for a request from this machine (127.0.0.0/8, ::1). */
+export const fromLoopback = (ip: string) => /^127\./.test(plain(ip)) || ip === '::1';
+
+/** Checks an Authorization header against `Bearer <token>`, as digests: equal lengths, and no timing that tells how much of a guess was right. */
+export function bearerCheck(token: string): (authorization: string | undefined) => boolean {
+  const wanted = digest(`Bearer ${token}`);
+  return (authorization) => authorization !== undefined && timingSafeEqual(digest(authorization), wanted);
+}
+
 /** Builds the check from METRICS_TOKEN and METRICS_ALLOW; an entry that is no address or CIDR stops the server at start. */
 export function metricsAccess(token: string | undefined, allow: string[]): MetricsAccess {
   const allowed = new BlockList();
@@ -21,13 +30,12 @@ export function metricsAccess(token: string | undefined, allow: string[]): Metri
     if (bits === undefined) allowed.addAddress(address, type);
     else allowed.addSubnet(address, Number(bits), type);
   }
-  const wanted = token ? digest(`Bearer ${token}`) : null;
+  const tokenMatches = token ? bearerCheck(token) : null;
   return (ip, authorization) => {
-    // Compared as digests: equal lengths, and no timing that tells how much of a guess was right.
-    if (wanted && authorization && timingSafeEqual(digest(authorization), wanted)) return null;
+    if (tokenMatches?.(authorization)) return null;
     const address = plain(ip);
     const family = isIP(address);
     if (family && allowed.check(address, family === 4 ? 'ipv4' : 'ipv6')) return null;
-    return wanted ? new AppError('CF_METRICS_TOKEN') : new AppError('CF_METRICS_FORBIDDEN');
+    return tokenMatches ? new AppError('CF_METRICS_TOKEN') : new AppError('CF_METRICS_FORBIDDEN');
   };
 }

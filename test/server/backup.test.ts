@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { openDb } from '../../server/db/open';
 import { diskFileStore, keyPath } from '../../server/files/fileStore';
+import { findPgTool, missingTool } from '../../server/backup/pgTools';
 import { createTestApp, login } from '../helpers/testApp';
 
 const root = join(import.meta.dirname, '../..');
@@ -55,12 +56,12 @@ describe('countyflow backup and restore (the embedded database, on either run)',
 
     const first = cli(live, 'backup', backups);
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toContain('文件 1 个（本次新复制 1 个）');
+    expect(first.out).toContain('文件 1 个（本次新复制 1 个，');
     const second = await store(live.FILES_DIR, 'photo-two');
     const again = cli(live, 'backup', backups);
     expect(again.code, again.err).toBe(0);
     // The second backup copies only the file the first did not have.
-    expect(again.out).toContain('文件 2 个（本次新复制 1 个）');
+    expect(again.out).toContain('文件 2 个（本次新复制 1 个，');
     const backup = /备份完成：(.+)/.exec(again.out)![1]!;
 
     const back = cli(restored, 'restore', backup);
@@ -90,10 +91,9 @@ describe('countyflow backup and restore (the embedded database, on either run)',
     expect(cli(live, 'backup', backups, '--keep', '0').code).toBe(2);
   }, 240_000);
 
-  it('refuses while the database is PostgreSQL, naming the tools to use', () => {
-    const r = cli({ ...live, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }, 'backup', backups);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('pg_dump 或 pgBackRest');
-    expect(existsSync(join(live.DATA_DIR, 'countyflow.lock'))).toBe(false);
+  it('finds pg_dump on PATH or in Debian\'s PostgreSQL folders, and says what to install when it is nowhere', () => {
+    expect(findPgTool('pg_dump', '/nowhere', '/nowhere')).toBeNull();
+    expect(findPgTool('pg_dump', '', '/usr/lib/postgresql')).toMatch(/^\/usr\/lib\/postgresql\/\d+\/bin\/pg_dump$/);
+    expect(missingTool('pg_dump')).toContain('postgresql-client-15');
   });
 });

@@ -1,0 +1,58 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import type { Config } from '../config';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import { backupRunning, takeBackup } from '../backup/takeBackup';
+import { bearerCheck, fromLoopback } from '../metrics/metricsAccess';
+import { errors } from './schemas';
+
+/** What the operator's routes need: the token this server wrote to DATA_DIR/operator.json (backup/operatorFile.ts). */
+export interface OperatorRoutesOptions {
+  db: Db;
+  config: Config;
+  token: string;
+}
+
+/**
+ * POST /operator/backup: a backup taken by the serving process (the embedded database is open
+ * only here), for `countyflow backup` on this machine with the token from operator.json. The answer
+ * is a stream of JSON lines as the work goes: `{"progress":…}`, then `{"done":…}` or `{"error":…}`.
+ */
+export const operatorRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: OperatorRoutesOptions }> = async (app, { db, config, token }) => {
+  const tokenMatches = bearerCheck(token);
+  app.post('/operator/backup', {
+    schema: {
+      hide: true,
+      headers: { type: 'object', properties: { authorization: { type: 'string' } } } as const,
+      body: {
+        type: 'object', additionalProperties: false, required: ['folder'],
+        properties: { folder: { type: 'string', pattern: '^/', maxLength: 4096 }, keep: { type: 'integer', minimum: 1 } },
+      } as const,
+      response: errors(400, 401, 403, 409),
+    },
+  }, async (request, reply) => {
+    // From this machine: loopback, or the server's own address when it listens on one (HOST).
+    if (!fromLoopback(request.ip) && request.ip !== request.socket.localAddress) throw new AppError('CF_OPERATOR_FORBIDDEN');
+    if (!tokenMatches(request.headers.authorization)) throw new AppError('CF_OPERATOR_TOKEN');
+    if (backupRunning()) throw new AppError('CF_BACKUP_RUNNING');
+    const { folder, keep } = request.body;
+    const out = new PassThrough();
+    const line = (entry: object) => out.write(`${JSON.stringify(entry)}\n`);
+    const log = request.log.child({ backup: folder });
+    void takeBackup(db, config, folder, {
+      ...(keep ? { keep } : {}),
+      progress: (text) => {
+        log.info(text);
+        line({ progress: text });
+      },
+    }).then((done) => {
+      log.info(done, '备份完成');
+      line({ done });
+    }, (e: unknown) => {
+      log.error({ err: String(e) }, '备份失败');
+      line({ error: (e as Error).message ?? String(e) });
+    }).finally(() => out.end());
+    return reply.type('application/x-ndjson').send(out);
+  });
+};
