@@ -137,7 +137,7 @@ export async function sendEvent(caseId: string, type: string, data: unknown, rev
   // A case the server has not started yet takes its steps only after its start, from the outbox.
   if (navigator.onLine && !isLocalCase(caseId)) {
     try {
-      toSend = await withFilesUploaded(item);
+      toSend = await withFilesUploaded(item, true);
       return { sent: true, case: await post(toSend) };
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 0)) throw e;
@@ -148,12 +148,16 @@ export async function sendEvent(caseId: string, type: string, data: unknown, rev
   return { sent: false, queued: true };
 }
 
-/** Uploads the photos a submission holds that are still on the phone; a failure to reach the server counts as no signal. */
-async function withFilesUploaded(p: OutboxItem): Promise<OutboxItem> {
+/**
+ * Uploads the photos a submission holds that are still on the phone; a failure to reach the
+ * server counts as no signal. `waitedFor`: the cadre is waiting on the button, so a dropped
+ * chunk is retried once only (the outbox tries again later).
+ */
+async function withFilesUploaded(p: OutboxItem, waitedFor = false): Promise<OutboxItem> {
   if (!hasWaiting(p.data)) return p;
   try {
-    const { uploadWaiting } = await import('./files/upload');
-    return { ...p, data: await uploadWaiting(p.data, p.caseId) };
+    const { ATTACH_RETRY_DELAYS, uploadWaiting } = await import('./files/upload');
+    return { ...p, data: await (waitedFor ? uploadWaiting(p.data, p.caseId, ATTACH_RETRY_DELAYS) : uploadWaiting(p.data, p.caseId)) };
   } catch (e) {
     if (e instanceof ApiError) throw e;
     throw new ApiError(0, 'OFFLINE', t('common.networkDown'));

@@ -85,7 +85,8 @@ describe(`the outbox on a phone (${dbKind})`, () => {
       const fellBack = Date.now() - chosen;
       expect(fellBack).toBeLessThan(6_000);
 
-      // The submission goes out and nothing ever answers: it times out and is kept.
+      // The signal carries the photo, then the submission goes out and nothing ever answers: it times out and is kept.
+      await page.unroute('**/api/uploads**');
       const hanging: unknown[] = [];
       await page.route('**/api/cases/*/events', (route) => void hanging.push(route));
       await page.click('button[type=submit]');
@@ -105,7 +106,7 @@ describe(`the outbox on a phone (${dbKind})`, () => {
       expect(await page.locator('.retry-status').innerText()).toMatch(/第 2 次重试，(1[0-5]|[1-9]) 秒后/);
       await shot(page, 'weak-signal-outbox-375');
 
-      // The signal comes back without the browser noticing: the next try sends it, photo first.
+      // The signal comes back without the browser noticing: the next try sends it (the photo went already, once).
       await page.unrouteAll({ behavior: 'ignoreErrors' });
       await page.clock.fastForward(16_000);
       await page.waitForSelector('.outbox-item.sent:has-text("已发送")');

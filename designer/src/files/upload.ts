@@ -59,7 +59,7 @@ export const waitingBlob = (id: string) => get<Blob>(id, waitingStore());
 export const UPLOAD_STALL_MS = 60_000;
 /** The outbox's uploads retry a dropped chunk a few times before giving up for now (the outbox tries again later). */
 const OUTBOX_RETRY_DELAYS = [0, 1000, 3000, 5000];
-/** A photo being attached on the form retries once, then waits on the phone: the cadre is not kept waiting. */
+/** A photo being attached, or sent with the submission the cadre just made, retries once, then waits on the phone: the cadre is not kept waiting. */
 export const ATTACH_RETRY_DELAYS = [1000];
 
 /** Uploads a file (resumably) and stores it as a file of the case; reports progress 0–1. */
@@ -103,19 +103,19 @@ export function uploadToCase(blob: Blob, name: string, caseId: string, onProgres
  * Uploads every file in a submission that is still on the phone and puts the stored
  * reference in its place; the waiting copies are dropped once stored.
  */
-export async function uploadWaiting(data: unknown, caseId: string): Promise<unknown> {
+export async function uploadWaiting(data: unknown, caseId: string, retryDelays = OUTBOX_RETRY_DELAYS): Promise<unknown> {
   if (isLocal(data)) {
     const local = data as FileRef;
     const blob = await waitingBlob(local.id);
     if (!blob) return data;
-    const ref = await uploadToCase(blob, local.name, caseId);
+    const ref = await uploadToCase(blob, local.name, caseId, undefined, retryDelays);
     await del(local.id, waitingStore());
     return ref;
   }
-  if (Array.isArray(data)) return Promise.all(data.map((x) => uploadWaiting(x, caseId)));
+  if (Array.isArray(data)) return Promise.all(data.map((x) => uploadWaiting(x, caseId, retryDelays)));
   if (data && typeof data === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(data)) out[k] = await uploadWaiting(v, caseId);
+    for (const [k, v] of Object.entries(data)) out[k] = await uploadWaiting(v, caseId, retryDelays);
     return out;
   }
   return data;
