@@ -205,9 +205,9 @@ export function flush(): Promise<void> {
     try {
       if (!userId) return;
       const queue = items.filter((x) => x.state === 'waiting' && mine(x));
-      activity = { ...activity, sending: queue.length };
-      changed();
-      for (const { key } of queue) {
+      for (const [index, { key }] of queue.entries()) {
+        activity = { ...activity, sending: queue.length - index };
+        changed();
         // Read afresh: a start sent just before may have given this item its case.
         const waiting = items.find((x) => x.key === key);
         if (!waiting || waiting.state !== 'waiting') continue;
@@ -230,7 +230,6 @@ export function flush(): Promise<void> {
           if (e.status === 409 && now) refused.current = { rev: now.rev, stateKey: now.stateKey, ...(now.stepLabel ? { stepLabel: now.stepLabel } : {}) };
           await save(refused);
         }
-        activity = { ...activity, sending: activity.sending - 1 };
       }
       activity = { ...activity, retry: null };
     } finally {

@@ -98,10 +98,12 @@ function withFieldChoices(schema: FormDef['schema'], forms: FormDef[]): FormDef[
   return { ...schema, properties: { ...schema.properties, field: { ...field, enum: titles } as { title?: string } } };
 }
 
+/** True for a form that asks for a reason (a return's): its reason is the 审批意见. */
+const asksReason = (schema: FormDef['schema'] | undefined) => (schema?.properties?.reason as { type?: string } | undefined)?.type === 'string';
+
 /** A decision form that asks for a reason starts with what was typed as 审批意见: the reviewer writes it once. */
 function withReason(schema: FormDef['schema'], comment: string): Record<string, unknown> {
-  const reason = schema.properties?.reason as { type?: string } | undefined;
-  return reason?.type === 'string' && comment.trim() ? { reason: comment.trim() } : {};
+  return asksReason(schema) && comment.trim() ? { reason: comment.trim() } : {};
 }
 
 const draftKey = (caseId: string, formId: string) => `cf_draft:${caseId}:${formId}`;
@@ -301,7 +303,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       )}
 
       {/* While a form asking for the reason is open, the reason is written there only (it took what was typed here). */}
-      {detail.events.some((e) => DECISIONS.has(e.kind)) && !(openForm && 'reason' in (detail.forms[openForm]?.schema.properties ?? {})) && (
+      {detail.events.some((e) => DECISIONS.has(e.kind)) && !(openForm && asksReason(detail.forms[openForm]?.schema)) && (
         <label className="decision-comment">{t('casePage.approvalCommentRequiredToReturn')}
           <textarea id="decision-comment" rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('casePage.eGAgreedOrWhat')} />
         </label>
