@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, type Me, onConnectionChange, setCsrf, shownFromKept } from './api';
 import { formatTime, t, toggleLanguage } from './i18n';
 import { forgetReads } from './offline/keep';
-import { flush, isLocalCase, onOutboxChange, outboxCount, outboxItems, setOutboxUser } from './outbox';
+import { flush, isLocalCase, onOutboxChange, outboxActivity, outboxCount, outboxItems, setOutboxUser } from './outbox';
 import { OutboxActivityLine } from './outboxActivity';
 import { PageGuard } from './pageGuard';
 // The outbox is what a cadre opens when the network is down: in the main chunk, never a download away.
@@ -70,8 +70,13 @@ function App() {
     localStorage.setItem(ME_KEY, JSON.stringify(m));
     setOutboxUser(m.id);
     setMe(m);
-    // What waits is sent now, or (without signal) tried again later by itself.
-    void flush();
+  };
+  /**
+   * Sends what waits: now when the server just answered, else (no signal, or the answer kept on
+   * the phone) unless a retry is already due — opening another page does not hurry the outbox's waits.
+   */
+  const sendWaiting = () => {
+    if (!shownFromKept() || !outboxActivity().retry) void flush();
   };
   useEffect(() => {
     if (route.parts[0] === 'login') return;
@@ -79,11 +84,14 @@ function App() {
       // The session's CSRF token comes with it: a second tab or a reopened browser can write too.
       setCsrf(m.csrfToken);
       become(m);
+      sendWaiting();
     }, (e: unknown) => {
       // Without signal the session is still good: carry on as the user we last saw (forms go to the outbox).
       const known = localStorage.getItem(ME_KEY);
-      if (e instanceof ApiError && e.status === 0 && known) become(JSON.parse(known) as Me);
-      else setMe(null);
+      if (e instanceof ApiError && e.status === 0 && known) {
+        become(JSON.parse(known) as Me);
+        sendWaiting();
+      } else setMe(null);
     });
   }, [route.parts[0]]);
 

@@ -19,12 +19,12 @@ export async function fillRegistration(page: Page, headId: string) {
   expect(await page.locator('#root_memberCount').getAttribute('readonly')).not.toBeNull();
 }
 
-/** A large camera-like JPEG (2400 × 1800, noisy so it does not compress to nothing), drawn by the browser itself. */
-export async function cameraPhoto(page: Page): Promise<Buffer> {
-  const dataUrl = await page.evaluate(() => {
+/** A camera-like JPEG (by default a large one, 2400 × 1800, noisy so it does not compress to nothing), drawn by the browser itself. */
+export async function cameraPhoto(page: Page, size: { width: number; height: number } = { width: 2400, height: 1800 }): Promise<Buffer> {
+  const dataUrl = await page.evaluate(({ width, height }) => {
     const c = document.createElement('canvas');
-    c.width = 2400;
-    c.height = 1800;
+    c.width = width;
+    c.height = height;
     const g = c.getContext('2d')!;
     const img = g.createImageData(c.width, c.height);
     for (let i = 0; i < img.data.length; i += 4) {
@@ -35,6 +35,6 @@ export async function cameraPhoto(page: Page): Promise<Buffer> {
     }
     g.putImageData(img, 0, 0);
     return c.toDataURL('image/jpeg', 0.95);
-  });
+  }, size);
   return Buffer.from(dataUrl.split(',')[1]!, 'base64');
 }

@@ -152,6 +152,12 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     setHistory(h);
   };
   useEffect(() => {
+    // Another case opened in the same page: what was shown, said and typed about the last one goes (no button acts on one case with another's revision).
+    setDetail(null);
+    setHistory([]);
+    setMessage(null);
+    setComment('');
+    setOpenEvent(null);
     void load().catch((e: ApiError) => setMessage({ kind: 'error', text: e.message }));
   }, [id]);
 
