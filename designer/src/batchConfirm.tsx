@@ -16,7 +16,7 @@ export function BatchConfirm({ label, cases, busy, onConfirm, onCancel }: { labe
     <dialog ref={dialog} className="batch-confirm card" aria-labelledby="batch-confirm-heading" onCancel={(e) => { e.preventDefault(); onCancel(); }}>
       <h3 id="batch-confirm-heading">{t('batchConfirm.heading', { label, count: cases.length })}</h3>
       <ol className="batch-cases">
-        {cases.map((c) => <li key={c.id}>{c.title} <span className="number">{t('outboxPage.number', { number: shortNumber(c.id) })}</span>{c.unitName ? <span className="muted"> · {c.unitName}</span> : null}</li>)}
+        {cases.map((c) => <li key={c.id}>{c.title} <span className="case-number">{t('tasksPage.no')} <span className="number">{shortNumber(c.id)}</span></span>{c.unitName ? <span className="muted"> · {c.unitName}</span> : null}</li>)}
       </ol>
       <label>{t('tasksPage.approvalCommentOneCommentFor')}
         <textarea name="comment" rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('casePage.eGAgreedOrWhat')} />

@@ -12,7 +12,7 @@ function CaseName({ item, items }: { item: OutboxItem; items: OutboxItem[] }) {
   return (
     <a href={`#/cases/${id}`} className="title">
       {title ?? shortNumber(id)}
-      {!isLocalCase(id) && title && <span className="number"> {t('outboxPage.number', { number: shortNumber(id) })}</span>}
+      {!isLocalCase(id) && title && <span className="case-number"> {t('tasksPage.no')} <span className="number">{shortNumber(id)}</span></span>}
     </a>
   );
 }
