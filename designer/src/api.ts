@@ -54,19 +54,33 @@ function noteConnection(keptAt: string | null) {
   connectionListeners.forEach((l) => l());
 }
 
+/** How long an API request (sent and answered) may take before it counts as no signal. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+/** The same for a request that makes the server work through many cases (batch decisions, a calendar's 期限重算, publishing). */
+export const SLOW_REQUEST_TIMEOUT_MS = 120_000;
+
 /**
  * Calls the API; throws ApiError (status 0 when offline). Reads are kept in IndexedDB: without
  * signal a read answers with the kept copy, and the app says how old it is.
  */
-export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
   let res: Response;
+  let data: Record<string, unknown>;
+  // A weak signal may never answer while the browser believes it is online: past the limit the request counts as no signal.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: abort.signal,
     });
+    data = (await res.json().catch((e: unknown) => {
+      if (abort.signal.aborted) throw e;
+      return {};
+    })) as Record<string, unknown>;
   } catch {
     const kept = method === 'GET' && keepable(path) ? await keptRead(path) : undefined;
     if (kept) {
@@ -74,9 +88,10 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
       return kept.body as T;
     }
     throw new ApiError(0, 'OFFLINE', t('common.networkDown'));
+  } finally {
+    clearTimeout(timer);
   }
   noteConnection(null);
-  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (res.ok && method === 'GET' && keepable(path)) void keepRead(path, data);
   if (!res.ok) {
     const e = (data.error ?? {}) as { code?: string; message?: string; details?: FieldDetail[] };

@@ -3,7 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, type Me, onConnectionChange, setCsrf, shownFromKept } from './api';
 import { formatTime, t, toggleLanguage } from './i18n';
 import { forgetReads } from './offline/keep';
-import { flush, isLocalCase, onOutboxChange, outboxItems, setOutboxUser } from './outbox';
+import { flush, isLocalCase, onOutboxChange, outboxActivity, outboxCount, outboxItems, setOutboxUser } from './outbox';
+import { OutboxActivityLine } from './outboxActivity';
 import { PageGuard } from './pageGuard';
 // The outbox is what a cadre opens when the network is down: in the main chunk, never a download away.
 import OutboxPage from './pages/OutboxPage';
@@ -45,7 +46,12 @@ function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const countWaiting = () => outboxItems().filter((p) => p.state === 'waiting').length;
   const [waiting, setWaiting] = useState(countWaiting);
-  useEffect(() => onOutboxChange(() => setWaiting(countWaiting())), []);
+  /** What the outbox holds that is not sent yet (waiting or refused): shown on its entry in the menu. */
+  const [pending, setPending] = useState(outboxCount);
+  useEffect(() => onOutboxChange(() => {
+    setWaiting(countWaiting());
+    setPending(outboxCount());
+  }), []);
   const [unread, setUnread] = useState(0);
   // The unread count: on every page change and once a minute.
   useEffect(() => {
@@ -65,18 +71,27 @@ function App() {
     setOutboxUser(m.id);
     setMe(m);
   };
+  /**
+   * Sends what waits: now when the server just answered, else (no signal, or the answer kept on
+   * the phone) unless a retry is already due — opening another page does not hurry the outbox's waits.
+   */
+  const sendWaiting = () => {
+    if (!shownFromKept() || !outboxActivity().retry) void flush();
+  };
   useEffect(() => {
     if (route.parts[0] === 'login') return;
     api<Me>('GET', '/api/me').then((m) => {
       // The session's CSRF token comes with it: a second tab or a reopened browser can write too.
       setCsrf(m.csrfToken);
       become(m);
-      void flush();
+      sendWaiting();
     }, (e: unknown) => {
       // Without signal the session is still good: carry on as the user we last saw (forms go to the outbox).
       const known = localStorage.getItem(ME_KEY);
-      if (e instanceof ApiError && e.status === 0 && known) become(JSON.parse(known) as Me);
-      else setMe(null);
+      if (e instanceof ApiError && e.status === 0 && known) {
+        become(JSON.parse(known) as Me);
+        sendWaiting();
+      } else setMe(null);
     });
   }, [route.parts[0]]);
 
@@ -103,7 +118,8 @@ function App() {
   const supervisor = me.grants.some((g) => g.level === 'county' || g.level === 'township');
   const author = me.grants.some((g) => g.role === 'author' && g.level === 'county');
   const admin = me.grants.some((g) => g.role === 'admin' && g.level === 'county');
-  const nav = [['tasks', t('app.tasks')], ['start', t('app.start')], ...(supervisor ? [['dashboard', t('app.dashboard')]] : []), ...(author ? [['author', t('app.author')]] : []), ...(admin ? [['admin', t('app.admin')]] : [])] as const;
+  // 待发送 is always in the menu, online or not: the only way to the queue must not depend on a banner.
+  const nav = [['tasks', t('app.tasks')], ['start', t('app.start')], ['outbox', t('app.outbox')], ...(supervisor ? [['dashboard', t('app.dashboard')]] : []), ...(author ? [['author', t('app.author')]] : []), ...(admin ? [['admin', t('app.admin')]] : [])] as const;
   return (
     <div className={['author', 'tasks', 'dashboard', 'admin'].includes(page) ? 'app wide' : 'app'}>
       <header className="top">
@@ -115,7 +131,7 @@ function App() {
         <button className="link" onClick={() => void signOut()}>{t('app.logout')}</button>
       </header>
       {keptAt && <div className="banner warn" role="status">{t('app.offlineShown')} {formatTime(keptAt)}</div>}
-      {waiting > 0 && <a className="banner warn" role="status" href="#/outbox">{waiting} {t('app.pendingCount')} — {t('app.offlineSaved')}</a>}
+      {waiting > 0 && <a className="banner warn" role="status" href="#/outbox">{waiting} {t('app.pendingCount')} — <OutboxActivityLine idle={t('app.offlineSaved')} /></a>}
       <main>
         <PageGuard page={page}>
         <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
@@ -132,7 +148,11 @@ function App() {
         </PageGuard>
       </main>
       <nav className="bottom">
-        {nav.map(([key, label]) => <a key={key} href={`#/${key}`} className={page === key ? 'on' : ''}>{label}</a>)}
+        {nav.map(([key, label]) => (
+          <a key={key} href={`#/${key}`} className={page === key ? 'on' : ''}>
+            {label}{key === 'outbox' && pending > 0 && <span className="unread-badge outbox-count">{pending}</span>}
+          </a>
+        ))}
       </nav>
     </div>
   );

@@ -1,6 +1,7 @@
 /**
  * The outbox: what a cadre submitted without signal, kept in IndexedDB and sent in order, each
- * with its own Idempotency-Key (a retry is never applied twice), when the network returns.
+ * with its own Idempotency-Key (a retry is never applied twice), when the network returns: tried
+ * again by itself with growing waits (RETRY_DELAYS_MS), and at once when the browser says it is online.
  * Every item shows where it stands: waiting, sent, or refused — with the reason, the input kept,
  * and for a case someone else moved on, the case as it now is.
  */
@@ -55,6 +56,8 @@ let userId: string | undefined;
 /** The signed-in user: only their items are sent. */
 export function setOutboxUser(id: string): void {
   userId = id;
+  // Counted anew: reopened without signal, nothing else would tell the page the user's items are there.
+  changed();
 }
 const mine = (i: OutboxItem) => i.userId === undefined || i.userId === userId;
 const listeners = new Set<() => void>();
@@ -90,6 +93,9 @@ async function save(item: OutboxItem): Promise<void> {
 /** The signed-in user's outbox, oldest first. */
 export const outboxItems = (): OutboxItem[] => items.filter(mine);
 
+/** How many of the user's items still need the network or the user: waiting and refused ones (sent ones do not count). */
+export const outboxCount = (): number => outboxItems().filter((i) => i.state !== 'sent').length;
+
 /** True while a submission for the case waits to be sent: its buttons stay disabled (a double tap queues nothing twice). */
 const waitingFor = (caseId: string) => items.some((i) => i.caseId === caseId && i.state === 'waiting' && i.kind !== 'start');
 
@@ -105,6 +111,7 @@ export async function startOffline(processId: string, orgUnitId: string, about: 
   const item: OutboxItem = { key: crypto.randomUUID(), seq: nextSeq(), kind: 'start', caseId, processId, orgUnitId, type: 'start', label: t('outbox.start'), rev: 0, at: new Date().toISOString(), state: 'waiting', ...about };
   if (userId) item.userId = userId;
   await save(item);
+  if (!activity.retry) retryLater();
   return caseId;
 }
 
@@ -130,22 +137,27 @@ export async function sendEvent(caseId: string, type: string, data: unknown, rev
   // A case the server has not started yet takes its steps only after its start, from the outbox.
   if (navigator.onLine && !isLocalCase(caseId)) {
     try {
-      toSend = await withFilesUploaded(item);
+      toSend = await withFilesUploaded(item, true);
       return { sent: true, case: await post(toSend) };
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 0)) throw e;
     }
   }
   await save(toSend);
+  if (!activity.retry) retryLater();
   return { sent: false, queued: true };
 }
 
-/** Uploads the photos a submission holds that are still on the phone; a failure to reach the server counts as no signal. */
-async function withFilesUploaded(p: OutboxItem): Promise<OutboxItem> {
+/**
+ * Uploads the photos a submission holds that are still on the phone; a failure to reach the
+ * server counts as no signal. `waitedFor`: the cadre is waiting on the button, so a dropped
+ * chunk is retried once only (the outbox tries again later).
+ */
+async function withFilesUploaded(p: OutboxItem, waitedFor = false): Promise<OutboxItem> {
   if (!hasWaiting(p.data)) return p;
   try {
-    const { uploadWaiting } = await import('./files/upload');
-    return { ...p, data: await uploadWaiting(p.data, p.caseId) };
+    const { ATTACH_RETRY_DELAYS, uploadWaiting } = await import('./files/upload');
+    return { ...p, data: await (waitedFor ? uploadWaiting(p.data, p.caseId, ATTACH_RETRY_DELAYS) : uploadWaiting(p.data, p.caseId)) };
   } catch (e) {
     if (e instanceof ApiError) throw e;
     throw new ApiError(0, 'OFFLINE', t('common.networkDown'));
@@ -156,15 +168,46 @@ async function post(p: OutboxItem): Promise<CaseView> {
   return api<CaseView>('POST', `/api/cases/${p.caseId}/events`, { type: p.type, ...(p.data === undefined ? {} : { data: p.data }), ...(p.comment ? { comment: p.comment } : {}) }, { 'if-match': String(p.rev), 'idempotency-key': p.key });
 }
 
+/**
+ * The waits between tries while the server cannot be reached (no signal, or one so weak that
+ * requests time out while the browser believes it is online): the outbox tries again by itself,
+ * not only when the browser says the network is back.
+ */
+export const RETRY_DELAYS_MS = [5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+
+/** What the outbox is doing: sending how many, or when it tries again (the how-manieth try). */
+export interface OutboxActivity {
+  sending: number;
+  retry: { attempt: number; at: number } | null;
+}
+let activity: OutboxActivity = { sending: 0, retry: null };
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+/** What the outbox is doing now. */
+export const outboxActivity = (): OutboxActivity => activity;
+
+/** Tries again after the next wait in RETRY_DELAYS_MS. */
+function retryLater(): void {
+  const attempt = (activity.retry?.attempt ?? 0) + 1;
+  const wait = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length) - 1]!;
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => void flush(), wait);
+  activity = { ...activity, retry: { attempt, at: Date.now() + wait } };
+  changed();
+}
+
 let flushing: Promise<void> | null = null;
 
-/** Sends what waits, in order; stops at the first sign the network is still down. */
+/** Sends what waits, in order; at the first sign the network is still down, stops and tries again later. */
 export function flush(): Promise<void> {
   flushing ??= (async () => {
     await ready;
+    clearTimeout(retryTimer);
     try {
       if (!userId) return;
-      for (const { key } of items.filter((x) => x.state === 'waiting' && mine(x))) {
+      const queue = items.filter((x) => x.state === 'waiting' && mine(x));
+      for (const [index, { key }] of queue.entries()) {
+        activity = { ...activity, sending: queue.length - index };
+        changed();
         // Read afresh: a start sent just before may have given this item its case.
         const waiting = items.find((x) => x.key === key);
         if (!waiting || waiting.state !== 'waiting') continue;
@@ -181,15 +224,18 @@ export function flush(): Promise<void> {
           await save({ ...item, state: 'sent', sentAt: new Date().toISOString() });
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
-          if (e.status === 0) return;
+          if (e.status === 0) return retryLater();
           const refused: OutboxItem = { ...item, state: 'refused', error: e.message, code: e.code };
           const now = e.body.case as CaseView | undefined;
           if (e.status === 409 && now) refused.current = { rev: now.rev, stateKey: now.stateKey, ...(now.stepLabel ? { stepLabel: now.stepLabel } : {}) };
           await save(refused);
         }
       }
+      activity = { ...activity, retry: null };
     } finally {
       flushing = null;
+      activity = { ...activity, sending: 0 };
+      changed();
     }
   })();
   return flushing;
@@ -223,4 +269,8 @@ export async function discard(key: string): Promise<void> {
   await del(key, outboxStore());
 }
 
-window.addEventListener('online', () => void flush());
+// The browser says the network is back: try now, and start the waits afresh.
+window.addEventListener('online', () => {
+  activity = { ...activity, retry: null };
+  void flush();
+});

@@ -89,7 +89,8 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     return {
       case: { ...caseView(row, now), data: personal.data },
       personal: personal.masked,
-      process: { id: def.id, title: def.title, version: process.version },
+      // caseTitle: what names a case, so the web app can name a submission queued without signal as the case will be named.
+      process: { id: def.id, title: def.title, version: process.version, ...(def.caseTitle ? { caseTitle: def.caseTitle } : {}) },
       steps: steps.map((s) => ({ label: s.label, form: s.form ?? null, assignee: s.assignee ?? null, assigneeLabel: s.assignee ? (def.roles[s.assignee]?.label ?? s.assignee) : null, final: s.final })),
       progress: caseProgress(compiled, snapshot),
       ...(await db.run(actor.county, async (k) => {

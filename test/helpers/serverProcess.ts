@@ -68,9 +68,9 @@ export async function waitForHealth(url: string, child: ChildProcess, output: ()
   }
 }
 
-/** A logged-in HTTP client of a running server. */
-export async function httpLogin(url: string, county: string, username: string) {
-  const res = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county, username, password: 'demo1234' }) });
+/** A logged-in HTTP client of a running server (the demo users' password unless another is given). */
+export async function httpLogin(url: string, county: string, username: string, password = 'demo1234') {
+  const res = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county, username, password }) });
   if (!res.ok) throw new Error(`login ${res.status}`);
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   const { csrfToken } = (await res.json()) as { csrfToken: string };

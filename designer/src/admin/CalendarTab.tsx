@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CalendarStatus, CalendarYearReply } from '../../../server/routes/calendarRoutes';
-import { api, errorText } from '../api';
+import { api, errorText, SLOW_REQUEST_TIMEOUT_MS } from '../api';
 import { calendarChanged } from '../calendarReminder';
 import { formatTime, t } from '../i18n';
 
@@ -23,7 +23,7 @@ export default function CalendarTab() {
     setError('');
     setNotice('');
     try {
-      const r = await api<{ recalculated: number }>('PUT', `/api/admin/calendar/${year}/${layer}`, { holidays: datesIn(holidays), workdays: datesIn(workdays) });
+      const r = await api<{ recalculated: number }>('PUT', `/api/admin/calendar/${year}/${layer}`, { holidays: datesIn(holidays), workdays: datesIn(workdays) }, {}, SLOW_REQUEST_TIMEOUT_MS);
       setNotice(t('calendar.loaded', { year, count: r.recalculated }));
       calendarChanged();
       await load();

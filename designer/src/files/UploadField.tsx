@@ -48,7 +48,7 @@ export function UploadField(props: FieldProps) {
   const choose = async (file: File | undefined) => {
     if (!file) return;
     setProblem('');
-    const { keepWaiting, localRef, shrinkPhoto, uploadToCase } = await uploader();
+    const { ATTACH_RETRY_DELAYS, keepWaiting, localRef, shrinkPhoto, uploadToCase } = await uploader();
     const blob = await shrinkPhoto(file);
     if (!types.includes(blob.type)) return setProblem(t('uploadField.onlyAccepted', { kinds: photosOnly ? t('uploadField.photosJpegPngWebp') : t('uploadField.photosOrPdf') }));
     if (spec.maxMB && blob.size > spec.maxMB * 1024 * 1024) return setProblem(t('uploadField.theFileIsOverMb', { maxMB: spec.maxMB }));
@@ -62,7 +62,7 @@ export function UploadField(props: FieldProps) {
     if (!caseId || !navigator.onLine) return keepOnPhone();
     setProgress(0);
     try {
-      onChange(await uploadToCase(blob, name, caseId, setProgress), fieldPathId.path);
+      onChange(await uploadToCase(blob, name, caseId, setProgress, ATTACH_RETRY_DELAYS), fieldPathId.path);
     } catch (e) {
       const message = (e as { status?: number; message?: string }).status ? (e as Error).message : '';
       if (message) setProblem(message);

@@ -55,23 +55,46 @@ export async function localRef(blob: Blob, name: string): Promise<FileRef> {
 export const keepWaiting = (ref: FileRef, blob: Blob) => set(ref.id, blob, waitingStore());
 export const waitingBlob = (id: string) => get<Blob>(id, waitingStore());
 
+/** How long an upload may go without a byte getting through (a chunk is 256 KB) before it counts as no signal. */
+export const UPLOAD_STALL_MS = 60_000;
+/** The outbox's uploads retry a dropped chunk a few times before giving up for now (the outbox tries again later). */
+const OUTBOX_RETRY_DELAYS = [0, 1000, 3000, 5000];
+/** A photo being attached, or sent with the submission the cadre just made, retries once, then waits on the phone: the cadre is not kept waiting. */
+export const ATTACH_RETRY_DELAYS = [1000];
+
 /** Uploads a file (resumably) and stores it as a file of the case; reports progress 0–1. */
-export function uploadToCase(blob: Blob, name: string, caseId: string, onProgress: (share: number) => void = () => undefined): Promise<FileRef> {
+export function uploadToCase(blob: Blob, name: string, caseId: string, onProgress: (share: number) => void = () => undefined, retryDelays = OUTBOX_RETRY_DELAYS): Promise<FileRef> {
   return new Promise((resolve, reject) => {
+    let stall: ReturnType<typeof setTimeout> | undefined;
+    const watch = () => {
+      clearTimeout(stall);
+      stall = setTimeout(() => {
+        void upload.abort();
+        reject(new Error('stalled'));
+      }, UPLOAD_STALL_MS);
+    };
     const upload = new Upload(blob, {
       endpoint: '/api/uploads',
       headers: { 'x-csrf-token': csrfToken() },
       metadata: { filename: name, filetype: blob.type },
       chunkSize: 256 * 1024,
-      retryDelays: [0, 1000, 3000, 5000],
+      retryDelays,
       removeFingerprintOnSuccess: true,
-      onProgress: (sent, total) => onProgress(total ? sent / total : 0),
-      onError: reject,
+      onProgress: (sent, total) => {
+        watch();
+        onProgress(total ? sent / total : 0);
+      },
+      onError: (e) => {
+        clearTimeout(stall);
+        reject(e);
+      },
       onSuccess: () => {
+        clearTimeout(stall);
         const uploadId = (upload.url ?? '').split('/').pop() ?? '';
         api<FileRef>('POST', '/api/files', { uploadId, caseId, name }).then(resolve, reject);
       },
     });
+    watch();
     upload.start();
   });
 }
@@ -80,19 +103,19 @@ export function uploadToCase(blob: Blob, name: string, caseId: string, onProgres
  * Uploads every file in a submission that is still on the phone and puts the stored
  * reference in its place; the waiting copies are dropped once stored.
  */
-export async function uploadWaiting(data: unknown, caseId: string): Promise<unknown> {
+export async function uploadWaiting(data: unknown, caseId: string, retryDelays = OUTBOX_RETRY_DELAYS): Promise<unknown> {
   if (isLocal(data)) {
     const local = data as FileRef;
     const blob = await waitingBlob(local.id);
     if (!blob) return data;
-    const ref = await uploadToCase(blob, local.name, caseId);
+    const ref = await uploadToCase(blob, local.name, caseId, undefined, retryDelays);
     await del(local.id, waitingStore());
     return ref;
   }
-  if (Array.isArray(data)) return Promise.all(data.map((x) => uploadWaiting(x, caseId)));
+  if (Array.isArray(data)) return Promise.all(data.map((x) => uploadWaiting(x, caseId, retryDelays)));
   if (data && typeof data === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(data)) out[k] = await uploadWaiting(v, caseId);
+    for (const [k, v] of Object.entries(data)) out[k] = await uploadWaiting(v, caseId, retryDelays);
     return out;
   }
   return data;

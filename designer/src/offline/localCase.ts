@@ -11,6 +11,8 @@ interface Unit { id: string; name: string; level: string; path: string }
 /** What the case page needs to show a case started offline: its process, first form and submit action. */
 export interface LocalStart {
   processTitle: string;
+  /** What names a case of the process (the definition's caseTitle), for naming it in the outbox. */
+  caseTitle?: string;
   stepLabel: string;
   form: { id: string; title: string; schema: object; uiSchema?: object } | null;
   event: { type: string; label: string } | null;
@@ -34,5 +36,5 @@ export async function localStart(me: Me, processId: string, orgUnitId: string): 
   const formId = step?.form;
   const form = formId ? { id: formId, ...kept.definition.forms[formId]! } : null;
   const event = availableEvents(compiled, started.snapshot, actor, unitPath).find((e) => e.form === formId) ?? null;
-  return { processTitle: kept.definition.title, stepLabel: step?.label ?? '', form, event: event && { type: event.type, label: event.label } };
+  return { processTitle: kept.definition.title, ...(kept.definition.caseTitle ? { caseTitle: kept.definition.caseTitle } : {}), stepLabel: step?.label ?? '', form, event: event && { type: event.type, label: event.label } };
 }

@@ -3,6 +3,7 @@ import type { UiSchema } from '@rjsf/utils';
 import { caseFieldTitles, type ProgressStep } from '../../../engine/index';
 import { api, ApiError, errorText, type CaseView, type FieldDetail, type Me } from '../api';
 import { formatTime, t } from '../i18n';
+import { queuedTitle } from '../offline/queuedTitle';
 import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
 import { StepForm } from '../stepForm';
 
@@ -15,7 +16,7 @@ interface FormDef {
 }
 interface Detail {
   case: CaseView;
-  process: { id: string; title: string; version: number };
+  process: { id: string; title: string; version: number; caseTitle?: string };
   steps: { label: string; form: string | null; assigneeLabel: string | null; final: boolean }[];
   progress: ProgressStep[];
   canWithdraw: boolean;
@@ -132,6 +133,14 @@ function withFieldChoices(schema: FormDef['schema'], forms: FormDef[]): FormDef[
   return { ...schema, properties: { ...schema.properties, field: { ...field, enum: titles } as { title?: string } } };
 }
 
+/** True for a form that asks for a reason (a return's): its reason is the 审批意见. */
+const asksReason = (schema: FormDef['schema'] | undefined) => (schema?.properties?.reason as { type?: string } | undefined)?.type === 'string';
+
+/** A decision form that asks for a reason starts with what was typed as 审批意见: the reviewer writes it once. */
+function withReason(schema: FormDef['schema'], comment: string): Record<string, unknown> {
+  return asksReason(schema) && comment.trim() ? { reason: comment.trim() } : {};
+}
+
 const draftKey = (caseId: string, formId: string) => `cf_draft:${caseId}:${formId}`;
 
 /** A case: its current step's form and the actions the user may take, earlier steps, and the history. */
@@ -178,6 +187,12 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     setHistory(h);
   };
   useEffect(() => {
+    // Another case opened in the same page: what was shown, said and typed about the last one goes (no button acts on one case with another's revision).
+    setDetail(null);
+    setHistory([]);
+    setMessage(null);
+    setComment('');
+    setOpenEvent(null);
     void load().catch((e: ApiError) => setMessage({ kind: 'error', text: e.message }));
   }, [id]);
 
@@ -205,6 +220,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
   const c = detail.case;
   const stepEvent = detail.events.find((e) => stepForm && e.form === stepForm.id);
   const otherEvents = detail.events.filter((e) => e !== stepEvent);
+  const openForm = detail.events.find((e) => e.type === openEvent)?.form;
 
   const send = async (type: string, data: unknown) => {
     const spec = detail.events.find((e) => e.type === type);
@@ -218,7 +234,9 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     setServerErrors([]);
     setMessage(null);
     try {
-      const result = await sendEvent(id, type, data, c.rev, { caseTitle: c.title, label: spec?.label ?? type, ...(comment.trim() && DECISIONS.has(spec?.kind ?? '') ? { comment: comment.trim() } : {}) });
+      // A return form's reason is its 审批意见 (the server records it so): what was typed in the box went into it, and is not sent twice.
+      const withComment = comment.trim() && DECISIONS.has(spec?.kind ?? '') && typeof (data as { reason?: unknown } | undefined)?.reason !== 'string';
+      const result = await sendEvent(id, type, data, c.rev, { caseTitle: queuedTitle(detail.process.caseTitle, c.data, spec?.form, data, c.title), label: spec?.label ?? type, ...(withComment ? { comment: comment.trim() } : {}) });
       if (!result.sent) {
         setMessage({ kind: 'warn', text: result.queued ? t('app.offlineSaved') : t('app.alreadyQueued') });
         return;
@@ -230,7 +248,8 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       await load();
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      if (e.status === 409) {
+      // Only a case moved on by someone else is worth submitting again; other refusals (waiting for an added approver, approved already) say their own words.
+      if (e.code === 'CF_STALE') {
         setMessage({ kind: 'warn', text: t('app.stale') });
         await load();
       } else {
@@ -324,7 +343,8 @@ export default function CasePage({ id }: { id: string; me: Me }) {
         </section>
       )}
 
-      {detail.events.some((e) => DECISIONS.has(e.kind)) && (
+      {/* While a form asking for the reason is open, the reason is written there only (it took what was typed here). */}
+      {detail.events.some((e) => DECISIONS.has(e.kind)) && !(openForm && asksReason(detail.forms[openForm]?.schema)) && (
         <label className="decision-comment">{t('casePage.approvalCommentRequiredToReturn')}
           <textarea id="decision-comment" rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('casePage.eGAgreedOrWhat')} />
         </label>
@@ -346,7 +366,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
               openEvent === e.type ? (
                 <div className="card">
                   <h3>{detail.forms[e.form]?.title ?? e.label}</h3>
-                  <StepForm schema={e.kind === 'return' ? withFieldChoices(detail.forms[e.form]!.schema, detail.doneForms) : detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={{}} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
+                  <StepForm schema={e.kind === 'return' ? withFieldChoices(detail.forms[e.form]!.schema, detail.doneForms) : detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={withReason(detail.forms[e.form]!.schema, comment)} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
                   <button className="link" onClick={() => setOpenEvent(null)}>{t('app.cancel')}</button>
                 </div>
               ) : (

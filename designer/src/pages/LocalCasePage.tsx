@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { Me } from '../api';
 import { t } from '../i18n';
 import { type LocalStart, localStart } from '../offline/localCase';
+import { queuedTitle } from '../offline/queuedTitle';
 import { onOutboxChange, sendEvent, startOf } from '../outbox';
 import { StepForm } from '../stepForm';
 
@@ -52,7 +53,7 @@ export default function LocalCasePage({ id, me }: { id: string; me: Me }) {
               setDraft(d);
               localStorage.setItem(draftKey(id), JSON.stringify(d));
             }}
-            onSubmit={(d) => void sendEvent(id, start.event!.type, d, 1, { caseTitle: start.processTitle, label: start.event!.label }).then(() => {
+            onSubmit={(d) => void sendEvent(id, start.event!.type, d, 1, { caseTitle: queuedTitle(start.caseTitle, {}, start.form?.id, d, start.processTitle), label: start.event!.label }).then(() => {
               localStorage.removeItem(draftKey(id));
               setQueued(true);
             })}

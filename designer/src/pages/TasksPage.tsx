@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, type CaseView, type Page } from '../api';
+import { api, type CaseView, type Page, SLOW_REQUEST_TIMEOUT_MS } from '../api';
+import { BatchConfirm } from '../batchConfirm';
 import { formatTime, shortNumber, t } from '../i18n';
 import { keepInbox } from '../offline/prefetch';
 
@@ -76,7 +77,8 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   const [unitId, setUnitId] = useState(query.get('orgUnitId') ?? '');
   const [sort, setSort] = useState<string>('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [batchComment, setBatchComment] = useState('');
+  /** The batch decision waiting for the reviewer's confirmation. */
+  const [confirming, setConfirming] = useState<{ type: string; label: string } | null>(null);
   const [batchReport, setBatchReport] = useState<{ kind: 'ok' | 'warn'; text: string } | null>(null);
   const [reloads, setReloads] = useState(0);
   const wide = useWide();
@@ -137,19 +139,19 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
     if (!next.delete(id)) next.add(id);
     return next;
   });
-  const runBatch = async (type: string, label: string) => {
+  const runBatch = async (type: string, label: string, comment: string) => {
     setLoading(true);
     try {
-      const r = await api<{ done: number; failed: number; results: { id: string; ok: boolean; message?: string }[] }>('POST', '/api/cases/batch', { caseIds: chosen.map((c) => c.id), type, ...(batchComment.trim() ? { comment: batchComment.trim() } : {}) }, { 'idempotency-key': crypto.randomUUID() });
+      const r = await api<{ done: number; failed: number; results: { id: string; ok: boolean; message?: string }[] }>('POST', '/api/cases/batch', { caseIds: chosen.map((c) => c.id), type, ...(comment ? { comment } : {}) }, { 'idempotency-key': crypto.randomUUID() }, SLOW_REQUEST_TIMEOUT_MS);
       const failed = r.results.filter((x) => !x.ok).map((x) => t('tasksPage.batchFailure', { title: items.find((c) => c.id === x.id)?.title ?? x.id, message: x.message }));
       setBatchReport({ kind: failed.length ? 'warn' : 'ok', text: t('tasksPage.batchDone', { label, done: r.done }) + (failed.length ? t('tasksPage.batchFailed', { count: failed.length, list: failed.join(t('common.semicolon')) }) : '') });
       setSelected(new Set());
-      setBatchComment('');
       setReloads((n) => n + 1);
     } catch (e) {
       setBatchReport({ kind: 'warn', text: (e as Error).message });
     } finally {
       setLoading(false);
+      setConfirming(null);
     }
   };
   const heading = all ? t('app.cases') : t(spec.word);
@@ -180,11 +182,11 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
       {wide && batchable && chosen.length > 0 && (
         <div className="batch-bar card">
           <strong>{t('tasksPage.chosen', { length: chosen.length })}</strong>
-          <input aria-label={t('tasksPage.approvalComment')} placeholder={t('tasksPage.approvalCommentOneCommentFor')} value={batchComment} maxLength={500} onChange={(e) => setBatchComment(e.target.value)} />
-          {common.map((a) => <button key={a.type} className="kind-approve" disabled={loading} onClick={() => void runBatch(a.type, a.label)}>{t('tasksPage.all', { label: a.label, length: chosen.length })}</button>)}
+          {common.map((a) => <button key={a.type} className="kind-approve" disabled={loading} onClick={() => setConfirming(a)}>{t('tasksPage.all', { label: a.label, length: chosen.length })}</button>)}
           {!common.length && <span className="muted">{t('tasksPage.theChosenCasesHaveNo')}</span>}
         </div>
       )}
+      {confirming && chosen.length > 0 && <BatchConfirm label={confirming.label} cases={chosen} busy={loading} onCancel={() => setConfirming(null)} onConfirm={(comment) => void runBatch(confirming.type, confirming.label, comment)} />}
       {wide && items.length > 0 ? (
         <div className="scroll">
           <table className="case-table">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Definition } from '../../../../engine/index';
-import { api, errorText } from '../../api';
+import { api, errorText, SLOW_REQUEST_TIMEOUT_MS } from '../../api';
 import type { DraftState } from '../useDraft';
 import { describeChanges } from './describeChanges';
 import { t } from '../../i18n';
@@ -41,7 +41,7 @@ export default function PublishPanel({ id, state, onProblem }: { id: string; sta
         setBusy(true);
         setError(undefined);
         try {
-          const r = await api<{ version: number }>('POST', `/api/processes/${id}/publish`, { note });
+          const r = await api<{ version: number }>('POST', `/api/processes/${id}/publish`, { note }, {}, SLOW_REQUEST_TIMEOUT_MS);
           setResult(t('publishPanel.publishedAsVersion', { version: r.version }));
           state.published(r.version);
           setNote('');
