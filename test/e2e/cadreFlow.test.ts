@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openBrowser, sessionLogin, shot, uiLogin } from '../helpers/browser';
+import { openBrowser, sessionLogin, shot, uiLogin, waitForKept } from '../helpers/browser';
 import { dbKind } from '../helpers/testApp';
 import { webServerForFile } from '../helpers/webServer';
 import { idNumber, registration } from '../helpers/people';
@@ -158,7 +158,7 @@ describe(`without signal (${dbKind})`, () => {
       await cadre.page.reload();
       await cadre.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
       await cadre.page.waitForSelector(`.card[href="#/cases/${id}"]`);
-      await cadre.page.waitForTimeout(1500);
+      await waitForKept(cadre.page, [`/api/cases/${id}`, `/api/cases/${id}/history`]);
 
       await cadre.context.setOffline(true);
       await cadre.page.reload();
@@ -195,7 +195,7 @@ describe(`a case started without signal (${dbKind})`, () => {
       // One visit to the start page with signal keeps the processes a cadre may start.
       await cadre.page.click('nav.bottom >> text=发起');
       await cadre.page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
-      await cadre.page.waitForTimeout(1000);
+      await waitForKept(cadre.page, ['/api/processes', '/api/org-units', '/api/processes/relocation']);
       await cadre.context.setOffline(true);
       await cadre.page.reload();
       await cadre.page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
@@ -298,7 +298,7 @@ describe(`a field day without signal (${dbKind})`, () => {
       const keptTasks = Number(/(\d+) 件/.exec((await cadre.page.locator('.kept-offline').textContent())!)![1]);
       await cadre.page.click('nav.bottom >> text=发起');
       await cadre.page.waitForSelector('select[name=processId] option[value=relocation]', { state: 'attached' });
-      await cadre.page.waitForTimeout(1000);
+      await waitForKept(cadre.page, ['/api/processes', '/api/org-units', '/api/processes/relocation']);
 
       await cadre.context.setOffline(true);
       await cadre.page.goto(`${e2e.server.url}/#/tasks`);

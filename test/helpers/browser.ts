@@ -79,3 +79,38 @@ export async function uiLogin(page: Page, url: string, county: string, username:
   await page.click('button[type=submit]');
   await page.waitForSelector('nav.bottom');
 }
+
+/**
+ * Waits until the web app has kept the answers to these reads on the phone (IndexedDB `cf-reads`,
+ * designer/src/offline/keep.ts), so a test may take the signal away knowing what the app holds.
+ * The database is only looked into once the app has made it: opening it first would make it
+ * without its store.
+ */
+export async function waitForKept(page: Page, paths: string[]): Promise<void> {
+  await page.waitForFunction(async (keys) => {
+    if (!(await indexedDB.databases()).some((d) => d.name === 'cf-reads')) return false;
+    return new Promise<boolean>((resolve) => {
+      const open = indexedDB.open('cf-reads');
+      open.onerror = () => resolve(false);
+      open.onsuccess = () => {
+        const db = open.result;
+        try {
+          const store = db.transaction('answers').objectStore('answers');
+          let found = 0;
+          for (const key of keys) {
+            const req = store.get(key);
+            req.onsuccess = () => {
+              if (req.result === undefined) resolve(false);
+              else if (++found === keys.length) resolve(true);
+            };
+            req.onerror = () => resolve(false);
+          }
+          store.transaction.oncomplete = () => db.close();
+        } catch {
+          db.close();
+          resolve(false);
+        }
+      };
+    });
+  }, paths, { polling: 200, timeout: 30_000 });
+}
