@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { CompiledProcess, StateInfo } from '../../engine/index';
 import { availableEvents, type CaseSnapshot, mayAct, pathKey, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
@@ -79,7 +79,7 @@ function orderOf(sort: CaseSort) {
 }
 
 /** The org paths a filter's unit narrows the actor's sight to (never wider than what they may see). */
-async function scopeRoots(k: Kysely<Database>, actor: UserActor, orgUnitId: string | undefined): Promise<string[]> {
+export async function scopeRoots(k: Kysely<Database>, actor: UserActor, orgUnitId: string | undefined): Promise<string[]> {
   const roots = visibleRoots(actor);
   if (!orgUnitId) return roots;
   const unit = await k.selectFrom('org_units').select('path').where('county_id', '=', actor.county).where('id', '=', orgUnitId).executeTakeFirst();
@@ -105,12 +105,12 @@ function matching(county: string, q: string): RawBuilder<boolean> {
   return sql<boolean>`(id = ANY(ARRAY(${candidates})) AND ${checked})`;
 }
 
-/** One page of the cases the actor may see, newest activity first (overdue ones: longest overdue first), with the total. */
-export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFilter, now: Date): Promise<{ items: CaseView[]; total: number; page: number; pageSize: number }> {
-  const roots = await scopeRoots(k, actor, f.orgUnitId);
-  const page = f.page ?? 1;
-  const pageSize = f.pageSize ?? 20;
-  let q = k.selectFrom('cases').where('county_id', '=', actor.county).where(underRoots('org_path', roots));
+/**
+ * The filter's conditions on a query of the cases table (all but the place, which scopeRoots gives):
+ * one definition for the lists, the dashboard's drill-downs and the ledger export alike.
+ */
+export function filteredCases<O>(query: SelectQueryBuilder<Database, 'cases', O>, actor: UserActor, f: CaseFilter, now: Date): SelectQueryBuilder<Database, 'cases', O> {
+  let q = query;
   if (f.processId) q = q.where('process_id', '=', f.processId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.state) {
@@ -123,6 +123,15 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
   if (f.createdFrom) q = q.where('created_at', '>=', dayStart(f.createdFrom));
   if (f.createdTo) q = q.where('created_at', '<', nextDay(f.createdTo));
   if (f.mine === 'acted') q = q.where('id', 'in', (eb) => eb.selectFrom('case_events').select('case_id').where('county_id', '=', actor.county).where('actor_id', '=', actor.id));
+  return q;
+}
+
+/** One page of the cases the actor may see, newest activity first (overdue ones: longest overdue first), with the total. */
+export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFilter, now: Date): Promise<{ items: CaseView[]; total: number; page: number; pageSize: number }> {
+  const roots = await scopeRoots(k, actor, f.orgUnitId);
+  const page = f.page ?? 1;
+  const pageSize = f.pageSize ?? 20;
+  const q = filteredCases(k.selectFrom('cases').where('county_id', '=', actor.county).where(underRoots('org_path', roots)), actor, f, now);
   // Filtered only by process, status and place, the count is the dashboard's counters' (kept by every step), not a scan.
   const byCounters = !f.q && !f.overdue && !f.mine && !f.createdFrom && !f.createdTo && !f.state;
   const counted = byCounters

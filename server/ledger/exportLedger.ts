@@ -5,7 +5,8 @@ import { type CaseView, caseView } from '../cases/caseView';
 import { recordPersonalAccess } from '../cases/personalLog';
 import { personalData } from '../cases/personalView';
 import { loadProcess } from '../processes';
-import { type UserActor, underRoots, visibleRoots } from '../rights';
+import { type UserActor, underRoots } from '../rights';
+import { type CaseFilter, filteredCases, scopeRoots } from '../cases/caseQueries';
 import { AppError } from '../errors';
 import { caseRecords, type CompiledProcess, getPath, pathKey } from '../../engine/index';
 import { csvCell } from './csvCell';
@@ -16,16 +17,20 @@ export function exportStamp(actor: UserActor, now: Date): { who: string; when: s
   return { who: `${actor.name}（${actor.username}）`, when: now.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) };
 }
 
+/** The dashboard's filters an export honours: when cases were started, where, at which step, overdue. */
+export type LedgerFilter = Pick<CaseFilter, 'createdFrom' | 'createdTo' | 'orgUnitId' | 'state' | 'status' | 'overdue'>;
+
 /**
  * Streams the ledger (台账) of a process's cases the actor may see, as xlsx or csv,
  * reading the cases in pages so memory stays flat however many there are.
  */
-export async function exportLedger(db: Db, actor: UserActor, processId: string, format: 'xlsx' | 'csv', now = new Date(), fresh = false): Promise<{ stream: Readable; filename: string }> {
+export async function exportLedger(db: Db, actor: UserActor, processId: string, format: 'xlsx' | 'csv', now = new Date(), fresh = false, filter: LedgerFilter = {}): Promise<{ stream: Readable; filename: string }> {
   const setup = await db.read(actor.county, fresh, async (k) => {
     const process = await loadProcess(k, actor.county, processId);
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程');
     const units = await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).execute();
-    return { process, units };
+    // The dashboard's unit narrows what is exported, never beyond what the actor may see.
+    return { process, units, roots: await scopeRoots(k, actor, filter.orgUnitId) };
   });
   const latest = setup.process.compiled;
   const def = latest.definition;
@@ -36,14 +41,14 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
   const labels = new Map([...setup.process.compiled.states.values()].map((s) => [pathKey(s.path), s.label]));
   const columns = ledgerColumns(def, new Map(setup.units.map((u) => [u.id, u.name])), labels);
   const out = new PassThrough();
-  const roots = visibleRoots(actor);
+  const { roots } = setup;
   const versions = new Map<number, CompiledProcess>();
   const pages = async function* () {
     let after = '';
     for (;;) {
       const page = await db.read(actor.county, fresh, async (k) => {
-        const rows = await k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where('process_id', '=', processId)
-          .where(underRoots('org_path', roots)).where('id', '>', after).orderBy('id').limit(500).execute();
+        const cases = k.selectFrom('cases').selectAll().where('county_id', '=', actor.county).where(underRoots('org_path', roots));
+        const rows = await filteredCases(cases, actor, { ...filter, processId }, now).where('id', '>', after).orderBy('id').limit(500).execute();
         // Each case masked by its own version's fields and the latest's (the columns'), unless the exporter is on its step.
         const views: CaseView[] = [];
         for (const r of rows) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../authPlugin';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { exportLedger } from '../ledger/exportLedger';
+import { exportLedger, type LedgerFilter } from '../ledger/exportLedger';
 import { importRoster } from '../ledger/importRoster';
 import { errors, processIdPattern } from './schemas';
 
@@ -20,13 +20,25 @@ export function ledgerRoutes(app: FastifyInstance, db: Db): void {
   app.get('/api/cases/export', {
     schema: {
       tags: ['ledger'], summary: '导出台账（xlsx 或 csv，流式）',
-      querystring: { type: 'object', required: ['processId'], additionalProperties: false, properties: { processId: { type: 'string', pattern: processIdPattern }, format: { enum: ['xlsx', 'csv'], default: 'xlsx' } } },
+      querystring: {
+        type: 'object', required: ['processId'], additionalProperties: false,
+        properties: {
+          processId: { type: 'string', pattern: processIdPattern }, format: { enum: ['xlsx', 'csv'], default: 'xlsx' },
+          // The dashboard's filters, as GET /api/cases takes them: the export holds what the dashboard shows.
+          createdFrom: { type: 'string', format: 'date', description: '发起日期不早于（北京时间）' },
+          createdTo: { type: 'string', format: 'date', description: '发起日期不晚于（北京时间）' },
+          orgUnitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$', description: '只导出该单位及其下级的案件' },
+          state: { type: 'string', maxLength: 200, description: '只导出处在该环节的案件' },
+          status: { enum: ['active', 'done'] },
+          overdue: { type: 'boolean' },
+        },
+      },
       response: errors(400, 401, 404),
     },
   }, async (request, reply) => {
     const actor = requireActor(request);
-    const { processId, format } = request.query as { processId: string; format: 'xlsx' | 'csv' };
-    const { stream, filename } = await exportLedger(db, actor, processId, format, new Date(), request.freshReads);
+    const { processId, format, ...filter } = request.query as { processId: string; format: 'xlsx' | 'csv' } & LedgerFilter;
+    const { stream, filename } = await exportLedger(db, actor, processId, format, new Date(), request.freshReads, filter);
     void reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX);
     void reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`);
     return reply.send(stream);

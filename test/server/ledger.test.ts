@@ -122,6 +122,28 @@ describe(`ledgers (${dbKind})`, () => {
     expect(ids).toContain(c.id);
   });
 
+  it('an export holds what the dashboard shows: its date range, unit and step (a date range was refused with 400)', async () => {
+    const ids: string[] = [];
+    for (const day of ['2026-01-10', '2026-02-10', '2026-03-10']) {
+      const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+      await t.db.run('532326', (k) => k.updateTable('cases').set({ created_at: new Date(`${day}T04:00:00Z`) }).where('id', '=', c.id).execute());
+      ids.push(c.id);
+    }
+    const exported = async (query: string) => {
+      const res = await cadre.get(`/api/cases/export?processId=relocation&format=csv&${query}`);
+      expect(res.statusCode, query).toBe(200);
+      return ids.filter((id) => res.body.includes(id));
+    };
+    expect(await exported('createdFrom=2026-02-01&createdTo=2026-02-28')).toEqual([ids[1]]);
+    expect(await exported('createdFrom=2026-02-01')).toEqual([ids[1], ids[2]]);
+    expect(await exported('createdTo=2026-01-31&state=registering')).toEqual([ids[0]]);
+    expect(await exported('orgUnitId=xiaokangyuan&createdFrom=2026-01-01&createdTo=2026-03-31')).toEqual(ids);
+    // Another unit's cases are not this unit's; a unit the caller cannot see gives nothing, never more.
+    expect(await exported('orgUnitId=tanhua')).toEqual([]);
+    const bad = await cadre.get('/api/cases/export?processId=relocation&format=csv&createdFrom=2026-02-30');
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('no cell a cadre typed runs as a formula in Excel or WPS: csv cells are neutralised, numbers stay numbers, xlsx keeps text as text', async () => {
     const typed = { householder: '=1+1', members: [{ name: '@SUM(A1)', idNumber: idNumber(), relation: '户主' }, { name: '+cmd|\' /C calc\'!A0', idNumber: idNumber('532326', '19820315', '002'), relation: '配偶' }] };
     const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };

@@ -62,6 +62,8 @@ export default function DashboardPage() {
       chart?.dispose();
     };
   }, [data]);
+  // The export holds what the dashboard shows: the same process and date range.
+  const exportHref = (format: 'xlsx' | 'csv') => `/api/cases/export?${new URLSearchParams({ processId, format, ...(from ? { createdFrom: from } : {}), ...(to ? { createdTo: to } : {}) })}`;
   const drill = (params: Record<string, string>) => `#/tasks?all=1&processId=${processId}&${new URLSearchParams({ ...params, ...(from ? { createdFrom: from } : {}), ...(to ? { createdTo: to } : {}) })}`;
   return (
     <section>
@@ -71,8 +73,8 @@ export default function DashboardPage() {
         <select value={processId} onChange={(e) => setProcessId(e.target.value)} aria-label={t('app.process')}>{processes.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}</select>
         <label className="range">{t('dashboardPage.startedFrom')}<input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} /></label>
         <label className="range">{t('dashboardPage.to')}<input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} /></label>
-        <a className="button" href={`/api/cases/export?processId=${processId}&format=xlsx`}>{t('dashboardPage.excel', { export: t('app.export') })}</a>
-        <a className="button" href={`/api/cases/export?processId=${processId}&format=csv`}>{t('dashboardPage.csv', { export: t('app.export') })}</a>
+        <a className="button" href={exportHref('xlsx')}>{t('dashboardPage.excel', { export: t('app.export') })}</a>
+        <a className="button" href={exportHref('csv')}>{t('dashboardPage.csv', { export: t('app.export') })}</a>
       </div>
       {data && (
         <p className="summary">{t('app.total')} <a href={drill({})}>{data.total}</a> · {t('app.overdue')} <a className="late" href={drill({ overdue: 'true' })}>{data.overdue}</a></p>
