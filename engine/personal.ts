@@ -50,18 +50,38 @@ export function maskPersonal(value: string, kind: PersonalKind): string {
   return keep(1, 1);
 }
 
-/** Every personal field under a schema, as data paths below `at`, named by the titles on the way (家庭成员·身份证号). */
-function fieldsIn(schema: unknown, at: string[], names: string[], inherited: PersonalKind | undefined, out: PersonalField[]): void {
-  if (!isSchema(schema)) return;
+/** A local `$ref` (#/$defs/…) resolved against the form's root schema; anything else is left as it is. */
+function resolve(root: unknown, schema: Record<string, unknown>, depth: number): Record<string, unknown> | undefined {
+  if (typeof schema.$ref !== 'string') return schema;
+  if (depth > 10 || !schema.$ref.startsWith('#/')) return undefined;
+  let cur: unknown = root;
+  for (const seg of schema.$ref.slice(2).split('/')) cur = isSchema(cur) && Object.hasOwn(cur, seg.replace(/~1/g, '/').replace(/~0/g, '~')) ? cur[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  // A title or mark written beside $ref belongs to this field.
+  return isSchema(cur) ? { ...cur, ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$ref')) } : undefined;
+}
+
+/**
+ * Every personal field under a schema, as data paths below `at`, named by the titles on the way (家庭成员·身份证号).
+ * Fields reached through `$ref`, the combinators (allOf/anyOf/oneOf, if/then/else) and dependentSchemas count too:
+ * wherever the form lets a value be, its mark or format decides whether it is masked.
+ */
+function fieldsIn(root: unknown, raw: unknown, at: string[], names: string[], inherited: PersonalKind | undefined, out: PersonalField[], depth = 0): void {
+  if (!isSchema(raw) || depth > 20) return;
+  const schema = resolve(root, raw, depth);
+  if (!schema) return;
   const kind = personalKind(schema, inherited);
   const inner = schema.personal === false ? undefined : kind;
+  const titled = (sub: unknown, key: string) => [...names, isSchema(sub) && typeof sub.title === 'string' && sub.title ? sub.title : key];
   if (isSchema(schema.properties)) {
-    for (const [key, sub] of Object.entries(schema.properties)) fieldsIn(sub, [...at, key], [...names, isSchema(sub) && typeof sub.title === 'string' && sub.title ? sub.title : key], inner, out);
+    for (const [key, sub] of Object.entries(schema.properties)) fieldsIn(root, sub, [...at, key], titled(sub, key), inner, out, depth + 1);
   } else if (isSchema(schema.items)) {
-    fieldsIn(schema.items, [...at, '*'], names, inner, out);
+    fieldsIn(root, schema.items, [...at, '*'], names, inner, out, depth + 1);
   } else if (kind && (schema.type === 'string' || schema.type === undefined || (Array.isArray(schema.type) && schema.type.includes('string')))) {
     out.push({ path: at.join('.'), title: names.join('·'), kind });
   }
+  for (const part of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[part])) for (const sub of schema[part] as unknown[]) fieldsIn(root, sub, at, names, inner, out, depth + 1);
+  for (const part of ['then', 'else']) fieldsIn(root, schema[part], at, names, inner, out, depth + 1);
+  if (isSchema(schema.dependentSchemas)) for (const sub of Object.values(schema.dependentSchemas)) fieldsIn(root, sub, at, names, inner, out, depth + 1);
 }
 
 const cache = new WeakMap<Definition, PersonalField[]>();
@@ -75,7 +95,7 @@ export function personalFields(def: Definition): PersonalField[] {
   let hit = cache.get(def);
   if (hit) return hit;
   const found: PersonalField[] = [];
-  for (const [formId, form] of Object.entries(def.forms)) fieldsIn(form.schema, [formId], [form.title], undefined, found);
+  for (const [formId, form] of Object.entries(def.forms)) fieldsIn(form.schema, form.schema, [formId], [form.title], undefined, found);
   for (const t of walkTransitions(walkMachine(def))) {
     const spec = Object.hasOwn(def.events, t.trigger) ? def.events[t.trigger] : undefined;
     const formId = spec?.data === 'step' ? stepFormOf(t.source) : spec?.data;
@@ -83,8 +103,8 @@ export function personalFields(def: Definition): PersonalField[] {
     if (!form) continue;
     for (const ref of actionList(t.rawActions)) {
       if (typeof ref === 'string' || typeof ref.params?.to !== 'string' || !ref.params.to) continue;
-      if (ref.type === 'save') fieldsIn(form.schema, ref.params.to.split('.'), [form.title], undefined, found);
-      if (ref.type === 'append') fieldsIn(form.schema, [...ref.params.to.split('.'), '*'], [form.title], undefined, found);
+      if (ref.type === 'save') fieldsIn(form.schema, form.schema, ref.params.to.split('.'), [form.title], undefined, found);
+      if (ref.type === 'append') fieldsIn(form.schema, form.schema, [...ref.params.to.split('.'), '*'], [form.title], undefined, found);
     }
   }
   hit = [...new Map(found.map((f) => [f.path, f])).values()];

@@ -50,6 +50,19 @@ describe('personal information', () => {
     expect(problem?.message).toContain('「personal」只能写 true 或 false');
   });
 
+  it('finds a personal field reached through $ref, a combinator or dependentSchemas (they were shown in full)', () => {
+    const def = template('relocation');
+    const schema = def.forms.register!.schema as Record<string, unknown> & { properties: Record<string, unknown> };
+    schema.$defs = { idCard: { type: 'string', format: 'cn-id-card' } };
+    schema.properties.spouseId = { $ref: '#/$defs/idCard', title: '配偶身份证号' };
+    schema.properties.hasAgent = { type: 'boolean', title: '有代办人' };
+    schema.dependentSchemas = { hasAgent: { properties: { agentPhone: { type: 'string', title: '代办人电话', format: 'cn-mobile' } } } };
+    const found = Object.fromEntries(personalFields(def).map((f) => [f.path, f]));
+    expect(found['register.spouseId']).toMatchObject({ kind: 'id-card', title: expect.stringContaining('配偶身份证号') });
+    expect(found['register.agentPhone']?.kind).toBe('mobile');
+    expect(checkDefinition(def).errors).toEqual([]);
+  });
+
   it('masks what a step recorded by the form of the step it was sent from', () => {
     const compiled = compile(template('relocation'));
     const sent = maskEventData(compiled, 'SUBMIT', 'registering', { ...registration(), phone: '13812345678' }) as { phone: string; householder: string };
