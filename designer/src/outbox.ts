@@ -224,7 +224,8 @@ export function flush(): Promise<void> {
           await save({ ...item, state: 'sent', sentAt: new Date().toISOString() });
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
-          if (e.status === 0) return retryLater();
+          // No signal, or a gateway or the database briefly away (502, 503 CF_DB_UNAVAILABLE, 504): kept and tried again, never refused.
+          if (e.status === 0 || e.status === 502 || e.status === 503 || e.status === 504) return retryLater();
           const refused: OutboxItem = { ...item, state: 'refused', error: e.message, code: e.code };
           const now = e.body.case as CaseView | undefined;
           if (e.status === 409 && now) refused.current = { rev: now.rev, stateKey: now.stateKey, ...(now.stepLabel ? { stepLabel: now.stepLabel } : {}) };

@@ -28,9 +28,20 @@ export const missingTool = (name: string) => `找不到 ${name}：PostgreSQL 的
 const schemaArgs = (config: Config) => (config.dbSchema === 'public' ? [] : ['--schema', config.dbSchema]);
 
 /** Runs a program, passing its verbose lines on as progress (with `sizeOf` bytes so far); rejects with its last lines on failure. */
-function runTool(program: string, args: string[], progress: Progress, sizeOf?: () => number): Promise<void> {
+/**
+ * The database URL for a tool's command line without its password, which goes in the child's
+ * environment instead (PGPASSWORD): a command line is visible to every user of the machine (ps).
+ */
+function connectionFor(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
+  const u = new URL(url);
+  const password = decodeURIComponent(u.password);
+  u.password = '';
+  return { dbname: u.toString(), env: password ? { ...process.env, PGPASSWORD: password } : process.env };
+}
+
+function runTool(program: string, args: string[], progress: Progress, sizeOf?: () => number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     const tail: string[] = [];
     let partial = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -52,7 +63,8 @@ export async function pgDump(config: Config, file: string, progress: Progress): 
   const program = findPgTool('pg_dump');
   if (!program) throw new Error(missingTool('pg_dump'));
   progress(`PostgreSQL：${program} --format=custom${config.dbSchema === 'public' ? '' : ` --schema ${config.dbSchema}`}`);
-  await runTool(program, ['--format=custom', '--verbose', '--file', file, ...schemaArgs(config), '--dbname', config.databaseUrl!], progress, () => (existsSync(file) ? statSync(file).size : 0));
+  const { dbname, env } = connectionFor(config.databaseUrl!);
+  await runTool(program, ['--format=custom', '--verbose', '--file', file, ...schemaArgs(config), '--dbname', dbname], progress, () => (existsSync(file) ? statSync(file).size : 0), env);
 }
 
 /** What is in the way of a restore into the configured database: its schema's tables (none: empty). */
@@ -85,5 +97,6 @@ export async function pgRestore(config: Config, file: string, progress: Progress
     await client.end();
   }
   progress(`PostgreSQL：${program} --no-owner --exit-on-error`);
-  await runTool(program, ['--verbose', '--no-owner', '--exit-on-error', '--single-transaction', '--dbname', config.databaseUrl!, file], progress);
+  const { dbname, env } = connectionFor(config.databaseUrl!);
+  await runTool(program, ['--verbose', '--no-owner', '--exit-on-error', '--single-transaction', '--dbname', dbname, file], progress, undefined, env);
 }

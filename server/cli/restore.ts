@@ -54,8 +54,20 @@ export async function runRestore(args: string[], print = (l: string) => process.
     printError(`备份已损坏，以下文件与清单中的哈希不符或缺失，未做任何改动：\n${changed.map((p) => `  ${p}`).join('\n')}`);
     return 1;
   }
+  // Every stored file the manifest names must be a content hash, be in the backup and hold that content, before anything is written:
+  // a key such as ../../x would be copied outside the files folder, a missing one would stop the restore half done.
+  const store = join(dirname(backup), 'content');
+  const badFiles: string[] = [];
+  for (const key of manifest.files) {
+    if (!/^[0-9a-f]{64}$/.test(key)) badFiles.push(`${key.slice(0, 80)}（不是内容哈希）`);
+    else if (!existsSync(join(store, keyPath(key))) || (await sha256Of(join(store, keyPath(key)))) !== key) badFiles.push(`${key}（缺失或内容不符）`);
+  }
+  if (badFiles.length) {
+    printError(`备份已损坏，以下文件有误，未做任何改动：\n${badFiles.slice(0, 20).map((p) => `  ${p}`).join('\n')}`);
+    return 1;
+  }
   const content = join(config.filesDir, 'content');
-  const taken = [...(kind === 'pglite' ? [config.dataDir] : []), content, dirname(config.auditKeyFile)].filter(inUse);
+  const taken = [...(kind === 'pglite' ? [config.dataDir] : []), content, dirname(config.auditKeyFile), config.checkpointDir].filter(inUse);
   const tables = kind === 'postgres' ? await tablesIn(config) : 0;
   if (tables) taken.push(`数据库的 ${config.dbSchema} 模式（已有 ${tables} 张表）`);
   if (taken.length) {
@@ -64,7 +76,7 @@ export async function runRestore(args: string[], print = (l: string) => process.
   }
   if (kind === 'postgres') await pgRestore(config, join(backup, 'database.dump'), progress);
   else copyFolder(join(backup, 'data'), config.dataDir, { what: '数据库', progress });
-  copyNewFiles(manifest.files, join(dirname(backup), 'content'), content, progress);
+  copyNewFiles(manifest.files, store, content, progress);
   mkdirSync(dirname(config.auditKeyFile), { recursive: true });
   copyFileSync(join(backup, 'audit/signing-key.pem'), config.auditKeyFile);
   copyFileSync(join(backup, 'audit/signing-key.pem.pub'), `${config.auditKeyFile}.pub`);

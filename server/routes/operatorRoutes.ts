@@ -32,8 +32,10 @@ export const operatorRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Operato
       response: errors(400, 401, 403, 409),
     },
   }, async (request, reply) => {
-    // From this machine: loopback, or the server's own address when it listens on one (HOST).
-    if (!fromLoopback(request.ip) && request.ip !== request.socket.localAddress) throw new AppError('CF_OPERATOR_FORBIDDEN');
+    // From this machine: loopback, or the server's own address when it listens on one (HOST). The socket's own peer,
+    // never a forwarded-for header (a proxy on this host would make every request look local): a proxied request is refused.
+    const peer = request.socket.remoteAddress ?? '';
+    if (request.headers['x-forwarded-for'] !== undefined || (!fromLoopback(peer) && peer !== request.socket.localAddress)) throw new AppError('CF_OPERATOR_FORBIDDEN');
     if (!tokenMatches(request.headers.authorization)) throw new AppError('CF_OPERATOR_TOKEN');
     if (backupRunning()) throw new AppError('CF_BACKUP_RUNNING');
     const { folder, keep } = request.body;
