@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { checkpointAll } from '../audit/checkpointAll';
 import type { Config } from '../config';
@@ -43,6 +43,16 @@ export async function takeBackup(db: Db, config: Config, target: string, options
   const folder = resolve(target);
   const name = at.toISOString().replace(/[:.]/g, '-');
   const partial = join(folder, `.partial-${name}`);
+  // One backup at a time in a folder across processes too (the command line's and a server's schedule on PostgreSQL):
+  // another's clean-up would take this one's partial folder and the stored files it has not listed yet.
+  mkdirSync(folder, { recursive: true });
+  const lock = join(folder, '.lock');
+  try {
+    closeSync(openSync(lock, 'wx'));
+  } catch {
+    running = false;
+    throw new Error(`备份文件夹 ${folder} 正被另一次备份使用（有 .lock 文件）；若确认没有备份在进行，删除该文件后重试`);
+  }
   try {
     mkdirSync(partial, { recursive: true });
     // A checkpoint first: the restore checks the chain it brings back against it.
@@ -79,6 +89,7 @@ export async function takeBackup(db: Db, config: Config, target: string, options
     rmSync(partial, { recursive: true, force: true });
     throw e;
   } finally {
+    rmSync(lock, { force: true });
     running = false;
   }
 }
