@@ -67,12 +67,20 @@ function blankReads(spec: string, data: unknown): { blank: number; read: number 
   if (node instanceof FormulaSyntaxError) return { blank: 0, read: 0 };
   const paths = new Set(fieldsOf(node).map((f) => f.path));
   let blank = 0;
-  for (const path of paths) {
-    const v = getPath(data, path);
-    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)) blank++;
-  }
+  for (const path of paths) if (isBlankAt(data, path.split('.'))) blank++;
   return { blank, read: paths.size };
 }
+
+/** True when nothing is at the path yet; a path through a list (a column of its rows) is blank only when every row lacks it. */
+function isBlankAt(v: unknown, segments: string[]): boolean {
+  if (Array.isArray(v)) return v.length === 0 || v.every((row) => isBlankAt(row, segments));
+  if (!segments.length) return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+  if (v === null || typeof v !== 'object' || !Object.hasOwn(v, segments[0]!)) return true;
+  return isBlankAt((v as Record<string, unknown>)[segments[0]!], segments.slice(1));
+}
+
+/** A formula that tests for blanks or errors itself (ISBLANK, IFERROR, ISERROR) decides what a blank part means. */
+const handlesBlanks = (spec: string) => /\b(ISBLANK|IFERROR|ISERROR)\s*\(/i.test(spec);
 
 /**
  * What names a case: a data path's value, or a formula's (=…); empty when it gives nothing — also
@@ -91,8 +99,9 @@ export function caseTitleOf(spec: string | undefined, data: unknown, now: number
  * A case's uniqueness key from its data (the definition's `uniqueKey` formula), or '' — no key, and
  * nothing is checked — when the formula gives nothing or any field it reads is blank: a key with a
  * blank part (「-2026」 for an application not yet filled) would make every unfilled case the same.
+ * A formula that tests for blanks itself (ISBLANK, IFERROR) is taken as it is.
  */
 export function uniqueKeyOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
-  if (!spec || blankReads(spec, data).blank > 0) return '';
+  if (!spec || (!handlesBlanks(spec) && blankReads(spec, data).blank > 0)) return '';
   return formulaText(spec, data, now, calendar).slice(0, 500);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../engine/calendars';
-import { evaluateFormula, type FieldTypes, FormulaError, FormulaSyntaxError, formulaFunctions, type FormulaIssue, parseFormula, typecheck } from '../../engine/formula/index';
+import { caseTitleOf, evaluateFormula, type FieldTypes, FormulaError, FormulaSyntaxError, formulaFunctions, type FormulaIssue, parseFormula, typecheck, uniqueKeyOf } from '../../engine/formula/index';
 
 const NOW = Date.parse('2026-03-02T02:00:00Z'); // Monday 10:00 in Beijing
 const data = {
@@ -232,5 +232,21 @@ describe('syntax errors and type errors name the place in the formula', () => {
     expect(issuesOf('3 - on')).toEqual(['type@0']);
     expect(issuesOf('on - on > 3')).toEqual([]);
     expect(issuesOf('IFERROR(amount / 0, 0) + 1')).toEqual([]);
+  });
+});
+
+describe('uniqueness keys and titles wait for their data', () => {
+  const at = Date.parse('2026-03-02T02:00:00Z');
+  const key = (spec: string, data: unknown) => uniqueKeyOf(spec, data, at, defaultCalendar);
+  it('a key with a blank part is no key; a column of a list is blank only when no row has it; a formula testing blanks decides itself', () => {
+    expect(key('=apply.idNumber & "-" & YEAR(TODAY())', { apply: {} })).toBe('');
+    expect(key('=apply.idNumber & "-" & YEAR(TODAY())', { apply: { idNumber: '532326198001010151' } })).toBe('532326198001010151-2026');
+    expect(key('=apply.id & "-" & COUNT(loans.year)', { apply: { id: 'a' }, loans: [{ year: 2025 }] })).toBe('a-1');
+    expect(key('=apply.id & "-" & COUNT(loans.year)', { apply: { id: 'a' }, loans: [] })).toBe('');
+    expect(key('=IF(ISBLANK(apply.id), apply.passport, apply.id)', { apply: { passport: 'E123' } })).toBe('E123');
+  });
+  it('a title reading only blanks is no title (the process name shows), one with a value is kept', () => {
+    expect(caseTitleOf('=apply.borrower & "（" & apply.amount & " 元）"', { apply: {} }, at, defaultCalendar)).toBe('');
+    expect(caseTitleOf('=apply.borrower & "（" & apply.amount & " 元）"', { apply: { borrower: '周春福', amount: 3000 } }, at, defaultCalendar)).toBe('周春福（3000 元）');
   });
 });
