@@ -24,9 +24,22 @@ const ZH: Partial<Record<TranslatableString, string>> = {
 };
 const translateString = (s: TranslatableString, params?: string[]) => englishStringTranslator((ZH[s] ?? s) as TranslatableString, params);
 
-/** The same plain Chinese the server uses, for every rule: no schema words reach a cadre. */
-function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
-  return errors.map((e) => {
+type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode; formula?: unknown };
+
+/** The sub-schema at an rjsf property path (.members.0.name), through properties and list items. */
+function schemaAt(schema: SchemaNode, property: string | undefined): SchemaNode | undefined {
+  let cur: SchemaNode | undefined = schema;
+  for (const seg of (property ?? '').split('.').filter(Boolean)) cur = /^\d+$/.test(seg) && cur?.items ? cur.items : cur?.properties?.[seg];
+  return cur;
+}
+
+/**
+ * The same plain Chinese the server uses, for every rule: no schema words reach a cadre. A computed
+ * field its formula left blank (an error value, which the server names on submit) is not the
+ * cadre's to fill: its 必填 is left out, so the form can be sent and the server's reason shown.
+ */
+function transformErrors(errors: RJSFValidationError[], schema: SchemaNode): RJSFValidationError[] {
+  return errors.filter((e) => !(e.name === 'required' && schemaAt(schema, `${e.property ?? ''}`)?.formula !== undefined)).map((e) => {
     const custom = e.name === 'format' && Object.hasOwn(cnFormats, String(e.params?.format)) ? cnFormats[String(e.params.format)]!.message : undefined;
     const plain = custom ?? plainMessage({ keyword: e.name ?? '', params: e.params ?? {} } as ErrorObject);
     return { ...e, message: plain, stack: plain };
@@ -119,6 +132,7 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
   const ui = useMemo(() => withUploadFields(schema, computedReadonly(schema, uiSchema ?? {})), [schema, uiSchema]);
   const context = useMemo(() => ({ caseId }), [caseId]);
   const checked = useMemo(() => formSchema(schema), [schema]);
+  const transform = useMemo(() => (errors: RJSFValidationError[]) => transformErrors(errors, checked as SchemaNode), [checked]);
   const box = useRef<HTMLDivElement>(null);
   const [mistakes, setMistakes] = useState(0);
   useEffect(() => {
@@ -141,7 +155,7 @@ export function StepForm({ schema, uiSchema, formData, onChange, onSubmit, serve
         showErrorList={false}
         focusOnFirstError
         readonly={readOnly}
-        transformErrors={transformErrors}
+        transformErrors={transform}
         extraErrors={serverErrors?.length ? toErrorSchema(serverErrors) : undefined}
         onChange={(e) => change(e.formData)}
         onError={(errors) => setMistakes(errors.length)}
