@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, errorText } from '../api';
+import { api, errorText, SLOW_REQUEST_TIMEOUT_MS } from '../api';
 import { formatTime, t } from '../i18n';
 import type { Person, Role, Unit } from './adminApi';
 import ImportPeople from './ImportPeople';
@@ -30,7 +30,7 @@ export default function PeopleTab() {
   const roleLabel = (role: string) => roles.find((r) => r.role === role)?.label ?? role;
   const { act, notice, error, setError } = useAction(() => load());
   const deactivate = (p: Person) => act(async () => {
-    const r = await api<Deactivated>('POST', `/api/admin/users/${p.id}/deactivate`);
+    const r = await api<Deactivated>('POST', `/api/admin/users/${p.id}/deactivate`, undefined, {}, SLOW_REQUEST_TIMEOUT_MS);
     const lines = [t('adminPage.deactivated', { name: p.name, signedOut: r.signedOut, released: r.released })];
     if (r.addedTo.length) {
       lines.push(t('adminPage.addedToLeft', { count: r.addedTo.length, titles: r.addedTo.map((c) => c.title).join(t('common.listComma')) }));
@@ -70,7 +70,7 @@ export default function PeopleTab() {
         <form className="card reassign" onSubmit={(e) => {
           e.preventDefault();
           void act(async () => {
-            const r = await api<{ reassigned: number; skipped: { title: string; reason: string }[] }>('POST', `/api/admin/users/${handover.from.id}/reassign`, { to: reassignTo });
+            const r = await api<{ reassigned: number; skipped: { title: string; reason: string }[] }>('POST', `/api/admin/users/${handover.from.id}/reassign`, { to: reassignTo }, {}, SLOW_REQUEST_TIMEOUT_MS);
             setHandover(null);
             return [t('adminPage.reassigned', { count: r.reassigned }), ...r.skipped.map((c) => `${c.title}${t('common.colon')}${c.reason}`)].join(' ');
           });
