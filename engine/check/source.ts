@@ -81,6 +81,8 @@ export function duplicateKeys(text: string): Problem[] {
 
 /** Line and column (1-based) of a JSON pointer in the text, for messages a county's CI prints next to the file. */
 export function locate(text: string, pointer: string): { line: number; column: number } | undefined {
+  // A file past the limits is reported as a whole (too-large, too-deep); its tree is never built (a recursive parse would overflow).
+  if (text.length > LIMITS.bytes || maxDepth(text) > LIMITS.depth) return undefined;
   const tree = parseTree(text);
   if (!tree) return undefined;
   const path = pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).map((k) => (/^\d+$/.test(k) ? Number(k) : k));

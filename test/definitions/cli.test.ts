@@ -84,12 +84,15 @@ describe('countyflow check for a county\'s own CI', () => {
       'counties/999997/a.json': '\u0000\u0001garbage',
       'counties/999997/b.json': '[]',
       'counties/999997/c.json': `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`,
+      // 10,000 deep: it printed only 「Maximum call stack size exceeded」 and hid the report of every other file.
+      'counties/999997/c2.json': `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
       'counties/999997/d.json': '{"extends": "no-such-template", "patch": {}}',
       'counties/999997/e.json': '{"id": "x", "machine": null}',
     });
     const r = check(join(root, 'counties'));
     expect(r.code).toBe(1);
     expect(`${r.out}${r.err}`).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    expect(r.out).toMatch(/检查了 5 个流程定义：\d+ 个错误/);
+    expect(r.out).toMatch(/检查了 6 个流程定义：\d+ 个错误/);
+    expect(r.out).toMatch(/c2\.json[\s\S]*too-deep/);
   });
 });
