@@ -11,6 +11,8 @@ export function checkApprovals(def: Definition, states: WalkedState[], transitio
     const at = `${s.pointer}/meta/approval`;
     const state = s.node.meta?.label ?? s.path.join('.');
     if (rule.mode === 'ratio' && rule.ratio === undefined) out.push(problem('approval-ratio-missing', at, { state }));
+    // A share means something only when counted: 会签 (all) and 或签 (any) decide without it.
+    if (rule.mode !== 'ratio' && rule.ratio !== undefined) out.push(problem('approval-ratio-unused', `${at}/ratio`, { state, mode: rule.mode === 'any' ? '或签（any：第一人决定）' : '会签（all：人人同意）' }));
     // The step (or a state around it) must take an approval.
     const around = new Set<WalkedState>();
     for (let cur: WalkedState | null = s; cur; cur = cur.parent) around.add(cur);

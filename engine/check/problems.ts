@@ -92,6 +92,7 @@ export const problemCatalogue = {
   'formula-date-text': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula gives text where a date is wanted at character ${a.at}`),
   'formula-result-type': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, () => 'formula gives a value of the wrong type for its place'),
   'approval-ratio-missing': e((a) => `「${a.state}」按比例审批，但没有写比例（ratio，如 0.6）`, (a) => `"${a.state}" decides by a share of approvers but gives no ratio`),
+  'approval-ratio-unused': w((a) => `「${a.state}」写了审批比例（ratio），但方式是${a.mode}，比例不起作用：按比例审批请把 mode 设为 "ratio"`, (a) => `"${a.state}" gives a ratio, but its mode (${a.mode}) does not count one: use mode "ratio"`),
   'approval-no-approve': e((a) => `「${a.state}」设为多人审批，但在这一步没有「同意」类操作（kind: approve）`, (a) => `"${a.state}" is decided by several approvers but takes no approve-kind event`),
   'approval-no-approvers': e((a) => `「${a.state}」设为多人审批，但${a.why}：这一步没有人能审批`, (a) => `"${a.state}" is decided by several approvers but nobody can approve it (${a.why})`),
   'role-unheld': w((a) => `角色「${a.role}」本县还没有任何人担任：${a.where}将没人能办理`, (a) => `no user of the county holds role "${a.role}"`),

@@ -103,6 +103,7 @@ const mutations: Mutation[] = [
   { name: 'a step whose assignee no user of the county holds (warning)', mutate: () => undefined, options: { roleHeld: (r) => r !== 'county_office' }, code: 'role-unheld', path: `${S}/countyReview/meta/assignee` },
   // Steps decided by several approvers.
   { name: 'a share of approvers with no ratio', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'ratio' }), code: 'approval-ratio-missing', path: `${S}/townshipReview/meta/approval` },
+  { name: 'a ratio on 或签, which decides on the first approval (warning)', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'any', ratio: 0.6 }), code: 'approval-ratio-unused', path: `${S}/townshipReview/meta/approval/ratio` },
   { name: 'a multi-approver step that takes no approval', mutate: (d) => (d.machine.states.mobilising.meta.approval = { mode: 'all' }), code: 'approval-no-approve', path: `${S}/mobilising/meta/approval` },
   { name: 'a multi-approver step whose role nobody holds', mutate: (d) => (d.machine.states.countyReview.meta.approval = { mode: 'all' }), options: { roleHeld: (r) => r !== 'county_office' }, code: 'approval-no-approvers', path: `${S}/countyReview/meta/assignee` },
   { name: 'approvers chosen from a list no form has', mutate: (d) => (d.machine.states.countyReview.meta.approval = { mode: 'any', chooseFrom: 'register.reviewers' }), code: 'data-path-unknown', path: `${S}/countyReview/meta/approval/chooseFrom` },
