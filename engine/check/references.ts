@@ -40,6 +40,13 @@ export function checkReferences(def: Definition, states: WalkedState[], transiti
     if (s.node.meta?.assignee) useRole(s.node.meta.assignee, `${s.pointer}/meta/assignee`);
   }
   for (const ref of refs) {
+    // A compute into a field of a form (where the form's data is kept) overwrites what the cadre typed there.
+    if (ref.kind === 'action' && ref.name === 'compute' && typeof ref.params.to === 'string') {
+      const [formId, field] = ref.params.to.split('.');
+      const props = formId && field && has(def.forms, formId) ? (def.forms[formId]!.schema as { properties?: Record<string, { title?: unknown; formula?: unknown }> }).properties : undefined;
+      const prop = props && field && Object.hasOwn(props, field) ? props[field] : undefined;
+      if (prop && prop.formula === undefined) out.push(problem('compute-overwrites-field', `${ref.pointer}/params/to`, { to: ref.params.to, field: typeof prop.title === 'string' ? prop.title : field!, form: def.forms[formId!]!.title }));
+    }
     if (ref.kind === 'action' && ref.name === 'notify' && Array.isArray(ref.params.roles)) {
       ref.params.roles.forEach((r, i) => typeof r === 'string' && useRole(r, `${ref.pointer}/params/roles/${i}`));
     }
