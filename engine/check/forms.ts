@@ -1,5 +1,6 @@
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import { compileForm, createFormAjv } from '../formAjv';
+import { fieldsOf, FormulaSyntaxError, parseFormula } from '../formula/index';
 import type { Definition } from '../types';
 import { type Problem, problem } from './problems';
 import { checkFormula, formulaTypeIn } from './dataPaths';
@@ -25,6 +26,7 @@ function checkUiOrder(schema: Schema, ui: unknown, pointer: string, out: Problem
 function checkComputedFields(schema: Schema, pointer: string, out: Problem[]) {
   if (isSchema(schema.items)) checkComputedFields(schema.items, `${pointer}/items`, out);
   if (!isSchema(schema.properties)) return;
+  checkComputedCycle(schema.properties, pointer, out);
   for (const [key, sub] of Object.entries(schema.properties)) {
     if (!isSchema(sub)) continue;
     const at = `${pointer}/properties/${key}`;
@@ -33,6 +35,33 @@ function checkComputedFields(schema: Schema, pointer: string, out: Problem[]) {
       else out.push(...checkFormula(sub.formula, `${at}/formula`, (path) => (path.split('.')[0] === key ? undefined : formulaTypeIn(schema, path.split('.'))), formulaTypeIn(sub, [])?.type));
     } else checkComputedFields(sub, at, out);
   }
+}
+
+/**
+ * Computed fields beside each other that read each other in a circle: none can be computed first, so
+ * one would always read the other blank. Reported once per circle, at its first field, naming it.
+ */
+function checkComputedCycle(props: Schema, pointer: string, out: Problem[]) {
+  const reads = new Map<string, string[]>();
+  for (const [key, sub] of Object.entries(props)) {
+    if (!isSchema(sub) || typeof sub.formula !== 'string') continue;
+    const node = parseFormula(sub.formula);
+    if (node instanceof FormulaSyntaxError) continue;
+    reads.set(key, [...new Set(fieldsOf(node).map((f) => f.path.split('.')[0]!))].filter((k) => k !== key));
+  }
+  const title = (key: string) => (isSchema(props[key]) && typeof (props[key] as Schema).title === 'string' ? ((props[key] as Schema).title as string) : key);
+  const done = new Set<string>();
+  const visit = (key: string, path: string[]) => {
+    if (path.includes(key)) {
+      const circle = [...path.slice(path.indexOf(key)), key];
+      out.push(problem('computed-cycle', `${pointer}/properties/${circle[0]}/formula`, { circle: circle.map(title).join(' → ') }));
+      return;
+    }
+    if (done.has(key) || !reads.has(key)) return;
+    for (const next of reads.get(key)!) if (reads.has(next)) visit(next, [...path, key]);
+    done.add(key);
+  };
+  for (const key of reads.keys()) visit(key, []);
 }
 
 /** Every field name a schema defines at its level: its properties, also those inside conditional and combined parts. */

@@ -132,6 +132,7 @@ const mutations: Mutation[] = [
   { name: 'a guard formula that gives a number, not 是/否', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps)' } }), code: 'formula-result-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   { name: 'computed field reading a field the form lacks', mutate: (d) => (d.forms.register.schema.properties.memberCount.formula = 'COUNT(member)'), code: 'formula-field-unknown', path: '/forms/register/schema/properties/memberCount/formula' },
   { name: 'computed field reading itself', mutate: (d) => (d.forms.register.schema.properties.memberCount.formula = 'memberCount + 1'), code: 'formula-field-unknown', path: '/forms/register/schema/properties/memberCount/formula' },
+  { name: 'computed fields reading each other in a circle', mutate: (d) => { d.forms.register.schema.properties.memberCount.formula = 'adults + 0'; d.forms.register.schema.properties.adults = { type: 'integer', title: '成年人数', formula: 'memberCount - 0' }; }, code: 'computed-cycle', path: '/forms/register/schema/properties/memberCount/formula' },
   // Form schemas.
   { name: 'minimum above maximum', mutate: (d) => (d.forms.allocation.schema.properties.area.minimum = 300), code: 'limits-contradict', path: '/forms/allocation/schema/properties/area/minimum' },
   { name: 'minLength above maxLength', mutate: (d) => (d.forms.register.schema.properties.householder.minLength = 30), code: 'limits-contradict', path: '/forms/register/schema/properties/householder/minLength' },
