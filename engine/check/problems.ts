@@ -50,6 +50,7 @@ export const problemCatalogue = {
   'start-no-role': e((a) => `没有任何角色可以发起这个流程：请在 startRoles 中列出可发起的角色，或给第一个环节「${a.state}」指定办理角色（meta.assignee）；只由其他流程派生的子流程请写 "startRoles": []`, (a) => `no role may start this process: list them in startRoles, or give the first step "${a.state}" an assignee; a process only spawned by others declares "startRoles": []`),
   'event-no-role': e((a) => `事件「${a.event}」没有任何角色可以发送`, (a) => `no role may send event "${a.event}"`),
   'event-unused': w((a) => `事件「${a.event}」在流程中没有用到`, (a) => `event "${a.event}" is never handled`),
+  'return-forward': w((a) => `退回操作「${a.event}」从「${a.from}」把案件送到了后面的环节「${a.to}」：退回应回到前面的环节`, (a) => `return "${a.event}" sends the case from "${a.from}" forward to "${a.to}": a return should go back`),
   'computed-cycle': e((a) => `计算字段互相引用，形成了循环：${a.circle}。哪个都无法先算出，请去掉其中一处引用`, (a) => `computed fields read each other in a circle: ${a.circle}`),
   'compute-overwrites-field': e((a) => `compute 写入「${a.to}」，这是表单「${a.form}」中由办理人填写的「${a.field}」：计算结果会覆盖填写的内容。请写到别处（如 loan.balance），或把该字段做成计算字段（formula）`, (a) => `compute writes "${a.to}", the field "${a.field}" a person fills in form "${a.form}": the result would overwrite what was typed`),
   'role-undeclared': e((a) => `角色「${a.role}」未在 roles 中声明`, (a) => `role "${a.role}" is not declared`),

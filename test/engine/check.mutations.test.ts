@@ -47,6 +47,7 @@ const mutations: Mutation[] = [
   { name: 'guard reads a field the form lacks', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard.params.schema = { properties: { register: { properties: { partyMembr: { const: true } } } } }), code: 'data-path-unknown', path: `${S}/following/on/JUDGE_STABLE/guard` },
   { name: 'state form that does not exist', mutate: (d) => (d.machine.states.registering.meta.form = 'registr'), code: 'form-unknown', path: `${S}/registering/meta/form` },
   { name: 'event data form that does not exist', mutate: (d) => (d.events.RETURN.data = 'returnNotes'), code: 'form-unknown', path: '/events/RETURN/data' },
+  { name: 'a return that sends the case forward (warning)', mutate: (d) => (d.machine.states.townshipReview.on.RETURN.target = 'mobilising'), code: 'return-forward', path: `${S}/townshipReview/on/RETURN` },
   { name: 'event no role may send', mutate: (d) => (d.events.JUDGE_STABLE.roles = []), code: 'event-no-role', path: '/events/JUDGE_STABLE/roles' },
   { name: 'nobody may start it: the first step has no assignee and no startRoles', mutate: (d) => { delete d.startRoles; delete d.machine.states.registering.meta.assignee; }, code: 'start-no-role', path: `${S}/registering/meta` },
   { name: 'event role not declared', mutate: (d) => (d.events.SUBMIT.roles = ['village_cadres']), code: 'role-undeclared', path: '/events/SUBMIT/roles/0' },
