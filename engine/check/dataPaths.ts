@@ -1,5 +1,5 @@
 import { findAction, findGuard } from '../catalogue/index';
-import { type FieldTypes, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, resultMisfit, type Typed, typeOf } from '../formula/index';
+import { type FieldTypes, fieldsOf, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, resultMisfit, type Typed, typeOf } from '../formula/index';
 import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
@@ -87,7 +87,12 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
   const spawnedOnly = Array.isArray(def.startRoles) && def.startRoles.length === 0;
   if (def.caseTitle?.startsWith('=')) out.push(...checkFormula(def.caseTitle, '/caseTitle', typeOfPath));
   else if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
-  if (def.uniqueKey !== undefined) out.push(...checkFormula(def.uniqueKey, '/uniqueKey', typeOfPath));
+  if (def.uniqueKey !== undefined) {
+    out.push(...checkFormula(def.uniqueKey, '/uniqueKey', typeOfPath));
+    // A key that reads no field of the case is the same for every case: only one case of the process could ever exist.
+    const key = parseFormula(def.uniqueKey);
+    if (!(key instanceof FormulaSyntaxError) && fieldsOf(key).length === 0) out.push(problem('unique-key-constant', '/uniqueKey', {}));
+  }
   // Computed deadlines and timers: a formula over the case data that must give a date.
   for (const s of states) {
     const sla = s.node.meta?.sla;
@@ -97,6 +102,12 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
   for (const s of states) {
     const from = s.node.meta?.approval?.chooseFrom;
     if (from && !defined(from)) out.push(problem('data-path-unknown', `${s.pointer}/meta/approval/chooseFrom`, { dataPath: from }));
+    else if (from) {
+      // The approvers: a list of people (their user ids, as the people picker keeps them), not one value or a table.
+      const t = typeOfPath(from);
+      const typed = typeof t === 'string' ? { type: t } : t;
+      if (typed && typed.type !== 'any' && !(typed.type === 'list' && (typed.item === undefined || typed.item === 'text' || typed.item === 'any'))) out.push(problem('approval-choose-from-not-people', `${s.pointer}/meta/approval/chooseFrom`, { dataPath: from }));
+    }
   }
   for (const [name, delay] of Object.entries(def.delays ?? {})) {
     if (delay.at !== undefined) out.push(...checkFormula(delay.at, `/delays/${name}/at`, typeOfPath, 'date'));
