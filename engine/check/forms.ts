@@ -144,6 +144,8 @@ export function checkForms(def: Definition): Problem[] {
     const before = out.length;
     checkSchemaRules(schema, at, out, { form: true });
     eachSchema(schema, at, (s, pointer, field) => {
+      // A sum of money (named in yuan) with no precision may store 0.001 元, which no ledger or bank can pay.
+      if (s.formula === undefined && (s.type === 'number' || (Array.isArray(s.type) && s.type.includes('number'))) && s.multipleOf === undefined && /元|金额|款|补贴|分红/.test(field)) out.push(problem('money-precision', pointer, { field }));
       if (pointer !== at && isFreeFormObject(s) && !/\/(if|not|contains|propertyNames)(\/|$)/.test(pointer)) out.push(problem('object-free-form', pointer, { field }));
       // Properties under if / not / contains are tests of other fields' values, not fields a cadre fills.
       // A file field's properties are the stored reference (id, sha256…), not fields a cadre fills.
