@@ -64,6 +64,29 @@ function checkComputedCycle(props: Schema, pointer: string, out: Problem[]) {
   for (const key of reads.keys()) visit(key, []);
 }
 
+/**
+ * `required` naming a field the schema does not define, and a local `$ref` that points nowhere,
+ * reported at the keyword itself (ajv would refuse the whole form, naming no place).
+ */
+function checkFieldReferences(schema: Schema, at: string, out: Problem[]) {
+  eachSchema(schema, at, (s, pointer) => {
+    if (Array.isArray(s.required) && (isSchema(s.properties) || s.type === 'object')) {
+      const names = fieldNames(s);
+      s.required.forEach((name, i) => {
+        if (typeof name === 'string' && !names.has(name)) out.push(problem('form-required-unknown', `${pointer}/required/${i}`, { field: name }));
+      });
+    }
+    if (typeof s.$ref === 'string' && s.$ref.startsWith('#')) {
+      let cur: unknown = schema;
+      for (const seg of s.$ref.slice(1).split('/').filter(Boolean)) {
+        const key = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
+        cur = isSchema(cur) && Object.hasOwn(cur, key) ? cur[key] : undefined;
+      }
+      if (!isSchema(cur)) out.push(problem('form-ref-unknown', `${pointer}/$ref`, { ref: s.$ref }));
+    }
+  });
+}
+
 /** Every field name a schema defines at its level: its properties, also those inside conditional and combined parts. */
 function fieldNames(schema: Schema): Set<string> {
   const names = new Set<string>();
@@ -158,6 +181,7 @@ export function checkForms(def: Definition): Problem[] {
       }
     });
     checkComputedFields(schema, at, out);
+    checkFieldReferences(schema, at, out);
     checkUiOrder(schema, form.uiSchema, `/forms/${id}/uiSchema`, out);
     checkUiFields(schema, form.uiSchema, `/forms/${id}/uiSchema`, form.title, out);
     if (out.slice(before).some((p) => p.severity === 'error')) continue;

@@ -54,6 +54,8 @@ export const problemCatalogue = {
   'unique-key-constant': w(() => '唯一性标识（uniqueKey）没有读取案件的任何数据项，对每个案件都一样：这个流程将只能有一个案件。请用能区分案件的数据（如身份证号）', () => 'the uniqueKey reads no field of the case: it is the same for every case, so only one case could ever exist'),
   'approval-choose-from-not-people': e((a) => `审批人来自「${a.dataPath}」，但它不是人员列表（应为选人字段保存的用户编号列表）`, (a) => `approvers come from "${a.dataPath}", which is not a list of people (user ids)`),
   'money-precision': w((a) => `「${a.field}」看来是金额，却没有规定精度：可能存进 0.001 元这样付不出的数。请加上 "multipleOf": 0.01（到分）或 1（到元）`, (a) => `"${a.field}" looks like money but has no precision: add "multipleOf": 0.01 (to the fen) or 1`),
+  'form-required-unknown': e((a) => `必填字段「${a.field}」在表单里没有定义（properties 中没有这一项）`, (a) => `required field "${a.field}" is not defined in the form's properties`),
+  'form-ref-unknown': e((a) => `引用 ${a.ref} 找不到：表单里没有这个位置`, (a) => `$ref ${a.ref} points nowhere in the form`),
   'computed-cycle': e((a) => `计算字段互相引用，形成了循环：${a.circle}。哪个都无法先算出，请去掉其中一处引用`, (a) => `computed fields read each other in a circle: ${a.circle}`),
   'compute-overwrites-field': e((a) => `compute 写入「${a.to}」，这是表单「${a.form}」中由办理人填写的「${a.field}」：计算结果会覆盖填写的内容。请写到别处（如 loan.balance），或把该字段做成计算字段（formula）`, (a) => `compute writes "${a.to}", the field "${a.field}" a person fills in form "${a.form}": the result would overwrite what was typed`),
   'role-undeclared': e((a) => `角色「${a.role}」未在 roles 中声明`, (a) => `role "${a.role}" is not declared`),

@@ -148,7 +148,8 @@ const mutations: Mutation[] = [
   { name: 'uiSchema for a field that does not exist (warning)', mutate: (d) => (d.forms.returnNote.uiSchema.reasn = { 'ui:widget': 'textarea' }), code: 'ui-field-unknown', path: '/forms/returnNote/uiSchema/reasn' },
   { name: 'a tuple the form cannot show', mutate: (d) => (d.forms.visit.schema.properties.position = { type: 'array', title: '位置', prefixItems: [{ type: 'number' }, { type: 'number' }] }), code: 'tuple-unsupported', path: '/forms/visit/schema/properties/position/prefixItems' },
   { name: 'a field type JSON Schema does not have', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.type = 'date'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn/type' },
-  { name: 'a required field that is not defined', mutate: (d) => d.forms.moveIn.schema.required.push('movedon'), code: 'form-schema-invalid', path: '/forms/moveIn/schema' },
+  { name: 'a required field that is not defined, at the keyword', mutate: (d) => d.forms.moveIn.schema.required.push('movedon'), code: 'form-required-unknown', path: '/forms/moveIn/schema/required/1' },
+  { name: 'a $ref to nowhere, at the keyword', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn = { $ref: '#/$defs/day', title: '入住日期' }), code: 'form-ref-unknown', path: '/forms/moveIn/schema/properties/movedOn/$ref' },
   { name: 'a format the engine does not know', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.format = 'datum'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn' },
   { name: 'SLA on a final state (warning)', mutate: (d) => (d.machine.states.stable.meta.sla = 'P7D'), code: 'sla-on-final', path: `${S}/stable/meta/sla` },
 ];
