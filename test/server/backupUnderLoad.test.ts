@@ -83,8 +83,8 @@ describe(`backup while serving, under load, and restore (${dbKind})`, () => {
     };
     const workers = [worker(), worker(), worker()];
     const backups = join(place, 'backups');
-    const deadline = Date.now() + 60_000;
-    while (acked.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // The load is under way: the workers have had 20 steps acknowledged.
+    await expect.poll(() => acked.length, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(20);
     const before = acked.slice();
     const backup = await cli(live, 'backup', backups);
     const during = acked.length - before.length;
@@ -133,9 +133,7 @@ describe(`backup while serving, under load, and restore (${dbKind})`, () => {
     const second = pgUrl ? await startServer(env, await freePort()) : null;
     if (second) servers.push(second);
     const done = (s: ServerProcess) => s.output().match(/"msg":"定时备份完成"/g)?.length ?? 0;
-    const deadline = Date.now() + 120_000;
-    while (done(first) + (second ? done(second) : 0) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(done(first) + (second ? done(second) : 0)).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => done(first) + (second ? done(second) : 0), { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(3);
     if (second) expect(Math.min(done(first), done(second))).toBe(0);
     // A server stopping finishes the backup it is taking, retention included.
     await Promise.all([first.kill('SIGTERM'), second?.kill('SIGTERM')]);
