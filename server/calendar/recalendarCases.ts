@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { pathKey, RECALENDAR_EVENT, refreshedDeadlines } from '../../engine/index';
-import type { CaseSnapshot } from '../../engine/index';
 import { sendEvent } from '../cases/sendEvent';
 import type { Db } from '../db/open';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
+import { snapshotOf } from '../cases/caseView';
 
 /** True when a state key (leaves as dotted paths, comma-joined) has the state at `path` active. */
 const holds = (key: string, path: string) => key.split(',').some((leaf) => leaf === path || leaf.startsWith(`${path}.`));
@@ -21,7 +21,7 @@ export async function recalendarCases(db: Db, actor: UserActor): Promise<number>
     .where('status', '=', 'active').where('due_at', 'is not', null).where(sql<boolean>`snapshot->'context'->'dueApprox' <> '{}'::jsonb`).execute());
   let changed = 0;
   for (const c of cases) {
-    const snapshot = (typeof c.snapshot === 'string' ? JSON.parse(c.snapshot) : c.snapshot) as CaseSnapshot;
+    const snapshot = snapshotOf(c);
     if (!Object.keys(snapshot.context.dueApprox ?? {}).length) continue;
     const data = await db.run(county, async (k) => {
       const process = await loadProcess(k, county, c.process_id, c.process_version);

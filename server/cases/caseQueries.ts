@@ -1,14 +1,14 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { CompiledProcess, StateInfo } from '../../engine/index';
-import { availableEvents, type CaseSnapshot, mayAct, pathKey, rolesInStep } from '../../engine/index';
+import { availableEvents, mayAct, pathKey, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
-import { type CaseView, caseView } from './caseView';
+import { type CaseView, caseView, snapshotOf } from './caseView';
 import { shownToAll } from './personalView';
 
 /** Who has claimed a case's steps, from its stored snapshot. */
-const claimsOf = (r: { snapshot: unknown }) => ((typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as CaseSnapshot).claims;
+const claimsOf = (r: { snapshot: unknown }) => snapshotOf(r).claims;
 
 const byKey = new WeakMap<CompiledProcess, Map<string, StateInfo>>();
 /** A process's states by their key in the case row ('mobilising.visiting'), made once per compiled version. */
@@ -232,7 +232,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
   for (const [i, r] of rows.entries()) {
     const p = await loadProcess(k, actor.county, r.process_id, r.process_version);
     if (!p) continue;
-    const snapshot = (typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as CaseSnapshot;
+    const snapshot = snapshotOf(r);
     const quick = availableEvents(p.compiled, snapshot, actor, r.org_path.split('/')).filter((e) => e.kind === 'approve' && !e.form);
     if (quick.length) items[i]!.quickActions = quick.map((e) => ({ type: e.type, label: e.label }));
   }

@@ -39,11 +39,14 @@ export interface CaseView {
   quickActions?: { type: string; label: string }[];
 }
 
+/** A case row's snapshot: PGlite and pg may hand jsonb back as text or as the parsed value. */
+export const snapshotOf = (row: { snapshot: unknown }): CaseSnapshot => (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** Maps a case row to its API form; `now` decides whether it is overdue. */
 export function caseView(row: Row, now: Date): CaseView {
-  const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+  const snapshot = snapshotOf(row);
   const dueAt = iso(row.due_at);
   return {
     id: row.id,

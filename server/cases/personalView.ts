@@ -1,14 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type CaseSnapshot, type CompiledProcess, eventsFor, maskCaseData, type MaskedValue, personalFields } from '../../engine/index';
+import { type CompiledProcess, eventsFor, maskCaseData, type MaskedValue, personalFields } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
-import type { CaseView } from './caseView';
+import { type CaseView, snapshotOf } from './caseView';
 
 /** A case row's parts that say who is on its step. */
 type StepRow = { snapshot: unknown; org_path: string };
-
-const snapshotOf = (row: StepRow) => (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
 
 /**
  * True when the actor's current step needs the case's personal information: they may act on it

@@ -8,7 +8,7 @@ import { loadProcess } from '../processes';
 import { canSee, type UserActor } from '../rights';
 import { columnsOf, type NewCase } from './acceptedStep';
 import { spawnChildren } from './createCases';
-import { caseTitle, type CaseRow, type CaseView, caseView } from './caseView';
+import { caseTitle, type CaseRow, type CaseView, caseView, snapshotOf } from './caseView';
 import { cachedCase, forgetCase, keepCase } from './caseCache';
 import { withLabels } from './caseQueries';
 import { shownTo, shownToAll } from './personalView';
@@ -132,7 +132,7 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     if (options.ifMatch !== undefined && options.ifMatch !== row.rev) return cached ? REDO : staleOrReplay(row);
     const process = await loadProcess(k, county, row.process_id, row.process_version);
     if (!process) throw new AppError('CF_CASE_CORRUPT');
-    const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+    const snapshot = snapshotOf(row);
     const approvers = await approversNow(k, county, process.compiled, snapshot, row.org_path);
     const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}), ...(options.limits ? { limits: options.limits } : {}) });
     labels.process = row.process_id;

@@ -5,11 +5,11 @@
  */
 import { sql } from 'kysely';
 import { currentSteps } from '../../engine/index';
-import type { CaseSnapshot } from '../../engine/index';
 import type { Db } from '../db/open';
 import { loadProcess } from '../processes';
 import { holdersOf } from '../cases/casePeople';
 import { type MessageKind, writeMessages } from './stepMessages';
+import { snapshotOf } from '../cases/caseView';
 
 /** How long before a deadline the reminder goes, unless configured (DUE_SOON_HOURS, config.ts). */
 export const DUE_SOON_MS = 24 * 3_600_000;
@@ -36,7 +36,7 @@ export async function alertDeadlines(db: Db, now: Date, dueSoonMs = DUE_SOON_MS,
       const p = await loadProcess(k, c.county_id, c.process_id, c.process_version);
       if (!p) return;
       const def = p.compiled.definition;
-      const snapshot = (typeof c.snapshot === 'string' ? JSON.parse(c.snapshot) : c.snapshot) as CaseSnapshot;
+      const snapshot = snapshotOf(c);
       const steps = currentSteps(p.compiled, snapshot);
       const assignees = [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))];
       const units = c.org_path.split('/');

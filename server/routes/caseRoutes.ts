@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ADD_SIGNER_EVENT, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, eventsFor, getPath, maskEventData, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
-import type { CaseSnapshot } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
-import { caseView } from '../cases/caseView';
+import { caseView, snapshotOf } from '../cases/caseView';
 import { onStep, personalData } from '../cases/personalView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
 import { holdersOf, peopleWhoSee } from '../cases/casePeople';
@@ -77,7 +76,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, now);
     const compiled = process.compiled;
     const def = compiled.definition;
-    const snapshot = (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
+    const snapshot = snapshotOf(row);
     const unitPath = row.org_path.split('/');
     const events = eventsFor(compiled, snapshot, actor, unitPath);
     const steps = currentSteps(compiled, snapshot);

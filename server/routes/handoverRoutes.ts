@@ -17,9 +17,9 @@ import { AppError } from '../errors';
 import { holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { writeMessages } from '../messages/stepMessages';
 import { errors, idParam } from './schemas';
+import { snapshotOf } from '../cases/caseView';
 
 const userIdPattern = '^[A-Za-z0-9-]{1,64}$';
-const snapshotOf = (row: { snapshot: unknown }) => (typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot) as CaseSnapshot;
 
 /** Only the one who may act in the step now (no one else has claimed it) hands it over or asks another to sign. */
 function requireStepHolder(compiled: CompiledProcess, snapshot: CaseSnapshot, actor: UserActor, unitPath: string[], what: string): void {

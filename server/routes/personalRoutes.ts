@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import type { FromSchema } from 'json-schema-to-ts';
-import { getPath, personalFieldAt, type CaseSnapshot } from '../../engine/index';
+import { getPath, personalFieldAt } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { logAuthFailure } from '../cases/authFailures';
 import { mayReadPersonalLog, personalAccessLog, recordPersonalAccess } from '../cases/personalLog';
@@ -8,6 +8,7 @@ import { visibleCase } from '../cases/visibleCase';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { errors } from './schemas';
+import { snapshotOf } from '../cases/caseView';
 
 const revealParams = {
   type: 'object', required: ['id', 'path'], additionalProperties: false,
@@ -52,7 +53,7 @@ export const personalRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: D
     const { row, process } = await visibleCase(db, actor, id, now);
     const def = process.compiled.definition;
     const field = personalFieldAt(def, path);
-    const value = field ? getPath((typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot as CaseSnapshot).context.data, path) : undefined;
+    const value = field ? getPath(snapshotOf(row).context.data, path) : undefined;
     if (!field || typeof value !== 'string' || !value) throw new AppError('CF_NOT_PERSONAL', undefined, [{ path, field: field?.title ?? path, message: `案件中没有「${field?.title ?? path}」这项个人信息` }]);
     await db.run(actor.county, (k) => recordPersonalAccess(k, actor, { kind: 'reveal', caseId: row.id, caseTitle: row.title, processId: row.process_id, path, field: field.title }, now));
     return { path, title: field.title, value };
