@@ -26,7 +26,8 @@ interface DemoEntry {
   playAll?: boolean;
 }
 interface Script {
-  steps: { as: string; type: string; data?: unknown }[];
+  /** `holder`: which of the role's holders at the unit acts (1, 2, … by username; the first when absent), so several approvers of a 会签 each vote. */
+  steps: { as: string; holder?: number; type: string; data?: unknown }[];
 }
 
 const DAY = 86_400_000;
@@ -51,15 +52,15 @@ function fill(value: unknown, vars: Record<string, unknown>): unknown {
   return value;
 }
 
-/** Picks, for a role, a user whose grant covers the unit. */
-type ActorFinder = (role: string) => UserActor | undefined;
+/** Picks, for a role, a user whose grant covers the unit: the first, or the nth (counted from 1, by username). */
+type ActorFinder = (role: string, nth?: number) => UserActor | undefined;
 
 /** The county's users as actors, and a finder for a role at a unit. */
 async function actorsAt(db: Db, county: string, unitId: string): Promise<ActorFinder> {
   const all = await allActors(db, county);
   const unit = await db.run(county, (k) => k.selectFrom('org_units').select('path').where('county_id', '=', county).where('id', '=', unitId).executeTakeFirstOrThrow());
   const covers = (p: readonly string[]) => unit.path === p.join('/') || unit.path.startsWith(`${p.join('/')}/`);
-  return (role) => all.find((a) => a.grants.some((g) => g.role === role && covers(g.unitPath)));
+  return (role, nth = 1) => all.filter((a) => a.grants.some((g) => g.role === role && covers(g.unitPath)))[nth - 1];
 }
 
 /** Every user of the county as an actor with all their grants. */
@@ -128,7 +129,7 @@ export async function seedDemoCases(db: Db, county: string, progress: (line: str
           await sendEvent(db, systemActor(county), created.id, { type: timer.event_type }, { now: new Date(now), firedTimer: timer.timer_id });
           continue;
         }
-        const actor = actorFor(step.as);
+        const actor = actorFor(step.as, step.holder);
         if (!actor) continue;
         let data = fill(step.data, vars);
         if (s === 0 && entry.vary && data && typeof data === 'object') {

@@ -7,6 +7,7 @@ beforeAll(async () => {
   t = await createTestApp();
   await seedDemoCases(t.db, '500102');
   await seedDemoCases(t.db, '621226');
+  await seedDemoCases(t.db, '140525');
 });
 afterAll(() => t.close());
 
@@ -32,5 +33,29 @@ describe(`demo data, played through the engine (${dbKind})`, () => {
     expect(dash.rows.map((r) => r.state)).toContain('gridCheck');
     expect(dash.overdue).toBeGreaterThan(0);
     expect((await supervisor.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
+  });
+
+  it('泽州县 has 会签 and 转办 to try: 南村\'s 村两委 (two people in one role) countersign the dividend plan, and 南村镇\'s two reviewers may hand a case to each other', async () => {
+    const supervisor = await login(t.app, '140525', 'jiandu');
+    type Listed = { items: { id: string; stateKey: string }[] };
+    const cases = ((await supervisor.get('/api/cases?processId=dividend&sort=created')).json() as Listed).items;
+    const detail = async (id: string) => (await supervisor.get(`/api/cases/${id}`)).json() as { ballot: { mode: string; needed: number; approved: string[]; waiting: string[] } | null };
+    // Waiting for both members, then for the second; a third passed the 会签 with both approvals recorded.
+    const atCommittee = cases.filter((c) => c.stateKey === 'committee');
+    expect(atCommittee).toHaveLength(2);
+    expect((await detail(atCommittee[0]!.id)).ballot).toEqual({ label: '村两委会签', mode: 'all', needed: 2, approved: [], waiting: ['郭建军（南村党支部书记·村两委）', '王秀英（南村村委会主任·村两委）'] });
+    expect((await detail(atCommittee[1]!.id)).ballot).toMatchObject({ approved: ['郭建军（南村党支部书记·村两委）'], waiting: ['王秀英（南村村委会主任·村两委）'] });
+    const passed = cases.find((c) => c.stateKey === 'voting')!;
+    const history = (await supervisor.get(`/api/cases/${passed.id}/history`)).json() as { label: string; actorName: string }[];
+    expect(history.filter((h) => h.label === '同意方案').map((h) => h.actorName)).toEqual(['郭建军（南村党支部书记·村两委）', '王秀英（南村村委会主任·村两委）']);
+
+    // 转办: the township reviewer hands the case waiting at 乡镇审核 to the colleague holding the same role.
+    const reviewer = await login(t.app, '140525', 'xiang');
+    const waiting = ((await reviewer.get('/api/tasks?processId=dividend')).json() as Listed).items.find((c) => c.stateKey === 'townshipReview')!;
+    const colleagues = ((await reviewer.get(`/api/cases/${waiting.id}`)).json() as { transferTo: { id: string; name: string }[] }).transferTo;
+    expect(colleagues.map((p) => p.name)).toEqual(['李娜（南村镇审核）']);
+    expect((await reviewer.send('POST', `/api/cases/${waiting.id}/transfer`, { to: colleagues[0]!.id, comment: '请李娜同志审核' })).statusCode).toBe(200);
+    const colleague = await login(t.app, '140525', 'xiang3');
+    expect(((await colleague.get('/api/tasks?processId=dividend')).json() as Listed).items.map((c) => c.id)).toContain(waiting.id);
   });
 });
