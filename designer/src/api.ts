@@ -54,6 +54,14 @@ function noteConnection(keptAt: string | null) {
   connectionListeners.forEach((l) => l());
 }
 
+/** The kept answer to a read (the page then says it shows what was kept, and since when); undefined when nothing is kept. */
+export async function keptAnswer<T>(path: string): Promise<T | undefined> {
+  const kept = await keptRead(path);
+  if (!kept) return undefined;
+  noteConnection(kept.at);
+  return kept.body as T;
+}
+
 /** How long an API request (sent and answered) may take before it counts as no signal. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** The same for a request that makes the server work through many cases (batch decisions, a calendar's 期限重算, publishing). */
@@ -82,11 +90,8 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
       return {};
     })) as Record<string, unknown>;
   } catch {
-    const kept = method === 'GET' && keepable(path) ? await keptRead(path) : undefined;
-    if (kept) {
-      noteConnection(kept.at);
-      return kept.body as T;
-    }
+    const kept = method === 'GET' && keepable(path) ? await keptAnswer<T>(path) : undefined;
+    if (kept !== undefined) return kept;
     throw new ApiError(0, 'OFFLINE', t('common.networkDown'));
   } finally {
     clearTimeout(timer);

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, type CaseView, type Page, SLOW_REQUEST_TIMEOUT_MS } from '../api';
+import { api, ApiError, type CaseView, errorText, type Page, SLOW_REQUEST_TIMEOUT_MS } from '../api';
 import { BatchConfirm } from '../batchConfirm';
 import { formatTime, shortNumber, t } from '../i18n';
+import { narrowKept } from '../offline/keptSearch';
 import { keepInbox } from '../offline/prefetch';
 
 /** The tabs of the inbox: what waits for me, what I have handled, what I started. */
@@ -81,6 +82,9 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   const [confirming, setConfirming] = useState<{ type: string; label: string } | null>(null);
   const [batchReport, setBatchReport] = useState<{ kind: 'ok' | 'warn'; text: string } | null>(null);
   const [reloads, setReloads] = useState(0);
+  /** Without signal, a narrowed list is searched in the kept inbox: how many cases that held; null when the server answered. */
+  const [searchedKept, setSearchedKept] = useState<number | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
   const wide = useWide();
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -90,6 +94,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
 
   const filters = new URLSearchParams({ pageSize: String(PAGE_SIZE), ...(all ? {} : spec.params) });
   for (const key of ['state', 'overdue', 'createdFrom', 'createdTo']) if (query.get(key)) filters.set(key, query.get(key)!);
+  const unnarrowed = new URLSearchParams(filters);
   if (unitId) filters.set('orgUnitId', unitId);
   if (processId) filters.set('processId', processId);
   if (q) filters.set('q', q);
@@ -100,13 +105,23 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
   useEffect(() => {
     const timer = setTimeout(() => {
       setLoading(true);
+      setListError(null);
       void api<Page>('GET', key).then((p) => {
         setItems(p.items);
         setTotal(p.total);
         setPage(1);
+        setSearchedKept(null);
         // The inbox and its cases open without signal later: read them now, while there is some.
         if (!all && tab === 'todo') void keepInbox(key, p).then((n) => n !== null && setKept(n));
-      }).finally(() => setLoading(false));
+      }, async (e: unknown) => {
+        // No signal and this search was never kept: search the kept list on the phone instead.
+        const found = e instanceof ApiError && e.status === 0 ? await narrowKept(path, unnarrowed, { q, processId, orgUnitId: unitId }) : undefined;
+        if (!found) return setListError(errorText(e));
+        setItems(found.page.items);
+        setTotal(found.page.total);
+        setPage(1);
+        setSearchedKept(found.searched);
+      }).catch((e: unknown) => setListError(errorText(e))).finally(() => setLoading(false));
     }, 200);
     return () => clearTimeout(timer);
   }, [key, reloads]);
@@ -118,7 +133,7 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
       setItems((was) => [...was, ...p.items.filter((c) => !was.some((w) => w.id === c.id))]);
       setTotal(p.total);
       setPage(page + 1);
-    }).finally(() => setLoading(false));
+    }).catch((e: unknown) => setListError(errorText(e))).finally(() => setLoading(false));
   };
   // Scrolling to the end loads the next page by itself.
   useEffect(() => {
@@ -177,6 +192,8 @@ export default function TasksPage({ query }: { query: URLSearchParams }) {
           </select>
         )}
       </div>
+      {searchedKept !== null && <p className="banner warn searched-kept" role="status">{t('tasksPage.searchedKept', { kept: searchedKept })}</p>}
+      {listError && <div className="banner error" role="alert">{listError}</div>}
       {total === 0 && <p className="muted">{tab === 'todo' && !all ? t('app.noTasks') : t('tasksPage.noCases')}</p>}
       {batchReport && <div className={`banner ${batchReport.kind}`} role="status">{batchReport.text}</div>}
       {wide && batchable && chosen.length > 0 && (
