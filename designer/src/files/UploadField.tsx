@@ -1,7 +1,7 @@
 import type { FieldProps } from '@rjsf/utils';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { acceptedTypes, type FileFieldSpec, type FileRef, hasFileFields } from '../../../engine/index';
-import { isLocal } from './localRefs';
+import { Thumb } from './Thumb';
 import { t } from '../i18n';
 /** The uploader (tus-js-client, 60 KB) loads when a photo is first taken, not with every form. */
 const uploader = () => import('./upload');
@@ -9,24 +9,6 @@ const uploader = () => import('./upload');
 /** The case the form belongs to (files are stored as a case's files), passed to rjsf as formContext. */
 export interface FileContext {
   caseId?: string;
-}
-
-/** A picture of the file: the server's thumbnail (320 px) opening the photo itself, or the copy still on the phone. */
-function Thumb({ value }: { value: FileRef }) {
-  const full = isLocal(value) ? undefined : `/api/files/${value.id}`;
-  const [src, setSrc] = useState<string | null>(full ? `${full}?size=thumb` : null);
-  useEffect(() => {
-    if (full) return setSrc(`${full}?size=thumb`);
-    let url: string | null = null;
-    void uploader().then((u) => u.waitingBlob(value.id)).then((blob) => {
-      if (blob) setSrc((url = URL.createObjectURL(blob)));
-    });
-    return () => void (url && URL.revokeObjectURL(url));
-  }, [value.id]);
-  if (!value.type.startsWith('image/')) return <a href={full} target="_blank" rel="noreferrer">📄 {value.name}</a>;
-  if (!src) return null;
-  const img = <img className="thumb" src={src} alt={value.name} />;
-  return full ? <a href={full} target="_blank" rel="noreferrer">{img}</a> : img;
 }
 
 /**

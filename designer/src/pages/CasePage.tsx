@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UiSchema } from '@rjsf/utils';
-import { caseFieldTitles, type ProgressStep } from '../../../engine/index';
+import { caseFieldTitles, type ProgressStep, type RecordColumn } from '../../../engine/index';
 import { api, ApiError, errorText, type CaseView, type FieldDetail, type Me } from '../api';
+import { formatValue } from '../fieldValue';
+import { FormSummary } from '../formSummary';
 import { formatTime, t } from '../i18n';
 import { queuedTitle } from '../offline/queuedTitle';
 import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
@@ -34,18 +36,9 @@ interface Detail {
   /** Personal values shown masked (the caller is not on the case's step); each may be shown in full, which is recorded. */
   personal?: { path: string; title: string; masked: string }[];
   records?: {
-    lists: { path: string; title: string; columns: { key: string; title: string; kind: string }[]; rows: Record<string, unknown>[] }[];
+    lists: { path: string; title: string; columns: RecordColumn[]; rows: Record<string, unknown>[] }[];
     computed: { path: string; label: string; value: unknown }[];
   };
-}
-
-/** One value of a record as people read it: money with two decimals, times in Beijing time, yes/no. */
-function cell(value: unknown, kind: string): string {
-  if (value === undefined || value === null || value === '') return '—';
-  if (kind === 'money' && typeof value === 'number') return value.toFixed(2);
-  if (kind === 'boolean') return value ? t('casePage.yes') : t('casePage.no');
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatTime(value);
-  return String(value);
 }
 
 /** What the case keeps besides its forms: computed values and the lists steps append to (还款记录, 走访记录). */
@@ -57,7 +50,7 @@ function Records({ records }: { records: NonNullable<Detail['records']> }) {
       {records.computed.length > 0 && (
         <dl className="computed">
           {records.computed.map((v) => (
-            <div key={v.path}><dt>{v.label}</dt><dd>{cell(v.value, typeof v.value === 'number' && !Number.isInteger(v.value) ? 'money' : 'text')}</dd></div>
+            <div key={v.path}><dt>{v.label}</dt><dd>{formatValue(v.value, typeof v.value === 'number' && !Number.isInteger(v.value) ? 'money' : 'text')}</dd></div>
           ))}
         </dl>
       )}
@@ -67,7 +60,7 @@ function Records({ records }: { records: NonNullable<Detail['records']> }) {
           <div className="table-scroll">
             <table className="grid">
               <thead><tr><th>#</th>{l.columns.map((c) => <th key={c.key}>{c.title}</th>)}</tr></thead>
-              <tbody>{l.rows.map((r, i) => <tr key={i}><td>{i + 1}</td>{l.columns.map((c) => <td key={c.key}>{cell(r[c.key], c.kind)}</td>)}</tr>)}</tbody>
+              <tbody>{l.rows.map((r, i) => <tr key={i}><td>{i + 1}</td>{l.columns.map((c) => <td key={c.key}>{formatValue(r[c.key], c.kind)}</td>)}</tr>)}</tbody>
             </table>
           </div>
         </div>
@@ -291,58 +284,11 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     }
   };
 
-  return (
-    <article className="case">
-      <header className="card">
-        <h2>{c.title}</h2>
-        <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join(t('common.listComma'))}{detail.steps[0]?.assigneeLabel ? t('casePage.assignee', { assigneeLabel: detail.steps[0].assigneeLabel }) : ''}</p>
-        <ol className="progress" aria-label={t('casePage.progress')}>
-          {detail.progress.map((s, i) => <li key={i} className={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>{s.label}</li>)}
-        </ol>
-        {detail.ballot && (
-          <p className="ballot">
-            {t('casePage.ballot', {
-              mode: { all: t('casePage.allMustApprove'), any: t('casePage.anyMayApprove'), ratio: t('casePage.aShareMustApprove'), one: t('casePage.addedApprovers') }[detail.ballot.mode],
-              label: detail.ballot.label, needed: detail.ballot.needed,
-              approved: detail.ballot.approved.join(t('common.listComma')) || t('casePage.nobody'), waiting: detail.ballot.waiting.join(t('common.listComma')) || t('casePage.nobody'),
-            })}
-          </p>
-        )}
-        {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('app.overdue') : t('app.due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('app.dueApproximate') : ''}</p>}
-      </header>
-      {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
-      {refused.map((p) => (
-        <div key={p.key} className="banner error" role="alert">
-          {t('casePage.refusedItem', { refused: t('app.refused'), label: p.label ?? p.type, at: formatTime(p.at), error: p.error })}{p.current ? t('casePage.caseNow', { step: p.current.stepLabel ?? detail.steps.map((s) => s.label).join(t('common.listComma')) }) : ''}
-          {' '}{p.data !== undefined && p.type === stepEvent?.type && <button className="link" onClick={() => setDraft(p.data)}>{t('app.restoreInput')}</button>}
-          {p.current && <button className="link" onClick={() => void resend(p.key)}>{t('app.resend')}</button>}
-          <button className="link" onClick={() => void discard(p.key)}>{t('app.discard')}</button>
-        </div>
-      ))}
-      {queued && <div className="banner warn" role="status">{t('app.alreadyQueued')} <a href="#/outbox">{t('app.outbox')}</a></div>}
-      {returned?.reason && <div className="banner warn">{t('app.returned')}{t('common.colon')}{returned.reason}{returned.field ? t('casePage.returnedField', { field: returned.field }) : ''}</div>}
-
-      {stepForm && stepEvent && draft !== undefined && (
-        <section className="card">
-          <h3>{stepForm.title}{draftSavedAt && <span className="draft-saved" role="status">{t('app.draftKept')} {draftSavedAt.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}</span>}</h3>
-          <StepForm
-            schema={stepForm.schema}
-            uiSchema={uiSchema}
-            formData={draft}
-            serverErrors={serverErrors}
-            busy={busy || queued}
-            caseId={id}
-            submitLabel={stepEvent.label}
-            onChange={(d) => {
-              setDraft(d);
-              localStorage.setItem(draftKey(id, stepForm.id), JSON.stringify(d));
-              setDraftSavedAt(new Date());
-            }}
-            onSubmit={(d) => void send(stepEvent.type, d)}
-          />
-        </section>
-      )}
-
+  /** Deciding on what others filled (approve, return), with no form of one's own to fill. */
+  const deciding = !stepForm && detail.events.some((e) => DECISIONS.has(e.kind));
+  /** What the user may do now: 审批意见, the actions, and 转办 / 加签 / 抄送. */
+  const decision = (
+    <>
       {/* While a form asking for the reason is open, the reason is written there only (it took what was typed here). */}
       {detail.events.some((e) => DECISIONS.has(e.kind)) && !(openForm && asksReason(detail.forms[openForm]?.schema)) && (
         <label className="decision-comment">{t('casePage.approvalCommentRequiredToReturn')}
@@ -406,24 +352,88 @@ export default function CasePage({ id }: { id: string; me: Me }) {
           )}
         </details>
       )}
+    </>
+  );
+  const personalValues = detail.personal && <PersonalValues key={c.rev} caseId={id} values={detail.personal} />;
+  const recordTables = detail.records && <Records records={detail.records} />;
+  /** The forms filled so far, each a compact read-only summary (open for a reviewer, who decides on them). */
+  const earlierForms = detail.doneForms.filter((f) => f.id !== stepForm?.id);
+  const filledForms = earlierForms.length > 0 && (
+    <section className="card earlier">
+      <h3>{t('app.earlierSteps')}</h3>
+      {earlierForms.map((f) => (
+        <details key={f.id} className="done-form" open={deciding}>
+          <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('app.print')}</button>}</summary>
+          <div className={`print-area print-${f.id}`}>
+            <h2 className="print-only">{detail.process.title} · {f.title}</h2>
+            <FormSummary schema={f.schema} uiSchema={f.uiSchema} data={c.data[f.id]} />
+            {f.signatures?.length ? <div className="signatures print-only">{f.signatures.map((s) => <p key={s}>{t('casePage.date', { s })}</p>)}</div> : null}
+          </div>
+        </details>
+      ))}
+    </section>
+  );
 
-      {detail.personal && <PersonalValues key={c.rev} caseId={id} values={detail.personal} />}
-      {detail.records && <Records records={detail.records} />}
+  return (
+    <article className="case">
+      <header className="card">
+        <h2>{c.title}</h2>
+        <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join(t('common.listComma'))}{detail.steps[0]?.assigneeLabel ? t('casePage.assignee', { assigneeLabel: detail.steps[0].assigneeLabel }) : ''}</p>
+        <ol className="progress" aria-label={t('casePage.progress')}>
+          {detail.progress.map((s, i) => <li key={i} className={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>{s.label}</li>)}
+        </ol>
+        {detail.ballot && (
+          <p className="ballot">
+            {t('casePage.ballot', {
+              mode: { all: t('casePage.allMustApprove'), any: t('casePage.anyMayApprove'), ratio: t('casePage.aShareMustApprove'), one: t('casePage.addedApprovers') }[detail.ballot.mode],
+              label: detail.ballot.label, needed: detail.ballot.needed,
+              approved: detail.ballot.approved.join(t('common.listComma')) || t('casePage.nobody'), waiting: detail.ballot.waiting.join(t('common.listComma')) || t('casePage.nobody'),
+            })}
+          </p>
+        )}
+        {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('app.overdue') : t('app.due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('app.dueApproximate') : ''}</p>}
+      </header>
+      {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
+      {refused.map((p) => (
+        <div key={p.key} className="banner error" role="alert">
+          {t('casePage.refusedItem', { refused: t('app.refused'), label: p.label ?? p.type, at: formatTime(p.at), error: p.error })}{p.current ? t('casePage.caseNow', { step: p.current.stepLabel ?? detail.steps.map((s) => s.label).join(t('common.listComma')) }) : ''}
+          {' '}{p.data !== undefined && p.type === stepEvent?.type && <button className="link" onClick={() => setDraft(p.data)}>{t('app.restoreInput')}</button>}
+          {p.current && <button className="link" onClick={() => void resend(p.key)}>{t('app.resend')}</button>}
+          <button className="link" onClick={() => void discard(p.key)}>{t('app.discard')}</button>
+        </div>
+      ))}
+      {queued && <div className="banner warn" role="status">{t('app.alreadyQueued')} <a href="#/outbox">{t('app.outbox')}</a></div>}
+      {returned?.reason && <div className="banner warn">{t('app.returned')}{t('common.colon')}{returned.reason}{returned.field ? t('casePage.returnedField', { field: returned.field }) : ''}</div>}
 
-      {detail.doneForms.filter((f) => f.id !== stepForm?.id).length > 0 && (
-        <section className="card earlier">
-          <h3>{t('app.earlierSteps')}</h3>
-          {detail.doneForms.filter((f) => f.id !== stepForm?.id).map((f) => (
-            <details key={f.id} className="done-form">
-              <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('app.print')}</button>}</summary>
-              <div className={`print-area print-${f.id}`}>
-                <h2 className="print-only">{detail.process.title} · {f.title}</h2>
-                <StepForm schema={f.schema} uiSchema={f.uiSchema} formData={c.data[f.id]} caseId={id} readOnly />
-                {f.signatures?.length ? <div className="signatures print-only">{f.signatures.map((s) => <p key={s}>{t('casePage.date', { s })}</p>)}</div> : null}
-              </div>
-            </details>
-          ))}
+      {stepForm && stepEvent && draft !== undefined && (
+        <section className="card">
+          <h3>{stepForm.title}{draftSavedAt && <span className="draft-saved" role="status">{t('app.draftKept')} {draftSavedAt.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}</span>}</h3>
+          <StepForm
+            schema={stepForm.schema}
+            uiSchema={uiSchema}
+            formData={draft}
+            serverErrors={serverErrors}
+            busy={busy || queued}
+            caseId={id}
+            submitLabel={stepEvent.label}
+            onChange={(d) => {
+              setDraft(d);
+              localStorage.setItem(draftKey(id, stepForm.id), JSON.stringify(d));
+              setDraftSavedAt(new Date());
+            }}
+            onSubmit={(d) => void send(stepEvent.type, d)}
+          />
         </section>
+      )}
+
+      {deciding ? (
+        // A reviewer sees what was filled first, read-only and compact, with the decision beside it (below it on a phone).
+        <div className="review">
+          <div className="review-data">{filledForms}{recordTables}{personalValues}</div>
+          <aside className="review-decide card" aria-label={t('casePage.decision')}>{decision}</aside>
+        </div>
+      ) : (
+        <>{decision}{personalValues}{recordTables}{filledForms}</>
       )}
 
       <section className="card">
