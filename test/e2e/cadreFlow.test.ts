@@ -571,7 +571,7 @@ describe(`the case page's harder moments (${dbKind})`, () => {
       const sheet = page.locator('.print-agreement');
       await expect.poll(() => sheet.isVisible()).toBe(true);
       expect(await sheet.innerText()).toMatch(/户主签字：＿+[\s\S]*村委会（盖章）：＿+[\s\S]*乡镇人民政府（盖章）：＿+/);
-      expect(await sheet.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['2026-11-22', 'DY-2026-0042']);
+      expect(await sheet.locator('.summary-fields dd').allInnerTexts()).toEqual(['2026-11-22', 'DY-2026-0042']);
       expect(await page.locator('.print-register').isVisible()).toBe(false);
       expect(await page.locator('nav.bottom').isVisible()).toBe(false);
       await shot(page, 'case-print-agreement');
