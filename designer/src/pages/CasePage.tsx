@@ -5,6 +5,7 @@ import { api, ApiError, errorText, type CaseView, type FieldDetail, type Me } fr
 import { formatTime, t } from '../i18n';
 import { queuedTitle } from '../offline/queuedTitle';
 import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
+import { printHref } from '../print/printHref';
 import { StepForm } from '../stepForm';
 
 interface FormDef {
@@ -144,19 +145,6 @@ function withReason(schema: FormDef['schema'], comment: string): Record<string, 
 const draftKey = (caseId: string, formId: string) => `cf_draft:${caseId}:${formId}`;
 
 /** A case: its current step's form and the actions the user may take, earlier steps, and the history. */
-/** Prints one earlier form on A4 with its signature lines: opens it (a closed <details> prints nothing) and marks it as the only thing to print. */
-function printForm(details: HTMLDetailsElement | null, formId: string): void {
-  if (!details) return;
-  details.open = true;
-  details.dataset.printing = 'yes';
-  document.body.dataset.print = formId;
-  window.addEventListener('afterprint', () => {
-    delete details.dataset.printing;
-    delete document.body.dataset.print;
-  }, { once: true });
-  window.print();
-}
-
 export default function CasePage({ id }: { id: string; me: Me }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [history, setHistory] = useState<HistoryItem[]>([]);
@@ -295,6 +283,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     <article className="case">
       <header className="card">
         <h2>{c.title}</h2>
+        <a className="link print-case" href={printHref(id)}>{t('casePrint.printCase')}</a>
         <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join(t('common.listComma'))}{detail.steps[0]?.assigneeLabel ? t('casePage.assignee', { assigneeLabel: detail.steps[0].assigneeLabel }) : ''}</p>
         <ol className="progress" aria-label={t('casePage.progress')}>
           {detail.progress.map((s, i) => <li key={i} className={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>{s.label}</li>)}
@@ -415,7 +404,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
           <h3>{t('app.earlierSteps')}</h3>
           {detail.doneForms.filter((f) => f.id !== stepForm?.id).map((f) => (
             <details key={f.id} className="done-form">
-              <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('app.print')}</button>}</summary>
+              <summary>{f.title}{f.print && <a className="link" href={printHref(id, f.id)}>{t('app.print')}</a>}</summary>
               <div className={`print-area print-${f.id}`}>
                 <h2 className="print-only">{detail.process.title} · {f.title}</h2>
                 <StepForm schema={f.schema} uiSchema={f.uiSchema} formData={c.data[f.id]} caseId={id} readOnly />
