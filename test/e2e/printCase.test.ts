@@ -63,7 +63,7 @@ describe(`printing a case (${dbKind})`, () => {
       // The cadre is on the case's step (安置分房): prints the 搬迁协议 from the case page.
       await sessionLogin(page, e2e.server.url, cadre.cookie);
       await page.goto(`${e2e.server.url}/#/cases/${id}`);
-      await page.click('details.done-form:has(summary:has-text("签订搬迁协议")) summary a:has-text("打印")');
+      await page.click('details.done-form:has(summary:has-text("签订搬迁协议")) summary :text("打印")');
       await page.waitForSelector('.case-print h1:has-text("签订搬迁协议")');
       const identity = await page.locator('.print-identity').innerText();
       expect(identity).toContain(short);
