@@ -86,7 +86,7 @@ export default function CasePrintPage({ id, formId }: { id: string; formId?: str
           <dl className="print-fields print-identity">
             <div><dt>{t('casePrint.number')}</dt><dd><span className="case-number">{shortNumber(c.id)}</span> <span className="full-number">{c.id}</span></dd></div>
             {identityOf(detail).map((i) => <div key={i.title}><dt>{i.title}</dt><dd>{i.value}</dd></div>)}
-            <div><dt>{t('casePrint.step')}</dt><dd>{detail.steps.map((s) => s.label).join(t('common.listComma'))}（{c.status === 'done' ? t('casePrint.done') : t('casePrint.active')}）</dd></div>
+            <div><dt>{t('casePrint.step')}</dt><dd>{t('casePrint.stepStatus', { step: detail.steps.map((s) => s.label).join(t('common.listComma')), status: c.status === 'done' ? t('casePrint.done') : t('casePrint.active') })}</dd></div>
             <div><dt>{t('casePrint.started')}</dt><dd>{formatTime(c.createdAt)}</dd></div>
           </dl>
         </header>

@@ -29,7 +29,7 @@ function Value({ schema, value }: { schema: Schema; value: unknown }) {
   if (isFileRef(value)) return value.type.startsWith('image/') ? <img className="print-photo" src={`/api/files/${value.id}?size=thumb`} alt={value.name} /> : <>{value.name}</>;
   if (isFileField(schema)) return null;
   if (typeof value === 'string' && value.startsWith('data:image/')) return <img className="print-signature" src={value} alt={titleOf('', schema)} />;
-  if (isSchema(value)) return <>{Object.entries(value).map(([k, v]) => `${titleOf(k, isSchema(schema.properties) ? schema.properties[k] : undefined)}：${printedText(v, 'text')}`).join('；')}</>;
+  if (isSchema(value)) return <>{Object.entries(value).map(([k, v]) => titleOf(k, isSchema(schema.properties) ? schema.properties[k] : undefined) + t('common.colon') + printedText(v, 'text')).join(t('common.semicolon'))}</>;
   return <>{printedText(value, valueKind(isSchema(schema.items) ? schema.items : schema))}</>;
 }
 
