@@ -9,7 +9,7 @@ export { actionEntries } from './catalogue/actions';
 export { guardEntries, schemaReads } from './catalogue/guards';
 export { actions, findAction, findGuard, guards, type ActionEntry, type GuardEntry, type GuardTools, type RunEvent } from './catalogue/index';
 export { BUDGET } from './budget';
-export { caseRecords, type ComputedValue, type RecordColumn, type RecordList, valueKind } from './caseRecords';
+export { caseRecords, type ComputedValue, type FormPlace, type RecordColumn, type RecordList, valueKind } from './caseRecords';
 export { beyondCalendar, calendarOf, calendars, lastYearOf } from './calendars';
 export { checkDefinition, checkSource, locate, problemCatalogue, type CheckOptions, type CheckReport, type Problem, type ProblemCode, type ReviewerGate, type Severity } from './check/index';
 export { isVariation, maxDepth, type Variation } from './check/source';

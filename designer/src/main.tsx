@@ -22,6 +22,7 @@ const LocalCasePage = lazy(() => import('./pages/LocalCasePage'));
 const MessagesPage = lazy(() => import('./pages/MessagesPage'));
 const AdminPage = lazy(() => import('./admin/AdminPage'));
 const PasswordPage = lazy(() => import('./pages/PasswordPage'));
+const CasePrintPage = lazy(() => import('./print/CasePrintPage'));
 
 /** The signed-in user as last seen, for opening the app without signal. */
 const ME_KEY = 'cf_me';
@@ -136,7 +137,8 @@ function App() {
         <PageGuard page={page}>
         <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
           {page === 'tasks' && <TasksPage query={route.query} />}
-          {page === 'cases' && route.parts[1] && (isLocalCase(route.parts[1]) ? <LocalCasePage id={route.parts[1]} me={me} /> : <CasePage id={route.parts[1]} me={me} />)}
+          {page === 'cases' && route.parts[1] && route.parts[2] === 'print' && <CasePrintPage id={route.parts[1]} formId={route.query.get('form') ?? undefined} />}
+          {page === 'cases' && route.parts[1] && route.parts[2] !== 'print' && (isLocalCase(route.parts[1]) ? <LocalCasePage id={route.parts[1]} me={me} /> : <CasePage id={route.parts[1]} me={me} />)}
           {page === 'start' && <StartPage />}
           {page === 'dashboard' && <DashboardPage />}
           {page === 'author' && <AuthorPage processId={route.parts[1]} />}

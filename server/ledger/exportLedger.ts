@@ -10,7 +10,8 @@ import { type CaseFilter, filteredCases, scopeRoots } from '../cases/caseQueries
 import { AppError } from '../errors';
 import { caseRecords, type CompiledProcess, getPath, pathKey } from '../../engine/index';
 import { csvCell } from './csvCell';
-import { cellText, ledgerColumns, listColumns } from './ledgerColumns';
+import { cellText, ledgerColumns, tableColumns } from './ledgerColumns';
+import { csvText, xlsxValue } from './ledgerValues';
 
 /** Who exported a ledger (name and username) and when (Beijing time), as the file carries them. */
 export function exportStamp(actor: UserActor, now: Date): { who: string; when: string } {
@@ -64,13 +65,17 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
       after = page.last;
     }
   };
+  const records = caseRecords(def);
+  // Lists of rows (家庭成员, 股东名册, 走访记录) are sheets of their own in the xlsx; the CSV is one table and says where they are.
+  const tables = [...records.tables, ...records.lists];
   const write = async () => {
     if (format === 'csv') {
-      // First row: who exported and when (as many cells as the header, so every row has the same), then the header.
-      const stamp = [`导出人：${exported.who}`, `导出时间：${exported.when}`, ...columns.slice(2).map(() => null)];
-      out.write(`\uFEFF${stamp.map(csvCell).join(',')}\r\n${columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
+      // First row: who exported and when, and where the lists are (as many cells as the header, so every row has the same), then the header.
+      const elsewhere = tables.length ? `${tables.map((l) => l.title).join('、')}每条一行，见 xlsx 导出中同名的工作表（本 CSV 不含）` : null;
+      const stamp = [`导出人：${exported.who}`, `导出时间：${exported.when}`, elsewhere, ...columns.slice(3).map(() => null)];
+      out.write(`\uFEFF${stamp.map((v) => csvCell(v)).join(',')}\r\n${columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
       for await (const page of pages()) {
-        const text = page.map((c) => columns.map((col) => csvCell(col.value(c))).join(',')).join('\r\n');
+        const text = page.map((c) => columns.map((col) => csvText(col.value(c), col.kind)).join(',')).join('\r\n');
         if (!out.write(`${text}\r\n`)) await new Promise((r) => out.once('drain', r));
       }
       out.end();
@@ -83,29 +88,39 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
     book.created = now;
     book.modified = now;
     const pageHeader = `&L${`导出人：${exported.who}`.replace(/&/g, '&&')}&R${`导出时间：${exported.when}`}`;
-    // A frozen header row with filters; dates as real dates, money as numbers with two decimals.
-    const addSheet = (name: string, cols: { header: string; kind?: string }[]) => {
-      const sheet = book.addWorksheet(name.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }], headerFooter: { oddHeader: pageHeader, differentFirst: false, differentOddEven: false } });
-      sheet.columns = cols.map((c) => ({ header: c.header, width: Math.min(40, Math.max(10, c.header.length * 2 + 2)), style: c.kind === 'date' ? { numFmt: 'yyyy-mm-dd' } : c.kind === 'money' ? { numFmt: '0.00' } : {} }));
+    // A frozen header row with filters; sheet names are at most 31 characters and unique.
+    const names = new Set<string>();
+    const addSheet = (title: string, headers: string[]) => {
+      const base = title.replace(/[\\/?*[\]:]/g, ' ').slice(0, 28);
+      let name = base;
+      for (let n = 2; names.has(name); n++) name = `${base}(${n})`;
+      names.add(name);
+      const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }], headerFooter: { oddHeader: pageHeader, differentFirst: false, differentOddEven: false } });
+      sheet.columns = headers.map((header) => ({ header, width: Math.min(40, Math.max(12, header.length * 2 + 2)) }));
       sheet.getRow(1).font = { bold: true };
-      sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
+      sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: headers.length } };
       return sheet;
     };
-    const typed = (v: unknown, kind?: string) => (kind === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : v === undefined ? null : v);
-    const main = addSheet(def.title, columns);
-    for await (const page of pages()) for (const c of page) main.addRow(columns.map((col) => typed(col.value(c), col.kind))).commit();
+    // Dates as real dates, money in yuan with two decimals: each cell typed and formatted by its column's kind.
+    const addRow = (sheet: ExcelJS.Worksheet, cells: { value: unknown; numFmt?: string }[]) => {
+      const row = sheet.addRow(cells.map((c) => c.value));
+      cells.forEach((c, i) => c.numFmt && (row.getCell(i + 1).numFmt = c.numFmt));
+      row.commit();
+    };
+    const main = addSheet(def.title, columns.map((c) => c.header));
+    for await (const page of pages()) for (const c of page) addRow(main, columns.map((col) => xlsxValue(col.value(c), col.kind)));
     main.commit();
-    // Each list steps append to (还款记录, 走访记录) on a sheet of its own: one row per entry, linked by the case number.
-    for (const list of caseRecords(def).lists) {
-      const cols = listColumns(list);
-      const sheet = addSheet(list.title, cols);
+    // Each list of rows on a sheet of its own: one row per entry, linked by the case number.
+    for (const list of tables) {
+      const cols = tableColumns(list);
+      const sheet = addSheet(list.title, cols.map((c) => c.header));
       for await (const page of pages()) {
         for (const c of page) {
           const rows = getPath(c.data, list.path);
           if (!Array.isArray(rows)) continue;
           rows.forEach((row, i) => {
             const r = row !== null && typeof row === 'object' ? (row as Record<string, unknown>) : {};
-            sheet.addRow([c.id, c.title, i + 1, ...cols.slice(3).map((col) => typed(cellText(r[col.key!]), col.kind))]).commit();
+            addRow(sheet, [{ value: c.id }, { value: c.title }, { value: i + 1 }, ...cols.slice(3).map((col) => xlsxValue(cellText(r[col.key!]), col.kind))]);
           });
         }
       }

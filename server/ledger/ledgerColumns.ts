@@ -1,31 +1,38 @@
-import { caseRecords, getPath, type RecordColumn, type Definition, valueKind } from '../../engine/index';
+import { caseRecords, getPath, type Definition, type RecordList, valueKind } from '../../engine/index';
 import type { CaseView } from '../cases/caseView';
+import { type LedgerKind, ledgerHeader } from './ledgerValues';
 
 /** One ledger column: a Chinese header, how to read the cell from a case, and what kind of value it holds. */
 export interface LedgerColumn {
   header: string;
   value: (c: CaseView) => string | number | null;
-  /** Dates are written as real dates and money with two decimals in a spreadsheet. */
-  kind?: RecordColumn['kind'];
+  /** Dates and moments are written as real dates and money in yuan with two decimals (ledgerValues.ts); none: as the value is. */
+  kind?: LedgerKind;
 }
 
-type Schema = { type?: string; title?: string; format?: string; multipleOf?: number; properties?: Record<string, Schema>; items?: Schema };
+type Schema = { type?: string; title?: string; format?: string; multipleOf?: number; file?: unknown; properties?: Record<string, Schema>; items?: Schema };
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A cell for any form value: lists joined with ；, yes/no in Chinese. */
+/** A cell for any form value: lists joined with ；, yes/no in Chinese, a photo or file by its name. */
 export function cellText(value: unknown): string | number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (typeof value === 'number') return value;
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map((v) => (v !== null && typeof v === 'object' ? Object.entries(v).filter(([k]) => !k.startsWith('_')).map(([, x]) => cellText(x)).join(' ') : cellText(v))).join('；');
-  return Object.values(value as object).map((x) => cellText(x)).join(' ');
+  if (Array.isArray(value)) return value.map((v) => (isRecord(v) ? Object.entries(v).filter(([k]) => !k.startsWith('_')).map(([, x]) => cellText(x)).join(' ') : cellText(v))).join('；');
+  const o = value as Record<string, unknown>;
+  if (typeof o.sha256 === 'string' && typeof o.name === 'string') return o.name;
+  return Object.values(o).map((x) => cellText(x)).join(' ');
 }
 
 const STATUS: Record<string, string> = { active: '办理中', done: '已办结' };
 
-/** The ledger's columns for a process: the case's own, then every form field, headed 表单·字段. */
+/**
+ * The ledger's columns for a process: the case's own, then every field of every saved form, headed
+ * 表单·字段 and read where the form is kept (退回修改 under `returned`), then computed values.
+ * A form's lists of rows (家庭成员) are not columns: each is a sheet of its own (tableColumns).
+ */
 export function ledgerColumns(def: Definition, unitNames: Map<string, string>, stateLabels: Map<string, string>): LedgerColumn[] {
-  const date = (s: string | null) => (s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : null);
   const columns: LedgerColumn[] = [
     { header: '案件编号', value: (c) => c.id },
     { header: '名称', value: (c) => c.title },
@@ -33,31 +40,36 @@ export function ledgerColumns(def: Definition, unitNames: Map<string, string>, s
     { header: '当前环节', value: (c) => c.stateKey.split(',').map((k) => stateLabels.get(k) ?? k).join('、') },
     { header: '状态', value: (c) => STATUS[c.status] ?? c.status },
     { header: '是否超期', value: (c) => (c.overdue ? '是' : '否') },
-    { header: '办理期限', value: (c) => date(c.dueAt) },
-    { header: '发起时间', value: (c) => date(c.createdAt) },
-    { header: '最后办理', value: (c) => date(c.updatedAt) },
+    { header: '办理期限', value: (c) => c.dueAt, kind: 'datetime' },
+    { header: '发起时间', value: (c) => c.createdAt, kind: 'datetime' },
+    { header: '最后办理', value: (c) => c.updatedAt, kind: 'datetime' },
   ];
-  for (const [formId, form] of Object.entries(def.forms)) {
-    const props = (form.schema as Schema).properties ?? {};
+  const records = caseRecords(def);
+  const tables = new Set(records.tables.map((t) => t.path));
+  for (const place of records.forms) {
+    const props = (def.forms[place.formId]!.schema as Schema).properties ?? {};
     for (const [field, schema] of Object.entries(props)) {
+      if (tables.has(`${place.path}.${field}`)) continue;
+      const kind = schema.type === 'object' || schema.type === 'array' ? 'text' : valueKind(schema as Record<string, unknown>);
       columns.push({
-        header: `${form.title}·${schema.title ?? field}`,
-        kind: valueKind(schema),
+        header: ledgerHeader(`${place.title}·${schema.title ?? field}`, kind),
+        kind,
         value: (c) => {
-          const saved = c.data[formId];
-          return saved !== null && typeof saved === 'object' ? cellText((saved as Record<string, unknown>)[field]) : null;
+          const saved = getPath(c.data, place.path);
+          return isRecord(saved) ? cellText(saved[field]) : null;
         },
       });
     }
   }
-  // What actions compute (尚欠本金), by the author's labels.
-  for (const v of caseRecords(def).computed) {
-    columns.push({ header: v.label, value: (c) => cellText(getPath(c.data, v.path)), kind: 'number' });
+  // What actions compute (尚欠本金), by the author's labels; a label naming yuan is money, else the value says (a number, a date).
+  for (const v of records.computed) {
+    const kind: LedgerKind = v.label.includes('元') ? 'money' : undefined;
+    columns.push({ header: v.label, value: (c) => cellText(getPath(c.data, v.path)), kind });
   }
   return columns;
 }
 
-/** The columns of one appended list's sheet: the case it belongs to, the entry's number, then the entry's fields. */
-export function listColumns(list: { columns: RecordColumn[] }): { header: string; kind?: RecordColumn['kind']; key?: string }[] {
-  return [{ header: '案件编号' }, { header: '名称' }, { header: '第几条', kind: 'number' }, ...list.columns.map((c) => ({ header: c.title, kind: c.kind, key: c.key }))];
+/** The columns of a sheet of rows (an appended list, a form's table): the case it belongs to, the row's number, then the row's fields. */
+export function tableColumns(list: RecordList): { header: string; kind?: LedgerKind; key?: string }[] {
+  return [{ header: '案件编号' }, { header: '名称' }, { header: '第几条', kind: 'number' }, ...list.columns.map((c) => ({ header: ledgerHeader(c.title, c.kind), kind: c.kind, key: c.key }))];
 }

@@ -564,16 +564,16 @@ describe(`the case page's harder moments (${dbKind})`, () => {
     try {
       await uiLogin(page, e2e.server.url, '532326', 'cun');
       await page.goto(`${e2e.server.url}/#/cases/${id}`);
-      await page.evaluate(() => { (window as unknown as { printed: number }).printed = 0; window.print = () => { (window as unknown as { printed: number }).printed++; }; });
-      await page.click('details.done-form:has-text("签订搬迁协议") button:has-text("打印")');
-      expect(await page.evaluate(() => [document.body.dataset.print, (window as unknown as { printed: number }).printed])).toEqual(['agreement', 1]);
+      // 打印 opens the printed agreement: that form alone, on A4, under the case's number and the household.
+      await page.click('details.done-form:has-text("签订搬迁协议") summary :text("打印")');
+      await page.waitForSelector('.case-print h1:has-text("签订搬迁协议")');
       await page.emulateMedia({ media: 'print' });
-      const sheet = page.locator('.print-agreement');
-      await expect.poll(() => sheet.isVisible()).toBe(true);
+      const sheet = page.locator('.case-print');
       expect(await sheet.innerText()).toMatch(/户主签字：＿+[\s\S]*村委会（盖章）：＿+[\s\S]*乡镇人民政府（盖章）：＿+/);
-      expect(await sheet.locator('.summary-fields dd').allInnerTexts()).toEqual(['2026-11-22', 'DY-2026-0042']);
-      expect(await page.locator('.print-register').isVisible()).toBe(false);
+      expect(await sheet.locator('.print-fields dd').allInnerTexts()).toEqual(expect.arrayContaining(['2026-11-22', 'DY-2026-0042', `${id.slice(0, 8).toUpperCase()} ${id}`]));
+      expect(await sheet.locator('h2').allInnerTexts()).toEqual(['签订搬迁协议']);
       expect(await page.locator('nav.bottom').isVisible()).toBe(false);
+      expect(await page.locator('.print-toolbar').isVisible()).toBe(false);
       await shot(page, 'case-print-agreement');
     } finally {
       await context.close();

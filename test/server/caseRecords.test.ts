@@ -32,7 +32,7 @@ describe(`the case page shows what actions keep: appended lists and computed val
     ]);
     const repayments = records.lists.find((l) => l.path === 'repayments')!;
     expect(repayments.title).toBe('还款登记');
-    expect(repayments.columns.map((c) => [c.title, c.kind])).toEqual([['还款日期', 'date'], ['还款金额（元）', 'money'], ['备注', 'text'], ['登记时间', 'text'], ['登记人', 'text']]);
+    expect(repayments.columns.map((c) => [c.title, c.kind])).toEqual([['还款日期', 'date'], ['还款金额（元）', 'money'], ['备注', 'text'], ['登记时间', 'datetime'], ['登记人', 'text']]);
     expect(repayments.rows.map((r) => [r.paidOn, r.amount, r.note ?? null])).toEqual([['2027-03-01', 10000.1, null], ['2028-03-01', 0.2, '零头']]);
 
     // The ledger carries them too: computed values as columns, each list on a sheet of its own, one row per entry.

@@ -155,7 +155,6 @@ describe(`ledgers (${dbKind})`, () => {
     const row = cells(csv.find((l) => l.startsWith(c.id))!);
     const at = (title: string) => row[header.indexOf(title)];
     expect(at('摸底登记·户主姓名')).toBe("'=1+1");
-    expect(at('摸底登记·家庭成员')).toMatch(/^'@SUM\(A1\)/);
     // A number the product writes (家庭人数, computed) stays a number.
     expect(at('摸底登记·家庭人数')).toBe('2');
     // Every cell of the export: none starts as a formula would.
@@ -169,9 +168,75 @@ describe(`ledgers (${dbKind})`, () => {
     const typedCells: { type: number; value: unknown }[] = [];
     sheet.eachRow((r) => r.getCell(1).value === c.id && typedCells.push(r.getCell(titles.indexOf('摸底登记·户主姓名'))));
     expect(typedCells.map((cell) => [cell.type, cell.value])).toEqual([[ExcelJS.ValueType.String, '=1+1']]);
+    // Household members are rows of their own sheet, typed text kept as text.
+    const members: { type: number; value: unknown }[] = [];
+    book.getWorksheet('摸底登记·家庭成员')!.eachRow((r) => r.getCell(1).value === c.id && members.push(r.getCell(4)));
+    expect(members.map((cell) => [cell.type, cell.value])).toEqual([[ExcelJS.ValueType.String, '@SUM(A1)'], [ExcelJS.ValueType.String, "+cmd|' /C calc'!A0"]]);
     let formulas = 0;
     book.eachSheet((s) => s.eachRow((r) => r.eachCell((cell) => void (cell.type === ExcelJS.ValueType.Formula && formulas++))));
     expect(formulas).toBe(0);
+  });
+
+  it('the xlsx a supervisor opens: times and dates are dates, money in yuan with its unit, 退回原因 filled, rosters on sheets of their own keyed by case number', async () => {
+    const reviewer = await login(t.app, '532326', 'xiang');
+    const load = async (query: string, who = cadre) => {
+      const res = await who.get(`/api/cases/export?${query}`);
+      expect(res.statusCode).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      return book;
+    };
+    const headersOf = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown[]).slice(1);
+    const rowsOf = (sheet: ExcelJS.Worksheet, id: string) => sheet.getRows(2, Math.max(1, sheet.rowCount - 1))!.filter((r) => r.getCell(1).value === id);
+
+    // A relocation returned by the township: its reason is kept under `returned`, and the ledger says it.
+    const c = (await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: registration() })).statusCode).toBe(200);
+    expect((await reviewer.send('POST', `/api/cases/${c.id}/events`, { type: 'RETURN', data: { reason: '配偶身份证号与户口簿不符', field: '家庭成员' } })).statusCode).toBe(200);
+    const relocation = await load('processId=relocation&format=xlsx');
+    const main = relocation.worksheets[0]!;
+    const headers = headersOf(main);
+    const [row] = rowsOf(main, c.id);
+    const cell = (title: string) => row!.getCell(headers.indexOf(title) + 1);
+    expect(cell('退回修改·退回原因').value).toBe('配偶身份证号与户口簿不符');
+    expect(cell('退回修改·需修改的项目').value).toBe('家庭成员');
+    // 发起时间 is a date Excel can sort and filter by, shown in Beijing time.
+    expect(cell('发起时间').value).toBeInstanceOf(Date);
+    expect(cell('发起时间').numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(cell('摸底登记·建档立卡贫困户').value).toBe('是');
+    // The household roster is not squeezed into one cell: a sheet of its own, one member a row.
+    expect(headers).not.toContain('摸底登记·家庭成员');
+    const members = relocation.getWorksheet('摸底登记·家庭成员')!;
+    expect(headersOf(members)).toEqual(['案件编号', '名称', '第几条', '姓名', '身份证号', '与户主关系']);
+    expect(rowsOf(members, c.id).map((r) => [r.getCell(2).value, r.getCell(3).value, r.getCell(4).value, r.getCell(6).value])).toEqual([['李明华', 1, '李明华', '户主'], ['李明华', 2, '张桂英', '配偶']]);
+    // Returned to 摸底登记, the cadre's step: the cadre sees ID numbers in full.
+    expect(rowsOf(members, c.id)[1]!.getCell(5).value).toBe(idNumber('532326', '19820315', '002'));
+
+    // A dividend plan: 3000 元 shared over two households; each household's share (kept in fen) in yuan with two decimals.
+    const d = (await cadre.send('POST', '/api/cases', { processId: 'dividend', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    const plan = { project: '光伏电站收益', source: '租金', amount: 3000, households: [{ name: '赵大山', idNumber: idNumber('532326', '19700505', '301'), people: 4, shares: 1 }, { name: '钱小花', idNumber: idNumber('532326', '19750505', '302'), people: 3, shares: 1 }] };
+    expect((await cadre.send('POST', `/api/cases/${d.id}/events`, { type: 'SUBMIT', data: plan })).statusCode).toBe(200);
+    expect((await cadre.send('POST', `/api/cases/${d.id}/events`, { type: 'RECORD_MEETING', data: { heldOn: '2026-04-02', attendees: 35, approved: true } })).statusCode).toBe(200);
+    const dividend = await load('processId=dividend&format=xlsx');
+    const planSheet = dividend.worksheets[0]!;
+    const [planRow] = rowsOf(planSheet, d.id);
+    const planHeaders = headersOf(planSheet);
+    expect(planRow!.getCell(planHeaders.indexOf('分红方案·可分配金额（元）') + 1).value).toBe(3000);
+    expect(planRow!.getCell(planHeaders.indexOf('分红方案·可分配金额（元）') + 1).numFmt).toBe('0.00');
+    expect(planRow!.getCell(planHeaders.indexOf('村民代表会议表决·会议日期') + 1).value).toEqual(new Date('2026-04-02T00:00:00Z'));
+    const roster = dividend.getWorksheet('分红方案·股东名册')!;
+    expect(headersOf(roster)).toEqual(['案件编号', '名称', '第几条', '户主姓名', '身份证号', '家庭人口', '份额（股）', '分得金额（元）']);
+    const shares = rowsOf(roster, d.id);
+    expect(shares.map((r) => [r.getCell(4).value, r.getCell(8).value, r.getCell(8).numFmt])).toEqual([['赵大山', 1500, '0.00'], ['钱小花', 1500, '0.00']]);
+    expect(shares[0]!.getCell(5).value).toBe(plan.households[0]!.idNumber);
+    // The county's supervisor is not on the step (公示): ID numbers in the roster sheet are masked, as everywhere else.
+    const masked = rowsOf((await load('processId=dividend&format=xlsx', await login(t.app, '532326', 'jiandu'))).getWorksheet('分红方案·股东名册')!, d.id);
+    expect(masked.map((r) => r.getCell(5).value)).toEqual(plan.households.map((h) => `${h.idNumber.slice(0, 6)}********${h.idNumber.slice(-4)}`));
+
+    // The CSV is one table and says so: the lists are named in its first row, money has two decimals.
+    const csv = (await cadre.get('/api/cases/export?processId=dividend&format=csv')).body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(csv[0]).toMatch(/分红方案·股东名册、公示异议、异议处理每条一行，见 xlsx 导出中同名的工作表/);
+    expect(csv.find((l) => l.startsWith(d.id))).toContain(',3000.00,');
   });
 
   it('writes numbers as numbers and neutralises text that starts like a formula', () => {

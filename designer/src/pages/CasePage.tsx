@@ -1,45 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UiSchema } from '@rjsf/utils';
-import { caseFieldTitles, type ProgressStep, type RecordColumn } from '../../../engine/index';
-import { api, ApiError, errorText, type CaseView, type FieldDetail, type Me } from '../api';
+import { caseFieldTitles } from '../../../engine/index';
+import { api, ApiError, errorText, type FieldDetail, type Me } from '../api';
+import type { CaseDetail as Detail, CaseFormDef as FormDef } from '../caseDetail';
 import { formatValue } from '../fieldValue';
 import { FormSummary } from '../formSummary';
 import { formatTime, t } from '../i18n';
 import { queuedTitle } from '../offline/queuedTitle';
 import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
+import { printHref } from '../print/printHref';
 import { StepForm } from '../stepForm';
-
-interface FormDef {
-  title: string;
-  schema: { properties?: Record<string, { title?: string }> } & object;
-  uiSchema?: UiSchema;
-  print?: boolean;
-  signatures?: string[];
-}
-interface Detail {
-  case: CaseView;
-  process: { id: string; title: string; version: number; caseTitle?: string };
-  steps: { label: string; form: string | null; assigneeLabel: string | null; final: boolean }[];
-  progress: ProgressStep[];
-  canWithdraw: boolean;
-  claimedBy: string | null;
-  canAddSigner: boolean;
-  canClaim: boolean;
-  transferTo: { id: string; name: string }[];
-  copyTo: { id: string; name: string }[];
-  /** Where the vote of a step several approvers decide stands. */
-  ballot: { label: string; mode: 'all' | 'any' | 'ratio' | 'one'; needed: number; approved: string[]; waiting: string[] } | null;
-  form: (FormDef & { id: string }) | null;
-  forms: Record<string, FormDef>;
-  events: { type: string; label: string; kind: string; form?: string }[];
-  doneForms: (FormDef & { id: string })[];
-  /** Personal values shown masked (the caller is not on the case's step); each may be shown in full, which is recorded. */
-  personal?: { path: string; title: string; masked: string }[];
-  records?: {
-    lists: { path: string; title: string; columns: RecordColumn[]; rows: Record<string, unknown>[] }[];
-    computed: { path: string; label: string; value: unknown }[];
-  };
-}
 
 /** What the case keeps besides its forms: computed values and the lists steps append to (还款记录, 走访记录). */
 function Records({ records }: { records: NonNullable<Detail['records']> }) {
@@ -137,19 +107,6 @@ function withReason(schema: FormDef['schema'], comment: string): Record<string, 
 const draftKey = (caseId: string, formId: string) => `cf_draft:${caseId}:${formId}`;
 
 /** A case: its current step's form and the actions the user may take, earlier steps, and the history. */
-/** Prints one earlier form on A4 with its signature lines: opens it (a closed <details> prints nothing) and marks it as the only thing to print. */
-function printForm(details: HTMLDetailsElement | null, formId: string): void {
-  if (!details) return;
-  details.open = true;
-  details.dataset.printing = 'yes';
-  document.body.dataset.print = formId;
-  window.addEventListener('afterprint', () => {
-    delete details.dataset.printing;
-    delete document.body.dataset.print;
-  }, { once: true });
-  window.print();
-}
-
 export default function CasePage({ id }: { id: string; me: Me }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [history, setHistory] = useState<HistoryItem[]>([]);
@@ -363,12 +320,8 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       <h3>{t('app.earlierSteps')}</h3>
       {earlierForms.map((f) => (
         <details key={f.id} className="done-form" open={deciding}>
-          <summary>{f.title}{f.print && <button className="link" onClick={(ev) => { ev.preventDefault(); printForm(ev.currentTarget.closest('details'), f.id); }}>{t('app.print')}</button>}</summary>
-          <div className={`print-area print-${f.id}`}>
-            <h2 className="print-only">{detail.process.title} · {f.title}</h2>
-            <FormSummary schema={f.schema} uiSchema={f.uiSchema} data={c.data[f.id]} />
-            {f.signatures?.length ? <div className="signatures print-only">{f.signatures.map((s) => <p key={s}>{t('casePage.date', { s })}</p>)}</div> : null}
-          </div>
+          <summary>{f.title}{f.print && <a className="link" href={printHref(id, f.id)}>{t('app.print')}</a>}</summary>
+          <FormSummary schema={f.schema} uiSchema={f.uiSchema} data={c.data[f.id]} />
         </details>
       ))}
     </section>
@@ -378,6 +331,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
     <article className="case">
       <header className="card">
         <h2>{c.title}</h2>
+        <a className="link print-case" href={printHref(id)}>{t('casePrint.printCase')}</a>
         <p className="meta">{detail.process.title} · {detail.steps.map((s) => s.label).join(t('common.listComma'))}{detail.steps[0]?.assigneeLabel ? t('casePage.assignee', { assigneeLabel: detail.steps[0].assigneeLabel }) : ''}</p>
         <ol className="progress" aria-label={t('casePage.progress')}>
           {detail.progress.map((s, i) => <li key={i} className={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>{s.label}</li>)}

@@ -74,8 +74,9 @@ export default function DashboardPage() {
         <label className="range">{t('dashboardPage.startedFrom')}<input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} /></label>
         <label className="range">{t('dashboardPage.to')}<input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} /></label>
         <a className="button" href={exportHref('xlsx')}>{t('dashboardPage.excel', { export: t('app.export') })}</a>
-        <a className="button" href={exportHref('csv')}>{t('dashboardPage.csv', { export: t('app.export') })}</a>
+        <a className="button" href={exportHref('csv')} title={t('dashboardPage.csvHasNoLists')}>{t('dashboardPage.csv', { export: t('app.export') })}</a>
       </div>
+      <p className="muted export-note">{t('dashboardPage.csvHasNoLists')}</p>
       {data && (
         <p className="summary">{t('app.total')} <a href={drill({})}>{data.total}</a> · {t('app.overdue')} <a className="late" href={drill({ overdue: 'true' })}>{data.overdue}</a></p>
       )}
