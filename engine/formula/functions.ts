@@ -37,6 +37,8 @@ export interface FormulaFunction {
   lazy?: boolean;
   /** Given error values as they are (IFERROR, ISERROR, ISBLANK); any other function's value is the first error among its arguments. */
   takesErrors?: boolean;
+  /** Counts working days on the calendar: past the calendar's last year its result ignores holidays (a deadline from it is approximate). */
+  workingDays?: boolean;
   run(args: Value[], env: FormulaEnv): Value;
 }
 
@@ -136,7 +138,7 @@ export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(O
     const y = dayArg(a[1]!);
     return x instanceof Day && y instanceof Day ? Decimal.of(x.n - y.n) : x instanceof Day ? y : x;
   } },
-  WORKDAY: { summary: '某日期之后第 n 个工作日（按本县节假日日历，含调休）', example: 'WORKDAY(register.signedOn, 5)', min: 2, max: 2, arg: (i) => (i === 0 ? 'date' : 'number'), returns: 'date', run: (a, e) => {
+  WORKDAY: { summary: '某日期之后第 n 个工作日（按本县节假日日历，含调休）', example: 'WORKDAY(register.signedOn, 5)', workingDays: true, min: 2, max: 2, arg: (i) => (i === 0 ? 'date' : 'number'), returns: 'date', run: (a, e) => {
     const d = dayArg(a[0]!);
     const n = numberOr(a[1]!);
     if (!(d instanceof Day)) return d;

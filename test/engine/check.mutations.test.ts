@@ -101,6 +101,8 @@ const mutations: Mutation[] = [
   { name: 'case title from a path no form defines', mutate: (d) => (d.caseTitle = 'register.householdr'), code: 'data-path-unknown', path: '/caseTitle' },
   { name: 'a calendar the engine does not have', mutate: (d) => (d.calendar = 'CN-2027'), code: 'calendar-unknown', path: '/calendar' },
   { name: 'working-day deadlines past the end of the holiday calendar (warning)', mutate: () => undefined, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: '/delays/reviewTime/workingDays' },
+  { name: 'a deadline from a working-day formula past the end of the holiday calendar (warning)', mutate: (d) => { d.delays.reviewTime = { duration: 'P5D', label: '5 天' }; d.machine.states.moving.meta.sla = '=WORKDAY(agreement.signedOn, 30)'; }, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: `${S}/moving/meta/sla` },
+  { name: 'a timer at a working-day formula past the end of the holiday calendar (warning)', mutate: (d) => { d.delays.reviewTime = { duration: 'P5D', label: '5 天' }; d.delays.moveInDeadline = { at: '=WORKDAY(agreement.signedOn, 60)', label: '入住期限' }; }, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: '/delays/moveInDeadline/at' },
   { name: 'a step whose assignee no user of the county holds (warning)', mutate: () => undefined, options: { roleHeld: (r) => r !== 'county_office' }, code: 'role-unheld', path: `${S}/countyReview/meta/assignee` },
   // Steps decided by several approvers.
   { name: 'a share of approvers with no ratio', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'ratio' }), code: 'approval-ratio-missing', path: `${S}/townshipReview/meta/approval` },
