@@ -60,6 +60,7 @@ export const problemCatalogue = {
   'compute-overwrites-field': e((a) => `compute 写入「${a.to}」，这是表单「${a.form}」中由办理人填写的「${a.field}」：计算结果会覆盖填写的内容。请写到别处（如 loan.balance），或把该字段做成计算字段（formula）`, (a) => `compute writes "${a.to}", the field "${a.field}" a person fills in form "${a.form}": the result would overwrite what was typed`),
   'formula-reads-later': e((a) => `公式读取「${a.field}」${a.form}，但它要到${a.filler}才填写：在「${a.step}」时它总是空的。请改读此前已填写的数据，或把公式移到填写之后的环节${a.hint}`, (a) => `the formula reads "${a.field}", which is filled only later (${a.filler}): at "${a.step}" it is always blank`),
   'patch-form-in-use': e((a) => `县级变更删除了表单「${a.form}」(${a.id})，但模板在${a.where}仍要用它：案件到那里就无法办理。请保留这个表单，或在变更里一并改掉用到它的地方`, (a) => `the county patch deletes form "${a.id}", which the template still uses at ${a.where}`),
+  'formula-compares-optional': w((a) => `公式第 ${a.at} 个字符处用「${a.op}」比较「${a.field}」(${a.path})，但它不是必填项：办理人没填时比较得到 #VALUE!，这一步会被拒绝。请先用 ISBLANK(${a.path}) 判断，或用 IFERROR(…, 默认值) 包起来，或把它设为必填`, (a) => `the formula compares "${a.path}" with ${a.op} at character ${a.at}, but the field is not required: left empty, the comparison is #VALUE! and the step is refused; test it with ISBLANK or wrap it in IFERROR`),
   'role-undeclared': e((a) => `角色「${a.role}」未在 roles 中声明`, (a) => `role "${a.role}" is not declared`),
   'role-unused': w((a) => `角色「${a.role}」没有用到`, (a) => `role "${a.role}" is never used`),
   'form-unknown': e((a) => `表单「${a.form}」不存在`, (a) => `form "${a.form}" does not exist`),

@@ -145,6 +145,8 @@ const mutations: Mutation[] = [
   { name: 'a guard reading the form its own step saves only after it', mutate: (d) => (d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'allocation.area > 50' } }), code: 'formula-reads-later', path: `${S}/allocating/on/SUBMIT/guard/params/expr` },
   { name: 'a compute reading a list appended only in a later step', mutate: (d) => (d.machine.states.countyReview.on.APPROVE = { target: 'mobilising', actions: [{ type: 'compute', params: { to: 'review.followUpCount', expr: 'COUNT(followUps)' } }] }), code: 'formula-reads-later', path: `${S}/countyReview/on/APPROVE/actions/0/params/expr` },
   { name: 'a timer whose date comes from a form filled only later', mutate: (d) => (d.delays.moveInDeadline = { at: '=WORKDAY(demolition.demolishedOn, 60)', label: '入住期限' }), code: 'formula-reads-later', path: '/delays/moveInDeadline/at' },
+  { name: 'a guard comparing a field the cadre may leave empty (warning)', mutate: (d) => (d.machine.states.moving.on.SUBMIT.guard = { type: 'formula', params: { expr: 'allocation.area * 2 >= 120' } }), code: 'formula-compares-optional', path: `${S}/moving/on/SUBMIT/guard/params/expr` },
+  { name: 'a guard comparing an optional field of the form just submitted (warning)', mutate: (d) => (d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'submitted.area > 40' } }), code: 'formula-compares-optional', path: `${S}/allocating/on/SUBMIT/guard/params/expr` },
   // A county's patch over a shared template.
   { name: 'a county patch deleting a form a step still uses', text: () => JSON.stringify({ extends: 'relocation', patch: { forms: { visit: null } } }), options: { findTemplate: (id) => (id === 'relocation' ? template('relocation') : undefined) }, code: 'patch-form-in-use', path: '/patch/forms/visit' },
   // Form schemas.
@@ -235,6 +237,11 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
     d.machine.states.moving.meta.sla = '=WORKDAY(agreement.signedOn, 30)';
     d.machine.states.registering.on.SUBMIT.guard = { type: 'formula', params: { expr: 'OR(ISBLANK(returned.reason), submitted.householder <> "")' } };
     d.machine.states.allocating.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'allocationStats.perHead', expr: 'IFERROR(allocation.area / register.memberCount, 0)' } });
+  } },
+  { name: 'comparisons on optional fields that handle the blank, and on required ones', mutate: (d) => {
+    d.machine.states.moving.on.SUBMIT.guard = { type: 'formula', params: { expr: 'OR(ISBLANK(allocation.area), allocation.area >= 60)' } };
+    d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'IFERROR(submitted.area > 40, TRUE)' } };
+    d.machine.states.following.on.SUBMIT.guard = { type: 'formula', params: { expr: 'submitted.income >= 0' } };
   } },
   { name: '会签 by the township reviewers', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'all' }) },
   { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },
