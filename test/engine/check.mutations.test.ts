@@ -162,6 +162,7 @@ const mutations: Mutation[] = [
   { name: 'a field type JSON Schema does not have', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.type = 'date'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn/type' },
   { name: 'a required field that is not defined, at the keyword', mutate: (d) => d.forms.moveIn.schema.required.push('movedon'), code: 'form-required-unknown', path: '/forms/moveIn/schema/required/1' },
   { name: 'a $ref to nowhere, at the keyword', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn = { $ref: '#/$defs/day', title: '入住日期' }), code: 'form-ref-unknown', path: '/forms/moveIn/schema/properties/movedOn/$ref' },
+  { name: 'a free-form object whose contents the server would refuse', mutate: (d) => (d.forms.moveIn.schema.properties.extra = { type: 'object', title: '其他情况' }), code: 'object-free-form', path: '/forms/moveIn/schema/properties/extra' },
   { name: 'a format the engine does not know', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.format = 'datum'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn' },
   { name: 'SLA on a final state (warning)', mutate: (d) => (d.machine.states.stable.meta.sla = 'P7D'), code: 'sla-on-final', path: `${S}/stable/meta/sla` },
 ];
