@@ -27,6 +27,7 @@ interface Reader {
   index: number;
 }
 
+const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 const plain = (path: string) => path.split('.').filter((k) => k !== '*').join('.');
 const overlaps = (read: string, written: string) => read === written || read.startsWith(`${written}.`) || written.startsWith(`${read}.`);
 const stepName = (s: WalkedState) => s.node.meta?.label ?? (s.path.join('.') || '(根)');
@@ -79,10 +80,10 @@ export function checkReadOrder(def: Definition, states: WalkedState[], transitio
   for (const s of states) {
     const sla = s.node.meta?.sla;
     const slaFormula = sla === undefined ? undefined : computedDelay(def, sla);
-    if (slaFormula) readers.push({ text: slaFormula, pointer: sla!.startsWith('=') ? `${s.pointer}/meta/sla` : `/delays/${sla}/at`, state: s, index: -1 });
+    if (slaFormula) readers.push({ text: slaFormula, pointer: sla!.startsWith('=') ? `${s.pointer}/meta/sla` : `/delays/${escape(sla!)}/at`, state: s, index: -1 });
     for (const name of Object.keys(s.node.after ?? {})) {
       const at = computedDelay(def, name);
-      if (at) readers.push({ text: at, pointer: name.startsWith('=') ? `${s.pointer}/after/${name}` : `/delays/${name}/at`, state: s, index: -1 });
+      if (at) readers.push({ text: at, pointer: name.startsWith('=') ? `${s.pointer}/after/${escape(name)}` : `/delays/${escape(name)}/at`, state: s, index: -1 });
     }
   }
 
