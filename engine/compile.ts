@@ -5,7 +5,7 @@ import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent
 import { contentHash } from './contentHash';
 import { computedDelay, delayEnd, type ResolvedDelay, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
-import { endOfDay, FormulaFault, formulaValue, hasComputedFields } from './formula/index';
+import { countsWorkingDays, endOfDay, FormulaFault, formulaValue, hasComputedFields } from './formula/index';
 import { type Call, type LiveNode, Plans, type ReplayHooks } from './plans';
 import { actionList, firstStep, stepFormOf, walkMachine, type WalkedState } from './stateWalk';
 import type { Calendar, CaseContext, CatalogueRef, Definition, StateNodeConfig } from './types';
@@ -308,7 +308,8 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     if (formula !== undefined) {
       const day = formulaValue(formula, { data: context.data, now, calendar, tick: () => meter.formulaStep() }, `计算期限「${name.startsWith('=') ? name.slice(1) : (def.delays?.[name]?.label ?? name)}」时，`);
       const at = typeof day === 'string' ? endOfDay(day, calendar) : null;
-      return at === null ? null : { at, approximate: false };
+      // A working-day formula (WORKDAY) past the calendar's last year counts no holidays: approximate, as a working-day duration is.
+      return at === null ? null : { at, approximate: countsWorkingDays(formula) && beyondCalendar(calendar, at) };
     }
     if (!delay) return null;
     const at = new Date(delayEnd(delay, now, calendar)).toISOString();
@@ -318,13 +319,14 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     meter.action();
     const params = p as { state: string; sla: string };
     const end = watch(() => deadline(params.sla, ctx, runEvent(event, runner.sent).now));
+    const { [params.state]: _was, ...approx } = ctx.dueApprox ?? {};
+    if (end?.approximate) approx[params.state] = true;
     if (delayOf(params.sla).formula !== undefined) {
       const { [params.state]: _gone, ...rest } = ctx.due;
-      return end === null ? { due: rest } : { due: { ...rest, [params.state]: end.at } };
+      const marks = end?.approximate || ctx.dueApprox?.[params.state] ? { dueApprox: approx } : {};
+      return end === null ? { due: rest, ...marks } : { due: { ...rest, [params.state]: end.at }, ...marks };
     }
     if (!end) return {};
-    const { [params.state]: _was, ...approx } = ctx.dueApprox ?? {};
-    if (end.approximate) approx[params.state] = true;
     return { due: { ...ctx.due, [params.state]: end.at }, dueApprox: approx };
   });
   actionImpls['cf.slaStop'] = traced(({ context: ctx }, p) => {

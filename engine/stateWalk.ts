@@ -122,7 +122,7 @@ export function walkTransitions(states: WalkedState[]): WalkedTransition[] {
 }
 
 /** Resolves an XState target string from a source state: `#id`, `.child`, or a sibling path. */
-export function resolveTarget(states: WalkedState[], source: WalkedState, target: string): WalkedState | undefined {
+export function resolveTarget(states: readonly WalkedState[], source: WalkedState, target: string): WalkedState | undefined {
   if (target.startsWith('#')) {
     const [id, ...rest] = target.slice(1).split('.');
     const base = states.find((s) => s.id === id);
@@ -133,7 +133,7 @@ export function resolveTarget(states: WalkedState[], source: WalkedState, target
   return descend(states, parent, target.split('.'));
 }
 
-function descend(states: WalkedState[], from: WalkedState, keys: string[]): WalkedState | undefined {
+function descend(states: readonly WalkedState[], from: WalkedState, keys: string[]): WalkedState | undefined {
   let cur: WalkedState | undefined = from;
   for (const key of keys) {
     if (!cur) return undefined;
@@ -141,4 +141,62 @@ function descend(states: WalkedState[], from: WalkedState, keys: string[]): Walk
     cur = states.find((s) => s.path.length === path.length && s.path.every((p, i) => p === path[i]));
   }
   return cur;
+}
+
+/** Where a walk over the process graph starts and what it leaves out (see `reachableStates`). */
+export interface ReachOptions {
+  /** The states entered first (default: the root, so the walk is from the start of a case). */
+  from?: readonly WalkedState[];
+  /** Transitions not followed. */
+  skip?: (t: WalkedTransition) => boolean;
+}
+
+/**
+ * The one walk over the process graph: every state a case can reach from `from`, with how many
+ * transitions away it first is. Entering a state enters its ancestors (whose transitions then apply,
+ * and whose other parallel regions start too) and its children down the initials (every region of a
+ * parallel state, a history state's default). An ancestor already around the state is not entered
+ * afresh, so its initial child is not reached again by going deeper.
+ */
+export function reachableStates(
+  states: readonly WalkedState[],
+  transitions: readonly WalkedTransition[],
+  targetsOf: (t: WalkedTransition) => readonly WalkedState[],
+  options: ReachOptions = {},
+): Map<WalkedState, number> {
+  const bySource = new Map<WalkedState, WalkedTransition[]>();
+  for (const t of transitions) if (!options.skip?.(t)) bySource.set(t.source, [...(bySource.get(t.source) ?? []), t]);
+  const childrenOf = (s: WalkedState) => states.filter((c) => c.parent === s);
+  const seen = new Map<WalkedState, number>();
+  const entered = new Set<WalkedState>();
+  const queue: WalkedState[] = [];
+  const see = (s: WalkedState, depth: number) => {
+    if (seen.has(s)) return;
+    seen.set(s, depth);
+    queue.push(s);
+  };
+  const enter = (s: WalkedState | undefined, depth: number) => {
+    if (!s || entered.has(s)) return;
+    entered.add(s);
+    // A state first met as an ancestor is entered afresh now: it is walked again, into its children.
+    if (seen.has(s)) queue.push(s);
+    else see(s, depth);
+    for (let below = s, cur = s.parent; cur; below = cur, cur = cur.parent) {
+      if (seen.has(cur)) continue;
+      see(cur, depth);
+      if (cur.kind === 'parallel') for (const region of childrenOf(cur)) if (region !== below) enter(region, depth);
+    }
+  };
+  for (const s of options.from ?? states.slice(0, 1)) enter(s, 0);
+  while (queue.length) {
+    const s = queue.shift()!;
+    const next = seen.get(s)! + 1;
+    if (entered.has(s)) {
+      if (s.kind === 'parallel') childrenOf(s).forEach((k) => enter(k, next));
+      if (s.kind === 'compound') enter(initialChild(states, s), next);
+      if (s.kind === 'history') enter(s.node.target ? resolveTarget(states, s, s.node.target) : s.parent ? initialChild(states, s.parent) : undefined, next);
+    }
+    for (const t of bySource.get(s) ?? []) targetsOf(t).forEach((x) => enter(x, next));
+  }
+  return seen;
 }

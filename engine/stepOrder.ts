@@ -1,5 +1,5 @@
 /** The steps of a process in the order a case meets them: for progress bars, dashboard columns, ledgers. */
-import { initialChild, resolveTarget, walkMachine, walkTransitions, type WalkedState } from './stateWalk';
+import { reachableStates, resolveTarget, walkMachine, walkTransitions, type WalkedState } from './stateWalk';
 import type { Definition } from './types';
 
 /** One named step of a process, in order. */
@@ -12,12 +12,6 @@ export interface OrderedStep {
   outcome?: string;
 }
 
-const ancestors = (s: WalkedState): WalkedState[] => {
-  const out: WalkedState[] = [];
-  for (let cur: WalkedState | null = s; cur; cur = cur.parent) out.push(cur);
-  return out;
-};
-
 /**
  * The labelled steps in the order a case first reaches them from the start (breadth first over
  * the flow, ties in the order the file lists them): 摸底登记 → 乡镇审核 → 县级审核 → …
@@ -26,30 +20,7 @@ const ancestors = (s: WalkedState): WalkedState[] => {
 export function stepOrder(def: Pick<Definition, 'machine'>): OrderedStep[] {
   const states = walkMachine(def);
   const transitions = walkTransitions(states);
-  const bySource = new Map<WalkedState, WalkedState[]>();
-  for (const t of transitions) {
-    const targets = t.targets.map((x) => resolveTarget(states, t.source, x)).filter((x): x is WalkedState => x !== undefined);
-    bySource.set(t.source, [...(bySource.get(t.source) ?? []), ...targets]);
-  }
-  const children = (s: WalkedState) => states.filter((c) => c.parent === s && c.kind !== 'history');
-  const entered = (s: WalkedState): WalkedState[] => {
-    const kids = children(s);
-    if (!kids.length) return [];
-    if (s.kind === 'parallel') return kids;
-    const initial = s.node.initial ? initialChild(states, s) : kids[0];
-    return initial ? [initial] : [];
-  };
-  const depth = new Map<WalkedState, number>([[states[0]!, 0]]);
-  const queue = [states[0]!];
-  while (queue.length) {
-    const s = queue.shift()!;
-    // Inside a step, its own transitions and those of every enclosing state apply.
-    for (const next of [...entered(s), ...ancestors(s).flatMap((a) => bySource.get(a) ?? [])]) {
-      if (depth.has(next)) continue;
-      depth.set(next, depth.get(s)! + 1);
-      queue.push(next);
-    }
-  }
+  const depth = reachableStates(states, transitions, (t) => t.targets.map((x) => resolveTarget(states, t.source, x)).filter((x): x is WalkedState => x !== undefined));
   const position = new Map(states.map((s, i) => [s, i]));
   return states
     .filter((s) => s.path.length > 0 && (s.node.meta?.label !== undefined || s.kind === 'final') && s.kind !== 'history')

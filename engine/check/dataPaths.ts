@@ -2,6 +2,7 @@ import { findAction, findGuard } from '../catalogue/index';
 import { type FieldTypes, fieldsOf, type FormulaIssue, FormulaSyntaxError, type FormulaType, parseFormula, resultMisfit, type Typed, typeOf } from '../formula/index';
 import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
+import { blankComparisons } from './blankCompare';
 import type { FoundRef } from './catalogueRefs';
 import { type Problem, problem } from './problems';
 
@@ -93,10 +94,16 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
     const key = parseFormula(def.uniqueKey);
     if (!(key instanceof FormulaSyntaxError) && fieldsOf(key).length === 0) out.push(problem('unique-key-constant', '/uniqueKey', {}));
   }
+  /** The title of a field the cadre may leave empty, reached by a path (from the form submitted with the step for `submitted.…`). */
+  const optional = (submitted?: Schema) => (path: string) => {
+    if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return undefined;
+    const [head, ...rest] = path.split('.');
+    return optionalTitle(head === 'submitted' ? submitted : roots.get(head!), rest);
+  };
   // Computed deadlines and timers: a formula over the case data that must give a date.
   for (const s of states) {
     const sla = s.node.meta?.sla;
-    if (typeof sla === 'string' && sla.startsWith('=')) out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, typeOfPath, 'date'));
+    if (typeof sla === 'string' && sla.startsWith('=')) out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, typeOfPath, 'date'), ...blankComparisons(sla, `${s.pointer}/meta/sla`, optional()));
   }
   // Approvers chosen in an earlier form: the list must be there.
   for (const s of states) {
@@ -110,7 +117,7 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
     }
   }
   for (const [name, delay] of Object.entries(def.delays ?? {})) {
-    if (delay.at !== undefined) out.push(...checkFormula(delay.at, `/delays/${name}/at`, typeOfPath, 'date'));
+    if (delay.at !== undefined) out.push(...checkFormula(delay.at, `/delays/${name}/at`, typeOfPath, 'date'), ...blankComparisons(delay.at, `/delays/${name}/at`, optional()));
   }
   for (const ref of refs) {
     if (ref.kind === 'guard' && ref.name === 'matches' && ref.params.on !== 'event') compareTypes(ref.params.schema, '', `${ref.pointer}/params/schema`, fieldAt, out);
@@ -122,10 +129,28 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
         const [head, ...rest] = path.split('.');
         if (head === 'submitted') return submitted ? formulaTypeIn(submitted, rest) : undefined;
         return typeOfPath(path);
-      }, ref.kind === 'guard' ? 'boolean' : undefined));
+      }, ref.kind === 'guard' ? 'boolean' : undefined), ...blankComparisons(formula, `${ref.pointer}/params/expr`, optional(submitted)));
     }
   }
   return out;
+}
+
+/**
+ * The title of the field `keys` reach in a form schema when the cadre may leave it empty: some
+ * step of the way is not \`required\`. Lists, computed fields (formula) and open schemas are not judged.
+ */
+function optionalTitle(root: Known | undefined, keys: string[]): string | undefined {
+  let cur: Known | undefined = root;
+  let optional = false;
+  for (const key of keys) {
+    if (cur === undefined || cur === ANY || cur.type === 'array' || cur.items !== undefined) return undefined;
+    const props = cur.properties;
+    if (!isSchema(props) || !Object.hasOwn(props, key) || !isSchema(props[key])) return undefined;
+    if (!(Array.isArray(cur.required) && cur.required.includes(key))) optional = true;
+    cur = props[key] as Schema;
+  }
+  if (!optional || cur === undefined || cur === ANY || typeof cur.formula === 'string' || cur.type === 'array') return undefined;
+  return typeof cur.title === 'string' ? cur.title : keys.at(-1);
 }
 
 /** The formula type of the field a path reaches from a schema: through lists it is a list of the field's type. */

@@ -1,6 +1,7 @@
 /** Checks of a definition against what surrounds it: the engine's calendars, the county's other processes. */
 import { calendarOf, calendars, lastYearOf } from '../calendars';
-import { resolveDelay } from '../delays';
+import { computedDelay, resolveDelay } from '../delays';
+import { countsWorkingDays } from '../formula/index';
 import type { WalkedState } from '../stateWalk';
 import type { Definition } from '../types';
 import type { FoundRef } from './catalogueRefs';
@@ -18,13 +19,17 @@ export interface CheckOptions {
   roleHeld?: (role: string) => boolean;
 }
 
-/** Where the definition first counts working days: the declared delay (or the state) that does, or undefined. */
+/** Where the definition first counts working days: the declared delay (its workingDays, or its formula's `at`) or the state that does, or undefined. */
 function workingDaysAt(def: Definition, states: WalkedState[]): string | undefined {
+  const declared = (name: string) => def.delays !== undefined && Object.hasOwn(def.delays, name);
   for (const s of states) {
     const uses = [...(s.node.meta?.sla ? [[s.node.meta.sla, `${s.pointer}/meta/sla`]] : []), ...Object.keys(s.node.after ?? {}).map((k) => [k, `${s.pointer}/after/${k}`])];
     for (const [name, pointer] of uses) {
+      // A deadline from a formula counting working days (=WORKDAY(…)) is as approximate past the calendar as a working-day duration.
+      const formula = computedDelay(def, name!);
+      if (formula !== undefined && countsWorkingDays(formula)) return declared(name!) ? `/delays/${name}/at` : pointer;
       if (resolveDelay(def, name!)?.workingDays !== true) continue;
-      return def.delays && Object.hasOwn(def.delays, name!) ? `/delays/${name}/workingDays` : pointer;
+      return declared(name!) ? `/delays/${name}/workingDays` : pointer;
     }
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { computedDelay, resolveDelay } from '../delays';
-import { initialChild, resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
+import { reachableStates, resolveTarget, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import { checkFlowLoops } from './flowLoops';
 import { type Problem, problem } from './problems';
@@ -52,11 +52,12 @@ export function checkFlow(def: Definition, states: WalkedState[], transitions: W
   if (out.some((p) => p.severity === 'error')) return out;
   out.push(...checkFlowLoops(states, transitions));
 
-  const reachable = reachableStates(states, transitions, resolved);
+  const targetsOf = (t: WalkedTransition) => resolved.get(t) ?? [];
+  const reachable = reachableStates(states, transitions, targetsOf);
   for (const s of states) {
     if (!reachable.has(s) && s.kind !== 'history') out.push(problem('state-unreachable', s.pointer, { state: name(s) }));
   }
-  out.push(...returnsForward(def, states, transitions, resolved));
+  out.push(...returnsForward(def, states, transitions, targetsOf));
   for (const s of states) {
     if (reachable.has(s) && isDeadEnd(s, transitions, resolved)) out.push(problem('state-dead-end', s.pointer, { state: name(s) }));
   }
@@ -66,46 +67,17 @@ export function checkFlow(def: Definition, states: WalkedState[], transitions: W
 const isWithin = (s: WalkedState, ancestor: WalkedState) =>
   s.path.length >= ancestor.path.length && ancestor.path.every((k, i) => s.path[i] === k);
 
-/** States that can become active, following initials, parallel regions and every transition. */
-/** The states a case can reach from the start, each with how many transitions away it first is; `skip` leaves some transitions out. */
-function reachableStates(states: WalkedState[], transitions: WalkedTransition[], resolved: Map<WalkedTransition, WalkedState[]>, skip?: (t: WalkedTransition) => boolean): Map<WalkedState, number> {
-  const seen = new Map<WalkedState, number>();
-  const queue: WalkedState[] = [];
-  const childrenOf = (s: WalkedState) => states.filter((c) => c.parent === s);
-  const enter = (s: WalkedState | undefined, depth: number) => {
-    for (let cur = s; cur; cur = cur.parent ?? undefined) {
-      if (seen.has(cur)) continue;
-      seen.set(cur, depth);
-      queue.push(cur);
-    }
-  };
-  enter(states[0], 0);
-  while (queue.length) {
-    const s = queue.shift()!;
-    const next = seen.get(s)! + 1;
-    const kids = childrenOf(s);
-    if (s.kind === 'parallel') kids.forEach((k) => enter(k, next));
-    if (s.kind === 'compound') enter(initialChild(states, s), next);
-    if (s.kind === 'history') {
-      if (s.node.target) enter(resolveTarget(states, s, s.node.target), next);
-      else if (s.parent) enter(initialChild(states, s.parent), next);
-    }
-    for (const t of transitions) if (t.source === s && !skip?.(t)) (resolved.get(t) ?? []).forEach((x) => enter(x, next));
-  }
-  return seen;
-}
-
 /**
  * A return (kind return) that sends the case to a step it would reach only later going forward:
  * a return goes back. Steps reached only by returns (a 补正 step of their own) are not compared.
  */
-function returnsForward(def: Definition, states: WalkedState[], transitions: WalkedTransition[], resolved: Map<WalkedTransition, WalkedState[]>): Problem[] {
+function returnsForward(def: Definition, states: WalkedState[], transitions: WalkedTransition[], targetsOf: (t: WalkedTransition) => readonly WalkedState[]): Problem[] {
   const isReturn = (t: WalkedTransition) => Object.hasOwn(def.events, t.trigger) && def.events[t.trigger]!.kind === 'return';
-  const forward = reachableStates(states, transitions, resolved, isReturn);
+  const forward = reachableStates(states, transitions, targetsOf, { skip: isReturn });
   const out: Problem[] = [];
   for (const t of transitions.filter(isReturn)) {
     const from = forward.get(t.source);
-    for (const target of resolved.get(t) ?? []) {
+    for (const target of targetsOf(t)) {
       const to = forward.get(target);
       if (from !== undefined && to !== undefined && to > from) out.push(problem('return-forward', t.pointer, { event: def.events[t.trigger]!.label, from: name(t.source), to: name(target) }));
     }

@@ -7,6 +7,7 @@ import { checkDataPaths } from './dataPaths';
 import { checkFlow } from './flow';
 import { checkForms } from './forms';
 import { type Problem, problem } from './problems';
+import { checkReadOrder } from './readOrder';
 import { checkReferences } from './references';
 import { type ReviewerGate, reviewerGates } from './reviewerGates';
 import { checkShape } from './shape';
@@ -63,7 +64,7 @@ function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
     ...checkApprovals(def, states, transitions, options.roleHeld),
   ];
   if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
-    problems.push(...checkDataPaths(def, states, transitions, refs));
+    problems.push(...checkDataPaths(def, states, transitions, refs), ...checkReadOrder(def, states, transitions, refs));
   }
   if (!problems.some((p) => p.severity === 'error')) {
     try {
@@ -89,17 +90,36 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckRepo
   const result = checkDefinition(merged.definition, options);
   const patch = (parsed.value as { patch: unknown }).patch;
   // Where the patch set the place, the problem is the county's: point into its file, and say where that sits in the template.
-  const relocate = (p: Problem): Problem => (pointerExists(patch, p.path) ? { ...p, path: `/patch${p.path}`, templatePath: p.path } : p);
-  return { ...result, errors: result.errors.map(relocate), warnings: result.warnings.map(relocate) };
+  const relocate = (p: Problem): Problem => (valueAt(patch, p.path) !== undefined ? { ...p, path: `/patch${p.path}`, templatePath: p.path } : p);
+  const deleted = deletedFormInUse(patch, merged.definition, options.findTemplate?.((parsed.value as { extends: string }).extends));
+  const errors = result.errors.map((p) => deleted(p) ?? relocate(p));
+  return { ...result, ok: errors.length === 0, errors, warnings: result.warnings.map(relocate) };
 }
 
-function pointerExists(root: unknown, pointer: string): boolean {
-  if (!pointer) return false;
+/** The value at a JSON pointer (null where the patch deletes), or undefined when there is nothing there. */
+function valueAt(root: unknown, pointer: string): unknown {
+  if (!pointer) return undefined;
   let cur: unknown = root;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return false;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
-  return true;
+  return cur;
+}
+
+/**
+ * A form the patch deletes (`"forms": {"visit": null}`) that the merged definition still uses: the
+ * county's doing, so reported under /patch where it deletes it, with the template's place of use beside it.
+ */
+function deletedFormInUse(patch: unknown, merged: Definition, template: Definition | undefined) {
+  return (p: Problem): Problem | undefined => {
+    if (p.code !== 'form-unknown') return undefined;
+    const id = valueAt(merged, p.path);
+    const at = typeof id === 'string' ? `/forms/${id.replace(/~/g, '~0').replace(/\//g, '~1')}` : '';
+    if (typeof id !== 'string' || valueAt(patch, at) !== null || !template || !Object.hasOwn(template.forms, id)) return undefined;
+    const where = p.label ? `${p.path.startsWith('/events/') ? '操作' : '环节'}「${p.label}」` : p.path;
+    const found = problem('patch-form-in-use', `/patch${at}`, { form: template.forms[id]!.title ?? id, id, where });
+    return { ...found, templatePath: p.path, ...(p.label ? { label: p.label } : {}) };
+  };
 }

@@ -1,4 +1,4 @@
-import { asDay, asNumber, asText, dayOrError, divide, Day, Decimal, FormulaError, fromData, joinText, multiply, numberOr, type Value } from './values';
+import { asDay, asNumber, dayOrError, divide, Day, Decimal, FormulaError, fromData, joinText, multiply, numberOr, textOr, type Value } from './values';
 import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
 
@@ -59,7 +59,11 @@ function dateArithmetic(op: string, da: Day, b: Value): Value {
 }
 
 function arithmetic(op: string, a: Value, b: Value): Value {
-  if (op === '&') return joinText([asText(a), asText(b)]);
+  if (op === '&') {
+    const x = textOr(a);
+    const y = textOr(b);
+    return x instanceof FormulaError ? x : y instanceof FormulaError ? y : joinText([x, y]);
+  }
   if (COMPARISONS.has(op)) return compare(op, a, b);
   const da = asDay(a);
   if (da && (op === '+' || op === '-')) return dateArithmetic(op, da, b);

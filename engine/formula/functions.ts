@@ -1,7 +1,7 @@
 /** The formula functions: Excel's names and meaning, exact decimals, dates on the county calendar. */
 import { addDuration, localDate } from '../duration';
 import type { Calendar } from '../types';
-import { asDay, asNumber, asText, Day, dayOrError, Decimal, divide, FormulaError, joinText, NOT_DAY, numberOr, roundTo, type Value } from './values';
+import { asDay, asNumber, Day, dayOrError, Decimal, divide, FormulaError, joinText, NOT_DAY, numberOr, roundTo, textOr, type Value } from './values';
 
 /** What a formula may see besides the case data: the submitted form, the time, the calendar, the budget. */
 export interface FormulaEnv {
@@ -37,6 +37,8 @@ export interface FormulaFunction {
   lazy?: boolean;
   /** Given error values as they are (IFERROR, ISERROR, ISBLANK); any other function's value is the first error among its arguments. */
   takesErrors?: boolean;
+  /** Counts working days on the calendar: past the calendar's last year its result ignores holidays (a deadline from it is approximate). */
+  workingDays?: boolean;
   run(args: Value[], env: FormulaEnv): Value;
 }
 
@@ -69,7 +71,6 @@ export const same = (a: Value, b: Value): boolean => {
   if (a instanceof Day || b instanceof Day) return day(a)?.n === day(b)?.n && day(a) !== null;
   return (a ?? '') === (b ?? '');
 };
-const text = asText;
 const todayOf = (env: FormulaEnv) => Day.parse(localDate(env.now, env.calendar))!;
 const dayMs = (d: Day, calendar: Calendar) => d.n * 86_400_000 - calendar.timeZoneOffsetMinutes * 60_000 + 9 * 3_600_000;
 
@@ -115,8 +116,14 @@ export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(O
   OR: { summary: '或者：至少一个条件成立', example: 'OR(a > 0, b > 0)', min: 1, max: many, arg: () => 'boolean', returns: 'boolean', run: (a) => a.some(truthy) },
   NOT: { summary: '不成立', example: 'NOT(ISBLANK(note))', min: 1, max: 1, arg: () => 'boolean', returns: 'boolean', run: (a) => !truthy(a[0]!) },
   ISBLANK: { summary: '是否为空（没有填写）', example: 'ISBLANK(register.phone)', min: 1, max: 1, arg: all, takesErrors: true, returns: 'boolean', run: (a) => a[0] === null || a[0] === '' || (Array.isArray(a[0]) && a[0].length === 0) },
-  LEN: { summary: '文字的字数', example: 'LEN(register.householder)', min: 1, max: 1, arg: () => 'text', returns: 'number', run: (a) => Decimal.of([...text(a[0]!)].length) },
-  CONCAT: { summary: '把几段文字连起来（也可用 &）', example: 'CONCAT(register.householder, "户")', min: 1, max: many, arg: all, returns: 'text', run: (a) => joinText(a.map(text)) },
+  LEN: { summary: '文字的字数', example: 'LEN(register.householder)', min: 1, max: 1, arg: () => 'text', returns: 'number', run: (a) => {
+    const t = textOr(a[0]!);
+    return t instanceof FormulaError ? t : Decimal.of([...t].length);
+  } },
+  CONCAT: { summary: '把几段文字连起来（也可用 &）', example: 'CONCAT(register.householder, "户")', min: 1, max: many, arg: all, returns: 'text', run: (a) => {
+    const parts = a.map(textOr);
+    return parts.find((p) => p instanceof FormulaError) ?? joinText(parts as string[]);
+  } },
   FIRST: { summary: '列表的第一项（如第一次走访）', example: 'FIRST(visits.date)', min: 1, max: 1, arg: () => 'list', returns: itemOf, run: (a) => (Array.isArray(a[0]) ? (a[0][0] ?? null) : a[0]!) },
   LAST: { summary: '列表的最后一项（如最近一次走访）', example: 'LAST(followUps.income)', min: 1, max: 1, arg: () => 'list', returns: itemOf, run: (a) => (Array.isArray(a[0]) ? (a[0].at(-1) ?? null) : a[0]!) },
   TODAY: { summary: '今天（北京时间；办理这一步的时间，不是电脑时钟）', example: 'TODAY()', min: 0, max: 0, arg: all, returns: 'date', run: (_a, e) => todayOf(e) },
@@ -136,7 +143,7 @@ export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(O
     const y = dayArg(a[1]!);
     return x instanceof Day && y instanceof Day ? Decimal.of(x.n - y.n) : x instanceof Day ? y : x;
   } },
-  WORKDAY: { summary: '某日期之后第 n 个工作日（按本县节假日日历，含调休）', example: 'WORKDAY(register.signedOn, 5)', min: 2, max: 2, arg: (i) => (i === 0 ? 'date' : 'number'), returns: 'date', run: (a, e) => {
+  WORKDAY: { summary: '某日期之后第 n 个工作日（按本县节假日日历，含调休）', example: 'WORKDAY(register.signedOn, 5)', workingDays: true, min: 2, max: 2, arg: (i) => (i === 0 ? 'date' : 'number'), returns: 'date', run: (a, e) => {
     const d = dayArg(a[0]!);
     const n = numberOr(a[1]!);
     if (!(d instanceof Day)) return d;

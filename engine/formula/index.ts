@@ -5,7 +5,8 @@
 import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
 import { parseFormulaCached } from './cache';
-import { fieldsOf, FormulaSyntaxError } from './syntax';
+import { callsOf, fieldsOf, FormulaSyntaxError } from './syntax';
+import { formulaFunctions } from './functions';
 import { getPath } from '../dataPath';
 import type { Calendar } from '../types';
 import { Day, FormulaError, toData } from './values';
@@ -13,7 +14,7 @@ import { BudgetExceeded } from '../budget';
 import { FormulaFault } from './fault';
 
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType, type Typed } from './functions';
-export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
+export { callsOf, fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
 export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, resultMisfit, typecheck, typeOf } from './typecheck';
 export { Decimal, Day, FormulaError, type Value } from './values';
 
@@ -41,6 +42,12 @@ export function formulaHolds(text: string, env: FormulaEnv, place: string): bool
   const v = evaluate(node, env);
   if (v instanceof FormulaError) throw new FormulaFault(v, place);
   return v === true;
+}
+
+/** True when a formula counts working days on the calendar (WORKDAY): a date it gives past the calendar's last year ignores holidays. */
+export function countsWorkingDays(text: string): boolean {
+  const node = parseFormulaCached(text);
+  return !(node instanceof FormulaSyntaxError) && [...callsOf(node)].some((name) => Object.hasOwn(formulaFunctions, name) && formulaFunctions[name]!.workingDays === true);
 }
 
 /** The last second of a day in the calendar's time zone (shown to users as that day, 23:59), or null for a value that is not a date. */

@@ -177,3 +177,16 @@ export function fieldsOf(node: Node, out: { path: string; pos: number }[] = []):
   }
   return out;
 }
+
+/** The names of the functions a formula calls, each once. */
+export function callsOf(node: Node, out = new Set<string>()): Set<string> {
+  if (node.kind === 'call') {
+    out.add(node.name);
+    node.args.forEach((a) => callsOf(a, out));
+  } else if (node.kind === 'unary') callsOf(node.arg, out);
+  else if (node.kind === 'binary') {
+    callsOf(node.left, out);
+    callsOf(node.right, out);
+  }
+  return out;
+}

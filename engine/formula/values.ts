@@ -25,6 +25,7 @@ export const NO_DAY = new FormulaError('#NUM!', '日期超出了公元 1 年到 
 export const BLANK_NUMBER = new FormulaError('#VALUE!', '需要数字的地方是空白（没有填写）');
 export const NOT_NUMBER = new FormulaError('#VALUE!', '需要数字的地方不是数字');
 export const NOT_DAY = new FormulaError('#VALUE!', '需要日期的地方不是日期');
+export const NOT_TEXT = new FormulaError('#VALUE!', '需要文字的地方是一整组数据（一行或一张表单），不是一项');
 
 /** Below this size a number's millionths come exactly from one multiplication (the rounding error stays under half a millionth). */
 const FAST = 1e9;
@@ -93,6 +94,12 @@ export type Value = Decimal | string | boolean | Day | FormulaError | null | Val
 
 /** The day `n` as a value: #NUM! outside the years 1–9999. */
 export const dayOrError = (n: number): Day | FormulaError => Day.of(n) ?? NO_DAY;
+
+/** A value as text, or #VALUE! when it holds a whole row or form (which has no text of its own: never 「[object Object]」). */
+export function textOr(v: Value): string | FormulaError {
+  const whole = (x: Value): boolean => (Array.isArray(x) ? x.some(whole) : x !== null && typeof x === 'object' && !(x instanceof Decimal) && !(x instanceof Day) && !(x instanceof FormulaError));
+  return whole(v) ? NOT_TEXT : asText(v);
+}
 
 /** Reads case data into a formula value: numbers exact, lists as lists, objects as they are (only paths reach inside). */
 export function fromData(v: unknown): Value {

@@ -101,6 +101,8 @@ const mutations: Mutation[] = [
   { name: 'case title from a path no form defines', mutate: (d) => (d.caseTitle = 'register.householdr'), code: 'data-path-unknown', path: '/caseTitle' },
   { name: 'a calendar the engine does not have', mutate: (d) => (d.calendar = 'CN-2027'), code: 'calendar-unknown', path: '/calendar' },
   { name: 'working-day deadlines past the end of the holiday calendar (warning)', mutate: () => undefined, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: '/delays/reviewTime/workingDays' },
+  { name: 'a deadline from a working-day formula past the end of the holiday calendar (warning)', mutate: (d) => { d.delays.reviewTime = { duration: 'P5D', label: '5 天' }; d.machine.states.moving.meta.sla = '=WORKDAY(agreement.signedOn, 30)'; }, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: `${S}/moving/meta/sla` },
+  { name: 'a timer at a working-day formula past the end of the holiday calendar (warning)', mutate: (d) => { d.delays.reviewTime = { duration: 'P5D', label: '5 天' }; d.delays.moveInDeadline = { at: '=WORKDAY(agreement.signedOn, 60)', label: '入住期限' }; }, options: { now: Date.parse('2026-11-23T02:00:00Z') }, code: 'calendar-ends', path: '/delays/moveInDeadline/at' },
   { name: 'a step whose assignee no user of the county holds (warning)', mutate: () => undefined, options: { roleHeld: (r) => r !== 'county_office' }, code: 'role-unheld', path: `${S}/countyReview/meta/assignee` },
   // Steps decided by several approvers.
   { name: 'a share of approvers with no ratio', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'ratio' }), code: 'approval-ratio-missing', path: `${S}/townshipReview/meta/approval` },
@@ -137,6 +139,16 @@ const mutations: Mutation[] = [
   { name: 'computed field reading a field the form lacks', mutate: (d) => (d.forms.register.schema.properties.memberCount.formula = 'COUNT(member)'), code: 'formula-field-unknown', path: '/forms/register/schema/properties/memberCount/formula' },
   { name: 'computed field reading itself', mutate: (d) => (d.forms.register.schema.properties.memberCount.formula = 'memberCount + 1'), code: 'formula-field-unknown', path: '/forms/register/schema/properties/memberCount/formula' },
   { name: 'computed fields reading each other in a circle', mutate: (d) => { d.forms.register.schema.properties.memberCount.formula = 'adults + 0'; d.forms.register.schema.properties.adults = { type: 'integer', title: '成年人数', formula: 'memberCount - 0' }; }, code: 'computed-cycle', path: '/forms/register/schema/properties/memberCount/formula' },
+  // Formulas reading data before any step has filled it.
+  { name: 'a deadline reading a form filled only in a later step', mutate: (d) => (d.machine.states.townshipReview.meta.sla = '=WORKDAY(agreement.signedOn, 5)'), code: 'formula-reads-later', path: `${S}/townshipReview/meta/sla` },
+  { name: 'a guard reading a form filled only in a later step', mutate: (d) => (d.machine.states.townshipReview.on.APPROVE = { target: 'countyReview', guard: { type: 'formula', params: { expr: 'moveIn.movedOn > "2025-01-01"' } } }), code: 'formula-reads-later', path: `${S}/townshipReview/on/APPROVE/guard/params/expr` },
+  { name: 'a guard reading the form its own step saves only after it', mutate: (d) => (d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'allocation.area > 50' } }), code: 'formula-reads-later', path: `${S}/allocating/on/SUBMIT/guard/params/expr` },
+  { name: 'a compute reading a list appended only in a later step', mutate: (d) => (d.machine.states.countyReview.on.APPROVE = { target: 'mobilising', actions: [{ type: 'compute', params: { to: 'review.followUpCount', expr: 'COUNT(followUps)' } }] }), code: 'formula-reads-later', path: `${S}/countyReview/on/APPROVE/actions/0/params/expr` },
+  { name: 'a timer whose date comes from a form filled only later', mutate: (d) => (d.delays.moveInDeadline = { at: '=WORKDAY(demolition.demolishedOn, 60)', label: '入住期限' }), code: 'formula-reads-later', path: '/delays/moveInDeadline/at' },
+  { name: 'a guard comparing a field the cadre may leave empty (warning)', mutate: (d) => (d.machine.states.moving.on.SUBMIT.guard = { type: 'formula', params: { expr: 'allocation.area * 2 >= 120' } }), code: 'formula-compares-optional', path: `${S}/moving/on/SUBMIT/guard/params/expr` },
+  { name: 'a guard comparing an optional field of the form just submitted (warning)', mutate: (d) => (d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'submitted.area > 40' } }), code: 'formula-compares-optional', path: `${S}/allocating/on/SUBMIT/guard/params/expr` },
+  // A county's patch over a shared template.
+  { name: 'a county patch deleting a form a step still uses', text: () => JSON.stringify({ extends: 'relocation', patch: { forms: { visit: null } } }), options: { findTemplate: (id) => (id === 'relocation' ? template('relocation') : undefined) }, code: 'patch-form-in-use', path: '/patch/forms/visit' },
   // Form schemas.
   { name: 'minimum above maximum', mutate: (d) => (d.forms.allocation.schema.properties.area.minimum = 300), code: 'limits-contradict', path: '/forms/allocation/schema/properties/area/minimum' },
   { name: 'minLength above maxLength', mutate: (d) => (d.forms.register.schema.properties.householder.minLength = 30), code: 'limits-contradict', path: '/forms/register/schema/properties/householder/minLength' },
@@ -150,6 +162,7 @@ const mutations: Mutation[] = [
   { name: 'a field type JSON Schema does not have', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.type = 'date'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn/type' },
   { name: 'a required field that is not defined, at the keyword', mutate: (d) => d.forms.moveIn.schema.required.push('movedon'), code: 'form-required-unknown', path: '/forms/moveIn/schema/required/1' },
   { name: 'a $ref to nowhere, at the keyword', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn = { $ref: '#/$defs/day', title: '入住日期' }), code: 'form-ref-unknown', path: '/forms/moveIn/schema/properties/movedOn/$ref' },
+  { name: 'a free-form object whose contents the server would refuse', mutate: (d) => (d.forms.moveIn.schema.properties.extra = { type: 'object', title: '其他情况' }), code: 'object-free-form', path: '/forms/moveIn/schema/properties/extra' },
   { name: 'a format the engine does not know', mutate: (d) => (d.forms.moveIn.schema.properties.movedOn.format = 'datum'), code: 'form-schema-invalid', path: '/forms/moveIn/schema/properties/movedOn' },
   { name: 'SLA on a final state (warning)', mutate: (d) => (d.machine.states.stable.meta.sla = 'P7D'), code: 'sla-on-final', path: `${S}/stable/meta/sla` },
 ];
@@ -220,6 +233,16 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
     d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'AND(DAYS(TODAY(), LAST(followUps.date)) <= 180, IFERROR(SUM(followUps.income) / COUNT(followUps) >= 500, FALSE), LAST(followUps.date) > "2025-01-01")' } };
     d.forms.visit.schema.properties.dueNote = { type: 'string', title: '下次走访', formula: 'date + 30' };
     d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'IFERROR(ROUND(AVERAGE(followUps.income), 2), 0)' } });
+  } },
+  { name: 'formulas reading what earlier steps filled, what a return brings back, and what this step saved just before', mutate: (d) => {
+    d.machine.states.moving.meta.sla = '=WORKDAY(agreement.signedOn, 30)';
+    d.machine.states.registering.on.SUBMIT.guard = { type: 'formula', params: { expr: 'OR(ISBLANK(returned.reason), submitted.householder <> "")' } };
+    d.machine.states.allocating.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'allocationStats.perHead', expr: 'IFERROR(allocation.area / register.memberCount, 0)' } });
+  } },
+  { name: 'comparisons on optional fields that handle the blank, and on required ones', mutate: (d) => {
+    d.machine.states.moving.on.SUBMIT.guard = { type: 'formula', params: { expr: 'OR(ISBLANK(allocation.area), allocation.area >= 60)' } };
+    d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'IFERROR(submitted.area > 40, TRUE)' } };
+    d.machine.states.following.on.SUBMIT.guard = { type: 'formula', params: { expr: 'submitted.income >= 0' } };
   } },
   { name: '会签 by the township reviewers', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'all' }) },
   { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },
@@ -297,6 +320,19 @@ describe('county variations', () => {
     const variation = { extends: 'relocation', patch: { machine: { states: { registering: { meta: { form: 'registr' } } } } } };
     const r = checkSource(JSON.stringify(variation), { findTemplate: find });
     expect(r.errors.map((p) => `${p.code} ${p.path}`)).toEqual(['form-unknown /patch/machine/states/registering/meta/form']);
+  });
+
+  it('a patch deleting a form still in use is reported at the patch, the template place of use beside it', () => {
+    const r = checkSource(JSON.stringify({ extends: 'relocation', patch: { forms: { agreement: null } } }), { findTemplate: find });
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((p) => ({ code: p.code, path: p.path, templatePath: p.templatePath }))).toEqual([{ code: 'patch-form-in-use', path: '/patch/forms/agreement', templatePath: '/events/SIGN/data' }]);
+    expect(r.errors[0]!.message).toContain('县级变更删除了表单「签订搬迁协议」(agreement)，但模板在操作「签订协议」仍要用它');
+  });
+
+  it('a patch deleting a form together with every use of it is clean', () => {
+    const patch = { forms: { refusal: null }, events: { REFUSE: null }, machine: { states: { mobilising: { on: { REFUSE: null } }, refused: null } } };
+    const r = checkSource(JSON.stringify({ extends: 'relocation', patch }), { findTemplate: find });
+    expect(r.errors).toEqual([]);
   });
 
   it('reports an unknown template and a malformed variation', () => {

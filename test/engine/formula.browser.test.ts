@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultCalendar, evaluateFormula } from '../../engine/index';
+import { defaultCalendar, evaluateFormula, formulaFunctions } from '../../engine/index';
+import { FormulaError } from '../../engine/formula/index';
 import { definitionsDir } from '../helpers/definitions';
 
 type Evaluate = typeof evaluateFormula;
 let browser: { evaluateFormula: Evaluate; defaultCalendar: typeof defaultCalendar };
+const NOW = Date.parse('2025-06-01T00:00:00Z');
 
 // The evaluator as the browser gets it: the engine's public entry bundled for the browser (ES2020, minified), then run here.
 beforeAll(async () => {
@@ -66,6 +68,57 @@ describe('the browser and the engine compute the same', () => {
         expect(bundled).toEqual(engine);
       }),
       { numRuns: 1500 },
+    );
+  });
+});
+
+/** Arguments of each type a function may be given, blanks and values of the wrong kind among them (the evaluator meets what the checker would refuse). */
+const pools: Record<string, string[]> = {
+  number: ['0', '3', '-2.5', 'a', 'b', 'account.balance', 'nothing', '"12"'],
+  date: ['"2025-03-01"', 'on', 'LAST(entries.on)', 'nothing', '"明年"'],
+  text: ['"存入"', '"支取"', 'LAST(members.name)', 'nothing'],
+  boolean: ['TRUE', 'FALSE', 'a > b', 'nothing'],
+  list: ['entries.amount', 'entries.kind', 'entries.on', 'deposits', 'members.name', 'a', 'nothing'],
+};
+pools.any = Object.values(pools).flat();
+const names = Object.keys(formulaFunctions);
+/** A call of a function from the table, with a random number of arguments, each of the type it wants or (one time in five) any. */
+const call = fc.constantFrom(...names).chain((name) => {
+  const fn = formulaFunctions[name]!;
+  return fc.integer({ min: fn.min, max: Math.min(fn.max, fn.min + 3) }).chain((n) =>
+    fc.tuple(...Array.from({ length: n }, (_, i) => fc.oneof({ arbitrary: fc.constantFrom(...pools[fn.arg(i)]!), weight: 4 }, { arbitrary: fc.constantFrom(...pools.any!), weight: 1 }))).map((args) => ({ name, args })),
+  );
+});
+const text = ({ name, args }: { name: string; args: string[] }) => `${name}(${args.join(', ')})`;
+const engineRun = (f: string, d: object) => evaluateFormula(f, { data: d, now: NOW, calendar: defaultCalendar, tick: () => undefined });
+
+describe('every function of the table over random arguments', () => {
+  it('gives a value case data can hold or an error value, never NaN, Infinity or nothing, and the browser gives the same', () => {
+    expect(names.length).toBeGreaterThanOrEqual(27);
+    fc.assert(
+      fc.property(data, call, (d, c) => {
+        const f = text(c);
+        const got = engineRun(f, d);
+        expect(got, f).not.toBeUndefined();
+        if (typeof got === 'number') expect(Number.isFinite(got), f).toBe(true);
+        expect(browser.evaluateFormula(f, { data: d, now: NOW, calendar: browser.defaultCalendar, tick: () => undefined }), f).toEqual(got);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('passes an error value in any argument on as that error value, never a 0 or a blank standing in for it (except the functions that test for errors, and IF)', () => {
+    const strict = names.filter((n) => !formulaFunctions[n]!.takesErrors && !formulaFunctions[n]!.lazy && formulaFunctions[n]!.min > 0);
+    expect(strict).toContain('SUM');
+    fc.assert(
+      fc.property(data, call.filter((c) => strict.includes(c.name)), fc.nat(), (d, c, at) => {
+        const args = [...c.args];
+        args[at % args.length] = 'account.balance / 0';
+        const f = text({ name: c.name, args });
+        const got = engineRun(f, d);
+        expect(got instanceof FormulaError && got.code, f).toBe('#DIV/0!');
+      }),
+      { numRuns: 2000 },
     );
   });
 });

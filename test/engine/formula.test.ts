@@ -158,6 +158,15 @@ describe('error values (#DIV/0!, #NUM!, #VALUE!), as an accountant expects', () 
     expect(errorOf('plan.note > 3', shared)).toBe('#VALUE!');
   });
 
+  it('a whole row or form where text is needed is #VALUE!, never 「[object Object]」 stored as text', () => {
+    expect(errorOf('"户主：" & register')).toBe('#VALUE!');
+    expect(errorOf('CONCAT(entries, "笔")')).toBe('#VALUE!');
+    expect(errorOf('LEN(LAST(entries))')).toBe('#VALUE!');
+    // A row without a prototype (as safe JSON parsing gives) does not throw either.
+    expect(errorOf('CONCAT(rows)', { data: { rows: [Object.assign(Object.create(null), { amount: 1 })] } })).toBe('#VALUE!');
+    expect(run('CONCAT(entries.kind)')).toBe('存入、支取、存入');
+  });
+
   it('SUM, AVERAGE, MIN, MAX and COUNT skip blanks, as spreadsheets do; = and <> take a blank as blank, not 0', () => {
     expect(run('SUM(rows.amount)', shared)).toBe(12.5);
     expect(run('AVERAGE(rows.amount)', shared)).toBe(6.25);

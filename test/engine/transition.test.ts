@@ -45,6 +45,26 @@ describe('transition on the relocation process', () => {
     expect(early.snapshot.context.dueApprox ?? {}).toEqual({});
   });
 
+  it('flags a deadline from a working-day formula past the end of the holiday calendar as approximate, not a date written out', () => {
+    const late = Date.parse('2026-12-28T02:00:00Z');
+    const withSla = (sla: string) => {
+      const def = template('relocation');
+      def.machine.states!.townshipReview!.meta!.sla = sla;
+      return compile(def);
+    };
+    const reviewed = (c: ReturnType<typeof compile>, now: number) => {
+      const s0 = ok(startCase(c, { now, actor: cadre, unitPath: VILLAGE })).snapshot;
+      return ok(transition(c, s0, { type: 'SUBMIT', data: registration() }, { now, actor: cadre, unitPath: VILLAGE }));
+    };
+    const workday = withSla('=WORKDAY(TODAY(), 5)');
+    const id = `${workday.definition.machine.id ?? 'case'}.townshipReview`;
+    const r = reviewed(workday, late);
+    expect(r.dueAt!.startsWith('2027-01')).toBe(true);
+    expect(r.snapshot.context.dueApprox).toEqual({ [id]: true });
+    expect(reviewed(workday, NOW).snapshot.context.dueApprox ?? {}).toEqual({});
+    expect(reviewed(withSla('="2027-03-01"'), late).snapshot.context.dueApprox ?? {}).toEqual({});
+  });
+
   it('computes the household size itself: a submitted value for a computed field is never trusted', () => {
     const s0 = ok(startCase(compiled, { now: NOW, actor: cadre, unitPath: VILLAGE })).snapshot;
     const data = { ...registration(), memberCount: 99 };
