@@ -222,7 +222,30 @@ describe(`a new county goes live in the browser (${dbKind})`, () => {
       await page.waitForSelector('table.admin-history');
       const history = await page.locator('table.admin-history').innerText();
       for (const what of ['新增人员', '停用人员', '载入节假日', '本人修改密码']) expect(history).toContain(what);
+      // Each change in the administrator's words: the record's fields named in Chinese.
+      for (const field of ['在用：是 → 否', '放假日：', '调休上班日：', '手机号：1370000']) expect(history).toContain(field);
       await shot(page, 'golive-history');
+
+      // Usable on a phone: each tab's name on one line, every row a card as wide as the screen, each value named.
+      await page.setViewportSize({ width: 390, height: 780 });
+      const oneLineTabs = () => page.locator('.inbox-tabs a').evaluateAll((tabs) => tabs.map((tab) => {
+        const range = document.createRange();
+        range.selectNodeContents(tab);
+        return range.getClientRects().length;
+      }));
+      const overflowing = () => page.evaluate(() => Array.from(document.querySelectorAll('.admin .table-scroll')).filter((el) => el.scrollWidth > el.clientWidth).length);
+      await expect.poll(oneLineTabs).toEqual([1, 1, 1, 1]);
+      expect(await overflowing()).toBe(0);
+      await page.click('.inbox-tabs >> text=人员');
+      await page.waitForSelector('table.people-table');
+      expect(await overflowing()).toBe(0);
+      const username = page.locator('table.people-table td[data-label="用户名"]', { hasText: 'nhadmin' });
+      expect(await username.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"用户名："');
+      await shot(page, 'golive-people-phone');
+      await page.click('.inbox-tabs >> text=组织机构');
+      await page.waitForSelector('table.unit-tree');
+      expect(await overflowing()).toBe(0);
+      await shot(page, 'golive-units-phone');
     } finally {
       await phone.context.close();
       await context.close();
