@@ -32,6 +32,6 @@ export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './st
 export { type Ballot } from './approval';
 export { ADD_SIGNER_EVENT, availableEvents, caseProgress, eventsFor, eventsForOthers, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
 export { acceptedTypes, FILE_REF_PROPERTIES, type FileFieldSpec, type FileRef, fileRefsIn, hasFileFields, isFileField } from './files';
-export { calendarYearProblems, layerCalendar, nextYearMissing, RECALENDAR_EVENT, refreshedDeadlines, type CalendarYear, type RecalendarData } from './recalendar';
+export { calendarStatus, calendarYearProblems, layerCalendar, RECALENDAR_EVENT, refreshedDeadlines, type CalendarStatus, type CalendarYear, type RecalendarData } from './recalendar';
 export { type StepLimits } from './stepLimits';
 export { REASSIGN_SIGNER_EVENT } from './reassignSigner';

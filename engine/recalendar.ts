@@ -96,6 +96,23 @@ export function layerCalendar(base: Calendar, years: readonly CalendarYear[]): C
   return { id: base.id, timeZoneOffsetMinutes: base.timeZoneOffsetMinutes, holidays: [...holidays].sort(), workdays: [...workdays].sort(), coveredThrough };
 }
 
-/** True when the calendar has no holidays for the year after `now`'s (the State Council publishes them each November or December). */
-export const nextYearMissing = (calendar: Calendar, now: number) => lastYearOf(calendar) <= new Date(now + calendar.timeZoneOffsetMinutes * 60_000).getUTCFullYear();
+/** Where a county's calendar stands at an instant, and whether pages should say next year's holidays are missing. */
+export interface CalendarStatus {
+  /** The last year whose national holidays are known. */
+  lastYear: number;
+  /** The year after `now`'s (in the calendar's time zone). */
+  nextYear: number;
+  /** Next year's national holidays are not loaded. */
+  missing: boolean;
+  /** From 1 November (local time) while they are missing: the State Council publishes them each November or December. */
+  remind: boolean;
+}
+
+/** Where the calendar stands at `now` (ms): see CalendarStatus. */
+export function calendarStatus(calendar: Calendar, now: number): CalendarStatus {
+  const local = new Date(now + calendar.timeZoneOffsetMinutes * 60_000);
+  const lastYear = lastYearOf(calendar);
+  const missing = lastYear <= local.getUTCFullYear();
+  return { lastYear, nextYear: local.getUTCFullYear() + 1, missing, remind: missing && local.getUTCMonth() >= 10 };
+}
 

@@ -67,7 +67,7 @@ async function loadSession(db: Db, county: string, id: string, now: Date): Promi
   };
 }
 
-/** Revokes a session server-side: the cookie stops working here at once and on every other server within about a second. */
+/** Revokes a session server-side: the cookie stops working here at once and on every other server within a second. */
 export async function revokeSession(db: Db, session: Session, cache?: SessionCache, now = new Date()): Promise<void> {
   await db.transaction(session.county, async (k) => {
     await k.updateTable('sessions').set({ revoked_at: now }).where('county_id', '=', session.county).where('id', '=', session.sessionId).execute();
@@ -77,7 +77,7 @@ export async function revokeSession(db: Db, session: Session, cache?: SessionCac
 }
 
 /**
- * Every server forgets what it keeps of a user's live sessions within about a second, so the next
+ * Every server forgets what it keeps of a user's live sessions within a second, so the next
  * request reads the account again (roles changed, password changed). With `revoke` the sessions are
  * also signed out, all but `keep` (sign out everywhere, deactivation, a new password). Returns how many were live.
  */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import type { FromSchema } from 'json-schema-to-ts';
-import { calendarYearProblems, defaultCalendar, lastYearOf, nextYearMissing } from '../../engine/index';
+import { calendarStatus, calendarYearProblems, defaultCalendar, lastYearOf } from '../../engine/index';
 import { recordAdminChange } from '../admin/adminLog';
 import { requireAdmin } from '../admin/requireAdmin';
 import { requireActor } from '../authPlugin';
@@ -31,10 +31,7 @@ export type CalendarYearReply = FromSchema<typeof yearReply>;
 /** Where a county's calendar stands: the last year it covers, and whether to remind that next year's is missing (from 1 November). */
 async function statusOf(db: Db, county: string, now: Date): Promise<CalendarStatus> {
   const { years } = await db.run(county, (k) => countyCalendarYears(k, county, now.getTime()));
-  const calendar = calendarIn({}, years);
-  const local = new Date(now.getTime() + calendar.timeZoneOffsetMinutes * 60_000);
-  const missing = nextYearMissing(calendar, now.getTime());
-  return { lastYear: lastYearOf(calendar), nextYear: local.getUTCFullYear() + 1, missing, remind: missing && local.getUTCMonth() >= 10 };
+  return calendarStatus(calendarIn({}, years), now.getTime());
 }
 
 /** Calendars a county maintains as data: where it stands (everyone), and loading a year's days (the administrator). */

@@ -16,6 +16,12 @@ describe('README', () => {
     expect(read.size).toBeGreaterThan(20);
     expect([...read].filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
   });
+  it('has one row per variable in the configuration table (two rows of SEED_DEMO said different things)', () => {
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Architecture'));
+    const names = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  });
   it('gives the two-command quick start', () => {
     expect(readme).toContain('npm install && npm start');
     expect(readme).toContain('npm test');

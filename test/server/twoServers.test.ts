@@ -77,4 +77,48 @@ describe(`two servers on one database (${dbKind})`, () => {
     expect(replayed).toEqual(stored);
     expect((await (await login(t.app, '532326', 'jiandu')).get('/api/audit/verify')).json()).toMatchObject({ ok: true });
   });
+
+  /** Polls a session on a server until it is refused; returns how long that took (ms) from `since`, or null if not within `ms`. */
+  async function refusedAfter(client: Client, since: number, ms: number): Promise<number | null> {
+    while (Date.now() - since < ms) {
+      if ((await client.get('/api/me')).statusCode === 401) return Date.now() - since;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return null;
+  }
+
+  it("a person deactivated on one server is refused on the other within a second; the step they had claimed is everyone's again", async () => {
+    const admin = await login(t.app, '532326', 'guanli');
+    const added = (await admin.send('POST', '/api/admin/users', { username: 'liqiang2s', name: '李强', grants: [{ role: 'township_reviewer', unitId: 'jinbi' }] })).json() as { user: { id: string }; oneTimePassword: string };
+    const reviewer = await login(b, '532326', 'liqiang2s', added.oneTimePassword);
+    expect((await reviewer.send('PUT', '/api/me/password', { current: added.oneTimePassword, next: 'Liqiang-2027-ok' })).statusCode).toBe(204);
+    const { id } = (await a.cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string };
+    expect((await a.cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: registration() })).statusCode).toBe(200);
+    expect((await reviewer.send('POST', `/api/cases/${id}/claim`, {})).statusCode).toBe(200);
+
+    // B holds the reviewer's session in memory; it looks for revocations while A deactivates.
+    const since = Date.now();
+    const [res, during] = await Promise.all([admin.send('POST', `/api/admin/users/${added.user.id}/deactivate`), reviewer.get('/api/me')]);
+    expect(res.json()).toMatchObject({ user: { active: false }, signedOut: 1, released: 1 });
+    expect([200, 401]).toContain(during.statusCode);
+    const took = await refusedAfter(reviewer, since, 5_000);
+    expect(took, 'refused on the other server').not.toBeNull();
+    expect(took!).toBeLessThan(1_000);
+    // The claimed step went back to the township's pool: a colleague on B approves it.
+    expect((await onB.township.send('POST', `/api/cases/${id}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+  });
+
+  it('roles the administrator changes on one server apply on the other within a second, without signing in again', async () => {
+    const admin = await login(t.app, '532326', 'guanli');
+    const added = (await admin.send('POST', '/api/admin/users', { username: 'zhoumin2s', name: '周敏', grants: [{ role: 'village_cadre', unitId: 'xiaokangyuan' }] })).json() as { user: { id: string }; oneTimePassword: string };
+    const person = await login(b, '532326', 'zhoumin2s', added.oneTimePassword);
+    expect((await person.send('PUT', '/api/me/password', { current: added.oneTimePassword, next: 'Zhoumin-2027-ok' })).statusCode).toBe(204);
+    const roles = async () => ((await person.get('/api/me')).json() as { grants: { role: string }[] }).grants.map((g) => g.role);
+    expect(await roles()).toEqual(['village_cadre']);
+    const since = Date.now();
+    const [edited] = await Promise.all([admin.send('PUT', `/api/admin/users/${added.user.id}`, { name: '周敏', phone: null, grants: [{ role: 'township_reviewer', unitId: 'jinbi' }] }), person.get('/api/me')]);
+    expect(edited.statusCode, edited.body).toBe(200);
+    await expect.poll(roles, { interval: 20, timeout: 5_000 }).toEqual(['township_reviewer']);
+    expect(Date.now() - since).toBeLessThan(1_000);
+  });
 });

@@ -13,14 +13,24 @@ const CHANGE_LABELS: Record<string, () => string> = {
   'calendar.load': () => t('adminPage.changeTypes.calendar.load'),
 };
 
+/** The fields a change records (server/admin/peopleQueries.ts auditRecord, the unit and calendar records), in words. */
+const FIELD_LABELS: Record<string, () => string> = {
+  username: () => t('adminPage.changeFields.username'), name: () => t('adminPage.changeFields.name'), phone: () => t('adminPage.changeFields.phone'),
+  active: () => t('adminPage.changeFields.active'), grants: () => t('adminPage.changeFields.grants'), parentId: () => t('adminPage.changeFields.parentId'),
+  level: () => t('adminPage.changeFields.level'), path: () => t('adminPage.changeFields.path'), divisionCode: () => t('adminPage.changeFields.divisionCode'),
+  closed: () => t('adminPage.changeFields.closed'), holidays: () => t('adminPage.changeFields.holidays'), workdays: () => t('adminPage.changeFields.workdays'),
+};
+
 /** What changed between two records, field by field, as "field: before → after". */
 function changes(before: unknown, after: unknown): string {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
-  const show = (v: unknown) => (Array.isArray(v) ? v.join(t('common.listComma')) : v === null || v === undefined ? '—' : String(v));
+  const show = (v: unknown) => (Array.isArray(v) ? v.join(t('common.listComma')) : v === null || v === undefined ? '—'
+    : typeof v === 'boolean' ? t(v ? 'adminPage.changeFields.yes' : 'adminPage.changeFields.no') : String(v));
+  const field = (k: string) => `${FIELD_LABELS[k]?.() ?? k}${t('common.colon')}`;
   return [...new Set([...Object.keys(b), ...Object.keys(a)])]
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => (before === undefined ? `${k}: ${show(a[k])}` : `${k}: ${show(b[k])} → ${show(a[k])}`)).join(t('common.semicolon'));
+    .map((k) => (before === undefined ? `${field(k)}${show(a[k])}` : `${field(k)}${show(b[k])} → ${show(a[k])}`)).join(t('common.semicolon'));
 }
 
 /** 管理记录: who changed which person or unit, when, from what to what (read from the audit chain). */
@@ -34,19 +44,21 @@ export default function HistoryTab() {
   }, []);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!entries) return <p className="muted">{t('app.loading')}</p>;
+  const columns = [t('adminPage.when'), t('adminPage.who'), t('adminPage.what'), t('adminPage.target'), t('adminPage.change')];
   return (
     <div className="table-scroll">
       <p className="muted">{t('adminPage.historyNote')}</p>
+      {entries.length === 0 && <p className="muted admin-history-empty">{t('adminPage.historyEmpty')}</p>}
       <table className="grid admin-history">
-        <thead><tr><th>{t('adminPage.when')}</th><th>{t('adminPage.who')}</th><th>{t('adminPage.what')}</th><th>{t('adminPage.target')}</th><th>{t('adminPage.change')}</th></tr></thead>
+        <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
         <tbody>
           {entries.map((e, i) => (
             <tr key={i}>
-              <td>{formatTime(e.at)}</td>
-              <td>{e.actor}</td>
-              <td>{CHANGE_LABELS[e.type]?.() ?? e.type}</td>
-              <td>{e.target.name}</td>
-              <td>{changes(e.before, e.after)}</td>
+              <td data-label={columns[0]}>{formatTime(e.at)}</td>
+              <td data-label={columns[1]}>{e.actor}</td>
+              <td data-label={columns[2]}>{CHANGE_LABELS[e.type]?.() ?? e.type}</td>
+              <td data-label={columns[3]}>{e.target.name}</td>
+              <td data-label={columns[4]}>{changes(e.before, e.after)}</td>
             </tr>
           ))}
         </tbody>
@@ -55,14 +67,14 @@ export default function HistoryTab() {
         <>
           <h3>{t('adminPage.personalAccess')}</h3>
           <table className="grid personal-access">
-            <thead><tr><th>{t('adminPage.when')}</th><th>{t('adminPage.who')}</th><th>{t('adminPage.what')}</th><th>{t('adminPage.target')}</th></tr></thead>
+            <thead><tr>{columns.slice(0, 4).map((c) => <th key={c}>{c}</th>)}</tr></thead>
             <tbody>
               {access.map((e, i) => (
                 <tr key={i}>
-                  <td>{formatTime(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.kind === 'reveal' ? t('adminPage.personalReveal', { field: e.field ?? '' }) : t('adminPage.personalExport', { format: e.format ?? '', filename: e.filename ?? '' })}</td>
-                  <td>{e.kind === 'reveal' ? <a href={`#/cases/${e.caseId ?? ''}`}>{e.caseTitle}</a> : e.processTitle}</td>
+                  <td data-label={columns[0]}>{formatTime(e.at)}</td>
+                  <td data-label={columns[1]}>{e.actor}</td>
+                  <td data-label={columns[2]}>{e.kind === 'reveal' ? t('adminPage.personalReveal', { field: e.field ?? '' }) : t('adminPage.personalExport', { format: e.format ?? '', filename: e.filename ?? '' })}</td>
+                  <td data-label={columns[3]}>{e.kind === 'reveal' ? <a href={`#/cases/${e.caseId ?? ''}`}>{e.caseTitle}</a> : e.processTitle}</td>
                 </tr>
               ))}
             </tbody>

@@ -46,6 +46,7 @@ export default function ImportPeople({ onImported }: { onImported: () => void })
       setBusy(false);
     }
   };
+  const columns = [t('importPeople.row'), t('importPeople.name'), t('importPeople.username'), t('importPeople.result'), t('importPeople.detail')];
   return (
     <section className="card import-people" aria-label={t('importPeople.title')}>
       <h2>{t('importPeople.title')}</h2>
@@ -66,11 +67,11 @@ export default function ImportPeople({ onImported }: { onImported: () => void })
           {shown.length > 0 && (
             <div className="table-scroll">
               <table className="grid">
-                <thead><tr><th>{t('importPeople.row')}</th><th>{t('importPeople.name')}</th><th>{t('importPeople.username')}</th><th>{t('importPeople.result')}</th><th>{t('importPeople.detail')}</th></tr></thead>
+                <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
                 <tbody>
                   {shown.map((r) => (
                     <tr key={r.row} className={r.status === 'refused' ? 'refused' : ''}>
-                      <td className="number">{r.row}</td><td>{r.name ?? ''}</td><td>{r.username ?? ''}</td><td>{STATUS[r.status]!()}</td><td>{r.message}</td>
+                      <td data-label={columns[0]} className="number">{r.row}</td><td data-label={columns[1]}>{r.name ?? ''}</td><td data-label={columns[2]}>{r.username ?? ''}</td><td data-label={columns[3]}>{STATUS[r.status]!()}</td><td data-label={columns[4]}>{r.message}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -49,6 +49,7 @@ export default function PeopleTab() {
     if (added) setSecret({ name: p.name, password: added.oneTimePassword, expiresAt: added.expiresAt });
     void act(async () => t('adminPage.savedPerson', { name: p.name }));
   };
+  const columns = [t('adminPage.name'), t('app.username'), t('adminPage.phone'), t('adminPage.roles'), t('adminPage.status'), t('adminPage.actions')];
   return (
     <div className="people">
       <form className="filters" role="search" onSubmit={(e) => { e.preventDefault(); void load(); }}>
@@ -89,15 +90,15 @@ export default function PeopleTab() {
       {people === null ? <p className="muted">{t('app.loading')}</p> : (
         <div className="table-scroll">
           <table className="grid people-table">
-            <thead><tr><th>{t('adminPage.name')}</th><th>{t('app.username')}</th><th>{t('adminPage.phone')}</th><th>{t('adminPage.roles')}</th><th>{t('adminPage.status')}</th><th>{t('adminPage.actions')}</th></tr></thead>
+            <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
             <tbody>
               {people.map((p) => (
                 <tr key={p.id} className={p.active ? '' : 'inactive'}>
-                  <td>{p.name}</td>
-                  <td>{p.username}</td>
-                  <td>{p.phone ?? ''}</td>
-                  <td>{p.grants.map((g) => t('adminPage.roleAt', { role: roleLabel(g.role), unit: g.unitName ?? g.unitId })).join(t('common.semicolon'))}</td>
-                  <td>{p.active ? (p.mustChangePassword ? t('adminPage.mustChange') : t('adminPage.active')) : t('adminPage.inactive')}</td>
+                  <td data-label={columns[0]}>{p.name}</td>
+                  <td data-label={columns[1]}>{p.username}</td>
+                  <td data-label={columns[2]}>{p.phone ?? ''}</td>
+                  <td data-label={columns[3]}>{p.grants.map((g) => t('adminPage.roleAt', { role: roleLabel(g.role), unit: g.unitName ?? g.unitId })).join(t('common.semicolon'))}</td>
+                  <td data-label={columns[4]}>{p.active ? (p.mustChangePassword ? t('adminPage.mustChange') : t('adminPage.active')) : t('adminPage.inactive')}</td>
                   <td className="row-actions">
                     <button className="link" onClick={() => setEditing(p)}>{t('adminPage.edit')}</button>
                     {p.active

@@ -29,6 +29,7 @@ export default function UnitsTab() {
   useEffect(() => void load(), []);
   if (!units) return <p className="muted">{t('app.loading')}</p>;
   const rows = treeOrder(units);
+  const columns = [t('adminPage.unitName'), t('adminPage.level'), t('adminPage.divisionCode'), t('adminPage.activeCases'), t('adminPage.people'), t('adminPage.actions')];
   return (
     <div className="units">
       {notice && <p className="banner" role="status">{notice}</p>}
@@ -36,15 +37,15 @@ export default function UnitsTab() {
       {editing && <UnitForm key={editing.mode === 'add' ? `add-${editing.parent.id}` : editing.unit.id} editing={editing} units={units} onDone={act} onCancel={() => setEditing(null)} />}
       <div className="table-scroll">
         <table className="grid unit-tree">
-          <thead><tr><th>{t('adminPage.unitName')}</th><th>{t('adminPage.level')}</th><th>{t('adminPage.divisionCode')}</th><th>{t('adminPage.activeCases')}</th><th>{t('adminPage.people')}</th><th>{t('adminPage.actions')}</th></tr></thead>
+          <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
           <tbody>
             {rows.map(({ unit: u, depth }) => (
               <tr key={u.id} className={u.closed ? 'inactive' : ''}>
                 <td style={{ paddingInlineStart: `${0.5 + depth * 1.25}rem` }}>{u.name}{u.closed && <span className="badge">{t('adminPage.closed')}</span>}</td>
-                <td>{levelLabel(u.level)}</td>
-                <td>{u.divisionCode ?? ''}</td>
-                <td className="number">{u.activeCases}</td>
-                <td className="number">{u.people}</td>
+                <td data-label={columns[1]}>{levelLabel(u.level)}</td>
+                <td data-label={columns[2]}>{u.divisionCode ?? ''}</td>
+                <td data-label={columns[3]} className="number">{u.activeCases}</td>
+                <td data-label={columns[4]} className="number">{u.people}</td>
                 <td className="row-actions">
                   {!u.closed && u.level !== 'building' && <button className="link" onClick={() => setEditing({ mode: 'add', parent: u })}>{t('adminPage.addChild')}</button>}
                   {u.parentId && <button className="link" onClick={() => setEditing({ mode: 'edit', unit: u })}>{t('adminPage.edit')}</button>}
