@@ -2,9 +2,8 @@
  * Formulas in definitions: one language for the engine, the checker and the browser.
  * See docs/formulas.md for the language and why it is a small parser of our own.
  */
-import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
-import { parseFormulaCached } from './cache';
+import { compiledFormula, parseFormulaCached } from './cache';
 import { fieldsOf, FormulaSyntaxError } from './syntax';
 import { getPath } from '../dataPath';
 import type { Calendar } from '../types';
@@ -15,7 +14,8 @@ import { FormulaFault } from './fault';
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType, type Typed } from './functions';
 export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
 export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, resultMisfit, typecheck, typeOf } from './typecheck';
-export { Decimal, Day, FormulaError, type Value } from './values';
+export { Day, FormulaError, type Value } from './values';
+export { compileFormula, type Compiled } from './compileFormula';
 
 export { parseFormulaCached as parseFormula };
 export { applyComputedFields, computeFormFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';
@@ -23,8 +23,8 @@ export { FormulaFault } from './fault';
 
 /** Evaluates a formula on case data; the result as case data holds it (numbers, YYYY-MM-DD, text, lists), or the FormulaError it gives. A formula that does not parse gives null. */
 export function evaluateFormula(text: string, env: FormulaEnv): unknown {
-  const node = parseFormulaCached(text);
-  return node instanceof FormulaSyntaxError ? null : toData(evaluate(node, env));
+  const run = compiledFormula(text);
+  return run === null ? null : toData(run(env));
 }
 
 /** Evaluates a formula whose value the engine keeps: the value as case data holds it; throws FormulaFault, naming `place`, when it is an error value. */
@@ -36,9 +36,9 @@ export function formulaValue(text: string, env: FormulaEnv, place: string): unkn
 
 /** Evaluates a formula as a condition: true only when it yields a true value; throws FormulaFault, naming `place`, when it gives an error value. */
 export function formulaHolds(text: string, env: FormulaEnv, place: string): boolean {
-  const node = parseFormulaCached(text);
-  if (node instanceof FormulaSyntaxError) return false;
-  const v = evaluate(node, env);
+  const run = compiledFormula(text);
+  if (run === null) return false;
+  const v = run(env);
   if (v instanceof FormulaError) throw new FormulaFault(v, place);
   return v === true;
 }
