@@ -307,7 +307,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     // A computed delay ("=WORKDAY(agreement.signedOn, 5)") ends at the end of the day it gives (23:59:59 Beijing time).
     const { formula, delay } = delayOf(name);
     if (formula !== undefined) {
-      const day = formulaValue(formula, { data: context.data, now, calendar, tick }, `计算期限「${name.startsWith('=') ? name.slice(1) : (def.delays?.[name]?.label ?? name)}」时，`);
+      const day = formulaValue(formula, { data: context.data, now, calendar, tick }, (n) => `计算期限「${n.startsWith('=') ? n.slice(1) : (def.delays?.[n]?.label ?? n)}」时，`, name);
       const at = typeof day === 'string' ? endOfDay(day, calendar) : null;
       return at === null ? null : { at, approximate: false };
     }
