@@ -29,7 +29,7 @@ export const isNum = (v: unknown): v is Num => typeof v === 'number' || typeof v
 const normal = (u: bigint): Num => (u <= MAX_SAFE_BIG && u >= -MAX_SAFE_BIG ? Number(u) : u);
 
 /** A BigInt count of millionths as a result: normalised, or #NUM! past what case data holds. */
-export function within(u: bigint): Num | FormulaError {
+function within(u: bigint): Num | FormulaError {
   if (u <= MAX_SAFE_BIG && u >= -MAX_SAFE_BIG) return Number(u);
   return u > MAX_UNITS || u < -MAX_UNITS ? TOO_LARGE : u;
 }

@@ -15,7 +15,6 @@ export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaTy
 export { fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
 export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, resultMisfit, typecheck, typeOf } from './typecheck';
 export { Day, FormulaError, type Value } from './values';
-export { compileFormula, type Compiled } from './compileFormula';
 
 export { parseFormulaCached as parseFormula };
 export { applyComputedFields, computeFormFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';

@@ -9,7 +9,7 @@ import { BUDGET, BudgetExceeded } from '../budget';
 import { fromJson, isNum, ONE, toJson, type Num } from './decimal';
 import { BLANK_NUMBER, FormulaError, NO_DAY, NOT_NUMBER } from './errorValues';
 
-export { BLANK_NUMBER, DIV0, type ErrorCode, FormulaError, NO_DAY, NOT_DAY, NOT_NUMBER, TOO_LARGE } from './errorValues';
+export { FormulaError, NOT_DAY } from './errorValues';
 
 /** Days from 1970-01-01 to 0001-01-01 and to 9999-12-31: the dates case data writes as YYYY-MM-DD. */
 const FIRST_DAY = -719_162;
