@@ -78,8 +78,9 @@ export class Meter {
     if (this.armed && ++this.evaluations > BUDGET.evaluations) this.over('evaluations');
   }
 
-  formulaStep(): void {
-    if (this.armed && ++this.formulaSteps > BUDGET.formulaSteps) this.over('formulaSteps');
+  /** `n` formula steps (a formula's size, a list's rows), counted before they are taken. */
+  formulaStep(n = 1): void {
+    if (this.armed && (this.formulaSteps += n) > BUDGET.formulaSteps) this.over('formulaSteps');
   }
 
   /** Counts the JSON size of a value an action writes (object sizes remembered, so a value written in a loop is measured once). */

@@ -230,7 +230,8 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
       plans?.assign(call, params, args.event);
       return call(args as never, params) as Partial<CaseContext>;
     });
-  const formulaEnv = (context: CaseContext, event: RunEvent) => ({ data: context.data, submitted: event.data, now: event.now, calendar, tick: () => meter.formulaStep() });
+  const tick = (n?: number) => meter.formulaStep(n);
+  const formulaEnv = (context: CaseContext, event: RunEvent) => ({ data: context.data, submitted: event.data, now: event.now, calendar, tick });
   const tools: GuardTools = {
     formulaEnv,
     refuse: (message) => void refusals.push(message),
@@ -306,7 +307,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     // A computed delay ("=WORKDAY(agreement.signedOn, 5)") ends at the end of the day it gives (23:59:59 Beijing time).
     const { formula, delay } = delayOf(name);
     if (formula !== undefined) {
-      const day = formulaValue(formula, { data: context.data, now, calendar, tick: () => meter.formulaStep() }, `计算期限「${name.startsWith('=') ? name.slice(1) : (def.delays?.[name]?.label ?? name)}」时，`);
+      const day = formulaValue(formula, { data: context.data, now, calendar, tick }, (n) => `计算期限「${n.startsWith('=') ? n.slice(1) : (def.delays?.[n]?.label ?? n)}」时，`, name);
       const at = typeof day === 'string' ? endOfDay(day, calendar) : null;
       // A working-day formula (WORKDAY) past the calendar's last year counts no holidays: approximate, as a working-day duration is.
       return at === null ? null : { at, approximate: countsWorkingDays(formula) && beyondCalendar(calendar, at) };

@@ -19,6 +19,8 @@ export { getPath, setPath } from './dataPath';
 export { definitionSchema } from './definitionSchema';
 export { fieldLabel, plainMessage, toFieldErrors, unknownFieldErrors } from './fieldErrors';
 export { applyComputedFields, caseTitleOf, ComputedFieldOverrun, computedReadonly, evaluateFormula, uniqueKeyOf, formulaFunctions, formulaHolds, hasComputedFields, parseFormula, type FormulaEnv } from './formula/index';
+/** A case's short number (the first 8 characters of its id, in capitals) and the name of a case whose title has nothing to show yet (the process's name and that number): one spelling for the server and the web app. */
+export { shortNumber, untitledCase } from './formula/index';
 export { configureFormAjv, createFormAjv, FORM_AJV_OPTIONS, type ErrorObject, type ValidateFunction } from './formAjv';
 export { withFormLimits } from './formLimits';
 export { caseFieldTitles } from './returnField';

@@ -518,7 +518,7 @@ function computeFields(compiled: CompiledProcess, schema: Record<string, unknown
   const meter = compiled.runner.meter;
   meter.arm();
   try {
-    return computeFormFields(schema, data, { now, calendar: compiled.calendar, tick: () => meter.formulaStep() });
+    return computeFormFields(schema, data, { now, calendar: compiled.calendar, tick: (n) => meter.formulaStep(n) });
   } catch (e) {
     if (!(e instanceof ComputedFieldOverrun)) throw e;
     const field = fieldLabel(schema, e.pointer);

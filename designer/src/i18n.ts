@@ -42,5 +42,5 @@ export function toggleLanguage(): void {
 export const formatTime = (iso: string | null): string =>
   iso ? new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : '';
 
-/** A case's short number, as lists and the outbox show it (the search box finds a case by it). */
-export const shortNumber = (id: string) => id.slice(0, 8).toUpperCase();
+/** A case's short number, as lists and the outbox show it (the search box finds a case by it): the engine's, as the server names an untitled case by it. */
+export { shortNumber } from '../../engine/index';

@@ -9,6 +9,9 @@ const withData = (ctx: CaseContext, data: Record<string, unknown>): CaseContext 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const stamp = (ev: RunEvent) => ({ _at: new Date(ev.now).toISOString(), _by: ev.actorName || ev.actorId });
 
+/** Where a compute action's formula erred, in words: 计算「余额（元）」（account.balance）时， (a plain function: worked out only for an error). */
+const computing = (p: Record<string, unknown>) => `计算${typeof p.label === 'string' ? `「${p.label}」（${str(p.to)}）` : `「${str(p.to)}」`}时，`;
+
 /** The built-in actions, by name. */
 export const actionEntries: ActionEntry[] = [
   {
@@ -143,8 +146,7 @@ export const actionEntries: ActionEntry[] = [
     reads: () => [],
     writes: (p) => [str(p.to)],
     update: (ctx, ev, p, tools) => {
-      const place = `计算${typeof p.label === 'string' ? `「${p.label}」（${str(p.to)}）` : `「${str(p.to)}」`}时，`;
-      return withData(ctx, setPath(ctx.data, str(p.to), formulaValue(str(p.expr), tools.formulaEnv(ctx, ev), place) ?? undefined));
+      return withData(ctx, setPath(ctx.data, str(p.to), formulaValue(str(p.expr), tools.formulaEnv(ctx, ev), computing, p) ?? undefined));
     },
   },
   {

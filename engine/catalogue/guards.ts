@@ -33,6 +33,9 @@ const guardRefSchema = {
   ],
 };
 
+/** Where a formula guard erred, in words: 判断条件「…」时， (a plain function: worked out only for an error). */
+const deciding = (expr: unknown) => `判断条件「${String(expr)}」时，`;
+
 /** The built-in guards, by name. */
 export const guardEntries: GuardEntry[] = [
   {
@@ -85,7 +88,7 @@ export const guardEntries: GuardEntry[] = [
     // The checker type-checks formulas itself, naming the place inside the formula.
     reads: () => [],
     evaluate: (ctx, ev, p, tools) => {
-      const ok = formulaHolds(String(p.expr), tools.formulaEnv(ctx, ev), `判断条件「${String(p.expr)}」时，`);
+      const ok = formulaHolds(String(p.expr), tools.formulaEnv(ctx, ev), deciding, p.expr);
       if (!ok && typeof p.message === 'string') tools.refuse(p.message);
       return ok;
     },

@@ -1,13 +1,18 @@
+import { type Compiled, compileFormula } from './compileFormula';
 import { FormulaSyntaxError, type Node, parse } from './syntax';
 
-const cache = new Map<string, Node | FormulaSyntaxError>();
+/** A formula once parsed: its tree, and its closure once it is first evaluated. */
+interface Entry {
+  node: Node;
+  run?: Compiled;
+}
+const cache = new Map<string, Entry | FormulaSyntaxError>();
 
-/** Parses a formula once per distinct text; a syntax error is returned, not thrown. */
-export function parseFormulaCached(text: string): Node | FormulaSyntaxError {
+function entryOf(text: string): Entry | FormulaSyntaxError {
   let hit = cache.get(text);
   if (!hit) {
     try {
-      hit = parse(text);
+      hit = { node: parse(text) };
     } catch (e) {
       hit = e instanceof FormulaSyntaxError ? e : new FormulaSyntaxError(String(e), 0);
     }
@@ -15,4 +20,17 @@ export function parseFormulaCached(text: string): Node | FormulaSyntaxError {
     cache.set(text, hit);
   }
   return hit;
+}
+
+/** Parses a formula once per distinct text; a syntax error is returned, not thrown. */
+export function parseFormulaCached(text: string): Node | FormulaSyntaxError {
+  const hit = entryOf(text);
+  return hit instanceof FormulaSyntaxError ? hit : hit.node;
+}
+
+/** A formula compiled once per distinct text (compileFormula.ts); null when it does not parse. */
+export function compiledFormula(text: string): Compiled | null {
+  const hit = entryOf(text);
+  if (hit instanceof FormulaSyntaxError) return null;
+  return (hit.run ??= compileFormula(hit.node));
 }

@@ -5,7 +5,7 @@
  * sent for a computed field is dropped before any formula reads it.
  */
 import { BudgetExceeded } from '../budget';
-import { evaluate } from './evaluate';
+import { type Compiled, compileFormula } from './compileFormula';
 import { FormulaFault } from './fault';
 import type { FormulaEnv } from './functions';
 import { fieldsOf, FormulaSyntaxError, type Node } from './syntax';
@@ -33,7 +33,7 @@ interface ComputePlan {
   /** Properties (no formula of their own) with computed fields inside. */
   nested: [string, Schema][];
   /** Properties computed by a formula (null: the formula does not parse, so the field is dropped), each after the computed fields it reads. */
-  formulas: [string, Node | null][];
+  formulas: [string, Compiled | null][];
 }
 
 /** Computed fields in an order where each comes after the computed fields beside it that its formula reads (a cycle keeps the written order). */
@@ -60,14 +60,15 @@ function planOf(schema: Schema, properties: Schema): ComputePlan {
   let plan = plans.get(schema);
   if (!plan) {
     plan = { nested: [], formulas: [] };
+    const parsed: [string, Node | null][] = [];
     for (const [key, sub] of Object.entries(properties)) {
       if (!isSchema(sub)) continue;
       if (typeof sub.formula === 'string') {
         const node = parseFormulaCached(sub.formula);
-        plan.formulas.push([key, node instanceof FormulaSyntaxError ? null : node]);
+        parsed.push([key, node instanceof FormulaSyntaxError ? null : node]);
       } else if (hasComputedFields(sub)) plan.nested.push([key, sub]);
     }
-    plan.formulas = readsFirst(plan.formulas);
+    plan.formulas = readsFirst(parsed).map(([key, node]) => [key, node && compileFormula(node)]);
     plans.set(schema, plan);
   }
   return plan;
@@ -127,10 +128,10 @@ function computeIn(schema: unknown, data: unknown, env: ComputeEnv, pointer: str
       if (next !== out[key]) out = { ...out, [key]: next };
     }
   }
-  for (const [key, node] of plan.formulas) {
+  for (const [key, run] of plan.formulas) {
     let value: unknown = null;
     try {
-      if (node !== null) value = toData(evaluate(node, { ...env, data: out }));
+      if (run !== null) value = toData(run({ ...env, data: out }));
     } catch (e) {
       throw e instanceof BudgetExceeded ? new ComputedFieldOverrun(`${pointer}/${key}`, e) : e;
     }

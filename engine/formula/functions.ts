@@ -1,7 +1,8 @@
 /** The formula functions: Excel's names and meaning, exact decimals, dates on the county calendar. */
 import { addDuration, localDate } from '../duration';
 import type { Calendar } from '../types';
-import { asDay, asNumber, Day, dayOrError, Decimal, divide, FormulaError, joinText, NOT_DAY, numberOr, roundTo, textOr, type Value } from './values';
+import { abs, compareNum, divide, isNum, type Num, roundTo, Total, toJson, truncated, whole } from './decimal';
+import { asDay, asNumber, Day, dayOrError, FormulaError, joinText, NOT_DAY, numberOr, textOr, type Value } from './values';
 
 /** What a formula may see besides the case data: the submitted form, the time, the calendar, the budget. */
 export interface FormulaEnv {
@@ -11,8 +12,8 @@ export interface FormulaEnv {
   /** Milliseconds since the epoch: the engine's `now`, never a clock. */
   now: number;
   calendar: Calendar;
-  /** Counts one step against the engine's budget (throws when over). */
-  tick(): void;
+  /** Counts `steps` (default 1) against the engine's budget (throws when over), before the work they stand for is done. */
+  tick(steps?: number): void;
 }
 
 export type FormulaType = 'number' | 'text' | 'boolean' | 'date' | 'list' | 'any';
@@ -39,34 +40,78 @@ export interface FormulaFunction {
   takesErrors?: boolean;
   /** Counts working days on the calendar: past the calendar's last year its result ignores holidays (a deadline from it is approximate). */
   workingDays?: boolean;
+  /** Pure; never changes a list it is given (lists may be the case data's own arrays). */
   run(args: Value[], env: FormulaEnv): Value;
 }
 
-const ZERO = new Decimal(0n);
+const ZERO: Num = 0;
 const num = asNumber;
 const day = asDay;
 /** A date argument: the day, blank for a blank (no date yet), or #VALUE! for anything else. */
 const dayArg = (v: Value): Day | FormulaError | null => (v === null ? null : (day(v) ?? NOT_DAY));
-/** A sum of millionths, or #NUM! past what case data holds. */
-const total = (ns: Decimal[]) => Decimal.within(ns.reduce((s, d) => s + d.units, 0n));
-/** Lists and single values as one flat list (SUM(a, b.c, 3)). */
+/** Lists and single values as one flat list (SUM(a, b.c, 3)), each item counted against the budget; a flat list given alone is itself. */
 const flat = (args: Value[], env: FormulaEnv): Value[] => {
+  const only = args.length === 1 ? args[0]! : null;
+  if (Array.isArray(only) && isFlat(only)) {
+    env.tick(only.length);
+    return only;
+  }
   const out: Value[] = [];
-  for (const v of args) flatInto(out, v, env);
+  for (let i = 0; i < args.length; i++) flatInto(out, args[i]!, env);
   return out;
 };
-function flatInto(out: Value[], v: Value, env: FormulaEnv): void {
-  env.tick();
-  if (Array.isArray(v)) for (const x of v) flatInto(out, x, env);
-  else out.push(v);
+// Indexed loops throughout: the case data's lists are frozen arrays, which iterators walk slowly.
+function isFlat(list: Value[]): boolean {
+  for (let i = 0; i < list.length; i++) if (Array.isArray(list[i])) return false;
+  return true;
 }
-const numbers = (args: Value[], env: FormulaEnv) => flat(args, env).filter((v): v is Decimal => v instanceof Decimal);
-export const truthy = (v: Value): boolean => (typeof v === 'boolean' ? v : v instanceof Decimal ? v.units !== 0n : typeof v === 'string' ? v !== '' : Array.isArray(v) ? v.length > 0 : v !== null);
+function flatInto(out: Value[], v: Value, env: FormulaEnv): void {
+  if (!Array.isArray(v)) {
+    out.push(v);
+    return;
+  }
+  env.tick(v.length);
+  for (let i = 0; i < v.length; i++) flatInto(out, v[i]!, env);
+}
+/** The sum of the numbers among the values (blanks, text and the rest skipped), or #NUM! past what case data holds. */
+const sumOf = (list: Value[]) => {
+  const t = new Total();
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!;
+    if (isNum(v)) t.add(v);
+  }
+  return t.value;
+};
+/** The number of values that are not blank. */
+const countFilled = (list: Value[]) => {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (list[i] !== null) n++;
+  return n;
+};
+/** The number of values `same` as `to`. */
+const countSame = (list: Value[], to: Value) => {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (same(list[i]!, to)) n++;
+  return n;
+};
+/** The smallest (`sign` -1) or largest (1) number among the values, blank when there is none. */
+const extreme = (list: Value[], sign: number): Num | null => {
+  let m: Num | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!;
+    if (isNum(v) && (m === null || compareNum(v, m) === sign)) m = v;
+  }
+  return m;
+};
+export const truthy = (v: Value): boolean => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : typeof v === 'bigint' ? true : typeof v === 'string' ? v !== '' : Array.isArray(v) ? v.length > 0 : v !== null);
+/** a = b as a spreadsheet compares: numbers (TRUE as 1) by value, dates by day, a blank equal to empty text, anything else as itself. */
 export const same = (a: Value, b: Value): boolean => {
-  if (a instanceof Decimal || b instanceof Decimal) {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  if (isNum(a) || isNum(b)) {
     const x = num(a);
     const y = num(b);
-    return x !== null && y !== null && x.units === y.units;
+    // Numbers are normalised (decimal.ts): equal values are the same number or the same BigInt.
+    return x !== null && x === y;
   }
   if (a instanceof Day || b instanceof Day) return day(a)?.n === day(b)?.n && day(a) !== null;
   return (a ?? '') === (b ?? '');
@@ -85,29 +130,34 @@ const either = (a: Typed | undefined, b: Typed | undefined): Typed => (!b || (a 
 
 /** Every function a formula may call, by name. */
 export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(Object.create(null) as Record<string, FormulaFunction>, {
-  SUM: { summary: '求和：数值和列表（如一张表的一列）中所有数字之和，空白不计', example: 'SUM(entries.amount)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => total(numbers(a, e)) },
-  COUNT: { summary: '计数：列表中不为空的项数', example: 'COUNT(visits)', min: 1, max: many, arg: nums, returns: 'number', run: (a, e) => Decimal.of(flat(a, e).filter((v) => v !== null).length) },
-  COUNTIF: { summary: '条件计数：列表中等于给定值的项数', example: 'COUNTIF(visits.willing, TRUE)', min: 2, max: 2, arg: (i) => (i === 0 ? 'list' : 'any'), returns: 'number', run: (a, e) => Decimal.of(flat([a[0]!], e).filter((v) => same(v, a[1]!)).length) },
+  SUM: { summary: '求和：数值和列表（如一张表的一列）中所有数字之和，空白不计', example: 'SUM(entries.amount)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => sumOf(flat(a, e)) },
+  COUNT: { summary: '计数：列表中不为空的项数', example: 'COUNT(visits)', min: 1, max: many, arg: nums, returns: 'number', run: (a, e) => whole(countFilled(flat(a, e))) },
+  COUNTIF: { summary: '条件计数：列表中等于给定值的项数', example: 'COUNTIF(visits.willing, TRUE)', min: 2, max: 2, arg: (i) => (i === 0 ? 'list' : 'any'), returns: 'number', run: (a, e) => whole(countSame(flat([a[0]!], e), a[1]!)) },
   SUMIF: { summary: '条件求和：第一个列表中等于给定值的那些行，把第三个列表对应行相加', example: 'SUMIF(entries.kind, "存入", entries.amount)', min: 3, max: 3, arg: (i) => (i === 1 ? 'any' : 'list'), items: (i) => (i === 2 ? 'number' : 'any'), returns: 'number', run: (a, e) => {
     const keys = flat([a[0]!], e);
     const vals = flat([a[2]!], e);
-    return total(keys.flatMap((k, i) => (same(k, a[1]!) && vals[i] instanceof Decimal ? [vals[i] as Decimal] : [])));
+    const t = new Total();
+    for (let i = 0; i < keys.length; i++) {
+      const v = vals[i];
+      if (isNum(v) && same(keys[i]!, a[1]!)) t.add(v);
+    }
+    return t.value;
   } },
   AVERAGE: { summary: '平均值，空白不计（没有数字时为 #DIV/0!）', example: 'AVERAGE(scores.points)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => {
-    const ns = numbers(a, e);
-    const sum = total(ns);
-    return sum instanceof FormulaError ? sum : divide(sum, new Decimal(BigInt(ns.length) * 1_000_000n));
+    const list = flat(a, e);
+    const sum = sumOf(list);
+    return sum instanceof FormulaError ? sum : divide(sum, whole(list.filter(isNum).length));
   } },
-  MIN: { summary: '最小值，空白不计（没有数字时为空）', example: 'MIN(a, b)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => numbers(a, e).reduce<Decimal | null>((m, d) => (m === null || d.units < m.units ? d : m), null) },
-  MAX: { summary: '最大值，空白不计（没有数字时为空）', example: 'MAX(a, b)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => numbers(a, e).reduce<Decimal | null>((m, d) => (m === null || d.units > m.units ? d : m), null) },
+  MIN: { summary: '最小值，空白不计（没有数字时为空）', example: 'MIN(a, b)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => extreme(flat(a, e), -1) },
+  MAX: { summary: '最大值，空白不计（没有数字时为空）', example: 'MAX(a, b)', min: 1, max: many, arg: nums, items: number, returns: 'number', run: (a, e) => extreme(flat(a, e), 1) },
   ROUND: { summary: '四舍五入到指定的小数位数（默认取整）', example: 'ROUND(total / 3, 2)', min: 1, max: 2, arg: number, returns: 'number', run: (a) => {
     const d = numberOr(a[0]!);
     const digits = a[1] === undefined ? ZERO : numberOr(a[1]);
-    return d instanceof FormulaError ? d : digits instanceof FormulaError ? digits : roundTo(d, digits.toNumber());
+    return d instanceof FormulaError ? d : digits instanceof FormulaError ? digits : roundTo(d, toJson(digits));
   } },
   ABS: { summary: '绝对值', example: 'ABS(balance)', min: 1, max: 1, arg: number, returns: 'number', run: (a) => {
     const d = numberOr(a[0]!);
-    return d instanceof FormulaError ? d : new Decimal(d.units < 0n ? -d.units : d.units);
+    return d instanceof FormulaError ? d : abs(d);
   } },
   IF: { summary: '条件取值：条件成立取第二项，否则取第三项（没有第三项时为空）', example: 'IF(score >= 90, "优秀", "合格")', min: 2, max: 3, arg: (i) => (i === 0 ? 'boolean' : 'any'), lazy: true, returns: (t) => either(t[1], t[2]), run: () => null },
   IFERROR: { summary: '出错时取值：第一项是错误值（如 #DIV/0! 除数为零）时取第二项，否则取第一项', example: 'IFERROR(plan.total / plan.people, 0)', min: 2, max: 2, arg: all, takesErrors: true, returns: (t) => either(t[0], t[1]), run: (a) => (a[0] instanceof FormulaError ? a[1]! : a[0]!) },
@@ -118,7 +168,7 @@ export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(O
   ISBLANK: { summary: '是否为空（没有填写）', example: 'ISBLANK(register.phone)', min: 1, max: 1, arg: all, takesErrors: true, returns: 'boolean', run: (a) => a[0] === null || a[0] === '' || (Array.isArray(a[0]) && a[0].length === 0) },
   LEN: { summary: '文字的字数', example: 'LEN(register.householder)', min: 1, max: 1, arg: () => 'text', returns: 'number', run: (a) => {
     const t = textOr(a[0]!);
-    return t instanceof FormulaError ? t : Decimal.of([...t].length);
+    return t instanceof FormulaError ? t : whole([...t].length);
   } },
   CONCAT: { summary: '把几段文字连起来（也可用 &）', example: 'CONCAT(register.householder, "户")', min: 1, max: many, arg: all, returns: 'text', run: (a) => {
     const parts = a.map(textOr);
@@ -131,24 +181,24 @@ export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(O
     const parts = a.map(numberOr);
     const bad = parts.find((p) => p instanceof FormulaError);
     if (bad) return bad;
-    const [y, m, d] = (parts as Decimal[]).map((p) => Math.trunc(p.toNumber()));
+    const [y, m, d] = (parts as Num[]).map(truncated);
     const ms = Date.UTC(y!, m! - 1, d!);
     return Number.isFinite(ms) ? dayOrError(Math.floor(ms / 86_400_000)) : dayOrError(Infinity);
   } },
-  YEAR: { summary: '日期的年份', example: 'YEAR(TODAY())', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? Decimal.of(new Date(d.n * 86_400_000).getUTCFullYear()) : d; } },
-  MONTH: { summary: '日期的月份', example: 'MONTH(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? Decimal.of(new Date(d.n * 86_400_000).getUTCMonth() + 1) : d; } },
-  DAY: { summary: '日期是几号', example: 'DAY(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? Decimal.of(new Date(d.n * 86_400_000).getUTCDate()) : d; } },
+  YEAR: { summary: '日期的年份', example: 'YEAR(TODAY())', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? whole(new Date(d.n * 86_400_000).getUTCFullYear()) : d; } },
+  MONTH: { summary: '日期的月份', example: 'MONTH(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? whole(new Date(d.n * 86_400_000).getUTCMonth() + 1) : d; } },
+  DAY: { summary: '日期是几号', example: 'DAY(plan.paidOn)', min: 1, max: 1, arg: () => 'date', returns: 'number', run: (a) => { const d = dayArg(a[0]!); return d instanceof Day ? whole(new Date(d.n * 86_400_000).getUTCDate()) : d; } },
   DAYS: { summary: '两个日期相差的天数（前减后）', example: 'DAYS(TODAY(), loan.issuedOn)', min: 2, max: 2, arg: () => 'date', returns: 'number', run: (a) => {
     const x = dayArg(a[0]!);
     const y = dayArg(a[1]!);
-    return x instanceof Day && y instanceof Day ? Decimal.of(x.n - y.n) : x instanceof Day ? y : x;
+    return x instanceof Day && y instanceof Day ? whole(x.n - y.n) : x instanceof Day ? y : x;
   } },
   WORKDAY: { summary: '某日期之后第 n 个工作日（按本县节假日日历，含调休）', example: 'WORKDAY(register.signedOn, 5)', workingDays: true, min: 2, max: 2, arg: (i) => (i === 0 ? 'date' : 'number'), returns: 'date', run: (a, e) => {
     const d = dayArg(a[0]!);
     const n = numberOr(a[1]!);
     if (!(d instanceof Day)) return d;
     if (n instanceof FormulaError) return n;
-    const days = Math.max(0, Math.min(3650, Math.trunc(n.toNumber())));
+    const days = Math.max(0, Math.min(3650, truncated(n)));
     return Day.parse(localDate(addDuration(dayMs(d, e.calendar), { years: 0, months: 0, weeks: 0, days, hours: 0, minutes: 0, seconds: 0 }, e.calendar, true), e.calendar));
   } },
 } satisfies Record<string, FormulaFunction>);

@@ -2,9 +2,8 @@
  * Formulas in definitions: one language for the engine, the checker and the browser.
  * See docs/formulas.md for the language and why it is a small parser of our own.
  */
-import { evaluate } from './evaluate';
 import type { FormulaEnv } from './functions';
-import { parseFormulaCached } from './cache';
+import { compiledFormula, parseFormulaCached } from './cache';
 import { callsOf, fieldsOf, FormulaSyntaxError } from './syntax';
 import { formulaFunctions } from './functions';
 import { getPath } from '../dataPath';
@@ -16,7 +15,7 @@ import { FormulaFault } from './fault';
 export { formulaFunctions, type FormulaEnv, type FormulaFunction, type FormulaType, type Typed } from './functions';
 export { callsOf, fieldsOf, FormulaSyntaxError, MAX_FORMULA_LENGTH, type Node } from './syntax';
 export { type FieldTypes, FORMULA_TYPE_NAMES, type FormulaIssue, resultMisfit, typecheck, typeOf } from './typecheck';
-export { Decimal, Day, FormulaError, type Value } from './values';
+export { Day, FormulaError, type Value } from './values';
 
 export { parseFormulaCached as parseFormula };
 export { applyComputedFields, computeFormFields, ComputedFieldOverrun, computedReadonly, hasComputedFields } from './formFields';
@@ -24,23 +23,23 @@ export { FormulaFault } from './fault';
 
 /** Evaluates a formula on case data; the result as case data holds it (numbers, YYYY-MM-DD, text, lists), or the FormulaError it gives. A formula that does not parse gives null. */
 export function evaluateFormula(text: string, env: FormulaEnv): unknown {
-  const node = parseFormulaCached(text);
-  return node instanceof FormulaSyntaxError ? null : toData(evaluate(node, env));
+  const run = compiledFormula(text);
+  return run === null ? null : toData(run(env));
 }
 
-/** Evaluates a formula whose value the engine keeps: the value as case data holds it; throws FormulaFault, naming `place`, when it is an error value. */
-export function formulaValue(text: string, env: FormulaEnv, place: string): unknown {
+/** Evaluates a formula whose value the engine keeps: the value as case data holds it; throws FormulaFault, naming its place (`place(about)`, worked out only then), when it is an error value. */
+export function formulaValue<T>(text: string, env: FormulaEnv, place: (about: T) => string, about: T): unknown {
   const v = evaluateFormula(text, env);
-  if (v instanceof FormulaError) throw new FormulaFault(v, place);
+  if (v instanceof FormulaError) throw new FormulaFault(v, place(about));
   return v;
 }
 
-/** Evaluates a formula as a condition: true only when it yields a true value; throws FormulaFault, naming `place`, when it gives an error value. */
-export function formulaHolds(text: string, env: FormulaEnv, place: string): boolean {
-  const node = parseFormulaCached(text);
-  if (node instanceof FormulaSyntaxError) return false;
-  const v = evaluate(node, env);
-  if (v instanceof FormulaError) throw new FormulaFault(v, place);
+/** Evaluates a formula as a condition: true only when it yields a true value; throws FormulaFault, naming its place (`place(about)`, worked out only then), when it gives an error value. */
+export function formulaHolds<T>(text: string, env: FormulaEnv, place: (about: T) => string, about: T): boolean {
+  const run = compiledFormula(text);
+  if (run === null) return false;
+  const v = run(env);
+  if (v instanceof FormulaError) throw new FormulaFault(v, place(about));
   return v === true;
 }
 
@@ -68,14 +67,14 @@ function formulaText(spec: string, data: unknown, now: number, calendar: Calenda
   }
 }
 
-/** The data paths a formula reads that hold nothing yet (absent, blank text, an empty list), and how many it reads. */
-function blankReads(spec: string, data: unknown): { blank: number; read: number } {
+/** How many of the data paths a formula reads hold nothing yet (absent, blank text, an empty list). */
+function blankReads(spec: string, data: unknown): number {
   const node = parseFormulaCached(spec);
-  if (node instanceof FormulaSyntaxError) return { blank: 0, read: 0 };
+  if (node instanceof FormulaSyntaxError) return 0;
   const paths = new Set(fieldsOf(node).map((f) => f.path));
   let blank = 0;
   for (const path of paths) if (isBlankAt(data, path.split('.'))) blank++;
-  return { blank, read: paths.size };
+  return blank;
 }
 
 /** True when nothing is at the path yet; a path through a list (a column of its rows) is blank only when every row lacks it. */
@@ -91,16 +90,23 @@ const handlesBlanks = (spec: string) => /\b(ISBLANK|IFERROR|ISERROR)\s*\(/i.test
 
 /**
  * What names a case: a data path's value, or a formula's (=…); empty when it gives nothing — also
- * when every field the formula reads is still blank (before the first form is filled), so that no
- * list shows a title of bare punctuation such as 「（ 元）」. The caller then shows its fallback.
+ * when any field the formula reads is still blank (before the forms that fill it), so that no list
+ * shows a title with a hole in it, 「（ 元）」 or 「周春福（ 元）」 or 「户  年积分账」. The caller then shows
+ * its fallback (untitledCase: the process's name and the case's short number). A formula that tests
+ * for blanks itself (ISBLANK, IFERROR, ISERROR) decides what a blank part means.
  */
 export function caseTitleOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
   if (!spec) return '';
   if (!spec.startsWith('=')) return textOf(getPath(data, spec)).slice(0, 200);
-  const { blank, read } = blankReads(spec, data);
-  if (read > 0 && blank === read) return '';
+  if (!handlesBlanks(spec) && blankReads(spec, data) > 0) return '';
   return formulaText(spec, data, now, calendar).slice(0, 200);
 }
+
+/** A case's short number, as lists, the outbox and untitled cases show it: the first 8 characters of its id, in capitals (the search box finds a case by it). */
+export const shortNumber = (id: string): string => id.slice(0, 8).toUpperCase();
+
+/** What a case is called while its title has nothing to show yet (caseTitleOf gives ''): the process's name and the case's short number, 积分台账 3F2A9C1B. */
+export const untitledCase = (processTitle: string, id: string): string => `${processTitle} ${shortNumber(id)}`;
 
 /**
  * A case's uniqueness key from its data (the definition's `uniqueKey` formula), or '' — no key, and
@@ -109,6 +115,6 @@ export function caseTitleOf(spec: string | undefined, data: unknown, now: number
  * A formula that tests for blanks itself (ISBLANK, IFERROR) is taken as it is.
  */
 export function uniqueKeyOf(spec: string | undefined, data: unknown, now: number, calendar: Calendar): string {
-  if (!spec || (!handlesBlanks(spec) && blankReads(spec, data).blank > 0)) return '';
+  if (!spec || (!handlesBlanks(spec) && blankReads(spec, data) > 0)) return '';
   return formulaText(spec, data, now, calendar).slice(0, 500);
 }

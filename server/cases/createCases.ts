@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { type Effect, fileRefsIn, startCase, uniqueKeyOf } from '../../engine/index';
+import { type Effect, fileRefsIn, startCase, uniqueKeyOf, untitledCase } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { AppError, fromRejection } from '../errors';
 import { loadProcess, type PublishedProcess } from '../processes';
@@ -59,9 +59,12 @@ async function createOne(k: Kysely<Database>, process: PublishedProcess, actor: 
   const started = startCase(compiled, { now, actor, unitPath: start.unit.path.split('/'), data: start.data, ...(start.system ? { system: true } : {}) });
   if (!started.ok) throw fromRejection(started.rejection, process);
   const data = started.snapshot.context.data;
+  const id = randomUUID();
+  // A title whose fields are not filled in yet names the case by its process and short number (积分台账 3F2A9C1B);
+  // a process that declares no title names every case by its own name.
   const n: NewCase = {
     county: actor.county, processId: process.processId, processVersion: process.version, orgUnitId: start.unit.id, orgPath: start.unit.path,
-    parentId: start.parentId ?? null, title: caseTitle(def.caseTitle, data, def.title, now.getTime()), actor, now,
+    parentId: start.parentId ?? null, title: caseTitle(def.caseTitle, data, def.caseTitle ? untitledCase(def.title, id) : def.title, now.getTime()), actor, now,
   };
   const key = uniqueKeyOf(def.uniqueKey, data, now.getTime(), compiled.calendar);
   if (key) {
@@ -71,7 +74,6 @@ async function createOne(k: Kysely<Database>, process: PublishedProcess, actor: 
     keys.set(key, n.title);
     n.uniqueKey = key;
   }
-  const id = randomUUID();
   const view = writtenView(n, id, started, 1, now);
   if (dryRun) return { ok: true, id, view };
   const step = creationStep(n, id, started);

@@ -118,4 +118,24 @@ describe('a formula past the budget while the step\'s effects are worked out', (
     expect(!r.ok && r.rejection).toMatchObject({ code: 'over-budget', message: expect.stringContaining(`这一步在「等待」(case.wait)公式得到的文字超过 ${BUDGET.textLength} 个字`) });
     expect(transition(compiled, start.snapshot, { type: 'GO', data: { note: '短' } }, { now: NOW, actor: cadre, unitPath }).ok).toBe(true);
   });
+
+  it('a compiled formula still counts every row it reads: summing a list longer than the budget refuses the step, a shorter one is kept', () => {
+    const compiled = compile({
+      id: 'long-sum', title: '长列表求和', version: 1, caseLevel: 'village',
+      roles: { cadre: { label: '村干部', level: 'village' } }, startRoles: ['cadre'], forms: {},
+      events: { GO: { label: '合计', roles: ['cadre'] } },
+      machine: { id: 'case', initial: 'idle', states: { idle: { meta: { label: '登记' }, on: { GO: { target: 'done', actions: [{ type: 'compute', params: { to: 'total', expr: 'SUMIF(rows.kind, "存入", rows.amount)' } }] } } }, done: { type: 'final' } } },
+    } as unknown as Definition);
+    const sum = (n: number) => {
+      const rows = Array.from({ length: n }, () => ({ kind: '存入', amount: 0.01 }));
+      const start = startCase(compiled, { now: NOW, actor: cadre, unitPath, data: { rows }, system: true });
+      if (!start.ok) throw new Error(start.rejection.message);
+      return transition(compiled, start.snapshot, { type: 'GO' }, { now: NOW, actor: cadre, unitPath });
+    };
+    const kept = sum(1000);
+    expect(kept.ok && kept.snapshot.context.data.total).toBe(10);
+    const r = sum(BUDGET.formulaSteps / 2);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.rejection).toMatchObject({ code: 'over-budget', message: expect.stringContaining(`公式计算超过 ${BUDGET.formulaSteps} 步`) });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../engine/calendars';
-import { caseTitleOf, evaluateFormula, type FieldTypes, FormulaError, FormulaSyntaxError, formulaFunctions, type FormulaIssue, parseFormula, typecheck, uniqueKeyOf } from '../../engine/formula/index';
+import { caseTitleOf, evaluateFormula, type FieldTypes, FormulaError, FormulaSyntaxError, formulaFunctions, type FormulaIssue, parseFormula, shortNumber, typecheck, uniqueKeyOf, untitledCase } from '../../engine/formula/index';
 
 const NOW = Date.parse('2026-03-02T02:00:00Z'); // Monday 10:00 in Beijing
 const data = {
@@ -254,8 +254,23 @@ describe('uniqueness keys and titles wait for their data', () => {
     expect(key('=apply.id & "-" & COUNT(loans.year)', { apply: { id: 'a' }, loans: [] })).toBe('');
     expect(key('=IF(ISBLANK(apply.id), apply.passport, apply.id)', { apply: { passport: 'E123' } })).toBe('E123');
   });
-  it('a title reading only blanks is no title (the process name shows), one with a value is kept', () => {
-    expect(caseTitleOf('=apply.borrower & "（" & apply.amount & " 元）"', { apply: {} }, at, defaultCalendar)).toBe('');
-    expect(caseTitleOf('=apply.borrower & "（" & apply.amount & " 元）"', { apply: { borrower: '周春福', amount: 3000 } }, at, defaultCalendar)).toBe('周春福（3000 元）');
+  it('a title reading a blank field, or only blanks, is no title (the process name and short number show); one with every value is kept', () => {
+    const title = (spec: string, data: unknown) => caseTitleOf(spec, data, at, defaultCalendar);
+    const loan = '=apply.borrower & "（" & apply.amount & " 元）"';
+    expect(title(loan, { apply: {} })).toBe('');
+    expect(title(loan, { apply: { borrower: '周春福' } })).toBe('');
+    expect(title(loan, { apply: { borrower: '周春福', amount: 3000 } })).toBe('周春福（3000 元）');
+    const ledger = '=household.name & "户 " & plan.year & " 年积分账"';
+    expect(title(ledger, { household: { name: '李明华' }, plan: {} })).toBe('');
+    expect(title(ledger, { household: { name: '  ' }, plan: { year: 2026 } })).toBe('');
+    expect(title(ledger, { household: { name: '李明华' }, plan: { year: 2026 } })).toBe('李明华户 2026 年积分账');
+    expect(title('register.householder', { register: { householder: '' } })).toBe('');
+    // A formula that tests for blanks itself decides what a blank part means.
+    expect(title('=apply.borrower & IF(ISBLANK(apply.amount), "", "（" & apply.amount & " 元）")', { apply: { borrower: '周春福' } })).toBe('周春福');
+  });
+
+  it('an untitled case is named by its process and short number, as lists show the number', () => {
+    expect(shortNumber('3f2a9c1b-7d4e-4a2b-9c1d-0e5f6a7b8c9d')).toBe('3F2A9C1B');
+    expect(untitledCase('积分台账', '3f2a9c1b-7d4e-4a2b-9c1d-0e5f6a7b8c9d')).toBe('积分台账 3F2A9C1B');
   });
 });

@@ -53,11 +53,29 @@ describe(`one loan application per household per year: the uniqueness key (${dbK
 describe(`keys and titles wait for their data (${dbKind})`, () => {
   const actorOf = async (client: Client) => (await findSession(t.db, client.cookie))!.actor;
 
-  it('two applications not yet filled in are not the same household: a key with a blank part is no key, and the title is the process name', async () => {
+  it('two applications not yet filled in are not the same household: a key with a blank part is no key, and each is named by the process and its short number', async () => {
     const first = await start();
     const second = await start();
     expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
-    for (const res of [first, second]) expect((res.json() as { title: string }).title).toBe('扶贫小额信贷');
+    for (const res of [first, second]) {
+      const c = res.json() as { id: string; title: string };
+      expect(c.title).toBe(`扶贫小额信贷 ${c.id.slice(0, 8).toUpperCase()}`);
+    }
+  });
+
+  it('a title with a field still blank shows no hole (「周春福（ 元）」): lists and the inbox show the process and short number until it is filled', async () => {
+    const partly = await start({ apply: { borrower: '周春福' } });
+    expect(partly.statusCode).toBe(201);
+    const c = partly.json() as { id: string; title: string };
+    const untitled = `扶贫小额信贷 ${c.id.slice(0, 8).toUpperCase()}`;
+    expect(c.title).toBe(untitled);
+    const titleIn = async (url: string) => ((await cadre.get(url)).json() as { items: { id: string; title: string }[] }).items.find((i) => i.id === c.id)?.title;
+    expect(await titleIn('/api/cases?processId=micro-loan')).toBe(untitled);
+    expect(await titleIn('/api/tasks')).toBe(untitled);
+    // Filled in, the case takes its own title everywhere.
+    const household = idNumber('532326', '19800101', '074');
+    expect((await cadre.send('POST', `/api/cases/${c.id}/events`, { type: 'SUBMIT', data: apply(household, 8000) })).statusCode).toBe(200);
+    expect(await titleIn('/api/cases?processId=micro-loan')).toBe('周春福（8000 元）');
   });
 
   it('a key is the year the case was started: a 2026 loan repaid in 2027 is not a duplicate of the household’s 2027 application', async () => {
