@@ -144,6 +144,11 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await dragConnect(page, 'step1', 'done');
       await side.getByLabel('操作名称').fill('审核通过');
       await side.getByLabel('按钮样式').selectOption('approve');
+      // Only a household of at least one person is approved: ≥ on a number field, typed as a number.
+      await side.getByLabel('条件字段').selectOption({ label: '申请表 › 家庭人数' });
+      await side.getByLabel('比较方式').selectOption({ label: '大于或等于' });
+      await side.getByLabel('条件的值').fill('1');
+      await see(page, '.flow-canvas :text("「申请表 › 家庭人数」不小于 1")', 'condition-label');
       await page.click('.state-node:has-text("乡镇审核")');
       await side.getByLabel('流转到').selectOption({ label: '填写申请' });
       await side.locator('button:has-text("添加")').click();
