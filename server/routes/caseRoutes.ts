@@ -3,7 +3,7 @@ import { ADD_SIGNER_EVENT, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, c
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView, snapshotOf } from '../cases/caseView';
-import { onStep, personalData } from '../cases/personalView';
+import { onStep, personalData, withMaskedData } from '../cases/personalView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
 import { holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { visibleCase } from '../cases/visibleCase';
@@ -86,7 +86,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     // Personal values are masked for whoever is not on the case's step; each can be revealed, recorded (personalRoutes.ts).
     const personal = personalData(actor, compiled, row, snapshot.context.data);
     return {
-      case: { ...caseView(row, now), data: personal.data },
+      case: withMaskedData(compiled, caseView(row, now), personal.data),
       personal: personal.masked,
       // caseTitle: what names a case, so the web app can name a submission queued without signal as the case will be named.
       process: { id: def.id, title: def.title, version: process.version, ...(def.caseTitle ? { caseTitle: def.caseTitle } : {}) },
