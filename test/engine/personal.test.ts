@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDefinition } from '../../engine/check/index';
 import { compile } from '../../engine/compile';
-import { maskCaseData, maskEventData, maskPersonal, personalFieldAt, personalFields } from '../../engine/personal';
+import { maskCaseData, maskEventData, maskPersonal, personalFieldAt, personalFields, titleIsPersonal } from '../../engine/personal';
 import { template } from '../helpers/definitions';
 import { idNumber, registration } from '../helpers/people';
 
@@ -32,6 +32,16 @@ describe('personal information', () => {
     expect(reg.householder).toBe('李明华');
     expect(reg.members[1]!.idNumber).toMatch(/^532326\*{8}\d{3}[\dX]$/);
     expect(masked.map((m) => m.path)).toEqual(expect.arrayContaining(['register.idNumber', 'register.phone', 'register.members.0.idNumber', 'register.members.1.idNumber']));
+  });
+
+  it('a case title is personal when its path or formula reads a personal field, or a part or list holding one', () => {
+    const titled = (caseTitle: string) => ({ ...template('relocation'), caseTitle });
+    expect(titleIsPersonal(template('relocation'))).toBe(false);
+    expect(titleIsPersonal(titled('register.idNumber'))).toBe(true);
+    expect(titleIsPersonal(titled('=register.householder & "（" & RIGHT(register.phone, 4) & "）"'))).toBe(true);
+    expect(titleIsPersonal(titled('=TEXTJOIN("、", TRUE, register.members.idNumber)'))).toBe(true);
+    expect(titleIsPersonal(titled('register.members.0.idNumber'))).toBe(true);
+    expect(titleIsPersonal(titled('=register.householder & "家"'))).toBe(false);
   });
 
   it('an author marks other fields personal (a whole list too) or unmarks one, and the checker accepts only true or false', () => {
