@@ -206,6 +206,28 @@ export function maskedData(def: Definition, data: Record<string, unknown>): Reco
   return plan ? (maskNode(data, plan, undefined, []) as Record<string, unknown>) : data;
 }
 
+/** A data path without its rows: a formula reads a list's column without `*`, a path may name a row by its index. */
+const withoutRows = (path: string) => path.split('.').filter((seg) => seg !== '*' && !/^\d+$/.test(seg)).join('.');
+
+/** The data paths a formula reads; none when it does not parse. */
+export function formulaReads(expr: string): string[] {
+  const node = parseFormula(expr);
+  return node instanceof FormulaSyntaxError ? [] : fieldsOf(node).map((f) => f.path);
+}
+
+/** The first personal field that reading these data paths reads (the field itself, or a part or list holding it), if any. */
+export function personalRead(def: Definition, paths: readonly string[]): PersonalField | undefined {
+  const fields = personalFields(def);
+  for (const path of paths.map(withoutRows)) {
+    const hit = fields.find((f) => {
+      const plain = withoutRows(f.path);
+      return plain === path || plain.startsWith(`${path}.`);
+    });
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 const personalTitles = new WeakMap<Definition, boolean>();
 
 /**
@@ -216,12 +238,7 @@ export function titleIsPersonal(def: Definition): boolean {
   let hit = personalTitles.get(def);
   if (hit !== undefined) return hit;
   const spec = def.caseTitle;
-  const node = spec?.startsWith('=') ? parseFormula(spec) : undefined;
-  const reads = !spec ? [] : node === undefined ? [spec] : node instanceof FormulaSyntaxError ? [] : fieldsOf(node).map((f) => f.path);
-  // Rows are left out on both sides: a formula reads a list's column without `*`, a path may name a row by its index.
-  const plain = (path: string) => path.split('.').filter((seg) => seg !== '*' && !/^\d+$/.test(seg)).join('.');
-  const fields = personalFields(def).map((f) => plain(f.path));
-  hit = reads.map(plain).some((p) => fields.some((f) => f === p || f.startsWith(`${p}.`)));
+  hit = Boolean(spec && personalRead(def, spec.startsWith('=') ? formulaReads(spec) : [spec]));
   personalTitles.set(def, hit);
   return hit;
 }

@@ -44,6 +44,22 @@ describe('personal information', () => {
     expect(titleIsPersonal(titled('=register.householder & "家"'))).toBe(false);
   });
 
+  it('the checker warns when a compute copies personal information where it is not masked, and not when it writes to a personal field or reads none', () => {
+    const withCompute = (expr: string, to: string) => {
+      const def = template('relocation');
+      const submit = (def.machine.states as Record<string, { on?: Record<string, { actions?: unknown[] }> }>).registering!.on!.SUBMIT!;
+      submit.actions = [...(submit.actions ?? []), { type: 'compute', params: { to, expr } }];
+      return checkDefinition(def).warnings.filter((w) => w.code === 'personal-copied');
+    };
+    const copied = withCompute('register.idNumber', 'summary.id');
+    expect(copied).toHaveLength(1);
+    expect(copied[0]!.message).toContain('compute 读取个人信息「摸底登记·户主身份证号」，结果写到「summary.id」');
+    expect(copied[0]!.path).toMatch(/\/params\/expr$/);
+    expect(withCompute('TEXTJOIN("、", TRUE, register.members.idNumber)', 'summary.ids')).toHaveLength(1);
+    expect(withCompute('register.idNumber', 'register.phone')).toEqual([]);
+    expect(withCompute('register.householder & "家"', 'summary.name')).toEqual([]);
+  });
+
   it('an author marks other fields personal (a whole list too) or unmarks one, and the checker accepts only true or false', () => {
     const def = template('relocation');
     const props = (def.forms.register!.schema as { properties: Record<string, Record<string, unknown>> }).properties;
