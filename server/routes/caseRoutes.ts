@@ -11,7 +11,7 @@ import { startCaseService } from '../cases/startCaseService';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { errors, idempotencyKey, idParam, processIdPattern } from './schemas';
+import { errors, idempotencyKey, idParam, processIdPattern, queuedAtHeader } from './schemas';
 
 /** An appended list as rows (anything else is no rows). */
 const asRows = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r)) : []);
@@ -138,7 +138,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     schema: {
       tags: ['cases'], summary: '对案件执行操作（提交、审核通过、退回……）',
       params: idParam,
-      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, ...idempotencyKey() } },
+      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, ...idempotencyKey(), 'x-queued-at': queuedAtHeader } },
       body: { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { type: 'string', minLength: 1, maxLength: 100 }, data: {}, comment: { type: 'string', maxLength: 500, description: '审批意见（退回时必填）' } } },
       response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
     },
@@ -147,10 +147,13 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const headers = request.headers as Record<string, string | undefined>;
     const ifMatch = headers['if-match'] ? Number(headers['if-match'].replace(/"/g, '')) : undefined;
     const body = request.body as { type: string; data?: unknown; comment?: string };
+    const queuedAt = headers['x-queued-at'] ? new Date(headers['x-queued-at']) : undefined;
+    if (queuedAt && Number.isNaN(queuedAt.getTime())) throw new AppError('CF_VALIDATION', undefined, [{ path: '/x-queued-at', field: 'x-queued-at', message: '「x-queued-at」不是有效的时间' }]);
     const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
       limits: config.stepLimits,
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
+      ...(queuedAt ? { queuedAt } : {}),
     });
     if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
     return reply.status(200).send(result.case);
