@@ -8,6 +8,12 @@ import { type CaseView, caseTitle, snapshotOf } from './caseView';
 /** A case row's parts that say who is on its step. */
 type StepRow = { snapshot: unknown; org_path: string };
 
+let maskingOff = false;
+/** Benchmarks only (bench/serveWithout.ts): this process masks nothing, so a paired round measures what masking costs. */
+export function maskNothingForBench(): void {
+  maskingOff = true;
+}
+
 /** Most answers kept per actor and process version (steps × units a list meets). */
 const MAX_DECISIONS = 1000;
 // Per actor object: the session cache hands the same one to a user's requests while their grants stand, and a new one after.
@@ -46,7 +52,7 @@ export function onStep(actor: UserActor, compiled: CompiledProcess, row: StepRow
  */
 export function personalData(actor: UserActor, compiled: CompiledProcess, row: StepRow, data: Record<string, unknown>, also?: CompiledProcess): { data: Record<string, unknown>; masked: MaskedValue[] } {
   const defs = [compiled.definition, ...(also && also !== compiled ? [also.definition] : [])];
-  if (!defs.some((d) => personalFields(d).length) || onStep(actor, compiled, row)) return { data, masked: [] };
+  if (maskingOff || !defs.some((d) => personalFields(d).length) || onStep(actor, compiled, row)) return { data, masked: [] };
   let out = data;
   const masked: MaskedValue[] = [];
   for (const def of defs) {
@@ -72,7 +78,7 @@ export function withMaskedData(compiled: CompiledProcess, view: CaseView, data: 
 /** A case's view as the actor may see it (see personalData and withMaskedData), for lists: what was masked is not listed. */
 export function shownTo(actor: UserActor, compiled: CompiledProcess, row: StepRow, view: CaseView): CaseView {
   const def = compiled.definition;
-  if (!personalFields(def).length || onStep(actor, compiled, row)) return view;
+  if (maskingOff || !personalFields(def).length || onStep(actor, compiled, row)) return view;
   return withMaskedData(compiled, view, maskedData(def, view.data));
 }
 

@@ -42,7 +42,7 @@ const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [C
 const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy', [ADD_SIGNER_EVENT]: 'add-signer', [RELEASE_EVENT]: 'release', [RECALENDAR_EVENT]: 'recalendar', [REASSIGN_SIGNER_EVENT]: 'reassign-signer' };
 
 /** Cases: start, list, one case with its step's form and the caller's actions, events, history, inbox. */
-export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'stepLimits'>): void {
+export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Config, 'stepLimits'>>): void {
   app.post('/api/cases', {
     schema: {
       tags: ['cases'], summary: '发起案件',
@@ -150,7 +150,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const queuedAt = headers['x-queued-at'] ? new Date(headers['x-queued-at']) : undefined;
     if (queuedAt && Number.isNaN(queuedAt.getTime())) throw new AppError('CF_VALIDATION', undefined, [{ path: '/x-queued-at', field: 'x-queued-at', message: '「x-queued-at」不是有效的时间' }]);
     const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
-      limits: config.stepLimits,
+      ...(config.stepLimits ? { limits: config.stepLimits } : {}),
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
       ...(queuedAt ? { queuedAt } : {}),
@@ -217,7 +217,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const results: { id: string; ok: boolean; rev?: number; code?: string; message?: string }[] = [];
     for (const id of body.caseIds) {
       try {
-        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, { limits: config.stepLimits, ...(key ? { idempotencyKey: `${key}:${id}` } : {}) });
+        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, { ...(config.stepLimits ? { limits: config.stepLimits } : {}), ...(key ? { idempotencyKey: `${key}:${id}` } : {}) });
         results.push({ id, ok: true, rev: r.case.rev });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
