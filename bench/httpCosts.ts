@@ -1,103 +1,112 @@
 // What masking, the step limits and /metrics cost a request, for `npm run bench:http`: paired rounds on one
-// database, each round a server with everything on (as a county runs it) and one with a part switched off
-// (bench/serveWithout.ts), taking turns, so each part's cost is a ratio to the baseline measured a few
-// seconds apart. Each server gets two loads: the visit step (POST /api/cases/:id/events, the cadre on the
-// step) and the county supervisor's case list (GET /api/cases, 20 cases a page, every one masked: the
-// supervisor is on no step). What is compared is the server process's CPU per request.
+// PostgreSQL database. Four servers run side by side, one with everything on (as a county runs it) and
+// one with each part switched off (bench/serveWithout.ts), each on its own cases. In each round the same
+// load goes to all four at once, a quarter of the connections each, so the baseline and each part off
+// are measured in the same seconds on a machine in the same state (on a shared machine, runs taking
+// turns differed by half from one to the next); each part's cost is a ratio to the baseline of its
+// round, and the median of the rounds is the figure. Each server gets two loads: the visit step
+// (POST /api/cases/:id/events, the cadre on the step) and the county supervisor's case list
+// (GET /api/cases, 20 cases a page, every one masked: the supervisor is on no step). What is compared
+// is the server process's CPU per request.
 import autocannon from 'autocannon';
-import { benchPlace, cpuSeconds, dropPlace, login, median, prepareCases, rereadRevs, startServer, visitRequests } from './httpSteps';
+import { type BenchServer, benchPlace, cpuSeconds, dropPlace, login, median, prepareCases, rereadRevs, startServer, visitRequests, type Who } from './httpSteps';
 
 export interface CostOptions {
-  /** PostgreSQL URL; absent: PGlite in a temporary folder. */
-  url?: string;
+  /** PostgreSQL URL (the servers share it, so the embedded database cannot serve here). */
+  url: string;
+  /** Cases per server. */
   cases: number;
+  /** Seconds of each measured load. */
   seconds: number;
+  /** Seconds of each load before anything is measured, on each server. */
+  warmup: number;
   connections: number;
+  /** The first server's port; the others take the next ones. */
   port: number;
   rounds: number;
-  /** Seconds of each load before it is measured, on each fresh server. */
-  warmup: number;
 }
 
 /** A part that can be switched off, and what it is. */
 export const PARTS = [
   { part: 'masking', what: 'masking personal information (个人信息遮蔽)' },
   { part: 'limits', what: 'the step limits (STEP_MAX_KB, LIST_MAX_ROWS)' },
-  { part: 'metrics', what: '/metrics (prom-client, every request and step counted)' },
+  { part: 'metrics', what: '/metrics (prom-client: every request and step counted)' },
 ] as const;
+type Part = (typeof PARTS)[number]['part'];
+type Which = 'on' | Part;
 
 /** CPU ms per request of one server over one load, and requests per second. */
-export interface LoadFigure { cpuMs: number; rps: number; errors: number; statuses: string }
-/** One server's figures: the visit step and the supervisor's list. */
+export interface LoadFigure { cpuMs: number; rps: number; errors: number }
+/** One server's figures in a round: the visit step and the supervisor's list. */
 export interface ServerFigure { steps: LoadFigure; list: LoadFigure }
 /** Each round: the baseline (everything on) and each part switched off. */
-export interface CostRound { on: ServerFigure; off: Record<(typeof PARTS)[number]['part'], ServerFigure> }
+export type CostRound = Record<Which, ServerFigure>;
+
+/** One server of the comparison, with who signs in to it and its own cases. */
+interface Contender { which: Which; server: BenchServer; cadre: Who; supervisor: Who; ids: string[] }
 
 /** Runs the paired rounds; each part's cost in a round is CPU per request with it on over with it off, minus 1. */
 export async function runCostRounds(o: CostOptions): Promise<CostRound[]> {
-  const { schema, dataDir, where } = benchPlace(o.url, o.port);
+  const { schema, where } = benchPlace(o.url, o.port);
+  const servers: BenchServer[] = [];
   try {
-    let server = await startServer(o.port, where);
-    process.stdout.write(`paired rounds: preparing ${o.cases} relocation cases…\n`);
-    const { ids, revs } = await prepareCases(server.base, o.cases);
-    await server.stop();
+    const all: Which[] = ['on', ...PARTS.map((p) => p.part)];
+    for (const [i, which] of all.entries()) servers.push(await startServer(o.port + i, where, which === 'on' ? undefined : [which]));
+    process.stdout.write(`paired rounds: preparing ${o.cases} relocation cases for each of ${all.length} servers…\n`);
+    const { ids, revs } = await prepareCases(servers[0]!.base, o.cases * all.length);
+    const contenders: Contender[] = [];
+    for (const [i, which] of all.entries()) {
+      const server = servers[i]!;
+      contenders.push({ which, server, cadre: await login(server.base, 'cun'), supervisor: await login(server.base, 'jiandu'), ids: ids.slice(i * o.cases, (i + 1) * o.cases) });
+    }
+    /** The same load on every server at once, each with its share of the connections. */
+    const loadAll = async (kind: 'steps' | 'list', seconds: number): Promise<LoadFigure[]> => {
+      // Steps in flight when the last load stopped were applied but not counted: revisions read afresh.
+      if (kind === 'steps') for (const c of contenders) await rereadRevs(c.server.base, c.cadre, c.ids, revs);
+      const cpu0 = contenders.map((c) => cpuSeconds([c.server.proc.pid!]));
+      const runs = await Promise.all(contenders.map((c) => autocannon({
+        url: c.server.base, connections: Math.max(1, Math.round(o.connections / contenders.length)), duration: seconds,
+        requests: [kind === 'steps' ? visitRequests(c.cadre, c.ids, revs).request : { method: 'GET', path: '/api/cases?processId=relocation&pageSize=20', headers: { cookie: c.supervisor.cookie } }],
+      })));
+      return contenders.map((c, i) => {
+        const cpu = cpuSeconds([c.server.proc.pid!]);
+        const run = runs[i]!;
+        return { cpuMs: cpu === null || cpu0[i] === null ? NaN : ((cpu - cpu0[i]!) * 1000) / run['2xx'], rps: run['2xx'] / seconds, errors: run.non2xx + run.errors };
+      });
+    };
+    // Each process compiles its code and the process on its first requests: warmed up, not counted.
+    await loadAll('steps', o.warmup);
+    await loadAll('list', o.warmup);
     const rounds: CostRound[] = [];
     for (let r = 0; r < o.rounds; r++) {
-      let on: ServerFigure | undefined;
-      const off: Partial<CostRound['off']> = {};
-      // Each round in a turned order, so no part is always measured first or last.
-      const order: ('on' | (typeof PARTS)[number]['part'])[] = ['on', ...PARTS.map((p) => p.part)];
-      const turned = [...order.slice(r % order.length), ...order.slice(0, r % order.length)];
-      for (const which of turned) {
-        server = await startServer(o.port, where, which === 'on' ? [] : [which]);
-        try {
-          const cadre = await login(server.base, 'cun');
-          const supervisor = await login(server.base, 'jiandu');
-          const visits = () => visitRequests(cadre, ids, revs).request;
-          const listing: autocannon.Request = { method: 'GET', path: '/api/cases?processId=relocation&pageSize=20', headers: { cookie: supervisor.cookie } };
-          const load = async (request: autocannon.Request, seconds: number): Promise<LoadFigure> => {
-            const cpu0 = cpuSeconds([server.proc.pid!]);
-            const run = await autocannon({ url: server.base, connections: o.connections, duration: seconds, requests: [request] });
-            const cpu = cpuSeconds([server.proc.pid!]);
-            return { cpuMs: cpu === null || cpu0 === null ? NaN : ((cpu - cpu0) * 1000) / run['2xx'], rps: run['2xx'] / seconds, errors: run.non2xx + run.errors, statuses: `${JSON.stringify(run.statusCodeStats)}, ${run.timeouts} timeouts` };
-          };
-          // A fresh process compiles its code and the process on its first requests: warmed up first, not counted.
-          await rereadRevs(server.base, cadre, ids, revs);
-          await load(visits(), o.warmup);
-          await load(listing, o.warmup);
-          await rereadRevs(server.base, cadre, ids, revs);
-          const steps = await load(visits(), o.seconds);
-          const list = await load(listing, o.seconds);
-          const figure = { steps, list };
-          if (which === 'on') on = figure;
-          else off[which] = figure;
-          process.stdout.write(`  round ${r + 1}, ${which === 'on' ? 'everything on' : `${which} off`}: steps ${steps.cpuMs.toFixed(3)} ms CPU (${Math.round(steps.rps)}/s), list ${list.cpuMs.toFixed(3)} ms CPU (${Math.round(list.rps)}/s)${steps.errors + list.errors ? `; answers: steps ${steps.statuses}, list ${list.statuses}` : ''}\n`);
-        } finally {
-          await server.stop();
-        }
-      }
-      rounds.push({ on: on!, off: off as CostRound['off'] });
+      const steps = await loadAll('steps', o.seconds);
+      const list = await loadAll('list', o.seconds);
+      const round = Object.fromEntries(contenders.map((c, i) => [c.which, { steps: steps[i]!, list: list[i]! }])) as CostRound;
+      rounds.push(round);
+      const cell = (f: ServerFigure) => `${f.steps.cpuMs.toFixed(3)} / ${f.list.cpuMs.toFixed(3)} ms`;
+      process.stdout.write(`  round ${r + 1} (CPU per visit step / per list): on ${cell(round.on)}; ${PARTS.map((p) => `${p.part} off ${cell(round[p.part])}`).join('; ')}\n`);
     }
     return rounds;
   } finally {
-    await dropPlace(o.url, schema, dataDir);
+    for (const s of servers) await s.stop();
+    await dropPlace(o.url, schema, undefined);
   }
 }
 
-/** Prints each part's cost: per round and the median, on both loads, as ratios to the baseline and CPU per request. */
+/** Prints each part's cost: per round and the median, on both loads, as ratios to the baseline, and CPU per request. */
 export function printCosts(rounds: CostRound[], o: CostOptions): void {
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
-  console.log(`\nwhat each part costs a request: ${rounds.length} paired rounds, ${o.seconds} s a load, ${o.connections} connections, server CPU per request with the part on ÷ off, − 1 (aim: < 3 %)`);
   const ms = (xs: number[]) => `${median(xs).toFixed(3)} ms`;
-  console.log(`  baseline (everything on): visit step ${ms(rounds.map((r) => r.on.steps.cpuMs))} CPU, ${Math.round(median(rounds.map((r) => r.on.steps.rps)))}/s; supervisor's list ${ms(rounds.map((r) => r.on.list.cpuMs))} CPU, ${Math.round(median(rounds.map((r) => r.on.list.rps)))}/s`);
+  const rate = (xs: number[]) => `${Math.round(median(xs))}/s`;
+  console.log(`\nwhat each part costs a request: ${rounds.length} rounds, ${o.seconds} s a load on the four servers at once, ${o.connections} connections in all; server CPU per request with the part on ÷ off, − 1 (aim: < 3 %)`);
+  console.log(`  baseline (everything on), medians: visit step ${ms(rounds.map((r) => r.on.steps.cpuMs))} CPU, ${rate(rounds.map((r) => r.on.steps.rps))}; supervisor's list ${ms(rounds.map((r) => r.on.list.cpuMs))} CPU, ${rate(rounds.map((r) => r.on.list.rps))}`);
   for (const { part, what } of PARTS) {
-    const cost = (load: 'steps' | 'list') => rounds.map((r) => r.on[load].cpuMs / r.off[part][load].cpuMs - 1);
     const line = (load: 'steps' | 'list', name: string) => {
-      const each = cost(load);
-      return `${name} ${pct(median(each))} (rounds ${each.map(pct).join(', ')}; off: ${ms(rounds.map((r) => r.off[part][load].cpuMs))} CPU)`;
+      const each = rounds.map((r) => r.on[load].cpuMs / r[part][load].cpuMs - 1);
+      return `${name} ${pct(median(each))}   (rounds: ${each.map(pct).join(', ')}; off: ${ms(rounds.map((r) => r[part][load].cpuMs))} CPU, ${rate(rounds.map((r) => r[part][load].rps))})`;
     };
     console.log(`  ${what}:\n    ${line('steps', 'visit step')}\n    ${line('list', 'supervisor\'s list')}`);
   }
-  const errors = rounds.flatMap((r) => [r.on, ...Object.values(r.off)]).reduce((a, f) => a + f.steps.errors + f.list.errors, 0);
-  if (errors) console.log(`  non-2xx or failed requests: ${errors}`);
+  const errors = rounds.flatMap((r) => Object.values(r)).reduce((a, f) => a + f.steps.errors + f.list.errors, 0);
+  console.log(`  non-2xx or failed requests: ${errors}`);
 }
