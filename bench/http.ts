@@ -24,7 +24,7 @@ const o = {
 // The paired rounds need PostgreSQL: four servers share the database.
 const costs = o.url ? {
   url: o.url, connections: o.connections, port: o.port + 10,
-  cases: Number(process.env.BENCH_COST_CASES ?? 100), seconds: Number(process.env.BENCH_COST_SECONDS ?? 5), warmup: 3, rounds: Number(process.env.BENCH_COST_ROUNDS ?? 6),
+  cases: Number(process.env.BENCH_COST_CASES ?? 100), seconds: Number(process.env.BENCH_COST_SECONDS ?? 8), warmup: 3, rounds: Number(process.env.BENCH_COST_ROUNDS ?? 6),
 } : undefined;
 if (process.argv.includes('--costs')) {
   if (!costs) throw new Error('--costs runs on PostgreSQL (four servers share the database), not with --pglite');

@@ -9,7 +9,7 @@
 // (GET /api/cases, 20 cases a page, every one masked: the supervisor is on no step). What is compared
 // is the server process's CPU per request.
 import autocannon from 'autocannon';
-import { type BenchServer, benchPlace, cpuSeconds, dropPlace, login, median, prepareCases, rereadRevs, startServer, visitRequests, type Who } from './httpSteps';
+import { type BenchServer, benchPlace, dropPlace, login, median, prepareCases, rereadRevs, startServer, threadCpuSeconds, visitRequests, type Who } from './httpSteps';
 
 export interface CostOptions {
   /** PostgreSQL URL (the servers share it, so the embedded database cannot serve here). */
@@ -52,24 +52,30 @@ export async function runCostRounds(o: CostOptions): Promise<CostRound[]> {
   try {
     const all: Which[] = ['on', ...PARTS.map((p) => p.part)];
     for (const [i, which] of all.entries()) servers.push(await startServer(o.port + i, where, which === 'on' ? undefined : [which]));
-    process.stdout.write(`paired rounds: preparing ${o.cases} relocation cases for each of ${all.length} servers…\n`);
-    const { ids, revs } = await prepareCases(servers[0]!.base, o.cases * all.length);
+    process.stdout.write(`paired rounds: each of ${all.length} servers prepares ${o.cases} relocation cases of its own…\n`);
+    const revs = new Map<string, number>();
     const contenders: Contender[] = [];
     for (const [i, which] of all.entries()) {
       const server = servers[i]!;
-      contenders.push({ which, server, cadre: await login(server.base, 'cun'), supervisor: await login(server.base, 'jiandu'), ids: ids.slice(i * o.cases, (i + 1) * o.cases) });
+      // Each through its own server, so all four hold as much in memory.
+      const prepared = await prepareCases(server.base, o.cases);
+      for (const [id, rev] of prepared.revs) revs.set(id, rev);
+      contenders.push({ which, server, cadre: await login(server.base, 'cun'), supervisor: await login(server.base, 'jiandu'), ids: prepared.ids });
     }
     /** The same load on every server at once, each with its share of the connections. */
-    const loadAll = async (kind: 'steps' | 'list', seconds: number): Promise<LoadFigure[]> => {
+    const loadAll = async (kind: 'steps' | 'list', seconds: number, turn = 0): Promise<LoadFigure[]> => {
       // Steps in flight when the last load stopped were applied but not counted: revisions read afresh.
       if (kind === 'steps') for (const c of contenders) await rereadRevs(c.server.base, c.cadre, c.ids, revs);
-      const cpu0 = contenders.map((c) => cpuSeconds([c.server.proc.pid!]));
-      const runs = await Promise.all(contenders.map((c) => autocannon({
-        url: c.server.base, connections: Math.max(1, Math.round(o.connections / contenders.length)), duration: seconds,
-        requests: [kind === 'steps' ? visitRequests(c.cadre, c.ids, revs).request : { method: 'GET', path: '/api/cases?processId=relocation&pageSize=20', headers: { cookie: c.supervisor.cookie } }],
-      })));
+      const cpu0 = contenders.map((c) => threadCpuSeconds(c.server.proc.pid!));
+      // Started in a turned order each round: none is always first to connect.
+      const order = contenders.map((_, i) => (i + turn) % contenders.length);
+      const started = new Map(order.map((i) => [i, autocannon({
+        url: contenders[i]!.server.base, connections: Math.max(1, Math.round(o.connections / contenders.length)), duration: seconds,
+        requests: [kind === 'steps' ? visitRequests(contenders[i]!.cadre, contenders[i]!.ids, revs).request : { method: 'GET', path: '/api/cases?processId=relocation&pageSize=20', headers: { cookie: contenders[i]!.supervisor.cookie } }],
+      })]));
+      const runs = await Promise.all(contenders.map((_, i) => started.get(i)!));
       return contenders.map((c, i) => {
-        const cpu = cpuSeconds([c.server.proc.pid!]);
+        const cpu = threadCpuSeconds(c.server.proc.pid!);
         const run = runs[i]!;
         return { cpuMs: cpu === null || cpu0[i] === null ? NaN : ((cpu - cpu0[i]!) * 1000) / run['2xx'], rps: run['2xx'] / seconds, errors: run.non2xx + run.errors };
       });
@@ -79,8 +85,8 @@ export async function runCostRounds(o: CostOptions): Promise<CostRound[]> {
     await loadAll('list', o.warmup);
     const rounds: CostRound[] = [];
     for (let r = 0; r < o.rounds; r++) {
-      const steps = await loadAll('steps', o.seconds);
-      const list = await loadAll('list', o.seconds);
+      const steps = await loadAll('steps', o.seconds, r);
+      const list = await loadAll('list', o.seconds, r);
       const round = Object.fromEntries(contenders.map((c, i) => [c.which, { steps: steps[i]!, list: list[i]! }])) as CostRound;
       rounds.push(round);
       const cell = (f: ServerFigure) => `${f.steps.cpuMs.toFixed(3)} / ${f.list.cpuMs.toFixed(3)} ms`;

@@ -97,6 +97,26 @@ export function cpuSeconds(pids: number[]): number | null {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
+/**
+ * CPU seconds all threads of one process have run so far, to the nanosecond (each thread's /proc schedstat),
+ * where /proc's stat counts in 10 ms ticks; threads that ended are not counted. Null off Linux.
+ */
+export function threadCpuSeconds(pid: number): number | null {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return ns / 1e9;
+  } catch {
+    return null;
+  }
+}
+
 /** The local PostgreSQL server's processes (backends, WAL writer, …), when this machine runs it. */
 export function postgresPids(): number[] {
   try {
