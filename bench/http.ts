@@ -3,6 +3,9 @@
 // Run: npm run bench:http              PostgreSQL (DATABASE_URL, default the local test database):
 //                                      HTTP / pgbench is the headline, our own SQL in a raw loop beside it
 //      npm run bench:http -- --pglite  the embedded database: HTTP / the same SQL in a raw loop in-process
+//      npm run bench:http -- --costs   only the paired rounds: what masking, the step limits and /metrics cost a request
+//                                      (they follow the rest on PostgreSQL; BENCH_COST_ROUNDS, BENCH_COST_SECONDS, BENCH_COST_CASES)
+import { printCosts, runCostRounds } from './httpCosts';
 import { median, pageoutDaemon, runStepBench } from './httpSteps';
 
 const pglite = process.argv.includes('--pglite');
@@ -18,6 +21,16 @@ const o = {
   // On PostgreSQL, HTTP and pgbench take turns: each ratio pairs two runs a few seconds apart, and the headline is their median.
   rounds: pglite ? 1 : Number(process.env.BENCH_ROUNDS ?? 3),
 };
+// The paired rounds need PostgreSQL: four servers share the database.
+const costs = o.url ? {
+  url: o.url, connections: o.connections, port: o.port + 10,
+  cases: Number(process.env.BENCH_COST_CASES ?? 100), seconds: Number(process.env.BENCH_COST_SECONDS ?? 8), warmup: 3, rounds: Number(process.env.BENCH_COST_ROUNDS ?? 6),
+} : undefined;
+if (process.argv.includes('--costs')) {
+  if (!costs) throw new Error('--costs runs on PostgreSQL (four servers share the database), not with --pglite');
+  printCosts(await runCostRounds(costs), costs);
+  process.exit(0);
+}
 const { http, half, rounds, ceiling, pgbench, ratios } = await runStepBench(o);
 console.log(`\nPOST /api/cases/:id/events on ${pglite ? 'PGlite (embedded)' : 'PostgreSQL'}, ${o.connections} connections, ${o.seconds} s, ${o.cases} cases`);
 if (pgbench && ratios) {
@@ -39,3 +52,4 @@ console.log(`  CPU per step: server ${ms(http.cpuMs.server)} ms${pglite ? ' (dat
 console.log(`  steps that change state (start, submit the registration, approve at township and county; 50 cases at a time): ${Math.round(rounds.rps)} steps/s, CPU per step: server ${ms(rounds.cpuMs.server)} ms${pglite ? '' : `, PostgreSQL ${ms(rounds.cpuMs.db)} ms`}`);
 console.log(`  ceiling (same SQL, raw loop, no HTTP/engine):   ${Math.round(ceiling!.rps)} transitions/s, p50 ${ceiling!.p50.toFixed(1)} ms, p99 ${ceiling!.p99.toFixed(1)} ms`);
 console.log(`  HTTP / ceiling = ${(http.rps / ceiling!.rps).toFixed(2)}`);
+if (costs) printCosts(await runCostRounds(costs), costs);

@@ -4,7 +4,7 @@
 // a validated mobilisation-visit form — one durable step per request. Optionally two ceilings at
 // the same concurrency: our own SQL in a raw loop (no HTTP, no engine), and PostgreSQL's own —
 // pgbench running what one accepted step must do at least (bench/pgbench-step.sql).
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,7 +82,7 @@ export function pageoutDaemon(): number | null {
 }
 
 /** CPU seconds (user + system) the processes and their ended children have used so far, from /proc; null off Linux. */
-function cpuSeconds(pids: number[]): number | null {
+export function cpuSeconds(pids: number[]): number | null {
   let ticks = 0;
   for (const pid of pids) {
     try {
@@ -97,8 +97,28 @@ function cpuSeconds(pids: number[]): number | null {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
+/**
+ * CPU seconds all threads of one process have run so far, to the nanosecond (each thread's /proc schedstat),
+ * where /proc's stat counts in 10 ms ticks; threads that ended are not counted. Null off Linux.
+ */
+export function threadCpuSeconds(pid: number): number | null {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return ns / 1e9;
+  } catch {
+    return null;
+  }
+}
+
 /** The local PostgreSQL server's processes (backends, WAL writer, …), when this machine runs it. */
-function postgresPids(): number[] {
+export function postgresPids(): number[] {
   try {
     return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
       try {
@@ -149,87 +169,146 @@ function pgbenchRun(url: string, schema: string, ids: string[], o: StepBenchOpti
 /** The middle value (the lower of the two middle ones for an even count). */
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
-export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult> {
-  const base = `http://127.0.0.1:${o.port}`;
-  const schema = `bench_http_${process.pid}_${o.port}`;
-  const dataDir = o.url ? undefined : mkdtempSync(join(tmpdir(), 'cf-bench-'));
-  const where = o.url ? { DATABASE_URL: o.url, DB_SCHEMA: schema } : { DATA_DIR: dataDir! };
+/** Where the bench's data lives: a schema of its own on PostgreSQL, or a temporary folder for PGlite. */
+export function benchPlace(url: string | undefined, port: number): { schema: string; dataDir: string | undefined; where: Record<string, string> } {
+  const schema = `bench_http_${process.pid}_${port}`;
+  const dataDir = url ? undefined : mkdtempSync(join(tmpdir(), 'cf-bench-'));
+  return { schema, dataDir, where: url ? { DATABASE_URL: url, DB_SCHEMA: schema } : { DATA_DIR: dataDir! } };
+}
+
+/** A bench's own server process, answering at `base`. */
+export interface BenchServer {
+  proc: ChildProcess;
+  base: string;
+  /** Stops it and waits until it has. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `countyflow serve` on the bench's database and waits until it answers; `without`: parts
+ * switched off (bench/serveWithout.ts: `masking`, `limits`, `metrics`), for paired rounds.
+ */
+export async function startServer(port: number, where: Record<string, string>, without?: string[]): Promise<BenchServer> {
+  const base = `http://127.0.0.1:${port}`;
   // BENCH_PROFILE=<folder>: the server writes a CPU profile there (open it in Chrome's DevTools).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
-  const server = spawn(process.execPath, [...profile, join(root, 'bin/countyflow.mjs'), 'serve'], {
-    env: { ...process.env, DATABASE_URL: '', ...where, PORT: String(o.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TIMER_INTERVAL_MS: '0', SCRYPT_LOG_N: '14', PG_POOL: '16', SERVE_API_ONLY: '1' },
+  const entry = without ? ['--import', 'tsx', join(root, 'bench/serveWithout.ts'), without.join(',')] : [join(root, 'bin/countyflow.mjs'), 'serve'];
+  const proc = spawn(process.execPath, [...profile, ...entry], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '', ...where, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TIMER_INTERVAL_MS: '0', SCRYPT_LOG_N: '14', PG_POOL: '16', SERVE_API_ONLY: '1' },
     stdio: 'inherit',
   });
-  const exited = new Promise((r) => server.once('exit', r));
-  const api = async (who: { cookie: string; csrf: string }, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json', ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return r.json() as Promise<Record<string, unknown>>;
+  const exited = new Promise((r) => proc.once('exit', r));
+  for (let i = 0; i < 1200 && proc.exitCode === null && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  return { proc, base, stop: async () => { proc.kill('SIGTERM'); await exited; } };
+}
+
+/** Someone signed in: their session cookie and CSRF token. */
+export interface Who { cookie: string; csrf: string }
+
+/** Calls the API as someone (throws on an answer that is not 2xx). */
+export async function api(base: string, who: Who, method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const r = await fetch(`${base}${path}`, { method, headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json', ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  return r.json() as Promise<Record<string, unknown>>;
+}
+
+/** Signs a demo user of 大姚县 in. */
+export async function login(base: string, username: string): Promise<Who> {
+  const r = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county: '532326', username, password: 'demo1234' }) });
+  return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+}
+
+/**
+ * Relocation cases brought to 思想动员 as the field app would: each started, its registration
+ * submitted, approved at township and at county (If-Match, a key each), 50 cases at a time.
+ * Returns their ids and revisions.
+ */
+export async function prepareCases(base: string, count: number): Promise<{ ids: string[]; revs: Map<string, number> }> {
+  const [cadre, township, county] = [await login(base, 'cun'), await login(base, 'xiang'), await login(base, 'banqian')];
+  const ids: string[] = [];
+  const revs = new Map<string, number>();
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, count - i) }, async () => {
+      const started = await api(base, cadre, 'POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
+      const id = started.id as string;
+      let rev = started.rev as number;
+      for (const [who, event] of [[cadre, { type: 'SUBMIT', data: registration }], [township, { type: 'APPROVE' }], [county, { type: 'APPROVE' }]] as const) {
+        rev = (await api(base, who, 'POST', `/api/cases/${id}/events`, event, { 'if-match': String(rev), 'idempotency-key': randomUUID() })).rev as number;
+      }
+      ids.push(id);
+      revs.set(id, rev);
+    }));
+  }
+  return { ids, revs };
+}
+
+/** The mobilisation visit the load sends, as the body of `POST /api/cases/:id/events`. */
+export const visitBody = JSON.stringify({ type: 'LOG_VISIT', data: visit });
+
+/** Reads each case's revision afresh (steps in flight when a load stopped were applied but not counted). */
+export async function rereadRevs(base: string, who: Who, ids: string[], revs: Map<string, number>): Promise<void> {
+  for (let i = 0; i < ids.length; i += 50) {
+    await Promise.all(ids.slice(i, i + 50).map(async (id) => revs.set(id, ((await api(base, who, 'GET', `/api/cases/${id}`)).case as { rev: number }).rev)));
+  }
+}
+
+/**
+ * The visit load for autocannon: each request the next case's step as the field app sends it, with the
+ * revision it saw (If-Match) and a key of its own (Idempotency-Key).
+ */
+export function visitRequests(who: Who, ids: string[], revs: Map<string, number>): { headers: Record<string, string>; request: autocannon.Request } {
+  let next = 0;
+  const headers = { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json' };
+  const nextStep = () => {
+    const id = ids[next++ % ids.length]!;
+    const rev = revs.get(id)!;
+    revs.set(id, rev + 1);
+    return { path: `/api/cases/${id}/events`, headers: { ...headers, 'if-match': String(rev), 'idempotency-key': randomUUID() } };
   };
-  const login = async (username: string) => {
-    const r = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ county: '532326', username, password: 'demo1234' }) });
-    return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
-  };
+  return { headers, request: { method: 'POST', headers, body: visitBody, setupRequest: (req) => ({ ...req, ...nextStep() }) } };
+}
+
+/** Drops the bench's schema (PostgreSQL) or removes its folder (PGlite). */
+export async function dropPlace(url: string | undefined, schema: string, dataDir: string | undefined): Promise<void> {
+  if (url) {
+    const c = new pg.Client({ connectionString: await findPrimary(hostsOf(url), 30_000) });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+  } else rmSync(dataDir!, { recursive: true, force: true });
+}
+
+export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult> {
+  const { schema, dataDir, where } = benchPlace(o.url, o.port);
+  const server = await startServer(o.port, where);
+  const base = server.base;
   const result: Partial<StepBenchResult> = {};
   try {
-    for (let i = 0; i < 1200 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
-    const cadre = await login('cun');
-    const township = await login('xiang');
-    const county = await login('banqian');
+    const cadre = await login(base, 'cun');
     process.stdout.write(`preparing ${o.cases} relocation cases in 思想动员 (mobilising)…\n`);
-    const ids: string[] = [];
-    const revs = new Map<string, number>();
     // The preparation is the approval bench: each case started, its registration submitted, approved at
     // township and at county — the steps that change state, with what the field app sends (If-Match, a key).
-    const roundsCpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
+    const roundsCpu0 = { server: cpuSeconds([server.proc.pid!]), db: cpuSeconds(postgresPids()) };
     const roundsStart = performance.now();
-    for (let i = 0; i < o.cases; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, o.cases - i) }, async () => {
-        const started = await api(cadre, 'POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' });
-        const id = started.id as string;
-        let rev = started.rev as number;
-        for (const [who, event] of [[cadre, { type: 'SUBMIT', data: registration }], [township, { type: 'APPROVE' }], [county, { type: 'APPROVE' }]] as const) {
-          rev = (await api(who, 'POST', `/api/cases/${id}/events`, event, { 'if-match': String(rev), 'idempotency-key': randomUUID() })).rev as number;
-        }
-        ids.push(id);
-        revs.set(id, rev);
-      }));
-    }
+    const { ids, revs } = await prepareCases(base, o.cases);
     const roundSteps = 4 * o.cases;
     const perRoundStep = (now: number | null, before: number | null) => (now === null || before === null ? null : ((now - before) * 1000) / roundSteps);
     result.rounds = {
       rps: roundSteps / ((performance.now() - roundsStart) / 1000),
-      cpuMs: { server: perRoundStep(cpuSeconds([server.pid!]), roundsCpu0.server), db: o.url ? perRoundStep(cpuSeconds(postgresPids()), roundsCpu0.db) : null },
+      cpuMs: { server: perRoundStep(cpuSeconds([server.proc.pid!]), roundsCpu0.server), db: o.url ? perRoundStep(cpuSeconds(postgresPids()), roundsCpu0.db) : null },
     };
 
-    let next = 0;
-    const body = JSON.stringify({ type: 'LOG_VISIT', data: visit });
-    const headers = { cookie: cadre.cookie, 'x-csrf-token': cadre.csrf, 'content-type': 'application/json' };
-    /** The next step as the field app sends it: with the revision it saw (If-Match) and a key of its own (Idempotency-Key). */
-    const nextStep = () => {
-      const id = ids[next++ % ids.length]!;
-      const rev = revs.get(id)!;
-      revs.set(id, rev + 1);
-      return { path: `/api/cases/${id}/events`, headers: { ...headers, 'if-match': String(rev), 'idempotency-key': randomUUID() } };
-    };
-    /** Steps autocannon had in flight when it stopped were applied but not counted: each case's revision is read afresh. */
-    const rereadRevs = async () => {
-      for (let i = 0; i < ids.length; i += 50) {
-        await Promise.all(ids.slice(i, i + 50).map(async (id) => revs.set(id, ((await api(cadre, 'GET', `/api/cases/${id}`)).case as { rev: number }).rev)));
-      }
-    };
+    const body = visitBody;
+    const { headers, request } = visitRequests(cadre, ids, revs);
     const withPgbench = o.pgbench && o.url ? pgbenchCopies(o.url, schema, ids) : false;
     const runs: { steps: number; p50: number; p99: number; errors: number; server: number | null; db: number | null }[] = [];
     const tps: { tps: number; latency: string; dbCpuMs: number | null }[] = [];
     for (let round = 0; round < (o.rounds ?? 1); round++) {
-      if (round > 0) await rereadRevs();
-      const cpu0 = { server: cpuSeconds([server.pid!]), db: cpuSeconds(postgresPids()) };
-      const run = await autocannon({
-        url: base, connections: o.connections, duration: o.seconds,
-        requests: [{ method: 'POST', headers, body, setupRequest: (req) => ({ ...req, ...nextStep() }) }],
-      });
+      if (round > 0) await rereadRevs(base, cadre, ids, revs);
+      const cpu0 = { server: cpuSeconds([server.proc.pid!]), db: cpuSeconds(postgresPids()) };
+      const run = await autocannon({ url: base, connections: o.connections, duration: o.seconds, requests: [request] });
       const used = (now: number | null, before: number | null) => (now === null || before === null ? null : now - before);
-      runs.push({ steps: run['2xx'], p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors, server: used(cpuSeconds([server.pid!]), cpu0.server), db: o.url ? used(cpuSeconds(postgresPids()), cpu0.db) : null });
+      runs.push({ steps: run['2xx'], p50: run.latency.p50, p99: run.latency.p99, errors: run.non2xx + run.errors, server: used(cpuSeconds([server.proc.pid!]), cpu0.server), db: o.url ? used(cpuSeconds(postgresPids()), cpu0.db) : null });
       // Right after, while the machine is as it was: PostgreSQL's own rate (the server sits idle meanwhile).
       if (withPgbench) tps.push(pgbenchRun(o.url!, schema, ids, o));
     }
@@ -248,25 +327,20 @@ export async function runStepBench(o: StepBenchOptions): Promise<StepBenchResult
     if (o.halfLoad) {
       // The latency a user sees on a busy day, not at the limit: half the rate just measured, held steady.
       const rate = Math.max(1, Math.round(result.http.rps / 2));
-      await rereadRevs();
+      await rereadRevs(base, cadre, ids, revs);
       // In a process of its own (bench/steadyLoad.ts), so that this one's pauses are not counted as the server's.
       const job: SteadyJob = { port: o.port, rate, seconds: o.seconds, connections: o.connections, body, headers, cases: [...revs] };
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/steadyLoad.ts')], { cwd: root, input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`steadyLoad: ${run.stderr}`);
       result.half = { rate, ...(JSON.parse(run.stdout) as SteadyResult) };
     }
-    server.kill('SIGTERM');
-    await exited;
+    await server.stop();
 
     if (o.ceiling) result.ceiling = await rawLoop(o, schema, dataDir, ids, cadre.cookie.split('=')[1]!);
     return result as StepBenchResult;
   } finally {
-    server.kill('SIGTERM');
-    if (o.url) {
-      const c = new pg.Client({ connectionString: await findPrimary(hostsOf(o.url), 30_000) });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
-    } else rmSync(dataDir!, { recursive: true, force: true });
+    server.proc.kill('SIGTERM');
+    await dropPlace(o.url, schema, dataDir);
   }
 }
 

@@ -7,6 +7,7 @@
  * and the checker read the same rules.
  */
 import type { CompiledProcess } from './compile';
+import { fieldsOf, FormulaSyntaxError, parseFormula } from './formula/index';
 import { actionList, pathKey, stepFormOf, walkMachine, walkTransitions } from './stateWalk';
 import type { Definition } from './types';
 
@@ -39,15 +40,25 @@ export function personalKind(schema: unknown, inherited?: PersonalKind): Persona
   return byFormat ?? (schema.personal === true ? 'other' : inherited);
 }
 
+/** The first `head` and last `tail` characters kept, stars between. */
+function keepEnds(chars: string | string[], head: number, tail: number): string {
+  const n = chars.length;
+  const stars = '*'.repeat(n - head - tail);
+  if (typeof chars === 'string') return chars.slice(0, head) + stars + chars.slice(n - tail);
+  return chars.slice(0, head).join('') + stars + chars.slice(n - tail).join('');
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** A value as shown masked: 532326********1234, 138****5678, 李*华. Characters, not UTF-16 units, are kept. */
 export function maskPersonal(value: string, kind: PersonalKind): string {
-  const chars = Array.from(value);
-  const keep = (head: number, tail: number) => chars.slice(0, head).join('') + '*'.repeat(chars.length - head - tail) + chars.slice(chars.length - tail).join('');
-  if (kind === 'id-card' && chars.length >= 14) return keep(6, 4);
-  if (kind === 'mobile' && chars.length >= 9) return keep(3, 4);
+  // Split into characters only when some take two UTF-16 units (rare in an ID number or a name).
+  const chars = SURROGATE.test(value) ? Array.from(value) : value;
+  if (kind === 'id-card' && chars.length >= 14) return keepEnds(chars, 6, 4);
+  if (kind === 'mobile' && chars.length >= 9) return keepEnds(chars, 3, 4);
   if (chars.length <= 1) return '*';
   if (chars.length === 2) return `${chars[0]}*`;
-  return keep(1, 1);
+  return keepEnds(chars, 1, 1);
 }
 
 /** A local `$ref` (#/$defs/…) resolved against the form's root schema; anything else is left as it is. */
@@ -112,38 +123,124 @@ export function personalFields(def: Definition): PersonalField[] {
   return hit;
 }
 
-/** The value at `segments` (`*`: every row) with each text masked, copied only where it changes; what was masked goes to `found`. */
-function maskAt(v: unknown, segments: string[], i: number, at: string[], field: PersonalField, found: MaskedValue[]): unknown {
-  if (i === segments.length) {
-    if (typeof v !== 'string' || !v) return v;
-    const masked = maskPersonal(v, field.kind);
-    // Which row, for a value in a list (家庭成员·身份证号（第 2 项）).
-    const rows = field.path.split('.').flatMap((seg, n) => (seg === '*' ? [`第 ${Number(at[n]) + 1} 项`] : []));
-    found.push({ path: at.join('.'), title: rows.length ? `${field.title}（${rows.join('，')}）` : field.title, masked });
+/** Where a definition's personal fields are, merged into one tree: a case's data is walked once, whatever the number of fields. */
+interface MaskNode {
+  /** The personal field that ends here (a text to mask). */
+  field?: PersonalField;
+  /** Named children (an object's keys). */
+  keys?: Map<string, MaskNode>;
+  /** Every row of a list (`*`). */
+  rows?: MaskNode;
+}
+
+const plans = new WeakMap<Definition, MaskNode | null>();
+
+/** The mask tree of a definition, built once from its personal fields; null when it has none. */
+function maskPlan(def: Definition): MaskNode | null {
+  const hit = plans.get(def);
+  if (hit !== undefined) return hit;
+  const fields = personalFields(def);
+  const root: MaskNode = {};
+  for (const f of fields) {
+    let node = root;
+    for (const seg of f.path.split('.')) {
+      if (seg === '*') node = node.rows ??= {};
+      else {
+        node.keys ??= new Map();
+        let next = node.keys.get(seg);
+        if (!next) node.keys.set(seg, (next = {}));
+        node = next;
+      }
+    }
+    node.field ??= f;
+  }
+  const plan = fields.length ? root : null;
+  plans.set(def, plan);
+  return plan;
+}
+
+/** The masked entry of one value: its concrete path, named with the rows it is in (家庭成员·身份证号（第 2 项）). */
+function maskedEntry(field: PersonalField, at: string[], masked: string): MaskedValue {
+  const rows = field.path.split('.').flatMap((seg, n) => (seg === '*' ? [`第 ${Number(at[n]) + 1} 项`] : []));
+  return { path: at.join('.'), title: rows.length ? `${field.title}（${rows.join('，')}）` : field.title, masked };
+}
+
+/** The value under a mask tree with each personal text masked, copied only where it changes; with `found`, what was masked is listed there (`at`: the value's path). */
+function maskNode(v: unknown, node: MaskNode, found: MaskedValue[] | undefined, at: string[]): unknown {
+  if (typeof v === 'string') {
+    if (!node.field || !v) return v;
+    const masked = maskPersonal(v, node.field.kind);
+    if (found) found.push(maskedEntry(node.field, at, masked));
     return masked;
   }
-  const key = segments[i]!;
-  if (key === '*') {
-    if (!Array.isArray(v)) return v;
-    let changed = false;
-    const rows = v.map((row, n) => {
-      const m = maskAt(row, segments, i + 1, [...at, String(n)], field, found);
-      if (m !== row) changed = true;
-      return m;
-    });
-    return changed ? rows : v;
+  if (Array.isArray(v)) {
+    const row = node.rows;
+    if (!row) return v;
+    let out: unknown[] | undefined;
+    for (let n = 0; n < v.length; n++) {
+      const m = maskNode(v[n], row, found, found ? [...at, String(n)] : at);
+      if (m !== v[n]) (out ??= [...v])[n] = m;
+    }
+    return out ?? v;
   }
-  if (!isSchema(v) || !Object.hasOwn(v, key)) return v;
-  const m = maskAt(v[key], segments, i + 1, [...at, key], field, found);
-  return m === v[key] ? v : { ...v, [key]: m };
+  if (!node.keys || !isSchema(v)) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, child] of node.keys) {
+    if (!Object.hasOwn(v, key)) continue;
+    const m = maskNode(v[key], child, found, found ? [...at, key] : at);
+    if (m !== v[key]) (out ??= { ...v })[key] = m;
+  }
+  return out ?? v;
 }
 
 /** A case's data with every personal value masked (the data itself is not changed), and the values that were. */
 export function maskCaseData(def: Definition, data: Record<string, unknown>): { data: Record<string, unknown>; masked: MaskedValue[] } {
+  const plan = maskPlan(def);
   const masked: MaskedValue[] = [];
-  let out = data;
-  for (const f of personalFields(def)) out = maskAt(out, f.path.split('.'), 0, [], f, masked) as Record<string, unknown>;
-  return { data: out, masked };
+  return { data: plan ? (maskNode(data, plan, masked, []) as Record<string, unknown>) : data, masked };
+}
+
+/** The same data masked, without listing what was (a list's rows: only the values are shown). */
+export function maskedData(def: Definition, data: Record<string, unknown>): Record<string, unknown> {
+  const plan = maskPlan(def);
+  return plan ? (maskNode(data, plan, undefined, []) as Record<string, unknown>) : data;
+}
+
+/** A data path without its rows: a formula reads a list's column without `*`, a path may name a row by its index. */
+const withoutRows = (path: string) => path.split('.').filter((seg) => seg !== '*' && !/^\d+$/.test(seg)).join('.');
+
+/** The data paths a formula reads; none when it does not parse. */
+export function formulaReads(expr: string): string[] {
+  const node = parseFormula(expr);
+  return node instanceof FormulaSyntaxError ? [] : fieldsOf(node).map((f) => f.path);
+}
+
+/** The first personal field that reading these data paths reads (the field itself, or a part or list holding it), if any. */
+export function personalRead(def: Definition, paths: readonly string[]): PersonalField | undefined {
+  const fields = personalFields(def);
+  for (const path of paths.map(withoutRows)) {
+    const hit = fields.find((f) => {
+      const plain = withoutRows(f.path);
+      return plain === path || plain.startsWith(`${path}.`);
+    });
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+const personalTitles = new WeakMap<Definition, boolean>();
+
+/**
+ * True when the case title (`caseTitle`: a data path, or a formula) reads a personal field or a part
+ * holding one (户主身份证号 as the title): the title is then shown masked wherever the data is.
+ */
+export function titleIsPersonal(def: Definition): boolean {
+  let hit = personalTitles.get(def);
+  if (hit !== undefined) return hit;
+  const spec = def.caseTitle;
+  hit = Boolean(spec && personalRead(def, spec.startsWith('=') ? formulaReads(spec) : [spec]));
+  personalTitles.set(def, hit);
+  return hit;
 }
 
 /** The personal field a concrete data path (`register.members.1.idNumber`) is, or undefined when it is none. */

@@ -41,8 +41,20 @@ import { installValidators } from './validators';
 /** Trusts the nearest `hops` proxies (TRUST_PROXY=1: the one in front of us), as proxy-addr counts them. */
 const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
 
+/**
+ * Parts a benchmark switches off to measure what they cost, in rounds paired with everything on
+ * (bench/serveWithout.ts, for `npm run bench:http`). Neither the command line nor the environment
+ * reaches them: a county's server always runs with every part on.
+ */
+export interface BenchWithout {
+  /** No /metrics and nothing counted. */
+  metrics?: boolean;
+  /** Steps not held to STEP_MAX_KB and LIST_MAX_ROWS. */
+  limits?: boolean;
+}
+
 /** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
-export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void }; now?: () => Date; operatorToken?: string } = {}): Promise<FastifyInstance> {
+export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void }; now?: () => Date; operatorToken?: string; without?: BenchWithout } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logStream ? { level: 'info', stream: options.logStream } : options.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -58,12 +70,12 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     // fastify's own per-request lines are replaced by the one line below.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const metrics = appMetrics(db);
+  const metrics = options.without?.metrics ? undefined : appMetrics(db);
   const metricsAllowed = metricsAccess(config.metricsToken, config.metricsAllow);
-  app.addHook('onClose', async () => metrics.close());
+  if (metrics) app.addHook('onClose', async () => metrics.close());
   // One structured line per request (pino): what, who, how it ended, how long it took; and the request counted under its route pattern.
   app.addHook('onResponse', async (request, reply) => {
-    metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics?.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), county: request.session?.county, user: request.session?.userId }, 'request');
   });
   installErrorHandler(app);
@@ -107,7 +119,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   installAuth(app, db, sessions);
   installReadYourWrites(app, config);
   await app.register(healthRoutes, { db });
-  await app.register(metricsRoutes, { metrics, access: metricsAllowed });
+  if (metrics) await app.register(metricsRoutes, { metrics, access: metricsAllowed });
   if (options.operatorToken) await app.register(operatorRoutes, { db, config, token: options.operatorToken });
   await app.register(sessionRoutes, { db, config, sessions });
   await app.register(ssoRoutes, { db, config, ...(options.now ? { now: options.now } : {}) });
@@ -120,7 +132,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   processRoutes(app, db, config);
   authoringRoutes(app, db);
   ledgerRoutes(app, db);
-  caseRoutes(app, db, config);
+  caseRoutes(app, db, options.without?.limits ? {} : config);
   auditRoutes(app, db, config);
   fileRoutes(app, db, config);
   messageRoutes(app, db);

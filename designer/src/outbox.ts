@@ -164,8 +164,9 @@ async function withFilesUploaded(p: OutboxItem, waitedFor = false): Promise<Outb
   }
 }
 
-async function post(p: OutboxItem): Promise<CaseView> {
-  return api<CaseView>('POST', `/api/cases/${p.caseId}/events`, { type: p.type, ...(p.data === undefined ? {} : { data: p.data }), ...(p.comment ? { comment: p.comment } : {}) }, { 'if-match': String(p.rev), 'idempotency-key': p.key });
+/** Sends a step; `queued`: from the outbox, with when it was made (X-Queued-At), so the server can count the steps that arrived late. */
+async function post(p: OutboxItem, queued = false): Promise<CaseView> {
+  return api<CaseView>('POST', `/api/cases/${p.caseId}/events`, { type: p.type, ...(p.data === undefined ? {} : { data: p.data }), ...(p.comment ? { comment: p.comment } : {}) }, { 'if-match': String(p.rev), 'idempotency-key': p.key, ...(queued && p.at ? { 'x-queued-at': p.at } : {}) });
 }
 
 /**
@@ -220,7 +221,7 @@ export function flush(): Promise<void> {
           // Photos first; the stored references are saved with the item, so a retry never uploads twice.
           item = await withFilesUploaded(item);
           if (item !== waiting) await save(item);
-          await post(item);
+          await post(item, true);
           await save({ ...item, state: 'sent', sentAt: new Date().toISOString() });
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;

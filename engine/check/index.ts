@@ -7,6 +7,7 @@ import { checkDataPaths } from './dataPaths';
 import { checkFlow } from './flow';
 import { checkForms } from './forms';
 import { type Problem, problem } from './problems';
+import { checkPersonalCopies } from './personalCopies';
 import { checkReadOrder } from './readOrder';
 import { checkReferences } from './references';
 import { type ReviewerGate, reviewerGates } from './reviewerGates';
@@ -64,7 +65,7 @@ function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
     ...checkApprovals(def, states, transitions, options.roleHeld),
   ];
   if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
-    problems.push(...checkDataPaths(def, states, transitions, refs), ...checkReadOrder(def, states, transitions, refs));
+    problems.push(...checkDataPaths(def, states, transitions, refs), ...checkReadOrder(def, states, transitions, refs), ...checkPersonalCopies(def, refs));
   }
   if (!problems.some((p) => p.severity === 'error')) {
     try {

@@ -56,6 +56,7 @@ export const problemCatalogue = {
   'money-precision': w((a) => `「${a.field}」看来是金额，却没有规定精度：可能存进 0.001 元这样付不出的数。请加上 "multipleOf": 0.01（到分）或 1（到元）`, (a) => `"${a.field}" looks like money but has no precision: add "multipleOf": 0.01 (to the fen) or 1`),
   'form-required-unknown': e((a) => `必填字段「${a.field}」在表单里没有定义（properties 中没有这一项）`, (a) => `required field "${a.field}" is not defined in the form's properties`),
   'form-ref-unknown': e((a) => `引用 ${a.ref} 找不到：表单里没有这个位置`, (a) => `$ref ${a.ref} points nowhere in the form`),
+  'personal-copied': w((a) => `compute 读取个人信息「${a.field}」，结果写到「${a.to}」：那里不是个人信息字段，不在办理环节的人在列表、导出和打印中会看到未遮蔽的结果。若结果含有个人信息（如抄录身份证号、电话），请改为不抄录；只算出年龄、是否已填等不含个人信息的结果，可忽略此提示`, (a) => `compute reads the personal field "${a.field}" and writes "${a.to}", which is not personal: readers not on the step see the result unmasked in lists, exports and prints`),
   'computed-cycle': e((a) => `计算字段互相引用，形成了循环：${a.circle}。哪个都无法先算出，请去掉其中一处引用`, (a) => `computed fields read each other in a circle: ${a.circle}`),
   'compute-overwrites-field': e((a) => `compute 写入「${a.to}」，这是表单「${a.form}」中由办理人填写的「${a.field}」：计算结果会覆盖填写的内容。请写到别处（如 loan.balance），或把该字段做成计算字段（formula）`, (a) => `compute writes "${a.to}", the field "${a.field}" a person fills in form "${a.form}": the result would overwrite what was typed`),
   'formula-reads-later': e((a) => `公式读取「${a.field}」${a.form}，但它要到${a.filler}才填写：在「${a.step}」时它总是空的。请改读此前已填写的数据，或把公式移到填写之后的环节${a.hint}`, (a) => `the formula reads "${a.field}", which is filled only later (${a.filler}): at "${a.step}" it is always blank`),

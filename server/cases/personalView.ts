@@ -1,20 +1,48 @@
 import type { Kysely } from 'kysely';
-import { type CompiledProcess, eventsFor, maskCaseData, type MaskedValue, personalFields } from '../../engine/index';
+import { type CaseSnapshot, type CompiledProcess, eventsFor, maskCaseData, maskedData, type MaskedValue, maskPersonal, personalFields, titleIsPersonal } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
-import { type CaseView, snapshotOf } from './caseView';
+import { type CaseView, caseTitle, snapshotOf } from './caseView';
 
 /** A case row's parts that say who is on its step. */
 type StepRow = { snapshot: unknown; org_path: string };
 
+let maskingOff = false;
+/** Benchmarks only (bench/serveWithout.ts): this process masks nothing, so a paired round measures what masking costs. */
+export function maskNothingForBench(): void {
+  maskingOff = true;
+}
+
+/** Most answers kept per actor and process version (steps × units a list meets). */
+const MAX_DECISIONS = 1000;
+// Per actor object: the session cache hands the same one to a user's requests while their grants stand, and a new one after.
+const decisions = new WeakMap<UserActor, WeakMap<CompiledProcess, Map<string, boolean>>>();
+
+/** True when the actor has some event to send on the case now. */
+const mayActNow = (compiled: CompiledProcess, snapshot: CaseSnapshot, actor: UserActor, orgPath: string) => eventsFor(compiled, snapshot, actor, orgPath.split('/')).length > 0;
+
 /**
  * True when the actor's current step needs the case's personal information: they may act on it
  * now (the step's role at the case's unit, the one who claimed it or was handed it, a 加签 signer),
- * the form they fill included.
+ * the form they fill included. Unless the case has a claim or a signer added (which name people),
+ * the answer depends only on the step, the unit and the actor's roles: it is worked out once for
+ * each, so a list decides it once per step and unit, not per case.
  */
 export function onStep(actor: UserActor, compiled: CompiledProcess, row: StepRow): boolean {
-  return eventsFor(compiled, snapshotOf(row), actor, row.org_path.split('/')).length > 0;
+  const snapshot = snapshotOf(row);
+  if (snapshot.claims || snapshot.added) return mayActNow(compiled, snapshot, actor, row.org_path);
+  let byProcess = decisions.get(actor);
+  if (!byProcess) decisions.set(actor, (byProcess = new WeakMap()));
+  let known = byProcess.get(compiled);
+  if (!known) byProcess.set(compiled, (known = new Map()));
+  const key = `${snapshot.status}\n${typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value)}\n${row.org_path}`;
+  let answer = known.get(key);
+  if (answer === undefined) {
+    answer = mayActNow(compiled, snapshot, actor, row.org_path);
+    if (known.size < MAX_DECISIONS) known.set(key, answer);
+  }
+  return answer;
 }
 
 /**
@@ -24,7 +52,7 @@ export function onStep(actor: UserActor, compiled: CompiledProcess, row: StepRow
  */
 export function personalData(actor: UserActor, compiled: CompiledProcess, row: StepRow, data: Record<string, unknown>, also?: CompiledProcess): { data: Record<string, unknown>; masked: MaskedValue[] } {
   const defs = [compiled.definition, ...(also && also !== compiled ? [also.definition] : [])];
-  if (!defs.some((d) => personalFields(d).length) || onStep(actor, compiled, row)) return { data, masked: [] };
+  if (maskingOff || !defs.some((d) => personalFields(d).length) || onStep(actor, compiled, row)) return { data, masked: [] };
   let out = data;
   const masked: MaskedValue[] = [];
   for (const def of defs) {
@@ -35,10 +63,23 @@ export function personalData(actor: UserActor, compiled: CompiledProcess, row: S
   return { data: out, masked };
 }
 
-/** A case's view as the actor may see it (see personalData). */
+/**
+ * A case's view with its data masked as `data` is (personalData): a title made from personal fields
+ * is made again from the masked data, as of the case's last change (else masked whole), so a list
+ * shows 532326**********1234 where the title was the ID number.
+ */
+export function withMaskedData(compiled: CompiledProcess, view: CaseView, data: Record<string, unknown>): CaseView {
+  if (data === view.data) return view;
+  const def = compiled.definition;
+  if (!titleIsPersonal(def)) return { ...view, data };
+  return { ...view, data, title: caseTitle(def.caseTitle, data, maskPersonal(view.title, 'other'), Date.parse(view.updatedAt)) };
+}
+
+/** A case's view as the actor may see it (see personalData and withMaskedData), for lists: what was masked is not listed. */
 export function shownTo(actor: UserActor, compiled: CompiledProcess, row: StepRow, view: CaseView): CaseView {
-  const { data } = personalData(actor, compiled, row, view.data);
-  return data === view.data ? view : { ...view, data };
+  const def = compiled.definition;
+  if (maskingOff || !personalFields(def).length || onStep(actor, compiled, row)) return view;
+  return withMaskedData(compiled, view, maskedData(def, view.data));
 }
 
 /** Listed cases as the actor may see them, each by its own process version (views and rows in the same order). */

@@ -32,6 +32,8 @@ export interface SendOptions {
   vouched?: boolean;
   /** What the step may store (the configuration's STEP_MAX_KB and LIST_MAX_ROWS), checked by the engine before anything is written. */
   limits?: StepLimits;
+  /** When the step was made on a phone without signal (the field app's outbox sends it as X-Queued-At): counted in the metrics when accepted. */
+  queuedAt?: Date;
 }
 
 /** The answer to an event: the new case, or the stored answer of an earlier identical request. */
@@ -98,6 +100,8 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
   try {
     const result = await sendOnce(db, actor, caseId, event, options, labels);
     notesOf(db).step(labels.process, labels.event, result.replayed ? 'replayed' : 'accepted');
+    // A phone's clock may run ahead: a step from the future arrived at once.
+    if (options.queuedAt && !result.replayed) notesOf(db).offline(labels.process, Math.max(0, ((options.now ?? new Date()).getTime() - options.queuedAt.getTime()) / 1000));
     return result;
   } catch (e) {
     notesOf(db).step(labels.process, labels.event, e instanceof AppError ? e.code : 'error');

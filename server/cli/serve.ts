@@ -1,4 +1,4 @@
-import { buildApp } from '../app';
+import { type BenchWithout, buildApp } from '../app';
 import { loadConfig } from '../config';
 import { DataDirLockedError } from '../db/dataDirLock';
 import { openDb } from '../db/open';
@@ -57,8 +57,8 @@ async function printStarted(db: Awaited<ReturnType<typeof openDb>>, url: string)
 /** Where a command on this machine reaches the server: its own address, or loopback when it listens on every address. */
 const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
 
-/** `countyflow serve`: migrate, seed on first start, serve HTTP, run the timer scheduler. */
-export async function serve(): Promise<number> {
+/** `countyflow serve`: migrate, seed on first start, serve HTTP, run the timer scheduler. `without`: a benchmark's switches (BenchWithout), never the command line's. */
+export async function serve(without?: BenchWithout): Promise<number> {
   const config = loadConfig();
   // Checked before the database is opened: a forgotten build is refused at once, not after migrations.
   if (!webAppBuilt() && !apiOnlyWanted()) {
@@ -78,7 +78,7 @@ export async function serve(): Promise<number> {
   const seeded = demoWanted() ? await seedWithDemo(db) : [];
   // The embedded database is open only here: the command line asks this process for a backup (operator.json).
   const operator = config.databaseUrl || config.dataDir.startsWith('memory://') ? undefined : operatorToken();
-  const app = await buildApp(db, config, operator ? { operatorToken: operator } : {});
+  const app = await buildApp(db, config, { ...(operator ? { operatorToken: operator } : {}), ...(without ? { without } : {}) });
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   if (!webAppBuilt()) app.log.warn({ webRoot }, 'SERVE_API_ONLY=1：只提供 API，没有网页应用（首页 404）');
   const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs, config.channelAllowHosts) : async () => undefined;

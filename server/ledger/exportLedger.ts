@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../db/open';
 import { type CaseView, caseView } from '../cases/caseView';
 import { recordPersonalAccess } from '../cases/personalLog';
-import { personalData } from '../cases/personalView';
+import { personalData, withMaskedData } from '../cases/personalView';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots } from '../rights';
 import { type CaseFilter, filteredCases, scopeRoots } from '../cases/caseQueries';
@@ -56,7 +56,7 @@ export async function exportLedger(db: Db, actor: UserActor, processId: string, 
           let own = versions.get(r.process_version);
           if (!own) versions.set(r.process_version, (own = (await loadProcess(k, actor.county, r.process_id, r.process_version))?.compiled ?? latest));
           const view = caseView(r, now);
-          views.push({ ...view, data: personalData(actor, own, r, view.data, latest).data });
+          views.push(withMaskedData(own, view, personalData(actor, own, r, view.data, latest).data));
         }
         return { views, last: rows.at(-1)?.id };
       });

@@ -5,6 +5,9 @@ import { DELIVER_EVENT } from '../messages/deliveries';
 import { within } from '../timeLimit';
 import { listen } from './notes';
 
+/** An offline step that arrives more than this long after it was made counts as late (cf_offline_late_total). */
+export const OFFLINE_LATE_SECONDS = 3600;
+
 /** How long a scrape waits for the database's counts: a dead database shows as cf_db_up 0, not as a scrape that hangs. */
 const SCRAPE_DB_MS = 3000;
 
@@ -30,6 +33,8 @@ export function appMetrics(db: Db): AppMetrics {
   const steps = new Counter({ name: 'cf_steps_total', help: 'Steps sent to cases and cases started, by process, event and outcome (accepted, replayed, or the refusal\'s error code)', labelNames: ['process', 'event', 'outcome'], registers });
   const timers = new Counter({ name: 'cf_timers_fired_total', help: 'Due timers the scheduler claimed, by how they ended (fired, stale: retried next round, dropped: the case had moved on)', labelNames: ['outcome'], registers });
   const timerLag = new Histogram({ name: 'cf_timer_lag_seconds', help: 'How late a timer fired after it was due', buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600], registers });
+  const offlineDelay = new Histogram({ name: 'cf_offline_delay_seconds', help: 'Steps made without signal and sent later by the field app\'s outbox: how long after they were made they arrived, by process', labelNames: ['process'], buckets: [60, 300, 900, 3600, 14_400, 86_400, 259_200, 604_800], registers });
+  const offlineLate = new Counter({ name: 'cf_offline_late_total', help: `Steps made without signal that arrived more than ${OFFLINE_LATE_SECONDS / 3600} hour late, by process`, labelNames: ['process'], registers });
   const deliveries = new Counter({ name: 'cf_deliveries_total', help: 'Delivery attempts to channels, by outcome (delivered, retry, failed: given up after the last retry)', labelNames: ['outcome'], registers });
   // What the database holds now, read when scraped (system scope: every county).
   const backlog = () => db.run('*', (k) => sql<{ timers: number; deliveries: number; failed: number }>`SELECT
@@ -65,6 +70,10 @@ export function appMetrics(db: Db): AppMetrics {
       if (outcome === 'fired') timerLag.observe(lagSeconds);
     },
     delivery: (outcome) => deliveries.inc({ outcome }),
+    offline: (process, delaySeconds) => {
+      offlineDelay.observe({ process }, delaySeconds);
+      if (delaySeconds > OFFLINE_LATE_SECONDS) offlineLate.inc({ process });
+    },
   });
   return {
     registry,

@@ -8,6 +8,8 @@ export interface Notes {
   timer(outcome: 'fired' | 'stale' | 'dropped', lagSeconds: number): void;
   /** One delivery attempt to a channel: delivered, to be retried, or failed for good. */
   delivery(outcome: 'delivered' | 'retry' | 'failed'): void;
+  /** A step made without signal and sent later by the field app's outbox, accepted: its process and how long after it was made it arrived, in seconds. */
+  offline(process: string, delaySeconds: number): void;
 }
 
 // Keyed by the database, not global: tests run several apps (each with its own database) in one process.
@@ -28,5 +30,6 @@ export function notesOf(db: Db): Notes {
     step: (process, event, outcome, count = 1) => each((n) => n.step(process, event, outcome, count)),
     timer: (outcome, lagSeconds) => each((n) => n.timer(outcome, lagSeconds)),
     delivery: (outcome) => each((n) => n.delivery(outcome)),
+    offline: (process, delaySeconds) => each((n) => n.offline(process, delaySeconds)),
   };
 }

@@ -3,7 +3,7 @@ import { ADD_SIGNER_EVENT, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, c
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView, snapshotOf } from '../cases/caseView';
-import { onStep, personalData } from '../cases/personalView';
+import { onStep, personalData, withMaskedData } from '../cases/personalView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
 import { holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { visibleCase } from '../cases/visibleCase';
@@ -11,7 +11,7 @@ import { startCaseService } from '../cases/startCaseService';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { errors, idempotencyKey, idParam, processIdPattern } from './schemas';
+import { errors, idempotencyKey, idParam, processIdPattern, queuedAtHeader } from './schemas';
 
 /** An appended list as rows (anything else is no rows). */
 const asRows = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r)) : []);
@@ -42,7 +42,7 @@ const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [C
 const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy', [ADD_SIGNER_EVENT]: 'add-signer', [RELEASE_EVENT]: 'release', [RECALENDAR_EVENT]: 'recalendar', [REASSIGN_SIGNER_EVENT]: 'reassign-signer' };
 
 /** Cases: start, list, one case with its step's form and the caller's actions, events, history, inbox. */
-export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'stepLimits'>): void {
+export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Config, 'stepLimits'>>): void {
   app.post('/api/cases', {
     schema: {
       tags: ['cases'], summary: '发起案件',
@@ -86,7 +86,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     // Personal values are masked for whoever is not on the case's step; each can be revealed, recorded (personalRoutes.ts).
     const personal = personalData(actor, compiled, row, snapshot.context.data);
     return {
-      case: { ...caseView(row, now), data: personal.data },
+      case: withMaskedData(compiled, caseView(row, now), personal.data),
       personal: personal.masked,
       // caseTitle: what names a case, so the web app can name a submission queued without signal as the case will be named.
       process: { id: def.id, title: def.title, version: process.version, ...(def.caseTitle ? { caseTitle: def.caseTitle } : {}) },
@@ -138,7 +138,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     schema: {
       tags: ['cases'], summary: '对案件执行操作（提交、审核通过、退回……）',
       params: idParam,
-      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, ...idempotencyKey() } },
+      headers: { type: 'object', properties: { 'if-match': { type: 'string', pattern: '^"?\\d{1,9}"?$' }, ...idempotencyKey(), 'x-queued-at': queuedAtHeader } },
       body: { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { type: 'string', minLength: 1, maxLength: 100 }, data: {}, comment: { type: 'string', maxLength: 500, description: '审批意见（退回时必填）' } } },
       response: { 200: { $ref: 'Case#' }, ...errors(400, 401, 403, 404, 409, 413, 422) },
     },
@@ -147,10 +147,13 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const headers = request.headers as Record<string, string | undefined>;
     const ifMatch = headers['if-match'] ? Number(headers['if-match'].replace(/"/g, '')) : undefined;
     const body = request.body as { type: string; data?: unknown; comment?: string };
+    const queuedAt = headers['x-queued-at'] ? new Date(headers['x-queued-at']) : undefined;
+    if (queuedAt && Number.isNaN(queuedAt.getTime())) throw new AppError('CF_VALIDATION', undefined, [{ path: '/x-queued-at', field: 'x-queued-at', message: '「x-queued-at」不是有效的时间' }]);
     const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
-      limits: config.stepLimits,
+      ...(config.stepLimits ? { limits: config.stepLimits } : {}),
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
+      ...(queuedAt ? { queuedAt } : {}),
     });
     if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
     return reply.status(200).send(result.case);
@@ -214,7 +217,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 's
     const results: { id: string; ok: boolean; rev?: number; code?: string; message?: string }[] = [];
     for (const id of body.caseIds) {
       try {
-        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, { limits: config.stepLimits, ...(key ? { idempotencyKey: `${key}:${id}` } : {}) });
+        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, { ...(config.stepLimits ? { limits: config.stepLimits } : {}), ...(key ? { idempotencyKey: `${key}:${id}` } : {}) });
         results.push({ id, ok: true, rev: r.case.rev });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;

@@ -56,3 +56,6 @@ export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) =
 
 /** The Idempotency-Key header: a retry with the same key gets the first answer. A batch's keys are shorter: each case's is the key and its id. */
 export const idempotencyKey = (maxLength = 100) => ({ 'idempotency-key': { type: 'string', minLength: 8, maxLength } }) as const;
+
+/** X-Queued-At: when the field app's outbox took a step made without signal (UTC, as `toISOString` writes it). */
+export const queuedAtHeader = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$', description: '离线时办理的时间（外勤应用补发时带上）' } as const;

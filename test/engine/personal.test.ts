@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDefinition } from '../../engine/check/index';
 import { compile } from '../../engine/compile';
-import { maskCaseData, maskEventData, maskPersonal, personalFieldAt, personalFields } from '../../engine/personal';
+import { maskCaseData, maskEventData, maskPersonal, personalFieldAt, personalFields, titleIsPersonal } from '../../engine/personal';
 import { template } from '../helpers/definitions';
 import { idNumber, registration } from '../helpers/people';
 
@@ -32,6 +32,32 @@ describe('personal information', () => {
     expect(reg.householder).toBe('李明华');
     expect(reg.members[1]!.idNumber).toMatch(/^532326\*{8}\d{3}[\dX]$/);
     expect(masked.map((m) => m.path)).toEqual(expect.arrayContaining(['register.idNumber', 'register.phone', 'register.members.0.idNumber', 'register.members.1.idNumber']));
+  });
+
+  it('a case title is personal when its path or formula reads a personal field, or a part or list holding one', () => {
+    const titled = (caseTitle: string) => ({ ...template('relocation'), caseTitle });
+    expect(titleIsPersonal(template('relocation'))).toBe(false);
+    expect(titleIsPersonal(titled('register.idNumber'))).toBe(true);
+    expect(titleIsPersonal(titled('=register.householder & "（" & RIGHT(register.phone, 4) & "）"'))).toBe(true);
+    expect(titleIsPersonal(titled('=TEXTJOIN("、", TRUE, register.members.idNumber)'))).toBe(true);
+    expect(titleIsPersonal(titled('register.members.0.idNumber'))).toBe(true);
+    expect(titleIsPersonal(titled('=register.householder & "家"'))).toBe(false);
+  });
+
+  it('the checker warns when a compute copies personal information where it is not masked, and not when it writes to a personal field or reads none', () => {
+    const withCompute = (expr: string, to: string) => {
+      const def = template('relocation');
+      const submit = (def.machine.states as Record<string, { on?: Record<string, { actions?: unknown[] }> }>).registering!.on!.SUBMIT!;
+      submit.actions = [...(submit.actions ?? []), { type: 'compute', params: { to, expr } }];
+      return checkDefinition(def).warnings.filter((w) => w.code === 'personal-copied');
+    };
+    const copied = withCompute('register.idNumber', 'summary.id');
+    expect(copied).toHaveLength(1);
+    expect(copied[0]!.message).toContain('compute 读取个人信息「摸底登记·户主身份证号」，结果写到「summary.id」');
+    expect(copied[0]!.path).toMatch(/\/params\/expr$/);
+    expect(withCompute('TEXTJOIN("、", TRUE, register.members.idNumber)', 'summary.ids')).toHaveLength(1);
+    expect(withCompute('register.idNumber', 'register.phone')).toEqual([]);
+    expect(withCompute('register.householder & "家"', 'summary.name')).toEqual([]);
   });
 
   it('an author marks other fields personal (a whole list too) or unmarks one, and the checker accepts only true or false', () => {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { fireDueTimers } from '../../server/timers/fireDueTimers';
-import { idNumber } from '../helpers/people';
+import { idNumber, registration } from '../helpers/people';
 import { createTestApp, dbKind, login, type Client, type TestApp } from '../helpers/testApp';
 
 let t: TestApp;
@@ -47,6 +47,37 @@ describe(`/metrics (${dbKind})`, () => {
     // An event the process does not have is counted, but its name is not a label anyone can invent.
     expect(value(after, 'cf_steps_total{process="relocation",event="other",outcome="CF_UNKNOWN_EVENT"}')).toBeGreaterThanOrEqual(1);
     expect(after).not.toContain('NO_SUCH_EVENT');
+  });
+
+  it('counts the steps the field app made without signal and sent later, and those that arrived over an hour late', async () => {
+    const late = 'cf_offline_late_total{process="relocation"}';
+    const offline = 'cf_offline_delay_seconds_count{process="relocation"}';
+    const withinHour = 'cf_offline_delay_seconds_bucket{le="3600",process="relocation"}';
+    const newCase = async () => ((await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string }).id;
+    const submit = (id: string, headers: Record<string, string>) => cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: registration() }, headers);
+    const before = await scrape();
+
+    // Made three hours ago in a village without signal, sent when the cadre came back.
+    const first = await newCase();
+    const queued = { 'idempotency-key': `offline-${first}`, 'x-queued-at': new Date(Date.now() - 3 * 3_600_000).toISOString() };
+    expect((await submit(first, queued)).statusCode).toBe(200);
+    // The phone did not hear the answer and sent it again: the same step, counted once.
+    expect((await submit(first, queued)).headers['idempotent-replayed']).toBe('true');
+    // Made five minutes ago; and one sent at once, with signal.
+    expect((await submit(await newCase(), { 'x-queued-at': new Date(Date.now() - 5 * 60_000).toISOString() })).statusCode).toBe(200);
+    expect((await submit(await newCase(), {})).statusCode).toBe(200);
+
+    const after = await scrape();
+    expect(value(after, offline) - value(before, offline)).toBe(2);
+    expect(value(after, late) - value(before, late)).toBe(1);
+    expect(value(after, withinHour) - value(before, withinHour)).toBe(1);
+
+    for (const bad of ['yesterday', '2026-13-45T99:99:99Z']) {
+      const refused = await submit(await newCase(), { 'x-queued-at': bad });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ error: { code: 'CF_VALIDATION', details: [{ path: '/x-queued-at', field: 'x-queued-at', message: expect.stringContaining('「x-queued-at」') }] } });
+    }
+    expect(value(await scrape(), offline)).toBe(value(after, offline));
   });
 
   it('counts the cases a roster import starts, once it is committed', async () => {

@@ -98,6 +98,34 @@ describe(`personal information (${dbKind})`, () => {
     expect(log.filter((e) => e.kind === 'export' && e.actor === '赵敏（县委组织部）').map((e) => e.format)).toEqual(['xlsx', 'csv']);
   });
 
+  it('a case titled by a personal field shows that title masked wherever its data is masked: lists, the case page, exports', async () => {
+    const author = await login(t.app, '532326', 'xinxi');
+    const def = {
+      id: 'pii-title', title: '低保申请（身份证号为题）', caseLevel: 'village', caseTitle: 'apply.idNumber',
+      roles: { village_cadre: { label: '村干部', level: 'village', kind: 'cadre' }, township_reviewer: { label: '乡镇审核人', level: 'township', kind: 'reviewer' } },
+      forms: { apply: { title: '申请', schema: { type: 'object', properties: { idNumber: { type: 'string', title: '身份证号', format: 'cn-id-card' } } } } },
+      events: { SUBMIT: { label: '提交', kind: 'submit', roles: ['village_cadre'], data: 'step' }, APPROVE: { label: '通过', kind: 'approve', roles: ['township_reviewer'] } },
+      machine: { id: 'pii', initial: 'filling', states: {
+        filling: { meta: { label: '填写', form: 'apply', assignee: 'village_cadre' }, on: { SUBMIT: { target: 'review', actions: [{ type: 'save' }] } } },
+        review: { meta: { label: '审核', assignee: 'township_reviewer' }, on: { APPROVE: 'done' } },
+        done: { type: 'final', meta: { label: '完成', outcome: 'completed' } },
+      } },
+    };
+    expect((await author.send('PUT', '/api/processes/pii-title/draft', def)).json()).toMatchObject({ ok: true });
+    expect((await author.send('POST', '/api/processes/pii-title/publish', {})).statusCode).toBe(200);
+    const id = ((await cadre.send('POST', '/api/cases', { processId: 'pii-title', orgUnitId: 'xiaokangyuan' })).json() as { id: string }).id;
+    expect((await cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: { idNumber: ID } })).statusCode).toBe(200);
+
+    const titleIn = (items: { id: string; title: string }[]) => items.find((c) => c.id === id)?.title;
+    expect(titleIn((await supervisor.get('/api/cases?processId=pii-title&pageSize=100')).json<{ items: { id: string; title: string }[] }>().items)).toBe(MASKED_ID);
+    expect((await supervisor.get(`/api/cases/${id}`)).json<{ case: { title: string } }>().case.title).toBe(MASKED_ID);
+    const csv = (await supervisor.get('/api/cases/export?processId=pii-title&format=csv')).body;
+    expect(csv).toContain(MASKED_ID);
+    expect(csv).not.toContain(ID);
+    // The reviewer, on the step, reads the title in full.
+    expect(titleIn((await reviewer.get('/api/tasks?pageSize=100')).json<{ items: { id: string; title: string }[] }>().items)).toBe(ID);
+  });
+
   it('查看完整 answers the full value and records who, when, which case and field, for the administrator and auditors only', async () => {
     const before = Date.now();
     const res = await supervisor.send('POST', `/api/cases/${caseId}/personal/register.idNumber/reveal`);
