@@ -56,3 +56,13 @@ export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) =
 
 /** The Idempotency-Key header: a retry with the same key gets the first answer. A batch's keys are shorter: each case's is the key and its id. */
 export const idempotencyKey = (maxLength = 100) => ({ 'idempotency-key': { type: 'string', minLength: 8, maxLength } }) as const;
+
+/**
+ * The query of a county log read a page at a time, newest first (管理记录, the record of personal-information access):
+ * `beforeSeq` is the `seq` of the last entry of the page before (keyset on the chain's order).
+ */
+export const logPageQuery = {
+  limit: { type: 'integer', minimum: 1, maximum: 500, default: 100, description: '每页条数' },
+  before: { type: 'string', format: 'date-time', description: '只列出此时刻以前的记录' },
+  beforeSeq: { type: 'integer', minimum: 1, maximum: 9007199254740991, description: '下一页：上一页最后一条的 seq' },
+} as const;
