@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { appendLogEntry, readLog } from '../audit/countyLog';
 import type { Database } from '../db/schema';
+import { roleLabels } from './roleLabels';
 
 /** The chain entries of a county's administration (people, units, calendars) are kept under this id, not a case's. */
 export const ADMIN_LOG = '~admin';
@@ -23,20 +24,61 @@ export async function recordAdminChange(k: Kysely<Database>, county: string, act
   await appendLogEntry(k, county, ADMIN_LOG, actor, `admin.${change.type}`, data, now);
 }
 
+/** The kinds of change the history can be narrowed to (管理记录's filter): people, the org tree, calendars. */
+export const ADMIN_CHANGE_KINDS = ['user', 'unit', 'calendar'] as const;
+
 /** One entry of the admin area's history, newest first. */
 export interface AdminHistoryEntry {
+  /** Its place in the chain: ask for `beforeSeq` = the last entry's seq to read the next (older) page. */
+  seq: number;
   at: string;
   actor: string;
   type: string;
   target: AdminChange['target'];
   before?: unknown;
   after?: unknown;
+  /**
+   * Each role a person's record names (`village_cadre@dacun`, as stored) in words: 角色名@单位名,
+   * the role's label and the unit's name as the county has them now (the id where one is gone).
+   */
+  grantNames?: Record<string, string>;
 }
 
-/** The county's administrative history, newest first (read from the chain itself). */
-export async function adminHistory(k: Kysely<Database>, county: string, limit: number, before?: string): Promise<AdminHistoryEntry[]> {
-  return (await readLog(k, county, ADMIN_LOG, limit, before)).map((r) => {
+/** Which page of the history to read. */
+export interface AdminHistoryPage {
+  limit: number;
+  before?: string;
+  beforeSeq?: number;
+  kind?: (typeof ADMIN_CHANGE_KINDS)[number];
+}
+
+/** The role grants (`role@unitId`) a person's record (server/admin/peopleQueries.ts auditRecord) holds. */
+const grantsOf = (record: unknown): string[] => {
+  const grants = (record as { grants?: unknown } | null | undefined)?.grants;
+  return Array.isArray(grants) ? grants.filter((g): g is string => typeof g === 'string' && g.includes('@')) : [];
+};
+
+/** The county's administrative history, newest first (read from the chain itself), a page at a time; the records stay as stored. */
+export async function adminHistory(k: Kysely<Database>, county: string, page: AdminHistoryPage): Promise<AdminHistoryEntry[]> {
+  const rows = await readLog(k, county, ADMIN_LOG, { limit: page.limit, before: page.before, beforeSeq: page.beforeSeq, typePrefix: page.kind ? `admin.${page.kind}.` : undefined });
+  const entries = rows.map((r) => {
     const data = r.data as { target: AdminChange['target']; before?: unknown; after?: unknown };
-    return { at: r.at, actor: r.actor, type: r.type.replace(/^admin\./, ''), target: data.target, before: data.before, after: data.after };
+    return { seq: r.seq, at: r.at, actor: r.actor, type: r.type.replace(/^admin\./, ''), target: data.target, before: data.before, after: data.after };
+  });
+  const grants = new Set(entries.flatMap((e) => [...grantsOf(e.before), ...grantsOf(e.after)]));
+  if (!grants.size) return entries;
+  const unitIds = [...new Set([...grants].map((g) => g.slice(g.indexOf('@') + 1)))];
+  const roles = await roleLabels(k, county);
+  const units = await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', county).where('id', 'in', unitIds).execute();
+  const unitNames = new Map(units.map((u) => [u.id, u.name]));
+  const named = (g: string) => {
+    const at = g.indexOf('@');
+    const role = g.slice(0, at);
+    const unit = g.slice(at + 1);
+    return `${roles.get(role)?.label ?? role}@${unitNames.get(unit) ?? unit}`;
+  };
+  return entries.map((e) => {
+    const own = [...grantsOf(e.before), ...grantsOf(e.after)];
+    return own.length ? { ...e, grantNames: Object.fromEntries(own.map((g) => [g, named(g)])) } : e;
   });
 }

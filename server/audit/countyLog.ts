@@ -4,6 +4,8 @@ import { chainLinkCtes, type EventBody, eventText } from './chainLink';
 
 /** One entry of a county log that is not a case's (administration, access to personal information), as read back. */
 export interface LogEntry {
+  /** The entry's place in its lane of the chain: later entries have larger numbers (the cursor for the next page). */
+  seq: number;
   at: string;
   actor: string;
   type: string;
@@ -20,10 +22,23 @@ export async function appendLogEntry(k: Kysely<Database>, county: string, log: s
   await sql`WITH ${sql.join(parts, sql`, `)} SELECT seq FROM e`.execute(k);
 }
 
-/** A county log's entries, newest first (read from the chain itself); `before`: older than this instant. */
-export async function readLog(k: Kysely<Database>, county: string, log: string, limit: number, before?: string): Promise<LogEntry[]> {
-  let q = k.selectFrom('case_events').select(['at', 'actor_name', 'type', 'body']).where('county_id', '=', county).where('case_id', '=', log);
-  if (before) q = q.where('at', '<', new Date(before));
-  const rows = await q.orderBy('at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ at: new Date(r.at).toISOString(), actor: r.actor_name, type: r.type, data: (JSON.parse(r.body) as EventBody).data }));
+/** Which entries of a county log to read: one page, newest first. */
+export interface LogPage {
+  limit: number;
+  /** Only entries older than this instant. */
+  before?: string;
+  /** Only entries before this place in the chain (the `seq` of the last entry of the previous page): keyset, never OFFSET. */
+  beforeSeq?: number;
+  /** Only entries whose type starts with this, e.g. `admin.user.` (a prefix of our own, never the client's text). */
+  typePrefix?: string;
+}
+
+/** A county log's entries, newest first in chain order (read from the chain itself). */
+export async function readLog(k: Kysely<Database>, county: string, log: string, page: LogPage): Promise<LogEntry[]> {
+  let q = k.selectFrom('case_events').select(['seq', 'at', 'actor_name', 'type', 'body']).where('county_id', '=', county).where('case_id', '=', log);
+  if (page.before) q = q.where('at', '<', new Date(page.before));
+  if (page.beforeSeq !== undefined) q = q.where('seq', '<', page.beforeSeq);
+  if (page.typePrefix) q = q.where('type', 'like', `${page.typePrefix}%`);
+  const rows = await q.orderBy('seq', 'desc').limit(page.limit).execute();
+  return rows.map((r) => ({ seq: Number(r.seq), at: new Date(r.at).toISOString(), actor: r.actor_name, type: r.type, data: (JSON.parse(r.body) as EventBody).data }));
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { appendLogEntry, readLog } from '../audit/countyLog';
+import { appendLogEntry, type LogPage, readLog } from '../audit/countyLog';
 import type { Database } from '../db/schema';
 import type { UserActor } from '../rights';
 
@@ -12,7 +12,7 @@ export type PersonalAccess =
   | { kind: 'export'; processId: string; processTitle: string; format: 'xlsx' | 'csv'; filename: string };
 
 /** One entry of the record, newest first: who, when, and what. */
-export type PersonalAccessEntry = PersonalAccess & { at: string; actor: string };
+export type PersonalAccessEntry = PersonalAccess & { seq: number; at: string; actor: string };
 
 /** Records an access in the county's tamper-evident chain (in the caller's transaction). */
 export async function recordPersonalAccess(k: Kysely<Database>, actor: UserActor, access: PersonalAccess, now: Date): Promise<void> {
@@ -20,9 +20,9 @@ export async function recordPersonalAccess(k: Kysely<Database>, actor: UserActor
   await appendLogEntry(k, actor.county, PERSONAL_LOG, actor, `personal.${kind}`, what, now);
 }
 
-/** The county's record of accesses to personal information, newest first (read from the chain itself). */
-export async function personalAccessLog(k: Kysely<Database>, county: string, limit: number, before?: string): Promise<PersonalAccessEntry[]> {
-  return (await readLog(k, county, PERSONAL_LOG, limit, before)).map((r) => ({ ...(r.data as object), kind: r.type.replace(/^personal\./, ''), at: r.at, actor: r.actor }) as PersonalAccessEntry);
+/** The county's record of accesses to personal information, newest first (read from the chain itself), a page at a time. */
+export async function personalAccessLog(k: Kysely<Database>, county: string, page: LogPage): Promise<PersonalAccessEntry[]> {
+  return (await readLog(k, county, PERSONAL_LOG, page)).map((r) => ({ ...(r.data as object), kind: r.type.replace(/^personal\./, ''), seq: r.seq, at: r.at, actor: r.actor }) as PersonalAccessEntry);
 }
 
 /** The roles that may read the record, held at the county itself: the administrator and the auditors. */

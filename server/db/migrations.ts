@@ -282,4 +282,11 @@ export const migrations: Record<string, Migration> = {
       await sql`DROP TABLE notifications`.execute(db);
     },
   },
+  '020_log_pages': {
+    // The admin area's history (~admin) and the record of personal-information access (~personal) are read
+    // a page at a time by their place in the chain (keyset on seq): each page is an index range, however long the log.
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE INDEX case_events_log ON case_events (county_id, case_id, seq)`.execute(db);
+    },
+  },
 };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import type { FromSchema } from 'json-schema-to-ts';
 import { REASSIGN_SIGNER_EVENT, RELEASE_EVENT } from '../../engine/index';
-import { ADMIN_LOG, adminHistory, recordAdminChange } from '../admin/adminLog';
+import { ADMIN_CHANGE_KINDS, ADMIN_LOG, adminHistory, recordAdminChange } from '../admin/adminLog';
 import { ONE_TIME_HOURS, oneTimePassword } from '../admin/oneTimePassword';
 import { auditRecord, insertPerson, listPeople, openUnits, type Person, type PersonFields, readPerson, updatePerson } from '../admin/peopleQueries';
 import { requireAdmin } from '../admin/requireAdmin';
@@ -18,7 +18,7 @@ import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
 import type { UserActor } from '../rights';
-import { errors } from './schemas';
+import { errors, logPageQuery } from './schemas';
 
 /** What the admin routes need from the app. */
 export interface AdminRoutesOptions {
@@ -46,11 +46,12 @@ const personReply = {
 
 const roleReply = { type: 'object', additionalProperties: false, required: ['role', 'label'], properties: { role: { type: 'string' }, label: { type: 'string' } } } as const;
 const historyReply = {
-  type: 'object', additionalProperties: false, required: ['at', 'actor', 'type', 'target'],
+  type: 'object', additionalProperties: false, required: ['seq', 'at', 'actor', 'type', 'target'],
   properties: {
-    at: { type: 'string' }, actor: { type: 'string' }, type: { type: 'string' },
+    seq: { type: 'integer', description: '在防篡改链中的位置；下一页用 beforeSeq=最后一条的 seq' }, at: { type: 'string' }, actor: { type: 'string' }, type: { type: 'string' },
     target: { type: 'object', additionalProperties: false, required: ['kind', 'id', 'name'], properties: { kind: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } } },
     before: {}, after: {},
+    grantNames: { type: 'object', additionalProperties: { type: 'string' }, description: '记录中的角色（原样：角色@单位编号）对应的「角色名@单位名」' },
   },
 } as const;
 
@@ -293,7 +294,10 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
   app.get('/history', {
     schema: {
       tags, summary: '管理记录：谁在何时改了什么（取自防篡改的办理记录链）',
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, before: { type: 'string', format: 'date-time' } } } as const,
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { ...logPageQuery, kind: { enum: ADMIN_CHANGE_KINDS, description: '只看一类改动：user 人员、unit 组织机构、calendar 节假日日历' } },
+      } as const,
       response: {
         200: { type: 'array', items: historyReply },
         ...errors(400, 401, 403),
@@ -301,7 +305,8 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     },
   }, async (request) => {
     const actor = requireActor(request);
-    return db.run(actor.county, (k) => adminHistory(k, actor.county, request.query.limit ?? 100, request.query.before));
+    const { limit = 100, before, beforeSeq, kind } = request.query;
+    return db.run(actor.county, (k) => adminHistory(k, actor.county, { limit, before, beforeSeq, kind }));
   });
 };
 

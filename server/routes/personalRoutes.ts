@@ -7,7 +7,7 @@ import { mayReadPersonalLog, personalAccessLog, recordPersonalAccess } from '../
 import { visibleCase } from '../cases/visibleCase';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
-import { errors } from './schemas';
+import { errors, logPageQuery } from './schemas';
 import { snapshotOf } from '../cases/caseView';
 
 const revealParams = {
@@ -22,9 +22,9 @@ const revealReply = {
   properties: { path: { type: 'string' }, title: { type: 'string', description: '字段名称（表单·字段）' }, value: { type: 'string', description: '完整的值' } },
 } as const;
 const accessReply = {
-  type: 'object', additionalProperties: false, required: ['at', 'actor', 'kind', 'processId'],
+  type: 'object', additionalProperties: false, required: ['seq', 'at', 'actor', 'kind', 'processId'],
   properties: {
-    at: { type: 'string' }, actor: { type: 'string', description: '谁' }, kind: { enum: ['reveal', 'export'], description: 'reveal：查看完整；export：导出台账' },
+    seq: { type: 'integer', description: '在防篡改链中的位置；下一页用 beforeSeq=最后一条的 seq' }, at: { type: 'string' }, actor: { type: 'string', description: '谁' }, kind: { enum: ['reveal', 'export'], description: 'reveal：查看完整；export：导出台账' },
     processId: { type: 'string' }, caseId: { type: 'string' }, caseTitle: { type: 'string' }, path: { type: 'string' }, field: { type: 'string' },
     processTitle: { type: 'string' }, format: { type: 'string' }, filename: { type: 'string' },
   },
@@ -62,7 +62,7 @@ export const personalRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: D
   app.get('/api/personal-access', {
     schema: {
       tags: ['audit'], summary: '个人信息的查看和导出记录：谁在何时查看了哪个案件的哪项个人信息、导出了哪个台账（限县管理员和审计人员）',
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, before: { type: 'string', format: 'date-time' } } } as const,
+      querystring: { type: 'object', additionalProperties: false, properties: logPageQuery } as const,
       response: { 200: { type: 'array', items: accessReply }, ...errors(400, 401, 403) },
     },
   }, async (request) => {
@@ -71,6 +71,7 @@ export const personalRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: D
       await db.run(actor.county, (k) => logAuthFailure(k, actor, 'personal-access', '/api/personal-access', new Date()));
       throw new AppError('CF_FORBIDDEN', '只有县管理员或审计人员可以查看个人信息的查看和导出记录');
     }
-    return db.run(actor.county, (k) => personalAccessLog(k, actor.county, request.query.limit ?? 100, request.query.before));
+    const { limit = 100, before, beforeSeq } = request.query;
+    return db.run(actor.county, (k) => personalAccessLog(k, actor.county, { limit, before, beforeSeq }));
   });
 };

@@ -59,3 +59,13 @@ export const idempotencyKey = (maxLength = 100) => ({ 'idempotency-key': { type:
 
 /** X-Queued-At: when the field app's outbox took a step made without signal (UTC, as `toISOString` writes it). */
 export const queuedAtHeader = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$', description: '离线时办理的时间（外勤应用补发时带上）' } as const;
+
+/**
+ * The query of a county log read a page at a time, newest first (管理记录, the record of personal-information access):
+ * `beforeSeq` is the `seq` of the last entry of the page before (keyset on the chain's order).
+ */
+export const logPageQuery = {
+  limit: { type: 'integer', minimum: 1, maximum: 500, default: 100, description: '每页条数' },
+  before: { type: 'string', format: 'date-time', description: '只列出此时刻以前的记录' },
+  beforeSeq: { type: 'integer', minimum: 1, maximum: 9007199254740991, description: '下一页：上一页最后一条的 seq' },
+} as const;

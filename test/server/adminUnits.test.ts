@@ -108,3 +108,59 @@ describe(`the county administrator's org tree (${dbKind})`, () => {
     expect((await check()).ok).toBe(true);
   });
 });
+
+type HistoryEntry = { seq: number; type: string; target: { kind: string; id: string; name: string }; after?: { grants?: string[] }; grantNames?: Record<string, string> };
+
+describe(`the admin history a page at a time (${dbKind})`, () => {
+  it('after a 202-person roster import, paging back finds the org-tree change before it; a filter shows only the org tree', async () => {
+    const unit = (await admin.send('POST', '/api/admin/units', { parentId: 'jinbi', name: '分页前的村', level: 'village', id: 'fenye' })).json() as Unit;
+    const csv = `\uFEFF姓名,手机号,单位,角色\n${Array.from({ length: 202 }, (_, i) => `名册${i},1380000${String(i).padStart(4, '0')},小康苑社区,村干部`).join('\n')}\n`;
+    const imported = await admin.send('POST', '/api/admin/users/import?dryRun=0', Buffer.from(csv, 'utf8'), { 'content-type': 'text/csv' });
+    expect(imported.statusCode, imported.body).toBe(200);
+
+    const page = async (query: string) => {
+      const res = await admin.get(`/api/admin/history?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as HistoryEntry[];
+    };
+    const first = await page('limit=200');
+    expect(first).toHaveLength(200);
+    expect(first.some((e) => e.target.id === unit.id)).toBe(false);
+
+    // 加载更多: each next page starts below the last entry's place in the chain, until the oldest.
+    const all = [...first];
+    for (let next = await page(`limit=200&beforeSeq=${first.at(-1)!.seq}`); next.length; next = await page(`limit=200&beforeSeq=${all.at(-1)!.seq}`)) all.push(...next);
+    const seqs = all.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    expect(new Set(seqs).size).toBe(all.length);
+    expect(all.filter((e) => e.type === 'user.add' && e.target.name.startsWith('名册'))).toHaveLength(202);
+    expect(all.find((e) => e.target.id === unit.id)).toMatchObject({ type: 'unit.add', target: { kind: 'unit', name: '分页前的村' } });
+    // The oldest entry is the first thing the county's administrator did (the earlier tests' first unit).
+    expect(all.at(-1)).toMatchObject({ type: 'unit.add', target: { id: 'xinjie' } });
+
+    const units = await page('kind=unit&limit=10');
+    expect(units[0]).toMatchObject({ type: 'unit.add', target: { id: unit.id } });
+    expect(units.every((e) => e.type.startsWith('unit.'))).toBe(true);
+    expect((await page('kind=calendar')).every((e) => e.type.startsWith('calendar.'))).toBe(true);
+  });
+
+  it('a role in the history reads 角色名@单位名, while the record stays as stored', async () => {
+    // The newest change to a person: the roster's last row, 村干部 at 小康苑社区 (the role's label as 人员 lists it).
+    const [added] = (await admin.get('/api/admin/history?kind=user&limit=1')).json() as HistoryEntry[];
+    expect(added!.after!.grants).toEqual(['village_cadre@xiaokangyuan']);
+    expect(added!.grantNames).toEqual({ 'village_cadre@xiaokangyuan': '村委会经办人@小康苑社区' });
+  });
+
+  it('bad paging input is refused in words naming the field; good input is taken', async () => {
+    expect((await admin.get('/api/admin/history?kind=unit&beforeSeq=9007199254740991')).statusCode).toBe(200);
+    expect((await admin.get('/api/personal-access?beforeSeq=1')).json()).toEqual([]);
+    for (const [query, field] of [['beforeSeq=abc', 'beforeSeq'], ['beforeSeq=0', 'beforeSeq'], ['kind=people', 'kind'], ['limit=0', 'limit']] as const) {
+      const res = await admin.get(`/api/admin/history?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(error(res)).toMatchObject({ code: 'CF_VALIDATION', details: [{ message: expect.stringContaining(`「${field}」`) as string }] });
+    }
+    const personal = await admin.get('/api/personal-access?beforeSeq=x');
+    expect(personal.statusCode).toBe(400);
+    expect(error(personal).details[0]!.message).toContain('「beforeSeq」');
+  });
+});

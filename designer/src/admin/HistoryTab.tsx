@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
-import { api, errorText } from '../api';
+import { useState } from 'react';
 import { formatTime, t } from '../i18n';
 import type { HistoryEntry, PersonalAccess } from './adminApi';
+import { usePagedLog } from './usePagedLog';
 
 /** Each kind of change, in words. */
 const CHANGE_LABELS: Record<string, () => string> = {
@@ -21,11 +21,11 @@ const FIELD_LABELS: Record<string, () => string> = {
   closed: () => t('adminPage.changeFields.closed'), holidays: () => t('adminPage.changeFields.holidays'), workdays: () => t('adminPage.changeFields.workdays'),
 };
 
-/** What changed between two records, field by field, as "field: before → after". */
-function changes(before: unknown, after: unknown): string {
+/** What changed between two records, field by field, as "field: before → after"; roles as 角色名@单位名 (`names`, from the server). */
+function changes(before: unknown, after: unknown, names: Record<string, string> = {}): string {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
-  const show = (v: unknown) => (Array.isArray(v) ? v.join(t('common.listComma')) : v === null || v === undefined ? '—'
+  const show = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? names[x] ?? x : String(x))).join(t('common.listComma')) : v === null || v === undefined ? '—'
     : typeof v === 'boolean' ? t(v ? 'adminPage.changeFields.yes' : 'adminPage.changeFields.no') : String(v));
   const field = (k: string) => `${FIELD_LABELS[k]?.() ?? k}${t('common.colon')}`;
   return [...new Set([...Object.keys(b), ...Object.keys(a)])]
@@ -33,44 +33,65 @@ function changes(before: unknown, after: unknown): string {
     .map((k) => (before === undefined ? `${field(k)}${show(a[k])}` : `${field(k)}${show(b[k])} → ${show(a[k])}`)).join(t('common.semicolon'));
 }
 
-/** 管理记录: who changed which person or unit, when, from what to what (read from the audit chain). */
+/** What the history can be narrowed to: one kind of administrative change, or the record of personal-information access. */
+const KINDS = {
+  all: () => t('adminPage.historyKinds.all'), user: () => t('adminPage.historyKinds.user'), unit: () => t('adminPage.historyKinds.unit'),
+  calendar: () => t('adminPage.historyKinds.calendar'), personal: () => t('adminPage.historyKinds.personal'),
+};
+type Kind = keyof typeof KINDS;
+
+/** 加载更多 under a log, or that all of it is shown. */
+function More({ shown, more, loading, onMore }: { shown: number; more: boolean; loading: boolean; onMore: () => void }) {
+  if (more) return <button type="button" className="history-more" onClick={onMore} disabled={loading}>{loading ? t('app.loading') : t('adminPage.historyMore', { count: shown })}</button>;
+  return shown ? <p className="muted">{t('adminPage.historyAllShown', { count: shown })}</p> : null;
+}
+
+/** 管理记录: who changed which person or unit, when, from what to what (read from the audit chain), a page at a time. */
 export default function HistoryTab() {
-  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
-  const [access, setAccess] = useState<PersonalAccess[]>([]);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    void api<HistoryEntry[]>('GET', '/api/admin/history?limit=200').then(setEntries, (e: unknown) => setError(errorText(e)));
-    void api<PersonalAccess[]>('GET', '/api/personal-access?limit=200').then(setAccess, (e: unknown) => setError(errorText(e)));
-  }, []);
-  if (error) return <p className="error" role="alert">{error}</p>;
-  if (!entries) return <p className="muted">{t('app.loading')}</p>;
+  const [kind, setKind] = useState<Kind>('all');
+  const history = usePagedLog<HistoryEntry>(kind === 'personal' ? null : `/api/admin/history${kind === 'all' ? '' : `?kind=${kind}`}`);
+  const access = usePagedLog<PersonalAccess>(kind === 'all' || kind === 'personal' ? '/api/personal-access' : null);
+  const entries = kind === 'personal' ? [] : history.entries;
+  const error = history.error || access.error;
   const columns = [t('adminPage.when'), t('adminPage.who'), t('adminPage.what'), t('adminPage.target'), t('adminPage.change')];
   return (
     <div className="table-scroll">
       <p className="muted">{t('adminPage.historyNote')}</p>
-      {entries.length === 0 && <p className="muted admin-history-empty">{t('adminPage.historyEmpty')}</p>}
-      <table className="grid admin-history">
-        <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
-        <tbody>
-          {entries.map((e, i) => (
-            <tr key={i}>
-              <td data-label={columns[0]}>{formatTime(e.at)}</td>
-              <td data-label={columns[1]}>{e.actor}</td>
-              <td data-label={columns[2]}>{CHANGE_LABELS[e.type]?.() ?? e.type}</td>
-              <td data-label={columns[3]}>{e.target.name}</td>
-              <td data-label={columns[4]}>{changes(e.before, e.after)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {access.length > 0 && (
+      <label>
+        {t('adminPage.historyKind')}{' '}
+        <select name="historyKind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+          {Object.entries(KINDS).map(([k, label]) => <option key={k} value={k}>{label()}</option>)}
+        </select>
+      </label>
+      {error && <p className="error" role="alert">{error}</p>}
+      {!entries ? <p className="muted">{t('app.loading')}</p> : kind !== 'personal' && (
+        <>
+          {entries.length === 0 && <p className="muted admin-history-empty">{t('adminPage.historyEmpty')}</p>}
+          <table className="grid admin-history">
+            <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.seq}>
+                  <td data-label={columns[0]}>{formatTime(e.at)}</td>
+                  <td data-label={columns[1]}>{e.actor}</td>
+                  <td data-label={columns[2]}>{CHANGE_LABELS[e.type]?.() ?? e.type}</td>
+                  <td data-label={columns[3]}>{e.target.name}</td>
+                  <td data-label={columns[4]} title={e.grantNames ? changes(e.before, e.after) : undefined}>{changes(e.before, e.after, e.grantNames)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <More shown={entries.length} more={history.more} loading={history.loading} onMore={history.loadMore} />
+        </>
+      )}
+      {access.entries && access.entries.length > 0 && (
         <>
           <h3>{t('adminPage.personalAccess')}</h3>
           <table className="grid personal-access">
             <thead><tr>{columns.slice(0, 4).map((c) => <th key={c}>{c}</th>)}</tr></thead>
             <tbody>
-              {access.map((e, i) => (
-                <tr key={i}>
+              {access.entries.map((e) => (
+                <tr key={e.seq}>
                   <td data-label={columns[0]}>{formatTime(e.at)}</td>
                   <td data-label={columns[1]}>{e.actor}</td>
                   <td data-label={columns[2]}>{e.kind === 'reveal' ? t('adminPage.personalReveal', { field: e.field ?? '' }) : t('adminPage.personalExport', { format: e.format ?? '', filename: e.filename ?? '' })}</td>
@@ -79,8 +100,10 @@ export default function HistoryTab() {
               ))}
             </tbody>
           </table>
+          <More shown={access.entries.length} more={access.more} loading={access.loading} onMore={access.loadMore} />
         </>
       )}
+      {kind === 'personal' && access.entries?.length === 0 && <p className="muted">{t('adminPage.historyAllShown', { count: 0 })}</p>}
     </div>
   );
 }
