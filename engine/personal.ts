@@ -98,8 +98,8 @@ function fieldsIn(root: unknown, raw: unknown, at: string[], names: string[], in
 const cache = new WeakMap<Definition, PersonalField[]>();
 
 /**
- * The personal fields of a definition, as its cases keep them: each form under its id, and
- * wherever a step's `save` (to another path: 退回 under `returned`) or `append` (a list's rows:
+ * The personal fields of a definition, as its cases keep them: each form under its id, what a
+ * spawned case receives (`received`) at the top, and wherever a step's `save` (to another path: 退回 under `returned`) or `append` (a list's rows:
  * 走访记录) puts a form's data. Read once per definition.
  */
 export function personalFields(def: Definition): PersonalField[] {
@@ -107,6 +107,8 @@ export function personalFields(def: Definition): PersonalField[] {
   if (hit) return hit;
   const found: PersonalField[] = [];
   for (const [formId, form] of Object.entries(def.forms)) fieldsIn(form.schema, form.schema, [formId], [form.title], undefined, found);
+  // What a spawned case receives from its parent (分红签收: the household's name and ID number) is masked as a form's fields are.
+  if (def.received) fieldsIn(def.received, def.received, [], [], undefined, found);
   for (const t of walkTransitions(walkMachine(def))) {
     const spec = Object.hasOwn(def.events, t.trigger) ? def.events[t.trigger] : undefined;
     const formId = spec?.data === 'step' ? stepFormOf(t.source) : spec?.data;

@@ -25,6 +25,16 @@ describe(`demo data, played through the engine (${dbKind})`, () => {
     expect(receipts.total).toBe(122);
   });
 
+  it('a household\'s receipt, which receives its name and ID number from the dividend, shows the ID number masked to the supervisor, as the dividend\'s own roster does', async () => {
+    const supervisor = await login(t.app, '500102', 'jiandu');
+    const receipts = (await supervisor.get('/api/cases?processId=dividend-receipt&pageSize=5')).json() as { items: { data: { idNumber?: string; amountFen?: number } }[] };
+    expect(receipts.items).toHaveLength(5);
+    for (const r of receipts.items) {
+      expect(r.data.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+      expect(r.data.amountFen).toBeGreaterThan(0);
+    }
+  });
+
   it('leaves relocation cases in many states, some overdue, so the dashboard is not empty', async () => {
     const supervisor = await login(t.app, '621226', 'jiandu');
     const dash = (await supervisor.get('/api/dashboard?processId=relocation')).json() as { total: number; overdue: number; rows: { state: string }[] };
