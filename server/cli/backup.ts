@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { size } from '../backup/backupFolder';
-import { readOperatorFile } from '../backup/operatorFile';
+import type { OperatorFile } from '../backup/operatorFile';
 import { type BackupResult, takeBackup } from '../backup/takeBackup';
 import { loadConfig } from '../config';
-import { processAlive } from '../db/dataDirLock';
 import { openDb } from '../db/open';
+import { postOperator, servingProcess } from './operatorClient';
 
 export const BACKUP_USAGE = `用法：
   countyflow backup <备份目录> [--keep 份数]
@@ -31,20 +31,11 @@ function printDone(done: BackupResult, keep: number | undefined, print: Print): 
 }
 
 /** Asks the serving process that owns the embedded database for the backup, printing its progress as it comes. */
-async function askServer(server: { url: string; token: string }, folder: string, keep: number | undefined, print: Print, printError: Print): Promise<number> {
+async function askServer(server: OperatorFile, folder: string, keep: number | undefined, print: Print, printError: Print): Promise<number> {
   print(`服务正在运行（${server.url}）：由服务进程备份，复制数据库期间写入暂停`);
-  const res = await fetch(`${server.url}/operator/backup`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ folder, ...(keep ? { keep } : {}) }),
-  }).catch((e: Error) => e);
-  if (res instanceof Error) {
-    printError(`无法连接正在运行的服务（${server.url}）：${(res.cause as Error | undefined)?.message ?? res.message}。服务若已停止，operator.json 是它留下的：删除数据目录里的 operator.json 后重试`);
-    return 1;
-  }
-  if (!res.ok || !res.body) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    printError(`服务拒绝了备份请求（${res.status}）：${body?.error?.message ?? res.statusText}`);
+  const res = await postOperator(server, '/operator/backup', { folder, ...(keep ? { keep } : {}) }).catch((e: Error) => e);
+  if (res instanceof Error || !res.body) {
+    printError(res instanceof Error ? res.message : '服务没有回答备份请求');
     return 1;
   }
   let rest = '';
@@ -82,8 +73,8 @@ export async function runBackup(args: string[], print: Print = (l) => process.st
   const config = loadConfig();
   const folder = resolve(target);
   if (config.filesS3Url) print('文件存放在对象存储（FILES_S3_URL），不在备份中：请用对象存储自己的版本或复制功能备份');
-  const server = config.databaseUrl ? null : readOperatorFile(config.dataDir);
-  if (server && processAlive(server.pid)) return askServer(server, folder, keep, print, printError);
+  const server = servingProcess(config);
+  if (server) return askServer(server, folder, keep, print, printError);
   const db = await openDb(config);
   try {
     printDone(await takeBackup(db, config, folder, { ...(keep ? { keep } : {}), progress: (line) => print(`  ${line}`) }), keep, print);
