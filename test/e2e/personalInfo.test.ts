@@ -27,9 +27,9 @@ describe(`personal information on the case page (${dbKind})`, () => {
       const row = page.locator('section.personal dl div', { hasText: '摸底登记·户主身份证号' });
       expect(await row.locator('.personal-value').innerText()).toBe(`532326********${headId.slice(-4)}`);
       expect(await page.locator('section.personal dl div', { hasText: '摸底登记·联系电话' }).locator('.personal-value').innerText()).toBe('137****1111');
-      // The earlier step's form, as printed, holds the masked value too; the full one is nowhere on the page.
+      // The earlier step's form, in its read-only summary, holds the masked value too; the full one is nowhere on the page.
       await page.click('details.done-form summary');
-      expect(await page.locator('.print-register .summary-fields div:has(dt:text-is("户主身份证号")) dd').innerText()).toBe(`532326********${headId.slice(-4)}`);
+      expect(await page.locator('details.done-form[open] .summary-fields div:has(dt:text-is("户主身份证号")) dd').innerText()).toBe(`532326********${headId.slice(-4)}`);
       expect(await page.locator('main').innerText()).not.toContain(headId);
       await shot(page, 'personal-masked-1280');
       await row.locator('button:has-text("查看完整")').click();
