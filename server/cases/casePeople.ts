@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 /** The users holding one of these roles at one of these units. */
 export async function holdersOf(k: Kysely<Database>, county: string, roles: string[], units: string[]): Promise<string[]> {
   if (!roles.length || !units.length) return [];
-  const rows = await k.selectFrom('grants').select('user_id').distinct().where('county_id', '=', county).where('role', 'in', roles).where('unit_id', 'in', units).execute();
+  const rows = await k.selectFrom('grants').select('user_id').distinct().where('county_id', '=', county).where('role', 'in', roles).where('unit_id', 'in', units).orderBy('user_id').execute();
   return rows.map((r) => r.user_id);
 }
 

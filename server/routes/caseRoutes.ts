@@ -115,7 +115,8 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
         const ids = [...new Set([...b.approvers, ...b.approved])];
         const users = ids.length ? await k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', actor.county).where('id', 'in', ids).execute() : [];
         const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
-        return { label: b.label, mode: b.mode, needed: b.needed, approved: b.approved.map(name), waiting: b.approvers.filter((a) => !b.approved.includes(a)).map(name) };
+        // Who has approved, in the order they did; who is still awaited, by name (拼音), the same on every read.
+        return { label: b.label, mode: b.mode, needed: b.needed, approved: b.approved.map(name), waiting: b.approvers.filter((a) => !b.approved.includes(a)).map(name).sort((x, y) => x.localeCompare(y, 'zh-CN')) };
       }),
       // 撤销 is offered to the one who started the case while nobody else has acted on it.
       canWithdraw: row.status === 'active' && row.created_by === actor.id && !(await othersActed(row.county_id, row.id, actor.id)),
