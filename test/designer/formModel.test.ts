@@ -53,7 +53,7 @@ describe('the form builder model', () => {
   it('a group is an object of its own fields, shown under its title, read back as a group', () => {
     const group = { ...newField('group', []), title: '现住址', columns: [{ ...newField('text', []), key: 'village', title: '村（社区）', required: true }, { ...newField('text', ['village']), key: 'room', title: '门牌号' }] };
     const out = writeFields([group]);
-    expect((out.schema.properties as Json).field1).toMatchObject({ type: 'object', title: '现住址', properties: { village: { title: '村（社区）' }, room: { title: '门牌号' } }, required: ['village'] });
+    expect((out.schema.properties as Json).group).toMatchObject({ type: 'object', title: '现住址', properties: { village: { title: '村（社区）' }, room: { title: '门牌号' } }, required: ['village'] });
     const back = readFields(out.schema, out.uiSchema)[0]!;
     expect([back.kind, back.columns!.map((c) => [c.key, c.required])]).toEqual(['group', [['village', true], ['room', false]]]);
   });
@@ -69,9 +69,9 @@ describe('the form builder model', () => {
 
   it('limits, options and help text land on the right JSON Schema keywords', () => {
     const money = { ...newField('money', []), min: 1, max: 5000, help: '单位：元' };
-    const multi = { ...newField('multiChoice', ['field1']), options: ['种植', '养殖', '务工'], min: 1 };
+    const multi = { ...newField('multiChoice', ['amount']), options: ['种植', '养殖', '务工'], min: 1 };
     const out = writeFields([money, multi]);
-    expect((out.schema.properties as Json).field1).toMatchObject({ type: 'number', minimum: 1, maximum: 5000, multipleOf: 0.01, description: '单位：元' });
-    expect((out.schema.properties as Json).field2).toMatchObject({ type: 'array', minItems: 1, items: { enum: ['种植', '养殖', '务工'] } });
+    expect((out.schema.properties as Json).amount).toMatchObject({ type: 'number', minimum: 1, maximum: 5000, multipleOf: 0.01, description: '单位：元' });
+    expect((out.schema.properties as Json).choices).toMatchObject({ type: 'array', minItems: 1, items: { enum: ['种植', '养殖', '务工'] } });
   });
 });

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { formulaFunctions, type Problem } from '../../../../engine/index';
 import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
-import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
+import { cleanKey, type ConditionValue, type Field, newField, retitle } from './formModel';
 import { accept, type Completion, completionsFor, type FormulaField, wordBefore } from './formulaCompletion';
 import { t } from '../../i18n';
 
@@ -89,8 +89,11 @@ function FormulaEditor({ field, siblings, onChange }: { field: Field; siblings: 
   );
 }
 
-/** The chosen field's properties: title, key, help, required, limits, options, conditional display; a table's columns. */
-export default function FieldPanel({ field, siblings, problems, onChange, nested }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean }) {
+/**
+ * The chosen field's properties: title, key, help, required, limits, options, conditional display; a table's columns.
+ * `fixed(path)` says whether saved data may hold a field's id (`key`, or `table.column` for a column): such an id never follows its title.
+ */
+export default function FieldPanel({ field, siblings, problems, onChange, nested, fixed }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean; fixed: (path: string) => boolean }) {
   const set = (patch: Partial<Field>) => onChange({ ...field, ...patch });
   const limits = KINDS[field.kind].limits;
   const controllers = siblings.filter((s) => s.key !== field.key && !s.showIf && (s.kind === 'yesNo' || s.kind === 'choice'));
@@ -102,8 +105,9 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
     <div className="field-panel">
       <h3>{KINDS[field.kind].label}</h3>
       {problems.map((p, i) => <p key={i} className="field-problem">{p.message}</p>)}
-      <label>{t('fieldPanel.titleTheNameStaffSee')}<input value={field.title} onChange={(e) => set({ title: e.target.value })} /></label>
+      <label>{t('fieldPanel.titleTheNameStaffSee')}<input value={field.title} onChange={(e) => onChange(retitle(field, e.target.value, siblings, fixed(field.key)))} /></label>
       <label>{t('fieldPanel.fieldKeyEnglishUsedIn')}<input value={field.key} onChange={(e) => set({ key: cleanKey(e.target.value) })} /></label>
+      <p className="muted">{fixed(field.key) ? t('fieldPanel.savedIdStays') : t('fieldPanel.idFollowsTitle')}</p>
       <label>{t('fieldPanel.helpText')}<input value={field.help} onChange={(e) => set({ help: e.target.value })} placeholder={t('fieldPanel.shownUnderTheTitle')} /></label>
       {field.kind === 'computed' ? (
         <FormulaEditor field={field} siblings={siblings} onChange={set} />
@@ -161,7 +165,7 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
           </select></label>
           {currentColumn && (
             <div className="nested">
-              <FieldPanel nested={field.kind === 'table'} field={currentColumn} siblings={columns} problems={[]} onChange={(c) => {
+              <FieldPanel nested={field.kind === 'table'} field={currentColumn} siblings={columns} problems={[]} fixed={(path) => fixed(`${field.key}.${path}`)} onChange={(c) => {
                 set({ columns: columns.map((x) => (x.key === currentColumn.key ? c : x)) });
                 setColumn(c.key);
               }} />
