@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { formulaFunctions, type Problem } from '../../../../engine/index';
 import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
-import { cleanKey, type ConditionValue, type Field, newField, retitle } from './formModel';
+import { changeKind, cleanKey, type ConditionValue, type Field, newField, retitle } from './formModel';
 import { accept, type Completion, completionsFor, type FormulaField, wordBefore } from './formulaCompletion';
 import { t } from '../../i18n';
 
@@ -147,12 +147,26 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
         <fieldset className="columns">
           <legend>{field.kind === 'table' ? t('fieldPanel.tableColumns', { length: columns.length }) : t('fieldPanel.fieldsInTheGroup', { length: columns.length })}</legend>
           <ol>
-            {columns.map((c) => (
-              <li key={c.key} className={c.key === column ? 'on' : ''}>
-                <button className="field-pick" onClick={() => setColumn(c.key)}>{c.title || c.key}{c.required && <span className="req">*</span>} <span className="muted">{KINDS[c.kind].label}</span></button>
-                <button aria-label={t('fieldPanel.deleteColumn')} onClick={() => set({ columns: columns.filter((x) => x.key !== c.key) })}>✕</button>
-              </li>
-            ))}
+            {columns.map((c) => {
+              const setColumnTo = (next: Field) => set({ columns: columns.map((x) => (x.key === c.key ? next : x)) });
+              const kinds = field.kind === 'table' ? COLUMN_KINDS : GROUP_KINDS;
+              // Title, kind and required are edited in the row itself; the rest (id, limits, options) under 更多.
+              return (
+                <li key={c.key} className={`column-row ${c.key === column ? 'on' : ''}`}>
+                  <input aria-label={t('fieldPanel.columnTitle', { key: c.key })} value={c.title} onChange={(e) => {
+                    const next = retitle(c, e.target.value, columns, fixed(`${field.key}.${c.key}`));
+                    setColumnTo(next);
+                    if (column === c.key) setColumn(next.key);
+                  }} />
+                  <select aria-label={t('fieldPanel.columnKind', { key: c.key })} value={c.kind} onChange={(e) => setColumnTo(changeKind(c, e.target.value as FieldKind))}>
+                    {(kinds.includes(c.kind) ? kinds : [c.kind, ...kinds]).map((k) => <option key={k} value={k}>{KINDS[k].label}</option>)}
+                  </select>
+                  {c.kind !== 'computed' && <label className="inline"><input type="checkbox" aria-label={t('fieldPanel.columnRequired', { key: c.key })} checked={c.required} onChange={(e) => setColumnTo({ ...c, required: e.target.checked })} />{t('fieldPanel.required')}</label>}
+                  <button className="link" aria-expanded={c.key === column} onClick={() => setColumn(c.key === column ? undefined : c.key)}>{t('fieldPanel.moreColumnSettings')}</button>
+                  <button aria-label={t('fieldPanel.deleteColumn')} onClick={() => set({ columns: columns.filter((x) => x.key !== c.key) })}>✕</button>
+                </li>
+              );
+            })}
           </ol>
           <label>{field.kind === 'table' ? t('fieldPanel.addAColumn') : t('fieldPanel.addAFieldToThe')}<select value="" onChange={(e) => {
             if (!e.target.value) return;

@@ -173,6 +173,14 @@ export function retitle(f: Field, title: string, siblings: Field[], fixed: boole
   return { ...f, title, key: follows ? idFromTitle(title, f.kind, taken) : f.key };
 }
 
+/** The field as another kind (a table's column switched from text to money in its row): title, help, id and required kept, the rest the new kind's. */
+export function changeKind(f: Field, kind: FieldKind): Field {
+  if (kind === f.kind) return f;
+  const { schema, ui } = KINDS[kind].make();
+  const title = f.title === KINDS[f.kind].label ? KINDS[kind].label : f.title;
+  return { ...readField(f.key, { ...schema, title }, ui, f.required), help: f.help };
+}
+
 /** The ids saved data may hold for a form: each field's, and `table.column` for a table's columns and a group's fields. */
 export function savedIds(form: { schema: unknown; uiSchema?: unknown } | undefined): Set<string> {
   const out = new Set<string>();
