@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDefinition } from '../../engine/check/index';
 import { withFields } from '../../designer/src/author/form/FormBuilder';
 import { kindOf, PALETTE } from '../../designer/src/author/form/fieldKinds';
-import { newField, readFields, writeField, writeFields } from '../../designer/src/author/form/formModel';
+import { changeKind, type Field, newField, readFields, retitle, writeField, writeFields } from '../../designer/src/author/form/formModel';
 import { allDefinitions } from '../helpers/definitions';
 import { blankDefinition } from '../../designer/src/author/blank';
 
@@ -53,7 +53,7 @@ describe('the form builder model', () => {
   it('a group is an object of its own fields, shown under its title, read back as a group', () => {
     const group = { ...newField('group', []), title: '现住址', columns: [{ ...newField('text', []), key: 'village', title: '村（社区）', required: true }, { ...newField('text', ['village']), key: 'room', title: '门牌号' }] };
     const out = writeFields([group]);
-    expect((out.schema.properties as Json).field1).toMatchObject({ type: 'object', title: '现住址', properties: { village: { title: '村（社区）' }, room: { title: '门牌号' } }, required: ['village'] });
+    expect((out.schema.properties as Json).group).toMatchObject({ type: 'object', title: '现住址', properties: { village: { title: '村（社区）' }, room: { title: '门牌号' } }, required: ['village'] });
     const back = readFields(out.schema, out.uiSchema)[0]!;
     expect([back.kind, back.columns!.map((c) => [c.key, c.required])]).toEqual(['group', [['village', true], ['room', false]]]);
   });
@@ -69,9 +69,34 @@ describe('the form builder model', () => {
 
   it('limits, options and help text land on the right JSON Schema keywords', () => {
     const money = { ...newField('money', []), min: 1, max: 5000, help: '单位：元' };
-    const multi = { ...newField('multiChoice', ['field1']), options: ['种植', '养殖', '务工'], min: 1 };
+    const multi = { ...newField('multiChoice', ['amount']), options: ['种植', '养殖', '务工'], min: 1 };
     const out = writeFields([money, multi]);
-    expect((out.schema.properties as Json).field1).toMatchObject({ type: 'number', minimum: 1, maximum: 5000, multipleOf: 0.01, description: '单位：元' });
-    expect((out.schema.properties as Json).field2).toMatchObject({ type: 'array', minItems: 1, items: { enum: ['种植', '养殖', '务工'] } });
+    expect((out.schema.properties as Json).amount).toMatchObject({ type: 'number', minimum: 1, maximum: 5000, multipleOf: 0.01, description: '单位：元' });
+    expect((out.schema.properties as Json).choices).toMatchObject({ type: 'array', minItems: 1, items: { enum: ['种植', '养殖', '务工'] } });
+  });
+});
+
+describe('a table\'s columns edited in their rows', () => {
+  it('title, kind and required set inline give the columns the checker accepts and the builder reads back', () => {
+    const table = { ...newField('table', []), title: '家庭成员', required: true, columns: [] as Field[] };
+    // 添加一列 twice, then each row's title, kind and 必填 without opening the column.
+    for (let i = 0; i < 2; i++) table.columns = [...table.columns, newField('text', table.columns.map((c) => c.key))];
+    table.columns = table.columns.map((c, i) => retitle(c, ['姓名', '补助金额'][i]!, table.columns, false));
+    table.columns[1] = { ...changeKind(table.columns[1]!, 'money'), required: true };
+    table.columns[0] = { ...table.columns[0]!, required: true };
+    const def = withFields(blankDefinition('cols', '表格', 'village', starter), 'apply', [table]);
+    expect(checkDefinition(def).errors).toEqual([]);
+    const items = ((def.forms.apply!.schema as { properties: Record<string, { items: { properties: object; required: string[] } }> }).properties.rows!).items;
+    expect(items.properties).toEqual({ name: { type: 'string', maxLength: 100, title: '姓名' }, subsidyAmount: { type: 'number', minimum: 0, multipleOf: 0.01, title: '补助金额' } });
+    expect(items.required).toEqual(['name', 'subsidyAmount']);
+    const back = readFields(def.forms.apply!.schema as Record<string, unknown>, def.forms.apply!.uiSchema as Record<string, unknown>)[0]!;
+    expect(back.columns!.map((c) => [c.key, c.kind, c.title, c.required])).toEqual([['name', 'text', '姓名', true], ['subsidyAmount', 'money', '补助金额', true]]);
+  });
+
+  it('a column switched to another kind keeps its title, id and required, and a kind-named title takes the new kind\'s name', () => {
+    const c = { ...newField('text', []), title: '出生日期', key: 'birthDate', required: true };
+    expect(changeKind(c, 'date')).toMatchObject({ kind: 'date', title: '出生日期', key: 'birthDate', required: true, schema: { type: 'string', format: 'date', title: '出生日期' } });
+    const plain = newField('text', []);
+    expect(changeKind(plain, 'number').title).toBe(newField('number', []).title);
   });
 });

@@ -119,8 +119,6 @@ describe(`designer in Chromium (${dbKind})`, () => {
       // The township reviewer joins the process.
       await page.click('.tabs button:has-text("基本信息与角色")');
       await page.getByLabel('案件标题取自（待办和台账里显示的名称）').selectOption('apply.name');
-      await page.getByLabel('添加本县已有的角色').selectOption('township_reviewer');
-      await expect.poll(() => page.locator('table.roles').innerText()).toContain('township_reviewer');
       await shot(page, 'designer-1280-basics');
 
       // The flow, on the graph only.
@@ -129,7 +127,14 @@ describe(`designer in Chromium (${dbKind})`, () => {
       await page.click('.toolbar button:has-text("＋ 环节")');
       const side = page.locator('.side-panel');
       await side.getByLabel('环节名称').fill('乡镇审核');
-      await side.getByLabel('办理人（角色）').selectOption('township_reviewer');
+      // The township reviewer joins the process where it is assigned: a role made here, the same entry the roles tab adds.
+      await side.locator('button:has-text("新建角色并指定为办理人")').click();
+      await side.getByLabel('角色名称').fill('乡镇审核人');
+      await side.getByLabel('所在层级').selectOption({ label: '乡镇' });
+      await side.getByLabel('职责').selectOption('reviewer');
+      await side.locator('button:has-text("创建并指定为本环节办理人")').click();
+      await expect.poll(() => side.getByLabel('办理人（角色）').inputValue()).toBe('township_reviewer');
+      await see(page, '.state-node:has-text("乡镇审核人")', 'role-made-here');
       await side.getByLabel('办理时限').fill('5');
       // The new step cannot be reached and has no way out: the checker flags it on the node.
       await see(page, '.state-node.has-problem:has-text("乡镇审核")', 'flagged');
@@ -158,6 +163,15 @@ describe(`designer in Chromium (${dbKind})`, () => {
       expect(await page.locator('.state-node.has-problem').count()).toBe(0);
       expect(await page.locator('.state-node:has-text("乡镇审核")').innerText()).toContain('5 个工作日');
       await saved(page);
+      // No arrow's words sit on a step: once the graph has laid itself out, every label is clear of every step.
+      const covered = () => page.evaluate(() => {
+        const boxes = (sel: string) => Array.from(document.querySelectorAll(sel), (e) => e.getBoundingClientRect());
+        const steps = boxes('.react-flow__node:not(:has(.compound))');
+        const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        const labels = boxes('.react-flow__edge-textbg');
+        return { labels: labels.length, covered: labels.filter((l) => steps.some((s) => hit(l, s))).length };
+      });
+      await expect.poll(covered).toEqual({ labels: 3, covered: 0 });
       await shot(page, 'designer-1280-flow');
 
       // Simulate to the end: submit, return, step back, let the deadline pass, approve.

@@ -5,6 +5,7 @@ import type { CountyRole } from './blank';
 import type { Json } from './form/fieldKinds';
 import { readFields } from './form/formModel';
 import { CASE_LEVELS, LEVELS, ROLE_KINDS } from './labels';
+import { roleEntry } from './roleModel';
 import type { DraftState } from './useDraft';
 import { t } from '../i18n';
 
@@ -53,7 +54,7 @@ export default function BasicsPanel({ state }: { state: DraftState }) {
         <label>{t('basicsPanel.addARoleThisCounty')}
           <select value="" onChange={(e) => {
             const r = countyRoles.find((c) => c.role === e.target.value);
-            if (r) setRole(r.role, { label: r.label, level: r.level, kind: r.kind });
+            if (r) setRole(r.role, roleEntry(r));
           }}>
             <option value="">{t('basicsPanel.chooseARole')}</option>
             {unused.map((r) => <option key={`${r.role}/${r.level}`} value={r.role}>{t('basicsPanel.people', { label: r.label, LEVELS: LEVELS[r.level], holders: r.holders })}</option>)}

@@ -19,6 +19,8 @@ export interface DraftState {
   saved: 'saved' | 'saving' | 'unsaved' | 'error' | 'conflict';
   saveError?: string;
   publishedVersion: number | null;
+  /** The definition as the editor opened it (saved draft or published) or last published it: the field ids cases' data may hold. */
+  baseline: Definition;
   /** After a publish: the server has dropped the draft and holds a new version. */
   published(version: number): void;
   update(next: Definition): void;
@@ -79,6 +81,7 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   const [saveError, setSaveError] = useState<string>();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [publishedVersion, setPublishedVersion] = useState<number | null>(null);
+  const [baseline, setBaseline] = useState<Definition>();
   // The draft revision this editor last saw: a save says so (If-Match), and another author's save in between is refused.
   const rev = useRef(0);
   const conflict = useRef(false);
@@ -87,6 +90,7 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
     load(id, fresh).then((l) => {
       setLoaded(l);
       setDefinition(l.definition);
+      setBaseline(l.definition);
       setPublishedVersion(l.publishedVersion);
       rev.current = l.rev;
       if (fresh) setSaved('unsaved');
@@ -159,15 +163,16 @@ export function useDraft(id: string, fresh: Definition | null): { state?: DraftS
   // The saved body (a county's patch is a diff over the whole template): once per change, not once per render.
   const body = useMemo(() => (definition && loaded ? bodyOf(definition, loaded.template) : undefined), [definition, loaded]);
   if (error) return { error };
-  if (!loaded || !definition || !report) return {};
+  if (!loaded || !definition || !report || !baseline) return {};
   return {
     state: {
       definition, template: loaded.template, body, report, saved, saveError,
-      publishedVersion, update, resolveConflict: (keep) => void resolveConflict(keep),
+      publishedVersion, baseline, update, resolveConflict: (keep) => void resolveConflict(keep),
       published: (v) => {
         // Publishing consumed the draft on the server.
         rev.current = 0;
         setPublishedVersion(v);
+        setBaseline(definition);
       }, undo, canUndo: history.length > 0,
     },
   };

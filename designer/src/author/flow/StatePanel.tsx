@@ -1,11 +1,35 @@
 import { useState } from 'react';
 import type { Problem } from '../../../../engine/index';
-import type { Definition } from '../../../../engine/index';
-import { OUTCOMES } from '../labels';
+import type { Definition, Level } from '../../../../engine/index';
+import { LEVELS, OUTCOMES, ROLE_KINDS } from '../labels';
+import { addRoleForStep, type RoleKind } from '../roleModel';
 import { addTransition, type DeadlineUnit, deadlineOf, removeState, setDeadline, setMeta, setTimeoutTarget, stateAt } from './machineEdit';
 import { t } from '../../i18n';
 
 type Outcome = keyof typeof OUTCOMES;
+
+/** A role made up where a step is assigned: the same entry the roles tab adds, handling this step at once. */
+function NewRoleForm({ definition: d, path, onChange, onDone }: { definition: Definition; path: string[]; onChange: (d: Definition) => void; onDone: () => void }) {
+  const [label, setLabel] = useState('');
+  const [level, setLevel] = useState<Level>(d.caseLevel);
+  const [kind, setKind] = useState<RoleKind>('reviewer');
+  return (
+    <fieldset className="new-role">
+      <legend>{t('statePanel.newRole')}</legend>
+      <label>{t('statePanel.roleName')}<input value={label} placeholder={t('statePanel.roleNameExample')} onChange={(e) => setLabel(e.target.value)} /></label>
+      <div className="pair">
+        <label>{t('statePanel.roleLevel')}<select value={level} onChange={(e) => setLevel(e.target.value as Level)}>
+          {Object.entries(LEVELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+        </select></label>
+        <label>{t('statePanel.roleKind')}<select value={kind} onChange={(e) => setKind(e.target.value as RoleKind)}>
+          {Object.entries(ROLE_KINDS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+        </select></label>
+      </div>
+      <button disabled={!label.trim()} onClick={() => { onChange(addRoleForStep(d, path, { label, level, kind }).definition); onDone(); }}>{t('statePanel.createRoleAndAssign')}</button>
+      <button className="link" onClick={onDone}>{t('statePanel.cancel')}</button>
+    </fieldset>
+  );
+}
 
 /** One step's properties: name, form, who handles it, deadline and what happens when it passes; its way out. */
 export default function StatePanel({ definition: d, path, problems, onChange, onPickEdge }: {
@@ -15,6 +39,7 @@ export default function StatePanel({ definition: d, path, problems, onChange, on
   const node = stateAt(d, path);
   const [target, setTarget] = useState('');
   const [event, setEvent] = useState('');
+  const [creatingRole, setCreatingRole] = useState(false);
   if (!node) return null;
   const meta = node.meta ?? {};
   const final = node.type === 'final';
@@ -42,6 +67,9 @@ export default function StatePanel({ definition: d, path, problems, onChange, on
             <option value="">{t('statePanel.notSet')}</option>
             {Object.entries(d.roles).map(([id, r]) => <option key={id} value={id}>{r.label}</option>)}
           </select></label>
+          {creatingRole
+            ? <NewRoleForm definition={d} path={path} onChange={onChange} onDone={() => setCreatingRole(false)} />
+            : <button className="link" onClick={() => setCreatingRole(true)}>{t('statePanel.newRoleButton')}</button>}
           {/* Several approvers: the step's role holders decide together (会签), any one of them (或签), or a share. */}
           <div className="pair">
             <label>{t('statePanel.approval')}<select aria-label={t('statePanel.approval')} value={meta.approval?.mode ?? ''} onChange={(e) => {

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { formulaFunctions, type Problem } from '../../../../engine/index';
 import { COLUMN_KINDS, type FieldKind, GROUP_KINDS, KINDS } from './fieldKinds';
-import { cleanKey, type ConditionValue, type Field, newField } from './formModel';
+import { changeKind, cleanKey, type ConditionValue, type Field, newField, retitle } from './formModel';
 import { accept, type Completion, completionsFor, type FormulaField, wordBefore } from './formulaCompletion';
 import { t } from '../../i18n';
 
@@ -89,8 +89,11 @@ function FormulaEditor({ field, siblings, onChange }: { field: Field; siblings: 
   );
 }
 
-/** The chosen field's properties: title, key, help, required, limits, options, conditional display; a table's columns. */
-export default function FieldPanel({ field, siblings, problems, onChange, nested }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean }) {
+/**
+ * The chosen field's properties: title, key, help, required, limits, options, conditional display; a table's columns.
+ * `fixed(path)` says whether saved data may hold a field's id (`key`, or `table.column` for a column): such an id never follows its title.
+ */
+export default function FieldPanel({ field, siblings, problems, onChange, nested, fixed }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean; fixed: (path: string) => boolean }) {
   const set = (patch: Partial<Field>) => onChange({ ...field, ...patch });
   const limits = KINDS[field.kind].limits;
   const controllers = siblings.filter((s) => s.key !== field.key && !s.showIf && (s.kind === 'yesNo' || s.kind === 'choice'));
@@ -102,8 +105,9 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
     <div className="field-panel">
       <h3>{KINDS[field.kind].label}</h3>
       {problems.map((p, i) => <p key={i} className="field-problem">{p.message}</p>)}
-      <label>{t('fieldPanel.titleTheNameStaffSee')}<input value={field.title} onChange={(e) => set({ title: e.target.value })} /></label>
+      <label>{t('fieldPanel.titleTheNameStaffSee')}<input value={field.title} onChange={(e) => onChange(retitle(field, e.target.value, siblings, fixed(field.key)))} /></label>
       <label>{t('fieldPanel.fieldKeyEnglishUsedIn')}<input value={field.key} onChange={(e) => set({ key: cleanKey(e.target.value) })} /></label>
+      <p className="muted">{fixed(field.key) ? t('fieldPanel.savedIdStays') : t('fieldPanel.idFollowsTitle')}</p>
       <label>{t('fieldPanel.helpText')}<input value={field.help} onChange={(e) => set({ help: e.target.value })} placeholder={t('fieldPanel.shownUnderTheTitle')} /></label>
       {field.kind === 'computed' ? (
         <FormulaEditor field={field} siblings={siblings} onChange={set} />
@@ -143,12 +147,26 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
         <fieldset className="columns">
           <legend>{field.kind === 'table' ? t('fieldPanel.tableColumns', { length: columns.length }) : t('fieldPanel.fieldsInTheGroup', { length: columns.length })}</legend>
           <ol>
-            {columns.map((c) => (
-              <li key={c.key} className={c.key === column ? 'on' : ''}>
-                <button className="field-pick" onClick={() => setColumn(c.key)}>{c.title || c.key}{c.required && <span className="req">*</span>} <span className="muted">{KINDS[c.kind].label}</span></button>
-                <button aria-label={t('fieldPanel.deleteColumn')} onClick={() => set({ columns: columns.filter((x) => x.key !== c.key) })}>✕</button>
-              </li>
-            ))}
+            {columns.map((c) => {
+              const setColumnTo = (next: Field) => set({ columns: columns.map((x) => (x.key === c.key ? next : x)) });
+              const kinds = field.kind === 'table' ? COLUMN_KINDS : GROUP_KINDS;
+              // Title, kind and required are edited in the row itself; the rest (id, limits, options) under 更多.
+              return (
+                <li key={c.key} className={`column-row ${c.key === column ? 'on' : ''}`}>
+                  <input aria-label={t('fieldPanel.columnTitle', { key: c.key })} value={c.title} onChange={(e) => {
+                    const next = retitle(c, e.target.value, columns, fixed(`${field.key}.${c.key}`));
+                    setColumnTo(next);
+                    if (column === c.key) setColumn(next.key);
+                  }} />
+                  <select aria-label={t('fieldPanel.columnKind', { key: c.key })} value={c.kind} onChange={(e) => setColumnTo(changeKind(c, e.target.value as FieldKind))}>
+                    {(kinds.includes(c.kind) ? kinds : [c.kind, ...kinds]).map((k) => <option key={k} value={k}>{KINDS[k].label}</option>)}
+                  </select>
+                  {c.kind !== 'computed' && <label className="inline"><input type="checkbox" aria-label={t('fieldPanel.columnRequired', { key: c.key })} checked={c.required} onChange={(e) => setColumnTo({ ...c, required: e.target.checked })} />{t('fieldPanel.required')}</label>}
+                  <button className="link" aria-expanded={c.key === column} onClick={() => setColumn(c.key === column ? undefined : c.key)}>{t('fieldPanel.moreColumnSettings')}</button>
+                  <button aria-label={t('fieldPanel.deleteColumn')} onClick={() => set({ columns: columns.filter((x) => x.key !== c.key) })}>✕</button>
+                </li>
+              );
+            })}
           </ol>
           <label>{field.kind === 'table' ? t('fieldPanel.addAColumn') : t('fieldPanel.addAFieldToThe')}<select value="" onChange={(e) => {
             if (!e.target.value) return;
@@ -161,7 +179,7 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
           </select></label>
           {currentColumn && (
             <div className="nested">
-              <FieldPanel nested={field.kind === 'table'} field={currentColumn} siblings={columns} problems={[]} onChange={(c) => {
+              <FieldPanel nested={field.kind === 'table'} field={currentColumn} siblings={columns} problems={[]} fixed={(path) => fixed(`${field.key}.${path}`)} onChange={(c) => {
                 set({ columns: columns.map((x) => (x.key === currentColumn.key ? c : x)) });
                 setColumn(c.key);
               }} />

@@ -4,7 +4,7 @@ import type { DraftState } from '../useDraft';
 import { fieldProblems } from '../problemTargets';
 import FieldPanel from './FieldPanel';
 import { type FieldKind, type Json, KINDS, PALETTE } from './fieldKinds';
-import { type Field, newField, readFields, writeFields } from './formModel';
+import { type Field, newField, readFields, savedIds, writeFields } from './formModel';
 import Preview from './Preview';
 import { t } from '../../i18n';
 
@@ -55,6 +55,7 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
     setSelected(undefined);
   };
   const current = fields.find((f) => f.key === selected);
+  const saved = savedIds(state.baseline.forms[formId]);
   return (
     <div className="builder">
       <div className="builder-forms">
@@ -96,7 +97,7 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
           </div>
           <div className="field-props">
             {current
-              ? <FieldPanel field={current} siblings={fields} problems={fieldProblems(d, [...state.report.errors, ...state.report.warnings], formId, current.key)}
+              ? <FieldPanel field={current} siblings={fields} fixed={(path) => saved.has(path)} problems={fieldProblems(d, [...state.report.errors, ...state.report.warnings], formId, current.key)}
                 onChange={(f) => {
                   save(fields.map((x) => (x.key === current.key ? f : x.showIf?.field === current.key ? { ...x, showIf: { ...x.showIf, field: f.key } } : x)));
                   setSelected(f.key);

@@ -4,6 +4,7 @@
  */
 import { type FieldKind, type Json, KINDS, kindOf, limitKeys } from './fieldKinds';
 import { t } from '../../i18n';
+import { idFromTitle } from './fieldIds';
 
 export type ConditionValue = string | number | boolean;
 
@@ -156,12 +157,41 @@ export function writeFields(fields: Field[], base: Json = { type: 'object' }, ba
   return { schema, uiSchema };
 }
 
-/** A new field of a kind, with a key not yet used in the form. */
+/** A new field of a kind, titled with the kind's name and an id read from it (text, amount, idNumber…) not yet used in the form. */
 export function newField(kind: FieldKind, taken: string[]): Field {
-  let n = taken.length + 1;
-  while (taken.includes(`field${n}`)) n++;
   const { schema, ui } = KINDS[kind].make();
-  return readField(`field${n}`, { ...schema, title: KINDS[kind].label }, ui, false);
+  return readField(idFromTitle(KINDS[kind].label, kind, taken), { ...schema, title: KINDS[kind].label }, ui, false);
+}
+
+/**
+ * The field with a new title. Its id follows the title while it is still the id its title gave and no saved data
+ * can hold it (`fixed`: the field was saved or published before); an id the author typed, or a saved one, stays.
+ */
+export function retitle(f: Field, title: string, siblings: Field[], fixed: boolean): Field {
+  const taken = siblings.filter((s) => s !== f && s.key !== f.key).map((s) => s.key);
+  const follows = !fixed && f.key === idFromTitle(f.title, f.kind, taken);
+  return { ...f, title, key: follows ? idFromTitle(title, f.kind, taken) : f.key };
+}
+
+/** The field as another kind (a table's column switched from text to money in its row): title, help, id and required kept, the rest the new kind's. */
+export function changeKind(f: Field, kind: FieldKind): Field {
+  if (kind === f.kind) return f;
+  const { schema, ui } = KINDS[kind].make();
+  const title = f.title === KINDS[f.kind].label ? KINDS[kind].label : f.title;
+  return { ...readField(f.key, { ...schema, title }, ui, f.required), help: f.help };
+}
+
+/** The ids saved data may hold for a form: each field's, and `table.column` for a table's columns and a group's fields. */
+export function savedIds(form: { schema: unknown; uiSchema?: unknown } | undefined): Set<string> {
+  const out = new Set<string>();
+  const walk = (fields: Field[], prefix: string) => {
+    for (const f of fields) {
+      out.add(prefix + f.key);
+      if (f.columns) walk(f.columns, `${prefix}${f.key}.`);
+    }
+  };
+  if (form && isObject(form.schema)) walk(readFields(form.schema, isObject(form.uiSchema) ? form.uiSchema : {}), '');
+  return out;
 }
 
 /** A valid field key made from what the author typed (letters, digits, _). */
