@@ -78,13 +78,10 @@ describe(`two servers on one database (${dbKind})`, () => {
     expect((await (await login(t.app, '532326', 'jiandu')).get('/api/audit/verify')).json()).toMatchObject({ ok: true });
   });
 
-  /** Polls a session on a server until it is refused; returns how long that took (ms) from `since`, or null if not within `ms`. */
-  async function refusedAfter(client: Client, since: number, ms: number): Promise<number | null> {
-    while (Date.now() - since < ms) {
-      if ((await client.get('/api/me')).statusCode === 401) return Date.now() - since;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return null;
+  /** Waits until a session on a server is refused (at most `ms`); returns how long that took (ms) from `since`. */
+  async function refusedAfter(client: Client, since: number, ms: number): Promise<number> {
+    await expect.poll(async () => (await client.get('/api/me')).statusCode, { timeout: ms, interval: 20 }).toBe(401);
+    return Date.now() - since;
   }
 
   it("a person deactivated on one server is refused on the other within a second; the step they had claimed is everyone's again", async () => {
