@@ -4,7 +4,8 @@
 //                                      HTTP / pgbench is the headline, our own SQL in a raw loop beside it
 //      npm run bench:http -- --pglite  the embedded database: HTTP / the same SQL in a raw loop in-process
 //      npm run bench:http -- --costs   only the paired rounds: what masking, the step limits and /metrics cost a request
-//                                      (they follow the rest on PostgreSQL; BENCH_COST_ROUNDS, BENCH_COST_SECONDS, BENCH_COST_CASES)
+//                                      (they follow the rest on PostgreSQL; BENCH_COST_ROUNDS, BENCH_COST_SECONDS, BENCH_COST_CASES,
+//                                      BENCH_COST_WARMUP, BENCH_COST_SEED: the shuffle of servers over ports, printed by each run)
 import { printCosts, runCostRounds } from './httpCosts';
 import { median, pageoutDaemon, runStepBench } from './httpSteps';
 
@@ -21,13 +22,14 @@ const o = {
   // On PostgreSQL, HTTP and pgbench take turns: each ratio pairs two runs a few seconds apart, and the headline is their median.
   rounds: pglite ? 1 : Number(process.env.BENCH_ROUNDS ?? 3),
 };
-// The paired rounds need PostgreSQL: four servers share the database.
+// The paired rounds need PostgreSQL: five servers share the database.
 const costs = o.url ? {
   url: o.url, connections: o.connections, port: o.port + 10,
-  cases: Number(process.env.BENCH_COST_CASES ?? 100), seconds: Number(process.env.BENCH_COST_SECONDS ?? 8), warmup: 3, rounds: Number(process.env.BENCH_COST_ROUNDS ?? 6),
+  cases: Number(process.env.BENCH_COST_CASES ?? 100), seconds: Number(process.env.BENCH_COST_SECONDS ?? 8), warmup: Number(process.env.BENCH_COST_WARMUP ?? 4),
+  rounds: Number(process.env.BENCH_COST_ROUNDS ?? 8), ...(process.env.BENCH_COST_SEED ? { seed: Number(process.env.BENCH_COST_SEED) } : {}),
 } : undefined;
 if (process.argv.includes('--costs')) {
-  if (!costs) throw new Error('--costs runs on PostgreSQL (four servers share the database), not with --pglite');
+  if (!costs) throw new Error('--costs runs on PostgreSQL (five servers share the database), not with --pglite');
   printCosts(await runCostRounds(costs), costs);
   process.exit(0);
 }

@@ -1,4 +1,4 @@
-// `countyflow serve` with parts switched off, for the paired rounds of `npm run bench:http` (bench/httpCosts.ts):
+// `countyflow serve` with parts switched off (or none: the baselines), for the paired rounds of `npm run bench:http` (bench/httpCosts.ts):
 //   node --import tsx bench/serveWithout.ts masking,limits,metrics   (any of them; none: everything on, as a county runs it)
 // Only this bench entry reaches the switches (server/app.ts BenchWithout, maskNothingForBench).
 import { maskNothingForBench } from '../server/cases/personalView';
