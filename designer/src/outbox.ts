@@ -243,9 +243,9 @@ export function flush(): Promise<void> {
   return flushing;
 }
 
-/** Starts a case started offline; the steps waiting behind it move to the case the server started. */
+/** Starts a case started offline, with when it was (X-Queued-At, as a queued step); the steps waiting behind it move to the case the server started. */
 async function sendStart(item: OutboxItem): Promise<void> {
-  const created = await api<CaseView>('POST', '/api/cases', { processId: item.processId, orgUnitId: item.orgUnitId }, { 'idempotency-key': item.key });
+  const created = await api<CaseView>('POST', '/api/cases', { processId: item.processId, orgUnitId: item.orgUnitId }, { 'idempotency-key': item.key, 'x-queued-at': item.at });
   await save({ ...item, state: 'sent', sentAt: new Date().toISOString(), createdId: created.id });
   for (const next of items.filter((x) => x.caseId === item.caseId && x.kind !== 'start')) {
     await save({ ...next, caseId: created.id, rev: created.rev });

@@ -37,6 +37,13 @@ const listQuery = {
 
 const pageResponse = { type: 'object', properties: { items: { type: 'array', items: { $ref: 'Case#' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } };
 
+/** X-Queued-At, when the field app's outbox sends what was done without signal: when it was done (400 naming the header when it is no time). */
+function queuedAtOf(headers: Record<string, string | undefined>): Date | undefined {
+  const at = headers['x-queued-at'] ? new Date(headers['x-queued-at']) : undefined;
+  if (at && Number.isNaN(at.getTime())) throw new AppError('CF_VALIDATION', undefined, [{ path: '/x-queued-at', field: 'x-queued-at', message: '「x-queued-at」不是有效的时间' }]);
+  return at;
+}
+
 /** The events every process has, as 办理记录 names them. */
 const BUILT_IN_LABELS: Record<string, string> = { [WITHDRAW_EVENT]: '撤销', [CLAIM_EVENT]: '认领', [TRANSFER_EVENT]: '转办', [COPY_EVENT]: '抄送', [ADD_SIGNER_EVENT]: '加签', [RELEASE_EVENT]: '退回公共待办', [RECALENDAR_EVENT]: '期限重算', [REASSIGN_SIGNER_EVENT]: '改派加签' };
 const BUILT_IN_KINDS: Record<string, string> = { [WITHDRAW_EVENT]: 'withdraw', [CLAIM_EVENT]: 'claim', [TRANSFER_EVENT]: 'transfer', [COPY_EVENT]: 'copy', [ADD_SIGNER_EVENT]: 'add-signer', [RELEASE_EVENT]: 'release', [RECALENDAR_EVENT]: 'recalendar', [REASSIGN_SIGNER_EVENT]: 'reassign-signer' };
@@ -46,7 +53,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
   app.post('/api/cases', {
     schema: {
       tags: ['cases'], summary: '发起案件',
-      headers: { type: 'object', properties: idempotencyKey() },
+      headers: { type: 'object', properties: { ...idempotencyKey(), 'x-queued-at': queuedAtHeader } },
       body: {
         type: 'object', required: ['processId', 'orgUnitId'], additionalProperties: false,
         properties: { processId: { type: 'string', pattern: processIdPattern }, orgUnitId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' }, data: { type: 'object' } },
@@ -55,9 +62,10 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
     },
   }, async (request, reply) => {
     const actor = requireActor(request);
-    const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
-    const created = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> }, new Date(), key);
-    return reply.status(201).send(created);
+    const headers = request.headers as Record<string, string | undefined>;
+    const started = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> }, new Date(), headers['idempotency-key'], queuedAtOf(headers));
+    if (started.replayed) void reply.header('Idempotent-Replayed', 'true');
+    return reply.status(201).send(started.case);
   });
 
   app.get('/api/cases', { schema: { tags: ['cases'], summary: '案件列表（限本人可见范围）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
@@ -148,8 +156,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
     const headers = request.headers as Record<string, string | undefined>;
     const ifMatch = headers['if-match'] ? Number(headers['if-match'].replace(/"/g, '')) : undefined;
     const body = request.body as { type: string; data?: unknown; comment?: string };
-    const queuedAt = headers['x-queued-at'] ? new Date(headers['x-queued-at']) : undefined;
-    if (queuedAt && Number.isNaN(queuedAt.getTime())) throw new AppError('CF_VALIDATION', undefined, [{ path: '/x-queued-at', field: 'x-queued-at', message: '「x-queued-at」不是有效的时间' }]);
+    const queuedAt = queuedAtOf(headers);
     const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
       ...(config.stepLimits ? { limits: config.stepLimits } : {}),
       ...(ifMatch !== undefined ? { ifMatch } : {}),

@@ -116,7 +116,7 @@ export async function seedDemoCases(db: Db, county: string, progress: (line: str
         progress(`跳过 ${entry.count} 个「${entry.process}」演示案件：单位 ${entry.unit} 没有「${script.steps[0]!.as}」角色的用户`);
         break;
       }
-      const created = await startCaseService(db, starter, { processId: entry.process, orgUnitId: entry.unit }, new Date(now));
+      const created = (await startCaseService(db, starter, { processId: entry.process, orgUnitId: entry.unit }, new Date(now))).case;
       for (let s = 0; s < depth; s++) {
         const step = script.steps[s]!;
         now += DAY * (1 + (seq % 2));

@@ -33,6 +33,13 @@ const apiAs = (username: string) => {
   return sessions.get(username)!;
 };
 
+/** How many relocation steps and starts the server counted as made without signal and sent later (/metrics, read from this machine). */
+const offlineCount = async () => {
+  const text = await (await fetch(`${e2e.server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('cf_offline_delay_seconds_count{process="relocation"} '));
+  return line ? Number(line.split(' ')[1]) : 0;
+};
+
 const dashboardCell = async (page: Page, url: string) => {
   await page.goto(`${url}/#/dashboard`);
   await page.reload();
@@ -207,6 +214,7 @@ describe(`a case started without signal (${dbKind})`, () => {
       await cadre.page.click('button[type=submit]');
       await cadre.page.waitForSelector('text=网络不通：已保存在本机，网络恢复后自动提交。');
       await shot(cadre.page, 'offline-start-375');
+      const offlineBefore = await offlineCount();
       await cadre.context.setOffline(false);
       await cadre.page.evaluate(() => window.dispatchEvent(new Event('online')));
       // The server started it: the page is the real case now, past its first step.
@@ -215,6 +223,8 @@ describe(`a case started without signal (${dbKind})`, () => {
       const id = cadre.page.url().split('#/cases/')[1]!;
       const history = (await api.call('GET', `/api/cases/${id}/history`)).body as unknown as { label: string }[];
       expect(history.map((h) => h.label)).toEqual(['发起', '提交']);
+      // Both were done without signal: the operator's metrics count the start as well as the form (X-Queued-At).
+      expect(await offlineCount() - offlineBefore).toBe(2);
     } finally {
       await cadre.context.close();
     }

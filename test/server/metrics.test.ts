@@ -80,6 +80,36 @@ describe(`/metrics (${dbKind})`, () => {
     expect(value(await scrape(), offline)).toBe(value(after, offline));
   });
 
+  it('counts a case started without signal and sent later by the outbox with the late steps, once however often it is sent', async () => {
+    const late = 'cf_offline_late_total{process="relocation"}';
+    const offline = 'cf_offline_delay_seconds_count{process="relocation"}';
+    const replayedStarts = 'cf_steps_total{process="relocation",event="start",outcome="replayed"}';
+    const start = (headers: Record<string, string>) => cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' }, headers);
+    const before = await scrape();
+
+    // Started two hours ago in a village without signal; the phone did not hear the answer and sent it again.
+    const queued = { 'idempotency-key': `offline-start-${Date.now()}`, 'x-queued-at': new Date(Date.now() - 2 * 3_600_000).toISOString() };
+    const first = await start(queued);
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await start(queued);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((again.json() as { id: string }).id).toBe((first.json() as { id: string }).id);
+    // Started ten minutes ago; and one started with signal.
+    expect((await start({ 'x-queued-at': new Date(Date.now() - 10 * 60_000).toISOString() })).statusCode).toBe(201);
+    expect((await start({})).statusCode).toBe(201);
+
+    const after = await scrape();
+    expect(value(after, offline) - value(before, offline)).toBe(2);
+    expect(value(after, late) - value(before, late)).toBe(1);
+    expect(value(after, replayedStarts) - value(before, replayedStarts)).toBe(1);
+
+    const refused = await start({ 'x-queued-at': '2026-13-45T99:99:99Z' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error: { code: 'CF_VALIDATION', details: [{ path: '/x-queued-at', field: 'x-queued-at', message: expect.stringContaining('「x-queued-at」') }] } });
+    expect(value(await scrape(), offline)).toBe(value(after, offline));
+  });
+
   it('counts the cases a roster import starts, once it is committed', async () => {
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet('名册');

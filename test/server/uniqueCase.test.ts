@@ -83,12 +83,12 @@ describe(`keys and titles wait for their data (${dbKind})`, () => {
     const cadreActor = await actorOf(cadre);
     const reviewerActor = await actorOf(await login(t.app, '532326', 'xiang'));
     const at = (iso: string) => ({ now: new Date(iso) });
-    const loan = await startCaseService(t.db, cadreActor, { processId: 'micro-loan', orgUnitId: 'xiaokangyuan' }, new Date('2026-03-02T02:00:00Z'));
+    const loan = (await startCaseService(t.db, cadreActor, { processId: 'micro-loan', orgUnitId: 'xiaokangyuan' }, new Date('2026-03-02T02:00:00Z'))).case;
     await sendEvent(t.db, cadreActor, loan.id, { type: 'SUBMIT', data: apply(household) }, at('2026-03-02T03:00:00Z'));
     await sendEvent(t.db, reviewerActor, loan.id, { type: 'APPROVE' }, at('2026-03-03T03:00:00Z'));
     await sendEvent(t.db, cadreActor, loan.id, { type: 'ISSUE', data: { issuedOn: '2026-03-05', amount: 30000, dueOn: '2029-03-04' } }, at('2026-03-05T03:00:00Z'));
     // The next year the household applies again: a new key (…-2027), accepted.
-    const next = await startCaseService(t.db, cadreActor, { processId: 'micro-loan', orgUnitId: 'xiaokangyuan', data: { apply: apply(household, 10000) } }, new Date('2027-02-01T02:00:00Z'));
+    const next = (await startCaseService(t.db, cadreActor, { processId: 'micro-loan', orgUnitId: 'xiaokangyuan', data: { apply: apply(household, 10000) } }, new Date('2027-02-01T02:00:00Z'))).case;
     expect(next.id).toBeTruthy();
     // A repayment of the 2026 loan, entered in 2027, keeps the 2026 loan's key and is accepted.
     const repaid = await sendEvent(t.db, cadreActor, loan.id, { type: 'REPAY', data: { paidOn: '2027-03-01', amount: 5000 } }, at('2027-03-01T03:00:00Z'));
