@@ -29,7 +29,7 @@ export { applyMergePatch, diffMergePatch } from './mergePatch';
 export { mayAct, rolesInStep, startRolesOf } from './rights';
 export { actionList, DEFAULT_MACHINE_ID, machineIdOf, pathKey, resolveTarget, stateKey, walkMachine, walkStates, walkTransitions, type WalkedState, type WalkedTransition } from './stateWalk';
 /** Personal information: which fields hold it (formats cn-id-card, cn-mobile, cn-phone; `"personal": true`) and how it is masked; one rule for server and browser. */
-export { maskCaseData, maskedData, maskEventData, maskPersonal, personalFieldAt, personalFields, personalKind, titleIsPersonal, type MaskedValue, type PersonalField, type PersonalKind } from './personal';
+export { maskCaseData, maskedData, maskEventData, maskPersonal, personalFieldAt, personalFields, personalKind, personalTexts, titleIsPersonal, type MaskedValue, type PersonalField, type PersonalKind } from './personal';
 export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 export { type Ballot } from './approval';
 export { ADD_SIGNER_EVENT, availableEvents, caseProgress, eventsFor, eventsForOthers, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';

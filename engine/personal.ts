@@ -208,6 +208,23 @@ export function maskedData(def: Definition, data: Record<string, unknown>): Reco
   return plan ? (maskNode(data, plan, undefined, []) as Record<string, unknown>) : data;
 }
 
+/** Every personal text in a case's data, in the order of the mask tree (what a search by a full value may find the case by). */
+export function personalTexts(def: Definition, data: Record<string, unknown>): string[] {
+  const plan = maskPlan(def);
+  const out: string[] = [];
+  const walk = (v: unknown, node: MaskNode): void => {
+    if (typeof v === 'string') {
+      if (node.field && v) out.push(v);
+    } else if (Array.isArray(v)) {
+      if (node.rows) for (const row of v) walk(row, node.rows);
+    } else if (node.keys && isSchema(v)) {
+      for (const [key, child] of node.keys) if (Object.hasOwn(v, key)) walk(v[key], child);
+    }
+  };
+  if (plan) walk(data, plan);
+  return out;
+}
+
 /** A data path without its rows: a formula reads a list's column without `*`, a path may name a row by its index. */
 const withoutRows = (path: string) => path.split('.').filter((seg) => seg !== '*' && !/^\d+$/.test(seg)).join('.');
 

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { type CaseView, caseView, snapshotOf } from './caseView';
+import { personalDigest } from './personalSearch';
 import { shownToAll } from './personalView';
 
 /** Who has claimed a case's steps, from its stored snapshot. */
@@ -75,6 +76,8 @@ function orderOf(sort: CaseSort) {
   // Equal deadlines go by last activity, as cases_overdue holds them: the overdue list reads only its page.
   const dir = sql.raw(desc ? 'DESC' : 'ASC');
   if (column === 'due_at') return sql.join([sql`due_at ${dir} NULLS LAST`, sql`updated_at ${dir}`, sql`id`]);
+  // A title made from personal fields is sorted as it is shown masked: its order tells nothing of the masked characters.
+  if (column === 'title') return sql.join([sql`coalesce(masked_title, title) ${dir}`, sql`id`]);
   return sql.join([sql`${sql.ref(column)} ${dir}`, sql`id`]);
 }
 
@@ -91,9 +94,12 @@ export async function scopeRoots(k: Kysely<Database>, actor: UserActor, orgUnitI
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Cases whose title contains `q` (any case), or whose id is `q` or starts with it (the short number
- * lists show). The candidates come from indexes that row-level security lets PostgreSQL use — title
- * suffixes starting with q (case_titles), ids in a range — and are then checked against the title.
+ * Cases whose title contains `q` (any case; a title made from personal fields as it is shown masked), or
+ * whose id is `q` or starts with it (the short number lists show), or holding `q` whole as a personal value
+ * (an ID number or a phone typed in full, though lists show it masked: personalSearch.ts). The candidates
+ * come from indexes that row-level security lets PostgreSQL use — title suffixes starting with q
+ * (case_titles), ids in a range — and are then checked against the title; a personal value's digest is
+ * its own check.
  */
 function matching(county: string, q: string): RawBuilder<boolean> {
   const lower = q.toLowerCase();
@@ -101,8 +107,9 @@ function matching(county: string, q: string): RawBuilder<boolean> {
   const shortNumber = /^[0-9a-f]{6,}$/.test(lower);
   const candidates = sql`SELECT case_id FROM case_titles WHERE county_id = ${county} AND suffix >= ${from} AND suffix < ${`${from}\u{10FFFF}`}
     UNION ALL SELECT ${q}${shortNumber ? sql` UNION ALL SELECT id FROM cases WHERE county_id = ${county} AND id >= ${lower} AND id < ${`${lower}\u{10FFFF}`}` : sql``}`;
-  const checked = sql`(title ILIKE ${`%${likeEscape(q)}%`} OR id = ${q}${shortNumber ? sql` OR id LIKE ${`${lower}%`}` : sql``})`;
-  return sql<boolean>`(id = ANY(ARRAY(${candidates})) AND ${checked})`;
+  const checked = sql`(coalesce(masked_title, title) ILIKE ${`%${likeEscape(q)}%`} OR id = ${q}${shortNumber ? sql` OR id LIKE ${`${lower}%`}` : sql``})`;
+  const holding = sql`SELECT case_id FROM case_personal WHERE county_id = ${county} AND digest = ${personalDigest(q)}`;
+  return sql<boolean>`((id = ANY(ARRAY(${candidates})) AND ${checked}) OR id = ANY(ARRAY(${holding})))`;
 }
 
 /**

@@ -11,6 +11,8 @@ import { refuseClosedUnit } from './closedUnit';
 import { refuseDuplicate } from './uniqueKey';
 import { writeStep } from './writeStep';
 import { withNotices } from '../messages/stepMessages';
+import { personalDigests } from './personalSearch';
+import { maskedTitle } from './personalView';
 
 /** One case to start: where, with what start data, and (for a child case) whose child it is. */
 export interface CaseStart {
@@ -77,7 +79,11 @@ async function createOne(k: Kysely<Database>, process: PublishedProcess, actor: 
   const view = writtenView(n, id, started, 1, now);
   if (dryRun) return { ok: true, id, view };
   const step = creationStep(n, id, started);
-  step.messages = withNotices(undefined, started.effects, { processId: n.processId, caseId: id, caseTitle: n.title, processTitle: def.title, orgPath: n.orgPath, actorId: actor.id, now });
+  const personal = personalDigests(def, data);
+  if (personal.length) step.columns.personal = personal;
+  const told = maskedTitle(def, n.title, data, now.getTime());
+  if (told !== n.title) step.create!.maskedTitle = told;
+  step.messages = withNotices(undefined, started.effects, { processId: n.processId, caseId: id, caseTitle: told, processTitle: def.title, orgPath: n.orgPath, actorId: actor.id, now });
   if (start.idempotency) step.idempotency = { ...start.idempotency, status: 201, response: view };
   await writeStep(k, step);
   return { ok: true, id, view };

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type CaseSnapshot, type CompiledProcess, eventsFor, maskCaseData, maskedData, type MaskedValue, maskPersonal, personalFields, titleIsPersonal } from '../../engine/index';
+import { type CaseSnapshot, type CompiledProcess, type Definition, eventsFor, maskCaseData, maskedData, type MaskedValue, maskPersonal, personalFields, titleIsPersonal } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import type { UserActor } from '../rights';
@@ -72,8 +72,26 @@ export function withMaskedData(compiled: CompiledProcess, view: CaseView, data: 
   if (data === view.data) return view;
   const def = compiled.definition;
   if (!titleIsPersonal(def)) return { ...view, data };
-  return { ...view, data, title: caseTitle(def.caseTitle, data, maskPersonal(view.title, 'other'), Date.parse(view.updatedAt)) };
+  return { ...view, data, title: titleFrom(def, view.title, data, Date.parse(view.updatedAt)) };
 }
+
+/** A personal title made again from masked data (else masked whole). */
+const titleFrom = (def: Definition, title: string, masked: Record<string, unknown>, at: number) => caseTitle(def.caseTitle, masked, maskPersonal(title, 'other'), at);
+
+/**
+ * A case's title as whoever is not on its step reads it: masked when it is made from personal fields. Kept with
+ * the case (masked_title, null when it is the title): a search by part of a title and a sort by title go by it,
+ * so the masked characters cannot be found out a few at a time. Messages, the county's channels and the records
+ * that outlive the step (新待办, 抄送, 已办结, reminders, 查看完整's record) say it, whoever reads them then;
+ * whoever is on the step reads the title in full on the case's page. `data`: the case's data as the title was
+ * made from it; `at`: when (for a title formula's TODAY()).
+ */
+export function maskedTitle(def: Definition, title: string, data: Record<string, unknown>, at: number): string {
+  return titleIsPersonal(def) ? titleFrom(def, title, maskedData(def, data), at) : title;
+}
+
+/** A stored case's title as anyone may read it (maskedTitle). */
+export const shownTitle = (row: { title: string; masked_title: string | null }): string => row.masked_title ?? row.title;
 
 /** A case's view as the actor may see it (see personalData and withMaskedData), for lists: what was masked is not listed. */
 export function shownTo(actor: UserActor, compiled: CompiledProcess, row: StepRow, view: CaseView): CaseView {

@@ -11,7 +11,8 @@ import { spawnChildren } from './createCases';
 import { caseTitle, type CaseRow, type CaseView, caseView, snapshotOf } from './caseView';
 import { cachedCase, forgetCase, keepCase } from './caseCache';
 import { withLabels } from './caseQueries';
-import { shownTo, shownToAll } from './personalView';
+import { maskedTitle, shownTitle, shownTo, shownToAll } from './personalView';
+import { changedDigests } from './personalSearch';
 import { logAuthFailure } from './authFailures';
 import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
@@ -158,13 +159,17 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     const keyChanged = Boolean(def.uniqueKey) && uniqueKey !== (row.unique_key ?? '');
     if (keyChanged && uniqueKey) await refuseDuplicate(k, county, row.process_id, uniqueKey, '办理', caseId);
     const columns = columnsOf(result);
+    const personal = changedDigests(def, snapshot.context.data, result.snapshot.context.data);
+    // What lists search and messages say of the case: a title made from personal fields, masked.
+    const told = title === row.title ? shownTitle(row) : maskedTitle(def, title, result.snapshot.context.data, now.getTime());
+    const masked = told === title ? null : told;
     const next: CaseRow = {
       ...row, state: columns.state, status: result.status, outcome: result.outcome ?? null, snapshot: result.snapshot as CaseRow['snapshot'], rev: row.rev + 1,
-      due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title, unique_key: keyChanged ? uniqueKey || null : row.unique_key, claimed_by: columns.claimedBy, added_to: columns.addedTo,
+      due_at: result.dueAt ? new Date(result.dueAt) : null, updated_at: now, title, masked_title: masked, unique_key: keyChanged ? uniqueKey || null : row.unique_key, claimed_by: columns.claimedBy, added_to: columns.addedTo,
     };
     const view = shownTo(actor, process.compiled, next, caseView(next, now));
     const step: Step = {
-      county, caseId, columns: { ...columns, ...(title !== row.title ? { title } : {}), ...(keyChanged ? { uniqueKey } : {}) }, expectedRev: row.rev,
+      county, caseId, columns: { ...columns, ...(title !== row.title ? { title, maskedTitle: masked } : {}), ...(keyChanged ? { uniqueKey } : {}), ...(personal ? { personal } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
       event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : builtInData(event), from: row.state, to: columns.state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}) },
       effects: result.effects,
@@ -177,12 +182,12 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     // Who learns of the step, written by its statement. The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
     const steps = event.type.startsWith('cf.') ? null : currentSteps(process.compiled, result.snapshot);
     if (steps) step.messages = stepMessages({
-      processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
+      processId: row.process_id, caseId, caseTitle: told, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
       // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
       assignees: columns.state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });
-    step.messages = withNotices(step.messages, result.effects, { processId: row.process_id, caseId, caseTitle: title, processTitle: def.title, orgPath: row.org_path, actorId: actor.id, now });
+    step.messages = withNotices(step.messages, result.effects, { processId: row.process_id, caseId, caseTitle: told, processTitle: def.title, orgPath: row.org_path, actorId: actor.id, now });
     const spawns = result.effects.some((e) => e.type === 'spawn');
     const write = async (w: Kysely<Database>) => {
       const rev = await writeStep(w, step);

@@ -12,10 +12,13 @@ export interface CaseColumns {
   status: string;
   outcome: string | null;
   dueAt: string | null;
-  /** The case's display title, when the step changes it. */
+  /** The case's display title, when the step changes it, and as whoever is not on its step reads it (null: the same). */
   title?: string;
+  maskedTitle?: string | null;
   /** The case's uniqueness key, when the step changes it (the database refuses a second case holding it). */
   uniqueKey?: string;
+  /** The digests of the case's personal values, when the step changes them (a search by a full value finds the case by them: personalSearch.ts). */
+  personal?: string[];
   /** Who has claimed its active steps, and who was added to their decision (from the snapshot, for the inbox). */
   claimedBy: string[] | null;
   addedTo: string[] | null;
@@ -27,7 +30,7 @@ export interface Step {
   caseId: string;
   columns: CaseColumns;
   /** Insert a new case with these extra columns, or update the existing one at `expectedRev`. */
-  create?: { processId: string; processVersion: number; orgUnitId: string; orgPath: string; parentId: string | null; title: string; createdBy: string; uniqueKey?: string };
+  create?: { processId: string; processVersion: number; orgUnitId: string; orgPath: string; parentId: string | null; title: string; maskedTitle?: string; createdBy: string; uniqueKey?: string };
   expectedRev?: number;
   /** For an update: the case's process, place and state before the step (to move its count). */
   previous?: { processId: string; orgPath: string; state: string; status: string };
@@ -60,15 +63,15 @@ function caseCte(s: Step): RawBuilder<unknown> {
   const snapshot = JSON.stringify(s.columns.snapshot);
   if (s.create) {
     const k = s.create;
-    return sql`INSERT INTO cases (county_id, id, process_id, process_version, org_unit_id, org_path, state, status, outcome, snapshot, rev, due_at, parent_id, title, created_by, created_at, updated_at, unique_key, claimed_by, added_to)
-      VALUES (${s.county}, ${s.caseId}, ${k.processId}, ${k.processVersion}, ${k.orgUnitId}, ${k.orgPath}, ${c.state}, ${c.status}, ${c.outcome}, ${snapshot}::jsonb, 1, ${c.dueAt}::timestamptz, ${k.parentId}, ${k.title}, ${k.createdBy}, ${s.event.at}::timestamptz, ${s.event.at}::timestamptz, ${k.uniqueKey || null}, ${c.claimedBy}::text[], ${c.addedTo}::text[])
+    return sql`INSERT INTO cases (county_id, id, process_id, process_version, org_unit_id, org_path, state, status, outcome, snapshot, rev, due_at, parent_id, title, masked_title, created_by, created_at, updated_at, unique_key, claimed_by, added_to)
+      VALUES (${s.county}, ${s.caseId}, ${k.processId}, ${k.processVersion}, ${k.orgUnitId}, ${k.orgPath}, ${c.state}, ${c.status}, ${c.outcome}, ${snapshot}::jsonb, 1, ${c.dueAt}::timestamptz, ${k.parentId}, ${k.title}, ${k.maskedTitle ?? null}, ${k.createdBy}, ${s.event.at}::timestamptz, ${s.event.at}::timestamptz, ${k.uniqueKey || null}, ${c.claimedBy}::text[], ${c.addedTo}::text[])
       RETURNING id, rev`;
   }
   const timerCheck = s.firedTimer
     ? sql`AND EXISTS (SELECT 1 FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ${s.firedTimer})`
     : sql``;
   return sql`UPDATE cases SET snapshot = ${snapshot}::jsonb, state = ${c.state}, status = ${c.status}, outcome = ${c.outcome}, claimed_by = ${c.claimedBy}::text[], added_to = ${c.addedTo}::text[],
-      due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz${c.title === undefined ? sql`` : sql`, title = ${c.title}`}${c.uniqueKey === undefined ? sql`` : sql`, unique_key = ${c.uniqueKey || null}`}
+      due_at = ${c.dueAt}::timestamptz, rev = rev + 1, updated_at = ${s.event.at}::timestamptz${c.title === undefined ? sql`` : sql`, title = ${c.title}, masked_title = ${c.maskedTitle ?? null}`}${c.uniqueKey === undefined ? sql`` : sql`, unique_key = ${c.uniqueKey || null}`}
     WHERE county_id = ${s.county} AND id = ${s.caseId} AND rev = ${s.expectedRev ?? -1} ${timerCheck}
     RETURNING id, rev`;
 }
@@ -127,6 +130,12 @@ export async function writeStep(db: Kysely<Database>, s: Step): Promise<number |
       FROM jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) AS x(process_id text, org_path text, state text, status text, n bigint)
       WHERE EXISTS (SELECT 1 FROM c)
       ON CONFLICT (county_id, process_id, org_path, state, status, lane) DO UPDATE SET n = case_counts.n + excluded.n)`);
+  }
+  if (s.columns.personal) {
+    // Digests no longer held go, new ones come: the two touch different rows, so one statement does both.
+    const digests = s.columns.personal;
+    if (!s.create) parts.push(sql`pd AS (DELETE FROM case_personal WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND NOT (digest = ANY(${digests}::text[])) AND EXISTS (SELECT 1 FROM c))`);
+    if (digests.length) parts.push(sql`pi AS (INSERT INTO case_personal (county_id, digest, case_id) SELECT ${s.county}, d, ${s.caseId} FROM unnest(${digests}::text[]) AS d WHERE EXISTS (SELECT 1 FROM c) ON CONFLICT DO NOTHING)`);
   }
   if (cancel.length) {
     parts.push(sql`td AS (DELETE FROM timers WHERE county_id = ${s.county} AND case_id = ${s.caseId} AND timer_id = ANY(${cancel}::text[]) AND EXISTS (SELECT 1 FROM c))`);

@@ -289,4 +289,41 @@ export const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX case_events_log ON case_events (county_id, case_id, seq)`.execute(db);
     },
   },
+  '021_personal_search': {
+    // A case found by a personal value typed in full (an ID number, a phone) though lists show it masked: the
+    // digest of each personal value of a case (server/cases/personalSearch.ts), kept by the steps that change
+    // them. Cases already written: their values shaped as an ID number or a mobile number (the default
+    // personal formats); fields an author marked personal join at the case's next change of them.
+    // And a title made from personal fields is searched (case_titles) and sorted as it is shown masked
+    // (masked_title), so a search by part of it cannot find out the masked characters a few at a time. Cases
+    // already written: ID numbers and mobile numbers in their titles masked as the server masks them.
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE cases ADD COLUMN masked_title text`.execute(db);
+      await sql`UPDATE cases SET masked_title = regexp_replace(regexp_replace(title,
+          '([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])', '\\1********\\2', 'g'), '(1[3-9][0-9])[0-9]{4}([0-9]{4})', '\\1****\\2', 'g')
+        WHERE title ~ '[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}'`.execute(db);
+      const suffixes = (row: string) => sql.raw(`SELECT ${row}.county_id, substr(lower(coalesce(${row}.masked_title, ${row}.title)), i, 32), ${row}.id FROM generate_series(1, least(char_length(coalesce(${row}.masked_title, ${row}.title)), 64)) i`);
+      await sql`
+        CREATE OR REPLACE FUNCTION case_titles_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' THEN DELETE FROM case_titles WHERE county_id = OLD.county_id AND case_id = OLD.id; END IF;
+          INSERT INTO case_titles (county_id, suffix, case_id) ${suffixes('NEW')} ON CONFLICT DO NOTHING;
+          RETURN NULL;
+        END $$`.execute(db);
+      await sql`DROP TRIGGER case_titles_changed ON cases`.execute(db);
+      await sql`CREATE TRIGGER case_titles_changed AFTER UPDATE OF title, masked_title ON cases FOR EACH ROW
+        WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.masked_title IS DISTINCT FROM NEW.masked_title) EXECUTE FUNCTION case_titles_keep()`.execute(db);
+      await sql`DELETE FROM case_titles t USING cases c WHERE c.masked_title IS NOT NULL AND t.county_id = c.county_id AND t.case_id = c.id`.execute(db);
+      await sql`INSERT INTO case_titles SELECT t.* FROM cases AS c, LATERAL (${suffixes('c')}) AS t WHERE c.masked_title IS NOT NULL ON CONFLICT DO NOTHING`.execute(db);
+
+      await sql`CREATE TABLE case_personal (county_id text NOT NULL, digest text COLLATE "C" NOT NULL, case_id text NOT NULL, PRIMARY KEY (county_id, digest, case_id))`.execute(db);
+      await sql`CREATE INDEX case_personal_case ON case_personal (county_id, case_id)`.execute(db);
+      await countyOnly(db, 'case_personal');
+      await sql`INSERT INTO case_personal (county_id, digest, case_id)
+        SELECT c.county_id, left(encode(sha256(convert_to(upper(regexp_replace(v #>> '{}', '[[:space:]-]', '', 'g')), 'UTF8')), 'hex'), 32), c.id
+        FROM cases AS c, jsonb_path_query(c.snapshot -> 'context' -> 'data', 'strict $.**') AS v
+        WHERE jsonb_typeof(v) = 'string' AND v #>> '{}' ~ '^([0-9]{17}[0-9Xx]|1[3-9][0-9]{9})$'
+        ON CONFLICT DO NOTHING`.execute(db);
+    },
+  },
 };

@@ -44,6 +44,8 @@ export interface Database {
     due_at: Timestamp | null;
     parent_id: string | null;
     title: string;
+    /** The title as whoever is not on the case's step reads it, when it is made from personal fields (else null): what a search by part of a title matches. */
+    masked_title: ColumnType<string | null, string | null | undefined, string | null>;
     created_by: string;
     created_at: Timestamp;
     updated_at: Timestamp;
@@ -53,6 +55,7 @@ export interface Database {
   };
   calendar_years: { county_id: string; year: number; layer: string; holidays: Json; workdays: Json; loaded_at: Timestamp; loaded_by: string };
   case_titles: { county_id: string; suffix: string; case_id: string };
+  case_personal: { county_id: string; digest: string; case_id: string };
   case_counts: { county_id: string; process_id: string; org_path: string; state: string; status: string; lane: Generated<number>; n: ColumnType<string | number, number, number> };
   case_events: {
     county_id: string;

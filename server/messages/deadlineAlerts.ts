@@ -10,6 +10,7 @@ import { loadProcess } from '../processes';
 import { holdersOf } from '../cases/casePeople';
 import { type MessageKind, writeMessages } from './stepMessages';
 import { snapshotOf } from '../cases/caseView';
+import { shownTitle } from '../cases/personalView';
 
 /** How long before a deadline the reminder goes, unless configured (DUE_SOON_HOURS, config.ts). */
 export const DUE_SOON_MS = 24 * 3_600_000;
@@ -19,8 +20,8 @@ const fmt = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', 
 /** Sends the reminders now due (at most `limit` cases a round); returns how many cases had one. */
 export async function alertDeadlines(db: Db, now: Date, dueSoonMs = DUE_SOON_MS, limit = 100): Promise<number> {
   const soon = new Date(now.getTime() + dueSoonMs);
-  const due = await db.run('*', (k) => sql<{ county_id: string; id: string; process_id: string; process_version: number; org_path: string; title: string; due_at: Date; snapshot: unknown; kind: MessageKind }>`
-    SELECT c.county_id, c.id, c.process_id, c.process_version, c.org_path, c.title, c.due_at, c.snapshot,
+  const due = await db.run('*', (k) => sql<{ county_id: string; id: string; process_id: string; process_version: number; org_path: string; title: string; masked_title: string | null; due_at: Date; snapshot: unknown; kind: MessageKind }>`
+    SELECT c.county_id, c.id, c.process_id, c.process_version, c.org_path, c.title, c.masked_title, c.due_at, c.snapshot,
       CASE WHEN c.due_at <= ${now} THEN 'overdue' ELSE 'due_soon' END AS kind
     FROM cases c
     WHERE c.status = 'active' AND c.due_at IS NOT NULL AND c.due_at <= ${soon}
@@ -42,14 +43,15 @@ export async function alertDeadlines(db: Db, now: Date, dueSoonMs = DUE_SOON_MS,
       const units = c.org_path.split('/');
       const stepLabel = steps.map((s) => s.label).join('、');
       const overdue = c.kind === 'overdue';
+      const title = shownTitle(c);
       const actors = await holdersOf(k, c.county_id, assignees, units);
-      const rows = actors.map((user) => ({ user_id: user, kind: c.kind, title: `${overdue ? '已超期' : '即将到期'}：${c.title}`, body: `${def.title} · ${stepLabel} · 期限 ${fmt(new Date(c.due_at))}` }));
+      const rows = actors.map((user) => ({ user_id: user, kind: c.kind, title: `${overdue ? '已超期' : '即将到期'}：${title}`, body: `${def.title} · ${stepLabel} · 期限 ${fmt(new Date(c.due_at))}` }));
       if (overdue) {
         // The reviewers and supervisors above the case's unit hear of it too, and who holds it.
         const above = Object.entries(def.roles).filter(([, r]) => r.kind === 'reviewer' || r.kind === 'supervisor').map(([id]) => id);
         for (const user of await holdersOf(k, c.county_id, above, units.slice(0, -1))) {
           if (actors.includes(user)) continue;
-          rows.push({ user_id: user, kind: 'overdue', title: `超期提醒：${c.title}`, body: `${def.title} · ${stepLabel}（${steps.map((s) => def.roles[s.assignee ?? '']?.label).filter(Boolean).join('、') || '办理人'}）· 期限 ${fmt(new Date(c.due_at))}` });
+          rows.push({ user_id: user, kind: 'overdue', title: `超期提醒：${title}`, body: `${def.title} · ${stepLabel}（${steps.map((s) => def.roles[s.assignee ?? '']?.label).filter(Boolean).join('、') || '办理人'}）· 期限 ${fmt(new Date(c.due_at))}` });
         }
       }
       await writeMessages(k, { county: c.county_id, processId: c.process_id, caseId: c.id, now }, rows);

@@ -11,6 +11,7 @@ import { hashPassword, ONE_TIME_LOG_N } from '../auth/password';
 import type { SessionCache } from '../auth/sessionCache';
 import { refreshUserSessions } from '../auth/sessions';
 import { requireActor } from '../authPlugin';
+import { shownTitle } from '../cases/personalView';
 import { sendEvent } from '../cases/sendEvent';
 import { writeMessages } from '../messages/stepMessages';
 import type { Kysely } from 'kysely';
@@ -210,7 +211,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const { to } = request.body;
     const { target, cases } = await db.run(actor.county, async (k) => ({
       target: await readPerson(k, actor.county, to),
-      cases: await k.selectFrom('cases').select(['id', 'title', 'org_path', 'process_id']).where('county_id', '=', actor.county).where('status', '=', 'active')
+      cases: await k.selectFrom('cases').select(['id', 'title', 'masked_title', 'org_path', 'process_id']).where('county_id', '=', actor.county).where('status', '=', 'active')
         .where((eb) => eb(eb.val(id), '=', eb.fn.any('added_to'))).orderBy('updated_at').execute(),
     }));
     if (!target || !target.active || to === id) throw new AppError('CF_VALIDATION', '「改派给」须是另一位在用的人员', [{ path: '/to', field: '改派给', message: '「改派给」须是另一位在用的人员' }]);
@@ -219,13 +220,15 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const skipped: { id: string; title: string; reason: string }[] = [];
     let reassigned = 0;
     for (const c of cases) {
+      // Named as anyone may read it: a title made from personal fields, masked.
+      const title = shownTitle(c);
       if (!roots.some((r) => c.org_path === r || c.org_path.startsWith(`${r}/`))) {
-        skipped.push({ id: c.id, title: c.title, reason: `${target.name}看不到这个案件（不在其单位范围内）` });
+        skipped.push({ id: c.id, title, reason: `${target.name}看不到这个案件（不在其单位范围内）` });
         continue;
       }
       await sendEvent(db, actor, c.id, { type: REASSIGN_SIGNER_EVENT, data: { from: id, to }, comment: '原加签人账号已停用，改派' }, { vouched: true });
       await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: c.process_id, caseId: c.id, now: new Date() }, [
-        { user_id: to, kind: 'task', title: `加签改派给您：${c.title}`, body: `${actor.name}改派` },
+        { user_id: to, kind: 'task', title: `加签改派给您：${title}`, body: `${actor.name}改派` },
       ]));
       reassigned++;
     }

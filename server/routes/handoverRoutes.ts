@@ -18,6 +18,7 @@ import { holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { writeMessages } from '../messages/stepMessages';
 import { errors, idParam } from './schemas';
 import { snapshotOf } from '../cases/caseView';
+import { shownTitle } from '../cases/personalView';
 
 const userIdPattern = '^[A-Za-z0-9-]{1,64}$';
 
@@ -56,7 +57,7 @@ export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config
     if (to === actor.id || !colleagues.includes(to)) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '转给谁', message: '「转给谁」须是在本单位担任这一步角色的其他同事' }]);
     const result = await sendEvent(db, actor, id, { type: TRANSFER_EVENT, data: { to }, ...(comment ? { comment } : {}) }, { vouched: true, ifMatch: row.rev });
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
-      { user_id: to, kind: 'task', title: `转办给您：${row.title}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}转办${comment ? `：${comment}` : ''}）` },
+      { user_id: to, kind: 'task', title: `转办给您：${shownTitle(row)}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}转办${comment ? `：${comment}` : ''}）` },
     ]));
     return result.case;
   });
@@ -84,7 +85,7 @@ export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config
     const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to, ...(before ? { before: true } : {}) }, comment: `加签${before ? '（在我之前）' : ''}：${seer.name}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
     const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
-      { user_id: to, kind: 'task', title: `加签给您：${row.title}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}请您一同审批${comment ? `：${comment}` : ''}）` },
+      { user_id: to, kind: 'task', title: `加签给您：${shownTitle(row)}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}请您一同审批${comment ? `：${comment}` : ''}）` },
     ]));
     return result.case;
   });
@@ -111,7 +112,7 @@ export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config
     // Whom it told is recorded with the event: the limits count people, not requests.
     const result = await sendEvent(db, actor, id, { type: COPY_EVENT, data: { to }, comment: `抄送给：${names}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
     await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() },
-      users.map((u) => ({ user_id: u.id, kind: 'copy' as const, title: `抄送：${row.title}`, body: `${process.compiled.definition.title}（${actor.name}抄送${comment ? `：${comment}` : ''}）` }))));
+      users.map((u) => ({ user_id: u.id, kind: 'copy' as const, title: `抄送：${shownTitle(row)}`, body: `${process.compiled.definition.title}（${actor.name}抄送${comment ? `：${comment}` : ''}）` }))));
     return result.case;
   });
 }

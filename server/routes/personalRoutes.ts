@@ -9,6 +9,7 @@ import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { errors, logPageQuery } from './schemas';
 import { snapshotOf } from '../cases/caseView';
+import { shownTitle } from '../cases/personalView';
 
 const revealParams = {
   type: 'object', required: ['id', 'path'], additionalProperties: false,
@@ -55,7 +56,7 @@ export const personalRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: D
     const field = personalFieldAt(def, path);
     const value = field ? getPath(snapshotOf(row).context.data, path) : undefined;
     if (!field || typeof value !== 'string' || !value) throw new AppError('CF_NOT_PERSONAL', undefined, [{ path, field: field?.title ?? path, message: `案件中没有「${field?.title ?? path}」这项个人信息` }]);
-    await db.run(actor.county, (k) => recordPersonalAccess(k, actor, { kind: 'reveal', caseId: row.id, caseTitle: row.title, processId: row.process_id, path, field: field.title }, now));
+    await db.run(actor.county, (k) => recordPersonalAccess(k, actor, { kind: 'reveal', caseId: row.id, caseTitle: shownTitle(row), processId: row.process_id, path, field: field.title }, now));
     return { path, title: field.title, value };
   });
 

@@ -20,8 +20,28 @@ const MEMBER_ID = idNumber('532326', '19680808', '808');
 
 type Register = { householder: string; idNumber: string; phone: string; members: { idNumber: string }[] };
 type Listed = { items: { id: string; data: { register?: Register } }[] };
-type Access = { at: string; actor: string; kind: string; caseId?: string; path?: string; field?: string; processId: string; format?: string };
+type Access = { at: string; actor: string; kind: string; caseId?: string; caseTitle?: string; path?: string; field?: string; processId: string; format?: string };
 const register = (items: Listed['items']) => items.find((c) => c.id === caseId)?.data.register;
+
+/** A process whose cases are titled by an ID number: submitted by the village cadre, approved at the township. */
+const piiTitled = (id: string) => ({
+  id, title: '低保申请（身份证号为题）', caseLevel: 'village', caseTitle: 'apply.idNumber',
+  roles: { village_cadre: { label: '村干部', level: 'village', kind: 'cadre' }, township_reviewer: { label: '乡镇审核人', level: 'township', kind: 'reviewer' } },
+  forms: { apply: { title: '申请', schema: { type: 'object', properties: { idNumber: { type: 'string', title: '身份证号', format: 'cn-id-card' } } } } },
+  events: { SUBMIT: { label: '提交', kind: 'submit', roles: ['village_cadre'], data: 'step' }, APPROVE: { label: '通过', kind: 'approve', roles: ['township_reviewer'] } },
+  machine: { id: 'pii', initial: 'filling', states: {
+    filling: { meta: { label: '填写', form: 'apply', assignee: 'village_cadre' }, on: { SUBMIT: { target: 'review', actions: [{ type: 'save' }] } } },
+    review: { meta: { label: '审核', assignee: 'township_reviewer' }, on: { APPROVE: 'done' } },
+    done: { type: 'final', meta: { label: '完成', outcome: 'completed' } },
+  } },
+});
+
+/** Publishes a process as the county's author. */
+async function publish(def: { id: string }): Promise<void> {
+  const author = await login(t.app, '532326', 'xinxi');
+  expect((await author.send('PUT', `/api/processes/${def.id}/draft`, def)).json()).toMatchObject({ ok: true });
+  expect((await author.send('POST', `/api/processes/${def.id}/publish`, {})).statusCode).toBe(200);
+}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -99,20 +119,7 @@ describe(`personal information (${dbKind})`, () => {
   });
 
   it('a case titled by a personal field shows that title masked wherever its data is masked: lists, the case page, exports', async () => {
-    const author = await login(t.app, '532326', 'xinxi');
-    const def = {
-      id: 'pii-title', title: '低保申请（身份证号为题）', caseLevel: 'village', caseTitle: 'apply.idNumber',
-      roles: { village_cadre: { label: '村干部', level: 'village', kind: 'cadre' }, township_reviewer: { label: '乡镇审核人', level: 'township', kind: 'reviewer' } },
-      forms: { apply: { title: '申请', schema: { type: 'object', properties: { idNumber: { type: 'string', title: '身份证号', format: 'cn-id-card' } } } } },
-      events: { SUBMIT: { label: '提交', kind: 'submit', roles: ['village_cadre'], data: 'step' }, APPROVE: { label: '通过', kind: 'approve', roles: ['township_reviewer'] } },
-      machine: { id: 'pii', initial: 'filling', states: {
-        filling: { meta: { label: '填写', form: 'apply', assignee: 'village_cadre' }, on: { SUBMIT: { target: 'review', actions: [{ type: 'save' }] } } },
-        review: { meta: { label: '审核', assignee: 'township_reviewer' }, on: { APPROVE: 'done' } },
-        done: { type: 'final', meta: { label: '完成', outcome: 'completed' } },
-      } },
-    };
-    expect((await author.send('PUT', '/api/processes/pii-title/draft', def)).json()).toMatchObject({ ok: true });
-    expect((await author.send('POST', '/api/processes/pii-title/publish', {})).statusCode).toBe(200);
+    await publish(piiTitled('pii-title'));
     const id = ((await cadre.send('POST', '/api/cases', { processId: 'pii-title', orgUnitId: 'xiaokangyuan' })).json() as { id: string }).id;
     expect((await cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: { idNumber: ID } })).statusCode).toBe(200);
 
@@ -154,5 +161,60 @@ describe(`personal information (${dbKind})`, () => {
 
     // The records are links of the county's chain: it still verifies.
     expect((await supervisor.get('/api/audit/verify')).json()).toMatchObject({ ok: true });
+  });
+
+  it('a supervisor finds a household by its full ID number or phone, typed as on paper, and still sees them masked; a part of them finds nothing', async () => {
+    const found = async (who: Client, q: string, list = '/api/cases') => (await who.get(`${list}?q=${encodeURIComponent(q)}&pageSize=100`)).json<Listed>().items.map((c) => c.id);
+    for (const q of [ID, PHONE, MEMBER_ID, `${ID.slice(0, 6)} ${ID.slice(6, 14)} ${ID.slice(14)}`, `${PHONE.slice(0, 3)}-${PHONE.slice(3, 7)}-${PHONE.slice(7)}`]) {
+      // (The case titled by this ID number, above, is found by it too.)
+      expect(await found(supervisor, q), q).toContain(caseId);
+    }
+    const answer = await supervisor.get(`/api/cases?q=${ID}`);
+    expect(answer.body).not.toContain(ID);
+    expect(register(answer.json<Listed>().items)).toMatchObject({ idNumber: MASKED_ID, phone: MASKED_PHONE });
+    // The reviewer's inbox finds it the same way (the reviewer, on the step, reads it in full).
+    expect(await found(reviewer, PHONE, '/api/tasks')).toContain(caseId);
+    // Only the whole value: the masked digits cannot be found out a few at a time.
+    for (const q of [ID.slice(0, 14), ID.slice(6, 14), ID.slice(0, 17), PHONE.slice(0, 7), PHONE.slice(3, 7)]) expect(await found(supervisor, q), q).toEqual([]);
+    // Nor from another county.
+    expect(await found(await login(t.app, '532622', 'cun'), ID)).toEqual([]);
+
+    // A phone corrected after a return: the new number finds the household, the old one no longer does.
+    const oldPhone = '13712340001';
+    const newPhone = '13712340002';
+    const other = ((await cadre.send('POST', '/api/cases', { processId: 'relocation', orgUnitId: 'xiaokangyuan' })).json() as { id: string }).id;
+    const form = { ...registration(), householder: '改号户', idNumber: idNumber('532326', '19710101', '711'), phone: oldPhone, members: [{ name: '改号户', idNumber: idNumber('532326', '19710101', '711'), relation: '户主' }] };
+    const step = async (who: Client, event: Record<string, unknown>) => {
+      const res = await who.send('POST', `/api/cases/${other}/events`, event);
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await step(cadre, { type: 'SUBMIT', data: form });
+    expect(await found(supervisor, oldPhone)).toEqual([other]);
+    await step(reviewer, { type: 'RETURN', data: { reason: '电话号码有误' } });
+    await step(cadre, { type: 'SUBMIT', data: { ...form, phone: newPhone } });
+    expect(await found(supervisor, newPhone)).toEqual([other]);
+    expect(await found(supervisor, oldPhone)).toEqual([]);
+  });
+
+  it('messages and their records name a case titled by a personal field masked: 新待办, decisions, 抄送, and 查看完整\'s record', async () => {
+    await publish(piiTitled('pii-told'));
+    const holder = idNumber('532326', '19750505', '505');
+    const masked = `532326********${holder.slice(-4)}`;
+    const id = ((await cadre.send('POST', '/api/cases', { processId: 'pii-told', orgUnitId: 'xiaokangyuan' })).json() as { id: string }).id;
+    expect((await cadre.send('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: { idNumber: holder } })).statusCode).toBe(200);
+    const supervisorId = ((await reviewer.get(`/api/cases/${id}`)).json<{ copyTo: { id: string; name: string }[] }>()).copyTo.find((p) => p.name === '赵敏（县委组织部）')!.id;
+    expect((await reviewer.send('POST', `/api/cases/${id}/copy`, { to: [supervisorId], comment: '请知悉' })).statusCode).toBe(200);
+    expect((await reviewer.send('POST', `/api/cases/${id}/events`, { type: 'APPROVE' })).statusCode).toBe(200);
+
+    type Messages = { items: { caseId: string; kind: string; title: string; body: string }[] };
+    const told = async (who: Client) => (await who.get('/api/messages?limit=100')).json<Messages>().items.filter((m) => m.caseId === id);
+    const heard = [...await told(reviewer), ...await told(cadre), ...await told(supervisor)];
+    expect(heard.map((m) => [m.kind, m.title])).toEqual(expect.arrayContaining([['task', `新待办：${masked}`], ['done', `已办结：${masked}`], ['copy', `抄送：${masked}`]]));
+    expect(JSON.stringify(heard)).not.toContain(holder);
+
+    expect((await supervisor.send('POST', `/api/cases/${id}/personal/apply.idNumber/reveal`)).json()).toMatchObject({ value: holder });
+    const log = (await admin.get('/api/personal-access')).json<Access[]>();
+    expect(log.find((e) => e.caseId === id)).toMatchObject({ kind: 'reveal', caseTitle: masked });
+    expect(JSON.stringify(log)).not.toContain(holder);
   });
 });
