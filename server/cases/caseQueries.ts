@@ -105,11 +105,11 @@ function matching(county: string, q: string): RawBuilder<boolean> {
   const lower = q.toLowerCase();
   const from = lower.slice(0, 32);
   const shortNumber = /^[0-9a-f]{6,}$/.test(lower);
-  const candidates = sql`SELECT case_id FROM case_titles WHERE county_id = ${county} AND suffix >= ${from} AND suffix < ${`${from}\u{10FFFF}`}
-    UNION ALL SELECT ${q}${shortNumber ? sql` UNION ALL SELECT id FROM cases WHERE county_id = ${county} AND id >= ${lower} AND id < ${`${lower}\u{10FFFF}`}` : sql``}`;
-  const checked = sql`(coalesce(masked_title, title) ILIKE ${`%${likeEscape(q)}%`} OR id = ${q}${shortNumber ? sql` OR id LIKE ${`${lower}%`}` : sql``})`;
   const holding = sql`SELECT case_id FROM case_personal WHERE county_id = ${county} AND digest = ${personalDigest(q)}`;
-  return sql<boolean>`((id = ANY(ARRAY(${candidates})) AND ${checked}) OR id = ANY(ARRAY(${holding})))`;
+  const candidates = sql`SELECT case_id FROM case_titles WHERE county_id = ${county} AND suffix >= ${from} AND suffix < ${`${from}\u{10FFFF}`}
+    UNION ALL ${holding} UNION ALL SELECT ${q}${shortNumber ? sql` UNION ALL SELECT id FROM cases WHERE county_id = ${county} AND id >= ${lower} AND id < ${`${lower}\u{10FFFF}`}` : sql``}`;
+  const checked = sql`(coalesce(masked_title, title) ILIKE ${`%${likeEscape(q)}%`} OR id = ${q}${shortNumber ? sql` OR id LIKE ${`${lower}%`}` : sql``} OR id = ANY(ARRAY(${holding})))`;
+  return sql<boolean>`(id = ANY(ARRAY(${candidates})) AND ${checked})`;
 }
 
 /**
