@@ -175,3 +175,15 @@ describe('who belongs to a department', () => {
     expect(refusal(approve(housing.snapshot, cai1!))).toMatch(/^forbidden-role/);
   });
 });
+
+describe('the checker and a countersign', () => {
+  it('the shipped two-bureau process is clean; an approval used only at the countersign needs no roles of its own; the step is a gate of the two bureaus', () => {
+    expect((({ errors, warnings }) => [...errors, ...warnings])(checkDefinition(shipped))).toEqual([]);
+    const d = structuredClone(shipped);
+    d.events.SIGN = { label: '会签同意', kind: 'approve' };
+    d.machine.states.jointReview!.on = { SIGN: 'granted', RETURN: 'applying' };
+    const report = checkDefinition(d);
+    expect([...report.errors, ...report.warnings]).toEqual([]);
+    expect(report.reviewerGates.find((g) => g.state === 'jointReview')?.roles).toEqual(['housing_bureau', 'finance_bureau']);
+  });
+});
