@@ -170,7 +170,7 @@ function ballotStep(compiled: CompiledProcess, nodes: readonly LiveNode[], type:
 function countersignStep(compiled: CompiledProcess, nodes: readonly LiveNode[], type: string): StateInfo | undefined {
   for (const node of nodes) {
     const info = compiled.states.get(node.id);
-    if (info?.countersign && handles(compiled, node, type)) return info;
+    if (info?.countersign && node.type === 'atomic' && handles(compiled, node, type)) return info;
   }
   return undefined;
 }

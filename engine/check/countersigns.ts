@@ -33,6 +33,7 @@ export function checkCountersigns(def: Definition, states: WalkedState[], transi
     if (!rule) continue;
     const at = `${s.pointer}/meta/countersign`;
     const state = meta.label ?? s.path.join('.');
+    if (s.kind !== 'atomic') out.push(problem('countersign-not-a-step', at, { state }));
     // Who decides is the departments': a role of its own, or a rule of several approvers, would say otherwise.
     if (meta.assignee) out.push(problem('countersign-conflict', `${s.pointer}/meta/assignee`, { state, what: `办理角色（assignee「${def.roles[meta.assignee]?.label ?? meta.assignee}」）` }));
     if (meta.approval) out.push(problem('countersign-conflict', `${s.pointer}/meta/approval`, { state, what: '多人审批（approval）' }));

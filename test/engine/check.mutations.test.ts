@@ -135,6 +135,12 @@ const mutations: Mutation[] = [
   { name: 'a countersign step that also names a role of its own', mutate: (d) => { twoBureaus(d); d.machine.states.countyReview.meta.assignee = 'county_office'; }, code: 'countersign-conflict', path: `${S}/countyReview/meta/assignee` },
   { name: 'a countersign step that is also decided by several approvers', mutate: (d) => { twoBureaus(d); d.machine.states.countyReview.meta.approval = { mode: 'all' }; }, code: 'countersign-conflict', path: `${S}/countyReview/meta/approval` },
   { name: 'a countersign by one department (warning)', mutate: (d) => twoBureaus(d).departments.pop(), code: 'countersign-one-department', path: `${CS}/departments` },
+  { name: 'a countersign on a state with steps inside', mutate: (d) => {
+    const rule = twoBureaus(d);
+    delete d.machine.states.countyReview.meta.countersign;
+    d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {} } };
+    d.machine.states.mobilising.meta.countersign = rule;
+  }, code: 'countersign-not-a-step', path: `${S}/mobilising/meta/countersign` },
   { name: 'a countersign step that takes no approval', mutate: (d) => {
     const rule = twoBureaus(d);
     d.machine.states.mobilising.meta = { label: '思想动员', form: 'visit', countersign: rule };
