@@ -187,3 +187,11 @@ describe('the checker and a countersign', () => {
     expect(report.reviewerGates.find((g) => g.state === 'jointReview')?.roles).toEqual(['housing_bureau', 'finance_bureau']);
   });
 });
+
+describe('docs/approvals.md', () => {
+  it('shows the shipped two-bureau process as it is', () => {
+    const doc = readFileSync(join(definitionsDir, '..', 'docs', 'approvals.md'), 'utf8');
+    const block = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as { id?: string }).find((b) => b.id === 'housing-subsidy');
+    expect(block).toEqual(shipped);
+  });
+});
