@@ -8,6 +8,7 @@ import { addDepartment, addNewDepartment, dropCountersign, makeCountersign, move
 import { graphOf } from '../../designer/src/author/flow/graphModel';
 import { addState, addTransition, setEvent, setMeta, setTransition } from '../../designer/src/author/flow/machineEdit';
 import { withFields } from '../../designer/src/author/form/FormBuilder';
+import { describeChanges } from '../../designer/src/author/publish/describeChanges';
 import { newField } from '../../designer/src/author/form/formModel';
 import { cadre, VILLAGE } from '../helpers/people';
 
@@ -95,5 +96,8 @@ describe('a countersign drawn in the step panel', () => {
     const joint = makeCountersign(d, ['filling']);
     expect(joint.machine.states.filling!.meta).toEqual({ label: d.machine.states.filling!.meta!.label, form: 'apply', countersign: { order: 'sequential', departments: [{ label: '县住建局', role: 'county_office', level: 'county', mode: 'any' }] } });
     expect(dropCountersign(joint, ['filling']).machine.states.filling!.meta).toEqual({ label: d.machine.states.filling!.meta!.label, form: 'apply', assignee: 'county_office' });
+    // What publishing says of it: the step's new way of deciding, not a step left with no role.
+    expect(describeChanges(d, joint)).toEqual([`环节「${d.machine.states.filling!.meta!.label}」改为联审：县住建局`]);
+    expect(describeChanges(joint, dropCountersign(joint, ['filling']))).toContain(`环节「${d.machine.states.filling!.meta!.label}」不再由多部门联审`);
   });
 });

@@ -2,9 +2,13 @@
 import type { Definition, Department, Level, StateNodeConfig } from '../../../../engine/index';
 import { newRoleId, roleEntry } from '../roleModel';
 import { setMeta, stateAt } from './machineEdit';
+import { t } from '../../i18n';
 
 type Meta = NonNullable<StateNodeConfig['meta']>;
 export type Countersign = NonNullable<Meta['countersign']>;
+
+/** The departments as people read them: in their order (住建局 → 财政局), or side by side when they sign at once. */
+export const departmentsText = (c: Countersign): string => c.departments.map((x) => x.label).join(c.order === 'sequential' ? ' → ' : t('common.listComma'));
 
 const metaOf = (d: Definition, path: string[]): Meta => stateAt(d, path)?.meta ?? {};
 

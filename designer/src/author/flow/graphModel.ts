@@ -2,6 +2,7 @@
 import { resolveTarget, walkMachine, walkTransitions } from '../../../../engine/index';
 import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { describeGuard, eventFormOf } from './conditions';
+import { departmentsText } from './countersignModel';
 import { deadlineOf } from './machineEdit';
 import { t } from '../../i18n';
 
@@ -54,7 +55,7 @@ export function graphOf(d: Definition): { nodes: StateNodeData[]; edges: FlowEdg
       form: form ? d.forms[form]?.title ?? form : undefined,
       // A countersign is one step, its departments named in their order (→) or side by side.
       assignee: countersign
-        ? t('graphModel.countersign', { departments: countersign.departments.map((x) => x.label).join(countersign.order === 'sequential' ? ' → ' : t('common.listComma')) })
+        ? t('graphModel.countersign', { departments: departmentsText(countersign) })
         : assignee ? d.roles[assignee]?.label ?? assignee : undefined,
       deadline: deadlineText(d, s.path),
       final: s.kind === 'final', compound: s.kind === 'compound' || s.kind === 'parallel',
