@@ -175,9 +175,14 @@ function countersignStep(compiled: CompiledProcess, nodes: readonly LiveNode[], 
   return undefined;
 }
 
+const countersigning = new WeakMap<CompiledProcess, boolean>();
+
 /** The case's active countersign steps, each with its signatures so far and the departments whose turn it is. */
 export function countersignsNow(compiled: CompiledProcess, snapshot: CaseSnapshot): { step: StateInfo; state: CountersignState; due: Department[] }[] {
-  if (snapshot.status !== 'active') return [];
+  let any = countersigning.get(compiled);
+  if (any === undefined) countersigning.set(compiled, (any = [...compiled.states.values()].some((s) => s.countersign)));
+  // Most processes have none: then the case's snapshot is not restored to look for one.
+  if (!any || snapshot.status !== 'active') return [];
   return currentSteps(compiled, snapshot).flatMap((step) => {
     if (!step.countersign) return [];
     const state = countersignState(snapshot, step.id);

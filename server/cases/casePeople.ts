@@ -30,8 +30,6 @@ export async function peopleWhoSee(k: Kysely<Database>, county: string, unitPath
  * the case is at no countersign step.
  */
 export async function departmentHolders(k: Kysely<Database>, county: string, compiled: CompiledProcess, snapshot: CaseSnapshot, orgPath: string): Promise<Record<string, string[]> | undefined> {
-  // Most processes have none: then the case's snapshot is not restored to look for one.
-  if (![...compiled.states.values()].some((s) => s.countersign)) return undefined;
   const departments = countersignsNow(compiled, snapshot).flatMap((c) => c.step.countersign!.departments);
   if (!departments.length) return undefined;
   const rows = await k.selectFrom('grants as g')
