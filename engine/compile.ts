@@ -3,6 +3,7 @@ import { BUDGET, Meter, UncountedMeter } from './budget';
 import { beyondCalendar, calendarOf, defaultCalendar } from './calendars';
 import { type ActionEntry, findAction, findGuard, type GuardTools, type RunEvent } from './catalogue/index';
 import { contentHash } from './contentHash';
+import type { CountersignRule } from './countersign';
 import { computedDelay, delayEnd, type ResolvedDelay, resolveDelay } from './delays';
 import { compileCondition, compileForm, type ValidateFunction } from './formAjv';
 import { countsWorkingDays, endOfDay, FormulaFault, formulaValue, hasComputedFields } from './formula/index';
@@ -32,6 +33,8 @@ export interface StateInfo {
   outcome?: string;
   /** Decided by several approvers (会签, 或签, a share of them). */
   approval?: ApprovalRule;
+  /** 联审 across departments, each signing by its own role and rule. */
+  countersign?: CountersignRule;
 }
 
 /** A step's approval rule (`meta.approval`). */
@@ -371,6 +374,7 @@ function build(def: Definition, calendar: Calendar, hash: string, { metered = tr
     if (meta.sla) info.sla = meta.sla;
     if (meta.outcome) info.outcome = meta.outcome;
     if (meta.approval) info.approval = meta.approval as ApprovalRule;
+    if (meta.countersign) info.countersign = meta.countersign;
     states.set(s.id, Object.freeze(info));
   }
 

@@ -32,7 +32,9 @@ export { actionList, DEFAULT_MACHINE_ID, machineIdOf, pathKey, resolveTarget, st
 export { maskCaseData, maskedData, maskEventData, maskPersonal, personalFieldAt, personalFields, personalKind, personalTexts, titleIsPersonal, type MaskedValue, type PersonalField, type PersonalKind } from './personal';
 export { type OrderedStep, progressOf, type ProgressStep, stepOrder } from './stepOrder';
 export { type Ballot } from './approval';
-export { ADD_SIGNER_EVENT, availableEvents, caseProgress, eventsFor, eventsForOthers, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
+/** 联审 across departments: each department's rule and turn, and where a case's countersign stands (the case page). */
+export { type CountersignRule, type CountersignView, type Department, type DepartmentHolders, type DepartmentView } from './countersign';
+export { ADD_SIGNER_EVENT, availableEvents, caseProgress, countersignsNow, currentCountersign, eventsFor, eventsForOthers, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT, dueAtOf, REJECTION_MESSAGES, startCase, transition, type Accepted, type Rejected, type TransitionOptions, type TransitionResult } from './transition';
 export { acceptedTypes, FILE_REF_PROPERTIES, type FileFieldSpec, type FileRef, fileRefsIn, hasFileFields, isFileField } from './files';
 export { calendarStatus, calendarYearProblems, layerCalendar, RECALENDAR_EVENT, refreshedDeadlines, type CalendarStatus, type CalendarYear, type RecalendarData } from './recalendar';
 export { type StepLimits } from './stepLimits';

@@ -4,6 +4,7 @@ import { findAction, type RunEvent } from './catalogue/index';
 import { returnFieldProblem } from './returnField';
 import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
+import { countersignState, type CountersignState, type CountersignView, countersignView, decide, type Department, type DepartmentHolders, departmentsDue, mayDecide } from './countersign';
 import { type Ending, type LiveNode, Plans, type Ran } from './plans';
 import { fieldLabel, toFieldErrors, unknownFieldErrors } from './fieldErrors';
 import { computeFormFields, ComputedFieldOverrun, FormulaFault } from './formula/index';
@@ -29,6 +30,13 @@ export interface TransitionOptions {
    * so a replay counts the same. Not needed when the step's approvers come from a form.
    */
   approvers?: readonly string[];
+  /**
+   * The people of each department of a countersign step (联审), by the department's role: those
+   * holding it where the case is (at the department's level), as the caller knows them at this
+   * moment; recorded with the event so a replay counts the same. Without them (the designer's
+   * simulator), the actor's grants say whose turn they are in and each department needs one signature.
+   */
+  holders?: DepartmentHolders;
   /** What the step may store (stepLimits.ts), checked before anything is written; absent, nothing is checked (a replay). */
   limits?: StepLimits;
 }
@@ -70,6 +78,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionCode, string>> = {
   'already-approved': '您已同意过，正在等待其他审批人',
   'claimed-by-other': '这一步已由他人认领办理',
   'waiting-for-signer': '您请的加签人还没有审批，请等其审批后再办理',
+  'not-their-turn': '还没轮到您所在的部门审批，或本部门已审批完毕',
   'too-large': '这一步要保存的内容超过了上限，案件没有任何改变',
   'formula-error': '流程中的公式出错（如除数为零），这一步没有办理，案件没有任何改变',
 };
@@ -157,6 +166,36 @@ function ballotStep(compiled: CompiledProcess, nodes: readonly LiveNode[], type:
   return undefined;
 }
 
+/** The active countersign step (联审) that takes this event, if any. */
+function countersignStep(compiled: CompiledProcess, nodes: readonly LiveNode[], type: string): StateInfo | undefined {
+  for (const node of nodes) {
+    const info = compiled.states.get(node.id);
+    if (info?.countersign && node.type === 'atomic' && handles(compiled, node, type)) return info;
+  }
+  return undefined;
+}
+
+const countersigning = new WeakMap<CompiledProcess, boolean>();
+
+/** The case's active countersign steps, each with its signatures so far and the departments whose turn it is. */
+export function countersignsNow(compiled: CompiledProcess, snapshot: CaseSnapshot): { step: StateInfo; state: CountersignState; due: Department[] }[] {
+  let any = countersigning.get(compiled);
+  if (any === undefined) countersigning.set(compiled, (any = [...compiled.states.values()].some((s) => s.countersign)));
+  // Most processes have none: then the case's snapshot is not restored to look for one.
+  if (!any || snapshot.status !== 'active') return [];
+  return currentSteps(compiled, snapshot).flatMap((step) => {
+    if (!step.countersign) return [];
+    const state = countersignState(snapshot, step.id);
+    return [{ step, state, due: departmentsDue(step.countersign, state) }];
+  });
+}
+
+/** Where the case's countersign step stands, department by department, if it is at one (for the case page). */
+export function currentCountersign(compiled: CompiledProcess, snapshot: CaseSnapshot, holders?: DepartmentHolders): CountersignView | null {
+  const now = countersignsNow(compiled, snapshot)[0];
+  return now ? countersignView(now.step.id, now.step.label, now.step.countersign!, now.state, holders) : null;
+}
+
 /** True when the actor was added (加签) to an active step that takes this decision: they may decide there whatever their role. */
 function isAdded(compiled: CompiledProcess, snapshot: CaseSnapshot, type: string, actorId: string): boolean {
   if (!snapshot.added) return false;
@@ -218,8 +257,14 @@ export function availableEvents(compiled: CompiledProcess, snapshot: CaseSnapsho
   for (const type of Object.keys(events)) {
     const spec = events[type]!;
     if (spec.system || !anyHandles(compiled, nodes, type)) continue;
-    const addedHere = (spec.kind === 'approve' || spec.kind === 'return') && isAdded(compiled, snapshot, type, actor.id);
-    if (!addedHere && !mayAct(spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, nodes, type)) : spec.roles, actor, unitPath)) continue;
+    const decides = spec.kind === 'approve' || spec.kind === 'return';
+    // At a countersign step its departments decide, each in its turn, whatever the event's roles.
+    const signing = decides ? countersignStep(compiled, nodes, type) : undefined;
+    if (signing) {
+      if (!mayDecide(spec.kind as 'approve' | 'return', signing.countersign!, countersignState(snapshot, signing.id), actor, unitPath)) continue;
+    } else if (!(decides && isAdded(compiled, snapshot, type, actor.id)) && !mayAct(spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, nodes, type)) : spec.roles, actor, unitPath)) {
+      continue;
+    }
     const form = spec.data === 'step' ? stepForm(compiled, nodes, type) : spec.data;
     out.push({ type, label: spec.label, kind: spec.kind ?? 'other', ...(form ? { form } : {}) });
   }
@@ -238,7 +283,10 @@ export function eventsForOthers(compiled: CompiledProcess, snapshot: CaseSnapsho
   const out: { type: string; label: string; roles: string[] }[] = [];
   for (const [type, spec] of Object.entries(compiled.definition.events)) {
     if (spec.system || open.has(type) || !anyHandles(compiled, nodes, type)) continue;
-    const roles = spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, nodes, type)) : (spec.roles ?? []);
+    const signing = spec.kind === 'approve' || spec.kind === 'return' ? countersignStep(compiled, nodes, type) : undefined;
+    const roles = signing
+      ? departmentsDue(signing.countersign!, countersignState(snapshot, signing.id)).map((d) => d.role)
+      : spec.onlyAssignee ? rolesInStep(spec, stepAssignees(compiled, nodes, type)) : (spec.roles ?? []);
     out.push({ type, label: spec.label, roles: roles.map((r) => (typeof r === 'string' ? r : r.role)) });
   }
   return out;
@@ -407,10 +455,10 @@ interface Run extends Ran {
   live?: AnyMachineSnapshot;
 }
 
-/** What a snapshot holds for its active steps besides XState's own state: votes, claims, people added, waits. */
-const HELD = ['votes', 'claims', 'added', 'waitFor'] as const;
+/** What a snapshot holds for its active steps besides XState's own state: votes, claims, people added, waits, countersigns. */
+const HELD = ['votes', 'claims', 'added', 'waitFor', 'countersigns'] as const;
 
-function accepted(compiled: CompiledProcess, run: Run, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, 'votes' | 'claims' | 'added' | 'waitFor'> = {}): Accepted {
+function accepted(compiled: CompiledProcess, run: Run, now: number, formId?: string, data?: unknown, held: Pick<CaseSnapshot, (typeof HELD)[number]> = {}): Accepted {
   const { ending, context } = run;
   const effects = collectEffects(compiled, context, now);
   const persisted: CaseSnapshot = { status: ending.status, value: ending.value, historyValue: ending.historyValue, context, children: {} };
@@ -629,20 +677,26 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
   const isTimer = type.startsWith('xstate.after.');
   if (!spec && !isTimer) return reject('unknown-event');
+  const decides = spec?.kind === 'approve' || spec?.kind === 'return';
   // Someone added to this decision (加签) decides there whatever their role.
-  const added = !options.system && (spec?.kind === 'approve' || spec?.kind === 'return') && isAdded(compiled, snapshot, type, options.actor.id);
+  const added = !options.system && decides && isAdded(compiled, snapshot, type, options.actor.id);
+  // At a countersign step (联审) its departments decide, each in its turn, whatever the event's roles (a replay too: its people are recorded).
+  const signing = decides ? countersignStep(compiled, activeNodes(compiled, snapshot) ?? [], type) : undefined;
+  const signed = signing && decide(spec!.kind as 'approve' | 'return', signing.countersign!, countersignState(snapshot, signing.id), options.actor, options.unitPath, options.holders);
+  if (signed && !signed.ok) return reject(signed.code, [], signed.message);
+  const byRight = added || Boolean(signed);
   if (isTimer || spec?.system) {
     if (!options.system) return reject('forbidden-role');
-  } else if (!options.system && !added && !mayAct(spec!.roles, options.actor, options.unitPath)) {
+  } else if (!options.system && !byRight && !mayAct(spec!.roles, options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
   const nodes = activeNodes(compiled, snapshot);
   if (!nodes) return reject('invalid-snapshot');
   if (!anyHandles(compiled, nodes, type)) return reject('not-allowed-in-state');
-  if (!options.system && !added && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, nodes, type)), options.actor, options.unitPath)) {
+  if (!options.system && !byRight && spec?.onlyAssignee && !mayAct(rolesInStep(spec, stepAssignees(compiled, nodes, type)), options.actor, options.unitPath)) {
     return reject('forbidden-role');
   }
-  const holder = options.system || added ? undefined : claimedBy(compiled, nodes, type, snapshot.claims);
+  const holder = options.system || byRight ? undefined : claimedBy(compiled, nodes, type, snapshot.claims);
   if (holder && holder !== options.actor.id) return reject('claimed-by-other');
 
   const formId = spec?.data === 'step' ? stepForm(compiled, nodes, type) : spec?.data;
@@ -674,6 +728,12 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
   }
 
   const now = toMs(options.now);
+  // A countersign: an approval is counted until every department has signed.
+  if (signing && signed && !signed.complete && spec!.kind === 'approve') {
+    const stay = stayed(compiled, snapshot, { ...snapshot, countersigns: { ...(snapshot.countersigns ?? {}), [signing.id]: signed.next } });
+    if (formId) Object.assign(stay, { formId, data });
+    return stay;
+  }
   // A step decided by several approvers: an approval is counted until the step's rule is met.
   const step = spec && (spec.kind === 'approve' || spec.kind === 'return') ? ballotStep(compiled, nodes, type, snapshot) : undefined;
   const ballot = step && ballotOf(step, snapshot.votes, snapshot.added?.[step.id], snapshot.context.data, options.approvers);

@@ -60,6 +60,8 @@ export interface CaseSnapshot {
   added?: Record<string, string[]>;
   /** 加签 before oneself: step → the person who added → those whose approval must come first. */
   waitFor?: Record<string, Record<string, string[]>>;
+  /** 联审 across departments: step (XState id) → who has signed for each department (by its role), and the departments done. */
+  countersigns?: Record<string, { signed: Record<string, string[]>; done: string[] }>;
 }
 
 /** XState state value: a state name, or an object for nested and parallel states. */
@@ -100,6 +102,7 @@ export type RejectionCode =
   | 'already-approved'
   | 'claimed-by-other'
   | 'waiting-for-signer'
+  | 'not-their-turn'
   | 'too-large'
   | 'formula-error';
 

@@ -59,6 +59,7 @@ export const errorCatalogue = {
   CF_ALREADY_APPROVED: { status: 409, message: REJECTION_MESSAGES['already-approved'] },
   CF_CLAIMED: { status: 409, message: REJECTION_MESSAGES['claimed-by-other'] },
   CF_WAITING_FOR_SIGNER: { status: 409, message: REJECTION_MESSAGES['waiting-for-signer'] },
+  CF_NOT_YOUR_TURN: { status: 409, message: REJECTION_MESSAGES['not-their-turn'] },
   CF_COPY_LIMIT: { status: 429, message: '抄送的人数已达上限' },
   CF_WITHDRAW_TOO_LATE: { status: 422, message: '已有人办理过这个案件，不能再撤销（可请审核人退回）' },
   CF_NOT_ALLOWED_IN_STATE: { status: 422, message: REJECTION_MESSAGES['not-allowed-in-state'] },
@@ -110,6 +111,7 @@ const REJECTION_CODES: Record<RejectionCode, ErrorCode> = {
   'already-approved': 'CF_ALREADY_APPROVED',
   'claimed-by-other': 'CF_CLAIMED',
   'waiting-for-signer': 'CF_WAITING_FOR_SIGNER',
+  'not-their-turn': 'CF_NOT_YOUR_TURN',
   'too-large': 'CF_STEP_TOO_LARGE',
   'formula-error': 'CF_FORMULA_ERROR',
 };

@@ -25,6 +25,11 @@ export interface CaseDetail {
   copyTo: { id: string; name: string }[];
   /** Where the vote of a step several approvers decide stands. */
   ballot: { label: string; mode: 'all' | 'any' | 'ratio' | 'one'; needed: number; approved: string[]; waiting: string[] } | null;
+  /** Where a countersign by several departments (联审) stands, department by department (names of who signed and who is awaited). */
+  countersign: {
+    label: string; order: 'sequential' | 'parallel';
+    departments: { label: string; mode: 'all' | 'any' | 'ratio'; status: 'signed' | 'due' | 'later'; needed: number; signed: string[]; waiting: string[] }[];
+  } | null;
   form: (CaseFormDef & { id: string }) | null;
   forms: Record<string, CaseFormDef>;
   events: { type: string; label: string; kind: string; form?: string }[];

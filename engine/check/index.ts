@@ -3,6 +3,7 @@ import { compile, DefinitionError } from '../compile';
 import { walkMachine, walkTransitions } from '../stateWalk';
 import type { Definition } from '../types';
 import { checkCatalogueRefs, findRefs } from './catalogueRefs';
+import { checkCountersigns } from './countersigns';
 import { checkDataPaths } from './dataPaths';
 import { checkFlow } from './flow';
 import { checkForms } from './forms';
@@ -63,6 +64,7 @@ function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
     ...checkSpawns(def, refs, options.processExists),
     ...checkRolesHeld(def, states, options.roleHeld),
     ...checkApprovals(def, states, transitions, options.roleHeld),
+    ...checkCountersigns(def, states, transitions, options.roleHeld),
   ];
   if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
     problems.push(...checkDataPaths(def, states, transitions, refs), ...checkReadOrder(def, states, transitions, refs), ...checkPersonalCopies(def, refs));

@@ -107,6 +107,11 @@ export const problemCatalogue = {
   'approval-ratio-unused': w((a) => `「${a.state}」写了审批比例（ratio），但方式是${a.mode}，比例不起作用：按比例审批请把 mode 设为 "ratio"`, (a) => `"${a.state}" gives a ratio, but its mode (${a.mode}) does not count one: use mode "ratio"`),
   'approval-no-approve': e((a) => `「${a.state}」设为多人审批，但在这一步没有「同意」类操作（kind: approve）`, (a) => `"${a.state}" is decided by several approvers but takes no approve-kind event`),
   'approval-no-approvers': e((a) => `「${a.state}」设为多人审批，但${a.why}：这一步没有人能审批`, (a) => `"${a.state}" is decided by several approvers but nobody can approve it (${a.why})`),
+  'countersign-conflict': e((a) => `「${a.state}」设为多部门联审（countersign），又设了${a.what}：联审由各部门按各自的角色和规则审批，请去掉${a.what}`, (a) => `"${a.state}" is countersigned by departments but also sets ${a.what}: the departments decide; remove it`),
+  'countersign-not-a-step': e((a) => `「${a.state}」含有子状态或是终止状态，不是一个办理环节：联审只能设在单个办理环节上`, (a) => `"${a.state}" is not a single step (it has children, or is final): a countersign goes on one step`),
+  'countersign-one-department': w((a) => `「${a.state}」的联审只有一个部门「${a.department}」：一个部门内的多人审批请用「多人审批」（approval），联审至少要两个部门`, (a) => `"${a.state}" is countersigned by one department only ("${a.department}"): use approval for several people of one department`),
+  'countersign-role-twice': e((a) => `「${a.state}」的联审中「${a.department}」和「${a.other}」用了同一个角色「${a.role}」：每个部门要有自己的角色，否则分不清谁代表哪个部门`, (a) => `"${a.state}": departments "${a.department}" and "${a.other}" use the same role "${a.role}"`),
+  'countersign-no-holder': e((a) => `「${a.state}」的联审中「${a.department}」没有人能审批：${a.why}，案件会一直停在这一步`, (a) => `"${a.state}": nobody can sign for department "${a.department}" (${a.why})`),
   'role-unheld': w((a) => `角色「${a.role}」本县还没有任何人担任：${a.where}将没人能办理`, (a) => `no user of the county holds role "${a.role}"`),
 } satisfies Record<string, Entry>;
 

@@ -23,9 +23,11 @@ export function checkReferences(def: Definition, states: WalkedState[], transiti
     if (!has(def.forms, form)) out.push(problem('form-unknown', pointer, { form }));
   };
 
+  // At a countersign step its departments approve and return, whatever the event's roles.
+  const byDepartments = new Set(transitions.filter((t) => t.source.node.meta?.countersign && ['approve', 'return'].includes(has(def.events, t.trigger) ? (def.events[t.trigger]!.kind ?? '') : '')).map((t) => t.trigger));
   for (const [type, spec] of Object.entries(def.events)) {
     const at = `/events/${type}`;
-    if (!spec.system && !(spec.roles ?? []).length) out.push(problem('event-no-role', `${at}/roles`, { event: type }));
+    if (!spec.system && !(spec.roles ?? []).length && !byDepartments.has(type)) out.push(problem('event-no-role', `${at}/roles`, { event: type }));
     (spec.roles ?? []).forEach((r, i) => useRole(roleName(r), `${at}/roles/${i}`));
     if (spec.data && spec.data !== 'step') useForm(spec.data, `${at}/data`);
   }
@@ -38,6 +40,7 @@ export function checkReferences(def: Definition, states: WalkedState[], transiti
   for (const s of states) {
     if (s.node.meta?.form) useForm(s.node.meta.form, `${s.pointer}/meta/form`);
     if (s.node.meta?.assignee) useRole(s.node.meta.assignee, `${s.pointer}/meta/assignee`);
+    s.node.meta?.countersign?.departments.forEach((d, i) => useRole(d.role, `${s.pointer}/meta/countersign/departments/${i}/role`));
   }
   for (const ref of refs) {
     // A compute into a field of a form (where the form's data is kept) overwrites what the cadre typed there.

@@ -33,7 +33,9 @@ export function reviewerGates(def: Definition, states: WalkedState[], transition
       for (const t of transitions) {
         if (t.source !== cur || !t.targets.length || !Object.hasOwn(def.events, t.trigger)) continue;
         const spec = def.events[t.trigger]!;
-        for (const role of rolesInStep(spec, assignees).map((r) => (typeof r === 'string' ? r : r.role))) {
+        // At a countersign step its departments approve and return.
+        const departments = s.node.meta?.countersign && (spec.kind === 'approve' || spec.kind === 'return') ? s.node.meta.countersign.departments.map((d) => d.role) : undefined;
+        for (const role of departments ?? rolesInStep(spec, assignees).map((r) => (typeof r === 'string' ? r : r.role))) {
           roles.add(role);
           if (isCadreRole(def, role)) cadreCan = true;
         }

@@ -31,6 +31,8 @@ export interface EventBody {
   comment?: string;
   /** Who could approve a step several decide, when this event was taken (so a replay counts the same). */
   approvers?: string[];
+  /** The people of each department of a countersign step (by role) when this event was taken (so a replay counts the same). */
+  holders?: Record<string, string[]>;
 }
 
 /** The chain lane of a case: a stable hash of its id. */

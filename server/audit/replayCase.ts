@@ -14,7 +14,7 @@ export async function replayCase(k: Kysely<Database>, county: string, caseId: st
   let snapshot: CaseSnapshot | null = null;
   for (const row of rows) {
     const e = JSON.parse(row.body) as EventBody;
-    const options = { now: Date.parse(e.at), actor: { id: e.actor.id, name: e.actor.name, grants: [] }, unitPath, system: true, ...(e.approvers ? { approvers: e.approvers } : {}) };
+    const options = { now: Date.parse(e.at), actor: { id: e.actor.id, name: e.actor.name, grants: [] }, unitPath, system: true, ...(e.approvers ? { approvers: e.approvers } : {}), ...(e.holders ? { holders: e.holders } : {}) };
     const r: TransitionResult = snapshot === null
       ? startCase(compiled, { ...options, data: (e.data ?? {}) as Record<string, unknown> })
       : transition(compiled, snapshot, { type: e.type, data: e.data }, options);

@@ -1,15 +1,12 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import type { CompiledProcess, StateInfo } from '../../engine/index';
-import { availableEvents, mayAct, pathKey, rolesInStep } from '../../engine/index';
+import type { CaseSnapshot, CompiledProcess, StateInfo } from '../../engine/index';
+import { availableEvents, countersignsNow, mayAct, pathKey, rolesInStep } from '../../engine/index';
 import type { Database } from '../db/schema';
 import { loadProcess } from '../processes';
 import { type UserActor, underRoots, visibleRoots } from '../rights';
 import { type CaseView, caseView, snapshotOf } from './caseView';
 import { personalDigest } from './personalSearch';
 import { shownToAll } from './personalView';
-
-/** Who has claimed a case's steps, from its stored snapshot. */
-const claimsOf = (r: { snapshot: unknown }) => snapshotOf(r).claims;
 
 const byKey = new WeakMap<CompiledProcess, Map<string, StateInfo>>();
 /** A process's states by their key in the case row ('mobilising.visiting'), made once per compiled version. */
@@ -19,8 +16,9 @@ export function statesByKey(compiled: CompiledProcess): Map<string, StateInfo> {
   return m;
 }
 
-/** Adds each case's step label, process title (from its compiled version), its unit's name and who holds it, for lists. */
-export async function withLabels(k: Kysely<Database>, county: string, items: CaseView[], claims: (Record<string, string> | undefined)[] = []): Promise<CaseView[]> {
+/** Adds each case's step label, process title (from its compiled version), its unit's name and who holds it (from its snapshot, when given), for lists. */
+export async function withLabels(k: Kysely<Database>, county: string, items: CaseView[], snapshots: CaseSnapshot[] = []): Promise<CaseView[]> {
+  const claims = snapshots.map((s) => s.claims);
   const unitIds = [...new Set(items.map((c) => c.orgUnitId))];
   const units = unitIds.length ? await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', county).where('id', 'in', unitIds).execute() : [];
   const unitNames = new Map(units.map((u) => [u.id, u.name]));
@@ -39,7 +37,9 @@ export async function withLabels(k: Kysely<Database>, county: string, items: Cas
     // A step's role may be set on the state around it (思想动员 › 入户走访).
     const assigneeOf = (key: string): string | undefined => infos.get(key)?.assignee ?? (key.includes('.') ? assigneeOf(key.slice(0, key.lastIndexOf('.'))) : undefined);
     const roles = c.stateKey.split(',').map(assigneeOf).filter((r): r is string => Boolean(r));
-    const holder = claimant ? people.find((u) => u.id === claimant)?.display_name : [...new Set(roles)].map((r) => p.compiled.definition.roles[r]?.label ?? r).join('、');
+    // At a countersign, the departments whose turn it is.
+    const signing = snapshots[i] ? countersignsNow(p.compiled, snapshots[i]).flatMap((s) => s.due.map((d) => d.label)) : [];
+    const holder = claimant ? people.find((u) => u.id === claimant)?.display_name : [...new Set(roles.map((r) => p.compiled.definition.roles[r]?.label ?? r)), ...signing].join('、');
     if (holder) c.holder = holder;
   }
   return items;
@@ -146,10 +146,10 @@ export async function listCases(k: Kysely<Database>, actor: UserActor, f: CaseFi
       .$if(Boolean(f.processId), (c) => c.where('process_id', '=', f.processId!)).$if(Boolean(f.status), (c) => c.where('status', '=', f.status!)).executeTakeFirstOrThrow()
     : q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   const [rows, count] = await Promise.all([q.selectAll().orderBy(orderOf(f.sort ?? (f.overdue ? 'due' : '-updated'))).limit(pageSize).offset((page - 1) * pageSize).execute(), counted]);
-  return { items: await withLabels(k, actor.county, await shownToAll(k, actor, rows, rows.map((r) => caseView(r, now))), rows.map(claimsOf)), total: Number(count.n), page, pageSize };
+  return { items: await withLabels(k, actor.county, await shownToAll(k, actor, rows, rows.map((r) => caseView(r, now))), rows.map(snapshotOf)), total: Number(count.n), page, pageSize };
 }
 
-/** The leaf state keys of a process where some role of the actor can act (event roles, assignee narrowing). */
+/** The leaf state keys of a process where some role of the actor can act (event roles, assignee narrowing; at a countersign, approving and returning are its departments'). */
 function actionableStates(compiled: CompiledProcess, actor: UserActor): string[] {
   const def = compiled.definition;
   const out: string[] = [];
@@ -162,11 +162,36 @@ function actionableStates(compiled: CompiledProcess, actor: UserActor): string[]
     const events = new Set(chain.flatMap((o) => [...(compiled.handledEvents.get(o.id) ?? [])]));
     const can = [...events].some((type) => {
       const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined;
-      if (!spec || spec.system) return false;
+      if (!spec || spec.system || (s.countersign && (spec.kind === 'approve' || spec.kind === 'return'))) return false;
       const roles = rolesInStep(spec, assignees);
       return actor.grants.some((g) => mayAct(roles, actor, g.unitPath));
     });
     if (can) out.push(pathKey(s.path));
+  }
+  return out;
+}
+
+/**
+ * Cases of a process at a countersign step where one of the actor's departments (of role `role`)
+ * has its turn and the actor has not signed for it yet: read from the signatures in the snapshot.
+ * One condition per department of that role, under the units where the actor holds it (at the
+ * department's level).
+ */
+async function countersignTurns(k: Kysely<Database>, asRole: UserActor, role: string, compiled: CompiledProcess, at: { processId: string; version: number }, orgUnitId: string | undefined): Promise<RawBuilder<boolean>[]> {
+  const out: RawBuilder<boolean>[] = [];
+  for (const step of compiled.states.values()) {
+    const rule = step.countersign;
+    if (!rule) continue;
+    for (const [i, d] of rule.departments.entries()) {
+      if (d.role !== role) continue;
+      const roots = await scopeRoots(k, { ...asRole, grants: asRole.grants.filter((g) => !d.level || g.level === d.level) }, orgUnitId);
+      if (!roots.length) continue;
+      const done = sql`coalesce(snapshot #> ${['countersigns', step.id, 'done']}::text[], '[]'::jsonb)`;
+      const signed = sql`coalesce(snapshot #> ${['countersigns', step.id, 'signed', d.role]}::text[], '[]'::jsonb)`;
+      const before = rule.order === 'sequential' ? rule.departments.slice(0, i).map((x) => x.role) : [];
+      out.push(sql<boolean>`(process_version = ${at.version} AND ${inStates(at.processId, [pathKey(step.path)], roots)}
+        AND NOT ${done} @> ${JSON.stringify([d.role])}::jsonb AND ${done} @> ${JSON.stringify(before)}::jsonb AND NOT ${signed} @> ${JSON.stringify([asRole.id])}::jsonb)`);
+    }
   }
   return out;
 }
@@ -220,6 +245,10 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
       if (seen && seen.states.join('\n') !== states.join('\n')) countable = false;
       unversioned.set(key, { processId: v.process_id, roots, states });
       if (states.length) conditions.push(sql<boolean>`(process_version = ${v.process_version} AND ${inStates(v.process_id, states, roots)})`);
+      // A countersign's turn is in the case's signatures, which the counters do not keep: such an inbox is counted case by case.
+      const turns = p ? await countersignTurns(k, asRole, role, p.compiled, { processId: v.process_id, version: v.process_version }, f.orgUnitId) : [];
+      if (turns.length) countable = false;
+      conditions.push(...turns);
     }
   }
   // People added to a step's decision (加签) have it in their inbox too, whatever their role.
@@ -234,7 +263,7 @@ export async function listTasks(k: Kysely<Database>, actor: UserActor, f: CaseFi
     q.selectAll().orderBy(f.sort ? orderOf(f.sort) : sql`due_at ASC NULLS LAST, updated_at ASC, id`).limit(pageSize).offset((page - 1) * pageSize).execute(),
     countable ? inboxFromCounters(k, actor, [...unversioned.values()].filter((u) => u.states.length).map((u) => inStates(u.processId, u.states, u.roots)), byRole, addedToMe) : q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
   ]);
-  const items = await withLabels(k, actor.county, await shownToAll(k, actor, rows, rows.map((r) => caseView(r, now))), rows.map(claimsOf));
+  const items = await withLabels(k, actor.county, await shownToAll(k, actor, rows, rows.map((r) => caseView(r, now))), rows.map(snapshotOf));
   // What the reviewer may do to a case straight from the inbox, several at once: approvals that need no form.
   for (const [i, r] of rows.entries()) {
     const p = await loadProcess(k, actor.county, r.process_id, r.process_version);

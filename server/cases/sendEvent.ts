@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { currentSteps, transition, uniqueKeyOf } from '../../engine/index';
+import { countersignsNow, currentSteps, transition, uniqueKeyOf } from '../../engine/index';
 import type { CaseSnapshot, CompiledProcess, StepLimits } from '../../engine/index';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
@@ -18,7 +18,7 @@ import { isUniqueKeyClash, refuseDuplicate } from './uniqueKey';
 import { checkFileRefs } from '../files/fileRefs';
 import { notesOf } from '../metrics/notes';
 import { stepMessages, withNotices } from '../messages/stepMessages';
-import { holdersOf } from './casePeople';
+import { departmentHolders, holdersOf } from './casePeople';
 import { isUniqueViolation, replay, requestHash } from './idempotency';
 import { type Step, writeStep } from './writeStep';
 
@@ -139,7 +139,8 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     if (!process) throw new AppError('CF_CASE_CORRUPT');
     const snapshot = snapshotOf(row);
     const approvers = await approversNow(k, county, process.compiled, snapshot, row.org_path);
-    const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+    const holders = await departmentHolders(k, county, process.compiled, snapshot, row.org_path);
+    const result = transition(process.compiled, snapshot, { type: event.type, data: event.data }, { now, actor, unitPath: row.org_path.split('/'), system: system || options.vouched === true, ...(approvers ? { approvers } : {}), ...(holders ? { holders } : {}), ...(options.limits ? { limits: options.limits } : {}) });
     labels.process = row.process_id;
     if (result.ok || Object.hasOwn(process.compiled.definition.events, event.type)) labels.event = event.type;
     if (!result.ok) {
@@ -171,7 +172,7 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     const step: Step = {
       county, caseId, columns: { ...columns, ...(title !== row.title ? { title, maskedTitle: masked } : {}), ...(keyChanged ? { uniqueKey } : {}), ...(personal ? { personal } : {}) }, expectedRev: row.rev,
       previous: { processId: row.process_id, orgPath: row.org_path, state: row.state, status: row.status },
-      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : builtInData(event), from: row.state, to: columns.state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}) },
+      event: { caseId, rev: row.rev + 1, at: now.toISOString(), actor: { id: actor.id, name: actor.name }, type: event.type, data: result.formId ? result.data : builtInData(event), from: row.state, to: columns.state, ...(comment ? { comment } : {}), ...(approvers ? { approvers } : {}), ...(holders ? { holders } : {}) },
       effects: result.effects,
     };
     if (options.firedTimer) step.firedTimer = options.firedTimer;
@@ -181,11 +182,15 @@ async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type:
     if (key) step.idempotency = { userId: actor.id, key, requestHash: hash, status: 200, response: view };
     // Who learns of the step, written by its statement. The built-in hand-overs (认领, 转办, 抄送) tell their own people; 撤销 ends the case.
     const steps = event.type.startsWith('cf.') ? null : currentSteps(process.compiled, result.snapshot);
+    // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
+    const moved = columns.state !== row.state || def.events[event.type]?.kind === 'return';
+    // At a countersign, the departments whose turn has just come are told (the next one in order, once the one before has signed).
+    const dueBefore = moved ? [] : countersignsNow(process.compiled, snapshot).flatMap((c) => c.due.map((d) => d.role));
+    const turns = steps ? countersignsNow(process.compiled, result.snapshot).flatMap((c) => c.due.map((d) => d.role)).filter((r) => !dueBefore.includes(r)) : [];
     if (steps) step.messages = stepMessages({
       processId: row.process_id, caseId, caseTitle: told, processTitle: def.title, orgPath: row.org_path, createdBy: row.created_by, actor: { id: actor.id, name: actor.name },
       label: def.events[event.type]?.label ?? '时限到期', kind: def.events[event.type]?.kind ?? 'other', ...(comment ? { comment } : {}),
-      // A step that stays where it was (a visit logged, an approval that only counted) gives nobody a new task; a return always tells.
-      assignees: columns.state === row.state && def.events[event.type]?.kind !== 'return' ? [] : [...new Set(steps.flatMap((s) => (s.assignee ? [s.assignee] : [])))], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
+      assignees: [...new Set([...(moved ? steps.flatMap((s) => (s.assignee ? [s.assignee] : [])) : []), ...turns])], stepLabel: steps.map((s) => s.label).join('、'), done: result.status === 'done', now,
     });
     step.messages = withNotices(step.messages, result.effects, { processId: row.process_id, caseId, caseTitle: told, processTitle: def.title, orgPath: row.org_path, actorId: actor.id, now });
     const spawns = result.effects.some((e) => e.type === 'spawn');

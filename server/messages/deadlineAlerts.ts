@@ -4,10 +4,10 @@
  * case's unit (escalation). Each reminder is sent once per deadline (case_alerts).
  */
 import { sql } from 'kysely';
-import { currentSteps } from '../../engine/index';
+import { countersignsNow, currentSteps } from '../../engine/index';
 import type { Db } from '../db/open';
 import { loadProcess } from '../processes';
-import { holdersOf } from '../cases/casePeople';
+import { departmentHolders, holdersOf } from '../cases/casePeople';
 import { type MessageKind, writeMessages } from './stepMessages';
 import { snapshotOf } from '../cases/caseView';
 import { shownTitle } from '../cases/personalView';
@@ -44,14 +44,19 @@ export async function alertDeadlines(db: Db, now: Date, dueSoonMs = DUE_SOON_MS,
       const stepLabel = steps.map((s) => s.label).join('、');
       const overdue = c.kind === 'overdue';
       const title = shownTitle(c);
-      const actors = await holdersOf(k, c.county_id, assignees, units);
+      // At a countersign: the people of the departments whose turn it is, who have not signed yet.
+      const signing = countersignsNow(p.compiled, snapshot);
+      const people = signing.length ? await departmentHolders(k, c.county_id, p.compiled, snapshot, c.org_path) : undefined;
+      const awaited = signing.flatMap((s) => s.due.flatMap((d) => (people?.[d.role] ?? []).filter((id) => !(s.state.signed[d.role] ?? []).includes(id))));
+      const actors = [...new Set([...(await holdersOf(k, c.county_id, assignees, units)), ...awaited])];
+      const holding = [...steps.map((s) => def.roles[s.assignee ?? '']?.label), ...signing.flatMap((s) => s.due.map((d) => d.label))].filter(Boolean).join('、');
       const rows = actors.map((user) => ({ user_id: user, kind: c.kind, title: `${overdue ? '已超期' : '即将到期'}：${title}`, body: `${def.title} · ${stepLabel} · 期限 ${fmt(new Date(c.due_at))}` }));
       if (overdue) {
         // The reviewers and supervisors above the case's unit hear of it too, and who holds it.
         const above = Object.entries(def.roles).filter(([, r]) => r.kind === 'reviewer' || r.kind === 'supervisor').map(([id]) => id);
         for (const user of await holdersOf(k, c.county_id, above, units.slice(0, -1))) {
           if (actors.includes(user)) continue;
-          rows.push({ user_id: user, kind: 'overdue', title: `超期提醒：${title}`, body: `${def.title} · ${stepLabel}（${steps.map((s) => def.roles[s.assignee ?? '']?.label).filter(Boolean).join('、') || '办理人'}）· 期限 ${fmt(new Date(c.due_at))}` });
+          rows.push({ user_id: user, kind: 'overdue', title: `超期提醒：${title}`, body: `${def.title} · ${stepLabel}（${holding || '办理人'}）· 期限 ${fmt(new Date(c.due_at))}` });
         }
       }
       await writeMessages(k, { county: c.county_id, processId: c.process_id, caseId: c.id, now }, rows);

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { ADD_SIGNER_EVENT, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentSteps, eventsFor, getPath, maskEventData, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
+import { ADD_SIGNER_EVENT, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentCountersign, currentSteps, eventsFor, getPath, maskEventData, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView, snapshotOf } from '../cases/caseView';
 import { onStep, personalData, withMaskedData } from '../cases/personalView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
-import { holdersOf, peopleWhoSee } from '../cases/casePeople';
+import { departmentHolders, holdersOf, peopleWhoSee } from '../cases/casePeople';
 import { visibleCase } from '../cases/visibleCase';
 import { startCaseService } from '../cases/startCaseService';
 import type { Config } from '../config';
@@ -125,6 +125,18 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
         const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
         // Who has approved, in the order they did; who is still awaited, by name (拼音), the same on every read.
         return { label: b.label, mode: b.mode, needed: b.needed, approved: b.approved.map(name), waiting: b.approvers.filter((a) => !b.approved.includes(a)).map(name).sort((x, y) => x.localeCompare(y, 'zh-CN')) };
+      }),
+      // 联审: department by department, who has signed and who is awaited (by name), whose turn it is.
+      countersign: await db.run(actor.county, async (k) => {
+        const view = currentCountersign(compiled, snapshot, await departmentHolders(k, actor.county, compiled, snapshot, row.org_path));
+        if (!view) return null;
+        const ids = [...new Set(view.departments.flatMap((d) => [...d.signed, ...d.waiting]))];
+        const users = ids.length ? await k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', actor.county).where('id', 'in', ids).execute() : [];
+        const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
+        return {
+          label: view.label, order: view.order,
+          departments: view.departments.map((d) => ({ label: d.label, mode: d.mode, status: d.status, needed: d.needed, signed: d.signed.map(name), waiting: d.waiting.map(name).sort((x, y) => x.localeCompare(y, 'zh-CN')) })),
+        };
       }),
       // 撤销 is offered to the one who started the case while nobody else has acted on it.
       canWithdraw: row.status === 'active' && row.created_by === actor.id && !(await othersActed(row.county_id, row.id, actor.id)),

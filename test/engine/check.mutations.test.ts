@@ -21,6 +21,17 @@ interface Mutation {
 }
 
 const S = '/machine/states';
+/** The county review made a 联审 of two bureaus (县住建局, then 县财政局), as the housing subsidy has it. */
+const twoBureaus = (d: Loose) => {
+  d.roles.housing_bureau = { label: '县住建局', level: 'county', kind: 'reviewer' };
+  d.roles.finance_bureau = { label: '县财政局', level: 'county', kind: 'reviewer' };
+  d.machine.states.countyReview.meta = {
+    label: '县联审', sla: 'reviewTime',
+    countersign: { order: 'sequential', departments: [{ label: '县住建局', role: 'housing_bureau', level: 'county', mode: 'any' }, { label: '县财政局', role: 'finance_bureau', level: 'county', mode: 'all' }] },
+  };
+  return d.machine.states.countyReview.meta.countersign;
+};
+const CS = `${S}/countyReview/meta/countersign`;
 const mutations: Mutation[] = [
   { name: 'invalid JSON', text: (t) => t.slice(0, -3), code: 'json-invalid', path: '' },
   { name: 'file too large', text: (t) => t.replace('"description": "', `"description": "${'搬'.repeat(400_000)}`), code: 'too-large', path: '' },
@@ -111,6 +122,29 @@ const mutations: Mutation[] = [
   { name: 'a multi-approver step whose role nobody holds', mutate: (d) => (d.machine.states.countyReview.meta.approval = { mode: 'all' }), options: { roleHeld: (r) => r !== 'county_office' }, code: 'approval-no-approvers', path: `${S}/countyReview/meta/assignee` },
   { name: 'approvers chosen from a list no form has', mutate: (d) => (d.machine.states.countyReview.meta.approval = { mode: 'any', chooseFrom: 'register.reviewers' }), code: 'data-path-unknown', path: `${S}/countyReview/meta/approval/chooseFrom` },
   { name: 'approvers chosen from a field that is not a list of people', mutate: (d) => (d.machine.states.countyReview.meta.approval = { mode: 'any', chooseFrom: 'register.householder' }), code: 'approval-choose-from-not-people', path: `${S}/countyReview/meta/approval/chooseFrom` },
+  // Steps countersigned by several departments (联审).
+  { name: 'a countersigning department whose role nobody in the county holds', mutate: twoBureaus, options: { roleHeld: (r) => r !== 'finance_bureau' }, code: 'countersign-no-holder', path: `${CS}/departments/1/role` },
+  { name: 'a countersigning department at a level no county has (the province)', mutate: (d) => (twoBureaus(d).departments[0].level = 'province'), code: 'countersign-no-holder', path: `${CS}/departments/0/level` },
+  { name: 'a countersigning department at a level below the case (a grid over a village case)', mutate: (d) => (twoBureaus(d).departments[1].level = 'grid'), code: 'countersign-no-holder', path: `${CS}/departments/1/level` },
+  { name: 'a countersigning department with a role the process does not declare', mutate: (d) => (twoBureaus(d).departments[0].role = 'housing'), code: 'role-undeclared', path: `${CS}/departments/0/role` },
+  { name: 'two countersigning departments with the same role', mutate: (d) => (twoBureaus(d).departments[1].role = 'housing_bureau'), code: 'countersign-role-twice', path: `${CS}/departments/1/role` },
+  { name: 'a countersigning department by a share with no ratio', mutate: (d) => (twoBureaus(d).departments[1].mode = 'ratio'), code: 'approval-ratio-missing', path: `${CS}/departments/1` },
+  { name: 'a ratio on a department where the first signature decides (warning)', mutate: (d) => (twoBureaus(d).departments[0].ratio = 0.5), code: 'approval-ratio-unused', path: `${CS}/departments/0/ratio` },
+  { name: 'a department mode that is not all, any or ratio', mutate: (d) => (twoBureaus(d).departments[0].mode = 'each'), code: 'schema-violation', path: `${CS}/departments/0/mode` },
+  { name: 'a countersign order that is neither sequential nor parallel', mutate: (d) => (twoBureaus(d).order = 'random'), code: 'schema-violation', path: `${CS}/order` },
+  { name: 'a countersign step that also names a role of its own', mutate: (d) => { twoBureaus(d); d.machine.states.countyReview.meta.assignee = 'county_office'; }, code: 'countersign-conflict', path: `${S}/countyReview/meta/assignee` },
+  { name: 'a countersign step that is also decided by several approvers', mutate: (d) => { twoBureaus(d); d.machine.states.countyReview.meta.approval = { mode: 'all' }; }, code: 'countersign-conflict', path: `${S}/countyReview/meta/approval` },
+  { name: 'a countersign by one department (warning)', mutate: (d) => twoBureaus(d).departments.pop(), code: 'countersign-one-department', path: `${CS}/departments` },
+  { name: 'a countersign on a state with steps inside', mutate: (d) => {
+    const rule = twoBureaus(d);
+    delete d.machine.states.countyReview.meta.countersign;
+    d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {} } };
+    d.machine.states.mobilising.meta.countersign = rule;
+  }, code: 'countersign-not-a-step', path: `${S}/mobilising/meta/countersign` },
+  { name: 'a countersign step that takes no approval', mutate: (d) => {
+    const rule = twoBureaus(d);
+    d.machine.states.mobilising.meta = { label: '思想动员', form: 'visit', countersign: rule };
+  }, code: 'approval-no-approve', path: `${S}/mobilising/meta/countersign` },
   { name: 'a uniqueness key the same for every case (warning)', mutate: (d) => (d.uniqueKey = '="搬迁" & YEAR(TODAY())'), code: 'unique-key-constant', path: '/uniqueKey' },
   { name: 'a sum of money with no precision (warning)', mutate: (d) => delete d.forms.followUp.schema.properties.income.multipleOf, code: 'money-precision', path: '/forms/followUp/schema/properties/income' },
   // Conditions.
@@ -246,6 +280,12 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
     d.machine.states.following.on.SUBMIT.guard = { type: 'formula', params: { expr: 'submitted.income >= 0' } };
   } },
   { name: '会签 by the township reviewers', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'all' }) },
+  { name: '联审 by 县住建局 then 县财政局, whose approval event lists neither bureau', mutate: twoBureaus },
+  { name: '联审 in parallel, one bureau by a share', mutate: (d) => {
+    const rule = twoBureaus(d);
+    rule.order = 'parallel';
+    rule.departments[1] = { label: '县财政局', role: 'finance_bureau', mode: 'ratio', ratio: 0.5 };
+  } },
   { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },
 ];
 

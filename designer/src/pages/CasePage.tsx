@@ -345,6 +345,23 @@ export default function CasePage({ id }: { id: string; me: Me }) {
             })}
           </p>
         )}
+        {detail.countersign && (
+          <div className="ballot countersign">
+            <p>{t('casePage.countersign', { label: detail.countersign.label, order: detail.countersign.order === 'sequential' ? t('casePage.inTurn') : t('casePage.atOnce') })}</p>
+            <ul aria-label={t('casePage.countersignDepartments')}>
+              {detail.countersign.departments.map((dep, i) => (
+                <li key={i} className={dep.status}>
+                  {t('casePage.department', {
+                    label: dep.label, needed: dep.needed,
+                    status: { signed: t('casePage.departmentSigned'), due: t('casePage.departmentDue'), later: t('casePage.departmentLater') }[dep.status],
+                    mode: { all: t('casePage.allMustApprove'), any: t('casePage.anyMayApprove'), ratio: t('casePage.aShareMustApprove') }[dep.mode],
+                    signed: dep.signed.join(t('common.listComma')) || t('casePage.nobody'), waiting: dep.waiting.join(t('common.listComma')) || t('casePage.nobody'),
+                  })}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {c.dueAt && <p className={c.overdue ? 'badge late' : 'badge'}>{c.overdue ? t('app.overdue') : t('app.due')} {formatTime(c.dueAt)}{c.dueApproximate ? t('app.dueApproximate') : ''}</p>}
       </header>
       {message && <div className={`banner ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}

@@ -4,6 +4,8 @@ import type { Definition, Level } from '../../../../engine/index';
 import { LEVELS, OUTCOMES, ROLE_KINDS } from '../labels';
 import { addRoleForStep, type RoleKind } from '../roleModel';
 import { addTransition, type DeadlineUnit, deadlineOf, removeState, setDeadline, setMeta, setTimeoutTarget, stateAt } from './machineEdit';
+import CountersignEditor from './CountersignEditor';
+import { dropCountersign, makeCountersign } from './countersignModel';
 import { t } from '../../i18n';
 
 type Outcome = keyof typeof OUTCOMES;
@@ -63,29 +65,38 @@ export default function StatePanel({ definition: d, path, problems, onChange, on
             <option value="">{t('statePanel.noForm')}</option>
             {Object.entries(d.forms).map(([id, f]) => <option key={id} value={id}>{f.title}</option>)}
           </select></label>
-          <label>{t('statePanel.handledByRole')}<select value={meta.assignee ?? ''} onChange={(e) => onChange(setMeta(d, path, { ...meta, assignee: e.target.value || undefined }))}>
-            <option value="">{t('statePanel.notSet')}</option>
-            {Object.entries(d.roles).map(([id, r]) => <option key={id} value={id}>{r.label}</option>)}
-          </select></label>
-          {creatingRole
-            ? <NewRoleForm definition={d} path={path} onChange={onChange} onDone={() => setCreatingRole(false)} />
-            : <button className="link" onClick={() => setCreatingRole(true)}>{t('statePanel.newRoleButton')}</button>}
-          {/* Several approvers: the step's role holders decide together (会签), any one of them (或签), or a share. */}
+          {/* A countersign step is decided by its departments, each by its own role: it has no role of its own. */}
+          {!meta.countersign && (
+            <>
+              <label>{t('statePanel.handledByRole')}<select value={meta.assignee ?? ''} onChange={(e) => onChange(setMeta(d, path, { ...meta, assignee: e.target.value || undefined }))}>
+                <option value="">{t('statePanel.notSet')}</option>
+                {Object.entries(d.roles).map(([id, r]) => <option key={id} value={id}>{r.label}</option>)}
+              </select></label>
+              {creatingRole
+                ? <NewRoleForm definition={d} path={path} onChange={onChange} onDone={() => setCreatingRole(false)} />
+                : <button className="link" onClick={() => setCreatingRole(true)}>{t('statePanel.newRoleButton')}</button>}
+            </>
+          )}
+          {/* Several approvers: the step's role holders decide together (会签), any one of them (或签), or a share; or several departments countersign (联审). */}
           <div className="pair">
-            <label>{t('statePanel.approval')}<select aria-label={t('statePanel.approval')} value={meta.approval?.mode ?? ''} onChange={(e) => {
-              const mode = e.target.value as '' | 'all' | 'any' | 'ratio';
-              const { approval: _was, ...rest } = meta;
-              onChange(setMeta(d, path, mode ? { ...rest, approval: { ...(meta.approval ?? {}), mode, ...(mode === 'ratio' ? { ratio: meta.approval?.ratio ?? 0.5 } : {}) } } : rest));
+            <label>{t('statePanel.approval')}<select aria-label={t('statePanel.approval')} value={meta.countersign ? 'countersign' : (meta.approval?.mode ?? '')} onChange={(e) => {
+              const mode = e.target.value as '' | 'all' | 'any' | 'ratio' | 'countersign';
+              if (mode === 'countersign') return onChange(makeCountersign(d, path));
+              const base = meta.countersign ? dropCountersign(d, path) : d;
+              const { approval: _was, ...rest } = stateAt(base, path)?.meta ?? {};
+              onChange(setMeta(base, path, mode ? { ...rest, approval: { ...(meta.approval ?? {}), mode, ...(mode === 'ratio' ? { ratio: meta.approval?.ratio ?? 0.5 } : {}) } } : rest));
             }}>
               <option value="">{t('statePanel.oneApprover')}</option>
               <option value="all">{t('statePanel.allApproveOneReturnReturns')}</option>
               <option value="any">{t('statePanel.anyApproves')}</option>
               <option value="ratio">{t('statePanel.aShareApproves')}</option>
+              <option value="countersign">{t('statePanel.departmentsCountersign')}</option>
             </select></label>
             {meta.approval?.mode === 'ratio' && (
               <label>{t('statePanel.shareApproving')}<input type="number" min={1} max={100} aria-label={t('statePanel.shareApproving2')} value={Math.round((meta.approval.ratio ?? 0.5) * 100)} onChange={(e) => onChange(setMeta(d, path, { ...meta, approval: { ...meta.approval!, ratio: Math.min(1, Math.max(0.01, Number(e.target.value) / 100)) } }))} /></label>
             )}
           </div>
+          <CountersignEditor definition={d} path={path} onChange={onChange} />
           <div className="pair">
             <label>{t('statePanel.timeLimit')}<input type="number" min={0} aria-label={t('statePanel.timeLimit')} value={deadline?.amount ?? ''} onChange={(e) => onChange(setDeadline(d, path, e.target.value ? { amount: Number(e.target.value), unit: deadline?.unit ?? 'workingDays' } : undefined))} /></label>
             <label>{t('statePanel.unit')}<select aria-label={t('statePanel.timeLimitUnit')} value={deadline?.unit ?? 'workingDays'} onChange={(e) => deadline && onChange(setDeadline(d, path, { amount: deadline.amount, unit: e.target.value as DeadlineUnit }))}>

@@ -2,6 +2,7 @@
 import { resolveTarget, walkMachine, walkTransitions } from '../../../../engine/index';
 import type { CatalogueRef, Definition } from '../../../../engine/index';
 import { describeGuard, eventFormOf } from './conditions';
+import { departmentsText } from './countersignModel';
 import { deadlineOf } from './machineEdit';
 import { t } from '../../i18n';
 
@@ -48,10 +49,14 @@ export function graphOf(d: Definition): { nodes: StateNodeData[]; edges: FlowEdg
     const parent = s.parent;
     const form = s.node.meta?.form;
     const assignee = s.node.meta?.assignee;
+    const countersign = s.node.meta?.countersign;
     return {
       key: s.path.join('.'), path: s.path, label: s.node.meta?.label ?? s.path.at(-1)!,
       form: form ? d.forms[form]?.title ?? form : undefined,
-      assignee: assignee ? d.roles[assignee]?.label ?? assignee : undefined,
+      // A countersign is one step, its departments named in their order (→) or side by side.
+      assignee: countersign
+        ? t('graphModel.countersign', { departments: departmentsText(countersign) })
+        : assignee ? d.roles[assignee]?.label ?? assignee : undefined,
       deadline: deadlineText(d, s.path),
       final: s.kind === 'final', compound: s.kind === 'compound' || s.kind === 'parallel',
       initial: (parent?.node.initial ?? d.machine.initial) === s.path.at(-1),
@@ -73,7 +78,11 @@ export function graphOf(d: Definition): { nodes: StateNodeData[]; edges: FlowEdg
       else if (tr.trigger === 'done') label = t('graphModel.childStepsDone');
       else if (tr.trigger === 'always') label = t('graphModel.automatic');
       else label = d.events[tr.trigger]?.label ?? tr.trigger;
-      const who = tr.trigger.includes(':') || tr.trigger === 'done' || tr.trigger === 'always' ? '' : rolesText(d, tr.trigger);
+      const signing = tr.source.node.meta?.countersign;
+      const decides = ['approve', 'return'].includes(d.events[tr.trigger]?.kind ?? '');
+      // At a countersign its departments approve and return, whatever the event's roles.
+      const who = tr.trigger.includes(':') || tr.trigger === 'done' || tr.trigger === 'always' ? ''
+        : signing && decides ? signing.departments.map((x) => x.label).join(t('common.listComma')) : rolesText(d, tr.trigger);
       edges.push({
         id: `${key}|${index}|${to.path.join('.')}`, source: tr.source.path.join('.'), target: to.path.join('.'), trigger: tr.trigger, index,
         label, detail: [who, guard && t('graphModel.when', { describeGuard: describeGuard(d, guard, eventFormOf(d, tr.trigger, tr.source.node.meta?.form)) })].filter(Boolean).join(' · '),

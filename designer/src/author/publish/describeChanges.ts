@@ -2,6 +2,7 @@
 import { walkMachine, walkTransitions } from '../../../../engine/index';
 import type { Definition } from '../../../../engine/index';
 import { describeGuard } from '../flow/conditions';
+import { departmentsText } from '../flow/countersignModel';
 import { deadlineText } from '../flow/graphModel';
 import { KINDS, type Json } from '../form/fieldKinds';
 import { type Field, readFields } from '../form/formModel';
@@ -78,7 +79,9 @@ export function describeChanges(before: Definition, after: Definition): string[]
     const om = o.node.meta ?? {};
     const nm = s.node.meta ?? {};
     if (om.label !== nm.label) out.push(t('describeChanges.stepRenamed', { old: om.label ?? k, label }));
-    if (om.assignee !== nm.assignee) out.push(t('describeChanges.stepHandlerNow', { label, role: after.roles[nm.assignee ?? '']?.label ?? t('describeChanges.notSet') }));
+    if (!same(om.countersign, nm.countersign)) out.push(nm.countersign ? t('describeChanges.stepCountersignNow', { label, departments: departmentsText(nm.countersign) }) : t('describeChanges.stepNoLongerCountersigned', { label }));
+    // A step made a countersign gives up its role for its departments: said once, above.
+    if (om.assignee !== nm.assignee && !nm.countersign) out.push(t('describeChanges.stepHandlerNow', { label, role: after.roles[nm.assignee ?? '']?.label ?? t('describeChanges.notSet') }));
     if (om.form !== nm.form) out.push(t('describeChanges.stepFormNow', { label, form: after.forms[nm.form ?? '']?.title ?? t('describeChanges.noForm') }));
     const dl = [deadlineText(before, o.path), deadlineText(after, s.path)];
     if (dl[0] !== dl[1]) out.push(dl[1] ? t('describeChanges.stepTimeLimitNow', { label, from: dl[0] ? t('describeChanges.from', { dl: dl[0] }) : '', to: dl[1] }) : t('describeChanges.stepNoLongerHasA', { label }));
