@@ -12,7 +12,7 @@ import { isUniqueKeyClash } from './uniqueKey';
  * Starts a case of a published process at an org unit the actor may start it at. With an
  * Idempotency-Key, a retry (a phone sending its outbox again) gets the first case back.
  */
-export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date(), idempotencyKey?: string): Promise<CaseView> {
+export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now: Date, idempotencyKey?: string): Promise<CaseView> {
   // The process is a label only once it is found: anyone may name one.
   const labels = { process: 'unknown' };
   try {
