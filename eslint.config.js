@@ -11,6 +11,9 @@ const upper = (layers) => layers.map((l) => ({ group: [`**/${l}/**`, `../${l}/*`
 // Above the engine, only its public entry may be imported (engine/index.ts).
 const engineEntry = { group: ['**/engine/*', '**/engine/**', '!**/engine/index'], message: '只能从 engine/index 导入引擎（引擎的公开入口）' };
 
+// server/ reads the time only through server/clock.ts; durations for logs and metrics are performance.now().
+const serverClock = 'server/ 的时间来自应用的时钟（app.clock.now()，或调用方传入的 now），不直接读机器时钟；量时长用 performance.now()';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'designer/dist/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
@@ -40,6 +43,18 @@ export default tseslint.config(
   {
     files: ['server/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...upper(['designer']), engineEntry] }] },
+  },
+  {
+    // The server's time is its app's clock (server/clock.ts), so that a test can move it on a running server.
+    files: ['server/**/*.ts'],
+    ignores: ['server/clock.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: serverClock }],
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: serverClock },
+        { selector: "CallExpression[callee.name='Date']", message: serverClock },
+      ],
+    },
   },
   {
     // Benchmarks measure every layer, but the engine only through its entry like everyone else.

@@ -12,7 +12,7 @@ import { withFields } from '../designer/src/author/form/FormBuilder';
 import { readFields } from '../designer/src/author/form/formModel';
 import { checkFile, definitionFiles, definitionsRoot } from '../server/definitionFiles';
 
-const defs = definitionFiles([definitionsRoot]).map((f) => ({ name: relative(definitionsRoot, f).replace(/\.json$/, ''), def: checkFile(f).definition }))
+const defs = definitionFiles([definitionsRoot]).map((f) => ({ name: relative(definitionsRoot, f).replace(/\.json$/, ''), def: checkFile(f, Date.now()).definition }))
   .filter((d): d is { name: string; def: Definition } => Boolean(d.def));
 const validateFormat = new Ajv2020({ strict: false, allErrors: true }).compile(formatSchema);
 

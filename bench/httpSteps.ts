@@ -364,7 +364,7 @@ async function rawLoop(o: StepBenchOptions, schema: string, dataDir: string | un
       while (performance.now() < deadline) {
         const sample = samples[cursor++ % samples.length]!;
         const t0 = performance.now();
-        const s = await findSession(db, sessionId, sessions);
+        const s = await findSession(db, sessionId, sessions, new Date());
         await db.run('532326', async (k) => {
           // As the server does: the case as last written, read only when not remembered or overtaken.
           for (;;) {

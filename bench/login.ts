@@ -11,7 +11,7 @@ const SAMPLES = 8;
 delete process.env.SCRYPT_LOG_N;
 const config = { ...loadConfig(process.env), dataDir: 'memory://', timerIntervalMs: 0, logLevel: 'silent' };
 const db = await openDb(config);
-await seedAll(db);
+await seedAll(db, new Date());
 const app = await buildApp(db, config, { logger: false });
 const users = (await db.run('*', (k) => k.selectFrom('users').select(['county_id', 'username']).execute()));
 

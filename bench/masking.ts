@@ -22,7 +22,7 @@ try {
   const page = (await supervisor.get(url)).json() as { items: { data: { register?: { idNumber?: string } } }[] };
   if (page.items.length !== 20 || !page.items.every((c) => c.data.register?.idNumber?.includes('*'))) throw new Error('the supervisor\'s list is not 20 masked cases');
 
-  const actor = (await findSession(t.db, supervisor.cookie))!.actor;
+  const actor = (await findSession(t.db, supervisor.cookie, undefined, new Date()))!.actor;
   const rows = await t.db.run('532326', (k) => k.selectFrom('cases').selectAll().where('process_id', '=', 'relocation').orderBy('updated_at', 'desc').limit(20).execute());
   const compiled = (await t.db.run('532326', (k) => loadProcess(k, '532326', 'relocation')))!.compiled;
   const now = new Date();

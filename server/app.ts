@@ -8,6 +8,7 @@ import { AppError } from './errors';
 import { installAuth } from './authPlugin';
 import { installReadYourWrites } from './readYourWrites';
 import { sessionCache } from './auth/sessionCache';
+import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { Db } from './db/open';
 import { installErrorHandler } from './errorHandler';
@@ -53,8 +54,8 @@ export interface BenchWithout {
   limits?: boolean;
 }
 
-/** Builds the HTTP app over an open database. Tests drive it with `app.inject()`. */
-export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void }; now?: () => Date; operatorToken?: string; without?: BenchWithout } = {}): Promise<FastifyInstance> {
+/** Builds the HTTP app over an open database, reading `clock` (the machine's by default) as `app.clock`. Tests drive it with `app.inject()`. */
+export async function buildApp(db: Db, config: Config, options: { logger?: boolean; logStream?: { write(line: string): void }; clock?: Clock; operatorToken?: string; without?: BenchWithout } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logStream ? { level: 'info', stream: options.logStream } : options.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -70,7 +71,8 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
     // fastify's own per-request lines are replaced by the one line below.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const metrics = options.without?.metrics ? undefined : appMetrics(db);
+  app.decorate('clock', options.clock ?? systemClock);
+  const metrics = options.without?.metrics ? undefined : appMetrics(db, app.clock);
   const metricsAllowed = metricsAccess(config.metricsToken, config.metricsAllow);
   if (metrics) app.addHook('onClose', async () => metrics.close());
   // One structured line per request (pino): what, who, how it ended, how long it took; and the request counted under its route pattern.
@@ -122,7 +124,7 @@ export async function buildApp(db: Db, config: Config, options: { logger?: boole
   if (metrics) await app.register(metricsRoutes, { metrics, access: metricsAllowed });
   if (options.operatorToken) await app.register(operatorRoutes, { db, config, token: options.operatorToken });
   await app.register(sessionRoutes, { db, config, sessions });
-  await app.register(ssoRoutes, { db, config, ...(options.now ? { now: options.now } : {}) });
+  await app.register(ssoRoutes, { db, config });
   await app.register(adminPeopleRoutes, { prefix: '/api/admin', db, sessions });
   await app.register(adminUnitRoutes, { prefix: '/api/admin', db });
   await app.register(adminImportRoutes, { prefix: '/api/admin', db });

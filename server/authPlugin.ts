@@ -26,7 +26,7 @@ export function installAuth(app: FastifyInstance, db: Db, sessions: SessionCache
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
-    const found = await findSession(db, request.cookies[COOKIE], sessions);
+    const found = await findSession(db, request.cookies[COOKIE], sessions, app.clock.now());
     request.session = found?.session ?? null;
     if (found) request.actorCache = found.actor;
     const path = request.url.split('?')[0]!;

@@ -3,8 +3,8 @@ import { checkDefinition, type CheckOptions, checkSource, type CheckReport, isVa
 import type { Database } from './db/schema';
 import { definitionsRoot, templateFinder } from './definitionFiles';
 
-/** What the checker may know of a county: its processes (published or drafted) and the roles its users hold. */
-export async function countyContext(k: Kysely<Database>, county: string, now = new Date()): Promise<CheckOptions> {
+/** What the checker may know of a county at `now`: its processes (published or drafted) and the roles its users hold. */
+export async function countyContext(k: Kysely<Database>, county: string, now: Date): Promise<CheckOptions> {
   const [versions, drafts, grants] = await Promise.all([
     k.selectFrom('definition_versions').select('process_id').distinct().where('county_id', '=', county).execute(),
     k.selectFrom('definition_drafts').select('process_id').where('county_id', '=', county).execute(),

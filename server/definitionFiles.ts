@@ -57,10 +57,10 @@ export function templateFinder(root: string): (id: string) => Definition | undef
 }
 
 /**
- * What the checker may know around a file: templates of its root; for a file in a county
+ * What the checker may know around a file at `now`: templates of its root; for a file in a county
  * folder, the county's other processes and the roles its users (county.json) hold.
  */
-export function fileContext(file: string, now = Date.now()): CheckOptions {
+export function fileContext(file: string, now: number): CheckOptions {
   const root = rootOf(file);
   const dir = dirname(resolve(file));
   const options: CheckOptions = {
@@ -81,7 +81,7 @@ export function fileContext(file: string, now = Date.now()): CheckOptions {
   return options;
 }
 
-/** Checks one file: a whole definition, or a county variation merged over its template. */
-export function checkFile(file: string): CheckReport {
-  return checkSource(readFileSync(file, 'utf8'), fileContext(file));
+/** Checks one file at `now`: a whole definition, or a county variation merged over its template. */
+export function checkFile(file: string, now: number): CheckReport {
+  return checkSource(readFileSync(file, 'utf8'), fileContext(file, now));
 }

@@ -22,11 +22,11 @@ export function installReadYourWrites(app: FastifyInstance, config: Config): voi
   if (!config.readDatabaseUrl) return;
   app.addHook('onRequest', async (request) => {
     const wrote = Number(request.cookies[WROTE_COOKIE] ?? 0);
-    request.freshReads = Date.now() - wrote < config.readAfterWriteMs;
+    request.freshReads = app.clock.now().getTime() - wrote < config.readAfterWriteMs;
   });
   app.addHook('onSend', async (request, reply) => {
     if (WRITES.has(request.method) && reply.statusCode < 400 && request.url.startsWith('/api/')) {
-      void reply.setCookie(WROTE_COOKIE, String(Date.now()), { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: Math.ceil(config.readAfterWriteMs / 1000) });
+      void reply.setCookie(WROTE_COOKIE, String(app.clock.now().getTime()), { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: Math.ceil(config.readAfterWriteMs / 1000) });
     }
   });
 }

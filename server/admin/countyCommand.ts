@@ -45,9 +45,9 @@ export function parseCountyCommand(command: string, args: readonly string[]): Co
 /**
  * Runs a county command on a database: a new county without demo data, or a person with a one-time
  * password (e.g. a new county's first administrator). Returns what to print. The command line runs
- * it on its own connection, or asks the serving process that owns the embedded database (POST /operator/county).
+ * it on its own connection, or asks the serving process that owns the embedded database (POST /operator/county); `now` is the county's or the person's creation time.
  */
-export async function runCountyCommand(db: Db, c: CountyCommand, now = new Date()): Promise<string> {
+export async function runCountyCommand(db: Db, c: CountyCommand, now: Date): Promise<string> {
   if (c.kind === 'county') {
     checkCode(c.code);
     const processes = templateDefinitions();

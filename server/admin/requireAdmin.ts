@@ -15,6 +15,6 @@ export const isAdmin = (actor: UserActor) => actor.grants.some((g) => g.role ===
 export const requireAdmin = (db: Db) => async (request: FastifyRequest): Promise<void> => {
   const actor = requireActor(request);
   if (isAdmin(actor)) return;
-  await db.run(actor.county, (k) => logAuthFailure(k, actor, 'admin', request.url.split('?')[0]!, new Date()));
+  await db.run(actor.county, (k) => logAuthFailure(k, actor, 'admin', request.url.split('?')[0]!, request.server.clock.now()));
   throw new AppError('CF_ADMIN_ONLY');
 };

@@ -38,7 +38,7 @@ export interface SessionCache {
 export function sessionCache(db: Db, ttlMs: number): SessionCache {
   const entries = new Map<string, { found: FoundSession; until: number }>();
   let lastSeq: string | null = null;
-  let checkedAt = 0;
+  let checkedAt = -Infinity;
   let checking: Promise<void> | null = null;
 
   const readRevocations = (county: string) =>
@@ -53,14 +53,14 @@ export function sessionCache(db: Db, ttlMs: number): SessionCache {
       for (const r of rows) entries.delete(r.session_id);
       if (rows.length) lastSeq = String(rows.at(-1)!.seq);
     }).finally(() => {
-      checkedAt = Date.now();
+      checkedAt = performance.now();
       checking = null;
     }));
 
   return {
     async find(id, county, load, now) {
       if (ttlMs <= 0) return load();
-      if (Date.now() - checkedAt > REVOCATION_CHECK_MS) await readRevocations(county);
+      if (performance.now() - checkedAt > REVOCATION_CHECK_MS) await readRevocations(county);
       const kept = entries.get(id);
       if (kept && kept.until > now && kept.found.expiresAt > now) return kept.found;
       entries.delete(id);

@@ -16,7 +16,7 @@ export interface Session {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Cookie value `county.token`; the database keeps only the token's hash. `method`: how the person was authenticated. */
-export async function createSession(db: Db, county: string, userId: string, hours: number, now = new Date(), method: SessionMethod = 'password'): Promise<{ cookie: string; csrf: string }> {
+export async function createSession(db: Db, county: string, userId: string, hours: number, now: Date, method: SessionMethod = 'password'): Promise<{ cookie: string; csrf: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
   await db.run(county, (k) =>
@@ -38,7 +38,7 @@ export function parseCookie(value: string | undefined): { county: string; token:
  * The live session for a cookie with its user and role grants, or null (unknown, expired or
  * revoked): from the server's memory when it has read it lately (sessionCache.ts), else in one query.
  */
-export async function findSession(db: Db, cookie: string | undefined, cache?: SessionCache, now = new Date()): Promise<FoundSession | null> {
+export async function findSession(db: Db, cookie: string | undefined, cache: SessionCache | undefined, now: Date): Promise<FoundSession | null> {
   const parsed = parseCookie(cookie);
   if (!parsed) return null;
   const id = sha256(parsed.token);
@@ -68,7 +68,7 @@ async function loadSession(db: Db, county: string, id: string, now: Date): Promi
 }
 
 /** Revokes a session server-side: the cookie stops working here at once and on every other server within a second. */
-export async function revokeSession(db: Db, session: Session, cache?: SessionCache, now = new Date()): Promise<void> {
+export async function revokeSession(db: Db, session: Session, cache: SessionCache | undefined, now: Date): Promise<void> {
   await db.transaction(session.county, async (k) => {
     await k.updateTable('sessions').set({ revoked_at: now }).where('county_id', '=', session.county).where('id', '=', session.sessionId).execute();
     await recordRevocation(k, session.sessionId, now);

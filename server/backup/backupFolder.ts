@@ -32,9 +32,9 @@ export const size = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).
 
 /** Reports a copy's progress at most every second and at its end: "what：文件 n/N，x MB/y MB" (without bytes when none are counted). */
 export function progressOf(what: string, total: { files: number; bytes: number }, progress: Progress): (files: number, bytes: number) => void {
-  let last = 0;
+  let last = -Infinity;
   return (files, bytes) => {
-    const now = Date.now();
+    const now = performance.now();
     if (files < total.files && now - last < 1000) return;
     last = now;
     progress(`${what}：文件 ${files}/${total.files}${total.bytes ? `，${size(bytes)}/${size(total.bytes)}` : ''}`);

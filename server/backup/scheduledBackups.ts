@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
 import { backupsIn, readManifest } from './backupFolder';
@@ -59,7 +60,7 @@ const newestAt = (folder: string) => {
  * older than BACKUP_EVERY and, on the one server that leads, takes one and prunes beyond BACKUP_KEEP.
  * Progress and results go to the log. Returns its stop.
  */
-export function startScheduledBackups(db: Db, config: Config, log: BackupLog): () => Promise<void> {
+export function startScheduledBackups(db: Db, config: Config, clock: Clock, log: BackupLog): () => Promise<void> {
   const folder = config.backupDir;
   if (!folder) return async () => undefined;
   const leader = backupLeader(config);
@@ -68,12 +69,12 @@ export function startScheduledBackups(db: Db, config: Config, log: BackupLog): (
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const look = async () => {
-    if (Date.now() - newestAt(folder) < config.backupEveryMs || backupRunning() || !(await leader.isLeader())) return;
+    if (clock.now().getTime() - newestAt(folder) < config.backupEveryMs || backupRunning() || !(await leader.isLeader())) return;
     // Another server may have just finished one into a shared folder.
-    if (Date.now() - newestAt(folder) < config.backupEveryMs) return;
+    if (clock.now().getTime() - newestAt(folder) < config.backupEveryMs) return;
     log.info({ backup: folder }, '定时备份开始');
     try {
-      const done = await takeBackup(db, config, folder, { keep: config.backupKeep, progress: (line) => log.info({ backup: folder }, line) });
+      const done = await takeBackup(db, config, folder, { now: clock.now(), keep: config.backupKeep, progress: (line) => log.info({ backup: folder }, line) });
       log.info({ ...done }, '定时备份完成');
     } catch (e) {
       log.error({ backup: folder, err: String((e as Error)?.message ?? e) }, '定时备份失败');

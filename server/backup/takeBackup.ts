@@ -31,15 +31,15 @@ export const backupRunning = () => running;
  * Takes a backup into `target` (a backup folder): a checkpoint of every county, then the database (the
  * embedded one's folder copied while every unit of work waits, or pg_dump's snapshot while PostgreSQL
  * serves), the audit key and checkpoints, and the stored files the folder does not have yet; the
- * manifest with every file's hash last, under a partial name renamed when complete. Everything
+ * manifest with every file's hash last, under a partial name renamed when complete; named and checkpointed at `now`. Everything
  * acknowledged before it started is in it. With `keep`, older backups beyond that many go.
  */
-export async function takeBackup(db: Db, config: Config, target: string, options: { keep?: number; progress?: Progress; now?: Date } = {}): Promise<BackupResult> {
+export async function takeBackup(db: Db, config: Config, target: string, options: { now: Date; keep?: number; progress?: Progress }): Promise<BackupResult> {
   if (running) throw new Error('已有一次备份正在进行，请等它完成');
   running = true;
-  const started = Date.now();
+  const started = performance.now();
   const progress = options.progress ?? (() => undefined);
-  const at = options.now ?? new Date();
+  const at = options.now;
   const folder = resolve(target);
   const name = at.toISOString().replace(/[:.]/g, '-');
   const partial = join(folder, `.partial-${name}`);
@@ -65,9 +65,9 @@ export async function takeBackup(db: Db, config: Config, target: string, options
     } else {
       if (!db.holdStill || config.dataDir.startsWith('memory://')) throw new Error('内存中的数据库无法备份');
       const holdStill = db.holdStill.bind(db);
-      const paused = Date.now();
+      const paused = performance.now();
       databaseBytes = (await holdStill(async () => copyFolder(config.dataDir, join(partial, 'data'), { skip: config.filesDir, what: '数据库', progress }))).bytes;
-      progress(`数据库已复制（${size(databaseBytes)}；写入暂停 ${Date.now() - paused} ms）`);
+      progress(`数据库已复制（${size(databaseBytes)}；写入暂停 ${Math.round(performance.now() - paused)} ms）`);
     }
     mkdirSync(join(partial, 'audit'), { recursive: true });
     copyFileSync(config.auditKeyFile, join(partial, 'audit/signing-key.pem'));
@@ -84,7 +84,7 @@ export async function takeBackup(db: Db, config: Config, target: string, options
       checkpoints: checkpoints.map((f) => relative(config.checkpointDir, f)), hashes: await hashesOf(partial),
     });
     const removed = options.keep === undefined ? [] : pruneBackups(folder, options.keep);
-    return { folder: backup, database: db.kind, databaseBytes, checkpoints: checkpoints.length, files: files.length, copied, copiedBytes, removed, ms: Date.now() - started };
+    return { folder: backup, database: db.kind, databaseBytes, checkpoints: checkpoints.length, files: files.length, copied, copiedBytes, removed, ms: Math.round(performance.now() - started) };
   } catch (e) {
     rmSync(partial, { recursive: true, force: true });
     throw e;

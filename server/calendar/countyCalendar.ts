@@ -8,7 +8,9 @@ const REFRESH_MS = 2000;
 const kept = new Map<string, { rev: string; years: CalendarYear[]; readAt: number }>();
 
 /** The years a county has loaded (national and its own), and a revision that changes whenever they do. */
-export async function countyCalendarYears(k: Kysely<Database>, county: string, now = Date.now()): Promise<{ rev: string; years: CalendarYear[] }> {
+export async function countyCalendarYears(k: Kysely<Database>, county: string): Promise<{ rev: string; years: CalendarYear[] }> {
+  // How old a read is: a duration (the machine's, which no clock moves), not the time of day.
+  const now = performance.now();
   const hit = kept.get(county);
   if (hit && now - hit.readAt < REFRESH_MS) return hit;
   const rows = await k.selectFrom('calendar_years').select(['year', 'layer', 'holidays', 'workdays', 'loaded_at']).where('county_id', '=', county).orderBy('year').orderBy('layer').execute();

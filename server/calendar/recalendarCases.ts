@@ -12,9 +12,9 @@ const holds = (key: string, path: string) => key.split(',').some((leaf) => leaf 
 /**
  * After a county loads calendar days: every running case whose deadlines were approximate gets them
  * worked out again from when each step was entered, as a step of its own (期限重算, in the audit chain),
- * and the mark is cleared where the calendar now covers the deadline. Returns how many cases changed.
+ * and the mark is cleared where the calendar now covers the deadline, at `now`. Returns how many cases changed.
  */
-export async function recalendarCases(db: Db, actor: UserActor): Promise<number> {
+export async function recalendarCases(db: Db, actor: UserActor, now: Date): Promise<number> {
   const county = actor.county;
   // Only the cases with an approximate deadline are read (not every running case's snapshot).
   const cases = await db.run(county, (k) => k.selectFrom('cases').select(['id', 'process_id', 'process_version', 'snapshot']).where('county_id', '=', county)
@@ -39,7 +39,7 @@ export async function recalendarCases(db: Db, actor: UserActor): Promise<number>
       return refreshedDeadlines(process.compiled, snapshot, enteredAt);
     });
     if (!data) continue;
-    await sendEvent(db, actor, c.id, { type: RECALENDAR_EVENT, data, comment: '节假日安排已公布，按新日历重算期限' }, { vouched: true });
+    await sendEvent(db, actor, c.id, { type: RECALENDAR_EVENT, data, comment: '节假日安排已公布，按新日历重算期限' }, { now, vouched: true });
     changed++;
   }
   return changed;

@@ -70,7 +70,7 @@ export function caseView(row: Row, now: Date): CaseView {
   };
 }
 
-/** The case's display title: the definition's `caseTitle` (a data path, or a formula), else the fallback. */
-export function caseTitle(spec: string | undefined, data: Record<string, unknown>, fallback: string, now = Date.now()): string {
+/** The case's display title at `now`: the definition's `caseTitle` (a data path, or a formula), else the fallback. */
+export function caseTitle(spec: string | undefined, data: Record<string, unknown>, fallback: string, now: number): string {
   return caseTitleOf(spec, data, now, defaultCalendar) || fallback;
 }

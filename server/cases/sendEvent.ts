@@ -24,7 +24,8 @@ import { type Step, writeStep } from './writeStep';
 
 /** How an event arrives: from a user (with optional If-Match and Idempotency-Key) or from the scheduler. */
 export interface SendOptions {
-  now?: Date;
+  /** When the step is taken (the app's clock, or the timer's round). */
+  now: Date;
   ifMatch?: number;
   idempotencyKey?: string;
   /** Set by the scheduler: the event is this timer firing (or a child case finishing). */
@@ -96,13 +97,13 @@ interface StepLabels {
  * Sends an event to a case: loads it (404 unless the actor may see it), checks the revision,
  * runs the engine, and writes the step in one statement (a transaction when it spawns children).
  */
-export async function sendEvent(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown; comment?: string }, options: SendOptions = {}): Promise<SendResult> {
+export async function sendEvent(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown; comment?: string }, options: SendOptions): Promise<SendResult> {
   const labels: StepLabels = { process: 'unknown', event: 'other' };
   try {
     const result = await sendOnce(db, actor, caseId, event, options, labels);
     notesOf(db).step(labels.process, labels.event, result.replayed ? 'replayed' : 'accepted');
     // A phone's clock may run ahead: a step from the future arrived at once.
-    if (options.queuedAt && !result.replayed) notesOf(db).offline(labels.process, Math.max(0, ((options.now ?? new Date()).getTime() - options.queuedAt.getTime()) / 1000));
+    if (options.queuedAt && !result.replayed) notesOf(db).offline(labels.process, Math.max(0, (options.now.getTime() - options.queuedAt.getTime()) / 1000));
     return result;
   } catch (e) {
     notesOf(db).step(labels.process, labels.event, e instanceof AppError ? e.code : 'error');
@@ -111,7 +112,7 @@ export async function sendEvent(db: Db, actor: UserActor, caseId: string, event:
 }
 
 async function sendOnce(db: Db, actor: UserActor, caseId: string, event: { type: string; data?: unknown; comment?: string }, options: SendOptions, labels: StepLabels): Promise<SendResult> {
-  const now = options.now ?? new Date();
+  const now = options.now;
   const county = actor.county;
   const key = options.idempotencyKey;
   const hash = requestHash({ caseId, type: event.type, data: event.data ?? null, ifMatch: options.ifMatch ?? null, ...(event.comment ? { comment: event.comment } : {}) });

@@ -20,7 +20,7 @@ export interface Started {
  * `queuedAt`: the case was started on a phone without signal (X-Queued-At), counted with the
  * steps that arrived late (as sendEvent counts a queued step).
  */
-export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now = new Date(), idempotencyKey?: string, queuedAt?: Date): Promise<Started> {
+export async function startCaseService(db: Db, actor: UserActor, input: { processId: string; orgUnitId: string; data?: Record<string, unknown> }, now: Date, idempotencyKey?: string, queuedAt?: Date): Promise<Started> {
   // The process is a label only once it is found: anyone may name one.
   const labels = { process: 'unknown' };
   try {

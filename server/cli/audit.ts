@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { auditChain, type AuditReport } from '../audit/auditChain';
 import { checkpointAll } from '../audit/checkpointAll';
+import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { openDb } from '../db/open';
 
@@ -42,7 +43,7 @@ export async function runAudit(args: string[], print: (line: string) => void = c
   if (sub === 'checkpoint') {
     const db = await openDb(config);
     try {
-      for (const f of await checkpointAll(db, config)) print(`已写入检查点：${f}`);
+      for (const f of await checkpointAll(db, config, systemClock.now())) print(`已写入检查点：${f}`);
     } finally {
       await db.close();
     }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { size } from '../backup/backupFolder';
 import type { OperatorFile } from '../backup/operatorFile';
 import { type BackupResult, takeBackup } from '../backup/takeBackup';
+import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { openDb } from '../db/open';
 import { postOperator, servingProcess } from './operatorClient';
@@ -77,7 +78,7 @@ export async function runBackup(args: string[], print: Print = (l) => process.st
   if (server) return askServer(server, folder, keep, print, printError);
   const db = await openDb(config);
   try {
-    printDone(await takeBackup(db, config, folder, { ...(keep ? { keep } : {}), progress: (line) => print(`  ${line}`) }), keep, print);
+    printDone(await takeBackup(db, config, folder, { now: systemClock.now(), ...(keep ? { keep } : {}), progress: (line) => print(`  ${line}`) }), keep, print);
     return 0;
   } finally {
     await db.close();

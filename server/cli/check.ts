@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { calendarYearProblems, type CheckReport, locate, type Problem } from '../../engine/index';
+import { systemClock } from '../clock';
 import { calendarFiles, checkFile, definitionFiles, definitionsRoot } from '../definitionFiles';
 
 export const CHECK_USAGE = `用法：countyflow check [--json] [路径...]
@@ -81,9 +82,10 @@ export function runCheck(args: string[], print: (line: string) => void = console
   }
   const json = flags.includes('--json');
   const all: CheckLine[] = [];
+  const now = systemClock.now().getTime();
   for (const file of files) {
     const name = relative(process.cwd(), file) || file;
-    const r = checkFile(file);
+    const r = checkFile(file, now);
     const lines = linesOf(name, readFileSync(file, 'utf8'), r);
     all.push(...lines);
     if (json) continue;

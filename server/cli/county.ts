@@ -1,5 +1,6 @@
 import { ONE_TIME_HOURS } from '../admin/oneTimePassword';
 import { parseCountyCommand, runCountyCommand } from '../admin/countyCommand';
+import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { openDb } from '../db/open';
 import { askOperator, servingProcess } from './operatorClient';
@@ -37,7 +38,7 @@ export async function runCounty(command: 'county' | 'user', args: string[]): Pro
   }
   const db = await openDb(config);
   try {
-    process.stdout.write(await runCountyCommand(db, parsed));
+    process.stdout.write(await runCountyCommand(db, parsed, systemClock.now()));
     return 0;
   } finally {
     await db.close();

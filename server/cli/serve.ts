@@ -1,4 +1,5 @@
 import { type BenchWithout, buildApp } from '../app';
+import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { DataDirLockedError } from '../db/dataDirLock';
 import { openDb } from '../db/open';
@@ -31,8 +32,8 @@ const WEB_APP_MISSING = `网页应用尚未构建（找不到 ${webRoot}/index.h
   确实只要 API：设置 SERVE_API_ONLY=1。`;
 
 /** Seeds the demo counties not yet in the database (with their demo cases unless SEED_DEMO=counties), printing progress. */
-const seedWithDemo = (db: Awaited<ReturnType<typeof openDb>>) =>
-  seedAll(db, undefined, { demo: demoSeed() === 'all', progress: (line) => process.stdout.write(`${line}\n`) });
+const seedWithDemo = (db: Awaited<ReturnType<typeof openDb>>, now: Date) =>
+  seedAll(db, now, { demo: demoSeed() === 'all', progress: (line) => process.stdout.write(`${line}\n`) });
 
 /** Prints the demo counties and their users, so a first-time user can log in. */
 function printLogins(url: string): void {
@@ -75,18 +76,18 @@ export async function serve(without?: BenchWithout): Promise<number> {
     }
     throw e;
   }
-  const seeded = demoWanted() ? await seedWithDemo(db) : [];
+  const seeded = demoWanted() ? await seedWithDemo(db, systemClock.now()) : [];
   // The embedded database is open only here: the command line asks this process for a backup (operator.json).
   const operator = config.databaseUrl || config.dataDir.startsWith('memory://') ? undefined : operatorToken();
   const app = await buildApp(db, config, { ...(operator ? { operatorToken: operator } : {}), ...(without ? { without } : {}) });
   if (seeded.length) app.log.info({ counties: seeded }, '已写入演示数据');
   if (!webAppBuilt()) app.log.warn({ webRoot }, 'SERVE_API_ONLY=1：只提供 API，没有网页应用（首页 404）');
-  const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs, config.channelAllowHosts) : async () => undefined;
-  const stopHousekeeping = config.housekeepingIntervalMs > 0 ? startHousekeeping(db, config.housekeepingIntervalMs, config.retention, (msg, extra) => app.log.info(extra ?? {}, msg), { dir: uploadDirOf(config.filesDir), expireMs: config.uploadExpireMs }) : async () => undefined;
+  const stopTimers = config.timerIntervalMs > 0 ? startScheduler(db, app.clock, config.timerIntervalMs, (msg, extra) => app.log.info(extra ?? {}, msg), config.dueSoonMs, config.channelAllowHosts) : async () => undefined;
+  const stopHousekeeping = config.housekeepingIntervalMs > 0 ? startHousekeeping(db, app.clock, config.housekeepingIntervalMs, config.retention, (msg, extra) => app.log.info(extra ?? {}, msg), { dir: uploadDirOf(config.filesDir), expireMs: config.uploadExpireMs }) : async () => undefined;
   const checkpoints = config.checkpointIntervalMs > 0
-    ? setInterval(() => void checkpointAll(db, config).then((files) => app.log.info({ files }, '已写入检查点'), (e: unknown) => app.log.error({ err: String(e) }, '检查点写入失败')), config.checkpointIntervalMs)
+    ? setInterval(() => void checkpointAll(db, config, app.clock.now()).then((files) => app.log.info({ files }, '已写入检查点'), (e: unknown) => app.log.error({ err: String(e) }, '检查点写入失败')), config.checkpointIntervalMs)
     : undefined;
-  const stopBackups = startScheduledBackups(db, config, { info: (extra, msg) => app.log.info(extra, msg), error: (extra, msg) => app.log.error(extra, msg) });
+  const stopBackups = startScheduledBackups(db, config, app.clock, { info: (extra, msg) => app.log.info(extra, msg), error: (extra, msg) => app.log.error(extra, msg) });
   let removeOperatorFile = () => undefined as void;
   const shutdown = async () => {
     removeOperatorFile();
@@ -128,7 +129,7 @@ export async function migrateOnly(args: string[]): Promise<number> {
 /** `countyflow seed`: adds the demo counties not yet in the database. */
 export async function seedOnly(): Promise<number> {
   const db = await openDb(loadConfig());
-  const seeded = await seedWithDemo(db);
+  const seeded = await seedWithDemo(db, systemClock.now());
   await db.close();
   process.stdout.write(seeded.length ? `已写入：${seeded.join('、')}\n` : '演示数据已存在，未改动\n');
   return 0;

@@ -82,7 +82,7 @@ export function hostsOf(url: string): string[] {
 /** The first of the hosts that is a writable primary, waiting up to `waitMs` for one (start-up, migrations). */
 export async function findPrimary(hosts: string[], waitMs: number): Promise<string> {
   if (hosts.length === 1) return hosts[0]!;
-  const deadline = Date.now() + waitMs;
+  const deadline = performance.now() + waitMs;
   for (;;) {
     for (const url of hosts) {
       const c = new pg.Client({ connectionString: url });
@@ -97,7 +97,7 @@ export async function findPrimary(hosts: string[], waitMs: number): Promise<stri
         await c.end().catch(() => undefined);
       }
     }
-    if (Date.now() >= deadline) throw new Error(`DATABASE_URL 的主机中没有可写的主库：${hosts.map((h) => h.replace(/\/\/[^@/]*@/, '//')).join('，')}`);
+    if (performance.now() >= deadline) throw new Error(`DATABASE_URL 的主机中没有可写的主库：${hosts.map((h) => h.replace(/\/\/[^@/]*@/, '//')).join('，')}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -117,7 +117,7 @@ function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.P
   const hostOf = (url: string) => /@?([^@/]+)\/[^/]*$/.exec(url.split('?')[0]!)?.[1] ?? url;
   /** A connection to the primary: tries each host in turn, waiting out a failover up to failoverMs. */
   const primary = async (): Promise<Client> => {
-    const deadline = Date.now() + failoverMs;
+    const deadline = performance.now() + failoverMs;
     for (let tries = 0; ; tries++) {
       const at = (current + tries) % pools.length;
       let client: Client | undefined;
@@ -135,7 +135,7 @@ function scopedPool(pools: Pools, failoverMs: number): { connect(): Promise<pg.P
         client?.release(true);
         if (!isConnectionError(e)) throw e;
         writable = false;
-        if (Date.now() >= deadline) throw e;
+        if (performance.now() >= deadline) throw e;
         // Each host tried once: wait a little before the next round.
         if ((tries + 1) % pools.length === 0) await new Promise((r) => setTimeout(r, 250));
       }

@@ -127,7 +127,7 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
       const sha256 = await store.put(path);
       await datastore.remove(body.uploadId).catch(() => undefined);
       const row = { id: randomUUID(), name, type: sniffed.mime, size: upload.size, sha256 };
-      await k.insertInto('files').values({ county_id: actor.county, ...row, upload_id: body.uploadId, case_id: body.caseId, created_by: actor.id, created_at: new Date() }).execute();
+      await k.insertInto('files').values({ county_id: actor.county, ...row, upload_id: body.uploadId, case_id: body.caseId, created_by: actor.id, created_at: app.clock.now() }).execute();
       return row;
     });
     return reply.status(201).send(ref);
@@ -146,7 +146,7 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
     const file = await db.run(actor.county, async (k) => {
       const row = await k.selectFrom('files').innerJoin('cases', (j) => j.onRef('cases.id', '=', 'files.case_id').onRef('cases.county_id', '=', 'files.county_id'))
         .select(['files.sha256', 'files.name', 'files.type', 'cases.org_path']).where('files.county_id', '=', actor.county).where('files.id', '=', id).executeTakeFirst();
-      if (row && !canSee(actor, row.org_path)) await logAuthFailure(k, actor, 'view-file', id, new Date());
+      if (row && !canSee(actor, row.org_path)) await logAuthFailure(k, actor, 'view-file', id, app.clock.now());
       return row && canSee(actor, row.org_path) ? row : null;
     });
     if (!file) throw new AppError('CF_NOT_FOUND');

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { expireUploads } from '../files/openUploads';
 
@@ -28,13 +29,13 @@ export async function prune(db: Db, now: Date, retention: Retention = DEFAULT_RE
   });
 }
 
-/** Prunes every `intervalMs` until stopped (the first round soon after start); with `uploads`, deletes uploads older than `expireMs` in `dir` too. */
-export function startHousekeeping(db: Db, intervalMs: number, retention: Retention, log: (msg: string, extra?: object) => void, uploads?: { dir: string; expireMs: number }): () => Promise<void> {
+/** Prunes at `clock`'s time every `intervalMs` until stopped (the first round soon after start); with `uploads`, deletes uploads older than `expireMs` in `dir` too. */
+export function startHousekeeping(db: Db, clock: Clock, intervalMs: number, retention: Retention, log: (msg: string, extra?: object) => void, uploads?: { dir: string; expireMs: number }): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const round = () => {
     running = running.then(async () => {
       try {
-        const now = new Date();
+        const now = clock.now();
         const gone = { ...(await prune(db, now, retention)), uploads: uploads ? await expireUploads(uploads.dir, now, uploads.expireMs) : 0 };
         if (gone.idempotency || gone.sessions || gone.authFailures || gone.uploads) log('housekeeping', gone);
       } catch (e) {

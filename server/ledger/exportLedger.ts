@@ -25,7 +25,7 @@ export type LedgerFilter = Pick<CaseFilter, 'createdFrom' | 'createdTo' | 'orgUn
  * Streams the ledger (台账) of a process's cases the actor may see, as xlsx or csv,
  * reading the cases in pages so memory stays flat however many there are.
  */
-export async function exportLedger(db: Db, actor: UserActor, processId: string, format: 'xlsx' | 'csv', now = new Date(), fresh = false, filter: LedgerFilter = {}): Promise<{ stream: Readable; filename: string }> {
+export async function exportLedger(db: Db, actor: UserActor, processId: string, format: 'xlsx' | 'csv', now: Date, fresh = false, filter: LedgerFilter = {}): Promise<{ stream: Readable; filename: string }> {
   const setup = await db.read(actor.county, fresh, async (k) => {
     const process = await loadProcess(k, actor.county, processId);
     if (!process) throw new AppError('CF_NOT_FOUND', '找不到该流程');

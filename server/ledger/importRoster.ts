@@ -36,7 +36,7 @@ function coerce(value: unknown, schema: Schema): unknown {
  * the first step's form fields). All or nothing: with any row in error nothing is created;
  * a dry run only reports.
  */
-export async function importRoster(db: Db, actor: UserActor, processId: string, file: Buffer, dryRun: boolean, now = new Date()): Promise<ImportReport> {
+export async function importRoster(db: Db, actor: UserActor, processId: string, file: Buffer, dryRun: boolean, now: Date): Promise<ImportReport> {
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(file as unknown as ArrayBuffer);

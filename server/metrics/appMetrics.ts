@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { sql } from 'kysely';
+import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { DELIVER_EVENT } from '../messages/deliveries';
 import { within } from '../timeLimit';
@@ -21,8 +22,8 @@ export interface AppMetrics {
   close(): void;
 }
 
-/** Builds the metrics of an app serving `db`: requests, steps, timers, deliveries, the pool and the read replica, and Node's own. */
-export function appMetrics(db: Db): AppMetrics {
+/** Builds the metrics of an app serving `db`: requests, steps, timers (due by `clock`), deliveries, the pool and the read replica, and Node's own. */
+export function appMetrics(db: Db, clock: Clock): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -38,7 +39,7 @@ export function appMetrics(db: Db): AppMetrics {
   const deliveries = new Counter({ name: 'cf_deliveries_total', help: 'Delivery attempts to channels, by outcome (delivered, retry, failed: given up after the last retry)', labelNames: ['outcome'], registers });
   // What the database holds now, read when scraped (system scope: every county).
   const backlog = () => db.run('*', (k) => sql<{ timers: number; deliveries: number; failed: number }>`SELECT
-      (SELECT count(*)::int FROM timers WHERE due_at <= now() AND event_type <> ${DELIVER_EVENT}) AS timers,
+      (SELECT count(*)::int FROM timers WHERE due_at <= ${clock.now()} AND event_type <> ${DELIVER_EVENT}) AS timers,
       (SELECT count(*)::int FROM deliveries WHERE status = 'pending') AS deliveries,
       (SELECT count(*)::int FROM deliveries WHERE status = 'failed') AS failed`.execute(k)).then((r) => r.rows[0]!);
   // Read once per scrape (text()), before the gauges collect it.

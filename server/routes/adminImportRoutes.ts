@@ -45,7 +45,7 @@ export const adminImportRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db
     const dryRun = request.query.dryRun === '1' || request.query.dryRun === 'true';
     const file = request.body;
     if (!Buffer.isBuffer(file)) throw new AppError('CF_VALIDATION', '请以 xlsx 或 text/csv 上传名册文件');
-    const report = await db.transaction(actor.county, (k) => importPeople(k, actor.county, actor, file, dryRun, new Date()));
+    const report = await db.transaction(actor.county, (k) => importPeople(k, actor.county, actor, file, dryRun, app.clock.now()));
     // A real import with refused rows wrote nothing: 422 with the same report.
     return reply.status(!dryRun && report.counts.refused ? 422 : 200).send(report);
   });

@@ -75,12 +75,12 @@ const found = (p: Person | undefined): Person => {
   return p;
 };
 
-/** Changes a person in the caller's transaction and records it in the audit chain with the record before and after; returns them as they now are. */
-async function changePerson(k: Kysely<Database>, actor: UserActor, id: string, type: string, change: () => Promise<unknown>): Promise<Person> {
+/** Changes a person in the caller's transaction and records it in the audit chain at `now` with the record before and after; returns them as they now are. */
+async function changePerson(k: Kysely<Database>, actor: UserActor, id: string, type: string, now: Date, change: () => Promise<unknown>): Promise<Person> {
   const before = found(await readPerson(k, actor.county, id));
   await change();
   const after = found(await readPerson(k, actor.county, id));
-  await recordAdminChange(k, actor.county, actor, { type, target: { kind: 'user', id, name: after.name }, before: auditRecord(before), after: auditRecord(after) }, new Date());
+  await recordAdminChange(k, actor.county, actor, { type, target: { kind: 'user', id, name: after.name }, before: auditRecord(before), after: auditRecord(after) }, now);
   return after;
 }
 
@@ -124,7 +124,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const person: PersonFields = { name: fields.name, phone: fields.phone ?? null, grants: fields.grants };
     await checkGrants(db, actor.county, person.grants);
     const password = oneTimePassword();
-    const now = new Date();
+    const now = app.clock.now();
     const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
     const hash = await hashPassword(password, ONE_TIME_LOG_N);
     const id = randomUUID();
@@ -151,10 +151,11 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const { id } = request.params;
     const fields: PersonFields = { name: request.body.name, phone: request.body.phone ?? null, grants: request.body.grants };
     await checkGrants(db, actor.county, fields.grants);
+    const now = app.clock.now();
     return db.transaction(actor.county, async (k) => {
-      const after = await changePerson(k, actor, id, 'user.edit', () => updatePerson(k, actor.county, id, fields));
+      const after = await changePerson(k, actor, id, 'user.edit', now, () => updatePerson(k, actor.county, id, fields));
       // Their sessions are read again within a second: new roles apply at once, removed ones stop.
-      await refreshUserSessions(k, { county: actor.county, userId: id }, false, new Date(), sessions);
+      await refreshUserSessions(k, { county: actor.county, userId: id }, false, now, sessions);
       return after;
     });
   });
@@ -178,12 +179,12 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const actor = requireActor(request);
     const { id } = request.params;
     if (id === actor.id) throw new AppError('CF_VALIDATION', '不能停用自己的账号', [{ path: '/id', field: '人员', message: '不能停用自己的账号' }]);
-    const now = new Date();
+    const now = app.clock.now();
     const { user, signedOut } = await db.transaction(actor.county, async (k) => {
-      const user = await changePerson(k, actor, id, 'user.deactivate', () => k.updateTable('users').set({ active: false }).where('county_id', '=', actor.county).where('id', '=', id).execute());
+      const user = await changePerson(k, actor, id, 'user.deactivate', now, () => k.updateTable('users').set({ active: false }).where('county_id', '=', actor.county).where('id', '=', id).execute());
       return { user, signedOut: await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions) };
     });
-    const released = await releaseClaims(db, actor, id);
+    const released = await releaseClaims(db, actor, id, app.clock.now());
     const addedTo = await db.run(actor.county, (k) => k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', actor.county).where('status', '=', 'active')
       .where((eb) => eb(eb.val(id), '=', eb.fn.any('added_to'))).orderBy('updated_at').limit(500).execute());
     return { user, signedOut, released, addedTo };
@@ -226,8 +227,9 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
         skipped.push({ id: c.id, title, reason: `${target.name}看不到这个案件（不在其单位范围内）` });
         continue;
       }
-      await sendEvent(db, actor, c.id, { type: REASSIGN_SIGNER_EVENT, data: { from: id, to }, comment: '原加签人账号已停用，改派' }, { vouched: true });
-      await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: c.process_id, caseId: c.id, now: new Date() }, [
+      const now = app.clock.now();
+      await sendEvent(db, actor, c.id, { type: REASSIGN_SIGNER_EVENT, data: { from: id, to }, comment: '原加签人账号已停用，改派' }, { now, vouched: true });
+      await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: c.process_id, caseId: c.id, now }, [
         { user_id: to, kind: 'task', title: `加签改派给您：${title}`, body: `${actor.name}改派` },
       ]));
       reassigned++;
@@ -241,7 +243,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const actor = requireActor(request);
     const { id } = request.params;
     return db.transaction(actor.county, async (k) => {
-      return changePerson(k, actor, id, 'user.reactivate', () => k.updateTable('users').set({ active: true, failed_logins: 0, login_after: null }).where('county_id', '=', actor.county).where('id', '=', id).execute());
+      return changePerson(k, actor, id, 'user.reactivate', app.clock.now(), () => k.updateTable('users').set({ active: true, failed_logins: 0, login_after: null }).where('county_id', '=', actor.county).where('id', '=', id).execute());
     });
   });
 
@@ -256,7 +258,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const { id } = request.params;
     const password = oneTimePassword();
     const hash = await hashPassword(password, ONE_TIME_LOG_N);
-    const now = new Date();
+    const now = app.clock.now();
     const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
     await db.transaction(actor.county, async (k) => {
       const person = found(await readPerson(k, actor.county, id));
@@ -273,7 +275,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params;
-    const now = new Date();
+    const now = app.clock.now();
     const signedOut = await db.transaction(actor.county, async (k) => {
       const person = found(await readPerson(k, actor.county, id));
       const n = await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions);
@@ -313,13 +315,13 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
   });
 };
 
-/** Every step a deactivated person had claimed (or been handed) goes back to everyone holding its role; returns how many. */
-async function releaseClaims(db: Db, admin: UserActor, userId: string): Promise<number> {
+/** Every step a deactivated person had claimed (or been handed) goes back to everyone holding its role, at `now`; returns how many. */
+async function releaseClaims(db: Db, admin: UserActor, userId: string, now: Date): Promise<number> {
   const cases = await db.run(admin.county, (k) => k.selectFrom('cases').select('id').where('county_id', '=', admin.county).where('status', '=', 'active')
     .where('id', '<>', ADMIN_LOG).where((eb) => eb(eb.val(userId), '=', eb.fn.any('claimed_by'))).execute());
   let released = 0;
   for (const c of cases) {
-    await sendEvent(db, admin, c.id, { type: RELEASE_EVENT, comment: '办理人账号已停用，退回公共待办' }, { vouched: true });
+    await sendEvent(db, admin, c.id, { type: RELEASE_EVENT, comment: '办理人账号已停用，退回公共待办' }, { now, vouched: true });
     released++;
   }
   return released;

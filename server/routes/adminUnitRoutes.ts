@@ -80,7 +80,7 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
     const actor = requireActor(request);
     const body = request.body;
     const id = body.id ?? `u-${randomBytes(5).toString('hex')}`;
-    const now = new Date();
+    const now = app.clock.now();
     const unit = await db.transaction(actor.county, async (k) => {
       const parent = mustExist(await readUnit(k, actor.county, body.parentId), '上级单位');
       if (parent.closed_at) throw new AppError('CF_VALIDATION', `上级单位「${parent.name}」已停用`, [{ path: '/parentId', field: '上级单位', message: `「上级单位」${parent.name} 已停用` }]);
@@ -112,7 +112,7 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
     const actor = requireActor(request);
     const { id } = request.params;
     const body = request.body;
-    const now = new Date();
+    const now = app.clock.now();
     const unit = await db.transaction(actor.county, async (k) => {
       const before = mustExist(await readUnit(k, actor.county, id));
       if (!before.parent_id) throw new AppError('CF_VALIDATION', '县本身不能在这里修改', [{ path: '/id', field: '单位', message: '县本身不能在这里修改' }]);
@@ -148,9 +148,9 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
       const unit = await db.transaction(actor.county, async (k) => {
         const before = mustExist(await readUnit(k, actor.county, id));
         if (!before.parent_id) throw new AppError('CF_VALIDATION', '县本身不能停用', [{ path: '/id', field: '单位', message: '县本身不能停用' }]);
-        await k.updateTable('org_units').set({ closed_at: closing ? new Date() : null }).where('county_id', '=', actor.county).where('id', '=', id).execute();
+        await k.updateTable('org_units').set({ closed_at: closing ? app.clock.now() : null }).where('county_id', '=', actor.county).where('id', '=', id).execute();
         const after = (await readUnit(k, actor.county, id))!;
-        await recordAdminChange(k, actor.county, actor, { type: `unit.${action}`, target: { kind: 'unit', id, name: before.name }, before: record(before), after: record(after) }, new Date());
+        await recordAdminChange(k, actor.county, actor, { type: `unit.${action}`, target: { kind: 'unit', id, name: before.name }, before: record(before), after: record(after) }, app.clock.now());
         return after;
       });
       return withCounts(db, actor.county, unit);
@@ -167,7 +167,7 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
       if (!before.parent_id) throw new AppError('CF_VALIDATION', '县本身不能删除', [{ path: '/id', field: '单位', message: '县本身不能删除' }]);
       if (await unitInUse(k, actor.county, id, before.path)) throw new AppError('CF_UNIT_IN_USE', `「${before.name}」有案件、下级单位或人员，不能删除，只能停用`);
       await k.deleteFrom('org_units').where('county_id', '=', actor.county).where('id', '=', id).execute();
-      await recordAdminChange(k, actor.county, actor, { type: 'unit.delete', target: { kind: 'unit', id, name: before.name }, before: record(before) }, new Date());
+      await recordAdminChange(k, actor.county, actor, { type: 'unit.delete', target: { kind: 'unit', id, name: before.name }, before: record(before) }, app.clock.now());
     });
     return reply.status(204).send(null);
   });

@@ -53,7 +53,7 @@ export function auditRoutes(app: FastifyInstance, db: Db, config: Config): void 
     const actor = requireActor(request);
     if (!actor.grants.some((g) => g.unitPath.length === 1)) throw new AppError('CF_FORBIDDEN', '只有县级用户可以生成检查点');
     const key = loadSigningKey(config.auditKeyFile);
-    const cp = await db.run(actor.county, (k) => makeCheckpoint(k, actor.county, new Date(), key));
+    const cp = await db.run(actor.county, (k) => makeCheckpoint(k, actor.county, app.clock.now(), key));
     writeCheckpoint(config.checkpointDir, cp);
     return cp;
   });

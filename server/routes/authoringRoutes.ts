@@ -21,7 +21,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
     schema: { tags: ['authoring'], summary: '流程库：草稿、已发布版本、继承的模板、各版本在办案件数（流程管理员）', response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { id: { type: 'string' }, title: { type: 'string' } } } }, ...errors(401, 403) } },
   }, async (request) => {
     const actor = requireActor(request);
-    await requireAuthor(db, actor, 'library');
+    await requireAuthor(db, actor, 'library', app.clock.now());
     const { versions, drafts, counts } = await db.run(actor.county, async (k) => ({
       versions: await k.selectFrom('definition_versions as v').leftJoin('users as u', (j) => j.onRef('u.county_id', '=', 'v.county_id').onRef('u.id', '=', 'v.published_by'))
         .select(['v.process_id', 'v.version', 'v.published_at', 'v.note', sql<string | null>`v.body->>'title'`.as('title'), sql<string | null>`v.source->>'extends'`.as('extends'), 'u.display_name as by'])
@@ -57,7 +57,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
-    await requireAuthor(db, actor, id);
+    await requireAuthor(db, actor, id, app.clock.now());
     const row = await db.run(actor.county, (k) => k.selectFrom('definition_drafts').select(['body', 'updated_at', 'rev']).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
     if (!row) throw new AppError('CF_NOT_FOUND', '该流程没有草稿');
     return { id, rev: row.rev, updatedAt: new Date(row.updated_at).toISOString(), body: row.body };
@@ -68,7 +68,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
-    await requireAuthor(db, actor, id);
+    await requireAuthor(db, actor, id, app.clock.now());
     const result = await db.run(actor.county, (k) => k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
     if (!result.numDeletedRows) throw new AppError('CF_NOT_FOUND', '该流程没有草稿');
     return { id, deleted: true };
@@ -78,7 +78,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
     schema: { tags: ['authoring'], summary: '本县用户持有的角色（新流程可用的角色）及其名称、层级、人数', response: { 200: { type: 'array', items: { type: 'object', properties: { role: { type: 'string' }, level: { type: 'string' }, holders: { type: 'integer' }, label: { type: 'string' }, kind: { type: 'string' } } } }, ...errors(401, 403) } },
   }, async (request) => {
     const actor = requireActor(request);
-    await requireAuthor(db, actor, 'county-roles');
+    await requireAuthor(db, actor, 'county-roles', app.clock.now());
     const { held, labels } = await db.run(actor.county, async (k) => ({
       held: await k.selectFrom('grants as g').innerJoin('org_units as u', (j) => j.onRef('u.county_id', '=', 'g.county_id').onRef('u.id', '=', 'g.unit_id'))
         .select(['g.role', 'u.level', (eb) => eb.fn.count<string>('g.user_id').distinct().as('n')]).where('g.county_id', '=', actor.county)

@@ -30,7 +30,7 @@ export type CalendarYearReply = FromSchema<typeof yearReply>;
 
 /** Where a county's calendar stands: the last year it covers, and whether to remind that next year's is missing (from 1 November). */
 async function statusOf(db: Db, county: string, now: Date): Promise<CalendarStatus> {
-  const { years } = await db.run(county, (k) => countyCalendarYears(k, county, now.getTime()));
+  const { years } = await db.run(county, (k) => countyCalendarYears(k, county));
   return calendarStatus(calendarIn({}, years), now.getTime());
 }
 
@@ -40,7 +40,7 @@ export const calendarRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: D
     schema: { tags: ['calendar'], summary: '本县节假日日历覆盖到哪一年；明年的安排是否缺失', response: { 200: status, ...errors(401) } },
   }, async (request) => {
     const actor = requireActor(request);
-    return statusOf(db, actor.county, new Date());
+    return statusOf(db, actor.county, app.clock.now());
   });
 
   await app.register(adminCalendarRoutes, { db });
@@ -58,7 +58,7 @@ const adminCalendarRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: Db 
     const actor = requireActor(request);
     const rows = await db.run(actor.county, (k) => k.selectFrom('calendar_years').select(['year', 'layer', 'holidays', 'workdays', 'loaded_at', 'loaded_by']).where('county_id', '=', actor.county).orderBy('year').orderBy('layer').execute());
     return {
-      status: await statusOf(db, actor.county, new Date()), builtInLastYear: lastYearOf(defaultCalendar),
+      status: await statusOf(db, actor.county, admin.clock.now()), builtInLastYear: lastYearOf(defaultCalendar),
       years: rows.map((r) => ({ year: r.year, layer: r.layer as 'national' | 'local', holidays: r.holidays as string[], workdays: r.workdays as string[], loadedAt: new Date(r.loaded_at).toISOString(), loadedBy: r.loaded_by })),
     };
   });
@@ -77,7 +77,7 @@ const adminCalendarRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: Db 
     const problems = calendarYearProblems(year, holidays, workdays);
     if (layer === 'national' && !holidays.length) problems.unshift('全国安排至少要有放假日');
     if (problems.length) throw new AppError('CF_CALENDAR_INVALID', `日历有误：${problems[0]}`, problems.map((message) => ({ path: `/${message.includes('调休') ? 'workdays' : 'holidays'}`, field: message.includes('调休') ? '调休上班日' : '放假日', message })));
-    const now = new Date();
+    const now = admin.clock.now();
     const sorted = { holidays: [...holidays].sort(), workdays: [...workdays].sort() };
     await db.transaction(actor.county, async (k) => {
       const before = await k.selectFrom('calendar_years').select(['holidays', 'workdays']).where('county_id', '=', actor.county).where('year', '=', year).where('layer', '=', layer).executeTakeFirst();
@@ -86,7 +86,7 @@ const adminCalendarRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: Db 
       await recordAdminChange(k, actor.county, actor, { type: 'calendar.load', target: { kind: 'calendar', id: `${year}-${layer}`, name: `${year} 年${layer === 'national' ? '全国节假日' : '本地节日'}` }, ...(before ? { before } : {}), after: sorted }, now);
     });
     forgetCountyCalendar(actor.county);
-    const recalculated = await recalendarCases(db, actor);
+    const recalculated = await recalendarCases(db, actor, now);
     return {
       year: { year, layer, ...sorted, loadedAt: now.toISOString(), loadedBy: actor.name },
       recalculated, status: await statusOf(db, actor.county, now),

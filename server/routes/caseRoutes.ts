@@ -63,24 +63,24 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
   }, async (request, reply) => {
     const actor = requireActor(request);
     const headers = request.headers as Record<string, string | undefined>;
-    const started = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> }, new Date(), headers['idempotency-key'], queuedAtOf(headers));
+    const started = await startCaseService(db, actor, request.body as { processId: string; orgUnitId: string; data?: Record<string, unknown> }, app.clock.now(), headers['idempotency-key'], queuedAtOf(headers));
     if (started.replayed) void reply.header('Idempotent-Replayed', 'true');
     return reply.status(201).send(started.case);
   });
 
   app.get('/api/cases', { schema: { tags: ['cases'], summary: '案件列表（限本人可见范围）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
     const actor = requireActor(request);
-    return db.read(actor.county, request.freshReads, (k) => listCases(k, actor, request.query as CaseFilter, new Date()));
+    return db.read(actor.county, request.freshReads, (k) => listCases(k, actor, request.query as CaseFilter, app.clock.now()));
   });
 
   app.get('/api/tasks', { schema: { tags: ['cases'], summary: '我的待办（按到期时间排序）', querystring: listQuery, response: { 200: pageResponse, ...errors(400, 401) } } }, async (request) => {
     const actor = requireActor(request);
-    return db.read(actor.county, request.freshReads, (k) => listTasks(k, actor, request.query as CaseFilter, new Date()));
+    return db.read(actor.county, request.freshReads, (k) => listTasks(k, actor, request.query as CaseFilter, app.clock.now()));
   });
 
   app.get('/api/cases/:id', { schema: { tags: ['cases'], summary: '案件详情：当前环节表单与可执行的操作', params: idParam, response: { 200: { type: 'object', additionalProperties: true, required: ['case'], properties: { case: { $ref: 'Case#' } } }, ...errors(401, 404) } } }, async (request) => {
     const actor = requireActor(request);
-    const now = new Date();
+    const now = app.clock.now();
     const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, now);
     const compiled = process.compiled;
     const def = compiled.definition;
@@ -170,6 +170,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
     const body = request.body as { type: string; data?: unknown; comment?: string };
     const queuedAt = queuedAtOf(headers);
     const result = await sendEvent(db, actor, (request.params as { id: string }).id, body, {
+      now: app.clock.now(),
       ...(config.stepLimits ? { limits: config.stepLimits } : {}),
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
@@ -190,12 +191,12 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
   }, async (request) => {
     const actor = requireActor(request);
     const id = (request.params as { id: string }).id;
-    const { row } = await visibleCase(db, actor, id, new Date());
+    const { row } = await visibleCase(db, actor, id, app.clock.now());
     if (row.created_by !== actor.id) throw new AppError('CF_FORBIDDEN', '只有发起人可以撤销这个案件');
     if (await othersActed(row.county_id, id, actor.id)) throw new AppError('CF_WITHDRAW_TOO_LATE');
     const comment = (request.body as { comment?: string } | undefined)?.comment;
     const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
-    const result = await sendEvent(db, actor, id, { type: WITHDRAW_EVENT, ...(comment ? { comment } : {}) }, { ifMatch: row.rev, vouched: true, ...(key ? { idempotencyKey: key } : {}) });
+    const result = await sendEvent(db, actor, id, { type: WITHDRAW_EVENT, ...(comment ? { comment } : {}) }, { now: app.clock.now(), ifMatch: row.rev, vouched: true, ...(key ? { idempotencyKey: key } : {}) });
     return result.case;
   });
 
@@ -237,7 +238,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
     const results: { id: string; ok: boolean; rev?: number; code?: string; message?: string }[] = [];
     for (const id of body.caseIds) {
       try {
-        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, { ...(config.stepLimits ? { limits: config.stepLimits } : {}), ...(key ? { idempotencyKey: `${key}:${id}` } : {}) });
+        const r = await sendEvent(db, actor, id, { type: body.type, ...(body.comment ? { comment: body.comment } : {}) }, { now: app.clock.now(), ...(config.stepLimits ? { limits: config.stepLimits } : {}), ...(key ? { idempotencyKey: `${key}:${id}` } : {}) });
         results.push({ id, ok: true, rev: r.case.rev });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
@@ -257,7 +258,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
     },
   }, async (request) => {
     const actor = requireActor(request);
-    const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, new Date());
+    const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, app.clock.now());
     const def = process.compiled.definition;
     const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])
       .where('county_id', '=', actor.county).where('case_id', '=', row.id).orderBy('rev').execute());

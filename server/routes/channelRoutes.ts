@@ -47,7 +47,7 @@ async function checkChannelUrl(text: string, allow: AllowHosts): Promise<void> {
 export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'channelAllowHosts'>): void {
   app.get('/api/channels', { schema: { tags: ['messages'], summary: '本县的消息推送渠道', response: errors(401, 403) } }, async (request) => {
     const actor = requireActor(request);
-    await requireAuthor(db, actor, 'channels');
+    await requireAuthor(db, actor, 'channels', app.clock.now());
     const rows = await db.run(actor.county, (k) => k.selectFrom('channels').selectAll().where('county_id', '=', actor.county).orderBy('created_at').execute());
     // The secret is never sent back: only whether one is set.
     return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, url: r.url, signed: r.secret !== null, processId: r.process_id, kinds: r.kinds.split(',') }));
@@ -55,19 +55,19 @@ export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config,
 
   app.post('/api/channels', { schema: { tags: ['messages'], summary: '添加消息推送渠道', body: channelBody, response: errors(400, 401, 403) } }, async (request, reply) => {
     const actor = requireActor(request);
-    await requireAuthor(db, actor, 'channels');
+    await requireAuthor(db, actor, 'channels', app.clock.now());
     const b = request.body as { kind: string; name: string; url: string; secret?: string; processId?: string; kinds: string[] };
     await checkChannelUrl(b.url, config.channelAllowHosts);
     const id = randomUUID();
     await db.run(actor.county, (k) => k.insertInto('channels').values({
-      county_id: actor.county, id, kind: b.kind, name: b.name, url: b.url, secret: b.secret ?? null, process_id: b.processId ?? null, kinds: b.kinds.join(','), created_by: actor.id, created_at: new Date(),
+      county_id: actor.county, id, kind: b.kind, name: b.name, url: b.url, secret: b.secret ?? null, process_id: b.processId ?? null, kinds: b.kinds.join(','), created_by: actor.id, created_at: app.clock.now(),
     }).execute());
     return reply.status(201).send({ id });
   });
 
   app.delete('/api/channels/:id', { schema: { tags: ['messages'], summary: '删除消息推送渠道', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } } }, response: errors(401, 403, 404) } }, async (request, reply) => {
     const actor = requireActor(request);
-    await requireAuthor(db, actor, 'channels');
+    await requireAuthor(db, actor, 'channels', app.clock.now());
     const { id } = request.params as { id: string };
     const gone = await db.run(actor.county, (k) => k.deleteFrom('channels').where('county_id', '=', actor.county).where('id', '=', id).executeTakeFirst());
     if (!Number(gone.numDeletedRows)) throw new AppError('CF_NOT_FOUND');
@@ -78,7 +78,7 @@ export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config,
     schema: { tags: ['messages'], summary: '渠道的发送记录（每次尝试的结果）', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } } }, response: errors(401, 403) },
   }, async (request) => {
     const actor = requireActor(request);
-    await requireAuthor(db, actor, 'channels');
+    await requireAuthor(db, actor, 'channels', app.clock.now());
     const { id } = request.params as { id: string };
     const rows = await db.run(actor.county, (k) => k.selectFrom('deliveries').selectAll().where('county_id', '=', actor.county).where('channel_id', '=', id).orderBy('id', 'desc').limit(100).execute());
     return rows.map((r) => ({

@@ -34,7 +34,7 @@ export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config
   app.post('/api/cases/:id/claim', { schema: { tags: ['cases'], summary: '认领：这一步由我来办（同角色的其他人不再能办）', params: idParam, response: caseReply } }, async (request) => {
     const actor = requireActor(request);
     const id = (request.params as { id: string }).id;
-    return (await sendEvent(db, actor, id, { type: CLAIM_EVENT })).case;
+    return (await sendEvent(db, actor, id, { type: CLAIM_EVENT }, { now: app.clock.now() })).case;
   });
 
   app.post('/api/cases/:id/transfer', {
@@ -48,15 +48,15 @@ export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config
     const actor = requireActor(request);
     const id = (request.params as { id: string }).id;
     const { to, comment } = request.body as { to: string; comment?: string };
-    const { row, process } = await visibleCase(db, actor, id, new Date());
+    const { row, process } = await visibleCase(db, actor, id, app.clock.now());
     const snapshot = snapshotOf(row);
     const unitPath = row.org_path.split('/');
     requireStepHolder(process.compiled, snapshot, actor, unitPath, '转办');
     const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
     const colleagues = step ? await db.run(actor.county, (k) => holdersOf(k, actor.county, [step.assignee!], unitPath)) : [];
     if (to === actor.id || !colleagues.includes(to)) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '转给谁', message: '「转给谁」须是在本单位担任这一步角色的其他同事' }]);
-    const result = await sendEvent(db, actor, id, { type: TRANSFER_EVENT, data: { to }, ...(comment ? { comment } : {}) }, { vouched: true, ifMatch: row.rev });
-    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
+    const result = await sendEvent(db, actor, id, { type: TRANSFER_EVENT, data: { to }, ...(comment ? { comment } : {}) }, { now: app.clock.now(), vouched: true, ifMatch: row.rev });
+    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: app.clock.now() }, [
       { user_id: to, kind: 'task', title: `转办给您：${shownTitle(row)}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}转办${comment ? `：${comment}` : ''}）` },
     ]));
     return result.case;
@@ -76,15 +76,15 @@ export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config
     const actor = requireActor(request);
     const id = (request.params as { id: string }).id;
     const { to, before, comment } = request.body as { to: string; before?: boolean; comment?: string };
-    const { row, process } = await visibleCase(db, actor, id, new Date());
+    const { row, process } = await visibleCase(db, actor, id, app.clock.now());
     const snapshot = snapshotOf(row);
     const unitPath = row.org_path.split('/');
     requireStepHolder(process.compiled, snapshot, actor, unitPath, '加签');
     const [seer] = await db.run(actor.county, (k) => peopleWhoSee(k, actor.county, unitPath, [to]));
     if (!seer || to === actor.id) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '加签给谁', message: '「加签给谁」须是能查看这个案件的其他人' }]);
-    const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to, ...(before ? { before: true } : {}) }, comment: `加签${before ? '（在我之前）' : ''}：${seer.name}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
+    const result = await sendEvent(db, actor, id, { type: ADD_SIGNER_EVENT, data: { to, ...(before ? { before: true } : {}) }, comment: `加签${before ? '（在我之前）' : ''}：${seer.name}${comment ? `。${comment}` : ''}` }, { now: app.clock.now(), vouched: true, ifMatch: row.rev });
     const step = currentSteps(process.compiled, snapshot).find((s) => s.assignee && !s.final);
-    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() }, [
+    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: app.clock.now() }, [
       { user_id: to, kind: 'task', title: `加签给您：${shownTitle(row)}`, body: `${process.compiled.definition.title} · ${step?.label ?? ''}（${actor.name}请您一同审批${comment ? `：${comment}` : ''}）` },
     ]));
     return result.case;
@@ -101,17 +101,17 @@ export function handoverRoutes(app: FastifyInstance, db: Db, config: Pick<Config
     const actor = requireActor(request);
     const id = (request.params as { id: string }).id;
     const { to, comment } = request.body as { to: string[]; comment?: string };
-    const { row, process } = await visibleCase(db, actor, id, new Date());
+    const { row, process } = await visibleCase(db, actor, id, app.clock.now());
     // Only people who may see the case: grants at its unit or above.
     const users = await db.run(actor.county, (k) => peopleWhoSee(k, actor.county, row.org_path.split('/'), to));
     const missing = to.filter((u) => !users.some((x) => x.id === u));
     if (missing.length) throw new AppError('CF_VALIDATION', undefined, [{ path: '/to', field: '抄送给', message: '「抄送给」中有人不能查看这个案件' }]);
-    const now = new Date();
+    const now = app.clock.now();
     await db.run(actor.county, (k) => checkCopyLimits(k, actor.county, id, actor.id, to.length, now, config.copyLimits));
     const names = users.map((u) => u.name).join('、');
     // Whom it told is recorded with the event: the limits count people, not requests.
-    const result = await sendEvent(db, actor, id, { type: COPY_EVENT, data: { to }, comment: `抄送给：${names}${comment ? `。${comment}` : ''}` }, { vouched: true, ifMatch: row.rev });
-    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: new Date() },
+    const result = await sendEvent(db, actor, id, { type: COPY_EVENT, data: { to }, comment: `抄送给：${names}${comment ? `。${comment}` : ''}` }, { now: app.clock.now(), vouched: true, ifMatch: row.rev });
+    await db.run(actor.county, (k) => writeMessages(k, { county: actor.county, processId: row.process_id, caseId: id, now: app.clock.now() },
       users.map((u) => ({ user_id: u.id, kind: 'copy' as const, title: `抄送：${shownTitle(row)}`, body: `${process.compiled.definition.title}（${actor.name}抄送${comment ? `：${comment}` : ''}）` }))));
     return result.case;
   });

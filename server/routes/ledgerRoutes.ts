@@ -38,7 +38,7 @@ export function ledgerRoutes(app: FastifyInstance, db: Db): void {
   }, async (request, reply) => {
     const actor = requireActor(request);
     const { processId, format, ...filter } = request.query as { processId: string; format: 'xlsx' | 'csv' } & LedgerFilter;
-    const { stream, filename } = await exportLedger(db, actor, processId, format, new Date(), request.freshReads, filter);
+    const { stream, filename } = await exportLedger(db, actor, processId, format, app.clock.now(), request.freshReads, filter);
     void reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX);
     void reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`);
     return reply.send(stream);
@@ -55,7 +55,7 @@ export function ledgerRoutes(app: FastifyInstance, db: Db): void {
     const { processId, dryRun: flag } = request.query as { processId: string; dryRun: string };
     const dryRun = flag === '1' || flag === 'true';
     if (!Buffer.isBuffer(request.body)) throw new AppError('CF_VALIDATION', `请以 ${XLSX} 上传 Excel 名册`);
-    const report = await importRoster(db, actor, processId, request.body, dryRun);
+    const report = await importRoster(db, actor, processId, request.body, dryRun, app.clock.now());
     // A real import with row errors created nothing: 422 with the same report.
     return !dryRun && report.errors.length ? reply.status(422).send(report) : reply.status(200).send(report);
   });

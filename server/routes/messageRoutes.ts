@@ -45,7 +45,7 @@ export function messageRoutes(app: FastifyInstance, db: Db): void {
     const body = request.body as { ids?: number[]; all?: boolean };
     return db.run(actor.county, async (k) => {
       if (body.all || body.ids?.length) {
-        let u = k.updateTable('messages').set({ read_at: new Date() }).where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('read_at', 'is', null);
+        let u = k.updateTable('messages').set({ read_at: app.clock.now() }).where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('read_at', 'is', null);
         if (!body.all) u = u.where('id', 'in', body.ids!);
         await u.execute();
       }

@@ -53,6 +53,7 @@ export const operatorRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Operato
     const line = (entry: object) => out.write(`${JSON.stringify(entry)}\n`);
     const log = request.log.child({ backup: folder });
     void takeBackup(db, config, folder, {
+      now: app.clock.now(),
       ...(keep ? { keep } : {}),
       progress: (text) => {
         log.info(text);
@@ -83,6 +84,6 @@ export const operatorRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Operato
     operatorOnly(request);
     const parsed = parseCountyCommand(request.body.command, request.body.args);
     if (!parsed) throw new AppError('CF_VALIDATION', '命令不对：county add <县代码> <县名>，或 user add <县代码> <用户名> <姓名> (--admin | --role 角色 --unit 单位编号 …)');
-    return { text: await runCountyCommand(db, parsed) };
+    return { text: await runCountyCommand(db, parsed, app.clock.now()) };
   });
 };

@@ -66,7 +66,7 @@ export function orgRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => {
     const actor = requireActor(request);
     const { processId, from, to } = request.query as { processId: string; from?: string; to?: string };
-    const { rows, process } = await db.read(actor.county, request.freshReads, async (k) => ({ rows: await dashboard(k, actor, processId, new Date(), { ...(from ? { from } : {}), ...(to ? { to } : {}) }), process: await loadProcess(k, actor.county, processId) }));
+    const { rows, process } = await db.read(actor.county, request.freshReads, async (k) => ({ rows: await dashboard(k, actor, processId, app.clock.now(), { ...(from ? { from } : {}), ...(to ? { to } : {}) }), process: await loadProcess(k, actor.county, processId) }));
     const total = rows.reduce((a, r) => a + r.count, 0);
     return { processId, rows, columns: process ? stepColumns(process.compiled, rows, total) : [], total, overdue: rows.reduce((a, r) => a + r.overdue, 0) };
   });

@@ -49,7 +49,7 @@ export const personalRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: D
     },
   }, async (request) => {
     const actor = requireActor(request);
-    const now = new Date();
+    const now = app.clock.now();
     const { id, path } = request.params;
     const { row, process } = await visibleCase(db, actor, id, now);
     const def = process.compiled.definition;
@@ -69,7 +69,7 @@ export const personalRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: D
   }, async (request) => {
     const actor = requireActor(request);
     if (!mayReadPersonalLog(actor)) {
-      await db.run(actor.county, (k) => logAuthFailure(k, actor, 'personal-access', '/api/personal-access', new Date()));
+      await db.run(actor.county, (k) => logAuthFailure(k, actor, 'personal-access', '/api/personal-access', app.clock.now()));
       throw new AppError('CF_FORBIDDEN', '只有县管理员或审计人员可以查看个人信息的查看和导出记录');
     }
     const { limit = 100, before, beforeSeq } = request.query;

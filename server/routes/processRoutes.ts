@@ -60,8 +60,8 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
     schema: { tags: ['processes'], summary: '检查流程定义（不保存；流程管理员）', params: processParams, body: { type: 'object' }, response: { 200: checkResponse, ...errors(400, 401, 403) } },
   }, async (request) => {
     const actor = requireActor(request);
-    await requireAuthor(db, actor, (request.params as { id: string }).id);
-    const context = await db.run(actor.county, (k) => countyContext(k, actor.county));
+    await requireAuthor(db, actor, (request.params as { id: string }).id, app.clock.now());
+    const context = await db.run(actor.county, (k) => countyContext(k, actor.county, app.clock.now()));
     return asResponse(checkInCounty(request.body, context));
   });
 
@@ -76,17 +76,17 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
     const { id } = request.params as { id: string };
     const header = (request.headers as { 'if-match'?: string })['if-match'];
     const expected = header === undefined ? undefined : Number(header.replace(/"/g, ''));
-    await requireAuthor(db, actor, id);
+    await requireAuthor(db, actor, id, app.clock.now());
     const rev = await db.transaction(actor.county, async (k) => {
       const current = await k.selectFrom('definition_drafts').select('rev').where('county_id', '=', actor.county).where('process_id', '=', id).forUpdate().executeTakeFirst();
       if (expected !== undefined && (current?.rev ?? 0) !== expected) throw new AppError('CF_DRAFT_STALE', undefined, [{ path: '', message: `草稿现在是第 ${current?.rev ?? 0} 次保存的内容` }]);
       const next = (current?.rev ?? 0) + 1;
-      const values = { body: JSON.stringify(request.body), updated_at: new Date(), updated_by: actor.id, rev: next };
+      const values = { body: JSON.stringify(request.body), updated_at: app.clock.now(), updated_by: actor.id, rev: next };
       await k.insertInto('definition_drafts').values({ county_id: actor.county, process_id: id, ...values })
         .onConflict((oc) => oc.columns(['county_id', 'process_id']).doUpdateSet(values)).execute();
       return next;
     });
-    const context = await db.run(actor.county, (k) => countyContext(k, actor.county));
+    const context = await db.run(actor.county, (k) => countyContext(k, actor.county, app.clock.now()));
     return { ...asResponse(checkInCounty(request.body, context)), rev };
   });
 
@@ -99,11 +99,11 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
   }, async (request) => {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
-    await requireAuthor(db, actor, id);
+    await requireAuthor(db, actor, id, app.clock.now());
     return db.transaction(actor.county, async (k) => {
       const draft = await k.selectFrom('definition_drafts').select('body').where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
       if (!draft) throw new AppError('CF_NOT_FOUND', '没有可发布的草稿');
-      const report = checkInCounty(draft.body, await countyContext(k, actor.county));
+      const report = checkInCounty(draft.body, await countyContext(k, actor.county, app.clock.now()));
       if (!report.ok || !report.definition) throw new AppError('CF_DEFINITION_INVALID', undefined, report.errors.map((p) => ({ path: p.path, message: p.message })));
       if (report.definition.id !== id) throw new AppError('CF_DEFINITION_INVALID', `草稿的 id「${report.definition.id}」与地址中的「${id}」不一致`);
       const last = await k.selectFrom('definition_versions').select((eb) => eb.fn.max('version').as('m')).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
@@ -111,7 +111,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
       await k.insertInto('definition_versions').values({
         county_id: actor.county, process_id: id, version, body: JSON.stringify(report.definition), hash: contentHash(report.definition),
         source: isVariation(draft.body) ? JSON.stringify(draft.body) : null,
-        note: (request.body as { note?: string } | undefined)?.note ?? '', published_at: new Date(), published_by: actor.id,
+        note: (request.body as { note?: string } | undefined)?.note ?? '', published_at: app.clock.now(), published_by: actor.id,
       }).execute();
       await k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).execute();
       return { id, version, warnings: report.warnings };

@@ -49,7 +49,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
     },
   }, async (request, reply) => {
     const { county, username, password } = request.body;
-    const now = new Date();
+    const now = app.clock.now();
     const wait = guard.addressWait(request.ip, now.getTime());
     if (wait) throw delayed(wait);
     const user = await db.run(county, (k) => k.selectFrom('users').select(['id', 'password_hash', 'active', 'must_change_password', 'password_expires_at', 'failed_logins', 'login_after'])
@@ -60,7 +60,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
       const nameWait = guard.unknownNameWait(name, now.getTime());
       if (nameWait) throw delayed(nameWait);
       await guard.imitateCheck();
-      guard.failed(request.ip, name, Date.now());
+      guard.failed(request.ip, name, app.clock.now().getTime());
       request.log.warn({ county, username }, 'login failed');
       throw new AppError('CF_LOGIN_FAILED');
     }
@@ -79,7 +79,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
     if (user.failed_logins) {
       await db.run(county, (k) => k.updateTable('users').set({ failed_logins: 0, login_after: null }).where('county_id', '=', county).where('id', '=', user.id).execute());
     }
-    const { cookie, csrf } = await createSession(db, county, user.id, config.sessionHours);
+    const { cookie, csrf } = await createSession(db, county, user.id, config.sessionHours, app.clock.now());
     void reply.setCookie(COOKIE, cookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.sessionHours * 3600 });
     return { csrfToken: csrf, mustChangePassword: user.must_change_password };
   });
@@ -93,14 +93,14 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
 
   app.delete('/api/session', { schema: { tags: ['session'], summary: '退出登录', response: { 204: { type: 'null' }, ...errors(401, 403) } } }, async (request, reply) => {
     if (!request.session) throw new AppError('CF_UNAUTHENTICATED');
-    await revokeSession(db, request.session, sessions);
+    await revokeSession(db, request.session, sessions, app.clock.now());
     void reply.clearCookie(COOKIE, { path: '/' });
     return reply.status(204).send(null);
   });
 
   app.delete('/api/sessions', { schema: { tags: ['session'], summary: '在所有设备上退出登录（包括本设备）', response: { 200: { type: 'object', properties: { signedOut: { type: 'integer' } } }, ...errors(401, 403) } } }, async (request, reply) => {
     const actor = requireActor(request);
-    const signedOut = await db.transaction(actor.county, (k) => refreshUserSessions(k, { county: actor.county, userId: actor.id }, true, new Date(), sessions));
+    const signedOut = await db.transaction(actor.county, (k) => refreshUserSessions(k, { county: actor.county, userId: actor.id }, true, app.clock.now(), sessions));
     void reply.clearCookie(COOKIE, { path: '/' });
     return { signedOut };
   });
@@ -124,7 +124,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
     const problem = current === next ? '新密码不能与当前密码相同' : passwordProblem(next, { username: actor.username, phone: user.phone });
     if (problem) throw new AppError('CF_PASSWORD_WEAK', `新密码不符合要求：${problem}`, [{ path: '/next', field: '新密码', message: `「新密码」${problem}` }]);
     const hash = await hashPassword(next);
-    const now = new Date();
+    const now = app.clock.now();
     await db.transaction(actor.county, async (k) => {
       await k.updateTable('users').set({ password_hash: hash, must_change_password: false, password_expires_at: null, failed_logins: 0, login_after: null })
         .where('county_id', '=', actor.county).where('id', '=', actor.id).execute();

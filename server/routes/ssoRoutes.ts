@@ -15,8 +15,6 @@ import { errors } from './schemas';
 export interface SsoRoutesOptions {
   db: Db;
   config: Config;
-  /** The clock tokens and sign-ins are checked against (tests move it). */
-  now?: () => Date;
 }
 
 /** The codes a sign-on can end in, with their messages, for the login page. */
@@ -30,7 +28,8 @@ const redirect = { 302: { type: 'null', description: '转到统一身份认证�
  * only finds an existing, active account by the configured claim; every refusal goes back to the
  * login page with its code (`/#/login?sso_error=CF_…`) and is recorded in auth_failures.
  */
-export const ssoRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SsoRoutesOptions }> = async (app, { db, config, now = () => new Date() }) => {
+export const ssoRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SsoRoutesOptions }> = async (app, { db, config }) => {
+  const now = () => app.clock.now();
   const clients = oidcClients();
   const providersOf = (county: string) => config.ssoProviders.filter((p) => p.county === county);
   const base = config.publicUrl ?? '';

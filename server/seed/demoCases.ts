@@ -78,10 +78,10 @@ async function allActors(db: Db, county: string): Promise<UserActor[]> {
 
 /**
  * Seeds a county's demo cases by playing scripted steps through the same services the API
- * uses, on a simulated timeline (a day or two between steps, timers fired when due), so the
- * demo holds cases in every state, some overdue, all in the hash-chained log.
+ * uses, on a simulated timeline (a day or two between steps, timers fired when due) from 60 days
+ * before `until`, so the demo holds cases in every state, some overdue, all in the hash-chained log.
  */
-export async function seedDemoCases(db: Db, county: string, progress: (line: string) => void = () => undefined): Promise<number> {
+export async function seedDemoCases(db: Db, county: string, until: Date, progress: (line: string) => void = () => undefined): Promise<number> {
   let entries: DemoEntry[];
   try {
     entries = read<{ cases: DemoEntry[] }>('counties', county, 'demo.json').cases;
@@ -91,7 +91,7 @@ export async function seedDemoCases(db: Db, county: string, progress: (line: str
   const names = read<{ surnames: string[]; given: string[] }>('demo', 'names.json');
   let total = entries.reduce((a, e) => a + e.count, 0);
   let made = 0;
-  const start = Date.now() - 60 * DAY;
+  const start = until.getTime() - 60 * DAY;
   for (const entry of entries) {
     const script = read<Script>('demo', `${entry.process}.json`);
     const actorFor = await actorsAt(db, county, entry.unit);
@@ -146,7 +146,7 @@ export async function seedDemoCases(db: Db, county: string, progress: (line: str
       if (made % 50 === 0 || made === total) progress(`${made}/${total}`);
     }
   }
-  await fireDueTimers(db, new Date(), 1000);
+  await fireDueTimers(db, until, 1000);
   return made;
 }
 

@@ -19,8 +19,8 @@ async function insertUnits(k: Kysely<Database>, county: string, units: UnitSpec[
   }
 }
 
-/** Seeds one county: the county, its hash chain, org tree, demo users and published definitions. */
-export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string, now = new Date()): Promise<void> {
+/** Seeds one county at `now`: the county, its hash chain, org tree, demo users and published definitions. */
+export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string, now: Date): Promise<void> {
   const county = spec.code;
   await db.transaction(county, async (k) => {
     await createCounty(k, spec, countyDefinitions(county), { id: 'seed', note: '初始版本（演示数据）' }, now);
@@ -33,8 +33,9 @@ export async function seedCounty(db: Db, spec: CountySpec, passwordHash: string,
   });
 }
 
-/** Seeds every county folder not yet in the database (with demo cases when asked); returns the codes seeded. */
-export async function seedAll(db: Db, codes = countyCodes(), options: { demo?: boolean; progress?: (line: string) => void } = {}): Promise<string[]> {
+/** Seeds every county folder not yet in the database at `now` (with demo cases, played up to `now`, when asked); returns the codes seeded. */
+export async function seedAll(db: Db, now: Date, options: { codes?: string[]; demo?: boolean; progress?: (line: string) => void } = {}): Promise<string[]> {
+  const codes = options.codes ?? countyCodes();
   const existing = await db.run('*', (k) => k.selectFrom('counties').select('county_id').execute());
   const todo = codes.filter((c) => !existing.some((e) => e.county_id === c));
   if (!todo.length) return [];
@@ -42,8 +43,8 @@ export async function seedAll(db: Db, codes = countyCodes(), options: { demo?: b
   const hash = await hashPassword(DEMO_PASSWORD);
   for (const code of todo) {
     const spec = readCounty(code);
-    await seedCounty(db, spec, hash);
-    if (options.demo) await seedDemoCases(db, code, (line) => options.progress?.(`${spec.name}：演示案件 ${line}`));
+    await seedCounty(db, spec, hash, now);
+    if (options.demo) await seedDemoCases(db, code, now, (line) => options.progress?.(`${spec.name}：演示案件 ${line}`));
   }
   return todo;
 }

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { secondsAhead } from '../clock';
 import type { ErrorCode } from '../errors';
 import type { PendingLogin } from './loginCookie';
 import { isLoopback, type SsoProvider } from './ssoProviders';
@@ -47,7 +48,7 @@ export function oidcClients(): OidcClients {
   // A configuration per request: the clock it checks tokens against is the caller's `now`.
   const configure = async (provider: SsoProvider, now: number) => {
     const config = new oidc.Configuration(await discover(provider), provider.clientId,
-      { client_secret: provider.clientSecret, [oidc.clockSkew]: Math.round((now - Date.now()) / 1000) }, oidc.ClientSecretBasic(provider.clientSecret));
+      { client_secret: provider.clientSecret, [oidc.clockSkew]: secondsAhead(new Date(now)) }, oidc.ClientSecretBasic(provider.clientSecret));
     config.timeout = TIMEOUT_SECONDS;
     if (isLoopback(new URL(provider.issuer))) oidc.allowInsecureRequests(config);
     return config;

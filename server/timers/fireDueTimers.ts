@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { systemActor } from '../cases/acceptedStep';
 import { sendEvent, StaleError } from '../cases/sendEvent';
+import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { notesOf } from '../metrics/notes';
@@ -54,18 +55,19 @@ export async function fireDueTimers(db: Db, now: Date, limit = 50, log: (msg: st
   return fired;
 }
 
-/** Runs fireDueTimers every `intervalMs` until stopped; never two rounds at once in one process. */
-export function startScheduler(db: Db, intervalMs: number, log: (msg: string, extra?: object) => void, dueSoonMs?: number, allowHosts: AllowHosts = []): () => Promise<void> {
+/** Runs fireDueTimers at `clock`'s time every `intervalMs` until stopped; never two rounds at once in one process. */
+export function startScheduler(db: Db, clock: Clock, intervalMs: number, log: (msg: string, extra?: object) => void, dueSoonMs?: number, allowHosts: AllowHosts = []): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let alertedAt = 0;
   const tick = async () => {
     try {
-      while (!stopped && (await fireDueTimers(db, new Date(), 50, log, allowHosts)) === 50);
-      // Deadline reminders: looked for once a minute.
-      if (!stopped && Date.now() - alertedAt >= 60_000) {
-        alertedAt = Date.now();
-        await alertDeadlines(db, new Date(), dueSoonMs);
+      while (!stopped && (await fireDueTimers(db, clock.now(), 50, log, allowHosts)) === 50);
+      // Deadline reminders: looked for once a minute (of the clock's time).
+      const now = clock.now();
+      if (!stopped && now.getTime() - alertedAt >= 60_000) {
+        alertedAt = now.getTime();
+        await alertDeadlines(db, now, dueSoonMs);
       }
     } catch (e) {
       log('timer round failed', { err: String(e) });

@@ -5,9 +5,10 @@ import { createTestApp, dbKind, login, type TestApp } from '../helpers/testApp';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  await seedDemoCases(t.db, '500102');
-  await seedDemoCases(t.db, '621226');
-  await seedDemoCases(t.db, '140525');
+  const now = t.app.clock.now();
+  await seedDemoCases(t.db, '500102', now);
+  await seedDemoCases(t.db, '621226', now);
+  await seedDemoCases(t.db, '140525', now);
 });
 afterAll(() => t.close());
 

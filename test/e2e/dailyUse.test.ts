@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openBrowser, sessionLogin, shot } from '../helpers/browser';
+import { DESK, PHONE, shot, signedIn } from '../helpers/browser';
 import { ownTownship, relocationCase } from '../helpers/ownTownship';
 import { idNumber } from '../helpers/people';
 import { cameraPhoto, fillRegistration } from '../helpers/relocationForm';
@@ -14,9 +14,8 @@ async function historyOf(who: { call: (method: string, path: string) => Promise<
   return (await who.call('GET', `/api/cases/${id}/history`)).body as { label: string; comment: string | null }[];
 }
 
-/** Opens the app on a phone that has been online once: the service worker holds the app, the case page is kept. */
-async function onceOnline(page: Page, cookie: string, caseId: string) {
-  await sessionLogin(page, e2e.server.url, cookie);
+/** Makes the signed-in phone one that has been online once: the service worker holds the app, the case page is kept. */
+async function onceOnline(page: Page, caseId: string) {
   await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.ready).active));
   await page.reload();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -28,10 +27,8 @@ describe(`the outbox on a phone (${dbKind})`, () => {
   it('reopened without signal, the queued work is counted in the menu and reachable; each item is named by its case; sent items leave the count', async () => {
     const { cadre, villageId } = await ownTownship(e2e.server.url, 'reopen');
     const id = await relocationCase(cadre, villageId, false);
-    const phone = await openBrowser(375);
-    const { page } = phone;
-    try {
-      await onceOnline(page, cadre.cookie, id);
+    await signedIn(e2e.server.url, cadre, { width: PHONE }, async (page, phone) => {
+      await onceOnline(page, id);
       // An empty outbox is in the menu too.
       expect(await page.locator('nav.bottom a[href="#/outbox"]').innerText()).toBe('待发送');
       await phone.context.setOffline(true);
@@ -60,20 +57,16 @@ describe(`the outbox on a phone (${dbKind})`, () => {
       expect(await page.locator('nav.bottom .outbox-count').count()).toBe(0);
       await shot(page, 'outbox-sent-375');
       expect((await historyOf(cadre, id)).map((h) => h.label)).toEqual(['发起', '提交']);
-    } finally {
-      await phone.context.close();
-    }
+    });
   });
 
   it('on a weak signal the browser thinks is online: a photo waits on the phone at once, a request that never answers times out, the outbox retries by itself with growing waits and says so, and sends once', async () => {
     const { cadre, villageId } = await ownTownship(e2e.server.url, 'weak');
     const id = await relocationCase(cadre, villageId, false);
-    const phone = await openBrowser(375);
-    const { page } = phone;
-    try {
+    await signedIn(e2e.server.url, cadre, { width: PHONE }, async (page) => {
       // The page's clock is the test's: waits of seconds pass at once (time still runs on its own meanwhile).
       await page.clock.install();
-      await onceOnline(page, cadre.cookie, id);
+      await onceOnline(page, id);
       await fillRegistration(page, idNumber());
 
       // Uploads fail while the browser says it is online: the photo stays on the phone after one quick retry.
@@ -117,9 +110,7 @@ describe(`the outbox on a phone (${dbKind})`, () => {
       expect(sent.case.data.register.dwellingPhoto).toMatchObject({ name: 'IMG_5001.jpg', id: expect.not.stringMatching(/^local-/) });
       expect((await historyOf(cadre, id)).map((h) => h.label)).toEqual(['发起', '提交']);
       console.info(`photo kept on the phone after ${fellBack} ms with uploads failing`);
-    } finally {
-      await phone.context.close();
-    }
+    });
   });
 });
 
@@ -131,11 +122,7 @@ describe(`a township reviewer at the desk (${dbKind})`, () => {
     expect((await reviewer.call('POST', `/api/cases/${approved}/add-signer`, { to: second.id })).status).toBe(200);
     const rev = ((await reviewer.call('GET', `/api/cases/${approved}`)).body as { case: { rev: number } }).case.rev;
     expect((await reviewer.call('POST', `/api/cases/${approved}/events`, { type: 'APPROVE' }, { 'if-match': String(rev) })).status).toBe(200);
-    const desk = await openBrowser(1280);
-    const { page } = desk;
-    try {
-      await sessionLogin(page, e2e.server.url, reviewer.cookie);
-      await page.goto(`${e2e.server.url}/#/cases/${waiting}`);
+    await signedIn(e2e.server.url, reviewer, { width: DESK, path: `/cases/${waiting}` }, async (page) => {
       await page.click('button:has-text("审核通过")');
       await page.waitForSelector('.banner.error:has-text("您请的加签人还没有审批，请等其审批后再办理")');
       expect(await page.locator('text=案件已被他人处理').count()).toBe(0);
@@ -158,18 +145,13 @@ describe(`a township reviewer at the desk (${dbKind})`, () => {
       await page.click('button[type=submit]:has-text("退回修改")');
       await page.waitForSelector('text=已退回修改');
       expect((await historyOf(cadre, returned)).at(-1)).toMatchObject({ label: '退回修改', comment: '户主身份证号与户口本不一致，请核对' });
-    } finally {
-      await desk.context.close();
-    }
+    });
   });
 
   it('batch approval asks first: the chosen cases listed, one 审批意见 for all; nothing is sent on cancel', async () => {
     const { cadre, reviewer, villageId } = await ownTownship(e2e.server.url, 'batch');
     const ids = [await relocationCase(cadre, villageId), await relocationCase(cadre, villageId), await relocationCase(cadre, villageId)];
-    const desk = await openBrowser(1280);
-    const { page } = desk;
-    try {
-      await sessionLogin(page, e2e.server.url, reviewer.cookie);
+    await signedIn(e2e.server.url, reviewer, { width: DESK }, async (page) => {
       await page.waitForSelector('table.case-table');
       for (const id of ids) await page.locator(`tr:has(a[href="#/cases/${id}"]) input[type=checkbox]`).check();
       await page.click('.batch-bar button:has-text("批量审核通过（3 件）")');
@@ -190,8 +172,6 @@ describe(`a township reviewer at the desk (${dbKind})`, () => {
       await dialog.locator('button:has-text("确认审核通过（3 件）")').click();
       await page.waitForSelector('text=已批量审核通过 3 件');
       for (const id of ids) expect((await historyOf(cadre, id)).at(-1)).toMatchObject({ label: '审核通过', comment: '同意，材料齐全（批量）' });
-    } finally {
-      await desk.context.close();
-    }
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBrowser, sessionLogin, shot } from '../helpers/browser';
+import { DESK, shot, signedIn } from '../helpers/browser';
 import { dbKind } from '../helpers/testApp';
 import { webServerForFile } from '../helpers/webServer';
 import { idNumber, registration } from '../helpers/people';
@@ -19,10 +19,7 @@ describe(`personal information on the case page (${dbKind})`, () => {
     expect((await cadre.call('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data }, { 'if-match': '1' })).status).toBe(200);
 
     const supervisor = await httpLogin(url, '532326', 'jiandu');
-    const { context, page } = await openBrowser(1280);
-    try {
-      await sessionLogin(page, url, supervisor.cookie);
-      await page.goto(`${url}/#/cases/${id}`);
+    await signedIn(url, supervisor, { width: DESK, path: `/cases/${id}` }, async (page) => {
       await page.waitForSelector('section.personal');
       const row = page.locator('section.personal dl div', { hasText: '摸底登记·户主身份证号' });
       expect(await row.locator('.personal-value').innerText()).toBe(`532326********${headId.slice(-4)}`);
@@ -36,9 +33,7 @@ describe(`personal information on the case page (${dbKind})`, () => {
       await expect.poll(() => row.locator('.personal-value').innerText()).toBe(headId);
       expect(await row.locator('button').count()).toBe(0);
       await shot(page, 'personal-revealed-1280');
-    } finally {
-      await context.close();
-    }
+    });
     const admin = await httpLogin(url, '532326', 'guanli');
     const log = (await admin.call('GET', '/api/personal-access')).body as unknown as { actor: string; kind: string; caseId: string; field: string }[];
     expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ actor: '赵敏（县委组织部）', kind: 'reveal', caseId: id, field: '摸底登记·户主身份证号' })]));

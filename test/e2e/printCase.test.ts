@@ -2,28 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openBrowser, screenshots, sessionLogin, shot } from '../helpers/browser';
-import { type OwnPerson, ownTownship } from '../helpers/ownTownship';
+import { DESK, screenshots, shot, signedIn } from '../helpers/browser';
+import { countyAdmin, type OwnPerson, ownTownship, relocationCase } from '../helpers/ownTownship';
 import { idNumber, registration } from '../helpers/people';
-import { httpLogin } from '../helpers/serverProcess';
 import { dbKind } from '../helpers/testApp';
 import { webServerForFile } from '../helpers/webServer';
 
 const e2e = webServerForFile('print', 6300);
 
-/** A person of the county's 搬迁办 (county_office), made for this test, with a password of their own. */
-async function countyOffice(url: string): Promise<Awaited<ReturnType<typeof httpLogin>>> {
-  const admin = await httpLogin(url, '532326', 'guanli');
-  const added = await admin.call('POST', '/api/admin/users', { username: 'print-county', name: '印县搬迁办', grants: [{ role: 'county_office', unitId: '532326' }] });
-  expect(added.status).toBe(201);
-  const oneTime = added.body.oneTimePassword as string;
-  const session = await httpLogin(url, '532326', 'print-county', oneTime);
-  expect((await session.call('PUT', '/api/me/password', { current: oneTime, next: 'Field-Day-2027' })).status).toBe(204);
-  return session;
-}
-
 /** Sends one event over the API and expects it taken. */
-async function step(who: OwnPerson | Awaited<ReturnType<typeof httpLogin>>, id: string, type: string, data?: unknown) {
+async function step(who: OwnPerson, id: string, type: string, data?: unknown) {
   const res = await who.call('POST', `/api/cases/${id}/events`, { type, ...(data === undefined ? {} : { data }) });
   expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(200);
 }
@@ -44,10 +32,10 @@ const nothingCut = (page: Page) => page.evaluate(() => {
 describe(`printing a case (${dbKind})`, () => {
   it('prints on A4 with its number and the household: the 搬迁协议 alone, or the whole case with every filled form, 台账记录 within the page, history and signature lines; ID numbers masked for whoever is not on the step', async () => {
     const { cadre, reviewer, villageId } = await ownTownship(e2e.server.url, 'print');
-    const county = await countyOffice(e2e.server.url);
+    // A person of the county's 搬迁办, made for this test.
+    const county = await (await countyAdmin(e2e.server.url)).person('print-county', '印县搬迁办', 'county_office', '532326');
     const householdId = idNumber('532326', '19650812', '047');
-    const made = await cadre.call('POST', '/api/cases', { processId: 'relocation', orgUnitId: villageId });
-    const id = made.body.id as string;
+    const id = await relocationCase(cadre, villageId, false);
     await step(cadre, id, 'SUBMIT', { ...registration(), householder: '王秀英', idNumber: householdId, phone: '13812345678' });
     await step(reviewer, id, 'APPROVE');
     await step(county, id, 'APPROVE');
@@ -57,12 +45,8 @@ describe(`printing a case (${dbKind})`, () => {
     await step(cadre, id, 'SIGN', { signedOn: '2026-05-20', agreementNo: 'BQ-2026-0047' });
     const short = id.slice(0, 8).toUpperCase();
 
-    const desk = await openBrowser(1280);
-    const { page } = desk;
-    try {
-      // The cadre is on the case's step (安置分房): prints the 搬迁协议 from the case page.
-      await sessionLogin(page, e2e.server.url, cadre.cookie);
-      await page.goto(`${e2e.server.url}/#/cases/${id}`);
+    // The cadre is on the case's step (安置分房): prints the 搬迁协议 from the case page.
+    await signedIn(e2e.server.url, cadre, { width: DESK, path: `/cases/${id}` }, async (page) => {
       await page.click('details.done-form:has(summary:has-text("签订搬迁协议")) summary :text("打印")');
       await page.waitForSelector('.case-print h1:has-text("签订搬迁协议")');
       const identity = await page.locator('.print-identity').innerText();
@@ -95,24 +79,17 @@ describe(`printing a case (${dbKind})`, () => {
       expect(await nothingCut(page)).toBe(true);
       await shot(page, 'print-case-a4');
       expect(await a4Pdf(page, 'print-case')).toBeGreaterThan(1);
-    } finally {
-      await desk.context.close();
-    }
+    });
 
     // The township reviewer is not on the step any more: the same print shows the ID number masked.
-    const other = await openBrowser(1280);
-    try {
-      await sessionLogin(other.page, e2e.server.url, reviewer.cookie);
-      await other.page.goto(`${e2e.server.url}/#/cases/${id}/print`);
-      await other.page.waitForSelector('.case-print h2:has-text("办理记录")');
-      const identity = await other.page.locator('.print-identity').innerText();
+    await signedIn(e2e.server.url, reviewer, { width: DESK, path: `/cases/${id}/print` }, async (page) => {
+      await page.waitForSelector('.case-print h2:has-text("办理记录")');
+      const identity = await page.locator('.print-identity').innerText();
       expect(identity).toContain('王秀英');
       expect(identity).toContain(`${householdId.slice(0, 6)}********${householdId.slice(-4)}`);
-      expect(await other.page.locator('.case-print').innerText()).not.toContain(householdId);
-      await other.page.emulateMedia({ media: 'print' });
-      await shot(other.page, 'print-case-masked-1280');
-    } finally {
-      await other.context.close();
-    }
+      expect(await page.locator('.case-print').innerText()).not.toContain(householdId);
+      await page.emulateMedia({ media: 'print' });
+      await shot(page, 'print-case-masked-1280');
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBrowser, sessionLogin, shot, waitForKept } from '../helpers/browser';
+import { DESK, PHONE, sessionLogin, shot, signedIn, waitForKept } from '../helpers/browser';
 import { uploadPhoto } from '../helpers/casePhoto';
 import { countyAdmin, ownTownship, relocationCase } from '../helpers/ownTownship';
 import { idNumber } from '../helpers/people';
@@ -19,12 +19,7 @@ describe(`searching the inbox on a phone without signal (${dbKind})`, () => {
     const ids: Record<string, string> = {};
     for (const name of ['王建国', '王秀兰', '李明华']) ids[name] = await relocationCase(cadre, villageId, true, { householder: name });
     const townshipId = ((await reviewer.call('GET', '/api/org-units')).body as unknown as { id: string; level: string }[]).find((u) => u.level === 'township')!.id;
-    const phone = await openBrowser(375);
-    const { page } = phone;
-    const thrown: string[] = [];
-    page.on('pageerror', (e) => thrown.push(e.message));
-    try {
-      await sessionLogin(page, e2e.server.url, reviewer.cookie);
+    await signedIn(e2e.server.url, reviewer, { width: PHONE }, async (page, phone) => {
       await page.waitForSelector('text=已存到本机：3 件待办没有网络也能打开和办理');
       await waitForKept(page, ['/api/tasks?pageSize=50', '/api/org-units']);
       await phone.context.setOffline(true);
@@ -50,10 +45,8 @@ describe(`searching the inbox on a phone without signal (${dbKind})`, () => {
       await page.waitForSelector('text=没有待办事项');
       await page.fill('input[type=search]', '');
       await expect.poll(async () => (await titles()).length).toBe(3);
-      expect(thrown).toEqual([]);
-    } finally {
-      await phone.context.close();
-    }
+      expect(phone.errors).toEqual([]);
+    });
   });
 });
 
@@ -73,11 +66,7 @@ describe(`a township reviewer decides at the desk (${dbKind})`, () => {
       data: { householder: '赵德兵', idNumber: head, phone: '13987654321', members, registeredPoor: true, dwelling: '土木结构危房', dwellingPhoto: photo, reasons: ['地质灾害隐患', '交通不便'], partyMemberHousehold: false },
     }, { 'if-match': '1' });
     expect(sent.status).toBe(200);
-    const desk = await openBrowser(1280);
-    const { page } = desk;
-    try {
-      await sessionLogin(page, e2e.server.url, reviewer.cookie);
-      await page.goto(`${e2e.server.url}/#/cases/${id}`);
+    await signedIn(e2e.server.url, reviewer, { width: DESK, path: `/cases/${id}` }, async (page) => {
       const data = page.locator('.review-data');
       await data.waitFor();
       const form = data.locator('details.done-form:has(summary:has-text("摸底登记"))');
@@ -125,9 +114,7 @@ describe(`a township reviewer decides at the desk (${dbKind})`, () => {
       await page.waitForSelector(`.form-summary dd:text-is("${masked(head)}")`);
       expect(await page.locator('.form-summary tbody tr').allInnerTexts()).toEqual(members.map((m, i) => `${i + 1}\t${m.name}\t${masked(m.idNumber)}\t${m.relation}`));
       expect(await page.locator('body').innerText()).not.toContain(head);
-    } finally {
-      await desk.context.close();
-    }
+    });
   });
 });
 
@@ -149,11 +136,7 @@ describe(`会签 and 转办 in a shipped process (${dbKind})`, () => {
     const plan = { project: '向日葵籽订单收购款', source: '订单收购款', amount: 6768, households };
     expect((await cadre.call('POST', `/api/cases/${id}/events`, { type: 'SUBMIT', data: plan }, { 'if-match': '1' })).status).toBe(200);
 
-    const desk = await openBrowser(1280);
-    const { page } = desk;
-    try {
-      await sessionLogin(page, e2e.server.url, secretary.cookie);
-      await page.goto(`${e2e.server.url}/#/cases/${id}`);
+    await signedIn(e2e.server.url, secretary, { width: DESK, path: `/cases/${id}` }, async (page) => {
       await page.waitForSelector('.ballot:has-text("会签（村两委会签，需 2 人同意）：已同意 无；待审批 ")');
       expect(await page.locator('.ballot').innerText()).toMatch(/待审批 (hq村支书、hq村主任|hq村主任、hq村支书)$/);
       // The plan they countersign, with the roster as a table.
@@ -172,8 +155,6 @@ describe(`会签 and 转办 in a shipped process (${dbKind})`, () => {
       expect((await director.call('POST', `/api/cases/${id}/events`, { type: 'COMMITTEE_APPROVE', comment: '同意' }, { 'if-match': String(rev) })).status).toBe(200);
       expect(((await cadre.call('GET', `/api/cases/${id}`)).body as { case: { stateKey: string } }).case.stateKey).toBe('voting');
       expect((await historyOf(cadre, id)).filter((h) => h.label === '同意方案').map((h) => h.actorName)).toEqual(['hq村支书', 'hq村主任']);
-    } finally {
-      await desk.context.close();
-    }
+    });
   });
 });

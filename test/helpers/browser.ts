@@ -70,6 +70,35 @@ export async function sessionLogin(page: Page, url: string, cookie: string): Pro
   await page.waitForSelector('nav.bottom');
 }
 
+/** The widths the tests open the app at: a desk's screen and a phone's. */
+export const DESK = 1280;
+export const PHONE = 375;
+
+/** A browser a test works in: its context (offline, cookies) and what its page threw. */
+export interface OpenedBrowser {
+  context: BrowserContext;
+  /** Errors the page threw (pageerror), from the moment it opened. */
+  errors: string[];
+}
+
+/**
+ * Runs `use` in a fresh browser `width` wide, signed in as `who` (a session made over the API,
+ * see sessionLogin) and on `path` of the app (`/cases/…`; the task list when not given), then
+ * closes the browser, whatever happened.
+ */
+export async function signedIn<T>(url: string, who: { cookie: string }, options: { width: number; path?: string }, use: (page: Page, browser: OpenedBrowser) => Promise<T>): Promise<T> {
+  const { context, page } = await openBrowser(options.width);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await sessionLogin(page, url, who.cookie);
+    if (options.path) await page.goto(`${url}/#${options.path}`);
+    return await use(page, { context, errors });
+  } finally {
+    await context.close();
+  }
+}
+
 /** Logs in through the login page. */
 export async function uiLogin(page: Page, url: string, county: string, username: string): Promise<void> {
   await page.goto(`${url}/#/login`);

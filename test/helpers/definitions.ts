@@ -18,7 +18,7 @@ export function templateIds(): string[] {
 /** Every definition in definitions/ as the engine runs it (county variations merged), by file. */
 export function allDefinitions(): [string, Definition][] {
   return definitionFiles([definitionsDir]).map((file) => {
-    const report = checkFile(file);
+    const report = checkFile(file, Date.now());
     if (!report.definition) throw new Error(`${file}: ${report.errors.map((e) => e.message).join('; ')}`);
     return [file.slice(definitionsDir.length + 1), report.definition];
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../server/app';
+import { systemClock } from '../../server/clock';
 import { type Config, loadConfig } from '../../server/config';
 import { type Db, openDb } from '../../server/db/open';
 import { seedAll } from '../../server/seed/seed';
@@ -20,7 +21,7 @@ export interface TestApp {
 /** The database the suite runs on, for test names. */
 export const dbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 
-/** Opens a fresh database, seeds the demo counties, builds the app. */
+/** Opens a fresh database, seeds the demo counties at the app's clock (`appOptions.clock`, else the machine's), builds the app. */
 export async function createTestApp(overrides: Partial<Config> = {}, appOptions: Parameters<typeof buildApp>[2] = { logger: false }): Promise<TestApp> {
   const dbSchema = `t_${randomBytes(6).toString('hex')}`;
   const audit = join(tmpdir(), `cf-audit-${dbSchema}`);
@@ -29,7 +30,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, appOptions:
     auditKeyFile: join(audit, 'signing-key.pem'), checkpointDir: join(audit, 'checkpoints'), filesDir: join(audit, 'files'), ...overrides,
   };
   const db = await openDb(config);
-  await seedAll(db);
+  await seedAll(db, (appOptions.clock ?? systemClock).now());
   const app = await buildApp(db, config, appOptions);
   return {
     app, db, config,

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const nothingThere = `http://127.0.0.1:${await freePort()}`;
   t = await createTestApp(
     { publicUrl: PUBLIC, ssoProviders: [provider('zwfw', '政务服务平台登录', 'preferred_username'), provider('dingtalk', '浙政钉登录', 'phone_number'), provider('down', '停机的平台', 'preferred_username', nothingThere)] },
-    { logger: false, now: () => new Date(Date.now() + ahead) },
+    { logger: false, clock: { now: () => new Date(Date.now() + ahead) } },
   );
   const admin = await login(t.app, COUNTY, 'guanli');
   const add = async (username: string, phone: string | null) => {

@@ -51,7 +51,7 @@ describe(`one loan application per household per year: the uniqueness key (${dbK
 });
 
 describe(`keys and titles wait for their data (${dbKind})`, () => {
-  const actorOf = async (client: Client) => (await findSession(t.db, client.cookie))!.actor;
+  const actorOf = async (client: Client) => (await findSession(t.db, client.cookie, undefined, new Date()))!.actor;
 
   it('two applications not yet filled in are not the same household: a key with a blank part is no key, and each is named by the process and its short number', async () => {
     const first = await start();

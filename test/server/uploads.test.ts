@@ -68,7 +68,7 @@ describe(`uploads in progress (${dbKind})`, () => {
     expect(await expireUploads(dir, new Date(Date.now() + 23 * 3_600_000), 24 * 3_600_000)).toBe(0);
     expect((await head(neighbour, `/api/uploads/${left}`)).statusCode).toBe(200);
     // What the server's housekeeping runs, here with UPLOAD_EXPIRE_HOURS=0: every upload begun before the round is expired.
-    const stop = startHousekeeping(t.db, 10, { idempotencyDays: 30, sessionDays: 7, authFailureDays: 180 }, () => undefined, { dir, expireMs: 0 });
+    const stop = startHousekeeping(t.db, t.app.clock, 10, { idempotencyDays: 30, sessionDays: 7, authFailureDays: 180 }, () => undefined, { dir, expireMs: 0 });
     await vi.waitFor(async () => expect((await head(neighbour, `/api/uploads/${left}`)).statusCode).toBe(404), { timeout: 10_000 });
     await stop();
     // Room again: nothing of theirs is open.
