@@ -1,6 +1,7 @@
 import { allocateFen, yuanToFen } from '../allocate';
 import { getPath, setPath } from '../dataPath';
 import { formulaValue, MAX_FORMULA_LENGTH } from '../formula/index';
+import { nextRowId } from '../rows';
 import type { CaseContext } from '../types';
 import { type ActionEntry, dataPathSchema, type RunEvent } from './entry';
 
@@ -29,16 +30,18 @@ export const actionEntries: ActionEntry[] = [
   },
   {
     name: 'append',
-    summary: '把本次提交的数据追加到一个列表（如每次入户动员记录），可记下时间和提交人。',
+    summary: '把本次提交的数据追加到一个列表（如每次入户动员记录），每一行有自己的编号（_id），可记下时间和提交人（_at、_by）。',
     params: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: dataPathSchema, stamp: { type: 'boolean' } } },
     example: { type: 'append', params: { to: 'visits', stamp: true } },
     reads: () => [],
     writes: (p) => [str(p.to)],
     written: (ev) => ev.data,
     update: (ctx, ev, p) => {
-      const list = getPath(ctx.data, str(p.to));
-      const item = isRecord(ev.data) && p.stamp ? { ...ev.data, ...stamp(ev) } : ev.data;
-      return withData(ctx, setPath(ctx.data, str(p.to), [...(Array.isArray(list) ? list : []), item]));
+      const found = getPath(ctx.data, str(p.to));
+      const list = Array.isArray(found) ? found : [];
+      // The row's id comes from the list itself (rows.ts), so a replay of the log gives the same ids.
+      const item = isRecord(ev.data) ? { ...ev.data, _id: nextRowId(list), ...(p.stamp ? stamp(ev) : {}) } : ev.data;
+      return withData(ctx, setPath(ctx.data, str(p.to), [...list, item]));
     },
   },
   {

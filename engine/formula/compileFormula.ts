@@ -9,7 +9,9 @@ import { add, compareNum, divide, fromJson, multiply, negate, parseDecimal, subt
 import { rowLoop } from './columns';
 import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
-import { asDay, asNumber, dayOrError, type Day, FormulaError, fromData, joinText, numberOr, textOr, type Value } from './values';
+import { localDate } from '../duration';
+import { rowIdAt } from '../rows';
+import { asDay, asNumber, Day, dayOrError, FormulaError, fromData, joinText, numberOr, textOr, type Value } from './values';
 
 /** A compiled formula: its value on the data in `env` (an error value, never an exception, but the budget's). */
 export type Compiled = (env: FormulaEnv) => Value;
@@ -80,10 +82,15 @@ const inherited = (key: string) => key in Object.prototype;
 /**
  * Reads a data path from `keys[from]` on; a path through a list reads the rest of the path in
  * every row, the rows' lists flattened into one (entries.amount is the amount of every entry).
+ * Voided rows (rows.ts) are not read. A row's own fields the engine writes read as their kind:
+ * `entries._id` the rows' ids (a row kept from before ids, its place), `entries._at` the day each
+ * was appended, in the calendar's time zone.
  */
 function pathReader(keys: readonly string[], from: number): (root: unknown, env: FormulaEnv) => Value {
   const n = keys.length;
   const guarded = keys.map(inherited);
+  const last = keys[n - 1]!;
+  const rowField = n - from > 1 && (last === '_id' || last === '_at') ? last : null;
   const read = (root: unknown, at: number, env: FormulaEnv): Value => {
     let cur = root;
     for (let i = at; i < n; i++) {
@@ -93,27 +100,34 @@ function pathReader(keys: readonly string[], from: number): (root: unknown, env:
       if (guarded[i] && !Object.hasOwn(cur, key)) return null;
       cur = (cur as Record<string, unknown>)[key];
     }
-    return fromData(cur);
+    return rowField === '_at' ? dayOfInstant(cur, env) : fromData(cur);
   };
-  const last = keys[n - 1]!;
-  const lastPlain = !guarded[n - 1];
+  const lastPlain = !guarded[n - 1] && rowField === null;
   const column = (rows: unknown[], at: number, env: FormulaEnv): Value[] => {
     // Every row, and every segment of the path left to read in it, charged before any is read.
     env.tick(rows.length * (n - at));
     const out: Value[] = [];
     const leaf = at === n - 1 && lastPlain;
+    const ids = at === n - 1 && rowField === '_id';
     for (let j = 0; j < rows.length; j++) {
       const row = rows[j];
-      // The common column (entries.amount): one plain field of each row, read here.
-      if (leaf && row !== null && typeof row === 'object' && !Array.isArray(row)) {
-        const x = (row as Record<string, unknown>)[last];
-        if (typeof x === 'number') {
-          out.push(fromJson(x));
+      if (row !== null && typeof row === 'object' && !Array.isArray(row)) {
+        if ((row as Record<string, unknown>)._voidAt !== undefined) continue;
+        if (ids) {
+          out.push(whole(rowIdAt(row, j)));
           continue;
         }
-        if (typeof x === 'string') {
-          out.push(x);
-          continue;
+        // The common column (entries.amount): one plain field of each row, read here.
+        if (leaf) {
+          const x = (row as Record<string, unknown>)[last];
+          if (typeof x === 'number') {
+            out.push(fromJson(x));
+            continue;
+          }
+          if (typeof x === 'string') {
+            out.push(x);
+            continue;
+          }
         }
       }
       const v = read(row, at, env);
@@ -123,6 +137,12 @@ function pathReader(keys: readonly string[], from: number): (root: unknown, env:
     return out;
   };
   return (root, env) => read(root, from, env);
+}
+
+/** The day an instant the engine wrote (a row's `_at`) falls on in the calendar's time zone; blank for anything else. */
+function dayOfInstant(v: unknown, env: FormulaEnv): Day | null {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isNaN(ms) ? null : Day.parse(localDate(ms, env.calendar));
 }
 
 /** A binary operator applied to two values that are not error values. */

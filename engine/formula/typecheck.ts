@@ -6,16 +6,16 @@ import { Day } from './values';
 export interface FormulaIssue {
   /** 0-based offset into the formula. */
   pos: number;
-  /** `date`: text where a date is wanted; `result`: the whole formula gives what its place cannot take. */
-  kind: 'field' | 'function' | 'arity' | 'type' | 'date' | 'result';
+  /** `date`: text where a date is wanted; `result`: the whole formula gives what its place cannot take; `row`: a row field its list does not have (entries._at without stamp). */
+  kind: 'field' | 'function' | 'arity' | 'type' | 'date' | 'result' | 'row';
   message: string;
 }
 
 /** Each formula type in words. */
 export const FORMULA_TYPE_NAMES: Record<FormulaType, string> = { number: '数字', text: '文字', boolean: '是/否', date: '日期', list: '列表', any: '任意值' };
 
-/** The type of the field at a data path ('list' through lists, knowing its items' type); undefined when nothing defines it. */
-export type FieldTypes = (path: string) => FormulaType | Typed | undefined;
+/** The type of the field at a data path ('list' through lists, knowing its items' type); undefined when nothing defines it; `{ missing }` saying why a row field is not there. */
+export type FieldTypes = (path: string) => FormulaType | Typed | { missing: string } | undefined;
 
 const typed = (t: FormulaType | Typed): Typed => (typeof t === 'string' ? { type: t } : t);
 const ANY: Typed = { type: 'any' };
@@ -50,8 +50,15 @@ export function typeOf(node: Node, fields: FieldTypes, issues: FormulaIssue[] = 
       return { type: 'boolean' };
     case 'field': {
       const t = fields(node.path);
-      if (t === undefined) issues.push({ pos: node.pos, kind: 'field', message: `没有数据项「${node.path}」（没有表单或动作写入它）` });
-      return t === undefined ? ANY : typed(t);
+      if (t === undefined) {
+        issues.push({ pos: node.pos, kind: 'field', message: `没有数据项「${node.path}」（没有表单或动作写入它）` });
+        return ANY;
+      }
+      if (typeof t === 'object' && 'missing' in t) {
+        issues.push({ pos: node.pos, kind: 'row', message: t.missing });
+        return ANY;
+      }
+      return typed(t);
     }
     case 'unary': {
       const t = typeOf(node.arg, fields, issues);

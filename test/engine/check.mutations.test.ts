@@ -127,6 +127,8 @@ const mutations: Mutation[] = [
   { name: 'formula with the wrong number of arguments', mutate: (d) => (d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.rounded', expr: 'ROUND(LAST(followUps.income), 2, 0)' } })), code: 'formula-arity', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
   { name: 'a compute that copies an ID number where it is not masked', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.idNumber', expr: 'register.idNumber' } }), code: 'personal-copied', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
   { name: 'a compute that overwrites a field the cadre fills', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'register.householder', expr: '"某某"' } }), code: 'compute-overwrites-field', path: `${S}/following/on/SUBMIT/actions/1/params/to` },
+  { name: 'formula reading a row field rows do not have', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps._who) > 0' } }), code: 'formula-row-field', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'formula reading the id of a row of a form, not of an appended list', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'MAX(register.members._id) > 0' } }), code: 'formula-row-field', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   { name: 'formula adding text to a number', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'allocation.area + register.householder > 0' } }), code: 'formula-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   // Formula types that hold: text is no date, a list's items keep their type, a formula gives what its place takes.
   { name: 'timer at a text field', mutate: (d) => (d.delays.moveInDeadline = { at: '=register.householder', label: '入住期限' }), code: 'formula-date-text', path: '/delays/moveInDeadline/at' },
@@ -225,7 +227,7 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
   } },
   { name: 'a history state with a default target inside its parent', mutate: (d) => { d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {}, back: { type: 'history', target: 'talking' } } }; } },
   { name: 'a formula guard and a compute action over appended rows', mutate: (d) => {
-    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps) >= 2', message: '至少回访两次才能认定稳定' } };
+    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'AND(COUNT(followUps) >= 2, DAYS(TODAY(), FIRST(followUps._at)) >= 180, COUNTIF(followUps._by, "") = 0)', message: '至少回访两次、跟踪满半年才能认定稳定' } };
     d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'ROUND(AVERAGE(followUps.income), 2)' } });
   } },
   { name: 'formulas whose types hold: a real date, the last visit within 180 days, an error handled, a text field computed from a date', mutate: (d) => {
