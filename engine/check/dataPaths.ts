@@ -188,7 +188,7 @@ function typeOfSchema(s: Known): FormulaType {
   return 'any';
 }
 
-const FORMULA_CODES = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type', date: 'formula-date-text', result: 'formula-result-type', row: 'formula-row-field' } as const;
+const FORMULA_CODES = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type', date: 'formula-date-text', result: 'formula-result-type', row: 'formula-row-field', list: 'formula-not-list' } as const;
 
 /** Parses and type-checks a formula, and that it gives what its place wants; each problem at the formula's JSON path, naming the character it starts at. */
 export function checkFormula(text: string, pointer: string, fields: FieldTypes, wanted?: FormulaType): Problem[] {

@@ -104,6 +104,7 @@ export const problemCatalogue = {
   'formula-date-text': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula gives text where a date is wanted at character ${a.at}`),
   'formula-result-type': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, () => 'formula gives a value of the wrong type for its place'),
   'formula-row-field': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula reads a row field its list does not have at character ${a.at}`),
+  'formula-not-list': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula picks rows from a single value, not a list, at character ${a.at}`),
   'approval-ratio-missing': e((a) => `「${a.state}」按比例审批，但没有写比例（ratio，如 0.6）`, (a) => `"${a.state}" decides by a share of approvers but gives no ratio`),
   'approval-ratio-unused': w((a) => `「${a.state}」写了审批比例（ratio），但方式是${a.mode}，比例不起作用：按比例审批请把 mode 设为 "ratio"`, (a) => `"${a.state}" gives a ratio, but its mode (${a.mode}) does not count one: use mode "ratio"`),
   'approval-no-approve': e((a) => `「${a.state}」设为多人审批，但在这一步没有「同意」类操作（kind: approve）`, (a) => `"${a.state}" is decided by several approvers but takes no approve-kind event`),

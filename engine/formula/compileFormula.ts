@@ -11,6 +11,7 @@ import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
 import { localDate } from '../duration';
 import { rowIdAt } from '../rows';
+import { UNEVEN_LISTS } from './errorValues';
 import { asDay, asNumber, Day, dayOrError, FormulaError, fromData, joinText, numberOr, textOr, type Value } from './values';
 
 /** A compiled formula: its value on the data in `env` (an error value, never an exception, but the budget's). */
@@ -70,7 +71,7 @@ function build(node: Node): Compiled {
       };
     }
     case 'binary':
-      return binary(build(node.left), build(node.right), OPERATORS[node.op]!);
+      return (COMPARISONS.has(node.op) ? rowByRow : binary)(build(node.left), build(node.right), OPERATORS[node.op]!);
     case 'call':
       return call(node.name, node.args);
   }
@@ -155,6 +156,35 @@ function binary(left: Compiled, right: Compiled, op: Operator): Compiled {
     if (a instanceof FormulaError) return a;
     const b = right(env);
     return b instanceof FormulaError ? b : op(a, b);
+  };
+}
+
+const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
+
+/**
+ * A comparison, which compares a list row by row (FILTER's conditions): a list with a value, or
+ * two lists of one length, give a list of TRUE and FALSE. A row whose comparison errs (a blank
+ * compared by size) makes the whole an error value: no list holds an error value.
+ */
+function rowByRow(left: Compiled, right: Compiled, op: Operator): Compiled {
+  return (env) => {
+    const a = left(env);
+    if (a instanceof FormulaError) return a;
+    const b = right(env);
+    if (b instanceof FormulaError) return b;
+    if (!Array.isArray(a) && !Array.isArray(b)) return op(a, b);
+    const n = Array.isArray(a) ? a.length : (b as Value[]).length;
+    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return UNEVEN_LISTS;
+    env.tick(n);
+    const out: Value[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = Array.isArray(a) ? a[i]! : a;
+      const y = Array.isArray(b) ? b[i]! : b;
+      const v = x instanceof FormulaError ? x : y instanceof FormulaError ? y : op(x, y);
+      if (v instanceof FormulaError) return v;
+      out.push(v);
+    }
+    return out;
   };
 }
 

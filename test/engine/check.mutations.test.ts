@@ -129,6 +129,8 @@ const mutations: Mutation[] = [
   { name: 'a compute that overwrites a field the cadre fills', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'register.householder', expr: '"某某"' } }), code: 'compute-overwrites-field', path: `${S}/following/on/SUBMIT/actions/1/params/to` },
   { name: 'formula reading a row field rows do not have', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps._who) > 0' } }), code: 'formula-row-field', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   { name: 'formula reading the id of a row of a form, not of an appended list', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'MAX(register.members._id) > 0' } }), code: 'formula-row-field', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'a lookup over a single value, not a list', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'XLOOKUP(1, allocation.area, followUps.income) > 0' } }), code: 'formula-not-list', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'a several-condition count whose lists and values are not in pairs', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNTIFS(followUps.income, 0, followUps.date) = 0' } }), code: 'formula-arity', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   { name: 'formula adding text to a number', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'allocation.area + register.householder > 0' } }), code: 'formula-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   // Formula types that hold: text is no date, a list's items keep their type, a formula gives what its place takes.
   { name: 'timer at a text field', mutate: (d) => (d.delays.moveInDeadline = { at: '=register.householder', label: '入住期限' }), code: 'formula-date-text', path: '/delays/moveInDeadline/at' },
@@ -246,6 +248,9 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
     d.machine.states.moving.on.SUBMIT.guard = { type: 'formula', params: { expr: 'OR(ISBLANK(allocation.area), allocation.area >= 60)' } };
     d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'IFERROR(submitted.area > 40, TRUE)' } };
     d.machine.states.following.on.SUBMIT.guard = { type: 'formula', params: { expr: 'submitted.income >= 0' } };
+  } },
+  { name: 'picking rows: the last half year\'s visits by income, a visit found by its id, counts over two conditions', mutate: (d) => {
+    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'AND(MINIFS(followUps.income, followUps._by, LAST(followUps._by)) >= 500, COUNT(FILTER(followUps._id, followUps.date >= TODAY() - 180, followUps.income >= 500)) >= 2, XLOOKUP(1, followUps._id, followUps._at, TODAY()) <= TODAY(), COUNTIFS(followUps._by, "", followUps.income, 0) = 0)' } };
   } },
   { name: '会签 by the township reviewers', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'all' }) },
   { name: 'the same key in different objects', mutate: (d) => (d.forms.moveIn.schema.properties.note = { type: 'string', title: '备注', maxLength: 200 }) },
