@@ -3,7 +3,7 @@ import { type FieldTypes, fieldsOf, type FormulaIssue, FormulaSyntaxError, type 
 import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import { blankComparisons } from './blankCompare';
-import type { FoundRef } from './catalogueRefs';
+import { type FoundRef, formulasOf } from './catalogueRefs';
 import { type Problem, problem } from './problems';
 import { appendedLists, rowFieldType } from './rowFields';
 
@@ -125,15 +125,14 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
   }
   for (const ref of refs) {
     if (ref.kind === 'guard' && ref.name === 'matches' && ref.params.on !== 'event') compareTypes(ref.params.schema, '', `${ref.pointer}/params/schema`, fieldAt, out);
-    const formula = (ref.kind === 'guard' && ref.name === 'formula') || (ref.kind === 'action' && ref.name === 'compute') ? ref.params.expr : undefined;
-    if (typeof formula === 'string') {
+    for (const { text, param, result } of formulasOf(ref)) {
       const form = formOf(ref.pointer);
       const submitted = form && Object.hasOwn(def.forms, form) ? (def.forms[form]!.schema as Schema) : undefined;
-      out.push(...checkFormula(formula, `${ref.pointer}/params/expr`, (path) => {
+      out.push(...checkFormula(text, `${ref.pointer}/params/${param}`, (path) => {
         const [head, ...rest] = path.split('.');
         if (head === 'submitted') return submitted ? formulaTypeIn(submitted, rest) : undefined;
         return formulaFields(path);
-      }, ref.kind === 'guard' ? 'boolean' : undefined), ...blankComparisons(formula, `${ref.pointer}/params/expr`, optional(submitted)));
+      }, result), ...blankComparisons(text, `${ref.pointer}/params/${param}`, optional(submitted)));
     }
   }
   return out;

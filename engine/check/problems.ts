@@ -104,6 +104,8 @@ export const problemCatalogue = {
   'formula-date-text': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula gives text where a date is wanted at character ${a.at}`),
   'formula-result-type': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, () => 'formula gives a value of the wrong type for its place'),
   'formula-row-field': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula reads a row field its list does not have at character ${a.at}`),
+  'row-list-unknown': e((a) => `「${a.list}」不是「追加」（append）写入的列表，它的行没有编号，无法${a.doing}（本流程追加写入的列表：${a.known}）`, (a) => `"${a.list}" is not a list append grows: its rows have no ids`),
+  'row-picker-type': e((a) => `「${a.field}」用来挑选一行记录（rowOf），保存的是那一行的编号，应为整数字段（"type": "integer"）`, (a) => `"${a.field}" picks a row (rowOf) and keeps its id: it must be "type": "integer"`),
   'formula-not-list': e((a) => `公式第 ${a.at} 个字符处：${a.detail}`, (a) => `formula picks rows from a single value, not a list, at character ${a.at}`),
   'approval-ratio-missing': e((a) => `「${a.state}」按比例审批，但没有写比例（ratio，如 0.6）`, (a) => `"${a.state}" decides by a share of approvers but gives no ratio`),
   'approval-ratio-unused': w((a) => `「${a.state}」写了审批比例（ratio），但方式是${a.mode}，比例不起作用：按比例审批请把 mode 设为 "ratio"`, (a) => `"${a.state}" gives a ratio, but its mode (${a.mode}) does not count one: use mode "ratio"`),

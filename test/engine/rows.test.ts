@@ -105,3 +105,68 @@ describe('the checker knows which lists have row fields', () => {
     expect(withGuard('MAX(deposits._id) > 0', false)).toEqual([]);
   });
 });
+
+describe('one row changed or voided by its id, as any step is', () => {
+  const points = checkDefinition(JSON.parse(readFileSync(join(definitionsDir, 'examples', 'household-points.json'), 'utf8')));
+  const compiled = compile(points.definition!);
+  const township = ['c1', 't1'];
+  const village: Actor = { id: 'cun', name: '李会计', grants: [{ role: 'village_cadre', unitPath, level: 'village' }] };
+  const reviewer: Actor = { id: 'xiang', name: '王审核', grants: [{ role: 'township_reviewer', unitPath: township, level: 'township' }] };
+  const send = (s: CaseSnapshot, who: Actor, type: string, data?: unknown, now = NOW) => transition(compiled, s, { type, data }, { now, actor: who, unitPath });
+  /** A household with three entries, sent for review. */
+  const reviewed = () => {
+    let s = ok(startCase(compiled, { now: NOW, actor: village, unitPath })).snapshot;
+    s = ok(send(s, village, 'REGISTER', { name: '周春福' })).snapshot;
+    s = ok(send(s, village, 'EARN', { date: '2026-02-27', kind: '志愿服务', points: 5 })).snapshot;
+    s = ok(send(s, village, 'EARN', { date: '2026-02-28', kind: '环境整治', points: 30, note: '清理河道' })).snapshot;
+    s = ok(send(s, village, 'EARN', { date: '2026-03-01', kind: '志愿服务', points: 8 })).snapshot;
+    return ok(send(s, village, 'SUBMIT')).snapshot;
+  };
+  const rows = (s: CaseSnapshot) => s.context.data.entries as Record<string, unknown>[];
+
+  it('passes the checker', () => {
+    expect([...points.errors, ...points.warnings]).toEqual([]);
+  });
+
+  it('the reviewer returns the second entry; the cadre corrects it: the row keeps its id and when it was first recorded, the totals follow', () => {
+    const s = reviewed();
+    expect(s.context.data.account).toEqual({ total: 43, volunteer: 13 });
+    const back = ok(send(s, reviewer, 'RETURN_ROW', { row: 2, reason: '清理河道应记 3 分' }));
+    expect(back.state).toBe('fixing');
+    const later = NOW + 3_600_000;
+    const fixed = ok(send(back.snapshot, village, 'FIX', { date: '2026-02-28', kind: '环境整治', points: 3 }, later));
+    expect(fixed.state).toBe('review');
+    expect(rows(fixed.snapshot)[1]).toEqual({ date: '2026-02-28', kind: '环境整治', points: 3, _id: 2, _at: '2026-03-02T02:00:00.000Z', _by: '李会计', _changedAt: '2026-03-02T03:00:00.000Z', _changedBy: '李会计' });
+    // The rows around it are as they were; the note the correction left out is gone with the old entry.
+    expect(rows(fixed.snapshot)[0]).toEqual(rows(s)[0]);
+    expect(fixed.snapshot.context.data.account).toEqual({ total: 16, volunteer: 13 });
+    expect(fixed.snapshot.context.data.returned).toBeUndefined();
+  });
+
+  it('the correction is refused in the author\'s words when its date is after the day the entry was recorded', () => {
+    const back = ok(send(reviewed(), reviewer, 'RETURN_ROW', { row: 2, reason: '日期有误' })).snapshot;
+    const late = send(back, village, 'FIX', { date: '2026-03-05', kind: '环境整治', points: 3 });
+    expect(!late.ok && late.rejection).toMatchObject({ code: 'condition-not-met', message: '更正后的日期不能晚于这一条登记的那天' });
+  });
+
+  it('the cadre voids the returned entry instead: it stays, marked, and no formula counts it', () => {
+    const back = ok(send(reviewed(), reviewer, 'RETURN_ROW', { row: 3, reason: '重复登记' })).snapshot;
+    const voided = ok(send(back, village, 'VOID'));
+    expect(rows(voided.snapshot)).toHaveLength(3);
+    expect(rows(voided.snapshot)[2]).toMatchObject({ _id: 3, points: 8, _voidAt: '2026-03-02T02:00:00.000Z', _voidBy: '李会计' });
+    expect(voided.snapshot.context.data.account).toEqual({ total: 35, volunteer: 5 });
+    // Another entry returned and corrected later: the voided one still counts for nothing.
+    const reopened = ok(send(voided.snapshot, reviewer, 'RETURN_ROW', { row: 1, reason: '请补说明' })).snapshot;
+    expect(ok(send(reopened, village, 'FIX', { date: '2026-02-27', kind: '志愿服务', points: 5, note: '敬老院' })).snapshot.context.data.account).toEqual({ total: 35, volunteer: 5 });
+  });
+
+  it('a row action whose id names no live row refuses the step, naming the list and the id', () => {
+    const def = structuredClone(points.definition!) as Definition & { machine: { states: { fixing: { on: { VOID: { actions: { params: Record<string, unknown> }[] } } } } } };
+    def.machine.states.fixing.on.VOID.actions[0]!.params.row = 'returned.row + 10';
+    const broken = compile(def);
+    const back = ok(transition(broken, reviewed(), { type: 'RETURN_ROW', data: { row: 1, reason: '重复登记' } }, { now: NOW, actor: reviewer, unitPath })).snapshot;
+    const r = transition(broken, back, { type: 'VOID' }, { now: NOW, actor: village, unitPath });
+    expect(!r.ok && r.rejection.code).toBe('formula-error');
+    expect(!r.ok && r.rejection.message).toContain('作废「entries」的一行（编号 returned.row + 10）时，公式得到 #N/A（没有编号为 11 的记录（或它已作废））');
+  });
+});
