@@ -17,6 +17,8 @@ export interface RecordList {
   path: string;
   title: string;
   columns: RecordColumn[];
+  /** The form whose submissions `append` adds as rows (an appended list's). */
+  form?: string;
 }
 export interface ComputedValue {
   path: string;
@@ -69,6 +71,7 @@ function readRecords(def: Definition): Records {
   const saved = new Map<string, FormPlace>();
   const appended = new Set<string>();
   const allocated = new Map<string, RecordColumn[]>();
+  const touched = new Map<string, Set<string>>();
   const states = walkMachine(def);
   for (const t of walkTransitions(states)) {
     const spec = Object.hasOwn(def.events, t.trigger) ? def.events[t.trigger] : undefined;
@@ -85,8 +88,9 @@ function readRecords(def: Definition): Records {
       if (ref.type === 'append' && typeof p.to === 'string' && form && !lists.has(p.to)) {
         const columns = columnsOf(isSchema(form.schema) ? form.schema.properties : undefined);
         if (p.stamp === true) columns.push({ key: '_at', title: '登记时间', kind: 'datetime' }, { key: '_by', title: '登记人', kind: 'text' });
-        lists.set(p.to, { path: p.to, title: form.title, columns });
+        lists.set(p.to, { path: p.to, title: form.title, columns, form: formId });
       }
+      if ((ref.type === 'changeRow' || ref.type === 'voidRow') && typeof p.list === 'string') touched.set(p.list, new Set([...(touched.get(p.list) ?? []), ref.type]));
       if (ref.type === 'allocate' && typeof p.roster === 'string' && typeof p.to === 'string') {
         allocated.set(p.roster, [...(allocated.get(p.roster) ?? []), { key: p.to, title: '分得金额', kind: 'fen' }]);
       }
@@ -94,6 +98,13 @@ function readRecords(def: Definition): Records {
         computed.set(p.to, { path: p.to, label: typeof p.label === 'string' ? p.label : p.to });
       }
     }
+  }
+  // A row corrected (更正) or voided (作废) by its id says when, and who did it.
+  for (const [path, how] of touched) {
+    const list = lists.get(path);
+    if (!list) continue;
+    if (how.has('changeRow')) list.columns.push({ key: '_changedAt', title: '更正时间', kind: 'datetime' }, { key: '_changedBy', title: '更正人', kind: 'text' });
+    if (how.has('voidRow')) list.columns.push({ key: '_voidAt', title: '作废时间', kind: 'datetime' }, { key: '_voidBy', title: '作废人', kind: 'text' });
   }
   // A form no step saves or appends is kept under its id (the start form, a roster's prefill).
   const forms = Object.entries(def.forms).flatMap(([formId, form]) => {

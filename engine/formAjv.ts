@@ -36,6 +36,8 @@ export function configureFormAjv<A extends Ajv2020>(ajv: A): A {
   ajv.addVocabulary(['enumNames', 'ui:options', 'formula', 'file']);
   // `personal`: the field holds personal information, masked for those whose step does not need it (personal.ts).
   ajv.addKeyword({ keyword: 'personal', schemaType: 'boolean' });
+  // `rowOf`: the field picks one row of a list `append` grows, by its id (rows.ts); which ids exist the case decides.
+  ajv.addKeyword({ keyword: 'rowOf', schemaType: 'string' });
   // ajv compares every pair of items (10,000 rows: 50 million deep comparisons, seconds of the server's time); this is linear.
   ajv.removeKeyword('uniqueItems');
   ajv.addKeyword({ keyword: 'uniqueItems', type: 'array', schemaType: 'boolean', errors: true, validate: uniqueItems });

@@ -24,6 +24,9 @@ export { shortNumber, untitledCase } from './formula/index';
 export { configureFormAjv, createFormAjv, FORM_AJV_OPTIONS, type ErrorObject, type ValidateFunction } from './formAjv';
 export { withFormLimits } from './formLimits';
 export { caseFieldTitles } from './returnField';
+/** Rows by their ids: the id of a stored row (a row kept from before ids: its place), a voided row; the rows a case's saved forms pick (the entry a return sent back), and a form's row pickers. */
+export { isVoided, rowIdAt } from './rows';
+export { pickedRows, type PickedRow, rowPickers } from './rowPicks';
 export { cnFormats, idCheckDigit } from './formats';
 export { applyMergePatch, diffMergePatch } from './mergePatch';
 export { mayAct, rolesInStep, startRolesOf } from './rights';

@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { BudgetExceeded, budgetMessage, overrunWhat } from './budget';
 import { findAction, type RunEvent } from './catalogue/index';
 import { returnFieldProblem } from './returnField';
+import { rowPickProblem } from './rowPicks';
 import { type Ballot, ballotMet, ballotOf } from './approval';
 import { type CompiledProcess, deepFreeze, type Runner, type StateInfo } from './compile';
 import { countersignState, type CountersignState, type CountersignView, countersignView, decide, type Department, type DepartmentHolders, departmentsDue, mayDecide } from './countersign';
@@ -720,6 +721,8 @@ export function transition(compiled: CompiledProcess, snapshot: CaseSnapshot, ev
     if (unknown.length) return reject('invalid-data', unknown);
     const wrongField = spec?.kind === 'return' ? returnFieldProblem(Object.values(compiled.forms).filter((f) => f.id !== formId), data) : undefined;
     if (wrongField) return reject('invalid-data', [wrongField]);
+    const wrongRow = rowPickProblem(def, form.schema, data, snapshot.context.data);
+    if (wrongRow) return reject('invalid-data', [wrongRow]);
     if (fault) return faultedField(compiled, form.schema, fault);
     const large = options.limits ? dataTooLarge(compiled, formId, data, options.limits) : [];
     if (large.length) return reject('too-large', large);

@@ -1,6 +1,6 @@
 /** The case page's reply (GET /api/cases/:id), shared by the case page and its printed form. */
 import type { UiSchema } from '@rjsf/utils';
-import type { ProgressStep, RecordColumn } from '../../engine/index';
+import type { PickedRow, ProgressStep, RecordColumn } from '../../engine/index';
 import type { CaseView } from './api';
 
 /** A form as the case's reply describes it. */
@@ -37,7 +37,10 @@ export interface CaseDetail {
   /** Personal values shown masked (the caller is not on the case's step); each may be shown in full, which is recorded. */
   personal?: { path: string; title: string; masked: string }[];
   records?: {
-    lists: { path: string; title: string; columns: RecordColumn[]; rows: Record<string, unknown>[] }[];
+    /** The lists appends grow (`form`: the form whose submissions they are), each row with its id (`_id`; a row kept from before ids: its place). */
+    lists: { path: string; title: string; form?: string; columns: RecordColumn[]; rows: Record<string, unknown>[] }[];
     computed: { path: string; label: string; value: unknown }[];
+    /** The rows the case's saved forms pick (退回这一条: the entry a return sent back). */
+    picked: PickedRow[];
   };
 }

@@ -1,8 +1,9 @@
 import { allocateFen, yuanToFen } from '../allocate';
 import { getPath, setPath } from '../dataPath';
-import { formulaValue, MAX_FORMULA_LENGTH } from '../formula/index';
+import { FormulaError, FormulaFault, formulaValue, MAX_FORMULA_LENGTH } from '../formula/index';
+import { nextRowId, rowIndexOf } from '../rows';
 import type { CaseContext } from '../types';
-import { type ActionEntry, dataPathSchema, type RunEvent } from './entry';
+import { type ActionEntry, type ActionTools, dataPathSchema, type RunEvent } from './entry';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const withData = (ctx: CaseContext, data: Record<string, unknown>): CaseContext => ({ ...ctx, data });
@@ -11,6 +12,24 @@ const stamp = (ev: RunEvent) => ({ _at: new Date(ev.now).toISOString(), _by: ev.
 
 /** Where a compute action's formula erred, in words: 计算「余额（元）」（account.balance）时， (a plain function: worked out only for an error). */
 const computing = (p: Record<string, unknown>) => `计算${typeof p.label === 'string' ? `「${p.label}」（${str(p.to)}）` : `「${str(p.to)}」`}时，`;
+
+/** Where a row action's formula erred, in words: 更正「entries」的一行（编号 returned.row）时， (a plain function: worked out only for an error). */
+const rowPlace = (doing: string) => (p: Record<string, unknown>) => `${doing}「${str(p.list)}」的一行（编号 ${str(p.row)}）时，`;
+
+/**
+ * The live row a changeRow or voidRow means: the list, and the row's place in it, found by the id
+ * its `row` formula gives. Throws FormulaFault (#N/A), refusing the step, when the list has no live
+ * row of that id.
+ */
+function rowOf(ctx: CaseContext, ev: RunEvent, p: Record<string, unknown>, tools: ActionTools, doing: string): { rows: unknown[]; index: number } {
+  const place = rowPlace(doing);
+  const id = formulaValue(str(p.row), tools.formulaEnv(ctx, ev), place, p);
+  const found = getPath(ctx.data, str(p.list));
+  const rows = Array.isArray(found) ? found : [];
+  const index = rowIndexOf(rows, id);
+  if (index < 0) throw new FormulaFault(new FormulaError('#N/A', id === null ? '没有指明是哪一条' : `没有编号为 ${String(id)} 的记录（或它已作废）`), place(p));
+  return { rows, index };
+}
 
 /** The built-in actions, by name. */
 export const actionEntries: ActionEntry[] = [
@@ -29,16 +48,63 @@ export const actionEntries: ActionEntry[] = [
   },
   {
     name: 'append',
-    summary: '把本次提交的数据追加到一个列表（如每次入户动员记录），可记下时间和提交人。',
+    summary: '把本次提交的数据追加到一个列表（如每次入户动员记录），每一行有自己的编号（_id），可记下时间和提交人（_at、_by）。',
     params: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: dataPathSchema, stamp: { type: 'boolean' } } },
     example: { type: 'append', params: { to: 'visits', stamp: true } },
     reads: () => [],
     writes: (p) => [str(p.to)],
     written: (ev) => ev.data,
     update: (ctx, ev, p) => {
-      const list = getPath(ctx.data, str(p.to));
-      const item = isRecord(ev.data) && p.stamp ? { ...ev.data, ...stamp(ev) } : ev.data;
-      return withData(ctx, setPath(ctx.data, str(p.to), [...(Array.isArray(list) ? list : []), item]));
+      const found = getPath(ctx.data, str(p.to));
+      const list = Array.isArray(found) ? found : [];
+      // The row's id comes from the list itself (rows.ts), so a replay of the log gives the same ids.
+      const item = isRecord(ev.data) ? { ...ev.data, _id: nextRowId(list), ...(p.stamp ? stamp(ev) : {}) } : ev.data;
+      return withData(ctx, setPath(ctx.data, str(p.to), [...list, item]));
+    },
+  },
+  {
+    name: 'changeRow',
+    summary: '更正列表中的一行（按编号找到它，如退回的那一条）：用本次提交的数据改写这一行（或只改 only 列出的字段），记下更正时间和更正人（_changedAt、_changedBy）；原来的内容留在办理记录里。',
+    params: {
+      type: 'object',
+      required: ['list', 'row'],
+      additionalProperties: false,
+      properties: {
+        list: dataPathSchema,
+        row: { type: 'string', minLength: 1, maxLength: MAX_FORMULA_LENGTH },
+        only: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } },
+      },
+    },
+    example: { type: 'changeRow', params: { list: 'entries', row: 'returned.row' } },
+    reads: (p) => [str(p.list)],
+    writes: () => [],
+    formulas: [{ param: 'row', result: 'number' }],
+    written: (ev) => ev.data,
+    update: (ctx, ev, p, tools) => {
+      const { rows, index } = rowOf(ctx, ev, p, tools, '更正');
+      const only = Array.isArray(p.only) ? (p.only as string[]) : null;
+      // The form's fields become what was submitted now (all of them, or only those `only` names); the engine's own fields stay.
+      const replaced = (k: string) => !k.startsWith('_') && (only === null || only.includes(k));
+      const next: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(rows[index] as Record<string, unknown>)) if (!replaced(k)) next[k] = v;
+      for (const [k, v] of Object.entries(isRecord(ev.data) ? ev.data : {})) if (replaced(k)) next[k] = v;
+      next._changedAt = new Date(ev.now).toISOString();
+      next._changedBy = ev.actorName || ev.actorId;
+      return withData(ctx, setPath(ctx.data, str(p.list), rows.map((r, i) => (i === index ? next : r))));
+    },
+  },
+  {
+    name: 'voidRow',
+    summary: '作废列表中的一行（按编号找到它）：这一行仍留在案件中、标明作废时间和作废人（_voidAt、_voidBy），但公式不再读它（合计、计数、查找都不算它）。',
+    params: { type: 'object', required: ['list', 'row'], additionalProperties: false, properties: { list: dataPathSchema, row: { type: 'string', minLength: 1, maxLength: MAX_FORMULA_LENGTH } } },
+    example: { type: 'voidRow', params: { list: 'entries', row: 'returned.row' } },
+    reads: (p) => [str(p.list)],
+    writes: () => [],
+    formulas: [{ param: 'row', result: 'number' }],
+    update: (ctx, ev, p, tools) => {
+      const { rows, index } = rowOf(ctx, ev, p, tools, '作废');
+      const next = { ...(rows[index] as Record<string, unknown>), _voidAt: new Date(ev.now).toISOString(), _voidBy: ev.actorName || ev.actorId };
+      return withData(ctx, setPath(ctx.data, str(p.list), rows.map((r, i) => (i === index ? next : r))));
     },
   },
   {
@@ -145,6 +211,7 @@ export const actionEntries: ActionEntry[] = [
     example: { type: 'compute', params: { to: 'loan.balance', expr: 'SUM(loans.amount) - SUM(repayments.amount)', label: '尚欠本金（元）' } },
     reads: () => [],
     writes: (p) => [str(p.to)],
+    formulas: [{ param: 'expr' }],
     update: (ctx, ev, p, tools) => {
       return withData(ctx, setPath(ctx.data, str(p.to), formulaValue(str(p.expr), tools.formulaEnv(ctx, ev), computing, p) ?? undefined));
     },

@@ -1,4 +1,4 @@
-import type { FormulaEnv } from '../formula/index';
+import type { FormulaEnv, FormulaType } from '../formula/index';
 import type { CaseContext, CatalogueRef, Effect } from '../types';
 
 /** The event as the catalogue sees it: the user's data plus inputs the engine adds. */
@@ -28,6 +28,12 @@ export interface ActionTools {
   formulaEnv(context: CaseContext, event: RunEvent): FormulaEnv;
 }
 
+/** A param holding a formula (`expr`, a row's id), which the checker type-checks at its place; `result` is what it must give. */
+export interface FormulaParam {
+  param: string;
+  result?: FormulaType;
+}
+
 /** A named condition; params are JSON, checked by `params`. */
 export interface GuardEntry {
   name: string;
@@ -36,6 +42,8 @@ export interface GuardEntry {
   example: CatalogueRef;
   /** Dot paths of case data the guard reads (for the checker). */
   reads(params: Record<string, unknown>): string[];
+  /** Its params that are formulas. */
+  formulas?: FormulaParam[];
   evaluate(context: CaseContext, event: RunEvent, params: Record<string, unknown>, tools: GuardTools): boolean;
 }
 
@@ -48,6 +56,8 @@ export interface ActionEntry {
   reads(params: Record<string, unknown>): string[];
   /** Dot paths of case data the action writes; `*` in a path stands for every row. */
   writes(params: Record<string, unknown>): string[];
+  /** Its params that are formulas. */
+  formulas?: FormulaParam[];
   update?(context: CaseContext, event: RunEvent, params: Record<string, unknown>, tools: ActionTools): CaseContext;
   /** The value the update adds to the case, measured against the budget's data size. */
   written?(event: RunEvent, params: Record<string, unknown>): unknown;

@@ -87,6 +87,7 @@ export const guardEntries: GuardEntry[] = [
     example: { type: 'formula', params: { expr: 'submitted.amount <= loan.balance', message: '还款金额不能超过尚欠本金' } },
     // The checker type-checks formulas itself, naming the place inside the formula.
     reads: () => [],
+    formulas: [{ param: 'expr', result: 'boolean' }],
     evaluate: (ctx, ev, p, tools) => {
       const ok = formulaHolds(String(p.expr), tools.formulaEnv(ctx, ev), deciding, p.expr);
       if (!ok && typeof p.message === 'string') tools.refuse(p.message);

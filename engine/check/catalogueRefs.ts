@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import { findAction, findGuard } from '../catalogue/index';
 import { compileCondition } from '../formAjv';
+import type { FormulaType } from '../formula/index';
 import { actionList, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { CatalogueRef } from '../types';
 import { type Problem, problem } from './problems';
@@ -57,6 +58,15 @@ export function findRefs(states: WalkedState[], transitions: WalkedTransition[])
     actionRefs(t.rawActions, `${t.pointer}/actions`, out);
   }
   return out;
+}
+
+/** The formulas a reference's params hold (a formula guard's, a compute's, a row action's id): each with its param and what it must give. */
+export function formulasOf(ref: FoundRef): { text: string; param: string; result?: FormulaType }[] {
+  const entry = ref.kind === 'guard' ? findGuard(ref.name) : findAction(ref.name);
+  return (entry?.formulas ?? []).flatMap((f) => {
+    const text = ref.params[f.param];
+    return typeof text === 'string' ? [{ text, param: f.param, ...(f.result ? { result: f.result } : {}) }] : [];
+  });
 }
 
 /** Checks each reference names a catalogue entry (own entries only) and that its params fit. */

@@ -3,8 +3,9 @@ import { type FieldTypes, fieldsOf, type FormulaIssue, FormulaSyntaxError, type 
 import { stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
 import { blankComparisons } from './blankCompare';
-import type { FoundRef } from './catalogueRefs';
+import { type FoundRef, formulasOf } from './catalogueRefs';
 import { type Problem, problem } from './problems';
+import { appendedLists, rowFieldType } from './rowFields';
 
 type Schema = Record<string, unknown>;
 const ANY = Symbol('any');
@@ -78,18 +79,21 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
       if (path && !defined(path)) out.push(problem('data-path-unknown', ref.pointer, { dataPath: path }));
     }
   }
-  const typeOfPath: FieldTypes = (path) => {
+  const typeOfPath = (path: string): FormulaType | Typed | undefined => {
     const [head, ...rest] = path.split('.');
     if (written.some((w) => path === w || path.startsWith(`${w}.`) || w.startsWith(`${path}.`))) return 'any';
     const root = roots.get(head!);
     return root === undefined ? undefined : formulaTypeIn(root, rest);
   };
+  const appended = appendedLists(refs);
+  /** What a formula over the case data reads: a row's own field (entries._at), else the field at the path. */
+  const formulaFields: FieldTypes = (path) => rowFieldType(path, appended) ?? typeOfPath(path);
   // A process nobody may start (startRoles: []) is spawned: its first data comes from the parent case, which this check cannot see.
   const spawnedOnly = Array.isArray(def.startRoles) && def.startRoles.length === 0;
-  if (def.caseTitle?.startsWith('=')) out.push(...checkFormula(def.caseTitle, '/caseTitle', typeOfPath));
+  if (def.caseTitle?.startsWith('=')) out.push(...checkFormula(def.caseTitle, '/caseTitle', formulaFields));
   else if (def.caseTitle !== undefined && !spawnedOnly && !defined(def.caseTitle)) out.push(problem('data-path-unknown', '/caseTitle', { dataPath: def.caseTitle }));
   if (def.uniqueKey !== undefined) {
-    out.push(...checkFormula(def.uniqueKey, '/uniqueKey', typeOfPath));
+    out.push(...checkFormula(def.uniqueKey, '/uniqueKey', formulaFields));
     // A key that reads no field of the case is the same for every case: only one case of the process could ever exist.
     const key = parseFormula(def.uniqueKey);
     if (!(key instanceof FormulaSyntaxError) && fieldsOf(key).length === 0) out.push(problem('unique-key-constant', '/uniqueKey', {}));
@@ -103,7 +107,7 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
   // Computed deadlines and timers: a formula over the case data that must give a date.
   for (const s of states) {
     const sla = s.node.meta?.sla;
-    if (typeof sla === 'string' && sla.startsWith('=')) out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, typeOfPath, 'date'), ...blankComparisons(sla, `${s.pointer}/meta/sla`, optional()));
+    if (typeof sla === 'string' && sla.startsWith('=')) out.push(...checkFormula(sla, `${s.pointer}/meta/sla`, formulaFields, 'date'), ...blankComparisons(sla, `${s.pointer}/meta/sla`, optional()));
   }
   // Approvers chosen in an earlier form: the list must be there.
   for (const s of states) {
@@ -117,19 +121,18 @@ export function checkDataPaths(def: Definition, states: WalkedState[], transitio
     }
   }
   for (const [name, delay] of Object.entries(def.delays ?? {})) {
-    if (delay.at !== undefined) out.push(...checkFormula(delay.at, `/delays/${name}/at`, typeOfPath, 'date'), ...blankComparisons(delay.at, `/delays/${name}/at`, optional()));
+    if (delay.at !== undefined) out.push(...checkFormula(delay.at, `/delays/${name}/at`, formulaFields, 'date'), ...blankComparisons(delay.at, `/delays/${name}/at`, optional()));
   }
   for (const ref of refs) {
     if (ref.kind === 'guard' && ref.name === 'matches' && ref.params.on !== 'event') compareTypes(ref.params.schema, '', `${ref.pointer}/params/schema`, fieldAt, out);
-    const formula = (ref.kind === 'guard' && ref.name === 'formula') || (ref.kind === 'action' && ref.name === 'compute') ? ref.params.expr : undefined;
-    if (typeof formula === 'string') {
+    for (const { text, param, result } of formulasOf(ref)) {
       const form = formOf(ref.pointer);
       const submitted = form && Object.hasOwn(def.forms, form) ? (def.forms[form]!.schema as Schema) : undefined;
-      out.push(...checkFormula(formula, `${ref.pointer}/params/expr`, (path) => {
+      out.push(...checkFormula(text, `${ref.pointer}/params/${param}`, (path) => {
         const [head, ...rest] = path.split('.');
         if (head === 'submitted') return submitted ? formulaTypeIn(submitted, rest) : undefined;
-        return typeOfPath(path);
-      }, ref.kind === 'guard' ? 'boolean' : undefined), ...blankComparisons(formula, `${ref.pointer}/params/expr`, optional(submitted)));
+        return formulaFields(path);
+      }, result), ...blankComparisons(text, `${ref.pointer}/params/${param}`, optional(submitted)));
     }
   }
   return out;
@@ -184,7 +187,7 @@ function typeOfSchema(s: Known): FormulaType {
   return 'any';
 }
 
-const FORMULA_CODES = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type', date: 'formula-date-text', result: 'formula-result-type' } as const;
+const FORMULA_CODES = { field: 'formula-field-unknown', function: 'formula-function-unknown', arity: 'formula-arity', type: 'formula-type', date: 'formula-date-text', result: 'formula-result-type', row: 'formula-row-field', list: 'formula-not-list' } as const;
 
 /** Parses and type-checks a formula, and that it gives what its place wants; each problem at the formula's JSON path, naming the character it starts at. */
 export function checkFormula(text: string, pointer: string, fields: FieldTypes, wanted?: FormulaType): Problem[] {

@@ -11,6 +11,7 @@ import { type Problem, problem } from './problems';
 import { checkPersonalCopies } from './personalCopies';
 import { checkReadOrder } from './readOrder';
 import { checkReferences } from './references';
+import { checkRowLists } from './rowFields';
 import { type ReviewerGate, reviewerGates } from './reviewerGates';
 import { checkShape } from './shape';
 import { checkCalendar, type CheckOptions, checkRolesHeld, checkSpawns } from './environment';
@@ -67,7 +68,7 @@ function checkWithinLimits(value: unknown, options: CheckOptions): CheckReport {
     ...checkCountersigns(def, states, transitions, options.roleHeld),
   ];
   if (!problems.some((p) => p.code === 'guard-unknown' || p.code === 'action-unknown' || p.code.endsWith('params-invalid'))) {
-    problems.push(...checkDataPaths(def, states, transitions, refs), ...checkReadOrder(def, states, transitions, refs), ...checkPersonalCopies(def, refs));
+    problems.push(...checkDataPaths(def, states, transitions, refs), ...checkReadOrder(def, states, transitions, refs), ...checkPersonalCopies(def, refs), ...checkRowLists(def, refs));
   }
   if (!problems.some((p) => p.severity === 'error')) {
     try {

@@ -4,7 +4,7 @@ import { computedDelay } from '../delays';
 import { fieldsOf, FormulaSyntaxError, parseFormula } from '../formula/index';
 import { firstStep, reachableStates, resolveTarget, stepFormOf, type WalkedState, type WalkedTransition } from '../stateWalk';
 import type { Definition } from '../types';
-import type { FoundRef } from './catalogueRefs';
+import { type FoundRef, formulasOf } from './catalogueRefs';
 import { type Problem, problem } from './problems';
 
 /** Where data is written: the path, the step it is filled at, and the states the case stands in once it is. */
@@ -73,9 +73,10 @@ export function checkReadOrder(def: Definition, states: WalkedState[], transitio
 
   const readers: Reader[] = [];
   for (const ref of refs) {
-    const formula = (ref.kind === 'guard' && ref.name === 'formula') || (ref.kind === 'action' && ref.name === 'compute') ? ref.params.expr : undefined;
-    const place = typeof formula === 'string' ? placeOf(ref.pointer, states, transitions) : undefined;
-    if (place) readers.push({ text: formula as string, pointer: `${ref.pointer}/params/expr`, state: place.state, ...(place.transition ? { transition: place.transition } : {}), index: ref.kind === 'guard' ? -1 : place.index });
+    for (const { text, param } of formulasOf(ref)) {
+      const place = placeOf(ref.pointer, states, transitions);
+      if (place) readers.push({ text, pointer: `${ref.pointer}/params/${param}`, state: place.state, ...(place.transition ? { transition: place.transition } : {}), index: ref.kind === 'guard' ? -1 : place.index });
+    }
   }
   for (const s of states) {
     const sla = s.node.meta?.sla;

@@ -39,7 +39,7 @@ export function checkPattern(pattern: string, pointer: string, out: Problem[]) {
 /** Keywords ajv accepts that it does not list as validation keywords (annotations, identifiers). */
 const ANNOTATIONS = new Set([
   '$id', '$defs', '$schema', '$anchor', '$dynamicAnchor', '$vocabulary', 'definitions', 'title', 'description', 'default', 'examples',
-  'readOnly', 'writeOnly', 'deprecated', 'contentMediaType', 'contentEncoding', 'contentSchema', 'enumNames', 'ui:options', 'formula', 'file', 'personal',
+  'readOnly', 'writeOnly', 'deprecated', 'contentMediaType', 'contentEncoding', 'contentSchema', 'enumNames', 'ui:options', 'formula', 'file', 'personal', 'rowOf',
 ]);
 let keywordAjv: ReturnType<typeof createFormAjv> | undefined;
 const known = (k: string) => ANNOTATIONS.has(k) || Boolean((keywordAjv ??= createFormAjv()).getKeyword(k));

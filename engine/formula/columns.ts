@@ -5,7 +5,7 @@
  * give exactly what the general reading gives (compileFormula.ts), and are used only where that
  * is plainly so: the list's path crosses no other list, and each row is a record whose field read
  * is not itself a list (a list there would be flattened into the column, shifting SUMIF's rows).
- * Anywhere else the general reading runs. The budget is charged as the general reading charges it.
+ * Voided rows are skipped, as the general reading skips them. Anywhere else the general reading runs. The budget is charged as the general reading charges it.
  */
 import type { Compiled } from './compileFormula';
 import { compareNum, divide, fromJson, isNum, type Num, Total, whole } from './decimal';
@@ -29,7 +29,8 @@ function columnOf(node: Node | undefined, wholeList: boolean): Column | null {
   if (node?.kind !== 'field') return null;
   const submitted = node.keys[0] === 'submitted';
   const keys = submitted ? node.keys.slice(1) : node.keys;
-  if (!keys.length || keys.some((k) => k in Object.prototype)) return null;
+  // A row's own fields the engine writes (_id, _at) are read as the general reading reads them.
+  if (!keys.length || keys.some((k) => k in Object.prototype || k.startsWith('_'))) return null;
   if (wholeList) return { submitted, list: keys, field: null, read: 0 };
   return keys.length < 2 ? null : { submitted, list: keys.slice(0, -1), field: keys.at(-1)!, read: 1 };
 }
@@ -46,6 +47,14 @@ function rowsOf(column: Column, env: FormulaEnv): readonly unknown[] | null {
   }
   return Array.isArray(cur) ? cur : null;
 }
+
+/** A voided row (rows.ts): no formula reads it. */
+const voided = (row: unknown) => row !== null && typeof row === 'object' && (row as Record<string, unknown>)._voidAt !== undefined;
+/**
+ * The voided rows the last loop skipped. The general reading charges a column's every row as it
+ * reads it, but flattens only the rows it read: a loop charges the flattening after it has counted them.
+ */
+let skipped = 0;
 
 /** Marks a row the loop cannot read as the general reading would (a list where a record or a field's value should be). */
 const ASIDE = Symbol('aside');
@@ -71,8 +80,13 @@ function fold(kind: Kind, rows: readonly unknown[], field: string | null, to: Va
   const t = new Total();
   let n = 0;
   let m: Num | null = null;
+  skipped = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
+    if (voided(row)) {
+      skipped++;
+      continue;
+    }
     let x: unknown = row;
     if (field !== null) {
       if (row === null || typeof row !== 'object') x = null;
@@ -101,8 +115,13 @@ function fold(kind: Kind, rows: readonly unknown[], field: string | null, to: Va
 /** SUMIF's loop over the rows of one list: the value column summed where the key column is `same` as `to`. */
 function sumWhere(rows: readonly unknown[], keyField: string, valueField: string, to: Value): Value | typeof ASIDE {
   const t = new Total();
+  skipped = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
+    if (voided(row)) {
+      skipped++;
+      continue;
+    }
     // A row that is not a record has neither field: nothing to add.
     if (row === null || typeof row !== 'object') continue;
     if (Array.isArray(row)) return ASIDE;
@@ -135,10 +154,12 @@ export function rowLoop(name: string, nodes: readonly Node[], args: readonly Com
     return (env) => {
       const rows = rowsOf(column, env);
       if (!rows) return general(env);
-      // The general reading charges the column's rows as it reads them, then every row again as the function flattens them.
-      env.tick((read + 1) * rows.length);
+      // The general reading charges the column's rows as it reads them, then every row read again as the function flattens them.
+      env.tick(read * rows.length);
       const v = fold(kind, rows, field, null);
-      return v === ASIDE ? general(env) : v;
+      if (v === ASIDE) return general(env);
+      env.tick(rows.length - skipped);
+      return v;
     };
   }
   if (name === 'COUNTIF' && nodes.length === 2) {
@@ -149,9 +170,10 @@ export function rowLoop(name: string, nodes: readonly Node[], args: readonly Com
       env.tick(read * rows.length);
       const to = criterion(env);
       if (to instanceof FormulaError) return to;
-      env.tick(rows.length);
       const v = fold('COUNTIF', rows, field, to);
-      return v === ASIDE ? general(env) : v;
+      if (v === ASIDE) return general(env);
+      env.tick(rows.length - skipped);
+      return v;
     };
   }
   const summed = columnOf(nodes[2], false);
@@ -164,10 +186,12 @@ export function rowLoop(name: string, nodes: readonly Node[], args: readonly Com
       env.tick(rows.length);
       const to = criterion(env);
       if (to instanceof FormulaError) return to;
-      // The second column's rows, then both columns again as SUMIF flattens them.
-      env.tick(3 * rows.length);
+      // The second column's rows, then both columns' rows read again as SUMIF flattens them.
+      env.tick(rows.length);
       const v = sumWhere(rows, field, valueField, to);
-      return v === ASIDE ? general(env) : v;
+      if (v === ASIDE) return general(env);
+      env.tick(2 * (rows.length - skipped));
+      return v;
     };
   }
   return null;

@@ -9,7 +9,10 @@ import { add, compareNum, divide, fromJson, multiply, negate, parseDecimal, subt
 import { rowLoop } from './columns';
 import { type FormulaEnv, formulaFunctions, same, truthy } from './functions';
 import type { Node } from './syntax';
-import { asDay, asNumber, dayOrError, type Day, FormulaError, fromData, joinText, numberOr, textOr, type Value } from './values';
+import { localDate } from '../duration';
+import { rowIdAt } from '../rows';
+import { UNEVEN_LISTS } from './errorValues';
+import { asDay, asNumber, Day, dayOrError, FormulaError, fromData, joinText, numberOr, textOr, type Value } from './values';
 
 /** A compiled formula: its value on the data in `env` (an error value, never an exception, but the budget's). */
 export type Compiled = (env: FormulaEnv) => Value;
@@ -68,7 +71,7 @@ function build(node: Node): Compiled {
       };
     }
     case 'binary':
-      return binary(build(node.left), build(node.right), OPERATORS[node.op]!);
+      return (COMPARISONS.has(node.op) ? rowByRow : binary)(build(node.left), build(node.right), OPERATORS[node.op]!);
     case 'call':
       return call(node.name, node.args);
   }
@@ -80,10 +83,15 @@ const inherited = (key: string) => key in Object.prototype;
 /**
  * Reads a data path from `keys[from]` on; a path through a list reads the rest of the path in
  * every row, the rows' lists flattened into one (entries.amount is the amount of every entry).
+ * Voided rows (rows.ts) are not read. A row's own fields the engine writes read as their kind:
+ * `entries._id` the rows' ids (a row kept from before ids, its place), `entries._at` the day each
+ * was appended, in the calendar's time zone.
  */
 function pathReader(keys: readonly string[], from: number): (root: unknown, env: FormulaEnv) => Value {
   const n = keys.length;
   const guarded = keys.map(inherited);
+  const last = keys[n - 1]!;
+  const rowField = n - from > 1 && (last === '_id' || last === '_at') ? last : null;
   const read = (root: unknown, at: number, env: FormulaEnv): Value => {
     let cur = root;
     for (let i = at; i < n; i++) {
@@ -93,27 +101,34 @@ function pathReader(keys: readonly string[], from: number): (root: unknown, env:
       if (guarded[i] && !Object.hasOwn(cur, key)) return null;
       cur = (cur as Record<string, unknown>)[key];
     }
-    return fromData(cur);
+    return rowField === '_at' ? dayOfInstant(cur, env) : fromData(cur);
   };
-  const last = keys[n - 1]!;
-  const lastPlain = !guarded[n - 1];
+  const lastPlain = !guarded[n - 1] && rowField === null;
   const column = (rows: unknown[], at: number, env: FormulaEnv): Value[] => {
     // Every row, and every segment of the path left to read in it, charged before any is read.
     env.tick(rows.length * (n - at));
     const out: Value[] = [];
     const leaf = at === n - 1 && lastPlain;
+    const ids = at === n - 1 && rowField === '_id';
     for (let j = 0; j < rows.length; j++) {
       const row = rows[j];
-      // The common column (entries.amount): one plain field of each row, read here.
-      if (leaf && row !== null && typeof row === 'object' && !Array.isArray(row)) {
-        const x = (row as Record<string, unknown>)[last];
-        if (typeof x === 'number') {
-          out.push(fromJson(x));
+      if (row !== null && typeof row === 'object' && !Array.isArray(row)) {
+        if ((row as Record<string, unknown>)._voidAt !== undefined) continue;
+        if (ids) {
+          out.push(whole(rowIdAt(row, j)));
           continue;
         }
-        if (typeof x === 'string') {
-          out.push(x);
-          continue;
+        // The common column (entries.amount): one plain field of each row, read here.
+        if (leaf) {
+          const x = (row as Record<string, unknown>)[last];
+          if (typeof x === 'number') {
+            out.push(fromJson(x));
+            continue;
+          }
+          if (typeof x === 'string') {
+            out.push(x);
+            continue;
+          }
         }
       }
       const v = read(row, at, env);
@@ -123,6 +138,12 @@ function pathReader(keys: readonly string[], from: number): (root: unknown, env:
     return out;
   };
   return (root, env) => read(root, from, env);
+}
+
+/** The day an instant the engine wrote (a row's `_at`) falls on in the calendar's time zone; blank for anything else. */
+function dayOfInstant(v: unknown, env: FormulaEnv): Day | null {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isNaN(ms) ? null : Day.parse(localDate(ms, env.calendar));
 }
 
 /** A binary operator applied to two values that are not error values. */
@@ -135,6 +156,35 @@ function binary(left: Compiled, right: Compiled, op: Operator): Compiled {
     if (a instanceof FormulaError) return a;
     const b = right(env);
     return b instanceof FormulaError ? b : op(a, b);
+  };
+}
+
+const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
+
+/**
+ * A comparison, which compares a list row by row (FILTER's conditions): a list with a value, or
+ * two lists of one length, give a list of TRUE and FALSE. A row whose comparison errs (a blank
+ * compared by size) makes the whole an error value: no list holds an error value.
+ */
+function rowByRow(left: Compiled, right: Compiled, op: Operator): Compiled {
+  return (env) => {
+    const a = left(env);
+    if (a instanceof FormulaError) return a;
+    const b = right(env);
+    if (b instanceof FormulaError) return b;
+    if (!Array.isArray(a) && !Array.isArray(b)) return op(a, b);
+    const n = Array.isArray(a) ? a.length : (b as Value[]).length;
+    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return UNEVEN_LISTS;
+    env.tick(n);
+    const out: Value[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = Array.isArray(a) ? a[i]! : a;
+      const y = Array.isArray(b) ? b[i]! : b;
+      const v = x instanceof FormulaError ? x : y instanceof FormulaError ? y : op(x, y);
+      if (v instanceof FormulaError) return v;
+      out.push(v);
+    }
+    return out;
   };
 }
 

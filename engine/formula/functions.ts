@@ -2,6 +2,7 @@
 import { addDuration, localDate } from '../duration';
 import type { Calendar } from '../types';
 import { abs, compareNum, divide, isNum, type Num, roundTo, Total, toJson, truncated, whole } from './decimal';
+import { NO_ROW, NOT_FOUND, NOT_LIST, UNEVEN_LISTS } from './errorValues';
 import { asDay, asNumber, Day, dayOrError, FormulaError, joinText, NOT_DAY, numberOr, textOr, type Value } from './values';
 
 /** What a formula may see besides the case data: the submitted form, the time, the calendar, the budget. */
@@ -33,6 +34,10 @@ export interface FormulaFunction {
   arg(i: number): FormulaType;
   /** For a 'list' argument, the type its items (or the single value given) must have. */
   items?(i: number): FormulaType;
+  /** True for an argument that must be a list itself, not a single value (the lists INDEX, XLOOKUP, FILTER and the *IFS functions pick rows from). */
+  lists?(i: number): boolean;
+  /** What is wrong with calling it with `n` arguments besides min and max (COUNTIFS takes them in pairs), or undefined. */
+  arity?(n: number): string | undefined;
   returns: FormulaType | ((args: Typed[]) => FormulaType | Typed);
   /** Arguments evaluated only when needed (IF). */
   lazy?: boolean;
@@ -116,6 +121,53 @@ export const same = (a: Value, b: Value): boolean => {
   if (a instanceof Day || b instanceof Day) return day(a)?.n === day(b)?.n && day(a) !== null;
   return (a ?? '') === (b ?? '');
 };
+/** A list the functions that pick rows read: the list; no rows for a blank (a list nothing has been appended to yet); #VALUE! for a single value. */
+const listArg = (v: Value): Value[] | FormulaError => (Array.isArray(v) ? v : v === null ? [] : NOT_LIST);
+/** The list read as `listArg` reads it, charged to the budget, and of the length `like` has when given (the columns of one list), else #VALUE!. */
+function column(v: Value, env: FormulaEnv, like?: Value[]): Value[] | FormulaError {
+  const list = listArg(v);
+  if (list instanceof FormulaError) return list;
+  if (like && list.length !== like.length) return UNEVEN_LISTS;
+  env.tick(list.length);
+  return list;
+}
+/** An entry counted by a FILTER condition: TRUE, or a number other than 0. */
+const kept = (v: Value | undefined) => v === true || (v !== undefined && isNum(v) && v !== 0);
+/**
+ * The *IFS functions' rows: the list at args[0] when `lead` (the values summed, or the largest
+ * taken), and the places of the rows where every list from args[from] on (two by two, a list then
+ * its value) is `same` as its value.
+ */
+function rowsWhere(args: Value[], from: number, lead: boolean, env: FormulaEnv): { values: Value[]; rows: number[] } | FormulaError {
+  let first: Value[] | undefined;
+  if (lead) {
+    const values = column(args[0]!, env);
+    if (values instanceof FormulaError) return values;
+    first = values;
+  }
+  const ranges: Value[][] = [];
+  for (let i = from; i < args.length; i += 2) {
+    const range = column(args[i]!, env, first);
+    if (range instanceof FormulaError) return range;
+    first ??= range;
+    ranges.push(range);
+  }
+  const rows: number[] = [];
+  for (let j = 0; j < (first?.length ?? 0); j++) {
+    let all = true;
+    for (let k = 0; k < ranges.length && all; k++) all = same(ranges[k]![j]!, args[from + 2 * k + 1] ?? null);
+    if (all) rows.push(j);
+  }
+  return { values: lead ? first! : [], rows };
+}
+/** The numbers of `values` at the rows `rowsWhere` picked. */
+const picked = (m: { values: Value[]; rows: number[] }) => m.rows.map((j) => m.values[j]!);
+/** COUNTIFS takes its lists and values in pairs; SUMIFS, MAXIFS and MINIFS one list first, then pairs. */
+const pairs = (lead: boolean) => (n: number) => ((n - (lead ? 1 : 0)) % 2 === 0 ? undefined : lead ? '参数应为：要计算的列表，然后成对的「列表, 值」' : '参数应成对给出：「列表, 值」，可以有几对');
+/** SUMIFS, MAXIFS, MINIFS: the list computed (numbers) first, then pairs of a list and the value its rows must have. */
+const ifsArg = (i: number): FormulaType => (i === 0 || i % 2 === 1 ? 'list' : 'any');
+const ifsList = (i: number) => i === 0 || i % 2 === 1;
+
 const todayOf = (env: FormulaEnv) => Day.parse(localDate(env.now, env.calendar))!;
 const dayMs = (d: Day, calendar: Calendar) => d.n * 86_400_000 - calendar.timeZoneOffsetMinutes * 60_000 + 9 * 3_600_000;
 
@@ -176,6 +228,49 @@ export const formulaFunctions: Record<string, FormulaFunction> = Object.assign(O
   } },
   FIRST: { summary: '列表的第一项（如第一次走访）', example: 'FIRST(visits.date)', min: 1, max: 1, arg: () => 'list', returns: itemOf, run: (a) => (Array.isArray(a[0]) ? (a[0][0] ?? null) : a[0]!) },
   LAST: { summary: '列表的最后一项（如最近一次走访）', example: 'LAST(followUps.income)', min: 1, max: 1, arg: () => 'list', returns: itemOf, run: (a) => (Array.isArray(a[0]) ? (a[0].at(-1) ?? null) : a[0]!) },
+  COUNTIFS: { summary: '多条件计数：同一张表中各列都等于给定值的行数（列表和值成对给出）', example: 'COUNTIFS(entries.kind, "志愿服务", entries._by, "张会计")', min: 2, max: many, arity: pairs(false), arg: (i) => (i % 2 === 0 ? 'list' : 'any'), lists: (i) => i % 2 === 0, returns: 'number', run: (a, e) => {
+    const m = rowsWhere(a, 0, false, e);
+    return m instanceof FormulaError ? m : whole(m.rows.length);
+  } },
+  SUMIFS: { summary: '多条件求和：同一张表中各列都等于给定值的那些行，把第一个列表对应行相加', example: 'SUMIFS(entries.points, entries.kind, "志愿服务", entries._by, "张会计")', min: 3, max: many, arity: pairs(true), arg: ifsArg, items: (i) => (i === 0 ? 'number' : 'any'), lists: ifsList, returns: 'number', run: (a, e) => {
+    const m = rowsWhere(a, 1, true, e);
+    return m instanceof FormulaError ? m : sumOf(picked(m));
+  } },
+  MAXIFS: { summary: '多条件最大值：同一张表中各列都等于给定值的那些行里，第一个列表的最大数（没有时为空）', example: 'MAXIFS(entries.points, entries.kind, "志愿服务")', min: 3, max: many, arity: pairs(true), arg: ifsArg, items: (i) => (i === 0 ? 'number' : 'any'), lists: ifsList, returns: 'number', run: (a, e) => {
+    const m = rowsWhere(a, 1, true, e);
+    return m instanceof FormulaError ? m : extreme(picked(m), 1);
+  } },
+  MINIFS: { summary: '多条件最小值：同一张表中各列都等于给定值的那些行里，第一个列表的最小数（没有时为空）', example: 'MINIFS(entries.points, entries.kind, "志愿服务")', min: 3, max: many, arity: pairs(true), arg: ifsArg, items: (i) => (i === 0 ? 'number' : 'any'), lists: ifsList, returns: 'number', run: (a, e) => {
+    const m = rowsWhere(a, 1, true, e);
+    return m instanceof FormulaError ? m : extreme(picked(m), -1);
+  } },
+  INDEX: { summary: '列表的第 n 项（从 1 数起；没有这一项时为 #REF!）', example: 'INDEX(entries.points, 2)', min: 2, max: 2, arg: (i) => (i === 0 ? 'list' : 'number'), lists: (i) => i === 0, returns: itemOf, run: (a, e) => {
+    const list = column(a[0]!, e);
+    const n = numberOr(a[1]!);
+    if (list instanceof FormulaError) return list;
+    if (n instanceof FormulaError) return n;
+    const i = toJson(n);
+    return Number.isInteger(i) && i >= 1 && i <= list.length ? list[i - 1]! : NO_ROW;
+  } },
+  XLOOKUP: { summary: '查找：在第二个列表中找到等于第一项的那一行，取第三个列表同一行的值（找不到时取第四项，没有第四项为 #N/A）', example: 'XLOOKUP(returned.row, entries._id, entries.points)', min: 3, max: 4, arg: (i) => (i === 1 || i === 2 ? 'list' : 'any'), lists: (i) => i === 1 || i === 2, returns: (t) => either(itemOf([t[2] ?? { type: 'any' }]), t[3]), run: (a, e) => {
+    const keys = column(a[1]!, e);
+    if (keys instanceof FormulaError) return keys;
+    const values = column(a[2]!, e, keys);
+    if (values instanceof FormulaError) return values;
+    for (let j = 0; j < keys.length; j++) if (same(keys[j]!, a[0]!)) return values[j]!;
+    return a.length > 3 ? a[3]! : NOT_FOUND;
+  } },
+  FILTER: { summary: '筛选：第一个列表中，后面各个条件列表同一行都成立的那些项（如 FILTER(entries.points, entries.kind = "志愿服务")）', example: 'SUM(FILTER(entries.points, entries._at >= DATE(2026, 1, 1)))', min: 2, max: many, arg: () => 'list', items: (i) => (i === 0 ? 'any' : 'boolean'), lists: () => true, returns: (t) => ({ type: 'list', ...(t[0]?.type === 'list' && t[0].item ? { item: t[0].item } : {}) }), run: (a, e) => {
+    const values = column(a[0]!, e);
+    if (values instanceof FormulaError) return values;
+    const conditions: Value[][] = [];
+    for (let i = 1; i < a.length; i++) {
+      const c = column(a[i]!, e, values);
+      if (c instanceof FormulaError) return c;
+      conditions.push(c);
+    }
+    return values.filter((_v, j) => conditions.every((c) => kept(c[j])));
+  } },
   TODAY: { summary: '今天（北京时间；办理这一步的时间，不是电脑时钟）', example: 'TODAY()', min: 0, max: 0, arg: all, returns: 'date', run: (_a, e) => todayOf(e) },
   DATE: { summary: '由年、月、日得到日期', example: 'DATE(YEAR(TODAY()), 12, 31)', min: 3, max: 3, arg: number, returns: 'date', run: (a) => {
     const parts = a.map(numberOr);

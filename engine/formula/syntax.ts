@@ -1,6 +1,7 @@
 /**
  * The formula syntax, as county IT staff know it from Excel and WPS: numbers, "text", TRUE and
- * FALSE, field references by data path (register.householder, entries.amount), + - * / &,
+ * FALSE, field references by data path (register.householder, entries.amount, and a row's own
+ * entries._id, entries._at, entries._by), + - * / &,
  * = <> < <= > >=, functions in capitals (SUM(...)), parentheses. No loops, no assignment, no
  * member access beyond data paths: a formula can only read the case and compute a value.
  */
@@ -137,7 +138,7 @@ export function parse(text: string): Node {
           return { kind: 'call', name: upper, args, pos: t.pos };
         }
         if (upper === 'TRUE' || upper === 'FALSE') return { kind: 'boolean', value: upper === 'TRUE', pos: t.pos };
-        if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/.test(t.value)) throw new FormulaSyntaxError(`「${t.value}」不是有效的数据项（应为 表单编号.字段，如 register.householder）`, t.pos);
+        if (!/^[A-Za-z][A-Za-z0-9_]*(\._?[A-Za-z][A-Za-z0-9_]*)*$/.test(t.value)) throw new FormulaSyntaxError(`「${t.value}」不是有效的数据项（应为 表单编号.字段，如 register.householder）`, t.pos);
         return { kind: 'field', path: t.value, keys: t.value.split('.'), pos: t.pos };
       }
       case 'end':

@@ -6,16 +6,16 @@ import { Day } from './values';
 export interface FormulaIssue {
   /** 0-based offset into the formula. */
   pos: number;
-  /** `date`: text where a date is wanted; `result`: the whole formula gives what its place cannot take. */
-  kind: 'field' | 'function' | 'arity' | 'type' | 'date' | 'result';
+  /** `date`: text where a date is wanted; `result`: the whole formula gives what its place cannot take; `row`: a row field its list does not have (entries._at without stamp); `list`: a single value where rows are picked from a list. */
+  kind: 'field' | 'function' | 'arity' | 'type' | 'date' | 'result' | 'row' | 'list';
   message: string;
 }
 
 /** Each formula type in words. */
 export const FORMULA_TYPE_NAMES: Record<FormulaType, string> = { number: '数字', text: '文字', boolean: '是/否', date: '日期', list: '列表', any: '任意值' };
 
-/** The type of the field at a data path ('list' through lists, knowing its items' type); undefined when nothing defines it. */
-export type FieldTypes = (path: string) => FormulaType | Typed | undefined;
+/** The type of the field at a data path ('list' through lists, knowing its items' type); undefined when nothing defines it; `{ missing }` saying why a row field is not there. */
+export type FieldTypes = (path: string) => FormulaType | Typed | { missing: string } | undefined;
 
 const typed = (t: FormulaType | Typed): Typed => (typeof t === 'string' ? { type: t } : t);
 const ANY: Typed = { type: 'any' };
@@ -50,8 +50,15 @@ export function typeOf(node: Node, fields: FieldTypes, issues: FormulaIssue[] = 
       return { type: 'boolean' };
     case 'field': {
       const t = fields(node.path);
-      if (t === undefined) issues.push({ pos: node.pos, kind: 'field', message: `没有数据项「${node.path}」（没有表单或动作写入它）` });
-      return t === undefined ? ANY : typed(t);
+      if (t === undefined) {
+        issues.push({ pos: node.pos, kind: 'field', message: `没有数据项「${node.path}」（没有表单或动作写入它）` });
+        return ANY;
+      }
+      if (typeof t === 'object' && 'missing' in t) {
+        issues.push({ pos: node.pos, kind: 'row', message: t.missing });
+        return ANY;
+      }
+      return typed(t);
     }
     case 'unary': {
       const t = typeOf(node.arg, fields, issues);
@@ -70,13 +77,17 @@ export function typeOf(node: Node, fields: FieldTypes, issues: FormulaIssue[] = 
       if (args.length < fn.min || args.length > fn.max) {
         const want = fn.min === fn.max ? `${fn.min} 个` : fn.max > 100 ? `至少 ${fn.min} 个` : `${fn.min} 到 ${fn.max} 个`;
         issues.push({ pos: node.pos, kind: 'arity', message: `${node.name} 需要 ${want}参数，这里有 ${args.length} 个` });
+      } else {
+        const wrong = fn.arity?.(args.length);
+        if (wrong) issues.push({ pos: node.pos, kind: 'arity', message: `${node.name} 的${wrong}，这里有 ${args.length} 个` });
       }
       args.forEach((t, i) => {
         const arg = node.args[i]!;
         const where = `${node.name} 的第 ${i + 1} 个参数`;
         const wanted = fn.arg(i);
         const items = fn.items?.(i);
-        const issue = misfit(arg, t, wanted, where) ?? (wanted === 'list' && items ? misfit(arg, t.type === 'list' ? { type: t.item ?? 'any' } : t, items, `${where}（的每一项）`) : undefined);
+        const single: FormulaIssue | undefined = fn.lists?.(i) && t.type !== 'list' && t.type !== 'any' ? { pos: arg.pos, kind: 'list', message: `${where}应为列表（如一张表的一列：entries.points），这里是${named(t)}` } : undefined;
+        const issue = single ?? misfit(arg, t, wanted, where) ?? (wanted === 'list' && items ? misfit(arg, t.type === 'list' ? { type: t.item ?? 'any' } : t, items, `${where}（的每一项）`) : undefined);
         if (issue) issues.push(issue);
       });
       return typeof fn.returns === 'function' ? typed(fn.returns(args)) : { type: fn.returns };
@@ -90,15 +101,12 @@ function binaryType(node: Extract<Node, { kind: 'binary' }>, a: Typed, b: Typed,
   const { op, left, right } = node;
   if (op === '&') return { type: 'text' };
   if (op === '=' || op === '<>' || ORDERED.includes(op)) {
-    // A date against text: the text must be a real date.
-    const dateText = (a.type === 'date' && b.type === 'text' ? misfit(right, b, 'date', `「${op}」右边`) : undefined) ?? (b.type === 'date' && a.type === 'text' ? misfit(left, a, 'date', `「${op}」左边`) : undefined);
-    if (dateText) issues.push(dateText);
-    else if (a.type !== 'any' && b.type !== 'any' && a.type !== b.type && !(a.type === 'date' && b.type === 'text') && !(a.type === 'text' && b.type === 'date')) {
-      const numeric = (t: Typed) => t.type === 'number' || t.type === 'boolean';
-      if (op === '=' || op === '<>') {
-        if (!(numeric(a) && numeric(b))) issues.push({ pos: node.pos, kind: 'type', message: `把${named(a)}和${named(b)}比较，永远不会相等` });
-      } else issues.push({ pos: node.pos, kind: 'type', message: `「${op}」两边应为同一类值，这里是${named(a)}和${named(b)}` });
+    // A list compared with a value, or two lists of one table, compare row by row (as FILTER's conditions): a list of 是/否.
+    if (a.type === 'list' || b.type === 'list') {
+      compared(node, item(a), item(b), issues);
+      return { type: 'list', item: 'boolean' };
     }
+    compared(node, a, b, issues);
     return { type: 'boolean' };
   }
   if ((a.type === 'date' || b.type === 'date') && (op === '+' || op === '-')) {
@@ -115,6 +123,23 @@ function binaryType(node: Extract<Node, { kind: 'binary' }>, a: Typed, b: Typed,
   }
   return { type: 'number' };
 }
+
+/** The issues of comparing a with b (values, or a list's items): a date with text that is no date, two kinds that are never equal or cannot be ordered. */
+function compared(node: Extract<Node, { kind: 'binary' }>, a: Typed, b: Typed, issues: FormulaIssue[]): void {
+  const { op, left, right } = node;
+  // A date against text: the text must be a real date.
+  const dateText = (a.type === 'date' && b.type === 'text' ? misfit(right, b, 'date', `「${op}」右边`) : undefined) ?? (b.type === 'date' && a.type === 'text' ? misfit(left, a, 'date', `「${op}」左边`) : undefined);
+  if (dateText) issues.push(dateText);
+  else if (a.type !== 'any' && b.type !== 'any' && a.type !== b.type && !(a.type === 'date' && b.type === 'text') && !(a.type === 'text' && b.type === 'date')) {
+    const numeric = (t: Typed) => t.type === 'number' || t.type === 'boolean';
+    if (op === '=' || op === '<>') {
+      if (!(numeric(a) && numeric(b))) issues.push({ pos: node.pos, kind: 'type', message: `把${named(a)}和${named(b)}比较，永远不会相等` });
+    } else issues.push({ pos: node.pos, kind: 'type', message: `「${op}」两边应为同一类值，这里是${named(a)}和${named(b)}` });
+  }
+}
+
+/** The type of a list's items, or of a single value. */
+const item = (t: Typed): Typed => (t.type === 'list' ? { type: t.item ?? 'any' } : t);
 
 /** The formula's type, and every issue found in it. */
 export const typecheck = (node: Node, fields: FieldTypes, issues: FormulaIssue[] = []): FormulaType => typeOf(node, fields, issues).type;

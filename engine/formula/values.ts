@@ -6,6 +6,7 @@
  * which every operator and function passes on, so it can never stand in as 0 or blank.
  */
 import { BUDGET, BudgetExceeded } from '../budget';
+import { isVoided } from '../rows';
 import { fromJson, isNum, ONE, toJson, type Num } from './decimal';
 import { BLANK_NUMBER, FormulaError, NO_DAY, NOT_NUMBER, NOT_TEXT } from './errorValues';
 
@@ -48,13 +49,18 @@ export function fromData(v: unknown): Value {
   return v as Value;
 }
 
-/** A list from case data: the same array when no item needs reading (rows, texts; formulas never change a list), else a read copy. */
+/** A list from case data: the same array when no item needs reading (rows, texts; formulas never change a list), else a read copy without its voided rows (rows.ts). */
 function listFromData(v: unknown[]): Value[] {
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    if (x === undefined || typeof x === 'number' || Array.isArray(x)) return v.map(fromData);
+    if (x === undefined || typeof x === 'number' || Array.isArray(x) || isVoided(x)) return readList(v);
   }
   return v as Value[];
+}
+function readList(v: unknown[]): Value[] {
+  const out: Value[] = [];
+  for (let i = 0; i < v.length; i++) if (!isVoided(v[i])) out.push(fromData(v[i]));
+  return out;
 }
 
 /** Writes a formula value into case data: numbers as JSON numbers, days as YYYY-MM-DD; an error value stays itself, for the caller to refuse. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ADD_SIGNER_EVENT, caseProgress, caseRecords, CLAIM_EVENT, COPY_EVENT, currentBallot, currentCountersign, currentSteps, eventsFor, getPath, maskEventData, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
+import { ADD_SIGNER_EVENT, caseProgress, caseRecords, pickedRows, CLAIM_EVENT, COPY_EVENT, currentBallot, currentCountersign, currentSteps, eventsFor, getPath, maskEventData, REASSIGN_SIGNER_EVENT, RECALENDAR_EVENT, RELEASE_EVENT, TRANSFER_EVENT, WITHDRAW_EVENT } from '../../engine/index';
 import { requireActor } from '../authPlugin';
 import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/caseQueries';
 import { caseView, snapshotOf } from '../cases/caseView';
@@ -149,6 +149,8 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
         return {
           lists: r.lists.map((l) => ({ ...l, rows: asRows(getPath(personal.data, l.path)) })).filter((l) => l.rows.length),
           computed: r.computed.map((v) => ({ ...v, value: getPath(personal.data, v.path) ?? null })).filter((v) => v.value !== null),
+          // The rows the case's saved forms pick (the entry a return sent back): the page marks them.
+          picked: pickedRows(def, snapshot.context.data),
         };
       })(),
       doneForms: Object.keys(snapshot.context.data).filter((k) => Object.hasOwn(def.forms, k)).map((id) => ({ id, title: def.forms[id]!.title, schema: def.forms[id]!.schema, uiSchema: def.forms[id]!.uiSchema ?? {}, print: def.forms[id]!.print ?? false, signatures: def.forms[id]!.signatures ?? [] })),

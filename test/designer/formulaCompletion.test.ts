@@ -12,7 +12,7 @@ describe('completion in the formula editor', () => {
   it('offers the fields and functions the word before the caret could become', () => {
     const { word, start } = wordBefore('price * co', 10);
     expect([word, start]).toEqual(['co', 8]);
-    expect(completionsFor(word, fields).map((c) => c.insert)).toEqual(['count', 'CONCAT(', 'COUNT(', 'COUNTIF(']);
+    expect(completionsFor(word, fields).map((c) => c.insert)).toEqual(['count', 'CONCAT(', 'COUNT(', 'COUNTIF(', 'COUNTIFS(']);
     expect(completionsFor('su', fields).map((c) => c.insert)).toEqual(expect.arrayContaining(['SUM(', 'SUMIF(']));
     expect(completionsFor('members.', fields).map((c) => c.insert)).toEqual(['members.income', 'members.name']);
   });

@@ -161,6 +161,16 @@ const mutations: Mutation[] = [
   { name: 'formula with the wrong number of arguments', mutate: (d) => (d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.rounded', expr: 'ROUND(LAST(followUps.income), 2, 0)' } })), code: 'formula-arity', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
   { name: 'a compute that copies an ID number where it is not masked', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.idNumber', expr: 'register.idNumber' } }), code: 'personal-copied', path: `${S}/following/on/SUBMIT/actions/1/params/expr` },
   { name: 'a compute that overwrites a field the cadre fills', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'register.householder', expr: '"某某"' } }), code: 'compute-overwrites-field', path: `${S}/following/on/SUBMIT/actions/1/params/to` },
+  { name: 'formula reading a row field rows do not have', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps._who) > 0' } }), code: 'formula-row-field', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'formula reading the id of a row of a form, not of an appended list', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'MAX(register.members._id) > 0' } }), code: 'formula-row-field', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'a lookup over a single value, not a list', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'XLOOKUP(1, allocation.area, followUps.income) > 0' } }), code: 'formula-not-list', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  { name: 'a several-condition count whose lists and values are not in pairs', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNTIFS(followUps.income, 0, followUps.date) = 0' } }), code: 'formula-arity', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
+  // Rows by their ids: row actions and row pickers name a list append grows.
+  { name: 'voiding a row of a form, not of an appended list', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'voidRow', params: { list: 'followUp', row: 'LAST(followUps._id)' } }), code: 'row-list-unknown', path: `${S}/following/on/SUBMIT/actions/1/params/list` },
+  { name: 'a row changed by an id that is text', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'changeRow', params: { list: 'followUps', row: 'LAST(followUps._by)' } }), code: 'formula-result-type', path: `${S}/following/on/SUBMIT/actions/1/params/row` },
+  { name: 'a row action without the row it acts on', mutate: (d) => d.machine.states.following.on.SUBMIT.actions.push({ type: 'changeRow', params: { list: 'followUps' } }), code: 'action-params-invalid', path: `${S}/following/on/SUBMIT/actions/1` },
+  { name: 'a return form picking a row of a list nothing appends', mutate: (d) => (d.forms.returnNote.schema.properties.visit = { type: 'integer', title: '有误的走访', rowOf: 'vists' }), code: 'row-list-unknown', path: '/forms/returnNote/schema/properties/visit/rowOf' },
+  { name: 'a row picker that is not a whole number', mutate: (d) => (d.forms.returnNote.schema.properties.visit = { type: 'string', title: '有误的走访', rowOf: 'visits' }), code: 'row-picker-type', path: '/forms/returnNote/schema/properties/visit' },
   { name: 'formula adding text to a number', mutate: (d) => (d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'allocation.area + register.householder > 0' } }), code: 'formula-type', path: `${S}/following/on/JUDGE_STABLE/guard/params/expr` },
   // Formula types that hold: text is no date, a list's items keep their type, a formula gives what its place takes.
   { name: 'timer at a text field', mutate: (d) => (d.delays.moveInDeadline = { at: '=register.householder', label: '入住期限' }), code: 'formula-date-text', path: '/delays/moveInDeadline/at' },
@@ -259,7 +269,7 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
   } },
   { name: 'a history state with a default target inside its parent', mutate: (d) => { d.machine.states.mobilising = { ...d.machine.states.mobilising, initial: 'talking', states: { talking: {}, back: { type: 'history', target: 'talking' } } }; } },
   { name: 'a formula guard and a compute action over appended rows', mutate: (d) => {
-    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'COUNT(followUps) >= 2', message: '至少回访两次才能认定稳定' } };
+    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'AND(COUNT(followUps) >= 2, DAYS(TODAY(), FIRST(followUps._at)) >= 180, COUNTIF(followUps._by, "") = 0)', message: '至少回访两次、跟踪满半年才能认定稳定' } };
     d.machine.states.following.on.SUBMIT.actions.push({ type: 'compute', params: { to: 'followStats.average', expr: 'ROUND(AVERAGE(followUps.income), 2)' } });
   } },
   { name: 'formulas whose types hold: a real date, the last visit within 180 days, an error handled, a text field computed from a date', mutate: (d) => {
@@ -278,6 +288,16 @@ const innocent: { name: string; mutate: (d: Loose) => void }[] = [
     d.machine.states.moving.on.SUBMIT.guard = { type: 'formula', params: { expr: 'OR(ISBLANK(allocation.area), allocation.area >= 60)' } };
     d.machine.states.allocating.on.SUBMIT.guard = { type: 'formula', params: { expr: 'IFERROR(submitted.area > 40, TRUE)' } };
     d.machine.states.following.on.SUBMIT.guard = { type: 'formula', params: { expr: 'submitted.income >= 0' } };
+  } },
+  { name: 'picking rows: the last half year\'s visits by income, a visit found by its id, counts over two conditions', mutate: (d) => {
+    d.machine.states.following.on.JUDGE_STABLE.guard = { type: 'formula', params: { expr: 'AND(MINIFS(followUps.income, followUps._by, LAST(followUps._by)) >= 500, COUNT(FILTER(followUps._id, followUps.date >= TODAY() - 180, followUps.income >= 500)) >= 2, XLOOKUP(1, followUps._id, followUps._at, TODAY()) <= TODAY(), COUNTIFS(followUps._by, "", followUps.income, 0) = 0)' } };
+  } },
+  { name: 'a return that picks one visit, and the visit corrected or voided by its id', mutate: (d) => {
+    d.forms.returnNote.schema.properties.visit = { type: 'integer', title: '有误的走访', rowOf: 'visits' };
+    d.machine.states.mobilising.on.FIX_VISIT = { actions: [{ type: 'changeRow', params: { list: 'visits', row: 'LAST(visits._id)', only: ['concerns'] } }] };
+    d.machine.states.mobilising.on.VOID_VISIT = { actions: [{ type: 'voidRow', params: { list: 'visits', row: 'MAX(visits._id)' } }] };
+    d.events.FIX_VISIT = { label: '更正走访', kind: 'submit', roles: ['village_cadre'], data: 'visit' };
+    d.events.VOID_VISIT = { label: '作废走访', kind: 'submit', roles: ['village_cadre'] };
   } },
   { name: '会签 by the township reviewers', mutate: (d) => (d.machine.states.townshipReview.meta.approval = { mode: 'all' }) },
   { name: '联审 by 县住建局 then 县财政局, whose approval event lists neither bureau', mutate: twoBureaus },

@@ -54,6 +54,8 @@ const ours = [
   'SUMIF(entries.kind, "存入", entries.amount) - SUMIF(entries.kind, "支取", entries.amount)',
   'ROUND(a / (b + 0.5), 2)', 'IF(a > b, a - b, b - a)', 'AVERAGE(entries.amount)', 'MAX(entries.amount) - MIN(entries.amount)',
   'WORKDAY(on, b / 10)', 'DAYS(LAST(entries.on), on)', 'YEAR(on) * 100 + MONTH(on)', 'COUNTIF(entries.kind, "支取") & "笔"', 'a * b / 7',
+  'SUMIFS(entries.amount, entries.kind, "存入") - MAXIFS(entries.amount, entries.kind, "支取")', 'XLOOKUP("支取", entries.kind, entries.on, "没有")',
+  'COUNT(FILTER(entries.amount, entries.on >= on, entries.kind = "存入"))', 'IFERROR(INDEX(entries.amount, b), 0)', 'COUNTIFS(entries.kind, "存入", entries.on, on)',
 ];
 
 describe('the browser and the engine compute the same', () => {

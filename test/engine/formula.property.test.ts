@@ -85,10 +85,14 @@ describe('sums and counts read row by row give what the general reading gives, a
   // IF(TRUE, x) is x read the general way: the row loops (engine/formula/columns.ts) only take a plain column.
   const general = (f: string) => f.replace(/(entries(?:\.\w+)?)/g, 'IF(TRUE, $1)');
   const amount = fc.oneof(decimal.map(Number), fc.constantFrom(1e308, 9_007_199_254.740991, 0.0000005, -2.5));
-  const entry = fc.record({ kind: fc.constantFrom('存入', '支取', ''), amount, tags: fc.array(fc.constantFrom('a', 1), { maxLength: 2 }) }, { requiredKeys: [] });
+  // Now and then a voided row (作废), which neither reading reads.
+  const entry = fc.record({ kind: fc.constantFrom('存入', '支取', ''), amount, tags: fc.array(fc.constantFrom('a', 1), { maxLength: 2 }), _voidAt: fc.constant('2026-03-02T02:00:00.000Z') }, { requiredKeys: [] });
   // Now and then a row that is not a record, or a list, which the general reading flattens.
   const rows = fc.array(fc.oneof({ weight: 10, arbitrary: entry }, { weight: 1, arbitrary: fc.constantFrom(null, 5, '存入') }, { weight: 1, arbitrary: fc.array(entry, { maxLength: 2 }) }), { maxLength: 12 });
-  const formulas = ['SUM(entries.amount)', 'COUNT(entries.amount)', 'AVERAGE(entries.amount)', 'MIN(entries.amount)', 'MAX(entries.amount)', 'COUNTIF(entries.kind, "存入")', 'SUMIF(entries.kind, "存入", entries.amount)', 'SUMIF(entries.kind, "", entries.amount)', 'SUMIF(entries.tags, "a", entries.amount)', 'COUNT(entries.tags)', 'SUMIF(entries.kind, 1 / 0, entries.amount)', 'COUNT(entries)', 'SUM(entries)', 'COUNTIF(entries, "存入")'];
+  const formulas = ['SUM(entries.amount)', 'COUNT(entries.amount)', 'AVERAGE(entries.amount)', 'MIN(entries.amount)', 'MAX(entries.amount)', 'COUNTIF(entries.kind, "存入")', 'SUMIF(entries.kind, "存入", entries.amount)', 'SUMIF(entries.kind, "", entries.amount)', 'SUMIF(entries.tags, "a", entries.amount)', 'COUNT(entries.tags)', 'SUMIF(entries.kind, 1 / 0, entries.amount)', 'COUNT(entries)', 'SUM(entries)', 'COUNTIF(entries, "存入")',
+    // The functions that pick rows, which read the columns the general way: voided rows skipped alike.
+    'SUMIFS(entries.amount, entries.kind, "存入")', 'COUNTIFS(entries.kind, "支取", entries.amount, 0.0000005)', 'MAXIFS(entries.amount, entries.kind, "支取")', 'MINIFS(entries.amount, entries.kind, "")',
+    'XLOOKUP("支取", entries.kind, entries.amount, 0)', 'INDEX(entries.amount, 2)', 'SUM(FILTER(entries.amount, entries.kind = "存入"))'];
   it('over random rows, odd rows among them', () => {
     fc.assert(
       fc.property(rows, fc.constantFrom(...formulas), (entries, f) => {

@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UiSchema } from '@rjsf/utils';
-import { caseFieldTitles } from '../../../engine/index';
+import { caseFieldTitles, isVoided, rowIdAt } from '../../../engine/index';
 import { api, ApiError, errorText, type FieldDetail, type Me } from '../api';
 import type { CaseDetail as Detail, CaseFormDef as FormDef } from '../caseDetail';
 import { formatValue } from '../fieldValue';
 import { FormSummary } from '../formSummary';
 import { formatTime, t } from '../i18n';
 import { queuedTitle } from '../offline/queuedTitle';
+import { pickedRowData, withRowChoices } from '../rowChoices';
 import { discard, onOutboxChange, outboxItems, resend, sendEvent } from '../outbox';
 import { printHref } from '../print/printHref';
 import { StepForm } from '../stepForm';
@@ -30,7 +31,18 @@ function Records({ records }: { records: NonNullable<Detail['records']> }) {
           <div className="table-scroll">
             <table className="grid">
               <thead><tr><th>#</th>{l.columns.map((c) => <th key={c.key}>{c.title}</th>)}</tr></thead>
-              <tbody>{l.rows.map((r, i) => <tr key={i}><td>{i + 1}</td>{l.columns.map((c) => <td key={c.key}>{formatValue(r[c.key], c.kind)}</td>)}</tr>)}</tbody>
+              <tbody>{l.rows.map((r, i) => {
+                // Each row by its id, as a return form names it; the row a saved form picks (退回这一条) marked with why, a voided one struck through.
+                const id = rowIdAt(r, i);
+                const picks = records.picked.filter((p) => p.list === l.path && p.id === id);
+                return (
+                  <tr key={id} className={[isVoided(r) ? 'voided' : '', picks.length ? 'picked' : ''].join(' ').trim() || undefined}>
+                    <td>{id}{isVoided(r) ? <span className="badge">{t('rows.voided')}</span> : r._changedAt ? <span className="badge">{t('rows.changed')}</span> : null}
+                      {picks.map((p) => <span key={p.by} className="pick-note">{p.by}{p.reason ? `${t('common.colon')}${p.reason}` : ''}</span>)}</td>
+                    {l.columns.map((c) => <td key={c.key}>{formatValue(r[c.key], c.kind)}</td>)}
+                  </tr>
+                );
+              })}</tbody>
             </table>
           </div>
         </div>
@@ -269,7 +281,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
               openEvent === e.type ? (
                 <div className="card">
                   <h3>{detail.forms[e.form]?.title ?? e.label}</h3>
-                  <StepForm schema={e.kind === 'return' ? withFieldChoices(detail.forms[e.form]!.schema, detail.doneForms) : detail.forms[e.form]!.schema} uiSchema={detail.forms[e.form]!.uiSchema} formData={withReason(detail.forms[e.form]!.schema, comment)} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
+                  <StepForm schema={withRowChoices(e.kind === 'return' ? withFieldChoices(detail.forms[e.form]!.schema, detail.doneForms) : detail.forms[e.form]!.schema, detail.records)} uiSchema={detail.forms[e.form]!.uiSchema} formData={pickedRowData(e.form, detail.records) ?? withReason(detail.forms[e.form]!.schema, comment)} caseId={id} busy={busy || queued} submitLabel={e.label} serverErrors={serverErrors} onSubmit={(d) => void send(e.type, d)} />
                   <button className="link" onClick={() => setOpenEvent(null)}>{t('app.cancel')}</button>
                 </div>
               ) : (
@@ -375,12 +387,13 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       ))}
       {queued && <div className="banner warn" role="status">{t('app.alreadyQueued')} <a href="#/outbox">{t('app.outbox')}</a></div>}
       {returned?.reason && <div className="banner warn">{t('app.returned')}{t('common.colon')}{returned.reason}{returned.field ? t('casePage.returnedField', { field: returned.field }) : ''}</div>}
+      {detail.records?.picked.map((p) => <div key={`${p.list} ${p.id}`} className="banner warn picked-row">{t('rows.picked', { by: p.by, title: detail.records!.lists.find((l) => l.path === p.list)?.title ?? p.list, id: p.id })}</div>)}
 
       {stepForm && stepEvent && draft !== undefined && (
         <section className="card">
           <h3>{stepForm.title}{draftSavedAt && <span className="draft-saved" role="status">{t('app.draftKept')} {draftSavedAt.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}</span>}</h3>
           <StepForm
-            schema={stepForm.schema}
+            schema={withRowChoices(stepForm.schema, detail.records)}
             uiSchema={uiSchema}
             formData={draft}
             serverErrors={serverErrors}

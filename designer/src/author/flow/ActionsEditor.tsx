@@ -5,6 +5,7 @@ import { t } from '../../i18n';
 
 const NAMES: Record<string, string> = {
   save: t('actionsEditor.saveTheFormData'), append: t('actionsEditor.appendToAList'), set: t('actionsEditor.setAValue'), clear: t('actionsEditor.clearAValue'), allocate: t('actionsEditor.shareAnAmountOut'), score: t('actionsEditor.computeAScore'), spawn: t('actionsEditor.startChildCases'), countChild: t('actionsEditor.countChildCases'), notify: t('actionsEditor.sendAReminder'),
+  changeRow: t('actionsEditor.changeARow'), voidRow: t('actionsEditor.voidARow'),
 };
 
 /** Chinese names for the catalogue's parameters (the params schemas are the engine's, in English keys). */
@@ -12,6 +13,7 @@ const PARAM_TITLES: Record<string, string> = {
   to: t('actionsEditor.saveToDataLocationE'), path: t('actionsEditor.dataLocation'), value: t('actionsEditor.value'), now: t('actionsEditor.writeTheCurrentTime'), stamp: t('actionsEditor.recordTheTimeAndWho'),
   total: t('actionsEditor.whereTheTotalAmountIs'), unit: t('actionsEditor.amountUnit'), roster: t('actionsEditor.whereTheRosterIs'), shares: t('actionsEditor.shareField'), items: t('actionsEditor.scoreItems'), points: t('actionsEditor.points'), min: t('actionsEditor.minimumScore'),
   from: t('actionsEditor.whereTheRosterIs'), process: t('actionsEditor.childProcessId'), fields: t('actionsEditor.fieldsGivenToChildCases'), roles: t('actionsEditor.rolesToRemind'), message: t('actionsEditor.reminderText'),
+  list: t('actionsEditor.whichList'), row: t('actionsEditor.whichRow'), only: t('actionsEditor.onlyTheseFields'),
 };
 
 const paramsUi = (schema: object) => Object.fromEntries(Object.keys((schema as { properties?: object }).properties ?? {})
