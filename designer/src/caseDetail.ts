@@ -40,7 +40,7 @@ export interface CaseDetail {
     /** The lists appends grow (`form`: the form whose submissions they are), each row with its id (`_id`; a row kept from before ids: its place). */
     lists: { path: string; title: string; form?: string; columns: RecordColumn[]; rows: Record<string, unknown>[] }[];
     computed: { path: string; label: string; value: unknown }[];
-    /** The rows the case's saved forms pick (退回这一条: the entry a return sent back). */
-    picked: PickedRow[];
+    /** The rows the case's saved forms pick (退回这一条: the entry a return sent back); absent from a reply the phone kept from before rows were picked. */
+    picked?: PickedRow[];
   };
 }

@@ -32,7 +32,7 @@ export function withRowChoices(schema: CaseFormDef['schema'], records: Records |
 /** The form fields of the row a saved form picks in the list `formId` appends to (the entry sent back), to start the form that corrects it; undefined when none is picked. */
 export function pickedRowData(formId: string, records: Records | undefined): Record<string, unknown> | undefined {
   const list = records?.lists.find((l) => l.form === formId);
-  const pick = list && records!.picked.find((p) => p.list === list.path);
+  const pick = list && records!.picked?.find((p) => p.list === list.path);
   const row = pick && list.rows.find((r, i) => rowIdAt(r, i) === pick.id);
   return row && Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('_')));
 }

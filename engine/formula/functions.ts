@@ -160,7 +160,7 @@ function rowsWhere(args: Value[], from: number, lead: boolean, env: FormulaEnv):
   }
   return { values: lead ? first! : [], rows };
 }
-/** The numbers of `values` at the rows `rowsWhere` picked. */
+/** The values of the first list at the rows `rowsWhere` picked. */
 const picked = (m: { values: Value[]; rows: number[] }) => m.rows.map((j) => m.values[j]!);
 /** COUNTIFS takes its lists and values in pairs; SUMIFS, MAXIFS and MINIFS one list first, then pairs. */
 const pairs = (lead: boolean) => (n: number) => ((n - (lead ? 1 : 0)) % 2 === 0 ? undefined : lead ? '参数应为：要计算的列表，然后成对的「列表, 值」' : '参数应成对给出：「列表, 值」，可以有几对');

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDefinition } from '../../engine/check/index';
+import type { Definition } from '../../engine/types';
 import { withFields } from '../../designer/src/author/form/FormBuilder';
 import { kindOf, PALETTE } from '../../designer/src/author/form/fieldKinds';
 import { changeKind, type Field, newField, readFields, retitle, writeField, writeFields } from '../../designer/src/author/form/formModel';
-import { allDefinitions } from '../helpers/definitions';
+import { allDefinitions, definitionsDir } from '../helpers/definitions';
 import { blankDefinition } from '../../designer/src/author/blank';
 
 type Json = Record<string, unknown>;
@@ -30,7 +33,8 @@ describe('the form builder model', () => {
   });
 
   it('every palette kind is recognised again from what it produces, and a form of all of them passes the checker', () => {
-    const kinds = PALETTE;
+    // A row picker needs a list the flow appends to (below).
+    const kinds = PALETTE.filter((k) => k !== 'row');
     const fields = kinds.map((k, i) => ({ ...newField(k, kinds.slice(0, i).map((_, j) => `field${j + 1}`)), required: true }));
     for (const f of fields) expect(kindOf(f.schema, f.ui)).toBe(f.kind);
     fields.find((f) => f.kind === 'table')!.columns = [newField('text', []), newField('idNumber', ['field1'])];
@@ -65,6 +69,19 @@ describe('the form builder model', () => {
     const fresh = newField('computed', []);
     expect(fresh.kind).toBe('computed');
     expect(typeof fresh.schema.formula).toBe('string');
+  });
+
+  it('a row picker (退回这一条) is recognised by its list, keeps it, and checks clean over a list the flow appends to; over any other, the checker says so', () => {
+    const points = JSON.parse(readFileSync(join(definitionsDir, 'examples', 'household-points.json'), 'utf8')) as Definition;
+    const returnEntry = points.forms.returnEntry!;
+    const fields = readFields(returnEntry.schema as Json, (returnEntry.uiSchema ?? {}) as Json);
+    expect(fields.map((f) => [f.key, f.kind])).toEqual([['row', 'row'], ['reason', 'longText']]);
+    const picker = { ...newField('row', ['row', 'reason']), title: '有误的一条', required: true };
+    expect(picker).toMatchObject({ kind: 'row', key: 'row2', schema: { type: 'integer', rowOf: '' } });
+    const over = (list: string) => checkDefinition(withFields(points, 'returnEntry', [...fields, { ...picker, schema: { ...picker.schema, rowOf: list } }]));
+    expect(over('entries').errors).toEqual([]);
+    expect((over('entries').definition!.forms.returnEntry!.schema as { properties: Json }).properties.row2).toEqual({ type: 'integer', rowOf: 'entries', title: '有误的一条' });
+    expect(over('household').errors.map((p) => [p.code, p.path])).toEqual([['row-list-unknown', '/forms/returnEntry/schema/properties/row2/rowOf']]);
   });
 
   it('limits, options and help text land on the right JSON Schema keywords', () => {

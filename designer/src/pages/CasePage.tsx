@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { UiSchema } from '@rjsf/utils';
 import { caseFieldTitles, isVoided, rowIdAt } from '../../../engine/index';
 import { api, ApiError, errorText, type FieldDetail, type Me } from '../api';
@@ -34,13 +34,15 @@ function Records({ records }: { records: NonNullable<Detail['records']> }) {
               <tbody>{l.rows.map((r, i) => {
                 // Each row by its id, as a return form names it; the row a saved form picks (退回这一条) marked with why, a voided one struck through.
                 const id = rowIdAt(r, i);
-                const picks = records.picked.filter((p) => p.list === l.path && p.id === id);
+                const picks = (records.picked ?? []).filter((p) => p.list === l.path && p.id === id);
                 return (
-                  <tr key={id} className={[isVoided(r) ? 'voided' : '', picks.length ? 'picked' : ''].join(' ').trim() || undefined}>
-                    <td>{id}{isVoided(r) ? <span className="badge">{t('rows.voided')}</span> : r._changedAt ? <span className="badge">{t('rows.changed')}</span> : null}
-                      {picks.map((p) => <span key={p.by} className="pick-note">{p.by}{p.reason ? `${t('common.colon')}${p.reason}` : ''}</span>)}</td>
-                    {l.columns.map((c) => <td key={c.key}>{formatValue(r[c.key], c.kind)}</td>)}
-                  </tr>
+                  <Fragment key={id}>
+                    <tr className={[isVoided(r) ? 'voided' : '', picks.length ? 'picked' : ''].join(' ').trim() || undefined}>
+                      <td>{id}{isVoided(r) ? <span className="badge">{t('rows.voided')}</span> : r._changedAt ? <span className="badge">{t('rows.changed')}</span> : null}</td>
+                      {l.columns.map((c) => <td key={c.key}>{formatValue(r[c.key], c.kind)}</td>)}
+                    </tr>
+                    {picks.map((p) => <tr key={p.by} className="pick-note"><td colSpan={l.columns.length + 1}>{p.by}{p.reason ? `${t('common.colon')}${p.reason}` : ''}</td></tr>)}
+                  </Fragment>
                 );
               })}</tbody>
             </table>
@@ -387,7 +389,7 @@ export default function CasePage({ id }: { id: string; me: Me }) {
       ))}
       {queued && <div className="banner warn" role="status">{t('app.alreadyQueued')} <a href="#/outbox">{t('app.outbox')}</a></div>}
       {returned?.reason && <div className="banner warn">{t('app.returned')}{t('common.colon')}{returned.reason}{returned.field ? t('casePage.returnedField', { field: returned.field }) : ''}</div>}
-      {detail.records?.picked.map((p) => <div key={`${p.list} ${p.id}`} className="banner warn picked-row">{t('rows.picked', { by: p.by, title: detail.records!.lists.find((l) => l.path === p.list)?.title ?? p.list, id: p.id })}</div>)}
+      {detail.records?.picked?.map((p) => <div key={`${p.list} ${p.id}`} className="banner warn picked-row">{t('rows.picked', { by: p.by, title: detail.records!.lists.find((l) => l.path === p.list)?.title ?? p.list, id: p.id })}</div>)}
 
       {stepForm && stepEvent && draft !== undefined && (
         <section className="card">

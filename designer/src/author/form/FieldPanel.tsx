@@ -89,11 +89,34 @@ function FormulaEditor({ field, siblings, onChange }: { field: Field; siblings: 
   );
 }
 
+/** A list the process appends to, whose rows a field may pick: its path and its form's title. */
+export interface RowList {
+  path: string;
+  title: string;
+}
+
+/** Which list a row-picking field (退回这一条) picks from: one of those the process's `append` actions grow. */
+function RowListPicker({ field, lists, onChange }: { field: Field; lists: RowList[]; onChange: (patch: Partial<Field>) => void }) {
+  const rowOf = typeof field.schema.rowOf === 'string' ? field.schema.rowOf : '';
+  return (
+    <fieldset className="row-of">
+      <legend>{t('fieldPanel.pickARowOf')}</legend>
+      {lists.length ? (
+        <select aria-label={t('fieldPanel.pickARowOf')} value={rowOf} onChange={(e) => onChange({ schema: { ...field.schema, rowOf: e.target.value } })}>
+          {!lists.some((l) => l.path === rowOf) && <option value={rowOf}>{t('fieldPanel.choose')}</option>}
+          {lists.map((l) => <option key={l.path} value={l.path}>{t('formBuilder.formWithId', { title: l.title, id: l.path })}</option>)}
+        </select>
+      ) : <p className="muted">{t('fieldPanel.noListIsAppended')}</p>}
+      <p className="muted">{t('fieldPanel.rowPickerHelp')}</p>
+    </fieldset>
+  );
+}
+
 /**
  * The chosen field's properties: title, key, help, required, limits, options, conditional display; a table's columns.
  * `fixed(path)` says whether saved data may hold a field's id (`key`, or `table.column` for a column): such an id never follows its title.
  */
-export default function FieldPanel({ field, siblings, problems, onChange, nested, fixed }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean; fixed: (path: string) => boolean }) {
+export default function FieldPanel({ field, siblings, problems, onChange, nested, fixed, rowLists = [] }: { field: Field; siblings: Field[]; problems: Problem[]; onChange: (f: Field) => void; nested?: boolean; fixed: (path: string) => boolean; rowLists?: RowList[] }) {
   const set = (patch: Partial<Field>) => onChange({ ...field, ...patch });
   const limits = KINDS[field.kind].limits;
   const controllers = siblings.filter((s) => s.key !== field.key && !s.showIf && (s.kind === 'yesNo' || s.kind === 'choice'));
@@ -114,6 +137,7 @@ export default function FieldPanel({ field, siblings, problems, onChange, nested
       ) : (
         <label className="inline"><input type="checkbox" checked={field.required} onChange={(e) => set({ required: e.target.checked })} />{t('fieldPanel.required')}</label>
       )}
+      {field.kind === 'row' && <RowListPicker field={field} lists={rowLists} onChange={set} />}
       {limits && (
         <div className="pair">
           <label>{LIMIT_WORDS[limits][0]}<input type="number" value={field.min ?? ''} onChange={(e) => set({ min: num(e.target.value) })} /></label>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Definition } from '../../../../engine/index';
+import { caseRecords, type Definition } from '../../../../engine/index';
 import type { DraftState } from '../useDraft';
 import { fieldProblems } from '../problemTargets';
 import FieldPanel from './FieldPanel';
@@ -33,8 +33,11 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
   const form = d.forms[formId];
   const fields = form ? readFields(form.schema as Json, (form.uiSchema ?? {}) as Json) : [];
   const save = (next: Field[]) => state.update(withFields(d, formId, next));
+  // The lists `append` grows, whose rows a field may pick (退回这一条).
+  const rowLists = caseRecords(d).lists.map((l) => ({ path: l.path, title: l.title }));
   const add = (kind: FieldKind) => {
-    const f = newField(kind, fields.map((x) => x.key));
+    const made = newField(kind, fields.map((x) => x.key));
+    const f = kind === 'row' && rowLists[0] ? { ...made, schema: { ...made.schema, rowOf: rowLists[0].path } } : made;
     const at = selected ? fields.findIndex((x) => x.key === selected) + 1 : fields.length;
     save([...fields.slice(0, at), f, ...fields.slice(at)]);
     setSelected(f.key);
@@ -97,7 +100,7 @@ export default function FormBuilder({ state, focus }: { state: DraftState; focus
           </div>
           <div className="field-props">
             {current
-              ? <FieldPanel field={current} siblings={fields} fixed={(path) => saved.has(path)} problems={fieldProblems(d, [...state.report.errors, ...state.report.warnings], formId, current.key)}
+              ? <FieldPanel field={current} siblings={fields} rowLists={rowLists} fixed={(path) => saved.has(path)} problems={fieldProblems(d, [...state.report.errors, ...state.report.warnings], formId, current.key)}
                 onChange={(f) => {
                   save(fields.map((x) => (x.key === current.key ? f : x.showIf?.field === current.key ? { ...x, showIf: { ...x.showIf, field: f.key } } : x)));
                   setSelected(f.key);

@@ -27,7 +27,7 @@ const WORDS = Object.keys(GLOSSARY).sort((a, b) => b.length - a.length);
 const KIND_WORDS: Record<FieldKind, string> = {
   text: 'text', longText: 'note', number: 'number', money: 'amount', date: 'date', choice: 'choice', multiChoice: 'choices',
   yesNo: 'yesNo', idNumber: 'idNumber', phone: 'phone', address: 'address', table: 'rows', group: 'group', file: 'photo',
-  signature: 'signature', computed: 'total', custom: 'value',
+  signature: 'signature', computed: 'total', row: 'row', custom: 'value',
 };
 
 const MAX_LENGTH = 40;

@@ -6,7 +6,7 @@ export type Json = Record<string, unknown>;
 
 export type FieldKind =
   | 'text' | 'longText' | 'number' | 'money' | 'date' | 'choice' | 'multiChoice' | 'yesNo'
-  | 'idNumber' | 'phone' | 'address' | 'table' | 'group' | 'file' | 'signature' | 'computed' | 'custom';
+  | 'idNumber' | 'phone' | 'address' | 'table' | 'group' | 'file' | 'signature' | 'computed' | 'row' | 'custom';
 
 interface KindSpec {
   label: string;
@@ -35,6 +35,8 @@ export const KINDS: Record<FieldKind, KindSpec> = {
   file: { label: t('fieldKinds.photoFile'), make: () => ({ schema: { type: 'object', file: { accept: ['image', 'pdf'], maxMB: 10 }, required: ['id', 'name', 'type', 'size', 'sha256'], properties: structuredClone(FILE_REF_PROPERTIES) as unknown as Json }, ui: {} }) },
   signature: { label: t('fieldKinds.handwrittenSignature'), make: () => ({ schema: { type: 'string', maxLength: 500_000 }, ui: { 'ui:widget': 'signature' } }) },
   computed: { label: t('fieldKinds.computedFieldFormula'), make: () => ({ schema: { type: 'number', formula: '0' }, ui: {} }) },
+  // One row of a list `append` grows, by its id (退回这一条): the cadre picks it from the case's rows; which list, the field panel sets.
+  row: { label: t('fieldKinds.oneRowOfAList'), make: () => ({ schema: { type: 'integer', rowOf: '' }, ui: {} }) },
   custom: { label: t('fieldKinds.otherEditOnTheJson'), make: () => ({ schema: { type: 'string' }, ui: {} }) },
 };
 
@@ -56,6 +58,7 @@ function isPlainGroup(schema: Json): boolean {
 export function kindOf(schema: Json, ui: Json = {}): FieldKind {
   const widget = ui['ui:widget'];
   if (typeof schema.formula === 'string') return 'computed';
+  if (typeof schema.rowOf === 'string') return 'row';
   if (widget === 'signature') return 'signature';
   if (isFileField(schema)) return 'file';
   if (schema.type === 'boolean') return 'yesNo';
