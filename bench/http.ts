@@ -5,7 +5,7 @@
 //      npm run bench:http -- --pglite  the embedded database: HTTP / the same SQL in a raw loop in-process
 //      npm run bench:http -- --costs   only the paired rounds: what masking, the step limits and /metrics cost a request
 //                                      (they follow the rest on PostgreSQL; BENCH_COST_ROUNDS, BENCH_COST_SECONDS, BENCH_COST_CASES,
-//                                      BENCH_COST_WARMUP, BENCH_COST_SEED: the shuffle of servers over ports, printed by each run)
+//                                      BENCH_COST_WARMUP, BENCH_COST_SEED: where each round places the servers, printed by each run)
 import { printCosts, runCostRounds } from './httpCosts';
 import { median, pageoutDaemon, runStepBench } from './httpSteps';
 
@@ -25,8 +25,8 @@ const o = {
 // The paired rounds need PostgreSQL: five servers share the database.
 const costs = o.url ? {
   url: o.url, connections: o.connections, port: o.port + 10,
-  cases: Number(process.env.BENCH_COST_CASES ?? 100), seconds: Number(process.env.BENCH_COST_SECONDS ?? 8), warmup: Number(process.env.BENCH_COST_WARMUP ?? 4),
-  rounds: Number(process.env.BENCH_COST_ROUNDS ?? 8), ...(process.env.BENCH_COST_SEED ? { seed: Number(process.env.BENCH_COST_SEED) } : {}),
+  cases: Number(process.env.BENCH_COST_CASES ?? 100), seconds: Number(process.env.BENCH_COST_SECONDS ?? 8), warmup: Number(process.env.BENCH_COST_WARMUP ?? 3),
+  rounds: Number(process.env.BENCH_COST_ROUNDS ?? 10), ...(process.env.BENCH_COST_SEED ? { seed: Number(process.env.BENCH_COST_SEED) } : {}),
 } : undefined;
 if (process.argv.includes('--costs')) {
   if (!costs) throw new Error('--costs runs on PostgreSQL (five servers share the database), not with --pglite');

@@ -1,18 +1,20 @@
 // What masking, the step limits and /metrics cost a request, for `npm run bench:http`: paired rounds on one
-// PostgreSQL database. Five servers run side by side, each on cases of its own: two with everything on (as a
-// county runs it: the baseline and its A/A control) and one with each part switched off. All five are started
-// the same way (bench/serveWithout.ts, nothing off for the two baselines), at the same moment, on a database
-// seeded beforehand by a sixth server that is stopped before they start; which server takes which port and
-// place is shuffled each run. In each round the same load goes to all five at once, a fifth of the connections
-// each, so every server is measured in the same seconds on a machine in the same state (on a shared machine,
-// runs taking turns differed by half from one to the next); the autocannon that starts first turns round by
-// round, and the two loads take turns at going first (ABBA). Each server gets two loads: the visit step
-// (POST /api/cases/:id/events, the cadre on the step) and the county supervisor's case list (GET /api/cases,
-// 20 cases a page, every one masked: the supervisor is on no step). What is compared is the server process's
-// CPU per request. The A/A control (the second everything-on server over the first) is the bench's own noise
-// floor and bias: a part's cost is believable only where it stands out of it.
+// PostgreSQL database. Each round starts five servers afresh, side by side: two with everything on (as a
+// county runs it: the baseline and its A/A control) and one with each part switched off, all the same way
+// (bench/serveWithout.ts, nothing off for the two baselines), at the same moment, with the same warm-up, and
+// stops them after. Which server takes which port and place, and which set of prepared cases, is drawn anew
+// each round, so nothing a process brings along (where it runs, what it compiled, how its heap grew, which
+// started first) stays with one server from round to round. The database is migrated and seeded, and the
+// cases prepared, by a server stopped before the first round. In each round the same load goes to all five at
+// once, a fifth of the connections each, so every server is measured in the same seconds on a machine in the
+// same state (on a shared machine, runs taking turns differed by half from one to the next); the autocannon
+// that starts first turns round by round, and the two loads take turns at going first (ABBA). Each server gets
+// two loads: the visit step (POST /api/cases/:id/events, the cadre on the step) and the county supervisor's
+// case list (GET /api/cases, 20 cases a page, every one masked: the supervisor is on no step). What is
+// compared is the server process's CPU per request. The A/A control (the second everything-on server over the
+// first) is the bench's own noise floor and bias: a part's cost is believable only where it stands out of it.
 import autocannon from 'autocannon';
-import { type BenchServer, benchPlace, dropPlace, login, prepareCases, rereadRevs, startServer, threadCpuSeconds, visitRequests, type Who } from './httpSteps';
+import { type BenchServer, benchPlace, dropPlace, login, prepareCases, rereadRevs, startServer, threadCpuSeconds, visitRequests } from './httpSteps';
 
 export interface CostOptions {
   /** PostgreSQL URL (the servers share it, so the embedded database cannot serve here). */
@@ -49,13 +51,13 @@ export interface LoadFigure { cpuMs: number; rps: number; errors: number }
 export interface ServerFigure { steps: LoadFigure; list: LoadFigure }
 /** Each round: every server's figures. */
 export type CostRound = Record<Which, ServerFigure>;
-/** What a run measured, and where each server was. */
-export interface CostRun { rounds: CostRound[]; ports: { which: Which; port: number }[]; seed: number }
+/** What a run measured, and where each server was in each round. */
+export interface CostRun { rounds: CostRound[]; placements: { which: Which; port: number }[][]; seed: number }
 
-/** One server of the comparison, with who signs in to it and its own cases. */
-interface Contender { which: Which; server: BenchServer; cadre: Who; supervisor: Who; ids: string[] }
+/** One server of a round, with its own cases. */
+interface Contender { which: Which; server: BenchServer; ids: string[] }
 
-/** The servers in an order drawn from `seed` (mulberry32 and Fisher–Yates): none keeps the first port or place run after run. */
+/** The servers in an order drawn from `seed` (mulberry32 and Fisher–Yates). */
 function shuffled<T>(xs: T[], seed: number): T[] {
   let a = seed >>> 0;
   const random = () => {
@@ -77,26 +79,28 @@ function shuffled<T>(xs: T[], seed: number): T[] {
 export async function runCostRounds(o: CostOptions): Promise<CostRun> {
   const { schema, where } = benchPlace(o.url, o.port);
   const seed = o.seed ?? Date.now() % 2 ** 31;
-  const order = shuffled(SERVERS, seed);
-  const ports = order.map((s, i) => ({ which: s.which, port: o.port + 1 + i }));
-  const servers: BenchServer[] = [];
+  let running: BenchServer[] = [];
   try {
-    // The first server to start migrates and seeds the demo counties, and keeps what that left in its memory:
-    // one that is stopped before the measured ones start does it for them all.
-    process.stdout.write('paired rounds: a first server migrates and seeds the database, and stops…\n');
-    await (await startServer(o.port, where, [])).stop();
-    servers.push(...(await Promise.all(order.map((s, i) => startServer(o.port + 1 + i, where, s.off)))));
-    process.stdout.write(`  servers: ${ports.map((p) => `${p.which} :${p.port}`).join(', ')} (shuffled, seed ${seed})\n`);
-    process.stdout.write(`  each of ${order.length} servers prepares ${o.cases} relocation cases of its own, all at once…\n`);
-    const prepared = await Promise.all(servers.map((s) => prepareCases(s.base, o.cases)));
-    const revs = new Map(prepared.flatMap((p) => [...p.revs]));
-    const contenders: Contender[] = await Promise.all(order.map(async (s, i) => ({
-      which: s.which, server: servers[i]!, cadre: await login(servers[i]!.base, 'cun'), supervisor: await login(servers[i]!.base, 'jiandu'), ids: prepared[i]!.ids,
-    })));
+    process.stdout.write(`paired rounds: a first server migrates and seeds the database, prepares ${SERVERS.length} sets of ${o.cases} relocation cases, and stops…\n`);
+    const first = await startServer(o.port, where, []);
+    running = [first];
+    const sets: string[][] = [];
+    const revs = new Map<string, number>();
+    for (let i = 0; i < SERVERS.length; i++) {
+      const prepared = await prepareCases(first.base, o.cases);
+      sets.push(prepared.ids);
+      for (const [id, rev] of prepared.revs) revs.set(id, rev);
+    }
+    // Sessions live in the database: every server of every round takes the same two.
+    const cadre = await login(first.base, 'cun');
+    const supervisor = await login(first.base, 'jiandu');
+    await first.stop();
+    running = [];
+
     /** The same load on every server at once, each with its share of the connections; `turn` says which starts first. */
-    const loadAll = async (kind: Load, seconds: number, turn: number): Promise<LoadFigure[]> => {
+    const loadAll = async (contenders: Contender[], kind: Load, seconds: number, turn: number): Promise<LoadFigure[]> => {
       // Steps in flight when the last load stopped were applied but not counted: revisions read afresh.
-      if (kind === 'steps') await Promise.all(contenders.map((c) => rereadRevs(c.server.base, c.cadre, c.ids, revs)));
+      if (kind === 'steps') await Promise.all(contenders.map((c) => rereadRevs(c.server.base, cadre, c.ids, revs)));
       const cpu0 = contenders.map((c) => threadCpuSeconds(c.server.proc.pid!));
       const runs = new Map<number, ReturnType<typeof autocannon>>();
       for (let n = 0; n < contenders.length; n++) {
@@ -104,7 +108,7 @@ export async function runCostRounds(o: CostOptions): Promise<CostRun> {
         const c = contenders[i]!;
         runs.set(i, autocannon({
           url: c.server.base, connections: Math.max(1, Math.round(o.connections / contenders.length)), duration: seconds,
-          requests: [kind === 'steps' ? visitRequests(c.cadre, c.ids, revs).request : { method: 'GET', path: '/api/cases?processId=relocation&pageSize=20', headers: { cookie: c.supervisor.cookie } }],
+          requests: [kind === 'steps' ? visitRequests(cadre, c.ids, revs).request : { method: 'GET', path: '/api/cases?processId=relocation&pageSize=20', headers: { cookie: supervisor.cookie } }],
         }));
       }
       const done = await Promise.all(contenders.map((_, i) => runs.get(i)!));
@@ -114,21 +118,30 @@ export async function runCostRounds(o: CostOptions): Promise<CostRun> {
         return { cpuMs: cpu === null || cpu0[i] === null ? NaN : ((cpu - cpu0[i]!) * 1000) / run['2xx'], rps: run['2xx'] / seconds, errors: run.non2xx + run.errors };
       });
     };
-    // Each process compiles its code and the process on its first requests: the same warm-up for all, not counted.
-    for (const kind of ['steps', 'list', 'steps', 'list'] as const) await loadAll(kind, o.warmup, 0);
+
     const rounds: CostRound[] = [];
+    const placements: CostRun['placements'] = [];
     for (let r = 0; r < o.rounds; r++) {
+      const order = shuffled(SERVERS, seed + r);
+      running = await Promise.all(order.map((s, i) => startServer(o.port + 1 + i, where, s.off)));
+      // Each server a set of cases of its own, a different one each round.
+      const contenders = order.map((s, i) => ({ which: s.which, server: running[i]!, ids: sets[(SERVERS.indexOf(s) + r) % sets.length]! }));
+      placements.push(order.map((s, i) => ({ which: s.which, port: o.port + 1 + i })));
+      // Each process compiles its code and the process on its first requests: the same warm-up for all, not counted.
+      for (const kind of ['steps', 'list', 'steps', 'list'] as const) await loadAll(contenders, kind, o.warmup, r);
       const figures = {} as Record<Load, LoadFigure[]>;
       // ABBA: the visit step goes first in even rounds, the list in odd ones.
-      for (const kind of (r % 2 ? ['list', 'steps'] : ['steps', 'list']) as Load[]) figures[kind] = await loadAll(kind, o.seconds, r);
+      for (const kind of (r % 2 ? ['list', 'steps'] : ['steps', 'list']) as Load[]) figures[kind] = await loadAll(contenders, kind, o.seconds, r);
+      for (const s of running) await s.stop();
+      running = [];
       const round = Object.fromEntries(contenders.map((c, i) => [c.which, { steps: figures.steps[i]!, list: figures.list[i]! }])) as CostRound;
       rounds.push(round);
       const cell = (f: ServerFigure) => `${f.steps.cpuMs.toFixed(3)} / ${f.list.cpuMs.toFixed(3)}`;
-      process.stdout.write(`  round ${r + 1} (CPU ms per visit step / per list): ${SERVERS.map((s) => `${s.which} ${cell(round[s.which])}`).join('; ')}\n`);
+      process.stdout.write(`  round ${r + 1} (CPU ms per visit step / per list; ports ${placements.at(-1)!.map((p) => `${p.which} :${p.port}`).join(', ')}): ${SERVERS.map((s) => `${s.which} ${cell(round[s.which])}`).join('; ')}\n`);
     }
-    return { rounds, ports, seed };
+    return { rounds, placements, seed };
   } finally {
-    for (const s of servers) await s.stop();
+    for (const s of running) await s.stop();
     await dropPlace(o.url, schema, undefined);
   }
 }
@@ -161,7 +174,7 @@ export function printCosts(run: CostRun, o: CostOptions): void {
   const ms = (which: Which, load: Load) => `${quantile(rounds.map((r) => r[which][load].cpuMs), 0.5).toFixed(3)} ms`;
   const rate = (which: Which, load: Load) => `${Math.round(quantile(rounds.map((r) => r[which][load].rps), 0.5))}/s`;
   const loads: [Load, string][] = [['steps', 'visit step'], ['list', 'supervisor\'s list']];
-  console.log(`\nwhat each part costs a request: ${rounds.length} rounds, ${o.seconds} s a load on the ${SERVERS.length} servers at once, ${o.connections} connections in all (seed ${run.seed}: ${run.ports.map((p) => `${p.which} :${p.port}`).join(', ')})`);
+  console.log(`\nwhat each part costs a request: ${rounds.length} rounds, each on ${SERVERS.length} servers started afresh (places drawn from seed ${run.seed}), ${o.seconds} s a load on all at once, ${o.connections} connections in all`);
   console.log('  server CPU per request (medians over the rounds):');
   for (const s of SERVERS) console.log(`    ${s.which.padEnd(8)} ${loads.map(([l, name]) => `${name} ${ms(s.which, l)} (${rate(s.which, l)})`).join('; ')}`);
   console.log('  A/A control, the second everything-on server ÷ the first, − 1 (the bench\'s own noise and bias: ideally 0):');

@@ -8,7 +8,7 @@ export interface Notes {
   timer(outcome: 'fired' | 'stale' | 'dropped', lagSeconds: number): void;
   /** One delivery attempt to a channel: delivered, to be retried, or failed for good. */
   delivery(outcome: 'delivered' | 'retry' | 'failed'): void;
-  /** A step made without signal and sent later by the field app's outbox, accepted: its process and how long after it was made it arrived, in seconds. */
+  /** A step made or a case started without signal and sent later by the field app's outbox, accepted: its process and how long after it was made it arrived, in seconds. */
   offline(process: string, delaySeconds: number): void;
 }
 
