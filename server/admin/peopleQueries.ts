@@ -99,3 +99,10 @@ export async function openUnits(k: Kysely<Database>, county: string, ids: string
 
 /** The record of a person kept in the audit chain (before / after a change): no password, no hash. */
 export const auditRecord = (p: Person) => ({ username: p.username, name: p.name, phone: p.phone, active: p.active, grants: p.grants.map((g) => `${g.role}@${g.unitId}`) });
+
+/** The roles the county's people hold, by role and the level of the unit they hold it at, with how many people hold each (by role). */
+export function rolesHeld(k: Kysely<Database>, county: string) {
+  return k.selectFrom('grants as g').innerJoin('org_units as u', (j) => j.onRef('u.county_id', '=', 'g.county_id').onRef('u.id', '=', 'g.unit_id'))
+    .select(['g.role', 'u.level', (eb) => eb.fn.count<string>('g.user_id').distinct().as('n')]).where('g.county_id', '=', county)
+    .groupBy(['g.role', 'u.level']).orderBy('g.role').execute();
+}
