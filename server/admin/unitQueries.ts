@@ -41,6 +41,16 @@ export async function listUnits(k: Kysely<Database>, county: string): Promise<Ad
   }));
 }
 
+/** The names of the county's units with these ids (none for no ids). */
+export function unitNames(k: Kysely<Database>, county: string, ids: string[]) {
+  return k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', county).where('id', 'in', ids.length ? ids : ['']).execute();
+}
+
+/** The paths of the county's units with these ids (none for no ids). */
+export function unitPaths(k: Kysely<Database>, county: string, ids: string[]) {
+  return k.selectFrom('org_units').select('path').where('county_id', '=', county).where('id', 'in', ids.length ? ids : ['']).execute();
+}
+
 /** Moves a unit and everything under it (units, cases, the dashboard's counters) to a new path. */
 export async function moveSubtree(k: Kysely<Database>, county: string, from: string, to: string): Promise<void> {
   const under = (column: string) => sql<boolean>`(${sql.ref(column)} = ${from} OR ${sql.ref(column)} LIKE ${`${from}/%`})`;
