@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
+import { underRoots } from '../rights';
 
 /** The levels of the org tree from the top, as definition.schema.json lists them; a unit sits below its parent. */
 export const LEVELS = ['province', 'prefecture', 'county', 'township', 'village', 'site', 'branch', 'grid', 'building', 'household'] as const;
@@ -82,6 +83,12 @@ export async function setUnitClosed(k: Kysely<Database>, county: string, id: str
 /** Deletes a unit (unitInUse must be false). */
 export async function deleteUnit(k: Kysely<Database>, county: string, id: string): Promise<void> {
   await k.deleteFrom('org_units').where('county_id', '=', county).where('id', '=', id).execute();
+}
+
+/** The county's units at or under these paths, by path. */
+export function unitsUnder(k: Kysely<Database>, county: string, roots: string[]) {
+  return k.selectFrom('org_units').select(['id', 'parent_id', 'level', 'name', 'path'])
+    .where('county_id', '=', county).where(underRoots('path', roots)).orderBy('path').execute();
 }
 
 /** The names of the county's units with these ids (none for no ids). */

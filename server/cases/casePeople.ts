@@ -21,3 +21,8 @@ export async function peopleWhoSee(k: Kysely<Database>, county: string, unitPath
     .$if(Boolean(ids), (q) => q.where('users.id', 'in', ids!))
     .execute();
 }
+
+/** The names of the county's people with these ids (none for no ids). */
+export async function namesOf(k: Kysely<Database>, county: string, ids: string[]): Promise<{ id: string; name: string }[]> {
+  return ids.length ? k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', county).where('id', 'in', ids).execute() : [];
+}
