@@ -14,6 +14,9 @@ const engineEntry = { group: ['**/engine/*', '**/engine/**', '!**/engine/index']
 // server/ reads the time only through server/clock.ts; durations for logs and metrics are performance.now().
 const serverClock = 'server/ 的时间来自应用的时钟（app.clock.now()，或调用方传入的 now），不直接读机器时钟；量时长用 performance.now()';
 
+// SQL lives in query modules named for what they query, never in a route file.
+const routeSql = '路由文件不写 SQL：查询放在以其内容命名的查询模块（*Queries.ts，在拥有这些表的代码旁），路由只调用它们';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'designer/dist/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
@@ -53,6 +56,18 @@ export default tseslint.config(
       'no-restricted-syntax': ['error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: serverClock },
         { selector: "CallExpression[callee.name='Date']", message: serverClock },
+      ],
+    },
+  },
+  {
+    // Route files only call query modules (*Queries.ts beside the code that owns the tables): no SQL of their own.
+    files: ['server/routes/**/*.ts', 'server/**/*Routes.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: serverClock },
+        { selector: "CallExpression[callee.name='Date']", message: serverClock },
+        { selector: 'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]', message: routeSql },
+        { selector: "ImportDeclaration[source.value='kysely'] ImportSpecifier[imported.name='sql']", message: routeSql },
       ],
     },
   },

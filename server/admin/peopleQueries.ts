@@ -78,6 +78,21 @@ export async function insertPerson(k: Kysely<Database>, county: string, id: stri
   await writeGrants(k, county, id, fields.grants);
 }
 
+/** True when the county has an account of this username. */
+export async function usernameTaken(k: Kysely<Database>, county: string, username: string): Promise<boolean> {
+  return Boolean(await k.selectFrom('users').select('id').where('county_id', '=', county).where('username', '=', username).executeTakeFirst());
+}
+
+/** Stops a person's account from signing in. */
+export async function deactivatePerson(k: Kysely<Database>, county: string, id: string): Promise<void> {
+  await k.updateTable('users').set({ active: false }).where('county_id', '=', county).where('id', '=', id).execute();
+}
+
+/** Lets a deactivated person sign in again, their failed sign-ins forgotten. */
+export async function reactivatePerson(k: Kysely<Database>, county: string, id: string): Promise<void> {
+  await k.updateTable('users').set({ active: true, failed_logins: 0, login_after: null }).where('county_id', '=', county).where('id', '=', id).execute();
+}
+
 /** Changes a person's name, phone and roles. */
 export async function updatePerson(k: Kysely<Database>, county: string, id: string, fields: PersonFields): Promise<void> {
   await k.updateTable('users').set({ display_name: fields.name, phone: fields.phone }).where('county_id', '=', county).where('id', '=', id).execute();
@@ -99,3 +114,10 @@ export async function openUnits(k: Kysely<Database>, county: string, ids: string
 
 /** The record of a person kept in the audit chain (before / after a change): no password, no hash. */
 export const auditRecord = (p: Person) => ({ username: p.username, name: p.name, phone: p.phone, active: p.active, grants: p.grants.map((g) => `${g.role}@${g.unitId}`) });
+
+/** The roles the county's people hold, by role and the level of the unit they hold it at, with how many people hold each (by role). */
+export function rolesHeld(k: Kysely<Database>, county: string) {
+  return k.selectFrom('grants as g').innerJoin('org_units as u', (j) => j.onRef('u.county_id', '=', 'g.county_id').onRef('u.id', '=', 'g.unit_id'))
+    .select(['g.role', 'u.level', (eb) => eb.fn.count<string>('g.user_id').distinct().as('n')]).where('g.county_id', '=', county)
+    .groupBy(['g.role', 'u.level']).orderBy('g.role').execute();
+}

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
+import { underRoots } from '../rights';
 
 /** The levels of the org tree from the top, as definition.schema.json lists them; a unit sits below its parent. */
 export const LEVELS = ['province', 'prefecture', 'county', 'township', 'village', 'site', 'branch', 'grid', 'building', 'household'] as const;
@@ -39,6 +40,65 @@ export async function listUnits(k: Kysely<Database>, county: string): Promise<Ad
     id: r.id, parentId: r.parent_id, level: r.level, name: r.name, path: r.path, divisionCode: r.division_code,
     closed: r.closed_at !== null, activeCases: active.get(r.path) ?? 0, people: Number(r.people),
   }));
+}
+
+/** A unit's row as the admin routes change it. */
+export type UnitRow = { id: string; parent_id: string | null; level: string; name: string; path: string; division_code: string | null; closed_at: Date | null };
+
+/** One unit of the county, or undefined. */
+export function readUnit(k: Kysely<Database>, county: string, id: string) {
+  return k.selectFrom('org_units').select(['id', 'parent_id', 'level', 'name', 'path', 'division_code', 'closed_at']).where('county_id', '=', county).where('id', '=', id).executeTakeFirst();
+}
+
+/** The name of the unit (other than `exceptId`) holding this 统计用区划代码, or undefined. */
+export function unitWithDivisionCode(k: Kysely<Database>, county: string, code: string, exceptId?: string) {
+  return k.selectFrom('org_units').select('name').where('county_id', '=', county).where('division_code', '=', code).where('id', '<>', exceptId ?? '').executeTakeFirst();
+}
+
+/** Adds a unit under `parent`, after the units already there. */
+export async function insertUnit(k: Kysely<Database>, county: string, parent: { id: string; path: string }, unit: { id: string; level: string; name: string; divisionCode: string | null }): Promise<void> {
+  const sort = await k.selectFrom('org_units').select((eb) => eb.fn.countAll<number>().as('n')).where('county_id', '=', county).where('parent_id', '=', parent.id).executeTakeFirstOrThrow();
+  await k.insertInto('org_units').values({
+    county_id: county, id: unit.id, parent_id: parent.id, level: unit.level, name: unit.name, path: `${parent.path}/${unit.id}`, sort: Number(sort.n), division_code: unit.divisionCode,
+  }).execute();
+}
+
+/** Hangs a unit under another parent (its path is moveSubtree's). */
+export async function setUnitParent(k: Kysely<Database>, county: string, id: string, parentId: string): Promise<void> {
+  await k.updateTable('org_units').set({ parent_id: parentId }).where('county_id', '=', county).where('id', '=', id).execute();
+}
+
+/** Renames a unit and/or changes its 统计用区划代码 (what is undefined stays). */
+export async function updateUnit(k: Kysely<Database>, county: string, id: string, change: { name?: string; divisionCode?: string | null }): Promise<void> {
+  await k.updateTable('org_units').set({
+    ...(change.name === undefined ? {} : { name: change.name }), ...(change.divisionCode === undefined ? {} : { division_code: change.divisionCode }),
+  }).where('county_id', '=', county).where('id', '=', id).execute();
+}
+
+/** Closes a unit at `closedAt`, or reopens it (null). */
+export async function setUnitClosed(k: Kysely<Database>, county: string, id: string, closedAt: Date | null): Promise<void> {
+  await k.updateTable('org_units').set({ closed_at: closedAt }).where('county_id', '=', county).where('id', '=', id).execute();
+}
+
+/** Deletes a unit (unitInUse must be false). */
+export async function deleteUnit(k: Kysely<Database>, county: string, id: string): Promise<void> {
+  await k.deleteFrom('org_units').where('county_id', '=', county).where('id', '=', id).execute();
+}
+
+/** The county's units at or under these paths, by path. */
+export function unitsUnder(k: Kysely<Database>, county: string, roots: string[]) {
+  return k.selectFrom('org_units').select(['id', 'parent_id', 'level', 'name', 'path'])
+    .where('county_id', '=', county).where(underRoots('path', roots)).orderBy('path').execute();
+}
+
+/** The names of the county's units with these ids (none for no ids). */
+export function unitNames(k: Kysely<Database>, county: string, ids: string[]) {
+  return k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', county).where('id', 'in', ids.length ? ids : ['']).execute();
+}
+
+/** The paths of the county's units with these ids (none for no ids). */
+export function unitPaths(k: Kysely<Database>, county: string, ids: string[]) {
+  return k.selectFrom('org_units').select('path').where('county_id', '=', county).where('id', 'in', ids.length ? ids : ['']).execute();
 }
 
 /** Moves a unit and everything under it (units, cases, the dashboard's counters) to a new path. */

@@ -1,4 +1,5 @@
 import { type BenchWithout, buildApp } from '../app';
+import { allCounties } from '../admin/countyQueries';
 import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { DataDirLockedError } from '../db/dataDirLock';
@@ -48,7 +49,7 @@ function printLogins(url: string): void {
 
 /** Without demo data: the URL, and what to do first when the database has no county yet. */
 async function printStarted(db: Awaited<ReturnType<typeof openDb>>, url: string): Promise<void> {
-  const counties = await db.run('*', (k) => k.selectFrom('counties').select(['county_id', 'name']).orderBy('county_id').execute());
+  const counties = await db.run('*', (k) => allCounties(k));
   const lines = [`\nCountyFlow 县域流程 已启动：${url}`, `API 文档：${url}/docs`];
   if (counties.length) lines.push(`县：${counties.map((c) => `${c.name}（${c.county_id}）`).join('、')}`);
   else lines.push('数据库中还没有县。先新建县和它的第一位县管理员：', '  countyflow county add <县代码> <县名>', '  countyflow user add <县代码> <用户名> <姓名> --admin');

@@ -23,6 +23,7 @@ import { AppError } from '../errors';
 import { canSee, type UserActor } from '../rights';
 import { errors, idParam } from '../routes/schemas';
 import { logAuthFailure } from '../cases/authFailures';
+import { caseUnitPath, fileOfUpload, fileWithCase, insertFile } from './fileQueries';
 import { diskFileStore, type FileStore } from './fileStore';
 import { openUploadsOf, uploadDirOf, uploadIdOf } from './openUploads';
 import { parseS3Url, s3FileStore } from './s3FileStore';
@@ -110,9 +111,9 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
     if (!body.uploadId.startsWith(`${ownerOf(actor)}-`)) throw new AppError('CF_NOT_FOUND', undefined, [{ path: '/uploadId', field: '上传', message: '「上传」不存在' }]);
     const { datastore } = uploads();
     const ref = await db.run(actor.county, async (k) => {
-      const done = await k.selectFrom('files').select(['id', 'name', 'type', 'size', 'sha256']).where('county_id', '=', actor.county).where('upload_id', '=', body.uploadId).executeTakeFirst();
+      const done = await fileOfUpload(k, actor.county, body.uploadId);
       if (done) return { ...done, size: Number(done.size) };
-      const c = await k.selectFrom('cases').select(['org_path']).where('county_id', '=', actor.county).where('id', '=', body.caseId).executeTakeFirst();
+      const c = await caseUnitPath(k, actor.county, body.caseId);
       if (!c || !canSee(actor, c.org_path)) throw new AppError('CF_NOT_FOUND', undefined, [{ path: '/caseId', field: '案件', message: '「案件」不存在或无权查看' }]);
       const upload = await datastore.getUpload(body.uploadId).catch(() => null);
       if (!upload) throw new AppError('CF_NOT_FOUND', undefined, [{ path: '/uploadId', field: '上传', message: '「上传」不存在' }]);
@@ -127,7 +128,7 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
       const sha256 = await store.put(path);
       await datastore.remove(body.uploadId).catch(() => undefined);
       const row = { id: randomUUID(), name, type: sniffed.mime, size: upload.size, sha256 };
-      await k.insertInto('files').values({ county_id: actor.county, ...row, upload_id: body.uploadId, case_id: body.caseId, created_by: actor.id, created_at: app.clock.now() }).execute();
+      await insertFile(k, actor.county, { ...row, uploadId: body.uploadId, caseId: body.caseId, createdBy: actor.id, createdAt: app.clock.now() });
       return row;
     });
     return reply.status(201).send(ref);
@@ -144,8 +145,7 @@ export function fileRoutes(app: FastifyInstance, db: Db, config: Config): void {
     const id = (request.params as { id: string }).id;
     const thumb = (request.query as { size?: 'thumb' }).size === 'thumb';
     const file = await db.run(actor.county, async (k) => {
-      const row = await k.selectFrom('files').innerJoin('cases', (j) => j.onRef('cases.id', '=', 'files.case_id').onRef('cases.county_id', '=', 'files.county_id'))
-        .select(['files.sha256', 'files.name', 'files.type', 'cases.org_path']).where('files.county_id', '=', actor.county).where('files.id', '=', id).executeTakeFirst();
+      const row = await fileWithCase(k, actor.county, id);
       if (row && !canSee(actor, row.org_path)) await logAuthFailure(k, actor, 'view-file', id, app.clock.now());
       return row && canSee(actor, row.org_path) ? row : null;
     });

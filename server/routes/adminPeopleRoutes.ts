@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import type { FromSchema } from 'json-schema-to-ts';
 import { REASSIGN_SIGNER_EVENT, RELEASE_EVENT } from '../../engine/index';
-import { ADMIN_CHANGE_KINDS, ADMIN_LOG, adminHistory, recordAdminChange } from '../admin/adminLog';
+import { ADMIN_CHANGE_KINDS, adminHistory, recordAdminChange } from '../admin/adminLog';
 import { ONE_TIME_HOURS, oneTimePassword } from '../admin/oneTimePassword';
-import { auditRecord, insertPerson, listPeople, openUnits, type Person, type PersonFields, readPerson, updatePerson } from '../admin/peopleQueries';
+import { auditRecord, deactivatePerson, insertPerson, listPeople, openUnits, type Person, type PersonFields, reactivatePerson, readPerson, updatePerson, usernameTaken } from '../admin/peopleQueries';
+import { unitPaths } from '../admin/unitQueries';
 import { requireAdmin } from '../admin/requireAdmin';
 import { roleLabels } from '../admin/roleLabels';
+import { setPassword } from '../auth/accountQueries';
 import { hashPassword, ONE_TIME_LOG_N } from '../auth/password';
 import type { SessionCache } from '../auth/sessionCache';
 import { refreshUserSessions } from '../auth/sessions';
 import { requireActor } from '../authPlugin';
 import { shownTitle } from '../cases/personalView';
+import { casesAddedTo, casesClaimedBy } from '../cases/heldCases';
 import { sendEvent } from '../cases/sendEvent';
 import { writeMessages } from '../messages/stepMessages';
 import type { Kysely } from 'kysely';
@@ -129,8 +132,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const hash = await hashPassword(password, ONE_TIME_LOG_N);
     const id = randomUUID();
     const user = await db.transaction(actor.county, async (k) => {
-      const taken = await k.selectFrom('users').select('id').where('county_id', '=', actor.county).where('username', '=', username).executeTakeFirst();
-      if (taken) throw new AppError('CF_USERNAME_TAKEN', `用户名「${username}」已被占用，请换一个`, [{ path: '/username', field: '用户名', message: `「用户名」${username} 已被占用` }]);
+      if (await usernameTaken(k, actor.county, username)) throw new AppError('CF_USERNAME_TAKEN', `用户名「${username}」已被占用，请换一个`, [{ path: '/username', field: '用户名', message: `「用户名」${username} 已被占用` }]);
       await insertPerson(k, actor.county, id, username, person, hash, expiresAt);
       const added = found(await readPerson(k, actor.county, id));
       await recordAdminChange(k, actor.county, actor, { type: 'user.add', target: { kind: 'user', id, name: added.name }, after: auditRecord(added) }, now);
@@ -181,12 +183,11 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     if (id === actor.id) throw new AppError('CF_VALIDATION', '不能停用自己的账号', [{ path: '/id', field: '人员', message: '不能停用自己的账号' }]);
     const now = app.clock.now();
     const { user, signedOut } = await db.transaction(actor.county, async (k) => {
-      const user = await changePerson(k, actor, id, 'user.deactivate', now, () => k.updateTable('users').set({ active: false }).where('county_id', '=', actor.county).where('id', '=', id).execute());
+      const user = await changePerson(k, actor, id, 'user.deactivate', now, () => deactivatePerson(k, actor.county, id));
       return { user, signedOut: await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions) };
     });
     const released = await releaseClaims(db, actor, id, app.clock.now());
-    const addedTo = await db.run(actor.county, (k) => k.selectFrom('cases').select(['id', 'title']).where('county_id', '=', actor.county).where('status', '=', 'active')
-      .where((eb) => eb(eb.val(id), '=', eb.fn.any('added_to'))).orderBy('updated_at').limit(500).execute());
+    const addedTo = await db.run(actor.county, (k) => casesAddedTo(k, actor.county, id, 500));
     return { user, signedOut, released, addedTo };
   });
 
@@ -212,11 +213,10 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const { to } = request.body;
     const { target, cases } = await db.run(actor.county, async (k) => ({
       target: await readPerson(k, actor.county, to),
-      cases: await k.selectFrom('cases').select(['id', 'title', 'masked_title', 'org_path', 'process_id']).where('county_id', '=', actor.county).where('status', '=', 'active')
-        .where((eb) => eb(eb.val(id), '=', eb.fn.any('added_to'))).orderBy('updated_at').execute(),
+      cases: await casesAddedTo(k, actor.county, id),
     }));
     if (!target || !target.active || to === id) throw new AppError('CF_VALIDATION', '「改派给」须是另一位在用的人员', [{ path: '/to', field: '改派给', message: '「改派给」须是另一位在用的人员' }]);
-    const sees = await db.run(actor.county, (k) => k.selectFrom('org_units').select('path').where('county_id', '=', actor.county).where('id', 'in', target.grants.length ? target.grants.map((g) => g.unitId) : ['']).execute());
+    const sees = await db.run(actor.county, (k) => unitPaths(k, actor.county, target.grants.map((g) => g.unitId)));
     const roots = sees.map((u) => u.path);
     const skipped: { id: string; title: string; reason: string }[] = [];
     let reassigned = 0;
@@ -243,7 +243,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const actor = requireActor(request);
     const { id } = request.params;
     return db.transaction(actor.county, async (k) => {
-      return changePerson(k, actor, id, 'user.reactivate', app.clock.now(), () => k.updateTable('users').set({ active: true, failed_logins: 0, login_after: null }).where('county_id', '=', actor.county).where('id', '=', id).execute());
+      return changePerson(k, actor, id, 'user.reactivate', app.clock.now(), () => reactivatePerson(k, actor.county, id));
     });
   });
 
@@ -262,8 +262,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
     const expiresAt = new Date(now.getTime() + ONE_TIME_HOURS * 3_600_000);
     await db.transaction(actor.county, async (k) => {
       const person = found(await readPerson(k, actor.county, id));
-      await k.updateTable('users').set({ password_hash: hash, must_change_password: true, password_expires_at: expiresAt, failed_logins: 0, login_after: null })
-        .where('county_id', '=', actor.county).where('id', '=', id).execute();
+      await setPassword(k, actor.county, id, { hash, mustChange: true, expiresAt });
       await refreshUserSessions(k, { county: actor.county, userId: id }, true, now, sessions);
       await recordAdminChange(k, actor.county, actor, { type: 'user.reset-password', target: { kind: 'user', id, name: person.name } }, now);
     });
@@ -317,8 +316,7 @@ export const adminPeopleRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: Admi
 
 /** Every step a deactivated person had claimed (or been handed) goes back to everyone holding its role, at `now`; returns how many. */
 async function releaseClaims(db: Db, admin: UserActor, userId: string, now: Date): Promise<number> {
-  const cases = await db.run(admin.county, (k) => k.selectFrom('cases').select('id').where('county_id', '=', admin.county).where('status', '=', 'active')
-    .where('id', '<>', ADMIN_LOG).where((eb) => eb(eb.val(userId), '=', eb.fn.any('claimed_by'))).execute());
+  const cases = await db.run(admin.county, (k) => casesClaimedBy(k, admin.county, userId));
   let released = 0;
   for (const c of cases) {
     await sendEvent(db, admin, c.id, { type: RELEASE_EVENT, comment: '办理人账号已停用，退回公共待办' }, { now, vouched: true });

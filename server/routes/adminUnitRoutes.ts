@@ -4,7 +4,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { Kysely } from 'kysely';
 import { recordAdminChange } from '../admin/adminLog';
 import { requireAdmin } from '../admin/requireAdmin';
-import { LEVELS, listUnits, moveSubtree, unitInUse } from '../admin/unitQueries';
+import { deleteUnit, insertUnit, LEVELS, listUnits, moveSubtree, readUnit, setUnitClosed, setUnitParent, unitInUse, type UnitRow, unitWithDivisionCode, updateUnit } from '../admin/unitQueries';
 import { requireActor } from '../authPlugin';
 import type { Db } from '../db/open';
 import type { Database } from '../db/schema';
@@ -26,10 +26,7 @@ const unitReply = {
 export type UnitReply = FromSchema<typeof unitReply>;
 const divisionCode = { type: ['string', 'null'], pattern: '^\\d{12}$', description: '统计用区划代码（12 位，可不填）' } as const;
 
-type Row = { id: string; parent_id: string | null; level: string; name: string; path: string; division_code: string | null; closed_at: Date | null };
-const readUnit = (k: Kysely<Database>, county: string, id: string) =>
-  k.selectFrom('org_units').select(['id', 'parent_id', 'level', 'name', 'path', 'division_code', 'closed_at']).where('county_id', '=', county).where('id', '=', id).executeTakeFirst();
-const record = (u: Row) => ({ parentId: u.parent_id, level: u.level, name: u.name, path: u.path, divisionCode: u.division_code, closed: u.closed_at !== null });
+const record = (u: UnitRow) => ({ parentId: u.parent_id, level: u.level, name: u.name, path: u.path, divisionCode: u.division_code, closed: u.closed_at !== null });
 const mustExist = <T>(u: T | undefined, field = '单位'): T => {
   if (!u) throw new AppError('CF_NOT_FOUND', `找不到该${field}`);
   return u;
@@ -40,7 +37,7 @@ async function checkDivisionCode(k: Kysely<Database>, county: string, code: stri
   if (!code) return;
   const bad = (message: string) => new AppError('CF_VALIDATION', message, [{ path: '/divisionCode', field: '统计用区划代码', message }]);
   if (!code.startsWith(county)) throw bad(`「统计用区划代码」须以本县代码 ${county} 开头`);
-  const other = await k.selectFrom('org_units').select('name').where('county_id', '=', county).where('division_code', '=', code).where('id', '<>', self ?? '').executeTakeFirst();
+  const other = await unitWithDivisionCode(k, county, code, self);
   if (other) throw bad(`「统计用区划代码」${code} 已用于「${other.name}」`);
 }
 
@@ -87,10 +84,7 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
       checkLevel(parent.level, body.level);
       await checkDivisionCode(k, actor.county, body.divisionCode);
       if (await readUnit(k, actor.county, id)) throw new AppError('CF_VALIDATION', `单位编号「${id}」已被使用`, [{ path: '/id', field: '单位编号', message: `「单位编号」${id} 已被使用` }]);
-      const sort = await k.selectFrom('org_units').select((eb) => eb.fn.countAll<number>().as('n')).where('county_id', '=', actor.county).where('parent_id', '=', parent.id).executeTakeFirstOrThrow();
-      await k.insertInto('org_units').values({
-        county_id: actor.county, id, parent_id: parent.id, level: body.level, name: body.name, path: `${parent.path}/${id}`, sort: Number(sort.n), division_code: body.divisionCode ?? null,
-      }).execute();
+      await insertUnit(k, actor.county, parent, { id, level: body.level, name: body.name, divisionCode: body.divisionCode ?? null });
       const added = (await readUnit(k, actor.county, id))!;
       await recordAdminChange(k, actor.county, actor, { type: 'unit.add', target: { kind: 'unit', id, name: body.name }, after: record(added) }, now);
       return added;
@@ -123,12 +117,10 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
           throw new AppError('CF_VALIDATION', '不能把单位移到它自己或它的下级单位下面', [{ path: '/parentId', field: '上级单位', message: '「上级单位」不能是它自己或它的下级单位' }]);
         }
         checkLevel(parent.level, before.level);
-        await k.updateTable('org_units').set({ parent_id: parent.id }).where('county_id', '=', actor.county).where('id', '=', id).execute();
+        await setUnitParent(k, actor.county, id, parent.id);
         await moveSubtree(k, actor.county, before.path, `${parent.path}/${id}`);
       }
-      await k.updateTable('org_units').set({
-        ...(body.name === undefined ? {} : { name: body.name }), ...(body.divisionCode === undefined ? {} : { division_code: body.divisionCode }),
-      }).where('county_id', '=', actor.county).where('id', '=', id).execute();
+      await updateUnit(k, actor.county, id, body);
       const after = (await readUnit(k, actor.county, id))!;
       await recordAdminChange(k, actor.county, actor, { type: 'unit.edit', target: { kind: 'unit', id, name: after.name }, before: record(before), after: record(after) }, now);
       return after;
@@ -148,7 +140,7 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
       const unit = await db.transaction(actor.county, async (k) => {
         const before = mustExist(await readUnit(k, actor.county, id));
         if (!before.parent_id) throw new AppError('CF_VALIDATION', '县本身不能停用', [{ path: '/id', field: '单位', message: '县本身不能停用' }]);
-        await k.updateTable('org_units').set({ closed_at: closing ? app.clock.now() : null }).where('county_id', '=', actor.county).where('id', '=', id).execute();
+        await setUnitClosed(k, actor.county, id, closing ? app.clock.now() : null);
         const after = (await readUnit(k, actor.county, id))!;
         await recordAdminChange(k, actor.county, actor, { type: `unit.${action}`, target: { kind: 'unit', id, name: before.name }, before: record(before), after: record(after) }, app.clock.now());
         return after;
@@ -166,17 +158,17 @@ export const adminUnitRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: 
       const before = mustExist(await readUnit(k, actor.county, id));
       if (!before.parent_id) throw new AppError('CF_VALIDATION', '县本身不能删除', [{ path: '/id', field: '单位', message: '县本身不能删除' }]);
       if (await unitInUse(k, actor.county, id, before.path)) throw new AppError('CF_UNIT_IN_USE', `「${before.name}」有案件、下级单位或人员，不能删除，只能停用`);
-      await k.deleteFrom('org_units').where('county_id', '=', actor.county).where('id', '=', id).execute();
+      await deleteUnit(k, actor.county, id);
       await recordAdminChange(k, actor.county, actor, { type: 'unit.delete', target: { kind: 'unit', id, name: before.name }, before: record(before) }, app.clock.now());
     });
     return reply.status(204).send(null);
   });
 };
 
-const toReply = (u: Row) => ({ id: u.id, parentId: u.parent_id, level: u.level, name: u.name, path: u.path, divisionCode: u.division_code, closed: u.closed_at !== null });
+const toReply = (u: UnitRow) => ({ id: u.id, parentId: u.parent_id, level: u.level, name: u.name, path: u.path, divisionCode: u.division_code, closed: u.closed_at !== null });
 
 /** The unit as the list shows it, with its counts. */
-async function withCounts(db: Db, county: string, u: Row) {
+async function withCounts(db: Db, county: string, u: UnitRow) {
   const all = await db.run(county, (k) => listUnits(k, county));
   return all.find((x) => x.id === u.id) ?? { ...toReply(u), activeCases: 0, people: 0 };
 }

@@ -1,8 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Definition } from '../../engine/index';
+import { deleteDraft, readDraft } from '../authoring/draftQueries';
+import { libraryRows } from '../authoring/libraryQueries';
+import { rolesHeld } from '../admin/peopleQueries';
 import { requireActor } from '../authPlugin';
 import type { Db } from '../db/open';
 import { definitionsRoot, templateFinder } from '../definitionFiles';
@@ -13,8 +15,6 @@ import { errors, processIdPattern } from './schemas';
 
 const processParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: processIdPattern } } } as const;
 
-interface VersionRow { process_id: string; version: number; published_at: Date | string; note: string; title: string | null; extends: string | null; by: string | null }
-
 /** What IT staff need to author processes: the library, drafts, and the shared templates. */
 export function authoringRoutes(app: FastifyInstance, db: Db): void {
   app.get('/api/library', {
@@ -22,15 +22,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'library', app.clock.now());
-    const { versions, drafts, counts } = await db.run(actor.county, async (k) => ({
-      versions: await k.selectFrom('definition_versions as v').leftJoin('users as u', (j) => j.onRef('u.county_id', '=', 'v.county_id').onRef('u.id', '=', 'v.published_by'))
-        .select(['v.process_id', 'v.version', 'v.published_at', 'v.note', sql<string | null>`v.body->>'title'`.as('title'), sql<string | null>`v.source->>'extends'`.as('extends'), 'u.display_name as by'])
-        .where('v.county_id', '=', actor.county).orderBy('v.process_id').orderBy('v.version', 'desc').execute() as VersionRow[],
-      drafts: await k.selectFrom('definition_drafts as d').leftJoin('users as u', (j) => j.onRef('u.county_id', '=', 'd.county_id').onRef('u.id', '=', 'd.updated_by'))
-        .select(['d.process_id', 'd.updated_at', 'd.body', 'u.display_name as by']).where('d.county_id', '=', actor.county).execute(),
-      counts: await k.selectFrom('cases').select(['process_id', 'process_version', 'status', (eb) => eb.fn.countAll<string>().as('n')])
-        .where('county_id', '=', actor.county).groupBy(['process_id', 'process_version', 'status']).execute(),
-    }));
+    const { versions, drafts, counts } = await db.run(actor.county, (k) => libraryRows(k, actor.county));
     const ids = [...new Set([...versions.map((v) => v.process_id), ...drafts.map((d) => d.process_id)])].sort();
     const count = (id: string, version: number, active: boolean) => counts
       .filter((c) => c.process_id === id && c.process_version === version && (c.status === 'active') === active)
@@ -58,7 +50,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
     await requireAuthor(db, actor, id, app.clock.now());
-    const row = await db.run(actor.county, (k) => k.selectFrom('definition_drafts').select(['body', 'updated_at', 'rev']).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
+    const row = await db.run(actor.county, (k) => readDraft(k, actor.county, id));
     if (!row) throw new AppError('CF_NOT_FOUND', '该流程没有草稿');
     return { id, rev: row.rev, updatedAt: new Date(row.updated_at).toISOString(), body: row.body };
   });
@@ -69,7 +61,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
     await requireAuthor(db, actor, id, app.clock.now());
-    const result = await db.run(actor.county, (k) => k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst());
+    const result = await db.run(actor.county, (k) => deleteDraft(k, actor.county, id));
     if (!result.numDeletedRows) throw new AppError('CF_NOT_FOUND', '该流程没有草稿');
     return { id, deleted: true };
   });
@@ -80,9 +72,7 @@ export function authoringRoutes(app: FastifyInstance, db: Db): void {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'county-roles', app.clock.now());
     const { held, labels } = await db.run(actor.county, async (k) => ({
-      held: await k.selectFrom('grants as g').innerJoin('org_units as u', (j) => j.onRef('u.county_id', '=', 'g.county_id').onRef('u.id', '=', 'g.unit_id'))
-        .select(['g.role', 'u.level', (eb) => eb.fn.count<string>('g.user_id').distinct().as('n')]).where('g.county_id', '=', actor.county)
-        .groupBy(['g.role', 'u.level']).orderBy('g.role').execute(),
+      held: await rolesHeld(k, actor.county),
       labels: await roleLabels(k, actor.county),
     }));
     // The roles of running the system (author, admin) are not roles a process gives steps to.

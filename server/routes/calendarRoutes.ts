@@ -6,6 +6,7 @@ import { requireAdmin } from '../admin/requireAdmin';
 import { requireActor } from '../authPlugin';
 import { calendarIn, countyCalendarYears, forgetCountyCalendar } from '../calendar/countyCalendar';
 import { recalendarCases } from '../calendar/recalendarCases';
+import { loadedYear, loadedYears, saveYear } from '../calendar/yearQueries';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { errors } from './schemas';
@@ -56,7 +57,7 @@ const adminCalendarRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: Db 
     },
   }, async (request) => {
     const actor = requireActor(request);
-    const rows = await db.run(actor.county, (k) => k.selectFrom('calendar_years').select(['year', 'layer', 'holidays', 'workdays', 'loaded_at', 'loaded_by']).where('county_id', '=', actor.county).orderBy('year').orderBy('layer').execute());
+    const rows = await db.run(actor.county, (k) => loadedYears(k, actor.county));
     return {
       status: await statusOf(db, actor.county, admin.clock.now()), builtInLastYear: lastYearOf(defaultCalendar),
       years: rows.map((r) => ({ year: r.year, layer: r.layer as 'national' | 'local', holidays: r.holidays as string[], workdays: r.workdays as string[], loadedAt: new Date(r.loaded_at).toISOString(), loadedBy: r.loaded_by })),
@@ -80,9 +81,8 @@ const adminCalendarRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: { db: Db 
     const now = admin.clock.now();
     const sorted = { holidays: [...holidays].sort(), workdays: [...workdays].sort() };
     await db.transaction(actor.county, async (k) => {
-      const before = await k.selectFrom('calendar_years').select(['holidays', 'workdays']).where('county_id', '=', actor.county).where('year', '=', year).where('layer', '=', layer).executeTakeFirst();
-      await k.insertInto('calendar_years').values({ county_id: actor.county, year, layer, holidays: JSON.stringify(sorted.holidays), workdays: JSON.stringify(sorted.workdays), loaded_at: now, loaded_by: actor.name })
-        .onConflict((oc) => oc.columns(['county_id', 'year', 'layer']).doUpdateSet({ holidays: JSON.stringify(sorted.holidays), workdays: JSON.stringify(sorted.workdays), loaded_at: now, loaded_by: actor.name })).execute();
+      const before = await loadedYear(k, actor.county, year, layer);
+      await saveYear(k, actor.county, { year, layer, ...sorted, loadedBy: actor.name, now });
       await recordAdminChange(k, actor.county, actor, { type: 'calendar.load', target: { kind: 'calendar', id: `${year}-${layer}`, name: `${year} 年${layer === 'national' ? '全国节假日' : '本地节日'}` }, ...(before ? { before } : {}), after: sorted }, now);
     });
     forgetCountyCalendar(actor.county);

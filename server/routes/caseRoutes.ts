@@ -5,7 +5,8 @@ import { CASE_SORTS, type CaseFilter, listCases, listTasks } from '../cases/case
 import { caseView, snapshotOf } from '../cases/caseView';
 import { onStep, personalData, withMaskedData } from '../cases/personalView';
 import { approversNow, sendEvent } from '../cases/sendEvent';
-import { departmentHolders, holdersOf, peopleWhoSee } from '../cases/casePeople';
+import { departmentHolders, holdersOf, namesOf, peopleWhoSee } from '../cases/casePeople';
+import { caseEvents, othersActed as othersActedOn } from '../cases/eventQueries';
 import { visibleCase } from '../cases/visibleCase';
 import { startCaseService } from '../cases/startCaseService';
 import type { Config } from '../config';
@@ -121,7 +122,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
         const b = currentBallot(compiled, snapshot, await approversNow(k, actor.county, compiled, snapshot, row.org_path));
         if (!b) return null;
         const ids = [...new Set([...b.approvers, ...b.approved])];
-        const users = ids.length ? await k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', actor.county).where('id', 'in', ids).execute() : [];
+        const users = await namesOf(k, actor.county, ids);
         const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
         // Who has approved, in the order they did; who is still awaited, by name (拼音), the same on every read.
         return { label: b.label, mode: b.mode, needed: b.needed, approved: b.approved.map(name), waiting: b.approvers.filter((a) => !b.approved.includes(a)).map(name).sort((x, y) => x.localeCompare(y, 'zh-CN')) };
@@ -202,12 +203,8 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
     return result.case;
   });
 
-  /**
-   * True once anyone but the starter (or a timer) has decided on the case: then it is too late to withdraw it.
-   * Only the process's own events are decisions; the built-in hand-overs (认领, 转办, 加签, 抄送: `cf.*`) are not.
-   */
-  const othersActed = (county: string, caseId: string, starter: string) => db.run(county, async (k) => Boolean(await k.selectFrom('case_events').select('rev')
-    .where('county_id', '=', county).where('case_id', '=', caseId).where('actor_id', 'not in', [starter, 'system']).where('type', 'not like', 'cf.%').executeTakeFirst()));
+  /** True once anyone but the starter (or a timer) has decided on the case: then it is too late to withdraw it. */
+  const othersActed = (county: string, caseId: string, starter: string) => db.run(county, (k) => othersActedOn(k, county, caseId, starter));
 
   app.post('/api/cases/batch', {
     schema: {
@@ -262,8 +259,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
     const actor = requireActor(request);
     const { row, process } = await visibleCase(db, actor, (request.params as { id: string }).id, app.clock.now());
     const def = process.compiled.definition;
-    const events = await db.run(actor.county, (k) => k.selectFrom('case_events').select(['rev', 'at', 'actor_id', 'actor_name', 'type', 'from_state', 'to_state', 'body'])
-      .where('county_id', '=', actor.county).where('case_id', '=', row.id).orderBy('rev').execute());
+    const events = await db.run(actor.county, (k) => caseEvents(k, actor.county, row.id));
     // The data each step recorded, masked as the case's own data is for someone not on its step.
     const masking = !onStep(actor, process.compiled, row);
     const label = (type: string) => (type === 'xstate.init' ? '发起' : BUILT_IN_LABELS[type] ?? (type.startsWith('xstate.after.') ? '时限到期' : (def.events[type]?.label ?? type)));

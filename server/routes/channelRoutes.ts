@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import type { Config } from '../config';
 import { AddressRefused, type AllowHosts, hostOf, resolveChecked, urlProblem } from '../messages/channelAddress';
 import { CHANNEL_KINDS } from '../messages/channelFormats';
+import { channelDeliveries, deleteChannel, insertChannel, listChannels } from '../messages/channelQueries';
 import { MESSAGE_KINDS } from '../messages/stepMessages';
 import { requireAuthor } from './requireAuthor';
 import { errors, processIdPattern } from './schemas';
@@ -48,7 +49,7 @@ export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config,
   app.get('/api/channels', { schema: { tags: ['messages'], summary: '本县的消息推送渠道', response: errors(401, 403) } }, async (request) => {
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'channels', app.clock.now());
-    const rows = await db.run(actor.county, (k) => k.selectFrom('channels').selectAll().where('county_id', '=', actor.county).orderBy('created_at').execute());
+    const rows = await db.run(actor.county, (k) => listChannels(k, actor.county));
     // The secret is never sent back: only whether one is set.
     return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, url: r.url, signed: r.secret !== null, processId: r.process_id, kinds: r.kinds.split(',') }));
   });
@@ -59,9 +60,9 @@ export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config,
     const b = request.body as { kind: string; name: string; url: string; secret?: string; processId?: string; kinds: string[] };
     await checkChannelUrl(b.url, config.channelAllowHosts);
     const id = randomUUID();
-    await db.run(actor.county, (k) => k.insertInto('channels').values({
-      county_id: actor.county, id, kind: b.kind, name: b.name, url: b.url, secret: b.secret ?? null, process_id: b.processId ?? null, kinds: b.kinds.join(','), created_by: actor.id, created_at: app.clock.now(),
-    }).execute());
+    await db.run(actor.county, (k) => insertChannel(k, actor.county, {
+      id, kind: b.kind, name: b.name, url: b.url, secret: b.secret ?? null, processId: b.processId ?? null, kinds: b.kinds.join(','), createdBy: actor.id, createdAt: app.clock.now(),
+    }));
     return reply.status(201).send({ id });
   });
 
@@ -69,7 +70,7 @@ export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config,
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'channels', app.clock.now());
     const { id } = request.params as { id: string };
-    const gone = await db.run(actor.county, (k) => k.deleteFrom('channels').where('county_id', '=', actor.county).where('id', '=', id).executeTakeFirst());
+    const gone = await db.run(actor.county, (k) => deleteChannel(k, actor.county, id));
     if (!Number(gone.numDeletedRows)) throw new AppError('CF_NOT_FOUND');
     return reply.status(204).send();
   });
@@ -80,7 +81,7 @@ export function channelRoutes(app: FastifyInstance, db: Db, config: Pick<Config,
     const actor = requireActor(request);
     await requireAuthor(db, actor, 'channels', app.clock.now());
     const { id } = request.params as { id: string };
-    const rows = await db.run(actor.county, (k) => k.selectFrom('deliveries').selectAll().where('county_id', '=', actor.county).where('channel_id', '=', id).orderBy('id', 'desc').limit(100).execute());
+    const rows = await db.run(actor.county, (k) => channelDeliveries(k, actor.county, id));
     return rows.map((r) => ({
       id: Number(r.id), caseId: r.case_id, kind: r.kind, status: r.status, attempts: r.attempts, lastStatus: r.last_status, lastError: r.last_error,
       createdAt: new Date(r.created_at).toISOString(), deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,

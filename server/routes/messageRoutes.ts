@@ -1,8 +1,8 @@
 /** The message centre: what each person should know, newest first, with how many are unread. */
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { requireActor } from '../authPlugin';
 import type { Db } from '../db/open';
+import { markRead, messagesOf, unreadCount } from '../messages/messageQueries';
 import { errors } from './schemas';
 
 const messageSchema = {
@@ -20,18 +20,11 @@ export function messageRoutes(app: FastifyInstance, db: Db): void {
   }, async (request) => {
     const actor = requireActor(request);
     const q = request.query as { unread?: boolean; limit?: number };
-    return db.run(actor.county, async (k) => {
-      let list = k.selectFrom('messages').selectAll().where('county_id', '=', actor.county).where('user_id', '=', actor.id);
-      if (q.unread) list = list.where('read_at', 'is', null);
-      const [rows, count] = await Promise.all([
-        list.orderBy('id', 'desc').limit(q.limit ?? 50).execute(),
-        k.selectFrom('messages').select(sql<number>`count(*)::int`.as('n')).where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('read_at', 'is', null).executeTakeFirstOrThrow(),
-      ]);
-      return {
-        unread: Number(count.n),
-        items: rows.map((r) => ({ id: Number(r.id), caseId: r.case_id, kind: r.kind, title: r.title, body: r.body, createdAt: new Date(r.created_at).toISOString(), read: r.read_at !== null })),
-      };
-    });
+    const { rows, unread } = await db.run(actor.county, (k) => messagesOf(k, actor.county, actor.id, { unread: q.unread, limit: q.limit ?? 50 }));
+    return {
+      unread,
+      items: rows.map((r) => ({ id: Number(r.id), caseId: r.case_id, kind: r.kind, title: r.title, body: r.body, createdAt: new Date(r.created_at).toISOString(), read: r.read_at !== null })),
+    };
   });
 
   app.post('/api/messages/read', {
@@ -44,13 +37,8 @@ export function messageRoutes(app: FastifyInstance, db: Db): void {
     const actor = requireActor(request);
     const body = request.body as { ids?: number[]; all?: boolean };
     return db.run(actor.county, async (k) => {
-      if (body.all || body.ids?.length) {
-        let u = k.updateTable('messages').set({ read_at: app.clock.now() }).where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('read_at', 'is', null);
-        if (!body.all) u = u.where('id', 'in', body.ids!);
-        await u.execute();
-      }
-      const count = await k.selectFrom('messages').select(sql<number>`count(*)::int`.as('n')).where('county_id', '=', actor.county).where('user_id', '=', actor.id).where('read_at', 'is', null).executeTakeFirstOrThrow();
-      return { unread: Number(count.n) };
+      if (body.all || body.ids?.length) await markRead(k, actor.county, actor.id, app.clock.now(), body.all ? undefined : body.ids);
+      return { unread: await unreadCount(k, actor.county, actor.id) };
     });
   });
 }

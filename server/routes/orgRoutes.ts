@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { type CompiledProcess, stepOrder } from '../../engine/index';
+import { unitsUnder } from '../admin/unitQueries';
 import { requireActor } from '../authPlugin';
 import { loadProcess } from '../processes';
 import { dashboard, statesByKey } from '../cases/caseQueries';
 import type { Db } from '../db/open';
-import { underRoots, visibleRoots } from '../rights';
+import { visibleRoots } from '../rights';
 import { errors, processIdPattern } from './schemas';
 
 /** The dashboard's step columns in process order (摸底登记 → 乡镇审核 → …), each with its total and share. */
@@ -34,8 +35,7 @@ export function orgRoutes(app: FastifyInstance, db: Db): void {
     },
   }, async (request) => {
     const actor = requireActor(request);
-    const rows = await db.run(actor.county, (k) => k.selectFrom('org_units').select(['id', 'parent_id', 'level', 'name', 'path'])
-      .where('county_id', '=', actor.county).where(underRoots('path', visibleRoots(actor))).orderBy('path').execute());
+    const rows = await db.run(actor.county, (k) => unitsUnder(k, actor.county, visibleRoots(actor)));
     return rows.map((r) => ({ id: r.id, parentId: r.parent_id, level: r.level, name: r.name, path: r.path }));
   });
 

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { CheckReport } from '../../engine/index';
 import { contentHash, isVariation } from '../../engine/index';
 import { startRolesOf } from '../../engine/index';
 import type { Definition } from '../../engine/index';
+import { deleteDraft, lockedDraftRev, readDraft, saveDraft } from '../authoring/draftQueries';
+import { insertVersion, latestVersions, nextVersion, publishedVersion } from '../authoring/versionQueries';
 import { requireActor } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
@@ -28,11 +29,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
     },
   }, async (request) => {
     const actor = requireActor(request);
-    const rows = await db.run(actor.county, (k) => k.selectFrom('definition_versions as v')
-      .select(['v.process_id', 'v.version', 'v.body', 'v.published_at', sql<boolean>`EXISTS (SELECT 1 FROM definition_drafts d WHERE d.county_id = v.county_id AND d.process_id = v.process_id)`.as('has_draft')])
-      .where('v.county_id', '=', actor.county)
-      .where('v.version', '=', (eb) => eb.selectFrom('definition_versions as w').select((w) => w.fn.max('w.version').as('m')).whereRef('w.county_id', '=', 'v.county_id').whereRef('w.process_id', '=', 'v.process_id'))
-      .orderBy('v.process_id').execute());
+    const rows = await db.run(actor.county, (k) => latestVersions(k, actor.county));
     return rows.map((r) => {
       const d = r.body as Definition;
       const starters = startRolesOf(d);
@@ -47,11 +44,7 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
     const actor = requireActor(request);
     const { id } = request.params as { id: string };
     const { version } = request.query as { version?: number };
-    const row = await db.run(actor.county, (k) => {
-      let q = k.selectFrom('definition_versions').select(['version', 'body', 'published_at', 'note']).where('county_id', '=', actor.county).where('process_id', '=', id);
-      q = version ? q.where('version', '=', version) : q.orderBy('version', 'desc').limit(1);
-      return q.executeTakeFirst();
-    });
+    const row = await db.run(actor.county, (k) => publishedVersion(k, actor.county, id, version));
     if (!row) throw new AppError('CF_NOT_FOUND', '找不到该流程或版本');
     return { id, version: row.version, publishedAt: new Date(row.published_at).toISOString(), note: row.note, definition: row.body };
   });
@@ -78,12 +71,10 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
     const expected = header === undefined ? undefined : Number(header.replace(/"/g, ''));
     await requireAuthor(db, actor, id, app.clock.now());
     const rev = await db.transaction(actor.county, async (k) => {
-      const current = await k.selectFrom('definition_drafts').select('rev').where('county_id', '=', actor.county).where('process_id', '=', id).forUpdate().executeTakeFirst();
-      if (expected !== undefined && (current?.rev ?? 0) !== expected) throw new AppError('CF_DRAFT_STALE', undefined, [{ path: '', message: `草稿现在是第 ${current?.rev ?? 0} 次保存的内容` }]);
-      const next = (current?.rev ?? 0) + 1;
-      const values = { body: JSON.stringify(request.body), updated_at: app.clock.now(), updated_by: actor.id, rev: next };
-      await k.insertInto('definition_drafts').values({ county_id: actor.county, process_id: id, ...values })
-        .onConflict((oc) => oc.columns(['county_id', 'process_id']).doUpdateSet(values)).execute();
+      const current = await lockedDraftRev(k, actor.county, id);
+      if (expected !== undefined && current !== expected) throw new AppError('CF_DRAFT_STALE', undefined, [{ path: '', message: `草稿现在是第 ${current} 次保存的内容` }]);
+      const next = current + 1;
+      await saveDraft(k, actor.county, id, { body: JSON.stringify(request.body), userId: actor.id, now: app.clock.now(), rev: next });
       return next;
     });
     const context = await db.run(actor.county, (k) => countyContext(k, actor.county, app.clock.now()));
@@ -101,19 +92,18 @@ export function processRoutes(app: FastifyInstance, db: Db, _config: Config): vo
     const { id } = request.params as { id: string };
     await requireAuthor(db, actor, id, app.clock.now());
     return db.transaction(actor.county, async (k) => {
-      const draft = await k.selectFrom('definition_drafts').select('body').where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
+      const draft = await readDraft(k, actor.county, id);
       if (!draft) throw new AppError('CF_NOT_FOUND', '没有可发布的草稿');
       const report = checkInCounty(draft.body, await countyContext(k, actor.county, app.clock.now()));
       if (!report.ok || !report.definition) throw new AppError('CF_DEFINITION_INVALID', undefined, report.errors.map((p) => ({ path: p.path, message: p.message })));
       if (report.definition.id !== id) throw new AppError('CF_DEFINITION_INVALID', `草稿的 id「${report.definition.id}」与地址中的「${id}」不一致`);
-      const last = await k.selectFrom('definition_versions').select((eb) => eb.fn.max('version').as('m')).where('county_id', '=', actor.county).where('process_id', '=', id).executeTakeFirst();
-      const version = Number(last?.m ?? 0) + 1;
-      await k.insertInto('definition_versions').values({
-        county_id: actor.county, process_id: id, version, body: JSON.stringify(report.definition), hash: contentHash(report.definition),
+      const version = await nextVersion(k, actor.county, id);
+      await insertVersion(k, actor.county, {
+        processId: id, version, body: JSON.stringify(report.definition), hash: contentHash(report.definition),
         source: isVariation(draft.body) ? JSON.stringify(draft.body) : null,
-        note: (request.body as { note?: string } | undefined)?.note ?? '', published_at: app.clock.now(), published_by: actor.id,
-      }).execute();
-      await k.deleteFrom('definition_drafts').where('county_id', '=', actor.county).where('process_id', '=', id).execute();
+        note: (request.body as { note?: string } | undefined)?.note ?? '', publishedAt: app.clock.now(), publishedBy: actor.id,
+      });
+      await deleteDraft(k, actor.county, id);
       return { id, version, warnings: report.warnings };
     });
   });

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyRequest } from 'fastify';
 import { recordAdminChange } from '../admin/adminLog';
+import { allCounties, countyNamed } from '../admin/countyQueries';
+import { unitNames } from '../admin/unitQueries';
+import { clearFailedSignIns, passwordAndPhone, recordFailedSignIn, setPassword, signInAccount } from '../auth/accountQueries';
 import { accountDelaySeconds, loginGuard } from '../auth/loginGuard';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { passwordProblem } from '../auth/passwordPolicy';
@@ -52,8 +55,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
     const now = app.clock.now();
     const wait = guard.addressWait(request.ip, now.getTime());
     if (wait) throw delayed(wait);
-    const user = await db.run(county, (k) => k.selectFrom('users').select(['id', 'password_hash', 'active', 'must_change_password', 'password_expires_at', 'failed_logins', 'login_after'])
-      .where('county_id', '=', county).where('username', '=', username).executeTakeFirst());
+    const user = await db.run(county, (k) => signInAccount(k, county, username));
     if (!user) {
       // No hashing for a name that is no account: the answer only takes as long as a check would (see loginGuard).
       const name = `${county}|${username}`;
@@ -68,8 +70,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
     if (!(await guard.timed(() => verifyPassword(password, user.password_hash), user.failed_logins === 0))) {
       const failures = user.failed_logins + 1;
       const delay = accountDelaySeconds(failures);
-      await db.run(county, (k) => k.updateTable('users').set({ failed_logins: failures, login_after: delay ? new Date(now.getTime() + delay * 1000) : null })
-        .where('county_id', '=', county).where('id', '=', user.id).execute());
+      await db.run(county, (k) => recordFailedSignIn(k, county, user.id, failures, delay ? new Date(now.getTime() + delay * 1000) : null));
       guard.failed(request.ip, null, now.getTime());
       request.log.warn({ county, username, failures }, 'login failed');
       throw new AppError('CF_LOGIN_FAILED');
@@ -77,7 +78,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
     if (!user.active) throw new AppError('CF_ACCOUNT_DISABLED');
     if (user.password_expires_at && new Date(user.password_expires_at) <= now) throw new AppError('CF_PASSWORD_EXPIRED');
     if (user.failed_logins) {
-      await db.run(county, (k) => k.updateTable('users').set({ failed_logins: 0, login_after: null }).where('county_id', '=', county).where('id', '=', user.id).execute());
+      await db.run(county, (k) => clearFailedSignIns(k, county, user.id));
     }
     const { cookie, csrf } = await createSession(db, county, user.id, config.sessionHours, app.clock.now());
     void reply.setCookie(COOKIE, cookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.sessionHours * 3600 });
@@ -87,7 +88,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
   app.get('/api/counties', {
     schema: { tags: ['session'], summary: '可登录的县（登录页用）', response: { 200: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } } } },
   }, async () => {
-    const rows = await db.run('*', (k) => k.selectFrom('counties').select(['county_id', 'name']).orderBy('county_id').execute());
+    const rows = await db.run('*', (k) => allCounties(k));
     return rows.map((r) => ({ code: r.county_id, name: r.name }));
   });
 
@@ -117,7 +118,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
   }, async (request, reply) => {
     const actor = requireActor(request);
     const { current, next } = request.body;
-    const user = await db.run(actor.county, (k) => k.selectFrom('users').select(['password_hash', 'phone']).where('county_id', '=', actor.county).where('id', '=', actor.id).executeTakeFirstOrThrow());
+    const user = await db.run(actor.county, (k) => passwordAndPhone(k, actor.county, actor.id));
     if (!(await guard.timed(() => verifyPassword(current, user.password_hash)))) {
       throw new AppError('CF_PASSWORD_WRONG', undefined, [{ path: '/current', field: '当前密码', message: '「当前密码」不正确' }]);
     }
@@ -126,8 +127,7 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
     const hash = await hashPassword(next);
     const now = app.clock.now();
     await db.transaction(actor.county, async (k) => {
-      await k.updateTable('users').set({ password_hash: hash, must_change_password: false, password_expires_at: null, failed_logins: 0, login_after: null })
-        .where('county_id', '=', actor.county).where('id', '=', actor.id).execute();
+      await setPassword(k, actor.county, actor.id, { hash, mustChange: false, expiresAt: null });
       await refreshUserSessions(k, { county: actor.county, userId: actor.id }, true, now, sessions, request.session!.sessionId);
       await recordAdminChange(k, actor.county, actor, { type: 'user.password', target: { kind: 'user', id: actor.id, name: actor.name } }, now);
     });
@@ -154,8 +154,8 @@ export const sessionRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SessionR
   }, async (request) => {
     const actor = requireActor(request);
     const [county, units] = await db.run(actor.county, async (k) => [
-      await k.selectFrom('counties').select(['county_id', 'name']).where('county_id', '=', actor.county).executeTakeFirstOrThrow(),
-      await k.selectFrom('org_units').select(['id', 'name']).where('county_id', '=', actor.county).where('id', 'in', actor.grants.length ? actor.grants.map((g) => g.unitPath.at(-1)!) : ['']).execute(),
+      await countyNamed(k, actor.county),
+      await unitNames(k, actor.county, actor.grants.map((g) => g.unitPath.at(-1)!)),
     ] as const);
     return {
       id: actor.id, username: actor.username, name: actor.name, csrfToken: request.session!.csrf, mustChangePassword: actor.mustChangePassword === true,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-js
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
 import { createSession } from '../auth/sessions';
+import { recordAuthFailure } from '../cases/authFailures';
 import { COOKIE } from '../authPlugin';
 import type { Config } from '../config';
 import type { Db } from '../db/open';
@@ -41,7 +42,7 @@ export const ssoRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: SsoRoutesOpt
     request.log.warn({ county, provider, code: refusal.code, detail: refusal.detail }, 'single sign-on refused');
     if (providersOf(county).length) {
       const target = `${provider ?? '-'} ${refusal.code} ${refusal.detail}`.slice(0, 500);
-      await db.run(county, (k) => k.insertInto('auth_failures').values({ county_id: county, user_id: refusal.userId, action: 'sso', target, at: now() }).execute());
+      await db.run(county, (k) => recordAuthFailure(k, county, refusal.userId, 'sso', target, now()));
     }
     void reply.clearCookie(SSO_COOKIE, loginCookie);
     return reply.redirect(`${base}/#/login?sso_error=${refusal.code}`);
