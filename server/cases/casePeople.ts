@@ -39,6 +39,7 @@ export async function departmentHolders(k: Kysely<Database>, county: string, com
     .where('g.county_id', '=', county).where('g.role', 'in', departments.map((d) => d.role)).where('g.unit_id', 'in', orgPath.split('/')).where('u.active', '=', true)
     .orderBy('g.user_id').execute();
   return Object.fromEntries(departments.map((d) => [d.role, [...new Set(rows.filter((r) => r.role === d.role && (!d.level || r.level === d.level)).map((r) => r.user_id))]]));
+}
 
 /** The names of the county's people with these ids (none for no ids). */
 export async function namesOf(k: Kysely<Database>, county: string, ids: string[]): Promise<{ id: string; name: string }[]> {

@@ -132,7 +132,7 @@ export function caseRoutes(app: FastifyInstance, db: Db, config: Partial<Pick<Co
         const view = currentCountersign(compiled, snapshot, await departmentHolders(k, actor.county, compiled, snapshot, row.org_path));
         if (!view) return null;
         const ids = [...new Set(view.departments.flatMap((d) => [...d.signed, ...d.waiting]))];
-        const users = ids.length ? await k.selectFrom('users').select(['id', 'display_name as name']).where('county_id', '=', actor.county).where('id', 'in', ids).execute() : [];
+        const users = await namesOf(k, actor.county, ids);
         const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
         return {
           label: view.label, order: view.order,
