@@ -8,7 +8,8 @@ import { validData } from '../helpers/sampleData';
 
 const LEVELS: Level[] = ['county', 'township', 'village', 'site', 'branch', 'grid'];
 const UNIT = ['c1', 't1', 'v1', 's1', 'b1', 'g1'];
-const REJECTIONS = ['unknown-event', 'forbidden-role', 'not-allowed-in-state', 'condition-not-met', 'invalid-data', 'case-closed', 'invalid-snapshot'];
+// The refusals a random walk may meet; 'not-their-turn' where a 联审 department acts before its turn (housing-subsidy).
+const REJECTIONS = ['unknown-event', 'forbidden-role', 'not-allowed-in-state', 'condition-not-met', 'invalid-data', 'case-closed', 'invalid-snapshot', 'not-their-turn'];
 
 const depthOf = (level: Level | undefined) => Math.max(0, LEVELS.indexOf(level ?? 'village'));
 /** Where a definition's cases sit: the unit path down to its case level. */
